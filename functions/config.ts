@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { ConfigError } from './errors';
+
+/**
+ * The single configuration loader. Every setting has an env var, a documented default and a
+ * validated type; the result is frozen. CLI flags override by passing a modified env.
+ */
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+const schema = z.object({
+  /** Local data directory for the embedded backends. */
+  DATA_DIR: z.string().min(1).default('./.data'),
+  /** Honest crawler identity with a contact URL, as publishers ask for. */
+  USER_AGENT: z
+    .string()
+    .min(1)
+    .default('NewsDedupBot/0.1 (+https://github.com/news-dedup-pipeline/news-dedup-pipeline#crawler)'),
+  FETCH_CONNECT_TIMEOUT_MS: positiveInt(5_000),
+  FETCH_TOTAL_TIMEOUT_MS: positiveInt(20_000),
+  /** Pages above this are abandoned while streaming (news pages are rarely above 2 MB). */
+  FETCH_MAX_BODY_BYTES: positiveInt(5 * 1024 * 1024),
+  FETCH_MAX_REDIRECTS: positiveInt(5),
+  /** Minimum spacing between requests to one host when robots.txt gives no Crawl-delay. */
+  HOST_MIN_INTERVAL_MS: positiveInt(1_000),
+  /** Attempts per URL before it is parked as failed (and on AWS sent to the DLQ). */
+  MAX_FETCH_ATTEMPTS: positiveInt(4),
+  /** Allow fetching loopback/private addresses: only for the local demo and tests. */
+  ALLOW_PRIVATE_NETWORK: flag(false),
+  TABLE_NAME: z.string().min(3).default('news-index'),
+  BUCKET_NAME: z.string().min(3).default('news-archive'),
+  CRAWL_QUEUE_URL: z.string().optional(),
+  /** Where the sources file lives: a path locally, `s3://bucket/key` on AWS. */
+  SOURCES_URI: z.string().optional(),
+  AWS_REGION: z.string().default('us-east-1'),
+  /** Endpoint overrides for DynamoDB Local / S3-compatible servers. */
+  DYNAMODB_ENDPOINT: z.string().url().optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+});
+
+export type Config = Readonly<{
+  dataDir: string;
+  userAgent: string;
+  fetchConnectTimeoutMs: number;
+  fetchTotalTimeoutMs: number;
+  fetchMaxBodyBytes: number;
+  fetchMaxRedirects: number;
+  hostMinIntervalMs: number;
+  maxFetchAttempts: number;
+  allowPrivateNetwork: boolean;
+  tableName: string;
+  bucketName: string;
+  crawlQueueUrl?: string;
+  sourcesUri?: string;
+  awsRegion: string;
+  dynamodbEndpoint?: string;
+  s3Endpoint?: string;
+}>;
+
+/**
+ * Validates the environment into a frozen, typed config.
+ * @example
+ * const config = loadConfig(process.env);
+ * config.fetchTotalTimeoutMs; // 20000 unless FETCH_TOTAL_TIMEOUT_MS is set
+ * @throws ConfigError naming every invalid variable.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    dataDir: e.DATA_DIR,
+    userAgent: e.USER_AGENT,
+    fetchConnectTimeoutMs: e.FETCH_CONNECT_TIMEOUT_MS,
+    fetchTotalTimeoutMs: e.FETCH_TOTAL_TIMEOUT_MS,
+    fetchMaxBodyBytes: e.FETCH_MAX_BODY_BYTES,
+    fetchMaxRedirects: e.FETCH_MAX_REDIRECTS,
+    hostMinIntervalMs: e.HOST_MIN_INTERVAL_MS,
+    maxFetchAttempts: e.MAX_FETCH_ATTEMPTS,
+    allowPrivateNetwork: e.ALLOW_PRIVATE_NETWORK,
+    tableName: e.TABLE_NAME,
+    bucketName: e.BUCKET_NAME,
+    crawlQueueUrl: e.CRAWL_QUEUE_URL,
+    sourcesUri: e.SOURCES_URI,
+    awsRegion: e.AWS_REGION,
+    dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
+    s3Endpoint: e.S3_ENDPOINT,
+  });
+}

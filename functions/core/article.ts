@@ -1,0 +1,125 @@
+/**
+ * The article model shared by extraction, dedup, storage and query.
+ * Pure types and tiny helpers only: no I/O.
+ */
+
+/** Block-level kind of a paragraph kept from a page. */
+export type ParagraphKind = 'heading' | 'paragraph' | 'quote' | 'list-item';
+
+/** One block of article text, in page order. */
+export interface Paragraph {
+  kind: ParagraphKind;
+  text: string;
+}
+
+/**
+ * What the page is. Only `article` pages are stored as complete clean copies; the others are
+ * recorded with their kind so a user can see why a URL produced no article.
+ */
+export type PageKind = 'article' | 'consent-wall' | 'paywall' | 'index' | 'error-page' | 'empty' | 'not-html';
+
+/** Metadata read from JSON-LD, OpenGraph, meta tags, `<time>` and bylines. Times are ISO 8601 with offset. */
+export interface ArticleMetadata {
+  title?: string;
+  authors: string[];
+  publishedAt?: string;
+  modifiedAt?: string;
+  language?: string;
+  siteName?: string;
+  canonicalUrl?: string;
+  section?: string;
+  description?: string;
+  image?: string;
+  /** Whether schema.org `isAccessibleForFree` said false. */
+  paywalled?: boolean;
+  /** URL of the source this page credits as its origin (`isBasedOn`, syndication source link). */
+  basedOnUrl?: string;
+}
+
+/** Result of extracting one HTML page. */
+export interface Extraction {
+  pageKind: PageKind;
+  metadata: ArticleMetadata;
+  paragraphs: Paragraph[];
+  /** Paragraphs dropped because they repeated earlier text of the same page. */
+  repeatedParagraphsRemoved: number;
+}
+
+/** A paragraph as stored in a clean copy, with dedup provenance when known. */
+export interface StoredParagraph extends Paragraph {
+  /** Normalised paragraph hash (absent for paragraphs too short to be evidence). */
+  hash?: string;
+  /** Set when this paragraph was first seen in another article. */
+  firstSeen?: ArticleRef;
+}
+
+/** A pointer to an article occurrence. */
+export interface ArticleRef {
+  articleId: string;
+  url: string;
+  host: string;
+  /** When our pipeline saw it (ISO 8601). */
+  seenAt: string;
+}
+
+/** A link between an article and another publisher's copy of the same story. */
+export interface CopyLink {
+  articleId: string;
+  url: string;
+  host: string;
+  /** Share of the smaller article's evidence paragraphs found in the other (0..1). */
+  overlap: number;
+  /** How the copy was found. */
+  method: 'exact' | 'near-duplicate';
+}
+
+/** The article record kept in the index (and embedded in the clean copy). */
+export interface ArticleRecord {
+  id: string;
+  url: string;
+  canonicalUrl: string;
+  host: string;
+  fetchedAt: string;
+  /** Day partition (YYYY-MM-DD, UTC) of publishedAt, or of fetchedAt when unknown. */
+  day: string;
+  title?: string;
+  authors: string[];
+  publishedAt?: string;
+  modifiedAt?: string;
+  language?: string;
+  siteName?: string;
+  section?: string;
+  description?: string;
+  image?: string;
+  pageKind: PageKind;
+  /** Hash of the clean text; a changed value on re-fetch is a new version. */
+  contentHash: string;
+  version: number;
+  paragraphCount: number;
+  /** Evidence paragraph hashes in page order (short paragraphs excluded). */
+  paragraphHashes: string[];
+  cleanKey: string;
+  rawKey?: string;
+  stats: {
+    repeatedParagraphsRemoved: number;
+    boilerplateParagraphsRemoved: number;
+    paragraphsFirstSeenElsewhere: number;
+  };
+  /** Set when this article is a copy of an earlier article on another host. */
+  copyOf?: CopyLink;
+  /** Other publishers' copies of this article. */
+  copies: CopyLink[];
+  /** Story cluster id: the id of the cluster's likely origin article. */
+  clusterId?: string;
+}
+
+/** The clean copy as stored (JSON, one object per line for Athena). */
+export interface CleanCopy extends ArticleRecord {
+  paragraphs: StoredParagraph[];
+  text: string;
+}
+
+/** Joins paragraph texts the way every rendering and the `extract` contract do. */
+export function joinParagraphs(paragraphs: readonly Paragraph[]): string {
+  return paragraphs.map((p) => p.text).join('\n\n');
+}

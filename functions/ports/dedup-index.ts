@@ -1,0 +1,64 @@
+import type { ArticleRecord, ArticleRef, CopyLink } from '../core/article';
+
+/** What the index knows about one paragraph hash. */
+export interface ParagraphInfo {
+  hash: string;
+  /** Normalisation version the hash was computed with. */
+  normVersion: number;
+  firstSeen: ArticleRef;
+  /** Number of distinct articles containing it. */
+  articleCount: number;
+  /** Up to a bounded number of article ids containing it (first ones seen). */
+  articleIds: string[];
+  /** Number of distinct pages of each host containing it (only hosts asked about may be filled). */
+  hostPageCounts: Record<string, number>;
+}
+
+/** Result of recording one paragraph of an article. */
+export interface ParagraphSighting extends ParagraphInfo {
+  /** True when this call's article is the first-seen occurrence. */
+  isFirstSeen: boolean;
+}
+
+/** A page of results with an opaque cursor for the next page. */
+export interface Page<T> {
+  items: T[];
+  cursor?: string;
+}
+
+/** Query for articles of one host in a time range (on `day`, inclusive). */
+export interface ListArticlesQuery {
+  host: string;
+  fromDay?: string;
+  toDay?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * The persistent dedup index: articles, paragraph provenance, per-host paragraph counts and
+ * near-duplicate candidate keys. Implementations must be correct under concurrent writers
+ * (many crawl Lambdas) and idempotent per (article, paragraph).
+ */
+export interface DedupIndex {
+  /**
+   * Records that `article` contains these paragraph hashes. First-seen is decided atomically by
+   * the store; repeating the call for the same article changes no count.
+   */
+  recordParagraphs(article: ArticleRef, hashes: readonly string[], normVersion: number): Promise<ParagraphSighting[]>;
+  /** Reads what is known about these hashes (missing ones are absent from the map). */
+  lookupParagraphs(hashes: readonly string[], host?: string): Promise<Map<string, ParagraphInfo>>;
+  /** Stores near-duplicate candidate keys (e.g. LSH bands) for an article. Idempotent. */
+  putFingerprintKeys(articleId: string, keys: readonly string[]): Promise<void>;
+  /** Returns article ids sharing at least one candidate key, excluding `articleId`. */
+  findByFingerprintKeys(articleId: string, keys: readonly string[]): Promise<string[]>;
+  /** Creates or replaces an article record. */
+  putArticle(record: ArticleRecord): Promise<void>;
+  getArticle(id: string): Promise<ArticleRecord | undefined>;
+  getArticles(ids: readonly string[]): Promise<ArticleRecord[]>;
+  /** Adds a copy link to an existing article (idempotent per copy article id). */
+  addCopy(articleId: string, copy: CopyLink): Promise<void>;
+  listArticles(query: ListArticlesQuery): Promise<Page<ArticleRecord>>;
+  /** Lists hosts that have at least one article. */
+  listHosts(): Promise<string[]>;
+}

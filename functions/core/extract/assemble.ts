@@ -1,0 +1,84 @@
+/**
+ * Step 6 of extraction: keep the blocks of the article container in order, minus the widgets
+ * embedded in it (share bars, related links, captions, bylines) and link-heavy lines.
+ */
+import type { Paragraph } from '../article';
+import type { TextBlock } from './blocks';
+import { blockLinkDensity, type ElementStats } from './candidates';
+import { MAX_BLOCK_LINK_DENSITY, MAX_PRUNED_SHARE, MAX_SUBTREE_LINK_DENSITY, SHORT_LINE_CHARS } from './constants';
+import { hintString, isElement, type Element } from './dom';
+import { POSITIVE_HINT, PRUNE_HINT } from './hints';
+import { comparableText } from './text';
+
+/** Containers that are link lists when most of their text is link text. */
+const LINK_LIST_TAGS = new Set(['ul', 'ol', 'dl', 'div', 'section', 'table', 'tbody', 'tr', 'td', 'p', 'span', 'header']);
+
+/** Minimum links for a container to be judged a link list (one inline link is not a list). */
+const LINK_LIST_MIN_LINKS = 3;
+
+/**
+ * Short lines that are page furniture in most languages: bylines ("By ..."), reading times,
+ * ad labels, share prompts, photo credits.
+ */
+const FURNITURE_LINE =
+  /^(?:by|von|par|por|door|di|av|af|od|przez|от|автор|τοῦ|written by|posted by|reporting by|photo(?:graph)?s?(?: by)?|image(?: credit)?|credit|source|fuente|quelle|foto|bild|advertisement|anzeige|publicité|publicidad|pubblicità|реклама|werbung|sponsored|share|teilen|partager|compartir|condividi|read more|read also|see also|also read|related|lesen sie auch|mehr zum thema|lire aussi|leer más|leia também|leggi anche|читайте также|updated|published|aktualisiert|veröffentlicht|publié|publicado|pubblicato|min read|\d+ min(?:ute)?s? read)\b[\s:]/i;
+
+/** A line that is only a date or time (datelines). */
+const DATE_ONLY_LINE = /^[\p{L}.,]*\s*\d{1,4}[./\-\s]\s*(?:\d{1,2}|\p{L}+)\.?[./\-\s,]\s*\d{2,4}(?:[\s,|\-–—]*(?:\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:am|pm|uhr|h)?\s*[A-Z]{0,4}))?$/iu;
+
+export interface AssembleOptions {
+  title?: string;
+}
+
+/**
+ * Emits the paragraphs of the article roots in document order.
+ */
+export function assembleParagraphs(
+  roots: readonly Element[],
+  blocks: readonly TextBlock[],
+  stats: Map<Element, ElementStats>,
+  options: AssembleOptions,
+): Paragraph[] {
+  const rootSet = new Set(roots);
+  const articleChars = roots.reduce((n, r) => n + (stats.get(r)?.textChars ?? 0), 0);
+  const verdict = new Map<Element, boolean>();
+  const titleKey = options.title ? comparableText(options.title) : '';
+
+  /** Whether the element (strictly inside a root) is furniture to drop. */
+  const isPruned = (el: Element): boolean => {
+    const cached = verdict.get(el);
+    if (cached !== undefined) return cached;
+    let pruned = false;
+    const s = stats.get(el);
+    const hint = hintString(el);
+    const share = s && articleChars > 0 ? s.textChars / articleChars : 0;
+    if (hint && PRUNE_HINT.test(hint) && share < MAX_PRUNED_SHARE && !(POSITIVE_HINT.test(hint) && share > 0.2)) pruned = true;
+    else if (s && LINK_LIST_TAGS.has(el.name) && s.linkCount >= LINK_LIST_MIN_LINKS && s.textChars > 0 && s.linkChars / s.textChars > MAX_SUBTREE_LINK_DENSITY && share < MAX_PRUNED_SHARE) pruned = true;
+    else if (el.name === 'header' && share < 0.2) pruned = true;
+    verdict.set(el, pruned);
+    return pruned;
+  };
+
+  /** Whether the block sits in a root and in no pruned element. */
+  const inArticle = (block: TextBlock): boolean => {
+    for (let el: Element | null = block.owner; el && isElement(el); el = el.parent as Element | null) {
+      if (rootSet.has(el)) return true;
+      if (isPruned(el)) return false;
+    }
+    return false;
+  };
+
+  const out: Paragraph[] = [];
+  for (const block of blocks) {
+    if (!inArticle(block)) continue;
+    const text = block.text;
+    if (blockLinkDensity(block) > MAX_BLOCK_LINK_DENSITY) continue;
+    if (titleKey && block.kind === 'heading' && comparableText(text) === titleKey) continue;
+    if (text.length < SHORT_LINE_CHARS && (FURNITURE_LINE.test(text) || DATE_ONLY_LINE.test(text))) continue;
+    if (!/[\p{L}\p{N}]/u.test(text)) continue;
+    out.push({ kind: block.kind, text });
+  }
+  // Headings with no text after them are labels of removed widgets ("Related", "Comments").
+  while (out.length > 0 && out[out.length - 1].kind === 'heading') out.pop();
+  return out;
+}

@@ -1,0 +1,73 @@
+/**
+ * Step 2 of extraction: remove what is never article text and bound the tree depth.
+ */
+import { MAX_DOM_DEPTH } from './constants';
+import { isElement, textContent, type AnyNode, type ChildNode, type Element, type ParentNode } from './dom';
+
+/**
+ * Elements that never hold article text. Navigation, asides and footers are page furniture;
+ * figure captions and credits are excluded from the body by convention; form controls and
+ * embedded media carry no prose.
+ */
+const NEVER_CONTENT_TAGS = new Set([
+  'script', 'style', 'noscript', 'template', 'svg', 'math', 'canvas', 'iframe', 'object', 'embed',
+  'video', 'audio', 'source', 'track', 'picture', 'img', 'map', 'area', 'input', 'button', 'select',
+  'option', 'optgroup', 'textarea', 'label', 'nav', 'aside', 'footer', 'figcaption', 'dialog', 'menu',
+  'head', 'title', 'meta', 'link', 'base', 'frame', 'frameset', 'applet', 'param', 'datalist', 'output',
+  'progress', 'meter', 'time-ago', 'amp-ad', 'amp-analytics', 'amp-sidebar', 'amp-social-share',
+]);
+
+/** ARIA roles of page furniture (the role form of nav, aside, footer, dialogs). */
+const NEVER_CONTENT_ROLES = new Set(['navigation', 'complementary', 'contentinfo', 'dialog', 'alertdialog', 'menu', 'menubar', 'search', 'banner']);
+
+/** Inline styles that hide an element from every reader. */
+const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
+
+function isNeverContent(el: Element): boolean {
+  if (NEVER_CONTENT_TAGS.has(el.name)) return true;
+  const attribs = el.attribs;
+  if (!attribs) return false;
+  if ('hidden' in attribs) return true;
+  const role = attribs.role;
+  if (role !== undefined && NEVER_CONTENT_ROLES.has(role.toLowerCase())) return true;
+  const style = attribs.style;
+  if (style !== undefined && HIDDEN_STYLE.test(style)) return true;
+  return false;
+}
+
+/**
+ * Removes comments and never-content elements in place and flattens anything nested deeper than
+ * {@link MAX_DOM_DEPTH} to a single text node. Iterative, so it is safe on any depth.
+ */
+export function cleanTree(root: ParentNode): void {
+  const stack: Array<{ node: ParentNode; depth: number }> = [{ node: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop() as { node: ParentNode; depth: number };
+    const kept: ChildNode[] = [];
+    for (const child of node.children) {
+      if (child.type === 'comment' || child.type === 'directive' || child.type === 'cdata') continue;
+      if (isElement(child)) {
+        if (isNeverContent(child)) continue;
+        if (depth + 1 >= MAX_DOM_DEPTH) flatten(child);
+        else stack.push({ node: child, depth: depth + 1 });
+      }
+      kept.push(child);
+    }
+    if (kept.length !== node.children.length) relink(node, kept);
+  }
+}
+
+/** Replaces an element's children with one text node holding their text. */
+function flatten(el: Element): void {
+  const data = textContent(el as AnyNode);
+  const textNode = { type: 'text', data, parent: el, prev: null, next: null } as unknown as ChildNode;
+  el.children = [textNode];
+}
+
+function relink(node: ParentNode, kept: ChildNode[]): void {
+  for (let i = 0; i < kept.length; i++) {
+    kept[i].prev = i > 0 ? kept[i - 1] : null;
+    kept[i].next = i + 1 < kept.length ? kept[i + 1] : null;
+  }
+  node.children = kept;
+}

@@ -1,0 +1,93 @@
+/**
+ * Small helpers over the htmlparser2 (domhandler) tree. We walk the tree ourselves instead of
+ * going through cheerio selections in the hot loops: it avoids wrapper allocations and keeps the
+ * extractor within a small factor of parse-only time.
+ */
+import type { AnyNode, ChildNode, Element, ParentNode } from 'domhandler';
+
+export type { AnyNode, ChildNode, Element, ParentNode };
+
+/** True for element nodes (htmlparser2 gives script and style their own node types). */
+export function isElement(node: AnyNode): node is Element {
+  return node.type === 'tag' || node.type === 'script' || node.type === 'style';
+}
+
+/** True for text nodes. */
+export function isText(node: AnyNode): node is AnyNode & { data: string } {
+  return node.type === 'text';
+}
+
+/** Lower-case tag name, or '' for non-elements. */
+export function tagOf(node: AnyNode): string {
+  return isElement(node) ? node.name.toLowerCase() : '';
+}
+
+/** Attribute value or undefined. */
+export function attr(el: Element, name: string): string | undefined {
+  return el.attribs?.[name];
+}
+
+/** class and id joined, lower-cased: the string class/id hints are matched against. */
+export function hintString(el: Element): string {
+  const cls = el.attribs?.class ?? '';
+  const id = el.attribs?.id ?? '';
+  if (!cls && !id) return '';
+  return `${cls} ${id}`.toLowerCase();
+}
+
+/**
+ * All text below a node, iteratively (no recursion, so arbitrarily deep trees are safe).
+ * Script and style content is skipped.
+ */
+export function textContent(node: AnyNode): string {
+  if (isText(node)) return node.data;
+  const parts: string[] = [];
+  const stack: AnyNode[] = [node];
+  while (stack.length > 0) {
+    const current = stack.pop() as AnyNode;
+    if (isText(current)) {
+      parts.push(current.data);
+      continue;
+    }
+    const type: string = current.type;
+    if (type === 'script' || type === 'style' || type === 'comment') continue;
+    const children = (current as ParentNode).children;
+    if (!children) continue;
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return parts.join('');
+}
+
+/** Elements below `root` (pre-order), iteratively. */
+export function* descendants(root: AnyNode): Generator<Element> {
+  const stack: AnyNode[] = [];
+  const rootChildren = (root as ParentNode).children;
+  if (!rootChildren) return;
+  for (let i = rootChildren.length - 1; i >= 0; i--) stack.push(rootChildren[i]);
+  while (stack.length > 0) {
+    const current = stack.pop() as AnyNode;
+    if (!isElement(current)) continue;
+    yield current;
+    const children = current.children;
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+}
+
+/** First element below root with the given tag name. */
+export function findFirst(root: AnyNode, tag: string): Element | undefined {
+  for (const el of descendants(root)) if (el.name === tag) return el;
+  return undefined;
+}
+
+/** Removes a node from its parent (domhandler keeps sibling links; we fix them here). */
+export function removeNode(node: ChildNode): void {
+  const parent = node.parent;
+  if (!parent) return;
+  const index = parent.children.indexOf(node);
+  if (index >= 0) parent.children.splice(index, 1);
+  if (node.prev) node.prev.next = node.next;
+  if (node.next) node.next.prev = node.prev;
+  node.parent = null;
+  node.prev = null;
+  node.next = null;
+}

@@ -1,0 +1,133 @@
+/**
+ * Article-body extraction with cheerio's htmlparser2 path.
+ */
+import { load } from 'cheerio/slim';
+import type { Extraction, Paragraph } from '../article';
+import { ExtractionError } from '../../errors';
+import { assembleParagraphs } from './assemble';
+import { collectBlocks, type TextBlock } from './blocks';
+import { gatherArticleRoots, pickTopCandidate, scoreElements } from './candidates';
+import { cleanTree } from './clean';
+import { MAX_INPUT_CHARS } from './constants';
+import { findFirst, type Element, type ParentNode } from './dom';
+import { readMetadata } from './metadata';
+import { classifyPage } from './page-kind';
+import { removeRepeatedParagraphs } from './repeats';
+
+export { decodeHtmlBytes } from './charset';
+
+/** Options of {@link extractArticle}. */
+export interface ExtractOptions {
+  /** URL the page was fetched from; resolves relative canonical/image URLs. */
+  url?: string;
+}
+
+/** Share of control characters in the first bytes above which the input is binary, not HTML. */
+const BINARY_CONTROL_SHARE = 0.1;
+
+/** Prefix examined for binary content. */
+const BINARY_SNIFF_CHARS = 2048;
+
+/** Prefix of the page text kept for page-kind wording checks. */
+const PAGE_TEXT_SNIFF_CHARS = 20_000;
+
+/**
+ * Extracts the article body and metadata from one HTML page.
+ *
+ * Workflow (each step is one helper):
+ *  0. Reject binary input (`not-html`); cut oversized input to {@link MAX_INPUT_CHARS}.
+ *  1. Parse once with htmlparser2 (cheerio/slim) and read metadata from the untouched tree
+ *     (JSON-LD incl. `@graph`, OpenGraph, meta tags, `<time>`, bylines) — `readMetadata`.
+ *  2. Remove never-content elements (scripts, styles, nav, aside, footer, forms controls,
+ *     captions, hidden elements) and flatten excessive nesting — `cleanTree`.
+ *  3. Cut the tree into text blocks owned by their nearest block element — `collectBlocks`.
+ *  4. Score containers: every prose block votes for its ancestors (length, commas), damped
+ *     by link density, biased by class/id hints — `scoreElements`.
+ *  5. Pick the top container and the siblings that continue it — `pickTopCandidate`,
+ *     `gatherArticleRoots`.
+ *  6. Emit the container's blocks in order without embedded widgets, link lines, bylines,
+ *     datelines and the repeated title — `assembleParagraphs`.
+ *  7. Drop paragraphs and runs of paragraphs repeated within the page — `removeRepeatedParagraphs`.
+ *  8. Classify the page (article, consent wall, paywall, index, error page, empty) — `classifyPage`.
+ *
+ * Never hangs: every step is linear or bounded; any unexpected failure is rethrown as
+ * {@link ExtractionError}.
+ *
+ * @example
+ * const { metadata, paragraphs } = extractArticle('<html><body><article><p>Hello, world.</p></article></body></html>');
+ */
+export function extractArticle(html: string, options: ExtractOptions = {}): Extraction {
+  if (typeof html !== 'string') throw new ExtractionError('extractArticle expects a string of HTML');
+  try {
+    return extract(html, options);
+  } catch (error) {
+    if (error instanceof ExtractionError) throw error;
+    throw new ExtractionError(`extraction failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+function extract(input: string, options: ExtractOptions): Extraction {
+  if (input.trim().length === 0) return { pageKind: 'empty', metadata: { authors: [] }, paragraphs: [], repeatedParagraphsRemoved: 0 };
+  if (looksBinary(input)) return { pageKind: 'not-html', metadata: { authors: [] }, paragraphs: [], repeatedParagraphsRemoved: 0 };
+  const html = input.length > MAX_INPUT_CHARS ? input.slice(0, MAX_INPUT_CHARS) : input;
+
+  // 1. Parse once; metadata needs head, scripts and attributes that cleaning removes.
+  const $ = load(html);
+  const doc = $.root()[0] as unknown as ParentNode;
+  const { metadata, declaredArticle } = readMetadata(doc, options.url);
+
+  // 2.
+  cleanTree(doc);
+  const body: ParentNode = findFirst(doc, 'body') ?? doc;
+
+  // 3.
+  const blocks = collectBlocks(body);
+
+  // 4-6.
+  let paragraphs: Paragraph[] = [];
+  const stats = scoreElements(blocks);
+  const top = pickTopCandidate(stats);
+  if (top) {
+    const roots = gatherArticleRoots(top, stats, groupByOwner(blocks));
+    paragraphs = assembleParagraphs(roots, blocks, stats, { title: metadata.title });
+  }
+
+  // 7.
+  const repeats = removeRepeatedParagraphs(paragraphs);
+
+  // 8.
+  let pageLinkCount = 0;
+  const textParts: string[] = [];
+  let textChars = 0;
+  for (const block of blocks) {
+    pageLinkCount += block.linkCount;
+    if (textChars < PAGE_TEXT_SNIFF_CHARS) {
+      textParts.push(block.text);
+      textChars += block.text.length;
+    }
+  }
+  const pageKind = classifyPage({ metadata, paragraphs: repeats.paragraphs, pageText: textParts.join('\n'), pageLinkCount, declaredArticle });
+  return { pageKind, metadata, paragraphs: repeats.paragraphs, repeatedParagraphsRemoved: repeats.removed };
+}
+
+function groupByOwner(blocks: readonly TextBlock[]): Map<Element, TextBlock[]> {
+  const map = new Map<Element, TextBlock[]>();
+  for (const block of blocks) {
+    const list = map.get(block.owner);
+    if (list) list.push(block);
+    else map.set(block.owner, [block]);
+  }
+  return map;
+}
+
+/** NUL bytes or many control characters near the start: an image, PDF or compressed body. */
+function looksBinary(text: string): boolean {
+  const n = Math.min(text.length, BINARY_SNIFF_CHARS);
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) return true;
+    if ((c < 0x09 || (c > 0x0d && c < 0x20)) || c === 0xfffd) control++;
+  }
+  return n > 0 && control / n > BINARY_CONTROL_SHARE;
+}

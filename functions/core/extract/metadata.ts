@@ -1,0 +1,244 @@
+/**
+ * Step 1 of extraction: metadata from JSON-LD, OpenGraph, meta tags, `<time>`, `<html lang>`
+ * and bylines, read from the untouched tree (before cleaning removes head and scripts).
+ */
+import type { ArticleMetadata } from '../article';
+import { normalizeDate } from './dates';
+import { attr, descendants, hintString, isElement, textContent, type Element, type ParentNode } from './dom';
+import { flattenJsonLd, isArticleObject, parseJsonLd, personNames, stringValue, typesOf, type JsonObject } from './json-ld';
+import { normalizeSpace } from './text';
+
+/** What the metadata step hands to later steps besides the metadata itself. */
+export interface MetadataResult {
+  metadata: ArticleMetadata;
+  /** JSON-LD articleBody/text of the article object, when present (a cross-check for the body). */
+  jsonLdBody?: string;
+  /** og:type / JSON-LD type said this is an article. */
+  declaredArticle: boolean;
+}
+
+/** Longest plausible personal name (chars); longer "authors" are sentences or site blurbs. */
+const MAX_AUTHOR_CHARS = 60;
+
+/** Containers where dates belong to other stories or to the site, never to this article. */
+const FOREIGN_DATE_CONTAINER = /related|recommend|popular|most-?read|trending|sidebar|footer|comment|teaser|more-?stories|cookie|consent|widget|promo/;
+
+/** Meta names (name/property/itemprop, lower-cased) for the publication date, best first. */
+const PUBLISHED_KEYS = [
+  'article:published_time', 'og:article:published_time', 'datepublished', 'article.published', 'publishdate', 'publish-date',
+  'pubdate', 'parsely-pub-date', 'sailthru.date', 'dc.date.issued', 'dc.date', 'dcterms.created', 'date', 'og:published_time',
+  'article_date_original', 'cxenseparse:recs:publishtime', 'originalpublicationdate', 'publication_date', 'release_date',
+];
+const MODIFIED_KEYS = ['article:modified_time', 'og:updated_time', 'datemodified', 'dcterms.modified', 'last-modified', 'lastmod', 'article.updated'];
+const AUTHOR_KEYS = ['author', 'article:author', 'parsely-author', 'sailthru.author', 'dc.creator', 'citation_author', 'byl', 'cxenseparse:author'];
+
+/**
+ * Reads all metadata of a page.
+ *
+ * @example
+ * readMetadata(doc, 'https://example.com/a').metadata.title
+ */
+export function readMetadata(root: ParentNode, url?: string): MetadataResult {
+  const meta = new Map<string, string>();
+  const jsonLdObjects: JsonObject[] = [];
+  let htmlLang: string | undefined;
+  let canonical: string | undefined;
+  let titleTag: string | undefined;
+  let firstH1: string | undefined;
+  const times: Element[] = [];
+  const authorElements: Element[] = [];
+  const itempropDates: string[] = [];
+
+  for (const el of descendants(root)) {
+    const tag = el.name;
+    if (tag === 'meta') {
+      const key = (attr(el, 'property') ?? attr(el, 'name') ?? attr(el, 'itemprop') ?? attr(el, 'http-equiv'))?.toLowerCase().trim();
+      const content = attr(el, 'content');
+      if (key && content !== undefined && !meta.has(key)) meta.set(key, content.trim());
+      if (key === 'datepublished' && content) itempropDates.push(content);
+    } else if (tag === 'script') {
+      if ((attr(el, 'type') ?? '').toLowerCase().includes('ld+json')) jsonLdObjects.push(...flattenJsonLd(parseJsonLd(textContent(el))));
+    } else if (tag === 'html') {
+      htmlLang ??= attr(el, 'lang') ?? attr(el, 'xml:lang');
+    } else if (tag === 'link') {
+      if ((attr(el, 'rel') ?? '').toLowerCase().split(/\s+/).includes('canonical')) canonical ??= attr(el, 'href');
+      else if ((attr(el, 'rel') ?? '').toLowerCase() === 'author' && attr(el, 'title')) authorElements.push(el);
+    } else if (tag === 'title') {
+      titleTag ??= normalizeSpace(textContent(el));
+    } else if (tag === 'h1') {
+      firstH1 ??= normalizeSpace(textContent(el)) || undefined;
+    } else if (tag === 'time') {
+      times.push(el);
+    }
+    if (tag !== 'meta' && attr(el, 'itemprop') === 'datePublished') {
+      const v = attr(el, 'datetime') ?? attr(el, 'content');
+      if (v) itempropDates.push(v);
+    }
+    if (tag !== 'meta' && tag !== 'link' && (attr(el, 'rel') === 'author' || attr(el, 'itemprop') === 'author')) authorElements.push(el);
+  }
+
+  const article = jsonLdObjects.find(isArticleObject);
+  const webPage = jsonLdObjects.find((o) => typesOf(o).some((t) => /WebPage$/i.test(t)));
+  const organization = jsonLdObjects.find((o) => typesOf(o).some((t) => /Organization$|WebSite$/i.test(t)));
+  const m = (key: string): string | undefined => {
+    const v = meta.get(key);
+    return v ? v : undefined;
+  };
+
+  const siteName = clean(m('og:site_name') ?? stringValue(article?.publisher) ?? stringValue(organization?.name) ?? m('application-name'));
+  const title = clean(stringValue(article?.headline) ?? m('og:title') ?? m('twitter:title') ?? stripSiteSuffix(titleTag, siteName) ?? firstH1);
+
+  let publishedAt = normalizeDate(article?.datePublished) ?? normalizeDate(article?.dateCreated);
+  for (const key of PUBLISHED_KEYS) publishedAt ??= normalizeDate(m(key));
+  for (const v of itempropDates) publishedAt ??= normalizeDate(v);
+  if (!publishedAt) {
+    for (const t of times) {
+      if (insideForeignContainer(t)) continue;
+      const d = normalizeDate(attr(t, 'datetime'));
+      if (d) {
+        publishedAt = d;
+        break;
+      }
+    }
+  }
+  let modifiedAt = normalizeDate(article?.dateModified);
+  for (const key of MODIFIED_KEYS) modifiedAt ??= normalizeDate(m(key));
+
+  let authors = cleanAuthors(personNames(article?.author ?? article?.creator), siteName);
+  if (authors.length === 0) {
+    for (const key of AUTHOR_KEYS) {
+      const v = m(key);
+      if (v && !/^https?:\/\//i.test(v)) {
+        authors = cleanAuthors(splitNames(v), siteName);
+        if (authors.length > 0) break;
+      }
+    }
+  }
+  if (authors.length === 0) {
+    const names: string[] = [];
+    for (const el of authorElements) {
+      if (insideForeignContainer(el)) continue;
+      const nameEl = [...descendants(el)].find((d) => attr(d, 'itemprop') === 'name');
+      names.push(attr(el, 'title') ?? (nameEl ? attr(nameEl, 'content') ?? textContent(nameEl) : attr(el, 'content') ?? textContent(el)));
+    }
+    authors = cleanAuthors(names.flatMap(splitNames), siteName);
+  }
+
+  const language = normalizeLanguage(stringValue(article?.inLanguage) ?? htmlLang ?? m('content-language') ?? m('og:locale') ?? m('language') ?? m('dc.language'));
+  const canonicalUrl = absolute(canonical ?? m('og:url') ?? stringValue(article?.mainEntityOfPage, '@id') ?? stringValue(article?.url), url);
+  const section = clean(stringValue(article?.articleSection) ?? m('article:section') ?? m('section') ?? m('parsely-section'));
+  const description = clean(m('og:description') ?? m('description') ?? m('twitter:description') ?? stringValue(article?.description));
+  const image = absolute(m('og:image') ?? m('twitter:image') ?? m('twitter:image:src') ?? stringValue(article?.image, 'url') ?? stringValue(article?.thumbnailUrl), url);
+  const free = article?.isAccessibleForFree ?? webPage?.isAccessibleForFree;
+  const paywalled = free === false || (typeof free === 'string' && free.toLowerCase() === 'false') ? true : undefined;
+  const basedOnUrl = absolute(stringValue(article?.isBasedOn, 'url') ?? stringValue(article?.isBasedOnUrl) ?? m('syndication-source') ?? m('original-source'), url);
+
+  const body = typeof article?.articleBody === 'string' ? article.articleBody : typeof article?.text === 'string' ? article.text : undefined;
+  const ogType = (m('og:type') ?? '').toLowerCase();
+
+  const metadata: ArticleMetadata = { authors };
+  if (title) metadata.title = title;
+  if (publishedAt) metadata.publishedAt = publishedAt;
+  if (modifiedAt) metadata.modifiedAt = modifiedAt;
+  if (language) metadata.language = language;
+  if (siteName) metadata.siteName = siteName;
+  if (canonicalUrl) metadata.canonicalUrl = canonicalUrl;
+  if (section) metadata.section = section;
+  if (description) metadata.description = description;
+  if (image) metadata.image = image;
+  if (paywalled) metadata.paywalled = true;
+  if (basedOnUrl) metadata.basedOnUrl = basedOnUrl;
+  return { metadata, jsonLdBody: body, declaredArticle: article !== undefined || ogType === 'article' };
+}
+
+function clean(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const text = normalizeSpace(decodeEntitiesLight(value));
+  return text || undefined;
+}
+
+/** JSON-LD strings sometimes carry HTML entities; decode the common ones. */
+function decodeEntitiesLight(text: string): string {
+  if (!text.includes('&')) return text;
+  return text
+    .replace(/&#(\d+);/g, (_, d: string) => safeFromCodePoint(Number(d)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => safeFromCodePoint(parseInt(h, 16)))
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;|&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&');
+}
+
+function safeFromCodePoint(code: number): string {
+  return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+}
+
+/** "Headline | Site" -> "Headline" when the suffix is the site name (or any short suffix). */
+function stripSiteSuffix(title: string | undefined, siteName: string | undefined): string | undefined {
+  if (!title) return undefined;
+  const parts = title.split(/\s+[|\-–—·:»]\s+/);
+  if (parts.length < 2) return title;
+  const last = parts[parts.length - 1];
+  if ((siteName && last.toLowerCase() === siteName.toLowerCase()) || last.length < 25) return parts.slice(0, -1).join(' - ');
+  return title;
+}
+
+function insideForeignContainer(el: Element): boolean {
+  for (let p = el.parent; p && isElement(p); p = p.parent) {
+    if (p.name === 'aside' || p.name === 'footer' || p.name === 'nav') return true;
+    const hint = hintString(p);
+    if (hint && FOREIGN_DATE_CONTAINER.test(hint)) return true;
+  }
+  return false;
+}
+
+function splitNames(value: string): string[] {
+  return value.split(/\s*(?:,|;|\||\/|\band\b|\bund\b|\bet\b|\by\b|\be\b|&)\s*/i);
+}
+
+/** Keeps strings that look like personal names; drops the site name, URLs, handles and blurbs. */
+export function cleanAuthors(names: string[], siteName?: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const raw of names) {
+    let name = normalizeSpace(decodeEntitiesLight(raw))
+      .replace(/^(?:by|von|par|por|door|di|av|af|od|от|written by|posted by|reporting by)\s+/i, '')
+      .replace(/^(?:author|autor|auteur|autore)\s*:\s*/i, '')
+      .trim();
+    name = name.replace(/\s*[-|,]\s*$/, '');
+    if (!name || name.length > MAX_AUTHOR_CHARS || name.length < 3) continue;
+    if (/https?:|www\.|@|\d/.test(name)) continue;
+    if (siteName && name.toLowerCase() === siteName.toLowerCase()) continue;
+    if (name.split(/\s+/).length > 6) continue;
+    if (!/\p{L}/u.test(name)) continue;
+    const key = name.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(name);
+  }
+  return out;
+}
+
+/** "en_US" -> "en-US", "EN" -> "en"; undefined for anything that is not a language tag. */
+export function normalizeLanguage(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const first = value.split(/[,;\s]/)[0].trim().replace(/_/g, '-');
+  const m = /^([a-z]{2,3})(?:-([a-z0-9]{2,8}))?/i.exec(first);
+  if (!m) return undefined;
+  const lang = m[1].toLowerCase();
+  if (!m[2]) return lang;
+  const sub = m[2].length === 2 ? m[2].toUpperCase() : m[2].length === 4 ? m[2][0].toUpperCase() + m[2].slice(1).toLowerCase() : m[2];
+  return `${lang}-${sub}`;
+}
+
+function absolute(value: string | undefined, base: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  try {
+    return new URL(v, base).toString();
+  } catch {
+    return /^https?:\/\//i.test(v) ? v : undefined;
+  }
+}

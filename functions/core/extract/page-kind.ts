@@ -1,0 +1,44 @@
+/**
+ * Step 8 of extraction: say what the page is when it is not a readable article.
+ */
+import type { ArticleMetadata, PageKind, Paragraph } from '../article';
+import { INDEX_MAX_BODY_CHARS, INDEX_MIN_LINKS, THIN_PAGE_CHARS } from './constants';
+
+/** Titles of error pages served with status 200, in the languages we meet most. */
+const ERROR_TITLE =
+  /\b(?:404|410|page not found|not found|page (?:does not|doesn't) exist|no longer available|error)\b|seite nicht gefunden|nicht gefunden|page introuvable|página no encontrada|pagina non trovata|pagina niet gevonden|strona nie została znaleziona|страница не найдена|ページが見つかりません|页面不存在|找不到页面/i;
+
+/** Consent-wall wording (cookie/privacy interstitials that replace the article). */
+const CONSENT_TEXT =
+  /cookie|consent|privacy (?:settings|preferences|policy)|we value your privacy|accept all|alle akzeptieren|tout accepter|aceptar todo|accetta tutto|datenschutz|einwilligung|zustimmen|partners? (?:use|store)/i;
+
+/** Paywall wording ("subscribe to continue reading"). */
+const PAYWALL_TEXT = /subscribe|subscription|subscriber|sign in to (?:read|continue)|log in to (?:read|continue)|abonn|suscr[ií]b|abbonati|premium/i;
+
+export interface PageSignals {
+  metadata: ArticleMetadata;
+  paragraphs: readonly Paragraph[];
+  /** All visible text of the cleaned page (bounded prefix is enough). */
+  pageText: string;
+  /** Links on the whole page. */
+  pageLinkCount: number;
+  /** og:type or JSON-LD said article. */
+  declaredArticle: boolean;
+}
+
+/**
+ * Classifies the page. Order matters: an empty page is empty before it is anything else; a
+ * consent wall or error page says so in its text or title; a paywall says so in its markup.
+ */
+export function classifyPage(signals: PageSignals): PageKind {
+  const bodyChars = signals.paragraphs.reduce((n, p) => n + p.text.length, 0);
+  const pageText = signals.pageText;
+  if (bodyChars === 0 && pageText.trim().length === 0) return 'empty';
+  const thin = bodyChars < THIN_PAGE_CHARS;
+  if (thin && signals.metadata.title && ERROR_TITLE.test(signals.metadata.title)) return 'error-page';
+  if (thin && CONSENT_TEXT.test(pageText) && !signals.metadata.paywalled) return 'consent-wall';
+  if (signals.metadata.paywalled && (thin || (bodyChars < THIN_PAGE_CHARS * 2 && PAYWALL_TEXT.test(pageText)))) return 'paywall';
+  if (!signals.declaredArticle && bodyChars < INDEX_MAX_BODY_CHARS && signals.pageLinkCount >= INDEX_MIN_LINKS) return 'index';
+  if (bodyChars === 0) return 'empty';
+  return 'article';
+}

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { InvalidInputError, StorageError } from '../../errors';
+import type { ArchiveStore } from '../../ports/archive-store';
+
+/** Temp files of in-progress writes: hidden, and never listed as keys. */
+const TEMP_FILE_PATTERN = /^\..+\.tmp-[0-9a-f]{12}$/;
+
+/**
+ * {@link ArchiveStore} on the local file system: key `a/b/c.json` is the file
+ * `<rootDir>/a/b/c.json`, the same layout as in S3, so the archive can be browsed or synced to a
+ * bucket as is. Writes go to a temp file in the target directory and are renamed into place, so a
+ * crash never leaves a half-written object. Content types are not stored (file extensions carry
+ * them).
+ *
+ * @example
+ * const archive = new FileArchiveStore('.data/archive');
+ * await archive.put('clean/example.com/2026/11/24/abc.json', json, 'application/json');
+ */
+export class FileArchiveStore implements ArchiveStore {
+  private readonly rootDir: string;
+
+  constructor(rootDir: string) {
+    this.rootDir = resolve(rootDir);
+  }
+
+  async put(key: string, body: Uint8Array | string, _contentType: string): Promise<void> {
+    const file = this.fileOf(key);
+    const dir = dirname(file);
+    const temp = join(dir, `.${file.slice(dir.length + 1)}.tmp-${randomBytes(6).toString('hex')}`);
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(temp, body);
+      await rename(temp, file);
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw new StorageError(`cannot write archive key ${key}`, { cause: error, retryable: false });
+    }
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    const file = this.fileOf(key);
+    try {
+      const buffer = await readFile(file);
+      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw new StorageError(`cannot read archive key ${key}`, { cause: error, retryable: false });
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    // Walk only the directory the prefix's complete path segments name, not the whole archive.
+    const lastSlash = prefix.lastIndexOf('/');
+    const baseDirKey = lastSlash >= 0 ? prefix.slice(0, lastSlash) : '';
+    if (baseDirKey !== '') this.fileOf(baseDirKey);
+    const keys: string[] = [];
+    await this.collect(baseDirKey === '' ? this.rootDir : join(this.rootDir, baseDirKey), baseDirKey, keys);
+    keys.sort();
+    for (const key of keys) if (key.startsWith(prefix)) yield key;
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await unlink(this.fileOf(key));
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw new StorageError(`cannot delete archive key ${key}`, { cause: error, retryable: false });
+    }
+  }
+
+  private async collect(dir: string, dirKey: string, keys: string[]): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+      throw new StorageError(`cannot list archive directory ${dir}`, { cause: error, retryable: false });
+    }
+    for (const entry of entries) {
+      const key = dirKey === '' ? entry.name : `${dirKey}/${entry.name}`;
+      if (entry.isDirectory()) await this.collect(join(dir, entry.name), key, keys);
+      else if (entry.isFile() && !TEMP_FILE_PATTERN.test(entry.name)) keys.push(key);
+    }
+  }
+
+  /** Maps a key to its file, refusing keys that could escape the root directory. */
+  private fileOf(key: string): string {
+    const segments = key.split('/');
+    const unsafe =
+      key === '' ||
+      key.startsWith('/') ||
+      key.includes('\\') ||
+      key.includes('\0') ||
+      /^[a-zA-Z]:/.test(key) ||
+      segments.some((s) => s === '' || s === '.' || s === '..');
+    const file = resolve(this.rootDir, ...segments);
+    if (unsafe || !file.startsWith(this.rootDir + sep)) {
+      throw new InvalidInputError(`unsafe archive key: ${JSON.stringify(key)}`);
+    }
+    return file;
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}

@@ -1,0 +1,88 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { StorageError } from '../../errors';
+import type { ArchiveStore } from '../../ports/archive-store';
+
+/** Options of {@link S3ArchiveStore}. */
+export interface S3ArchiveStoreOptions {
+  bucket: string;
+  /** Injected client (endpoint, region, path style); defaults to `new S3Client({})`. */
+  client?: S3Client;
+}
+
+/**
+ * {@link ArchiveStore} on one S3 bucket. Keys are used as given (the layout of
+ * `functions/core/archive-keys.ts`); encryption is the bucket's default (set by the stack).
+ *
+ * @example
+ * const archive = new S3ArchiveStore({ bucket: process.env.ARCHIVE_BUCKET! });
+ * await archive.put('raw/example.com/2026/11/24/abc.html.gz', gzipped, 'text/html');
+ */
+export class S3ArchiveStore implements ArchiveStore {
+  private readonly bucket: string;
+  private readonly client: S3Client;
+
+  constructor(options: S3ArchiveStoreOptions) {
+    this.bucket = options.bucket;
+    this.client = options.client ?? new S3Client({});
+  }
+
+  async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+      );
+    } catch (error) {
+      throw toStorageError('PutObject', key, error);
+    }
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (!response.Body) return new Uint8Array();
+      return await response.Body.transformToByteArray();
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw toStorageError('GetObject', key, error);
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    let continuationToken: string | undefined;
+    do {
+      let response;
+      try {
+        response = await this.client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: continuationToken }),
+        );
+      } catch (error) {
+        throw toStorageError('ListObjectsV2', prefix, error);
+      }
+      for (const object of response.Contents ?? []) if (object.Key !== undefined) yield object.Key;
+      continuationToken = response.IsTruncated ? response.NextContinuationToken : undefined;
+    } while (continuationToken);
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    } catch (error) {
+      throw toStorageError('DeleteObject', key, error);
+    }
+  }
+}
+
+function toStorageError(operation: string, key: string, error: unknown): StorageError {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  // 4xx other than throttling means the request itself is wrong: retrying cannot help.
+  const retryable = status === undefined || status >= 500 || status === 429;
+  const name = error instanceof Error ? error.name : 'Error';
+  return new StorageError(`S3 ${operation} ${key} failed: ${name}`, { cause: error, retryable });
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { loadConfig, type Config } from '../config';
+import { describeError, PipelineError } from '../errors';
+import { runDemo } from './commands/demo';
+import { registerQueryCommands } from './commands/query';
+import { extractManifest } from './extract-manifest';
+import { runLocalIngestCommand } from './ingest-run';
+import { loadSourcesFile } from './load-sources-file';
+import { startQueryServer } from './serve';
+
+/** CLI flags override the environment; the one config loader validates both. */
+function configFor(opts: { dataDir?: string; allowPrivateNetwork?: boolean }): Config {
+  return loadConfig({
+    ...process.env,
+    ...(opts.dataDir ? { DATA_DIR: opts.dataDir } : {}),
+    ...(opts.allowPrivateNetwork ? { ALLOW_PRIVATE_NETWORK: 'true' } : {}),
+  });
+}
+
+const program = new Command()
+  .name('news-pipeline')
+  .description('Fetch, extract, dedup, store and query news articles on one machine.')
+  .showHelpAfterError();
+
+const concurrency = new Option('--concurrency <n>', 'URLs crawled at once').argParser((v) => Number(v)).default(4);
+
+program
+  .command('demo')
+  .description('ingest the bundled demo publishers (served on 127.0.0.1) into the data directory')
+  .option('--data-dir <dir>', 'data directory (default ./.data or DATA_DIR)')
+  .addOption(concurrency)
+  .option('--no-progress', 'no progress bar')
+  .option('--verbose', 'log every step to stderr', false)
+  .action(async (opts) => {
+    await runDemo(configFor(opts), { concurrency: opts.concurrency, verbose: opts.verbose, progressBar: opts.progress });
+  });
+
+program
+  .command('ingest')
+  .description('discover and crawl the publishers of a sources file')
+  .requiredOption('--sources <file>', 'sources file (YAML or JSON), see docs/sources.md')
+  .option('--data-dir <dir>', 'data directory (default ./.data or DATA_DIR)')
+  .addOption(concurrency)
+  .option('--allow-private-network', 'allow fetching private/loopback addresses (testing only)', false)
+  .option('--no-progress', 'no progress bar')
+  .option('--verbose', 'log every step to stderr', false)
+  .action(async (opts) => {
+    const sources = await loadSourcesFile(opts.sources);
+    await runLocalIngestCommand(configFor(opts), sources, { concurrency: opts.concurrency, verbose: opts.verbose, progressBar: opts.progress });
+  });
+
+program
+  .command('extract')
+  .description('extract article text from saved pages: one JSON object per manifest line (PATH<TAB>URL) on stdout')
+  .requiredOption('--manifest <file>', 'manifest file: PATH<TAB>URL per line, PATH is .html or .html.gz')
+  .action(async (opts) => {
+    for await (const line of extractManifest(opts.manifest)) {
+      if (!process.stdout.write(line + '\n')) await new Promise((resolve) => process.stdout.once('drain', resolve));
+    }
+  });
+
+registerQueryCommands(program, configFor);
+
+program
+  .command('serve')
+  .description('serve the query API and web view on 127.0.0.1')
+  .option('--data-dir <dir>', 'data directory (default ./.data or DATA_DIR)')
+  .option('--port <port>', 'port (0 picks a free one)', (v) => Number(v), 8787)
+  .action(async (opts) => {
+    const server = await startQueryServer(configFor(opts), { port: opts.port });
+    process.stdout.write(`Query API on http://127.0.0.1:${server.port}/ (Ctrl-C to stop)\n`);
+    await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    await server.close();
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`error: ${error instanceof PipelineError ? error.message : describeError(error)}\n`);
+  process.exitCode = error instanceof PipelineError && error.name === 'ConfigError' ? 2 : 1;
+});

@@ -1,0 +1,50 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { S3ArchiveStore } from '../adapters/archive/s3-archive-store';
+import { DynamoDbDedupIndex } from '../adapters/dynamodb/dynamodb-dedup-index';
+import { DynamoDbFrontier } from '../adapters/dynamodb/dynamodb-frontier';
+import { DynamoDbHostRateLimiter } from '../adapters/dynamodb/host-rate-limiter';
+import { SqsCrawlQueue } from '../adapters/sqs/sqs-crawl-queue';
+import type { Config } from '../config';
+import { ConfigError } from '../errors';
+import { RobotsCache } from '../fetch/robots';
+import type { PipelineDeps, PipelineLog } from '../pipeline/deps';
+
+/**
+ * Politeness waits up to this long are slept inside the Lambda; longer ones go back to SQS with a
+ * delay, since sleeping is billed and SQS delays are free.
+ */
+const MAX_INLINE_WAIT_MS = 2_000;
+
+/** The production composition root: AWS clients built once per container and reused. */
+export function createAwsDeps(config: Config, log: PipelineLog): PipelineDeps & { s3: S3Client } {
+  if (!config.crawlQueueUrl) throw new ConfigError('CRAWL_QUEUE_URL is required on AWS');
+  const dynamo = new DynamoDBClient({ region: config.awsRegion, endpoint: config.dynamodbEndpoint });
+  const s3 = new S3Client({ region: config.awsRegion, endpoint: config.s3Endpoint, forcePathStyle: Boolean(config.s3Endpoint) });
+  const sqs = new SQSClient({ region: config.awsRegion });
+  const fetchOptions = {
+    userAgent: config.userAgent,
+    connectTimeoutMs: config.fetchConnectTimeoutMs,
+    totalTimeoutMs: config.fetchTotalTimeoutMs,
+    maxBodyBytes: config.fetchMaxBodyBytes,
+    maxRedirects: config.fetchMaxRedirects,
+    allowPrivateNetwork: config.allowPrivateNetwork,
+  };
+  return {
+    s3,
+    archive: new S3ArchiveStore({ bucket: config.bucketName, client: s3 }),
+    index: new DynamoDbDedupIndex({ tableName: config.tableName, client: dynamo }),
+    frontier: new DynamoDbFrontier({ tableName: config.tableName, client: dynamo }),
+    queue: new SqsCrawlQueue({ queueUrl: config.crawlQueueUrl, client: sqs }),
+    robots: new RobotsCache({ fetchOptions }),
+    rateLimiter: new DynamoDbHostRateLimiter({ tableName: config.tableName, client: dynamo }),
+    fetchOptions,
+    hostMinIntervalMs: config.hostMinIntervalMs,
+    maxFetchAttempts: config.maxFetchAttempts,
+    maxInlineWaitMs: MAX_INLINE_WAIT_MS,
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    log,
+  };
+}

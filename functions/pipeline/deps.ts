@@ -1,0 +1,37 @@
+import type { ArchiveStore } from '../ports/archive-store';
+import type { CrawlQueue } from '../ports/crawl-queue';
+import type { DedupIndex } from '../ports/dedup-index';
+import type { Frontier } from '../ports/frontier';
+import type { FetchOptions } from '../fetch/fetch-page';
+import type { HostRateLimiter } from '../fetch/host-rate-limiter';
+import type { RobotsCache } from '../fetch/robots';
+
+/** Structured log sink: the CLI prints, Lambdas use Powertools. */
+export interface PipelineLog {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Everything the pipeline steps need, injected so the same code runs on AWS and locally. */
+export interface PipelineDeps {
+  archive: ArchiveStore;
+  index: DedupIndex;
+  frontier: Frontier;
+  queue: CrawlQueue;
+  robots: RobotsCache;
+  rateLimiter: HostRateLimiter;
+  /** Fetch limits and identity; `conditional` is filled per request. */
+  fetchOptions: Omit<FetchOptions, 'conditional'>;
+  /** Minimum spacing between requests to one host when robots.txt gives no Crawl-delay. */
+  hostMinIntervalMs: number;
+  /** Attempts per URL before it is parked as failed. */
+  maxFetchAttempts: number;
+  /** Longest politeness wait spent inline; longer waits go back to the queue with a delay. */
+  maxInlineWaitMs: number;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  log: PipelineLog;
+}
+
+/** A console-free log that drops everything (tests, library use). */
+export const silentLog: PipelineLog = { info: () => {}, warn: () => {} };

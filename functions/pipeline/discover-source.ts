@@ -1,0 +1,187 @@
+import { decodeHtmlBytes } from '../core/extract/charset';
+import { parseFeed } from '../core/discover/feed';
+import { dedupeDiscovered } from '../core/discover/select-urls';
+import { maybeGunzip, parseSitemap } from '../core/discover/sitemap';
+import type { Source } from '../core/sources';
+import { matchesSourceFilters } from '../core/sources';
+import { canonicalizeUrl } from '../core/url/canonical-url';
+import { describeError, FetchError } from '../errors';
+import { fetchPage } from '../fetch/fetch-page';
+import type { CrawlMessage } from '../ports/crawl-queue';
+import type { UrlState } from '../ports/frontier';
+import type { PipelineDeps } from './deps';
+
+/** Content types a feed or sitemap may arrive with in the wild (many servers say text/plain). */
+const DISCOVERY_CONTENT_TYPES = [
+  'application/rss+xml', 'application/atom+xml', 'application/rdf+xml', 'application/xml', 'text/xml',
+  'application/feed+json', 'application/json', 'application/gzip', 'application/x-gzip',
+  'application/octet-stream', 'text/plain', 'text/html',
+];
+/** Sitemap indexes can nest; two levels cover real publishers without letting one run explode. */
+const MAX_SITEMAP_DEPTH = 2;
+/** Child sitemaps read per run: news publishers list recent ones first. */
+const MAX_CHILD_SITEMAPS = 20;
+
+/** What one discovery pass over a source found. */
+export interface DiscoverReport {
+  sourceId: string;
+  documentsFetched: number;
+  documentsUnchanged: number;
+  urlsFound: number;
+  urlsQueued: number;
+  urlsAlreadyKnown: number;
+  urlsFiltered: number;
+  errors: { url: string; reason: string; detail: string }[];
+}
+
+interface Discovered {
+  url: string;
+  lastmod?: string;
+}
+
+/**
+ * Discovers article URLs of one source and queues the new or changed ones.
+ *
+ * 1. Read the source's feeds and sitemaps (plus sitemaps listed in robots.txt), each with a
+ *    conditional GET so an unchanged feed costs one request and nothing else.
+ * 2. Follow sitemap indexes (bounded depth and count); gunzip `.xml.gz` sitemaps.
+ * 3. Keep URLs that pass the source's allow/deny patterns and robots.txt, fold duplicates by
+ *    canonical URL, newest first, up to `maxArticlesPerRun`.
+ * 4. Claim each in the frontier (atomic: concurrent discoverers never both queue a URL) and
+ *    enqueue the claimed ones.
+ * Failures of single feeds are reported and the rest go on.
+ */
+export async function discoverSource(deps: PipelineDeps, source: Source, allowPrivateNetwork = false): Promise<DiscoverReport> {
+  const report: DiscoverReport = {
+    sourceId: source.id, documentsFetched: 0, documentsUnchanged: 0, urlsFound: 0,
+    urlsQueued: 0, urlsAlreadyKnown: 0, urlsFiltered: 0, errors: [],
+  };
+  const found: Discovered[] = [];
+  const sitemaps = new Set<string>(source.sitemaps);
+  if (source.useRobotsSitemaps) {
+    for (const origin of originsOf(source)) {
+      try {
+        const policy = await deps.robots.policyFor(`${origin}/`);
+        for (const s of policy.sitemaps) sitemaps.add(s);
+      } catch (error) {
+        report.errors.push(errorEntry(`${origin}/robots.txt`, error));
+      }
+    }
+  }
+  for (const feedUrl of source.feeds) {
+    const text = await readDocument(deps, source, feedUrl, report);
+    if (text === undefined) continue;
+    try {
+      for (const entry of parseFeed(text, feedUrl)) found.push({ url: entry.url, lastmod: entry.updatedAt ?? entry.publishedAt });
+    } catch (error) {
+      report.errors.push(errorEntry(feedUrl, error));
+    }
+  }
+  await readSitemaps(deps, source, [...sitemaps], 0, found, report, { read: 0 });
+
+  report.urlsFound = found.length;
+  const allowed: Discovered[] = [];
+  for (const entry of found) {
+    if (!matchesSourceFilters(source, entry.url)) {
+      report.urlsFiltered++;
+      continue;
+    }
+    allowed.push(entry);
+  }
+  const unique = dedupeDiscovered(allowed)
+    .sort((a, b) => (b.lastmod ?? '').localeCompare(a.lastmod ?? ''))
+    .slice(0, source.maxArticlesPerRun);
+  const messages: CrawlMessage[] = [];
+  for (const entry of unique) {
+    const claimed = await deps.frontier.claim({
+      urlKey: entry.urlKey, url: entry.url, host: new URL(entry.url).host, sourceId: source.id,
+      lastmod: entry.lastmod, nowIso: deps.now().toISOString(),
+    });
+    if (!claimed) {
+      report.urlsAlreadyKnown++;
+      continue;
+    }
+    messages.push({ url: entry.url, urlKey: entry.urlKey, sourceId: source.id, attempt: claimed.attempts, allowPrivateNetwork });
+  }
+  if (messages.length) await deps.queue.send(messages);
+  report.urlsQueued = messages.length;
+  return report;
+}
+
+async function readSitemaps(
+  deps: PipelineDeps, source: Source, urls: string[], depth: number, found: Discovered[], report: DiscoverReport, budget: { read: number },
+): Promise<void> {
+  for (const sitemapUrl of urls) {
+    if (budget.read >= MAX_CHILD_SITEMAPS) return;
+    budget.read++;
+    const text = await readDocument(deps, source, sitemapUrl, report);
+    if (text === undefined) continue;
+    try {
+      const parsed = parseSitemap(text, sitemapUrl);
+      for (const u of parsed.urls) found.push({ url: u.url, lastmod: u.lastmod ?? u.newsPublishedAt });
+      if (depth < MAX_SITEMAP_DEPTH && parsed.sitemaps.length) {
+        const children = [...parsed.sitemaps].sort((a, b) => (b.lastmod ?? '').localeCompare(a.lastmod ?? '')).map((s) => s.loc);
+        await readSitemaps(deps, source, children, depth + 1, found, report, budget);
+      }
+    } catch (error) {
+      report.errors.push(errorEntry(sitemapUrl, error));
+    }
+  }
+}
+
+/**
+ * Fetches a feed or sitemap politely and conditionally. Returns its text, or `undefined` when it is
+ * unchanged since the last run or failed (failures are reported and recorded in the frontier).
+ */
+async function readDocument(deps: PipelineDeps, source: Source, url: string, report: DiscoverReport): Promise<string | undefined> {
+  let key: string;
+  try {
+    key = `doc:${canonicalizeUrl(url)}`;
+  } catch (error) {
+    report.errors.push(errorEntry(url, error));
+    return undefined;
+  }
+  const now = deps.now();
+  const previous = await deps.frontier.get(key);
+  const base: UrlState = previous ?? {
+    urlKey: key, url, host: new URL(url).host, sourceId: source.id, status: 'queued', attempts: 0, updatedAt: now.toISOString(),
+  };
+  try {
+    const policy = await deps.robots.policyFor(url);
+    if (!policy.isAllowed(url)) throw new FetchError(url, 'robots-disallowed', 'disallowed by robots.txt');
+    const waitMs = await deps.rateLimiter.reserve(new URL(url).host, Math.max(deps.hostMinIntervalMs, policy.crawlDelayMs ?? 0), now.getTime());
+    if (waitMs > 0) await deps.sleep(waitMs);
+    const response = await fetchPage(url, {
+      ...deps.fetchOptions,
+      acceptContentTypes: DISCOVERY_CONTENT_TYPES,
+      conditional: { etag: previous?.etag, lastModified: previous?.lastModified },
+    });
+    await deps.frontier.update({
+      ...base, status: response.notModified ? 'unchanged' : 'done', reason: response.notModified ? 'not-modified' : 'read',
+      detail: undefined, attempts: 0, httpStatus: response.status, nextRetryAt: undefined,
+      etag: response.etag ?? base.etag, lastModified: response.lastModified ?? base.lastModified, updatedAt: deps.now().toISOString(),
+    });
+    if (response.notModified) {
+      report.documentsUnchanged++;
+      return undefined;
+    }
+    report.documentsFetched++;
+    const bytes = maybeGunzip(response.body);
+    return decodeHtmlBytes(bytes, response.contentType).html;
+  } catch (error) {
+    const entry = errorEntry(url, error);
+    report.errors.push(entry);
+    await deps.frontier.update({ ...base, status: 'failed', reason: entry.reason, detail: entry.detail, attempts: base.attempts + 1, updatedAt: deps.now().toISOString() });
+    return undefined;
+  }
+}
+
+function originsOf(source: Source): string[] {
+  const urls = [source.homepage, ...source.feeds, ...source.sitemaps].filter((u): u is string => Boolean(u));
+  return [...new Set(urls.map((u) => new URL(u).origin))];
+}
+
+function errorEntry(url: string, error: unknown) {
+  const reason = error instanceof FetchError ? error.reason : error instanceof Error ? error.name : 'error';
+  return { url, reason, detail: describeError(error) };
+}

@@ -21,8 +21,10 @@ import { countCommas, endsLikeSentence, weightedLength } from './text';
 
 /** Aggregates of the blocks below an element. */
 export interface ElementStats {
-  /** Readability-style content score (before link-density damping). */
+  /** Readability-style content score (before link-density damping): votes plus bounded priors. */
   score: number;
+  /** Votes received from blocks below. */
+  points: number;
   /** Weighted characters of all text below. */
   textChars: number;
   /** Characters of link text below. */
@@ -91,16 +93,34 @@ export function blockLinkDensity(block: TextBlock): number {
   return block.text.length === 0 ? 0 : block.linkChars / block.text.length;
 }
 
+/**
+ * Factor applied to the votes of blocks below an element with a boilerplate name (comments,
+ * related stories, sidebars). It multiplies down the ancestors, so a comment thread cannot
+ * outvote the article; a page-wide wrapper with such a name damps every block alike and so
+ * changes no ranking.
+ */
+const BOILERPLATE_ANCESTOR_FACTOR = 0.3;
+
 /** Computes per-element aggregates for every ancestor of every block. */
 export function scoreElements(blocks: readonly TextBlock[]): Map<Element, ElementStats> {
   const stats = new Map<Element, ElementStats>();
+  const damping = new Map<Element, number>();
   const statsOf = (el: Element): ElementStats => {
     let s = stats.get(el);
     if (!s) {
-      s = { score: 0, textChars: 0, linkChars: 0, linkCount: 0, proseChars: 0, scored: false };
+      s = { score: 0, points: 0, textChars: 0, linkChars: 0, linkCount: 0, proseChars: 0, scored: false };
       stats.set(el, s);
     }
     return s;
+  };
+  const dampingOf = (el: Element): number => {
+    let d = damping.get(el);
+    if (d === undefined) {
+      const hint = hintString(el);
+      d = hint && NEGATIVE_HINT.test(hint) && !POSITIVE_HINT.test(hint) ? BOILERPLATE_ANCESTOR_FACTOR : 1;
+      damping.set(el, d);
+    }
+    return d;
   };
 
   for (const block of blocks) {
@@ -108,26 +128,32 @@ export function scoreElements(blocks: readonly TextBlock[]): Map<Element, Elemen
     const linkDensity = blockLinkDensity(block);
     const isProse = length >= MIN_SCORED_BLOCK_CHARS && linkDensity < MAX_BLOCK_LINK_DENSITY && block.kind !== 'heading';
     // Totals go to every ancestor, so link density can be judged at any level.
+    let factor = 1;
     for (let el: Element | null = block.owner; el && isElement(el); el = el.parent as Element | null) {
       const s = statsOf(el);
       s.textChars += length;
       s.linkChars += block.linkChars;
       s.linkCount += block.linkCount;
       if (isProse) s.proseChars += length;
+      factor *= dampingOf(el);
     }
     if (!isProse) continue;
     let points = 1 + countCommas(block.text) + Math.min(MAX_LENGTH_POINTS, Math.floor(length / CHARS_PER_LENGTH_POINT));
     if (block.kind === 'list-item') points /= 2;
+    points *= factor;
     let el: Element | null = PARAGRAPH_OWNERS.has(block.owner.name) ? (block.owner.parent as Element | null) : block.owner;
     for (let level = 0; level < SCORE_ANCESTOR_LEVELS && el && isElement(el); level++) {
       const s = statsOf(el);
-      if (!s.scored) {
-        s.scored = true;
-        s.score += tagPrior(el.name) + hintWeight(el);
-      }
-      s.score += level === 0 ? points : level === 1 ? points / 2 : points / (level * 3);
+      s.scored = true;
+      s.points += level === 0 ? points : level === 1 ? points / 2 : points / (level * 3);
       el = el.parent as Element | null;
     }
+  }
+  for (const [el, s] of stats) {
+    if (!s.scored) continue;
+    // Priors may at most double a container's own votes: a name alone must not make a winner.
+    const prior = tagPrior(el.name) + hintWeight(el);
+    s.score = s.points + Math.max(-s.points, Math.min(prior, s.points));
   }
   return stats;
 }
@@ -189,4 +215,88 @@ export function gatherArticleRoots(top: Element, stats: Map<Element, ElementStat
     }
   }
   return roots;
+}
+
+/**
+ * How many levels above the top container we look for more chunks of the same body. Templates
+ * wrap each chunk between ads in two or three wrappers (chunk > companion > section).
+ */
+const CHUNK_SEARCH_LEVELS = 4;
+
+/** Share of a chunk's prose that must be paragraphs styled like the body for the chunk to join. */
+const CHUNK_MIN_MATCHING_SHARE = 0.6;
+
+/** Link density above which a chunk is a teaser list even if styled like the body. */
+const CHUNK_MAX_LINK_DENSITY = 0.3;
+
+/** "tag.class" of an element, the unit of a paragraph's style signature. */
+function styleOf(el: Element | null): string {
+  if (!el || !isElement(el)) return '';
+  const cls = (el.attribs?.class ?? '').trim().split(/\s+/).sort().join('.');
+  return cls ? `${el.name}.${cls}` : el.name;
+}
+
+/** Style signature of a block: its owner's and the owner's parent's tag and classes. */
+function signatureOf(block: TextBlock): string {
+  return `${styleOf(block.owner)}<${styleOf(block.owner.parent as Element | null)}`;
+}
+
+/**
+ * Other chunks of a body split into several wrappers (one per run of paragraphs between ads):
+ * subtrees near the top container whose prose is styled exactly like the container's own
+ * paragraphs. Returned in no particular order; assembly emits blocks in document order.
+ */
+export function findBodyChunks(top: Element, blocks: readonly TextBlock[], stats: Map<Element, ElementStats>): Element[] {
+  const chain: Element[] = [];
+  for (let el: Element | null = top; el && isElement(el) && chain.length <= CHUNK_SEARCH_LEVELS; el = el.parent as Element | null) {
+    if (el.name === 'body' || el.name === 'html') break;
+    chain.push(el);
+  }
+  if (chain.length < 2) return [];
+  const level = new Map(chain.map((el, i) => [el, i] as const));
+
+  // The dominant style of the top container's prose paragraphs.
+  const inTop = (block: TextBlock): boolean => {
+    for (let el: Element | null = block.owner; el && isElement(el); el = el.parent as Element | null) if (el === top) return true;
+    return false;
+  };
+  const counts = new Map<string, number>();
+  for (const block of blocks) {
+    if (block.text.length < MIN_SCORED_BLOCK_CHARS || blockLinkDensity(block) >= MAX_BLOCK_LINK_DENSITY) continue;
+    if (!inTop(block)) continue;
+    const sig = signatureOf(block);
+    counts.set(sig, (counts.get(sig) ?? 0) + block.text.length);
+  }
+  let signature = '';
+  let best = 0;
+  for (const [sig, n] of counts) if (n > best) [signature, best] = [sig, n];
+  if (!signature) return [];
+  // A bare "p<div" signature is shared by every widget on many sites: only trust styled ones far up.
+  const styled = signature.includes('.');
+
+  const matchedChars = new Map<Element, number>();
+  for (const block of blocks) {
+    if (block.text.length < MIN_SCORED_BLOCK_CHARS || blockLinkDensity(block) >= MAX_BLOCK_LINK_DENSITY) continue;
+    if (signatureOf(block) !== signature) continue;
+    let below: Element = block.owner;
+    for (let el = block.owner.parent as Element | null; el && isElement(el); el = el.parent as Element | null) {
+      const lv = level.get(el);
+      if (lv !== undefined) {
+        if (lv > 0 && (styled || lv <= 1) && below !== chain[lv - 1]) matchedChars.set(below, (matchedChars.get(below) ?? 0) + weightedLength(block.text));
+        break;
+      }
+      below = el;
+    }
+  }
+  const chunks: Element[] = [];
+  for (const [branch, chars] of matchedChars) {
+    const s = stats.get(branch);
+    if (!s || s.proseChars === 0) continue;
+    const linkDensity = s.textChars === 0 ? 0 : s.linkChars / s.textChars;
+    if (chars / s.proseChars < CHUNK_MIN_MATCHING_SHARE || linkDensity > CHUNK_MAX_LINK_DENSITY) continue;
+    const hint = hintString(branch);
+    if (hint && NEGATIVE_HINT.test(hint) && !POSITIVE_HINT.test(hint)) continue;
+    chunks.push(branch);
+  }
+  return chunks;
 }

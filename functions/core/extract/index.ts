@@ -6,7 +6,7 @@ import type { Extraction, Paragraph } from '../article';
 import { ExtractionError } from '../../errors';
 import { assembleParagraphs } from './assemble';
 import { collectBlocks, type TextBlock } from './blocks';
-import { gatherArticleRoots, pickTopCandidate, scoreElements } from './candidates';
+import { findBodyChunks, gatherArticleRoots, pickTopCandidate, scoreElements } from './candidates';
 import { cleanTree } from './clean';
 import { MAX_INPUT_CHARS } from './constants';
 import { findFirst, type Element, type ParentNode } from './dom';
@@ -43,8 +43,9 @@ const PAGE_TEXT_SNIFF_CHARS = 20_000;
  *  3. Cut the tree into text blocks owned by their nearest block element — `collectBlocks`.
  *  4. Score containers: every prose block votes for its ancestors (length, commas), damped
  *     by link density, biased by class/id hints — `scoreElements`.
- *  5. Pick the top container and the siblings that continue it — `pickTopCandidate`,
- *     `gatherArticleRoots`.
+ *  5. Pick the top container, the siblings that continue it and the other chunks of a body
+ *     split between ads (styled like the container's paragraphs) — `pickTopCandidate`,
+ *     `gatherArticleRoots`, `findBodyChunks`.
  *  6. Emit the container's blocks in order without embedded widgets, link lines, bylines,
  *     datelines and the repeated title — `assembleParagraphs`.
  *  7. Drop paragraphs and runs of paragraphs repeated within the page — `removeRepeatedParagraphs`.
@@ -88,7 +89,7 @@ function extract(input: string, options: ExtractOptions): Extraction {
   const stats = scoreElements(blocks);
   const top = pickTopCandidate(stats);
   if (top) {
-    const roots = gatherArticleRoots(top, stats, groupByOwner(blocks));
+    const roots = [...gatherArticleRoots(top, stats, groupByOwner(blocks)), ...findBodyChunks(top, blocks, stats)];
     paragraphs = assembleParagraphs(roots, blocks, stats, { title: metadata.title });
   }
 

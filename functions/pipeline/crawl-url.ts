@@ -1,19 +1,11 @@
-import { gzipSync } from 'node:zlib';
-import type { ArticleRecord, CleanCopy, CopyLink } from '../core/article';
-import { joinParagraphs } from '../core/article';
-import { cleanKey, dayOf, rawKey, renderingKey } from '../core/archive-keys';
-import { contentHash } from '../core/content-hash';
-import { decodeHtmlBytes } from '../core/extract/charset';
-import { extractArticle } from '../core/extract/index';
-import { renderMarkdown, renderText } from '../core/render';
-import { articleIdFor, hostOf, resolveCanonical } from '../core/url/canonical-url';
+import type { CopyLink } from '../core/article';
 import { describeError, FetchError, PipelineError, RobotsDisallowedError } from '../errors';
 import { fetchPage } from '../fetch/fetch-page';
 import { retryDelayMs } from '../fetch/retry-policy';
 import type { CrawlMessage } from '../ports/crawl-queue';
 import type { UrlState } from '../ports/frontier';
-import { dedupArticle } from './dedup-article';
 import type { PipelineDeps } from './deps';
+import { processPage } from './process-page';
 
 /** What happened to one URL. Every outcome is also recorded in the frontier. */
 export type CrawlOutcome =
@@ -44,11 +36,8 @@ const PARKED_RETRY_MS = 24 * 60 * 60 * 1000;
  * 1. Ask robots.txt (cached per host) and the shared per-host rate limiter; a long wait is
  *    handed back as `deferred` so a Lambda does not sleep on the clock.
  * 2. Fetch with the frontier's validators (conditional GET): 304 costs nothing more.
- * 3. Decode the charset and extract; pages that are not an article body are recorded as skipped.
- * 4. Resolve the canonical URL to the article id; an unchanged clean text stops here.
- * 5. Store the raw page, run dedup, then write the clean copy and its renderings, and only then the
- *    article record, so a record never points at a missing copy.
- * 6. Record the outcome (and the retry time on failure) in the frontier.
+ * 3. Extract, dedup and store the page (see `processPage`).
+ * 4. Record the outcome (and the retry time on failure) in the frontier.
  */
 export async function crawlUrl(deps: PipelineDeps, message: CrawlMessage): Promise<CrawlOutcome> {
   const started = deps.now();
@@ -81,107 +70,29 @@ export async function crawlUrl(deps: PipelineDeps, message: CrawlMessage): Promi
       return { kind: 'unchanged', reason: 'not-modified', articleId: baseState.articleId };
     }
 
-    const { html } = decodeHtmlBytes(response.body, response.contentType);
-    const extraction = extractArticle(html, { url: response.finalUrl });
-    if (extraction.pageKind !== 'article' || extraction.paragraphs.length === 0) {
-      const kind = extraction.paragraphs.length === 0 && extraction.pageKind === 'article' ? 'empty' : extraction.pageKind;
-      const detail = `not stored: the page is ${kind === 'empty' ? 'empty (no article text)' : `a ${kind}, not an article body`}`;
-      await record(deps, baseState, { status: 'skipped', reason: `page-${kind}`, detail, httpStatus: response.status, ...validators });
-      return { kind: 'skipped', reason: `page-${kind}`, detail };
-    }
-
-    const canonicalUrl = resolveCanonical(response.finalUrl, extraction.metadata.canonicalUrl);
-    const articleId = articleIdFor(canonicalUrl);
-    const text = joinParagraphs(extraction.paragraphs);
-    const hash = contentHash(text);
-    const previous = await deps.index.getArticle(articleId);
-    if (previous && previous.contentHash === hash) {
-      await record(deps, baseState, { status: 'unchanged', reason: 'same-content', articleId, contentHash: hash, httpStatus: response.status, ...validators });
-      return { kind: 'unchanged', reason: 'same-content', articleId };
-    }
-
-    const fetchedAt = response.fetchedAt;
-    const articleHost = hostOf(canonicalUrl);
-    const raw = rawKey(articleHost, fetchedAt, articleId);
-    await deps.archive.put(raw, gzipSync(response.body), 'application/gzip');
-
-    const ref = { articleId, url: canonicalUrl, host: articleHost, seenAt: fetchedAt };
-    const meta = extraction.metadata;
-    const dedup = await dedupArticle(deps.index, {
-      ref,
-      publishedAt: meta.publishedAt,
-      paragraphs: extraction.paragraphs,
-      metadata: meta,
-      previous,
-    });
-    const day = dayOf(meta.publishedAt ?? fetchedAt);
-    const record_: ArticleRecord = {
-      id: articleId,
+    const processed = await processPage(deps, {
       url: response.finalUrl,
-      canonicalUrl,
-      host: articleHost,
-      fetchedAt,
-      day,
-      title: meta.title,
-      authors: meta.authors,
-      publishedAt: meta.publishedAt,
-      modifiedAt: meta.modifiedAt,
-      language: meta.language,
-      siteName: meta.siteName,
-      section: meta.section,
-      description: meta.description,
-      image: meta.image,
-      pageKind: extraction.pageKind,
-      contentHash: hash,
-      version: (previous?.version ?? 0) + 1,
-      paragraphCount: dedup.paragraphs.length,
-      paragraphHashes: dedup.paragraphHashes,
-      cleanKey: cleanKey(day, articleHost, articleId),
-      rawKey: raw,
-      stats: {
-        repeatedParagraphsRemoved: extraction.repeatedParagraphsRemoved,
-        boilerplateParagraphsRemoved: dedup.stats.boilerplateParagraphsRemoved,
-        paragraphsFirstSeenElsewhere: dedup.stats.paragraphsFirstSeenElsewhere,
-      },
-      copyOf: dedup.copyOf,
-      copies: mergeCopies(previous?.copies ?? [], dedup.copies),
-      clusterId: dedup.clusterId,
-    };
-    await writeCleanCopy(deps, record_, dedup.paragraphs, previous);
-    await deps.index.putArticle(record_);
-    await record(deps, baseState, { status: 'done', reason: 'stored', articleId, contentHash: hash, httpStatus: response.status, ...validators });
-    return {
-      kind: 'stored',
-      articleId,
-      host: articleHost,
-      version: record_.version,
-      paragraphs: record_.paragraphCount,
-      ...record_.stats,
-      copyOf: record_.copyOf,
-    };
+      body: response.body,
+      contentType: response.contentType,
+      fetchedAt: response.fetchedAt,
+    });
+    const status = processed.kind === 'stored' ? 'done' : processed.kind;
+    await record(deps, baseState, {
+      status,
+      reason: processed.kind === 'skipped' ? processed.reason : processed.kind === 'stored' ? 'stored' : 'same-content',
+      detail: processed.kind === 'skipped' ? processed.detail : undefined,
+      articleId: processed.kind === 'skipped' ? undefined : processed.articleId,
+      contentHash: processed.kind === 'skipped' ? undefined : processed.contentHash,
+      httpStatus: response.status,
+      ...validators,
+    });
+    if (processed.kind === 'unchanged') return { kind: 'unchanged', reason: 'same-content', articleId: processed.articleId };
+    if (processed.kind === 'skipped') return { kind: 'skipped', reason: processed.reason, detail: processed.detail };
+    const { contentHash: _hash, ...stored } = processed;
+    return stored;
   } catch (error) {
     return recordFailure(deps, baseState, error);
   }
-}
-
-/** Writes the clean JSON copy (one line, for Athena) and its Markdown and text renderings. */
-async function writeCleanCopy(deps: PipelineDeps, record: ArticleRecord, paragraphs: CleanCopy['paragraphs'], previous?: ArticleRecord) {
-  const copy: CleanCopy = { ...record, paragraphs, text: joinParagraphs(paragraphs) };
-  await deps.archive.put(record.cleanKey, JSON.stringify(copy) + '\n', 'application/json');
-  await deps.archive.put(renderingKey(record.day, record.host, record.id, 'md'), renderMarkdown(copy), 'text/markdown; charset=utf-8');
-  await deps.archive.put(renderingKey(record.day, record.host, record.id, 'txt'), renderText(copy), 'text/plain; charset=utf-8');
-  // A new version may land in another day partition (publication date corrected): drop the old copy.
-  if (previous && previous.cleanKey !== record.cleanKey) {
-    await deps.archive.delete(previous.cleanKey);
-    await deps.archive.delete(renderingKey(previous.day, previous.host, previous.id, 'md'));
-    await deps.archive.delete(renderingKey(previous.day, previous.host, previous.id, 'txt'));
-  }
-}
-
-function mergeCopies(existing: CopyLink[], found: CopyLink[]): CopyLink[] {
-  const byId = new Map(existing.map((c) => [c.articleId, c]));
-  for (const c of found) byId.set(c.articleId, c);
-  return [...byId.values()];
 }
 
 async function record(deps: PipelineDeps, base: UrlState, change: Partial<UrlState>): Promise<void> {

@@ -13,10 +13,8 @@ const LOCAL_RETRY_CAP_MS = 1_000;
 /** The in-process queue a local run drains (see MemoryCrawlQueue). */
 export interface DrainableQueue {
   send(messages: readonly CrawlMessage[], delayMs?: number): Promise<void>;
-  /** Takes the next message due at `nowMs`, if any. */
-  receive(nowMs: number): CrawlMessage | undefined;
-  /** When the next delayed message becomes due, or undefined when the queue is empty. */
-  nextDueAtMs(): number | undefined;
+  /** Delivers every message (including ones sent meanwhile) with bounded concurrency until empty. */
+  drain(handler: (message: CrawlMessage) => Promise<void>, options: { concurrency: number }): Promise<number>;
 }
 
 /** Progress events for a progress bar. */
@@ -67,28 +65,10 @@ export async function runIngest(
     options.progress?.discovered?.(report);
   }
 
-  let inFlight = 0;
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      const nowMs = deps.now().getTime();
-      const message = queue.receive(nowMs);
-      if (!message) {
-        const due = queue.nextDueAtMs();
-        if (due === undefined && inFlight === 0) return;
-        // Another worker may still enqueue a retry: poll briefly rather than exit early.
-        await deps.sleep(Math.max(5, Math.min(due === undefined ? 20 : due - nowMs, 250)));
-        continue;
-      }
-      inFlight++;
-      try {
-        const outcome = await crawlUrl(deps, message);
-        await account(deps, queue, summary, message, outcome, options.progress);
-      } finally {
-        inFlight--;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  await queue.drain(async (message) => {
+    const outcome = await crawlUrl(deps, message);
+    await account(deps, queue, summary, message, outcome, options.progress);
+  }, { concurrency: Math.max(1, options.concurrency) });
   return summary;
 }
 

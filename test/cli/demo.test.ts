@@ -1,0 +1,91 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemo } from '../../functions/cli/commands/demo';
+import { loadConfig } from '../../functions/config';
+import type { CleanCopy } from '../../functions/core/article';
+import type { IngestSummary } from '../../functions/pipeline/run-ingest';
+
+/** Every file under a directory with its content, to prove a later run changed nothing stored. */
+async function snapshot(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const walk = async (d: string) => {
+    for (const entry of await readdir(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) await walk(p);
+      else out.set(p, await readFile(p, 'base64'));
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
+async function cleanCopies(archiveDir: string): Promise<CleanCopy[]> {
+  const files = [...(await snapshot(join(archiveDir, 'clean'))).keys()];
+  return Promise.all(files.map(async (f) => JSON.parse(await readFile(f, 'utf8')) as CleanCopy));
+}
+
+describe('npm start demo, end to end', () => {
+  let dataDir: string;
+  let first: IngestSummary;
+  let copies: CleanCopy[];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'demo-'));
+    const config = loadConfig({ DATA_DIR: dataDir });
+    first = await runDemo(config, { concurrency: 4, verbose: false, progressBar: false });
+    copies = await cleanCopies(join(dataDir, 'archive'));
+  }, 120_000);
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('stores the articles of every publisher', () => {
+    expect(first.articlesStored).toBeGreaterThanOrEqual(8);
+    const hosts = new Set(copies.map((c) => c.host));
+    expect(hosts).toEqual(new Set(['dailyplanet.example', 'metroherald.example', 'wirewatch.example']));
+    expect(copies.length).toBe(first.articlesStored);
+  });
+
+  it("keeps the aggregator's republished story once, without disclaimer, popular list or comments", () => {
+    const aggregated = copies.filter((c) => c.host === 'wirewatch.example' && c.copyOf?.host === 'dailyplanet.example');
+    expect(aggregated.length).toBeGreaterThanOrEqual(1);
+    for (const copy of aggregated) {
+      const origin = copies.find((c) => c.id === copy.copyOf!.articleId)!;
+      expect(origin).toBeDefined();
+      // The body appears exactly once: same paragraph count as the original, no paragraph twice.
+      const texts = copy.paragraphs.map((p) => p.text);
+      expect(new Set(texts).size).toBe(texts.length);
+      expect(copy.stats.repeatedParagraphsRemoved).toBeGreaterThan(0);
+      expect(copy.text).not.toMatch(/Legal Disclaimer|Most popular stories|No comment/i);
+      for (const p of origin.paragraphs) expect(texts).toContain(p.text);
+      // Marked both ways: the copy points at the origin, the origin lists the copy.
+      expect(origin.copies.map((c) => c.articleId)).toContain(copy.id);
+      expect(copy.paragraphs.some((p) => p.firstSeen?.articleId === origin.id)).toBe(true);
+    }
+  });
+
+  it('reports bad inputs with the URL and the reason, and the run goes on', () => {
+    const problems = [
+      ...first.discoverErrors.map((e) => `${e.url} ${e.reason} ${e.detail}`),
+      ...first.failed.map((f) => `${f.url} ${f.reason} ${f.detail}`),
+      ...first.skipped.map((s) => `${s.url} ${s.reason} ${s.detail}`),
+    ].join('\n');
+    expect(problems).toMatch(/offline-gazette\.example.*(dns|connect|unreachable|refused|not found)/i);
+    expect(problems).toMatch(/annual-report\.pdf.*content-type/i);
+    expect(problems).toMatch(/empty\.html.*empty/i);
+    expect(problems).toMatch(/404/);
+  });
+
+  it('a second run finds everything already seen and changes nothing stored', async () => {
+    const before = await snapshot(join(dataDir, 'archive'));
+    const config = loadConfig({ DATA_DIR: dataDir });
+    const second = await runDemo(config, { concurrency: 4, verbose: false, progressBar: false });
+    expect(second.articlesStored).toBe(0);
+    expect(second.urlsAlreadyKnown + second.articlesUnchanged).toBeGreaterThanOrEqual(first.articlesStored);
+    const after = await snapshot(join(dataDir, 'archive'));
+    expect(after).toEqual(before);
+  }, 120_000);
+});

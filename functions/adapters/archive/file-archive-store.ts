@@ -62,8 +62,9 @@ export class FileArchiveStore implements ArchiveStore {
   }
 
   async delete(key: string): Promise<void> {
+    const file = this.fileOf(key);
     try {
-      await unlink(this.fileOf(key));
+      await unlink(file);
     } catch (error) {
       if (isMissing(error)) return;
       throw new StorageError(`cannot delete archive key ${key}`, { cause: error, retryable: false });

@@ -14,6 +14,8 @@ export interface S3ArchiveStoreOptions {
   bucket: string;
   /** Injected client (endpoint, region, path style); defaults to `new S3Client({})`. */
   client?: S3Client;
+  /** Keys per ListObjectsV2 page (S3's maximum and default: 1000). */
+  listPageSize?: number;
 }
 
 /**
@@ -27,10 +29,12 @@ export interface S3ArchiveStoreOptions {
 export class S3ArchiveStore implements ArchiveStore {
   private readonly bucket: string;
   private readonly client: S3Client;
+  private readonly listPageSize?: number;
 
   constructor(options: S3ArchiveStoreOptions) {
     this.bucket = options.bucket;
     this.client = options.client ?? new S3Client({});
+    this.listPageSize = options.listPageSize;
   }
 
   async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
@@ -60,7 +64,7 @@ export class S3ArchiveStore implements ArchiveStore {
       let response;
       try {
         response = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: continuationToken }),
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: continuationToken, MaxKeys: this.listPageSize }),
         );
       } catch (error) {
         throw toStorageError('ListObjectsV2', prefix, error);

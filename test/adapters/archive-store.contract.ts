@@ -1,0 +1,73 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ArchiveStore } from '../../functions/ports/archive-store';
+
+/** Creates a fresh, empty store for one test. */
+export type ArchiveStoreFactory = () => Promise<ArchiveStore>;
+
+async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of iterable) keys.push(key);
+  return keys;
+}
+
+const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
+
+/** The behaviour every {@link ArchiveStore} must show, run once per adapter. */
+export function archiveStoreContract(name: string, makeStore: ArchiveStoreFactory): void {
+  describe(`ArchiveStore contract: ${name}`, () => {
+    let store: ArchiveStore;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+
+    it('returns what was put, for strings and bytes', async () => {
+      await store.put('clean/example.com/2026/11/24/a.json', '{"title":"Ünïcode ✓"}', 'application/json');
+      const bytes = new Uint8Array([0, 1, 2, 250, 255]);
+      await store.put('raw/example.com/2026/11/24/a.html.gz', bytes, 'application/gzip');
+      expect(text(await store.get('clean/example.com/2026/11/24/a.json'))).toBe('{"title":"Ünïcode ✓"}');
+      expect(await store.get('raw/example.com/2026/11/24/a.html.gz')).toEqual(bytes);
+    });
+
+    it('returns undefined for an absent key', async () => {
+      expect(await store.get('clean/nowhere/x.json')).toBeUndefined();
+    });
+
+    it('overwrites an existing key', async () => {
+      await store.put('a/b.txt', 'first version, longer', 'text/plain');
+      await store.put('a/b.txt', 'second', 'text/plain');
+      expect(text(await store.get('a/b.txt'))).toBe('second');
+    });
+
+    it('lists keys under a prefix in lexicographic order', async () => {
+      for (const key of ['x/b/2.json', 'x/a/1.json', 'x/b/10.json', 'x/ab.json', 'y/1.json', 'x-other/1.json']) {
+        await store.put(key, key, 'application/json');
+      }
+      expect(await collect(store.list('x/'))).toEqual(['x/a/1.json', 'x/ab.json', 'x/b/10.json', 'x/b/2.json']);
+      // A prefix may end inside a path segment.
+      expect(await collect(store.list('x/a'))).toEqual(['x/a/1.json', 'x/ab.json']);
+      expect(await collect(store.list('nothing/'))).toEqual([]);
+    });
+
+    it('lists more keys than one listing page holds', async () => {
+      // 250 keys span three pages of the S3 adapter under test (page size 100).
+      const keys = Array.from({ length: 250 }, (_, i) => `many/${String(i).padStart(4, '0')}.txt`);
+      for (let i = 0; i < keys.length; i += 50) {
+        await Promise.all(keys.slice(i, i + 50).map((key) => store.put(key, 'x', 'text/plain')));
+      }
+      expect(await collect(store.list('many/'))).toEqual(keys);
+    });
+
+    it('deletes a key, and deleting an absent key is not an error', async () => {
+      await store.put('d/1.txt', 'one', 'text/plain');
+      await store.delete('d/1.txt');
+      expect(await store.get('d/1.txt')).toBeUndefined();
+      expect(await collect(store.list('d/'))).toEqual([]);
+      await expect(store.delete('d/never.txt')).resolves.toBeUndefined();
+    });
+
+    it('keeps concurrent writers of different keys apart', async () => {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => store.put(`c/${i}.txt`, `body ${i}`, 'text/plain')));
+      for (let i = 0; i < 20; i++) expect(text(await store.get(`c/${i}.txt`))).toBe(`body ${i}`);
+    });
+  });
+}

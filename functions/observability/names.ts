@@ -1,0 +1,18 @@
+/**
+ * Names shared by the handlers (which publish logs and metrics) and the CDK stack (which sets
+ * them as environment and builds alarms on them), so the two cannot drift apart.
+ * Pure constants: safe to import from infra/ and from Lambda code.
+ */
+
+/** CloudWatch namespace of every custom metric (`POWERTOOLS_METRICS_NAMESPACE`). */
+export const METRICS_NAMESPACE = 'NewsPipeline';
+
+/** Powertools service names: the `service` log field and metric dimension of each function. */
+export const DISCOVER_SERVICE_NAME = 'news-discover';
+export const CRAWL_SERVICE_NAME = 'news-crawl';
+export const QUERY_SERVICE_NAME = 'news-query';
+
+/** Paragraphs kept per stored article; a sudden drop for a host means its layout changed. */
+export const PARAGRAPHS_PER_ARTICLE_METRIC = 'ParagraphsPerArticle';
+/** Dimension naming the publisher host on per-host metrics. */
+export const HOST_DIMENSION = 'host';

@@ -1,0 +1,190 @@
+import { z } from 'zod';
+
+/**
+ * Deployment settings for one stage of the pipeline, read from CDK context.
+ *
+ * Precedence (later wins): {@link DEFAULT_SETTINGS} < `context.stages[<stage>]` in cdk.json <
+ * individual `-c key=value` flags. Keys are the field names below, e.g.
+ * `npx cdk deploy -c stage=prod -c scheduleExpression="rate(30 minutes)" -c alarmEmail=ops@example.com`.
+ * Nested groups (crawl, discover, query, fetch) can only be set as objects in cdk.json, or as
+ * JSON strings on the command line: `-c crawl='{"maxConcurrency":10}'`.
+ */
+
+/** Lambda sizing for one function. */
+const functionSizing = z.object({
+  memoryMb: z.coerce.number().int().min(128).max(10_240),
+  timeoutSeconds: z.coerce.number().int().min(1).max(900),
+  /**
+   * Concurrency reserved for (and capping) the function; `null` reserves none. New AWS accounts
+   * often have an account limit of 10, where any reservation fails the deploy: set `null` there.
+   */
+  reservedConcurrency: z.coerce.number().int().min(1).nullable(),
+});
+
+const crawlSettings = functionSizing.extend({
+  /** Messages (URLs) per invocation. Small, because one URL can take a full fetch timeout. */
+  batchSize: z.coerce.number().int().min(1).max(10_000),
+  /** How long the poller may wait to fill a batch. */
+  maxBatchingWindowSeconds: z.coerce.number().int().min(0).max(300),
+  /**
+   * Concurrent crawl invocations the SQS poller may run (2..1000). This bounds total fetch load;
+   * per-host spacing is enforced by the handler with HOST_MIN_INTERVAL_MS.
+   */
+  maxConcurrency: z.coerce.number().int().min(2).max(1000),
+});
+
+const fetchSettings = z.object({
+  /** Crawler identity; unset uses the default from functions/config.ts. */
+  userAgent: z.string().min(1).optional(),
+  hostMinIntervalMs: z.coerce.number().int().positive(),
+  connectTimeoutMs: z.coerce.number().int().positive(),
+  totalTimeoutMs: z.coerce.number().int().positive(),
+  maxBodyBytes: z.coerce.number().int().positive(),
+  maxRedirects: z.coerce.number().int().positive(),
+  /** Attempts per URL; also the crawl queue's redrive maxReceiveCount, so both agree. */
+  maxFetchAttempts: z.coerce.number().int().min(1).max(1000),
+});
+
+const settingsSchema = z.object({
+  /** Stage name: part of the stack name and of every resource name that must be unique. */
+  stage: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, 'lower-case letters, digits and dashes, 2-21 chars'),
+  /** EventBridge Scheduler expression for discover: `rate(...)`, `cron(...)` or `at(...)`. */
+  scheduleExpression: z.string().regex(/^(rate|cron|at)\(.+\)$/),
+  /** IANA time zone for cron expressions. */
+  scheduleTimeZone: z.string().min(1),
+  /** Whether the schedule is enabled (disable it to deploy without crawling). */
+  scheduleEnabled: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+  /** Key of the sources file in the archive bucket (used when `sourcesUri` is unset). */
+  sourcesKey: z.string().min(1),
+  /** Full `s3://bucket/key` of the sources file when it lives outside the archive bucket. */
+  sourcesUri: z.string().regex(/^s3:\/\/[^/]+\/.+/).optional(),
+  /**
+   * Days after which raw pages larger than {@link RAW_TRANSITION_MIN_OBJECT_BYTES} move to
+   * Glacier Instant Retrieval (still readable in milliseconds for re-extraction).
+   */
+  rawTransitionDays: z.coerce.number().int().min(1),
+  /** Days after which raw pages are deleted; `null` keeps them forever. */
+  rawExpirationDays: z.coerce.number().int().min(1).nullable(),
+  /** Days to keep overwritten/deleted object versions (versioning guards against bad writes). */
+  noncurrentVersionExpirationDays: z.coerce.number().int().min(1),
+  athenaResultsExpirationDays: z.coerce.number().int().min(1),
+  /** CloudWatch Logs retention in days (must be a value CloudWatch accepts, e.g. 7, 30, 90). */
+  logRetentionDays: z.coerce.number().int().min(1),
+  /** X-Ray active tracing on every function. */
+  tracing: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+  /** DynamoDB deletion protection (on top of RemovalPolicy.RETAIN). */
+  tableDeletionProtection: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+  /** Optional e-mail subscribed to the alarm topic (confirm the subscription mail). */
+  alarmEmail: z.string().email().optional(),
+  /** Function error-rate alarm threshold, percent of invocations over 15 minutes. */
+  errorRateThresholdPercent: z.coerce.number().min(0).max(100),
+  /** Extraction-health alarm: average paragraphs per stored article below this is suspicious. */
+  minParagraphsPerArticle: z.coerce.number().min(0),
+  /** Hosts that get their own extraction-health alarm (the aggregate alarm covers the rest). */
+  extractionWatchHosts: z.union([z.array(z.string().min(1)), z.string().transform((v) => v.split(',').filter(Boolean))]),
+  discover: functionSizing,
+  crawl: crawlSettings,
+  query: functionSizing,
+  fetch: fetchSettings,
+});
+
+export type PipelineSettings = z.infer<typeof settingsSchema>;
+
+/** S3 bills Standard-IA/Glacier IR objects as at least 128 KB, so smaller raw pages stay put. */
+export const RAW_TRANSITION_MIN_OBJECT_BYTES = 128 * 1024;
+
+/** Defaults: a small, cheap deployment that suits a few hundred sources. */
+export const DEFAULT_SETTINGS: PipelineSettings = {
+  stage: 'dev',
+  scheduleExpression: 'rate(1 hour)',
+  scheduleTimeZone: 'UTC',
+  scheduleEnabled: true,
+  sourcesKey: 'config/sources.yaml',
+  rawTransitionDays: 90,
+  rawExpirationDays: null,
+  noncurrentVersionExpirationDays: 30,
+  athenaResultsExpirationDays: 30,
+  logRetentionDays: 30,
+  tracing: true,
+  tableDeletionProtection: false,
+  errorRateThresholdPercent: 5,
+  minParagraphsPerArticle: 3,
+  extractionWatchHosts: [],
+  // Discover reads feeds and sitemaps of every due source in one run.
+  discover: { memoryMb: 512, timeoutSeconds: 300, reservedConcurrency: 1 },
+  // Crawl: batch of 5 URLs x (20 s fetch budget + extraction + dedup) fits in 150 s.
+  crawl: {
+    memoryMb: 1024,
+    timeoutSeconds: 150,
+    reservedConcurrency: 10,
+    batchSize: 5,
+    maxBatchingWindowSeconds: 5,
+    maxConcurrency: 10,
+  },
+  query: { memoryMb: 512, timeoutSeconds: 15, reservedConcurrency: 5 },
+  fetch: {
+    hostMinIntervalMs: 1_000,
+    connectTimeoutMs: 5_000,
+    totalTimeoutMs: 20_000,
+    maxBodyBytes: 5 * 1024 * 1024,
+    maxRedirects: 5,
+    maxFetchAttempts: 4,
+  },
+};
+
+/** Reads a context value that may be a JSON string (from `-c key='{...}'`) or already an object. */
+function parseMaybeJson(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+const NESTED_KEYS = ['discover', 'crawl', 'query', 'fetch'] as const;
+
+/**
+ * Resolves the settings of one stage from a context lookup (e.g. `(k) => app.node.tryGetContext(k)`).
+ * @example
+ * const settings = resolveSettings((key) => app.node.tryGetContext(key));
+ * settings.crawl.maxConcurrency; // 10 unless cdk.json or -c overrides it
+ * @throws Error naming every invalid setting.
+ */
+export function resolveSettings(getContext: (key: string) => unknown): PipelineSettings {
+  const stage = (getContext('stage') as string | undefined) ?? DEFAULT_SETTINGS.stage;
+  const stages = (parseMaybeJson(getContext('stages')) ?? {}) as Record<string, Record<string, unknown>>;
+  const stageOverrides = stages[stage] ?? {};
+  const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS, ...stageOverrides, stage };
+  for (const key of Object.keys(settingsSchema.shape)) {
+    if (key === 'stage') continue;
+    const value = getContext(key);
+    if (value !== undefined) merged[key] = parseMaybeJson(value);
+  }
+  // Nested groups merge field by field so one override keeps the other defaults.
+  for (const key of NESTED_KEYS) {
+    const cliValue = parseMaybeJson(getContext(key));
+    merged[key] = {
+      ...DEFAULT_SETTINGS[key],
+      ...((stageOverrides[key] as object | undefined) ?? {}),
+      ...(typeof cliValue === 'object' && cliValue !== null ? cliValue : {}),
+    };
+  }
+  const parsed = settingsSchema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid CDK context for stage "${stage}": ${problems}`);
+  }
+  const settings = parsed.data;
+  if (settings.crawl.reservedConcurrency !== null && settings.crawl.reservedConcurrency < settings.crawl.maxConcurrency) {
+    // The poller would keep invoking into throttles, and throttled batches count as receives.
+    throw new Error(
+      `crawl.reservedConcurrency (${settings.crawl.reservedConcurrency}) must be >= crawl.maxConcurrency (${settings.crawl.maxConcurrency})`,
+    );
+  }
+  return settings;
+}

@@ -111,6 +111,11 @@ export interface ArticleRecord {
   copies: CopyLink[];
   /** Story cluster id: the id of the cluster's likely origin article. */
   clusterId?: string;
+  /**
+   * Near-duplicate sketch of the evidence paragraphs (bottom-k MinHash, encoded by
+   * `functions/core/dedup/near-duplicate.ts`), used to verify edited-copy candidates.
+   */
+  minhash?: string;
 }
 
 /** The clean copy as stored (JSON, one object per line for Athena). */

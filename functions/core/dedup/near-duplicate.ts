@@ -1,0 +1,201 @@
+/**
+ * Near-duplicate fingerprint for edited copies: a bottom-k MinHash sketch over word shingles of
+ * an article's evidence paragraphs, plus a few index keys taken from the bottom of the sketch.
+ *
+ * Why bottom-k with asymmetric keys instead of banded LSH: writes are the cost driver. An
+ * article STORES only its {@link INDEX_KEYS_PER_ARTICLE} smallest shingle hashes as keys (one
+ * small DynamoDB item each) but QUERIES its {@link QUERY_KEYS_PER_ARTICLE} smallest (reads are
+ * cheaper and carry no index growth). A stored article A is found by a later B whenever one of
+ * A's bottom keys is a shingle of B that ranks within B's query window, which happens with
+ * probability about 1 - (1 - c)^INDEX_KEYS where c is the share of A's shingles present in B:
+ * 0.94 at c = 0.5, 0.99 at c = 0.7. Banded LSH with the same 4 stored items would need c^r per
+ * band and catches far fewer moderately edited copies. Candidates are then verified with the
+ * full sketch ({@link estimateOverlap}), so noisy keys cost a read, never a false link.
+ *
+ * Pure: no I/O.
+ */
+import { NORMALIZATION_VERSION, normalizeParagraph, paragraphWords } from './normalize-paragraph';
+
+/** Bumped whenever shingling, hashing or encoding changes (keys of different versions never meet). */
+export const FINGERPRINT_VERSION = 1;
+
+/**
+ * Words per shingle. Four-word shingles survive typographic noise (normalised away) and are
+ * specific enough that unrelated stories share only a handful (stock phrases such as "did not
+ * immediately respond to a request for comment" yield 7), while one changed word per sentence
+ * still leaves most of a sentence's shingles intact (a 20-word sentence keeps 16 of 20 at worst).
+ */
+export const SHINGLE_WORDS = 4;
+
+/**
+ * Sketch size: the k smallest shingle hashes. k = 64 estimates Jaccard similarity with a
+ * standard error of at most 0.0625 (sqrt(J(1-J)/k)), far below the distance between copies
+ * (overlap >= 0.5) and unrelated stories sharing stock phrases (< 0.1); stored as 64 x 32 bits
+ * = 344 base64 characters in the article record.
+ */
+export const SKETCH_SIZE = 64;
+
+/** Keys written per cluster-origin article (each is one index item: the write budget). */
+export const INDEX_KEYS_PER_ARTICLE = 4;
+
+/**
+ * Keys queried per article. Larger than {@link INDEX_KEYS_PER_ARTICLE} so that a stored article
+ * whose bottom shingles are also in the new article, but rank a few places lower there (the new
+ * article gained paragraphs, which pushes ranks up by the size ratio), is still found. 16 covers a
+ * copy up to about 4x the size of the stored article.
+ */
+export const QUERY_KEYS_PER_ARTICLE = 16;
+
+/** A compact near-duplicate sketch of one article. */
+export interface NearDuplicateSketch {
+  /** Number of distinct shingles in the article (needed to turn Jaccard into containment). */
+  shingleCount: number;
+  /** Ascending smallest 52-bit shingle hashes (at most {@link SKETCH_SIZE}). */
+  values: number[];
+}
+
+const TWO_POW_20 = 1_048_576;
+
+/** Final avalanche mix of a 32-bit value (so nearby inputs land far apart). */
+function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * 52-bit hash of a string (two independent 32-bit multiplicative lanes, mixed). 52 bits so the
+ * value is an exact JS number and sorts as one; ample for index keys across billions of shingles.
+ */
+export function hashShingle(text: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x9e3779b9;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  const hi = mix32(a ^ Math.imul(b, 0x27d4eb2d));
+  const lo = mix32(b ^ text.length ^ 0x6a09e667);
+  return hi * TWO_POW_20 + (lo >>> 12);
+}
+
+/**
+ * Shingle hashes of one normalised paragraph. Shingles never span paragraphs, so reordering
+ * paragraphs changes nothing and splitting/merging paragraphs loses only the few shingles at the
+ * seam. A paragraph shorter than a shingle contributes itself as one shingle.
+ */
+function addParagraphShingles(normalizedText: string, into: Set<number>): void {
+  const words = paragraphWords(normalizedText);
+  if (words.length === 0) return;
+  if (words.length < SHINGLE_WORDS) {
+    into.add(hashShingle(words.join(' ')));
+    return;
+  }
+  for (let i = 0; i + SHINGLE_WORDS <= words.length; i++) {
+    into.add(hashShingle(words.slice(i, i + SHINGLE_WORDS).join(' ')));
+  }
+}
+
+/**
+ * Builds the sketch of an article from its paragraph texts (pass the evidence paragraphs after
+ * host boilerplate removal, so boilerplate does not make unrelated stories of one host look alike).
+ * @example
+ * const sketch = nearDuplicateSketch(['First paragraph text ...', 'Second ...']);
+ */
+export function nearDuplicateSketch(paragraphTexts: readonly string[], alreadyNormalized = false): NearDuplicateSketch {
+  const shingles = new Set<number>();
+  for (const text of paragraphTexts) addParagraphShingles(alreadyNormalized ? text : normalizeParagraph(text), shingles);
+  const all = [...shingles].sort((x, y) => x - y);
+  return { shingleCount: all.length, values: all.slice(0, SKETCH_SIZE) };
+}
+
+const KEY_PREFIX = `mh${FINGERPRINT_VERSION}n${NORMALIZATION_VERSION}:`;
+
+function keyOf(value: number): string {
+  return KEY_PREFIX + value.toString(16).padStart(13, '0');
+}
+
+/** Keys to store for an article (its smallest {@link INDEX_KEYS_PER_ARTICLE} shingle hashes). */
+export function sketchIndexKeys(sketch: NearDuplicateSketch): string[] {
+  return sketch.values.slice(0, INDEX_KEYS_PER_ARTICLE).map(keyOf);
+}
+
+/** Keys to look up for an article (its smallest {@link QUERY_KEYS_PER_ARTICLE} shingle hashes). */
+export function sketchQueryKeys(sketch: NearDuplicateSketch): string[] {
+  return sketch.values.slice(0, QUERY_KEYS_PER_ARTICLE).map(keyOf);
+}
+
+const ENCODING_PREFIX = `bk${FINGERPRINT_VERSION}n${NORMALIZATION_VERSION}`;
+
+/**
+ * Encodes a sketch for the article record: `bk1n1.<shingleCount>.<base64 of 32-bit big-endian
+ * values>`. Only the top 32 bits of each value are kept: enough to compare sketches (a false
+ * match among 64 values of two unrelated articles is ~1e-6 likely).
+ */
+export function encodeSketch(sketch: NearDuplicateSketch): string {
+  const bytes = Buffer.alloc(sketch.values.length * 4);
+  sketch.values.forEach((v, i) => bytes.writeUInt32BE(Math.floor(v / TWO_POW_20), i * 4));
+  return `${ENCODING_PREFIX}.${sketch.shingleCount}.${bytes.toString('base64')}`;
+}
+
+/** Compact form used for comparisons: top 32 bits of each value. */
+export interface DecodedSketch {
+  shingleCount: number;
+  values32: number[];
+}
+
+/**
+ * Decodes a stored sketch; returns `undefined` for a different version or malformed text (such
+ * an article is then compared by exact paragraph overlap only).
+ */
+export function decodeSketch(encoded: string | undefined): DecodedSketch | undefined {
+  if (!encoded) return undefined;
+  const parts = encoded.split('.');
+  if (parts.length !== 3 || parts[0] !== ENCODING_PREFIX) return undefined;
+  const shingleCount = Number(parts[1]);
+  if (!Number.isInteger(shingleCount) || shingleCount < 0) return undefined;
+  const bytes = Buffer.from(parts[2], 'base64');
+  if (bytes.length % 4 !== 0) return undefined;
+  const values32: number[] = [];
+  for (let i = 0; i < bytes.length; i += 4) values32.push(bytes.readUInt32BE(i));
+  return { shingleCount, values32 };
+}
+
+/** Reduces an in-memory sketch to the comparable form. */
+export function toDecoded(sketch: NearDuplicateSketch): DecodedSketch {
+  return { shingleCount: sketch.shingleCount, values32: sketch.values.map((v) => Math.floor(v / TWO_POW_20)) };
+}
+
+/** Similarity estimates between two articles. */
+export interface OverlapEstimate {
+  /** Estimated Jaccard similarity of the shingle sets. */
+  jaccard: number;
+  /** Estimated share of the smaller article's shingles found in the other (0..1). */
+  containment: number;
+}
+
+/**
+ * Estimates similarity from two bottom-k sketches: among the k smallest values of the union of
+ * both sketches, the share present in both estimates Jaccard similarity; with the set sizes that
+ * gives the intersection and so the containment of the smaller article in the larger.
+ */
+export function estimateOverlap(a: DecodedSketch, b: DecodedSketch): OverlapEstimate {
+  if (a.shingleCount === 0 || b.shingleCount === 0) return { jaccard: 0, containment: 0 };
+  const k = Math.min(a.values32.length, b.values32.length);
+  if (k === 0) return { jaccard: 0, containment: 0 };
+  const inA = new Set(a.values32);
+  const inB = new Set(b.values32);
+  const union = [...new Set([...a.values32, ...b.values32])].sort((x, y) => x - y).slice(0, k);
+  let both = 0;
+  for (const v of union) if (inA.has(v) && inB.has(v)) both++;
+  const jaccard = both / k;
+  const intersection = (jaccard * (a.shingleCount + b.shingleCount)) / (1 + jaccard);
+  const containment = Math.min(1, intersection / Math.min(a.shingleCount, b.shingleCount));
+  return { jaccard, containment };
+}
+

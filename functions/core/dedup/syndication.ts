@@ -1,0 +1,294 @@
+/**
+ * Syndication decision: which other publishers' articles are copies of the same story as a new
+ * article, which one is the likely origin, and which story cluster they belong to. Pure: the
+ * caller gathers candidates from the dedup index and applies the result.
+ */
+import type { ArticleRef, CopyLink } from '../article';
+import { creditMatches } from './source-credit';
+import { estimateOverlap, type DecodedSketch } from './near-duplicate';
+
+/**
+ * Share of the smaller article's evidence paragraphs that must occur, exactly, in the other.
+ * A copy with a reworded sentence, a cut tail or an added paragraph keeps well above half of its
+ * paragraphs byte-identical after normalisation; two different stories share at most a stock
+ * paragraph or two (a background line, "X did not respond to a request for comment"), which is
+ * below half of any article with four or more evidence paragraphs.
+ */
+export const EXACT_MIN_OVERLAP = 0.5;
+
+/**
+ * Shared evidence paragraphs needed for an exact link (or all of the smaller article's, when it
+ * has fewer): one shared paragraph can be a stock phrase; two independent shared paragraphs at
+ * half the article are not a coincidence.
+ */
+export const MIN_SHARED_PARAGRAPHS = 2;
+
+/**
+ * Estimated share of the smaller article's word 4-shingles found in the other, for a
+ * near-duplicate link. Edited copies (reworded sentences, typography, paragraphs re-split or
+ * added/cut) measure 0.6-1.0; unrelated stories sharing stock phrases measure below 0.15. The
+ * estimate's standard error from a 64-value sketch is at most about 0.06, so 0.5 keeps several
+ * standard errors of margin on both sides.
+ */
+export const NEAR_MIN_CONTAINMENT = 0.5;
+
+/**
+ * Estimated number of shared shingles needed for a near-duplicate link: about two sentences.
+ * Keeps very short articles (a few dozen shingles) from joining on one shared stock sentence.
+ */
+export const NEAR_MIN_SHARED_SHINGLES = 24;
+
+/**
+ * Publication times closer than this are treated as a tie: partners publish wire copies within
+ * minutes of the wire, and CMS timestamps are coarse, so a few minutes say nothing about who
+ * copied whom; credits and copy status decide instead.
+ */
+export const PUBLISH_TIE_TOLERANCE_MS = 10 * 60 * 1000;
+
+/** The article being deduplicated. */
+export interface SyndicationSubject {
+  ref: ArticleRef;
+  publishedAt?: string;
+  /** Evidence paragraph hashes (unique). */
+  paragraphHashes: readonly string[];
+  sketch?: DecodedSketch;
+  /** The page's canonical link (may point to another host's original). */
+  canonicalUrl?: string;
+  /** The source the page credits as its origin (`isBasedOn`). */
+  basedOnUrl?: string;
+  /** Source names credited in the text ({@link creditedSources}). */
+  credits: readonly string[];
+}
+
+/** An article that may be a copy of the same story. */
+export interface SyndicationCandidate {
+  ref: ArticleRef;
+  publishedAt?: string;
+  /** Its evidence paragraph hashes, when its record is available (absent while it is in flight). */
+  paragraphHashes?: readonly string[];
+  /** Paragraphs of the subject the index says this article also contains (a lower bound). */
+  sharedFromIndex: number;
+  sketch?: DecodedSketch;
+  canonicalUrl?: string;
+  siteName?: string;
+  /** Set when this candidate is itself known to be a copy of another article. */
+  copyOf?: CopyLink;
+  clusterId?: string;
+}
+
+/** Outcome of the decision. */
+export interface SyndicationDecision {
+  /** Every candidate judged a copy of the same story, as links from the subject's point of view. */
+  matches: CopyLink[];
+  /** The likely origin when it is another article. */
+  copyOf?: CopyLink;
+  /** Copies of the subject when the subject is the likely origin. */
+  copies: CopyLink[];
+  /** Story cluster id for the subject. */
+  clusterId: string;
+  /** Link to add to the origin's `copies` (when the origin is another article). */
+  originCopyLink?: { originId: string; link: CopyLink };
+}
+
+/** How one candidate compares with the subject. */
+export interface CandidateComparison {
+  exactOverlap: number;
+  sharedParagraphs: number;
+  containment: number;
+  sharedShingles: number;
+  link?: CopyLink;
+}
+
+/**
+ * Compares a candidate with the subject; returns a link when they are copies of one story.
+ * Same-host candidates never link (a paragraph repeated on one host is boilerplate or a
+ * re-publication under a second URL, not syndication).
+ */
+export function compareCandidate(subject: SyndicationSubject, candidate: SyndicationCandidate): CandidateComparison {
+  const none = { exactOverlap: 0, sharedParagraphs: 0, containment: 0, sharedShingles: 0 };
+  if (candidate.ref.articleId === subject.ref.articleId) return none;
+  if (candidate.ref.host === subject.ref.host) return none;
+
+  const n = subject.paragraphHashes.length;
+  let sharedParagraphs: number;
+  let smaller: number;
+  if (candidate.paragraphHashes) {
+    const theirs = new Set(candidate.paragraphHashes);
+    sharedParagraphs = subject.paragraphHashes.filter((h) => theirs.has(h)).length;
+    smaller = Math.min(n, theirs.size);
+  } else {
+    // Record not stored yet (processed concurrently): only the subject's size is known, so the
+    // ratio below is a lower bound of the true one.
+    sharedParagraphs = Math.min(candidate.sharedFromIndex, n);
+    smaller = n;
+  }
+  const exactOverlap = smaller > 0 ? sharedParagraphs / smaller : 0;
+
+  let containment = 0;
+  let sharedShingles = 0;
+  if (subject.sketch && candidate.sketch) {
+    const estimate = estimateOverlap(subject.sketch, candidate.sketch);
+    containment = estimate.containment;
+    sharedShingles = containment * Math.min(subject.sketch.shingleCount, candidate.sketch.shingleCount);
+  }
+
+  const ref = candidate.ref;
+  const base = { articleId: ref.articleId, url: ref.url, host: ref.host };
+  let link: CopyLink | undefined;
+  if (exactOverlap >= EXACT_MIN_OVERLAP && sharedParagraphs >= Math.min(MIN_SHARED_PARAGRAPHS, smaller) && sharedParagraphs > 0) {
+    link = { ...base, overlap: round3(exactOverlap), method: 'exact' };
+  } else if (containment >= NEAR_MIN_CONTAINMENT && sharedShingles >= NEAR_MIN_SHARED_SHINGLES) {
+    link = { ...base, overlap: round3(containment), method: 'near-duplicate' };
+  }
+  return { exactOverlap, sharedParagraphs, containment, sharedShingles, link };
+}
+
+interface Participant {
+  id: string;
+  ref: ArticleRef;
+  timeMs: number;
+  isSubject: boolean;
+  /** Declared itself a copy (canonical elsewhere, isBasedOn) or is known as a copy. */
+  declaredCopy: boolean;
+  /** The subject points at it with canonical/isBasedOn. */
+  pointedAtBySubject: boolean;
+  /** The subject credits it in the text. */
+  creditedBySubject: boolean;
+  clusterId?: string;
+  link?: CopyLink;
+}
+
+/**
+ * Decides copy links, the likely origin and the cluster id.
+ *
+ * Origin rules, in order:
+ * 1. A candidate the subject points at with its canonical link or `isBasedOn` URL is the origin
+ *    (a publisher naming its source is direct evidence; timestamps of copies are often wrong by
+ *    a time zone, so this outranks time).
+ * 2. Otherwise the earliest publication (publishedAt, else when we first saw it) wins; articles
+ *    that declare themselves copies (canonical link to another host, isBasedOn, or known copyOf)
+ *    only win when nothing else is left.
+ * 3. Publications within {@link PUBLISH_TIE_TOLERANCE_MS} of the earliest are a tie, broken by:
+ *    credited in the subject's text (dateline or credit line), not itself a copy, earlier time,
+ *    earlier first sighting, smaller id (deterministic).
+ *
+ * The cluster id propagates from the origin (its cluster id, else its id). When the subject is
+ * the origin and matched articles already belong to a cluster, the subject joins that cluster
+ * (so clusters stay stable when an earlier original is crawled after its copies).
+ */
+export function decideSyndication(
+  subject: SyndicationSubject,
+  candidates: readonly SyndicationCandidate[],
+): SyndicationDecision {
+  const participants: Participant[] = [];
+  const seen = new Set<string>([subject.ref.articleId]);
+  for (const candidate of candidates) {
+    if (seen.has(candidate.ref.articleId)) continue;
+    const { link } = compareCandidate(subject, candidate);
+    if (!link) continue;
+    seen.add(candidate.ref.articleId);
+    participants.push({
+      id: candidate.ref.articleId,
+      ref: candidate.ref,
+      timeMs: timeOf(candidate.publishedAt, candidate.ref.seenAt),
+      isSubject: false,
+      declaredCopy: Boolean(candidate.copyOf) || pointsElsewhere(candidate.canonicalUrl, candidate.ref.host),
+      pointedAtBySubject: pointsAt(subject.canonicalUrl, candidate) || pointsAt(subject.basedOnUrl, candidate),
+      creditedBySubject: subject.credits.some((c) => creditMatches(c, candidate.ref.host, candidate.siteName)),
+      clusterId: candidate.clusterId,
+      link,
+    });
+  }
+  const matches = participants.map((p) => p.link as CopyLink);
+  if (participants.length === 0) {
+    return { matches, copies: [], clusterId: subject.ref.articleId };
+  }
+
+  const subjectParticipant: Participant = {
+    id: subject.ref.articleId,
+    ref: subject.ref,
+    timeMs: timeOf(subject.publishedAt, subject.ref.seenAt),
+    isSubject: true,
+    declaredCopy: Boolean(subject.basedOnUrl) || pointsElsewhere(subject.canonicalUrl, subject.ref.host),
+    pointedAtBySubject: false,
+    creditedBySubject: false,
+  };
+  const origin = chooseOrigin([subjectParticipant, ...participants]);
+
+  if (origin.isSubject) {
+    const clusterSource = chooseOrigin(participants);
+    return {
+      matches,
+      copies: matches,
+      clusterId: clusterSource.clusterId ?? clusterSource.id,
+    };
+  }
+  const copyOf = origin.link as CopyLink;
+  return {
+    matches,
+    copyOf,
+    copies: [],
+    clusterId: origin.clusterId ?? origin.id,
+    originCopyLink: {
+      originId: origin.id,
+      link: { articleId: subject.ref.articleId, url: subject.ref.url, host: subject.ref.host, overlap: copyOf.overlap, method: copyOf.method },
+    },
+  };
+}
+
+function chooseOrigin(all: readonly Participant[]): Participant {
+  const pointed = all.find((p) => p.pointedAtBySubject);
+  if (pointed) return pointed;
+  const undeclared = all.filter((p) => !p.declaredCopy);
+  const pool = undeclared.length > 0 ? undeclared : [...all];
+  const earliest = Math.min(...pool.map((p) => p.timeMs));
+  const tied = pool.filter((p) => p.timeMs - earliest <= PUBLISH_TIE_TOLERANCE_MS);
+  tied.sort(
+    (a, b) =>
+      Number(b.creditedBySubject) - Number(a.creditedBySubject) ||
+      a.timeMs - b.timeMs ||
+      Date.parse(a.ref.seenAt) - Date.parse(b.ref.seenAt) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  return tied[0];
+}
+
+function timeOf(publishedAt: string | undefined, seenAt: string): number {
+  const published = publishedAt ? Date.parse(publishedAt) : NaN;
+  if (Number.isFinite(published)) return published;
+  const seen = Date.parse(seenAt);
+  return Number.isFinite(seen) ? seen : Number.MAX_SAFE_INTEGER;
+}
+
+/** Comparable form of a URL: host lower-cased without `www.`, no scheme, query kept, no trailing slash or fragment. */
+export function comparableUrl(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    const host = u.hostname.toLowerCase().replace(/^www\./, '');
+    const path = u.pathname.replace(/\/+$/, '');
+    return `${host}${path}${u.search}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function pointsAt(url: string | undefined, candidate: SyndicationCandidate): boolean {
+  if (!url) return false;
+  const target = comparableUrl(url);
+  if (!target) return false;
+  return target === comparableUrl(candidate.ref.url) || (candidate.canonicalUrl !== undefined && target === comparableUrl(candidate.canonicalUrl));
+}
+
+function pointsElsewhere(canonicalUrl: string | undefined, host: string): boolean {
+  if (!canonicalUrl) return false;
+  try {
+    const canonicalHost = new URL(canonicalUrl).hostname.toLowerCase().replace(/^www\./, '');
+    return canonicalHost !== host.toLowerCase().replace(/^www\./, '');
+  } catch {
+    return false;
+  }
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

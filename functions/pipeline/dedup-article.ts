@@ -1,0 +1,301 @@
+/**
+ * Dedup step of the crawl pipeline: paragraph provenance, learned host boilerplate, syndicated
+ * and edited copies, story clusters. Talks to storage only through the {@link DedupIndex} port.
+ */
+import type { ArticleMetadata, ArticleRecord, ArticleRef, CopyLink, Paragraph, StoredParagraph } from '../core/article';
+import { isHostBoilerplate, shouldRecordForHostCount } from '../core/dedup/boilerplate';
+import {
+  decodeSketch,
+  encodeSketch,
+  nearDuplicateSketch,
+  sketchIndexKeys,
+  sketchQueryKeys,
+  toDecoded,
+} from '../core/dedup/near-duplicate';
+import { NORMALIZATION_VERSION, normalizeParagraph } from '../core/dedup/normalize-paragraph';
+import { hashNormalized, isEvidenceNormalized } from '../core/dedup/paragraph-hash';
+import { creditedSources } from '../core/dedup/source-credit';
+import { decideSyndication, type SyndicationCandidate, type SyndicationSubject } from '../core/dedup/syndication';
+import { NotFoundError } from '../errors';
+import type { DedupIndex, ParagraphInfo } from '../ports/dedup-index';
+
+/**
+ * Articles sharing exact paragraphs that are read back for verification, best first (most shared
+ * paragraphs). Syndicated stories are found through their first few sightings; the cap bounds
+ * the read when a stock paragraph sits in hundreds of articles. One BatchGetItem holds 100 keys.
+ */
+export const MAX_EXACT_CANDIDATES = 20;
+
+/**
+ * Near-duplicate candidates read back, best first (most shared keys). Bounds the read when a key
+ * is a common shingle (a stock phrase's shingle happened to hash low).
+ */
+export const MAX_FINGERPRINT_CANDIDATES = 20;
+
+/** Input of {@link dedupArticle}. */
+export interface DedupArticleInput {
+  ref: ArticleRef;
+  publishedAt?: string;
+  /** Extracted paragraphs in page order (repeats within the page already removed). */
+  paragraphs: Paragraph[];
+  metadata: ArticleMetadata;
+  /** The stored record of this article from an earlier run, if any (keeps reprocessing idempotent). */
+  previous?: ArticleRecord;
+}
+
+/** What the caller stores in the article record and clean copy. */
+export interface DedupOutcome {
+  /** Paragraphs with host boilerplate removed; evidence paragraphs carry their hash and, when first seen elsewhere, `firstSeen`. */
+  paragraphs: StoredParagraph[];
+  /** Unique evidence paragraph hashes of the kept paragraphs, in page order. */
+  paragraphHashes: string[];
+  copyOf?: CopyLink;
+  /** Other publishers' copies of this article (merged with the previous record's). */
+  copies: CopyLink[];
+  clusterId: string;
+  /** Encoded near-duplicate sketch for `ArticleRecord.minhash` (absent without evidence paragraphs). */
+  minhash?: string;
+  stats: {
+    boilerplateParagraphsRemoved: number;
+    paragraphsFirstSeenElsewhere: number;
+  };
+}
+
+interface PreparedParagraph {
+  paragraph: Paragraph;
+  normalized: string;
+  hash?: string;
+}
+
+/**
+ * Deduplicates one article against the index and records its paragraphs.
+ *
+ * Workflow:
+ * 1. Normalise and hash evidence paragraphs (short ones are kept but not hashed).
+ * 2. `lookupParagraphs` (batched) with the host: host page counts and known sightings.
+ * 3. Drop host boilerplate ({@link isHostBoilerplate}); boilerplate is still recorded until its
+ *    count proves it, so a reprocess of the cold-start pages removes it there too.
+ * 4. `recordParagraphs` for hashes this page has not recorded yet (first-seen decided atomically
+ *    by the store; a reprocess records nothing and changes no count).
+ * 5. Candidates from sightings (first seen / containing articles), read with `getArticles`.
+ * 6. Only when no exact copy was found: near-duplicate candidates from fingerprint keys.
+ * 7. Syndication decision ({@link decideSyndication}); `addCopy` on the origin when this article
+ *    is a copy; `putFingerprintKeys` when this article is a cluster origin (copies are found
+ *    through their origin, so they store no keys).
+ *
+ * DynamoDB requests per article are bounded: one lookup, one record, at most two `getArticles`
+ * (40 ids), 16 fingerprint queries (only when no exact copy exists), one `addCopy` and one
+ * `putFingerprintKeys`; the adapter's batching turns each into a bounded number of requests.
+ *
+ * @example
+ * const outcome = await dedupArticle(index, { ref, publishedAt, paragraphs, metadata });
+ * await index.putArticle({ ...record, paragraphHashes: outcome.paragraphHashes, copyOf: outcome.copyOf, ... });
+ */
+export async function dedupArticle(index: DedupIndex, input: DedupArticleInput): Promise<DedupOutcome> {
+  const { ref, previous } = input;
+  const selfId = ref.articleId;
+
+  // 1. Normalise and hash.
+  const prepared: PreparedParagraph[] = input.paragraphs.map((paragraph) => {
+    const normalized = normalizeParagraph(paragraph.text);
+    return { paragraph, normalized, hash: isEvidenceNormalized(normalized) ? hashNormalized(normalized) : undefined };
+  });
+  const allHashes = unique(prepared.flatMap((p) => (p.hash ? [p.hash] : [])));
+  if (allHashes.length === 0) {
+    return {
+      paragraphs: prepared.map((p) => ({ ...p.paragraph })),
+      paragraphHashes: [],
+      copyOf: previous?.copyOf,
+      copies: previous?.copies ?? [],
+      clusterId: previous?.clusterId ?? selfId,
+      stats: { boilerplateParagraphsRemoved: 0, paragraphsFirstSeenElsewhere: 0 },
+    };
+  }
+
+  // 2. What the index knows, with this host's page counts.
+  const known = await index.lookupParagraphs(allHashes, ref.host);
+  const previouslyRecorded = new Set(previous?.paragraphHashes ?? []);
+
+  // 3. Host boilerplate; 4. record what this page has not recorded yet.
+  const boilerplate = new Set<string>();
+  const toRecord: string[] = [];
+  for (const hash of allHashes) {
+    const info = known.get(hash);
+    const countedThisPage =
+      previouslyRecorded.has(hash) || (info !== undefined && (info.firstSeen.articleId === selfId || info.articleIds.includes(selfId)));
+    const count = { hostPageCount: info?.hostPageCounts[ref.host] ?? 0, countedThisPage };
+    const isBoilerplate = isHostBoilerplate(count);
+    if (isBoilerplate) boilerplate.add(hash);
+    if (isBoilerplate ? shouldRecordForHostCount(count) : !countedThisPage) toRecord.push(hash);
+  }
+  const sightings = toRecord.length > 0 ? await index.recordParagraphs(ref, toRecord, NORMALIZATION_VERSION) : [];
+  const infoByHash = new Map<string, ParagraphInfo>(known);
+  for (const sighting of sightings) infoByHash.set(sighting.hash, sighting);
+
+  const stored: StoredParagraph[] = [];
+  const kept: PreparedParagraph[] = [];
+  let boilerplateParagraphsRemoved = 0;
+  let paragraphsFirstSeenElsewhere = 0;
+  for (const p of prepared) {
+    if (p.hash && boilerplate.has(p.hash)) {
+      boilerplateParagraphsRemoved++;
+      continue;
+    }
+    const out: StoredParagraph = { ...p.paragraph };
+    if (p.hash) {
+      out.hash = p.hash;
+      const firstSeen = infoByHash.get(p.hash)?.firstSeen;
+      if (firstSeen && firstSeen.articleId !== selfId) {
+        out.firstSeen = firstSeen;
+        paragraphsFirstSeenElsewhere++;
+      }
+      kept.push(p);
+    }
+    stored.push(out);
+  }
+  const paragraphHashes = unique(kept.map((p) => p.hash as string));
+  const stats = { boilerplateParagraphsRemoved, paragraphsFirstSeenElsewhere };
+  if (paragraphHashes.length === 0) {
+    return {
+      paragraphs: stored,
+      paragraphHashes,
+      copyOf: previous?.copyOf,
+      copies: previous?.copies ?? [],
+      clusterId: previous?.clusterId ?? selfId,
+      stats,
+    };
+  }
+
+  const sketch = nearDuplicateSketch(
+    unique(kept.map((p) => p.normalized)),
+    true,
+  );
+  const minhash = encodeSketch(sketch);
+  const subject: SyndicationSubject = {
+    ref,
+    publishedAt: input.publishedAt,
+    paragraphHashes,
+    sketch: toDecoded(sketch),
+    canonicalUrl: input.metadata.canonicalUrl,
+    basedOnUrl: input.metadata.basedOnUrl,
+    credits: creditedSources(input.paragraphs.map((p) => p.text)),
+  };
+
+  // 5. Exact candidates: articles that the index says share our paragraphs.
+  const sharedCount = new Map<string, number>();
+  const refById = new Map<string, ArticleRef>();
+  for (const hash of paragraphHashes) {
+    const info = infoByHash.get(hash);
+    if (!info) continue;
+    refById.set(info.firstSeen.articleId, refById.get(info.firstSeen.articleId) ?? info.firstSeen);
+    for (const id of unique([info.firstSeen.articleId, ...info.articleIds])) {
+      if (id !== selfId) sharedCount.set(id, (sharedCount.get(id) ?? 0) + 1);
+    }
+  }
+  const exactIds = topByCount(sharedCount, MAX_EXACT_CANDIDATES);
+  const candidates = await readCandidates(index, exactIds, sharedCount, refById);
+  let decision = decideSyndication(subject, candidates);
+
+  // 6. Near-duplicate candidates, only when exact paragraphs found no copy.
+  if (decision.matches.length === 0) {
+    const perKey = await Promise.all(sketchQueryKeys(sketch).map((key) => index.findByFingerprintKeys(selfId, [key])));
+    const keyHits = new Map<string, number>();
+    const alreadyRead = new Set(exactIds);
+    for (const ids of perKey) {
+      for (const id of unique(ids)) if (id !== selfId && !alreadyRead.has(id)) keyHits.set(id, (keyHits.get(id) ?? 0) + 1);
+    }
+    const fingerprintIds = topByCount(keyHits, MAX_FINGERPRINT_CANDIDATES);
+    if (fingerprintIds.length > 0) {
+      candidates.push(...(await readCandidates(index, fingerprintIds, sharedCount, refById)));
+      decision = decideSyndication(subject, candidates);
+    }
+  }
+
+  // 7. Apply: mark the origin, index our keys when we are an origin.
+  const originLink = decision.originCopyLink;
+  // A previous run that stored this same copyOf already linked the origin (the record is stored
+  // only after dedup returns); skipping the call keeps a reprocess free of writes.
+  if (originLink && previous?.copyOf?.articleId !== originLink.originId) {
+    try {
+      await index.addCopy(originLink.originId, originLink.link);
+    } catch (error) {
+      // The origin is in flight (its worker recorded paragraphs but has not stored its record):
+      // our copyOf still names it; its copies list misses us until it or we are reprocessed.
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+  }
+  let copyOf = decision.copyOf;
+  let clusterId = decision.clusterId;
+  if (decision.matches.length === 0 && previous?.copyOf) {
+    // Data only grows, so a link found before and missed now is a capped-candidate artefact:
+    // keep it rather than flip the article out of its cluster.
+    copyOf = previous.copyOf;
+    clusterId = previous.clusterId ?? clusterId;
+  }
+  if (!copyOf) {
+    const alreadyIndexed = previous !== undefined && !previous.copyOf && previous.minhash === minhash;
+    if (!alreadyIndexed) await index.putFingerprintKeys(selfId, sketchIndexKeys(sketch));
+  }
+
+  return {
+    paragraphs: stored,
+    paragraphHashes,
+    copyOf,
+    copies: mergeCopies(decision.copies, previous?.copies ?? [], selfId),
+    clusterId,
+    minhash,
+    stats,
+  };
+}
+
+async function readCandidates(
+  index: DedupIndex,
+  ids: readonly string[],
+  sharedCount: ReadonlyMap<string, number>,
+  refById: ReadonlyMap<string, ArticleRef>,
+): Promise<SyndicationCandidate[]> {
+  if (ids.length === 0) return [];
+  const records = await index.getArticles(ids);
+  const byId = new Map(records.map((r) => [r.id, r]));
+  const candidates: SyndicationCandidate[] = [];
+  for (const id of ids) {
+    const record = byId.get(id);
+    const sharedFromIndex = sharedCount.get(id) ?? 0;
+    if (record) {
+      candidates.push({
+        ref: { articleId: record.id, url: record.url, host: record.host, seenAt: record.fetchedAt },
+        publishedAt: record.publishedAt,
+        paragraphHashes: record.paragraphHashes,
+        sharedFromIndex,
+        sketch: decodeSketch(record.minhash),
+        canonicalUrl: record.canonicalUrl,
+        siteName: record.siteName,
+        copyOf: record.copyOf,
+        clusterId: record.clusterId,
+      });
+    } else {
+      // In flight: another worker recorded its paragraphs but has not stored its record yet.
+      const ref = refById.get(id);
+      if (ref) candidates.push({ ref, sharedFromIndex });
+    }
+  }
+  return candidates;
+}
+
+function mergeCopies(fresh: readonly CopyLink[], previous: readonly CopyLink[], selfId: string): CopyLink[] {
+  const byId = new Map<string, CopyLink>();
+  for (const link of previous) if (link.articleId !== selfId) byId.set(link.articleId, link);
+  for (const link of fresh) byId.set(link.articleId, link);
+  return [...byId.values()];
+}
+
+function topByCount(counts: ReadonlyMap<string, number>, limit: number): string[] {
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, limit)
+    .map(([id]) => id);
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import type { ArticleRef } from '../../../functions/core/article';
+import { nearDuplicateSketch, toDecoded } from '../../../functions/core/dedup/near-duplicate';
+import { paragraphHash } from '../../../functions/core/dedup/paragraph-hash';
+import {
+  PUBLISH_TIE_TOLERANCE_MS,
+  compareCandidate,
+  decideSyndication,
+  type SyndicationCandidate,
+  type SyndicationSubject,
+} from '../../../functions/core/dedup/syndication';
+import { STOCK_PARAGRAPH, STORY_A, STORY_B } from './story-fixtures';
+
+const ref = (id: string, host: string, seenAt = '2026-11-20T12:00:00Z'): ArticleRef => ({
+  articleId: id,
+  url: `https://${host}/news/${id}`,
+  host,
+  seenAt,
+});
+
+function subjectOf(id: string, host: string, paragraphs: string[], extra: Partial<SyndicationSubject> = {}): SyndicationSubject {
+  return {
+    ref: ref(id, host),
+    paragraphHashes: [...new Set(paragraphs.map(paragraphHash))],
+    sketch: toDecoded(nearDuplicateSketch(paragraphs)),
+    credits: [],
+    ...extra,
+  };
+}
+
+function candidateOf(id: string, host: string, paragraphs: string[], extra: Partial<SyndicationCandidate> = {}): SyndicationCandidate {
+  const s = subjectOf(id, host, paragraphs);
+  return { ref: s.ref, paragraphHashes: s.paragraphHashes, sketch: s.sketch, sharedFromIndex: 0, ...extra };
+}
+
+describe('compareCandidate', () => {
+  it('links an exact copy on another host with overlap 1', () => {
+    const result = compareCandidate(subjectOf('b', 'b.example', STORY_A), candidateOf('a', 'a.example', STORY_A));
+    expect(result.link).toMatchObject({ articleId: 'a', host: 'a.example', overlap: 1, method: 'exact' });
+  });
+
+  it('never links the same host (that is boilerplate or a second URL)', () => {
+    expect(compareCandidate(subjectOf('b', 'a.example', STORY_A), candidateOf('a', 'a.example', STORY_A)).link).toBeUndefined();
+  });
+
+  it('links a copy with a cut tail and a reworded sentence through exact paragraphs', () => {
+    const copy = [STORY_A[0].replace('Monday', 'Monday morning'), ...STORY_A.slice(1, 4)];
+    const result = compareCandidate(subjectOf('b', 'b.example', copy), candidateOf('a', 'a.example', STORY_A));
+    expect(result.link?.method).toBe('exact');
+    expect(result.link?.overlap).toBe(0.75);
+  });
+
+  it('links a copy edited in every paragraph as a near-duplicate', () => {
+    const copy = STORY_A.map((p) => p.replace(/ the /, ' a ').replace(/,/, ''));
+    const result = compareCandidate(subjectOf('b', 'b.example', copy), candidateOf('a', 'a.example', STORY_A));
+    expect(result.sharedParagraphs).toBe(0);
+    expect(result.link?.method).toBe('near-duplicate');
+    expect(result.link!.overlap).toBeGreaterThan(0.6);
+  });
+
+  it('does not link different stories sharing a stock paragraph', () => {
+    const result = compareCandidate(
+      subjectOf('b', 'b.example', [...STORY_B, STOCK_PARAGRAPH]),
+      candidateOf('a', 'a.example', [...STORY_A, STOCK_PARAGRAPH]),
+    );
+    expect(result.sharedParagraphs).toBe(1);
+    expect(result.link).toBeUndefined();
+  });
+
+  it('uses the index count for an in-flight candidate without a record', () => {
+    const subject = subjectOf('b', 'b.example', STORY_A);
+    const result = compareCandidate(subject, { ref: ref('a', 'a.example'), sharedFromIndex: STORY_A.length });
+    expect(result.link).toMatchObject({ articleId: 'a', overlap: 1, method: 'exact' });
+    expect(compareCandidate(subject, { ref: ref('a', 'a.example'), sharedFromIndex: 1 }).link).toBeUndefined();
+  });
+});
+
+describe('decideSyndication', () => {
+  it('makes the subject its own cluster when nothing matches', () => {
+    const decision = decideSyndication(subjectOf('b', 'b.example', STORY_B), [candidateOf('a', 'a.example', STORY_A)]);
+    expect(decision).toEqual({ matches: [], copies: [], clusterId: 'b' });
+  });
+
+  it('chooses the earliest publication as origin and propagates its cluster', () => {
+    const subject = subjectOf('c', 'c.example', STORY_A, { publishedAt: '2026-11-20T11:00:00Z' });
+    const decision = decideSyndication(subject, [
+      candidateOf('a', 'a.example', STORY_A, { publishedAt: '2026-11-20T08:00:00Z', clusterId: 'a' }),
+      candidateOf('b', 'b.example', STORY_A, { publishedAt: '2026-11-20T09:00:00Z', clusterId: 'a', copyOf: { articleId: 'a', url: 'u', host: 'a.example', overlap: 1, method: 'exact' } }),
+    ]);
+    expect(decision.copyOf?.articleId).toBe('a');
+    expect(decision.clusterId).toBe('a');
+    expect(decision.copies).toEqual([]);
+    expect(decision.matches).toHaveLength(2);
+    expect(decision.originCopyLink).toEqual({
+      originId: 'a',
+      link: { articleId: 'c', url: 'https://c.example/news/c', host: 'c.example', overlap: 1, method: 'exact' },
+    });
+  });
+
+  it('makes an earlier subject the origin of copies crawled before it, joining their cluster', () => {
+    const subject = subjectOf('o', 'o.example', STORY_A, { publishedAt: '2026-11-20T06:00:00Z' });
+    const decision = decideSyndication(subject, [
+      candidateOf('x', 'x.example', STORY_A, { publishedAt: '2026-11-20T09:00:00Z', clusterId: 'x' }),
+    ]);
+    expect(decision.copyOf).toBeUndefined();
+    expect(decision.copies.map((c) => c.articleId)).toEqual(['x']);
+    expect(decision.clusterId).toBe('x');
+    expect(decision.originCopyLink).toBeUndefined();
+  });
+
+  it('follows the subject canonical link / isBasedOn even against publication times', () => {
+    const candidate = candidateOf('a', 'a.example', STORY_A, { publishedAt: '2026-11-20T10:00:00Z' });
+    const subject = subjectOf('b', 'b.example', STORY_A, {
+      publishedAt: '2026-11-20T08:00:00Z',
+      basedOnUrl: 'https://www.a.example/news/a/',
+    });
+    expect(decideSyndication(subject, [candidate]).copyOf?.articleId).toBe('a');
+  });
+
+  it('breaks a publication-time tie with the dateline credit', () => {
+    const t = Date.parse('2026-11-20T08:00:00Z');
+    const later = new Date(t + PUBLISH_TIE_TOLERANCE_MS / 2).toISOString();
+    const wire = candidateOf('w', 'www.wirewire.com', STORY_A, { publishedAt: later });
+    const subject = subjectOf('s', 's.example', STORY_A, { publishedAt: new Date(t).toISOString(), credits: ['wirewire'] });
+    expect(decideSyndication(subject, [wire]).copyOf?.articleId).toBe('w');
+    // Without the credit the earlier time wins.
+    expect(decideSyndication({ ...subject, credits: [] }, [wire]).copyOf).toBeUndefined();
+  });
+
+  it('passes over candidates that declare themselves copies (canonical on another host)', () => {
+    const subject = subjectOf('s', 's.example', STORY_A, { publishedAt: '2026-11-20T09:00:00Z' });
+    const copy = candidateOf('k', 'k.example', STORY_A, {
+      publishedAt: '2026-11-20T07:00:00Z',
+      canonicalUrl: 'https://elsewhere.example/story',
+    });
+    expect(decideSyndication(subject, [copy]).copyOf).toBeUndefined();
+  });
+});

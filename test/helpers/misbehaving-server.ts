@@ -24,7 +24,7 @@ import zlib from 'node:zlib';
  * - `/pdf`                          application/pdf
  * - `/wrong-charset`                declares UTF-8 but sends windows-1252 bytes (é as 0xE9)
  * - `/conditional`                  ETag + Last-Modified; 304 for a matching conditional GET
- * - `/robots.txt`                   `robotsTxt` option (404 when unset); `/robots-status/<code>`
+ * - `/robots.txt`                   per Host header from `robotsByHost`, else `robotsTxt` (404 when unset)
  */
 export interface MisbehavingServer {
   port: number;
@@ -38,6 +38,8 @@ export interface MisbehavingServer {
 export interface MisbehavingServerOptions {
   /** Body of `/robots.txt` (served as text/plain); absent gives 404. */
   robotsTxt?: string;
+  /** robots.txt answer per Host name (port stripped), e.g. to serve 404/503 for one hostMap name. */
+  robotsByHost?: Record<string, { status: number; body?: string; contentType?: string; delayMs?: number }>;
   /** Interval of `/slow-drip` bytes (default 50 ms). */
   dripIntervalMs?: number;
 }
@@ -191,17 +193,25 @@ export async function startMisbehavingServer(options: MisbehavingServerOptions =
       return res.end(OK_HTML);
     }
     if (path === '/robots.txt') {
+      const byHost = options.robotsByHost?.[(req.headers.host ?? '').replace(/:\d+$/, '')];
+      if (byHost) {
+        if (byHost.delayMs) {
+          const timer = setTimeout(() => {
+            res.writeHead(byHost.status, { 'content-type': byHost.contentType ?? 'text/plain' });
+            res.end(byHost.body ?? '');
+          }, byHost.delayMs);
+          timers.add(timer);
+          return;
+        }
+        res.writeHead(byHost.status, { 'content-type': byHost.contentType ?? 'text/plain' });
+        return res.end(byHost.body ?? '');
+      }
       if (options.robotsTxt === undefined) {
         res.writeHead(404, { 'content-type': 'text/plain' });
         return res.end('not found');
       }
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
       return res.end(options.robotsTxt);
-    }
-    const robotsStatus = /^\/robots-status\/(\d{3})\/robots\.txt$/.exec(path);
-    if (robotsStatus) {
-      res.writeHead(Number(robotsStatus[1]), { 'content-type': 'text/plain' });
-      return res.end('User-agent: *\nDisallow: /\n');
     }
     res.writeHead(404, html());
     res.end('<p>no such route</p>');

@@ -1,0 +1,113 @@
+import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { StorageError } from '../../errors';
+import type { HostRateLimiter } from '../../fetch/host-rate-limiter';
+import { isConditionalCheckFailed, toStorageError } from './dynamodb-errors';
+import { RequestStats, type DynamoDbStats } from './request-stats';
+import { TABLE_KEY, TTL_ATTRIBUTE } from './table-schema';
+
+/** Rate state lives this long after its last slot (TTL), then DynamoDB deletes it for free. */
+const STATE_TTL_SECONDS = 24 * 60 * 60;
+/**
+ * Each round is two conditional writes; a round fails only if another worker flipped the host
+ * between "busy" and "idle" in between, so a handful of rounds is ample.
+ */
+const DEFAULT_MAX_ROUNDS = 8;
+const RATE_SK = 'RATE';
+
+/** Options of {@link DynamoDbHostRateLimiter}. */
+export interface DynamoDbHostRateLimiterOptions {
+  tableName: string;
+  client: DynamoDBClient;
+  /** See {@link DEFAULT_MAX_ROUNDS}. */
+  maxRounds?: number;
+}
+
+/**
+ * {@link HostRateLimiter} shared by concurrent Lambdas: one item per host
+ * (`pk = HOST#<host>`, `sk = RATE`) holding `nextSlotMs`, the earliest time the next request
+ * may go out. A slot is reserved atomically with conditional UpdateItems, no read first:
+ *
+ * 1. Busy host (`nextSlotMs >= now`): take the slot at `nextSlotMs` and push it forward by
+ *    the interval in the same write (`SET nextSlotMs = nextSlotMs + :interval`, returning the
+ *    old value). DynamoDB serialises writes to one item, so N concurrent callers get N
+ *    distinct slots one interval apart without any retry.
+ * 2. Idle host (no item, or `nextSlotMs < now`): claim `now` and set `nextSlotMs = now + interval`.
+ * 3. If the condition of 2 failed, someone else made the host busy meanwhile: go to 1.
+ *
+ * Costs one write on a busy host, two on an idle one (the rejected busy-path write included).
+ *
+ * @example
+ * const limiter = new DynamoDbHostRateLimiter({ tableName: config.tableName, client });
+ * const waitMs = await limiter.reserve('news.example', 1000, Date.now());
+ */
+export class DynamoDbHostRateLimiter implements HostRateLimiter {
+  private readonly tableName: string;
+  private readonly client: DynamoDBClient;
+  private readonly maxRounds: number;
+  private readonly counters = new RequestStats();
+
+  constructor(options: DynamoDbHostRateLimiterOptions) {
+    this.tableName = options.tableName;
+    this.client = options.client;
+    this.maxRounds = options.maxRounds ?? DEFAULT_MAX_ROUNDS;
+  }
+
+  /** Requests sent and capacity consumed by this instance so far. */
+  stats(): DynamoDbStats {
+    return this.counters.snapshot();
+  }
+
+  async reserve(host: string, minIntervalMs: number, nowMs: number): Promise<number> {
+    const intervalMs = Math.max(0, Math.round(minIntervalMs));
+    const now = Math.round(nowMs);
+    const key = {
+      [TABLE_KEY.partitionKey]: { S: `HOST#${host.toLowerCase()}` },
+      [TABLE_KEY.sortKey]: { S: RATE_SK },
+    };
+    const expiresAt = { N: String(Math.ceil((now + intervalMs) / 1000) + STATE_TTL_SECONDS) };
+    for (let round = 0; round < this.maxRounds; round++) {
+      const taken = await this.conditionalUpdate({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: 'SET nextSlotMs = nextSlotMs + :interval, #ttl = :expiresAt',
+        ConditionExpression: 'nextSlotMs >= :now',
+        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':interval': { N: String(intervalMs) }, ':now': { N: String(now) }, ':expiresAt': expiresAt },
+        ReturnValues: 'UPDATED_OLD',
+        ReturnConsumedCapacity: 'TOTAL',
+      });
+      if (taken) {
+        const slotMs = Number(taken.nextSlotMs?.N);
+        if (!Number.isFinite(slotMs)) throw new StorageError(`rate state of ${host} has no numeric nextSlotMs`, { retryable: false });
+        return Math.max(0, slotMs - now);
+      }
+      const claimed = await this.conditionalUpdate({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: 'SET nextSlotMs = :next, #ttl = :expiresAt',
+        ConditionExpression: 'attribute_not_exists(nextSlotMs) OR nextSlotMs < :now',
+        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':next': { N: String(now + intervalMs) }, ':now': { N: String(now) }, ':expiresAt': expiresAt },
+        ReturnValues: 'UPDATED_OLD',
+        ReturnConsumedCapacity: 'TOTAL',
+      });
+      if (claimed) return 0;
+    }
+    throw new StorageError(`could not reserve a request slot for ${host} in ${this.maxRounds} rounds`, { retryable: true });
+  }
+
+  /** Sends one conditional UpdateItem; `undefined` when its condition was false. */
+  private async conditionalUpdate(input: ConstructorParameters<typeof UpdateItemCommand>[0]) {
+    try {
+      const output = await this.client.send(new UpdateItemCommand(input));
+      this.counters.record('write', output.ConsumedCapacity);
+      return output.Attributes ?? {};
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) {
+        this.counters.recordRejectedWrite();
+        return undefined;
+      }
+      throw toStorageError('UpdateItem (host rate)', error);
+    }
+  }
+}

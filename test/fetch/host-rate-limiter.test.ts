@@ -1,0 +1,131 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbHostRateLimiter } from '../../functions/adapters/dynamodb/host-rate-limiter';
+import { createTableInput } from '../../functions/adapters/dynamodb/table-schema';
+import { hostIntervalMs, InMemoryHostRateLimiter, type HostRateLimiter } from '../../functions/fetch/host-rate-limiter';
+
+const TABLE = 'rate-limiter-test';
+let server: Server;
+let endpoint: string;
+const clients: DynamoDBClient[] = [];
+
+function newClient(): DynamoDBClient {
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  clients.push(client);
+  return client;
+}
+
+beforeAll(async () => {
+  server = dynalite({ createTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await newClient().send(new CreateTableCommand(createTableInput(TABLE)));
+});
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+/** Reserves `perWorker` slots from each limiter concurrently; returns the slot times (now + wait). */
+async function reserveConcurrently(limiters: HostRateLimiter[], host: string, intervalMs: number, perWorker: number, nowMs: number) {
+  const slots = await Promise.all(
+    limiters.map(async (limiter) => {
+      const mine: number[] = [];
+      for (let i = 0; i < perWorker; i++) mine.push(nowMs + (await limiter.reserve(host, intervalMs, nowMs)));
+      return mine;
+    }),
+  );
+  return slots.flat().sort((a, b) => a - b);
+}
+
+function contract(name: string, make: () => HostRateLimiter) {
+  describe(`${name}: HostRateLimiter contract`, () => {
+    it('gives the first request of a host no wait, then spaces later ones by the interval', async () => {
+      const limiter = make();
+      expect(await limiter.reserve('a.example', 1_000, 10_000)).toBe(0);
+      expect(await limiter.reserve('a.example', 1_000, 10_000)).toBe(1_000);
+      expect(await limiter.reserve('a.example', 1_000, 10_500)).toBe(1_500);
+      expect(await limiter.reserve('other.example', 1_000, 10_500)).toBe(0); // hosts are independent
+    });
+
+    it('forgets a past slot: a host idle for longer than its interval has no wait', async () => {
+      const limiter = make();
+      await limiter.reserve('b.example', 1_000, 20_000);
+      expect(await limiter.reserve('b.example', 1_000, 25_000)).toBe(0);
+      expect(await limiter.reserve('b.example', 1_000, 25_000)).toBe(1_000);
+    });
+
+    it('honours a longer interval asked for later (Crawl-delay)', async () => {
+      const limiter = make();
+      await limiter.reserve('c.example', 5_000, 30_000);
+      expect(await limiter.reserve('c.example', 1_000, 30_000)).toBe(5_000);
+    });
+  });
+}
+
+contract('InMemoryHostRateLimiter', () => new InMemoryHostRateLimiter());
+contract('DynamoDbHostRateLimiter', () => new DynamoDbHostRateLimiter({ tableName: TABLE, client: newClient() }));
+
+describe('DynamoDbHostRateLimiter across concurrent workers', () => {
+  it('gives 40 concurrent reservations from 4 "Lambdas" 40 distinct slots one interval apart', async () => {
+    const limiters = Array.from({ length: 4 }, () => new DynamoDbHostRateLimiter({ tableName: TABLE, client: newClient() }));
+    const nowMs = 1_000_000;
+    const slots = await reserveConcurrently(limiters, 'busy.example', 250, 10, nowMs);
+    expect(slots).toEqual(Array.from({ length: 40 }, (_, k) => nowMs + k * 250));
+    const requests = limiters.reduce((sum, l) => sum + l.stats().requests, 0);
+    expect(requests).toBeLessThanOrEqual(40 * 3); // busy path: about one write per reservation
+  });
+
+  it('with the real clock, no worker sends before its slot and slots never crowd', async () => {
+    const limiters = Array.from({ length: 3 }, () => new DynamoDbHostRateLimiter({ tableName: TABLE, client: newClient() }));
+    const intervalMs = 60;
+    // Warm the SDK clients first so setup cost does not blur the measurement.
+    await Promise.all(limiters.map((l) => l.reserve('warm-up.example', 0, Date.now())));
+    const sends: Array<{ slotMs: number; sentMs: number }> = [];
+    await Promise.all(
+      limiters.map(async (limiter) => {
+        for (let i = 0; i < 3; i++) {
+          const nowMs = Date.now();
+          const slotMs = nowMs + (await limiter.reserve('realtime.example', intervalMs, nowMs));
+          // Sleep until the slot itself, not `wait` from now: the reservation's own latency
+          // must not push this request closer to the next worker's slot.
+          await new Promise((resolve) => setTimeout(resolve, Math.max(0, slotMs - Date.now())));
+          sends.push({ slotMs, sentMs: Date.now() });
+        }
+      }),
+    );
+    // setTimeout may fire up to 1 ms early; it may fire late on a busy machine, which only
+    // makes the crawl slower (a late send can sit closer to the next one: that is the
+    // caller's timer, not the limiter, and is why slots, not send times, are asserted apart).
+    for (const s of sends) expect(s.sentMs).toBeGreaterThanOrEqual(s.slotMs - 1);
+    const slots = sends.map((s) => s.slotMs).sort((a, b) => a - b);
+    for (let i = 1; i < slots.length; i++) expect(slots[i] - slots[i - 1]).toBeGreaterThanOrEqual(intervalMs);
+  });
+
+  it('stores the state as HOST#<host> / RATE with nextSlotMs and a TTL', async () => {
+    const client = newClient();
+    await new DynamoDbHostRateLimiter({ tableName: TABLE, client }).reserve('Stored.Example', 1_000, 2_000_000);
+    const item = await client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'HOST#stored.example' }, sk: { S: 'RATE' } } }));
+    expect(item.Item?.nextSlotMs?.N).toBe('2001000');
+    expect(Number(item.Item?.expiresAt?.N)).toBeGreaterThan(2_001);
+  });
+});
+
+describe('InMemoryHostRateLimiter under concurrency', () => {
+  it('gives concurrent callers distinct slots', async () => {
+    const limiter = new InMemoryHostRateLimiter();
+    const slots = await reserveConcurrently([limiter, limiter, limiter], 'mem.example', 100, 5, 0);
+    expect(slots).toEqual(Array.from({ length: 15 }, (_, k) => k * 100));
+  });
+});
+
+describe('hostIntervalMs', () => {
+  it('takes the longer of the configured minimum and Crawl-delay', () => {
+    expect(hostIntervalMs(1_000)).toBe(1_000);
+    expect(hostIntervalMs(1_000, 500)).toBe(1_000);
+    expect(hostIntervalMs(1_000, 5_000)).toBe(5_000);
+  });
+});

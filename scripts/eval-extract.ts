@@ -1,7 +1,10 @@
 /**
  * Scores the extractor on an article-extraction dataset (default: the shared dev set).
  *
- * usage: npm run eval:extract -- [DATASET_DIR] [--worst N] [--dump FILE]
+ * usage: npm run eval:extract -- [DATASET_DIR] [--worst N] [--dump FILE] [--save FILE] [--compare FILE]
+ *   --dump FILE     write the predictions ({ id: { articleBody } }) for the scorer
+ *   --save FILE     write per-page F1 for a later --compare
+ *   --compare FILE  list pages whose F1 changed against a saved run
  * DATASET_DIR holds `html/<id>.html.gz` and `ground-truth.json` ({ id: { articleBody, url } }).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +24,8 @@ const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[
 const datasetDir = resolve(positional[0] ?? join(projectRoot, '..', 'shared', 'datasets', 'scrapinghub'));
 const worstCount = Number(flag('--worst') ?? 20);
 const dumpFile = flag('--dump');
+const saveFile = flag('--save');
+const compareFile = flag('--compare');
 const scorerPath = process.env.SCORER ?? join(datasetDir, '..', '..', 'tools', 'score-extraction.mjs');
 
 const truthPath = join(datasetDir, 'ground-truth.json');
@@ -84,3 +89,13 @@ const worst = ids
 console.log(`\n${worstCount} worst pages (F1 precision recall id url):`);
 for (const w of worst) console.log(`${w.f1.toFixed(3)} ${w.precision.toFixed(3)} ${w.recall.toFixed(3)} ${w.id.slice(0, 12)} ${truth[w.id].url}`);
 if (dumpFile) writeFileSync(dumpFile, JSON.stringify(predictions, null, 1));
+const perPageF1 = Object.fromEntries(ids.map((id) => [id, f1Of(s.perDoc[id].precision, s.perDoc[id].recall)]));
+if (saveFile) writeFileSync(saveFile, JSON.stringify(perPageF1));
+if (compareFile && existsSync(compareFile)) {
+  const before = JSON.parse(readFileSync(compareFile, 'utf8')) as Record<string, number>;
+  const changed = ids.filter((id) => before[id] !== undefined && Math.abs(before[id] - perPageF1[id]) > 1e-4);
+  console.log(`\nchanged against ${compareFile}: ${changed.length} pages`);
+  for (const id of changed.sort((a, b) => perPageF1[a] - before[a] - (perPageF1[b] - before[b]))) {
+    console.log(`${before[id].toFixed(3)} -> ${perPageF1[id].toFixed(3)} ${id.slice(0, 12)} ${truth[id].url}`);
+  }
+}

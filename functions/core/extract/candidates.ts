@@ -179,6 +179,41 @@ export function pickTopCandidate(stats: Map<Element, ElementStats>): Element | u
   return best;
 }
 
+/** A parent replaces the top container only if it keeps this share of the container's score. */
+const EXPAND_MIN_SCORE_SHARE = 0.6;
+
+/** ...and adds at least this share of prose... */
+const EXPAND_MIN_PROSE_GAIN = 0.15;
+
+/** ...while its link density stays below this. */
+const EXPAND_MAX_LINK_DENSITY = 0.25;
+
+/**
+ * Climbs from the top container to ancestors that add prose without adding navigation: short
+ * articles often have their lede or first paragraphs in a sibling wrapper of the block that
+ * won the vote.
+ */
+export function expandTopCandidate(top: Element, stats: Map<Element, ElementStats>): Element {
+  const topStats = stats.get(top) as ElementStats;
+  const minScore = finalScore(topStats) * EXPAND_MIN_SCORE_SHARE;
+  let current = top;
+  for (let parent = top.parent as Element | null; parent && isElement(parent); parent = parent.parent as Element | null) {
+    if (parent.name === 'body' || parent.name === 'html') break;
+    const s = stats.get(parent);
+    const c = stats.get(current) as ElementStats;
+    if (!s || !s.scored || isBoilerplateNamed(parent)) break;
+    const linkDensity = s.textChars === 0 ? 0 : s.linkChars / s.textChars;
+    if (linkDensity > EXPAND_MAX_LINK_DENSITY || finalScore(s) < minScore) break;
+    if (s.proseChars < c.proseChars * (1 + EXPAND_MIN_PROSE_GAIN)) {
+      // Same prose: a plain wrapper; look further up without moving.
+      if (s.proseChars === c.proseChars) continue;
+      break;
+    }
+    current = parent;
+  }
+  return current;
+}
+
 /**
  * The top candidate and the siblings that continue it: bodies are often split into several
  * sibling containers by ads or embeds, and some sites put the lede in a separate element.
@@ -218,8 +253,9 @@ export function gatherArticleRoots(top: Element, stats: Map<Element, ElementStat
 }
 
 /**
- * How many levels above the top container we look for more chunks of the same body. Templates
- * wrap each chunk between ads in two or three wrappers (chunk > companion > section).
+ * How many levels above the top container we look for more chunks of the same body when the
+ * chunks are not wrapped in an element styled like the top container. Templates wrap each chunk
+ * between ads in two or three wrappers (chunk > companion > section).
  */
 const CHUNK_SEARCH_LEVELS = 4;
 
@@ -232,41 +268,76 @@ const CHUNK_MAX_LINK_DENSITY = 0.3;
 /** "tag.class" of an element, the unit of a paragraph's style signature. */
 function styleOf(el: Element | null): string {
   if (!el || !isElement(el)) return '';
-  const cls = (el.attribs?.class ?? '').trim().split(/\s+/).sort().join('.');
-  return cls ? `${el.name}.${cls}` : el.name;
+  const cls = (el.attribs?.class ?? '').trim();
+  if (!cls) return el.name;
+  return `${el.name}.${cls.split(/\s+/).sort().join('.')}`;
 }
 
-/** Style signature of a block: its owner's and the owner's parent's tag and classes. */
-function signatureOf(block: TextBlock): string {
-  return `${styleOf(block.owner)}<${styleOf(block.owner.parent as Element | null)}`;
+function isBoilerplateNamed(el: Element): boolean {
+  const hint = hintString(el);
+  return hint !== '' && NEGATIVE_HINT.test(hint) && !POSITIVE_HINT.test(hint);
 }
 
 /**
  * Other chunks of a body split into several wrappers (one per run of paragraphs between ads):
- * subtrees near the top container whose prose is styled exactly like the container's own
- * paragraphs. Returned in no particular order; assembly emits blocks in document order.
+ * subtrees whose prose is styled exactly like the top container's own paragraphs. A chunk is
+ * either an element styled like the top container itself (anywhere on the page), or, failing
+ * that, a branch within {@link CHUNK_SEARCH_LEVELS} levels above it. Returned in no particular
+ * order; assembly emits blocks in document order.
  */
 export function findBodyChunks(top: Element, blocks: readonly TextBlock[], stats: Map<Element, ElementStats>): Element[] {
   const chain: Element[] = [];
-  for (let el: Element | null = top; el && isElement(el) && chain.length <= CHUNK_SEARCH_LEVELS; el = el.parent as Element | null) {
+  for (let el: Element | null = top; el && isElement(el); el = el.parent as Element | null) {
     if (el.name === 'body' || el.name === 'html') break;
     chain.push(el);
   }
-  if (chain.length < 2) return [];
   const level = new Map(chain.map((el, i) => [el, i] as const));
-
-  // The dominant style of the top container's prose paragraphs.
-  const inTop = (block: TextBlock): boolean => {
-    for (let el: Element | null = block.owner; el && isElement(el); el = el.parent as Element | null) if (el === top) return true;
-    return false;
+  const styleCache = new Map<Element, string>();
+  const cachedStyle = (el: Element | null): string => {
+    if (!el || !isElement(el)) return '';
+    let st = styleCache.get(el);
+    if (st === undefined) {
+      st = styleOf(el);
+      styleCache.set(el, st);
+    }
+    return st;
   };
+  const signatureOf = (block: TextBlock): string => `${cachedStyle(block.owner)}<${cachedStyle(block.owner.parent as Element | null)}`;
+  const isCandidateProse = (block: TextBlock): boolean =>
+    block.text.length >= MIN_SCORED_BLOCK_CHARS && blockLinkDensity(block) < MAX_BLOCK_LINK_DENSITY;
+
+  // Where each prose block meets the top container's ancestor chain: the chain level and the
+  // element just below the meeting point (level 0 means inside the top container).
+  interface Meeting { level: number; below: Element; styledChunk?: Element; boilerplate: boolean }
+  const topStyle = cachedStyle(top);
+  const topStyled = topStyle.includes('.');
+  const meet = (block: TextBlock): Meeting | undefined => {
+    let below: Element = block.owner;
+    let styledChunk: Element | undefined;
+    let boilerplate = false;
+    for (let el: Element | null = block.owner; el && isElement(el); el = el.parent as Element | null) {
+      const lv = level.get(el);
+      if (lv !== undefined) return { level: lv, below, styledChunk, boilerplate };
+      if (topStyled && !styledChunk && cachedStyle(el) === topStyle) styledChunk = el;
+      if (!boilerplate && isBoilerplateNamed(el)) boilerplate = true;
+      below = el;
+    }
+    return undefined;
+  };
+
+  const meetings = new Map<TextBlock, Meeting>();
   const counts = new Map<string, number>();
   for (const block of blocks) {
-    if (block.text.length < MIN_SCORED_BLOCK_CHARS || blockLinkDensity(block) >= MAX_BLOCK_LINK_DENSITY) continue;
-    if (!inTop(block)) continue;
-    const sig = signatureOf(block);
-    counts.set(sig, (counts.get(sig) ?? 0) + block.text.length);
+    if (!isCandidateProse(block)) continue;
+    const m = meet(block);
+    if (!m) continue;
+    meetings.set(block, m);
+    if (m.level === 0) {
+      const sig = signatureOf(block);
+      counts.set(sig, (counts.get(sig) ?? 0) + block.text.length);
+    }
   }
+  // The dominant style of the top container's prose paragraphs.
   let signature = '';
   let best = 0;
   for (const [sig, n] of counts) if (n > best) [signature, best] = [sig, n];
@@ -275,28 +346,20 @@ export function findBodyChunks(top: Element, blocks: readonly TextBlock[], stats
   const styled = signature.includes('.');
 
   const matchedChars = new Map<Element, number>();
-  for (const block of blocks) {
-    if (block.text.length < MIN_SCORED_BLOCK_CHARS || blockLinkDensity(block) >= MAX_BLOCK_LINK_DENSITY) continue;
-    if (signatureOf(block) !== signature) continue;
-    let below: Element = block.owner;
-    for (let el = block.owner.parent as Element | null; el && isElement(el); el = el.parent as Element | null) {
-      const lv = level.get(el);
-      if (lv !== undefined) {
-        if (lv > 0 && (styled || lv <= 1) && below !== chain[lv - 1]) matchedChars.set(below, (matchedChars.get(below) ?? 0) + weightedLength(block.text));
-        break;
-      }
-      below = el;
-    }
+  for (const [block, m] of meetings) {
+    if (m.level === 0 || m.boilerplate || signatureOf(block) !== signature) continue;
+    const unit = m.styledChunk ?? (m.level <= CHUNK_SEARCH_LEVELS && (styled || m.level <= 1) ? m.below : undefined);
+    if (!unit) continue;
+    matchedChars.set(unit, (matchedChars.get(unit) ?? 0) + weightedLength(block.text));
   }
   const chunks: Element[] = [];
-  for (const [branch, chars] of matchedChars) {
-    const s = stats.get(branch);
+  for (const [unit, chars] of matchedChars) {
+    const s = stats.get(unit);
     if (!s || s.proseChars === 0) continue;
     const linkDensity = s.textChars === 0 ? 0 : s.linkChars / s.textChars;
     if (chars / s.proseChars < CHUNK_MIN_MATCHING_SHARE || linkDensity > CHUNK_MAX_LINK_DENSITY) continue;
-    const hint = hintString(branch);
-    if (hint && NEGATIVE_HINT.test(hint) && !POSITIVE_HINT.test(hint)) continue;
-    chunks.push(branch);
+    if (isBoilerplateNamed(unit)) continue;
+    chunks.push(unit);
   }
   return chunks;
 }

@@ -6,7 +6,7 @@ import type { Extraction, Paragraph } from '../article';
 import { ExtractionError } from '../../errors';
 import { assembleParagraphs } from './assemble';
 import { collectBlocks, type TextBlock } from './blocks';
-import { findBodyChunks, gatherArticleRoots, pickTopCandidate, scoreElements } from './candidates';
+import { expandTopCandidate, findBodyChunks, gatherArticleRoots, pickTopCandidate, scoreElements } from './candidates';
 import { cleanTree } from './clean';
 import { MAX_INPUT_CHARS } from './constants';
 import { findFirst, type Element, type ParentNode } from './dom';
@@ -87,7 +87,8 @@ function extract(input: string, options: ExtractOptions): Extraction {
   // 4-6.
   let paragraphs: Paragraph[] = [];
   const stats = scoreElements(blocks);
-  const top = pickTopCandidate(stats);
+  const picked = pickTopCandidate(stats);
+  const top = picked && expandTopCandidate(picked, stats);
   if (top) {
     const roots = [...gatherArticleRoots(top, stats, groupByOwner(blocks)), ...findBodyChunks(top, blocks, stats)];
     paragraphs = assembleParagraphs(roots, blocks, stats, { title: metadata.title });

@@ -1,0 +1,292 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ArticleRecord, ArticleRef } from '../../functions/core/article';
+import { InvalidInputError, NotFoundError } from '../../functions/errors';
+import type { DedupIndex } from '../../functions/ports/dedup-index';
+import type { DynamoDbStats } from '../../functions/adapters/dynamodb/request-stats';
+
+/** An index under test; `stats` when the adapter counts capacity. */
+export type DedupIndexUnderTest = DedupIndex & { stats?(): DynamoDbStats };
+/** Creates a fresh, empty index for one test. */
+export type DedupIndexFactory = () => Promise<DedupIndexUnderTest>;
+
+/** Settings of the adapter under test that the contract needs to know. */
+export interface DedupIndexContractOptions {
+  /** How many article ids a paragraph keeps (the adapter's cap). */
+  articleIdsCap: number;
+}
+
+export function ref(articleId: string, host = 'news.example', seenAt = '2026-11-24T10:00:00.000Z'): ArticleRef {
+  return { articleId, url: `https://${host}/story/${articleId}`, host, seenAt };
+}
+
+export function hashes(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(6, '0')}`);
+}
+
+export function article(id: string, overrides: Partial<ArticleRecord> = {}): ArticleRecord {
+  const host = overrides.host ?? 'news.example';
+  return {
+    id,
+    url: `https://${host}/story/${id}?utm_source=x`,
+    canonicalUrl: `https://${host}/story/${id}`,
+    host,
+    fetchedAt: '2026-11-24T10:00:00.000Z',
+    day: '2026-11-24',
+    title: `Story ${id}`,
+    authors: ['A. Writer'],
+    publishedAt: '2026-11-24T09:00:00.000Z',
+    language: 'en',
+    pageKind: 'article',
+    contentHash: `content-${id}`,
+    version: 1,
+    paragraphCount: 3,
+    paragraphHashes: hashes(`p-${id}-`, 3),
+    cleanKey: `clean/${host}/2026/11/24/${id}.json`,
+    stats: { repeatedParagraphsRemoved: 0, boilerplateParagraphsRemoved: 1, paragraphsFirstSeenElsewhere: 0 },
+    copies: [],
+    ...overrides,
+  };
+}
+
+/** The behaviour every {@link DedupIndex} must show, run once per adapter. */
+export function dedupIndexContract(name: string, makeIndex: DedupIndexFactory, options: DedupIndexContractOptions): void {
+  describe(`DedupIndex contract: ${name}`, () => {
+    let index: DedupIndexUnderTest;
+    beforeEach(async () => {
+      index = await makeIndex();
+    });
+
+    describe('recordParagraphs', () => {
+      it('marks the first article to record a hash as first seen', async () => {
+        const hs = hashes('first', 3);
+        const sightings = await index.recordParagraphs(ref('a1'), hs, 2);
+        expect(sightings).toHaveLength(3);
+        for (const [i, s] of sightings.entries()) {
+          expect(s).toMatchObject({ hash: hs[i], isFirstSeen: true, articleCount: 1, normVersion: 2, articleIds: ['a1'] });
+          expect(s.firstSeen).toEqual(ref('a1'));
+          expect(s.hostPageCounts['news.example']).toBe(1);
+        }
+      });
+
+      it('keeps the first sighting when another article records the same hash', async () => {
+        const hs = hashes('second', 2);
+        await index.recordParagraphs(ref('a1'), hs, 1);
+        const later = await index.recordParagraphs(ref('b1', 'other.example', '2026-11-24T11:00:00.000Z'), hs, 1);
+        for (const s of later) {
+          expect(s.isFirstSeen).toBe(false);
+          expect(s.firstSeen).toEqual(ref('a1'));
+          expect(s.articleCount).toBe(2);
+          expect(s.articleIds.sort()).toEqual(['a1', 'b1']);
+          expect(s.hostPageCounts).toMatchObject({ 'news.example': 1, 'other.example': 1 });
+        }
+      });
+
+      it('is idempotent per (article, paragraph): re-recording changes no count', async () => {
+        const hs = hashes('idem', 4);
+        await index.recordParagraphs(ref('a1'), hs, 1);
+        await index.recordParagraphs(ref('b1', 'other.example'), hs, 1);
+        const again = await index.recordParagraphs(ref('a1'), hs, 1);
+        const againB = await index.recordParagraphs(ref('b1', 'other.example'), hs, 1);
+        for (const s of again) expect(s).toMatchObject({ isFirstSeen: true, articleCount: 2 });
+        for (const s of againB) expect(s).toMatchObject({ isFirstSeen: false, articleCount: 2 });
+        const info = (await index.lookupParagraphs(hs)).get(hs[0])!;
+        expect(info.articleCount).toBe(2);
+        expect(info.hostPageCounts).toMatchObject({ 'news.example': 1, 'other.example': 1 });
+      });
+
+      it('answers one sighting per input hash, counting a hash repeated in one article once', async () => {
+        const [h1, h2] = hashes('dup', 2);
+        const sightings = await index.recordParagraphs(ref('a1'), [h1, h2, h1], 1);
+        expect(sightings.map((s) => s.hash)).toEqual([h1, h2, h1]);
+        expect((await index.lookupParagraphs([h1])).get(h1)!.articleCount).toBe(1);
+      });
+
+      it('records nothing for an empty list', async () => {
+        expect(await index.recordParagraphs(ref('a1'), [], 1)).toEqual([]);
+      });
+
+      it('counts distinct pages per host (boilerplate evidence)', async () => {
+        const [h] = hashes('boiler', 1);
+        for (const id of ['p1', 'p2', 'p3']) await index.recordParagraphs(ref(id, 'site.example'), [h], 1);
+        await index.recordParagraphs(ref('p2', 'site.example'), [h], 1);
+        await index.recordParagraphs(ref('q1', 'elsewhere.example'), [h], 1);
+        const forSite = (await index.lookupParagraphs([h], 'site.example')).get(h)!;
+        expect(forSite.hostPageCounts['site.example']).toBe(3);
+        expect(forSite.articleCount).toBe(4);
+        const forOther = (await index.lookupParagraphs([h], 'elsewhere.example')).get(h)!;
+        expect(forOther.hostPageCounts['elsewhere.example']).toBe(1);
+        const forUnknown = (await index.lookupParagraphs([h], 'never.example')).get(h)!;
+        expect(forUnknown.hostPageCounts['never.example'] ?? 0).toBe(0);
+      });
+
+      it('agrees on exactly one first-seen article under concurrent recorders', async () => {
+        const hs = hashes('race', 12);
+        const writers = Array.from({ length: 8 }, (_, i) => ref(`r${i}`, `host${i % 3}.example`));
+        const results = await Promise.all(writers.map((w) => index.recordParagraphs(w, hs, 1)));
+        for (let j = 0; j < hs.length; j++) {
+          const firsts = results.filter((r) => r[j].isFirstSeen);
+          expect(firsts).toHaveLength(1);
+          // Every writer was told the same first-seen article: the one that won.
+          const winner = firsts[0][j].firstSeen.articleId;
+          for (const r of results) expect(r[j].firstSeen.articleId).toBe(winner);
+        }
+        const info = await index.lookupParagraphs(hs);
+        for (const h of hs) {
+          expect(info.get(h)!.articleCount).toBe(8);
+          expect(info.get(h)!.articleIds.sort()).toEqual(writers.map((w) => w.articleId).sort());
+        }
+      });
+
+      it('stays exact and idempotent past the article id cap, also under concurrency', async () => {
+        const [h] = hashes('cap', 1);
+        const total = options.articleIdsCap + 6;
+        const ids = Array.from({ length: total }, (_, i) => `c${String(i).padStart(3, '0')}`);
+        for (const id of ids.slice(0, options.articleIdsCap)) await index.recordParagraphs(ref(id), [h], 1);
+        // The rest arrive concurrently, each twice.
+        const rest = ids.slice(options.articleIdsCap);
+        await Promise.all([...rest, ...rest].map((id) => index.recordParagraphs(ref(id), [h], 1)));
+        // Re-record some within the cap and some past it.
+        await index.recordParagraphs(ref(ids[0]), [h], 1);
+        await index.recordParagraphs(ref(ids[total - 1]), [h], 1);
+        const [again] = await index.recordParagraphs(ref(ids[1]), [h], 1);
+        expect(again.articleCount).toBe(total);
+        expect(again.isFirstSeen).toBe(false);
+        const info = (await index.lookupParagraphs([h], 'news.example')).get(h)!;
+        expect(info.articleCount).toBe(total);
+        expect(info.hostPageCounts['news.example']).toBe(total);
+        expect(info.articleIds.length).toBe(options.articleIdsCap);
+        expect(info.firstSeen.articleId).toBe(ids[0]);
+      });
+    });
+
+    describe('lookupParagraphs', () => {
+      it('returns known hashes only, across more than one batch of keys', async () => {
+        const known = hashes('known', 130);
+        await index.recordParagraphs(ref('a1'), known, 3);
+        const unknown = hashes('unknown', 20);
+        const found = await index.lookupParagraphs([...known, ...unknown]);
+        expect(found.size).toBe(130);
+        expect(found.get(known[129])).toMatchObject({ hash: known[129], normVersion: 3, articleCount: 1 });
+        expect(found.has(unknown[0])).toBe(false);
+        expect((await index.lookupParagraphs([])).size).toBe(0);
+      });
+    });
+
+    describe('fingerprint keys', () => {
+      it('finds other articles sharing a key, excluding the asking article', async () => {
+        await index.putFingerprintKeys('a', ['k1', 'k2']);
+        await index.putFingerprintKeys('b', ['k2', 'k3']);
+        await index.putFingerprintKeys('c', ['k4']);
+        await index.putFingerprintKeys('b', ['k2', 'k3']);
+        expect(await index.findByFingerprintKeys('a', ['k1', 'k2'])).toEqual(['b']);
+        expect((await index.findByFingerprintKeys('z', ['k2', 'k4'])).sort()).toEqual(['a', 'b', 'c']);
+        expect(await index.findByFingerprintKeys('a', ['k9'])).toEqual([]);
+      });
+
+      it('stores more keys than one batch write holds', async () => {
+        const keys = Array.from({ length: 60 }, (_, i) => `band-${i}`);
+        await index.putFingerprintKeys('x', keys);
+        expect(await index.findByFingerprintKeys('y', [keys[59]])).toEqual(['x']);
+        expect(await index.findByFingerprintKeys('y', [keys[0]])).toEqual(['x']);
+      });
+    });
+
+    describe('articles', () => {
+      it('stores and reads an article record unchanged', async () => {
+        const record = article('art1', {
+          copies: [{ articleId: 'cp1', url: 'https://b.example/x', host: 'b.example', overlap: 0.9, method: 'exact' }],
+          clusterId: 'art1',
+          description: undefined,
+        });
+        await index.putArticle(record);
+        const { description: _d, ...expected } = record;
+        expect(await index.getArticle('art1')).toEqual(expected);
+        expect(await index.getArticle('missing')).toBeUndefined();
+      });
+
+      it('replaces an article on put', async () => {
+        await index.putArticle(article('art1'));
+        await index.putArticle(article('art1', { title: 'Updated', version: 2 }));
+        expect(await index.getArticle('art1')).toMatchObject({ title: 'Updated', version: 2 });
+      });
+
+      it('reads many articles in input order, skipping missing ones', async () => {
+        const ids = Array.from({ length: 120 }, (_, i) => `m${i}`);
+        for (let i = 0; i < ids.length; i += 20) {
+          await Promise.all(ids.slice(i, i + 20).map((id) => index.putArticle(article(id))));
+        }
+        const wanted = ['m119', 'nope', 'm3', 'm0', ...ids.slice(10, 110)];
+        const got = await index.getArticles(wanted);
+        expect(got.map((a) => a.id)).toEqual(wanted.filter((id) => id !== 'nope'));
+      });
+
+      it('adds a copy once per copy article id', async () => {
+        await index.putArticle(article('orig'));
+        const copy = { articleId: 'c1', url: 'https://b.example/c1', host: 'b.example', overlap: 0.8, method: 'exact' as const };
+        await index.addCopy('orig', copy);
+        await index.addCopy('orig', copy);
+        await Promise.all([index.addCopy('orig', copy), index.addCopy('orig', copy)]);
+        const second = { ...copy, articleId: 'c2', url: 'https://c.example/c2', host: 'c.example', method: 'near-duplicate' as const };
+        await index.addCopy('orig', second);
+        expect((await index.getArticle('orig'))!.copies).toEqual([copy, second]);
+      });
+
+      it('refuses a copy for an unknown article', async () => {
+        const copy = { articleId: 'c1', url: 'https://b.example/c1', host: 'b.example', overlap: 0.8, method: 'exact' as const };
+        await expect(index.addCopy('missing', copy)).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      it('lists a host’s articles newest day first, page by page with a cursor', async () => {
+        const days = ['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24'];
+        for (const [i, day] of days.entries()) {
+          await index.putArticle(article(`d${i}a`, { day }));
+          await index.putArticle(article(`d${i}b`, { day }));
+        }
+        await index.putArticle(article('foreign', { host: 'other.example', day: '2026-11-24' }));
+        const seen: ArticleRecord[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await index.listArticles({ host: 'news.example', limit: 3, cursor });
+          expect(page.items.length).toBeLessThanOrEqual(3);
+          seen.push(...page.items);
+          cursor = page.cursor;
+          pages++;
+        } while (cursor && pages < 10);
+        expect(seen.map((a) => a.id).sort()).toEqual(days.flatMap((_, i) => [`d${i}a`, `d${i}b`]).sort());
+        const dayOrder = seen.map((a) => a.day);
+        expect(dayOrder).toEqual([...dayOrder].sort().reverse());
+        expect(pages).toBeGreaterThanOrEqual(4);
+      });
+
+      it('filters by an inclusive day range', async () => {
+        for (const day of ['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23']) {
+          await index.putArticle(article(`x${day}`, { day }));
+        }
+        const range = await index.listArticles({ host: 'news.example', fromDay: '2026-11-21', toDay: '2026-11-22', limit: 50 });
+        expect(range.items.map((a) => a.day)).toEqual(['2026-11-22', '2026-11-21']);
+        const from = await index.listArticles({ host: 'news.example', fromDay: '2026-11-22', limit: 50 });
+        expect(from.items.map((a) => a.day)).toEqual(['2026-11-23', '2026-11-22']);
+        const to = await index.listArticles({ host: 'news.example', toDay: '2026-11-20', limit: 50 });
+        expect(to.items.map((a) => a.day)).toEqual(['2026-11-20']);
+        const none = await index.listArticles({ host: 'unknown.example', limit: 50 });
+        expect(none).toEqual({ items: [] });
+      });
+
+      it('refuses a malformed cursor and a bad limit', async () => {
+        await expect(index.listArticles({ host: 'news.example', limit: 5, cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(
+          InvalidInputError,
+        );
+        await expect(index.listArticles({ host: 'news.example', limit: 0 })).rejects.toBeInstanceOf(InvalidInputError);
+      });
+
+      it('lists the hosts that have articles', async () => {
+        expect(await index.listHosts()).toEqual([]);
+        await index.putArticle(article('h1', { host: 'b.example' }));
+        await index.putArticle(article('h2', { host: 'a.example' }));
+        await index.putArticle(article('h3', { host: 'b.example' }));
+        expect((await index.listHosts()).sort()).toEqual(['a.example', 'b.example']);
+      });
+    });
+  });
+}

@@ -283,7 +283,7 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
     const contentType = contentTypeFor(resolved.path, bytes);
     const compressible = isCompressible(contentType);
     const useGzip = compressible && bytes.length > 0 && acceptsGzip(request.headers['accept-encoding']);
-    let body = bytes;
+    let body: Buffer = bytes;
     let etag = entityTag(bytes, '');
     if (useGzip) {
       // A strong ETag names one representation, so the gzip form gets its own tag.

@@ -241,17 +241,24 @@ const systemResolver: HostResolver = async (hostname) => {
   return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 };
 
-/** Where a hop connects: the checked address, its port, and the name to present (Host, SNI). */
-interface ConnectTarget {
-  address: string;
-  family: 4 | 6;
+/** Where a hop may connect: checked addresses in the order to try, and the port. */
+interface ConnectTargets {
+  addresses: ResolvedAddress[];
   port: number;
 }
 
 /**
- * Resolves the hop's host (or its hostMap override), checks EVERY answer with the SSRF guard,
- * and returns the first: one bad answer fails the hop, since a resolver under an attacker's
- * control could otherwise alternate between a public and an internal address.
+ * A hop tries at most this many of the host's addresses when connecting fails (refused,
+ * unreachable, connect timeout): enough to get past a dead IPv6 route or one dead server
+ * without letting a long DNS answer multiply the connect timeout.
+ */
+const MAX_ADDRESSES_PER_HOP = 3;
+
+/**
+ * Resolves the hop's host (or its hostMap override) and checks EVERY answer with the SSRF guard:
+ * one bad answer fails the hop, since a resolver under an attacker's control could otherwise
+ * alternate between a public and an internal address. IPv4 answers are tried first, because
+ * many networks (Lambda outside a dual-stack VPC among them) have no IPv6 route.
  */
 async function resolveTarget(
   url: string,
@@ -259,7 +266,7 @@ async function resolveTarget(
   options: FetchOptions,
   policy: AddressPolicy,
   signal: AbortSignal,
-): Promise<ConnectTarget> {
+): Promise<ConnectTargets> {
   const hostname = target.hostname.toLowerCase();
   const mapped = options.hostMap?.[`${hostname}:${effectivePort(target)}`] ?? options.hostMap?.[hostname];
   const host = mapped?.host ?? hostname;
@@ -286,10 +293,17 @@ async function resolveTarget(
     if (answers.length === 0) throw new FetchError(url, 'dns-not-found', `${host} has no address`, { retryable: false });
   }
   for (const answer of answers) assertAddressAllowed(url, answer.address, port, policy);
-  return { ...answers[0], port };
+  const ordered = [...answers.filter((a) => a.family === 4), ...answers.filter((a) => a.family !== 4)];
+  return { addresses: ordered.slice(0, MAX_ADDRESSES_PER_HOP), port };
 }
 
-/** Sends one GET and resolves when response headers arrive (the body is not read yet). */
+/** Errors raised before the connection was established, after which another address may work. */
+const CONNECT_PHASE_REASONS = new Set(['connection-refused', 'unreachable', 'timeout-connect']);
+
+/**
+ * Sends one GET and resolves when response headers arrive (the body is not read yet), trying the
+ * next checked address when one cannot be connected to.
+ */
 async function openHop(
   url: string,
   target: URL,
@@ -297,7 +311,28 @@ async function openHop(
   policy: AddressPolicy,
   signal: AbortSignal,
 ): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {
-  const connectTo = await resolveTarget(url, target, options, policy, signal);
+  const { addresses, port } = await resolveTarget(url, target, options, policy, signal);
+  let lastError: unknown;
+  for (const address of addresses) {
+    try {
+      return await requestVia(url, target, options, { ...address, port }, signal);
+    } catch (error) {
+      lastError = error;
+      const connectPhase = error instanceof FetchError && CONNECT_PHASE_REASONS.has(error.reason);
+      if (!connectPhase || signal.aborted) throw error;
+    }
+  }
+  throw lastError;
+}
+
+/** One GET to one already-checked address. */
+function requestVia(
+  url: string,
+  target: URL,
+  options: FetchOptions,
+  connectTo: ResolvedAddress & { port: number },
+  signal: AbortSignal,
+): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {
   const isHttps = target.protocol === 'https:';
   const headers: Record<string, string> = {
     Host: target.host,

@@ -7,6 +7,7 @@ import {
   OK_HTML,
   startMisbehavingServer,
   startSilentTcpServer,
+  startTlsServer,
   type MisbehavingServer,
 } from '../helpers/misbehaving-server';
 
@@ -113,6 +114,81 @@ describe('fetchPage: successful fetches', () => {
   it('accepts wildcard content types', async () => {
     const page = await fetchPage(server.url('/pdf'), options({ acceptContentTypes: ['application/*'] }));
     expect(page.contentType).toBe('application/pdf');
+  });
+});
+
+describe('fetchPage: HTTPS', () => {
+  let tls: Awaited<ReturnType<typeof startTlsServer>>;
+  beforeAll(async () => {
+    tls = await startTlsServer('secure.example');
+  });
+  afterAll(() => tls.close());
+  const mapTo = (name: string) => ({ hostMap: { [name]: { host: '127.0.0.1', port: tls.port } } });
+
+  it('connects to the mapped address but presents and verifies the URL host (SNI + certificate)', async () => {
+    const page = await fetchPage('https://secure.example/ok.html', options({ ...mapTo('secure.example'), tlsCa: tls.certPem }));
+    expect(text(page.body)).toBe(OK_HTML);
+    expect(tls.serverNames.at(-1)).toBe('secure.example');
+  });
+
+  it('refuses an untrusted certificate (not retryable)', async () => {
+    const error = await fetchError('https://secure.example/ok.html', mapTo('secure.example'));
+    expect(error.reason).toBe('tls-error');
+    expect(error.retryable).toBe(false);
+  });
+
+  it('refuses a certificate for another name', async () => {
+    const error = await fetchError('https://impostor.example/ok.html', { ...mapTo('impostor.example'), tlsCa: tls.certPem });
+    expect(error.reason).toBe('tls-error');
+  });
+});
+
+describe('fetchPage: DNS answers', () => {
+  it('tries the next checked address when one refuses', async () => {
+    const page = await fetchPage(
+      `http://multi.example:${server.port}/ok.html`,
+      options({
+        resolve: async () => [
+          { address: '127.0.0.2', family: 4 }, // loopback, but nothing listens on this address
+          { address: '127.0.0.1', family: 4 },
+        ],
+      }),
+    );
+    expect(page.status).toBe(200);
+    expect(server.requests.at(-1)!.headers.host).toBe(`multi.example:${server.port}`);
+  });
+
+  it('tries IPv4 answers first (many networks have no IPv6 route) and at most 3 addresses', async () => {
+    // Nothing listens on [::1]:port (the server binds 127.0.0.1): were IPv6 tried first, the
+    // three-address cap would be spent on it and the fetch would fail.
+    const v6 = { address: '::1', family: 6 as const };
+    const page = await fetchPage(
+      `http://dual.example:${server.port}/ok.html`,
+      options({ resolve: async () => [v6, v6, v6, { address: '127.0.0.1', family: 4 }] }),
+    );
+    expect(page.status).toBe(200);
+    const error = await fetchError(`http://v6.example:${server.port}/ok.html`, {
+      resolve: async () => [v6, v6, v6, { address: '127.0.0.1', family: 6 as const }],
+    });
+    expect(error.reason).toBe('connection-refused');
+  });
+
+  it('bounds a DNS lookup that never answers by the connect timeout', async () => {
+    const started = Date.now();
+    const error = await fetchError('http://slow-dns.example/', { resolve: () => new Promise(() => undefined) });
+    expect(error.reason).toBe('timeout-connect');
+    expect(error.retryable).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('reports a name that does not resolve as not retryable', async () => {
+    const error = await fetchError('http://nowhere.example/', {
+      resolve: async () => {
+        throw Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.example'), { code: 'ENOTFOUND' });
+      },
+    });
+    expect(error.reason).toBe('dns-not-found');
+    expect(error.retryable).toBe(false);
   });
 });
 

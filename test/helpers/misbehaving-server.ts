@@ -254,3 +254,53 @@ export async function startSilentTcpServer(): Promise<{ port: number; close(): P
       }),
   };
 }
+
+/**
+ * An HTTPS server on loopback with a freshly generated self-signed certificate for `hostname`
+ * (made with the openssl CLI; nothing is written outside a temp directory). It serves `OK_HTML`
+ * and records the SNI name each connection presented.
+ */
+export async function startTlsServer(hostname: string): Promise<{
+  port: number;
+  /** PEM of the self-signed certificate: pass as `tlsCa` to trust it. */
+  certPem: string;
+  /** SNI names presented by clients, in order. */
+  serverNames: Array<string | false>;
+  close(): Promise<void>;
+}> {
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const https = await import('node:https');
+  const dir = mkdtempSync(join(tmpdir(), 'fetch-tls-'));
+  try {
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1',
+      '-subj', `/CN=${hostname}`, '-addext', `subjectAltName=DNS:${hostname}`,
+    ], { stdio: 'ignore' });
+    const certPem = readFileSync(join(dir, 'cert.pem'), 'utf8');
+    const keyPem = readFileSync(join(dir, 'key.pem'), 'utf8');
+    const serverNames: Array<string | false> = [];
+    const server = https.createServer({ cert: certPem, key: keyPem }, (req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(OK_HTML);
+    });
+    server.on('secureConnection', (socket) => serverNames.push(socket.servername));
+    server.on('tlsClientError', () => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      port: (server.address() as net.AddressInfo).port,
+      certPem,
+      serverNames,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

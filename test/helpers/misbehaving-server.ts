@@ -265,7 +265,7 @@ export async function startTlsServer(hostname: string): Promise<{
   /** PEM of the self-signed certificate: pass as `tlsCa` to trust it. */
   certPem: string;
   /** SNI names presented by clients, in order. */
-  serverNames: Array<string | false>;
+  serverNames: Array<string | false | null>;
   close(): Promise<void>;
 }> {
   const { execFileSync } = await import('node:child_process');
@@ -282,7 +282,7 @@ export async function startTlsServer(hostname: string): Promise<{
     ], { stdio: 'ignore' });
     const certPem = readFileSync(join(dir, 'cert.pem'), 'utf8');
     const keyPem = readFileSync(join(dir, 'key.pem'), 'utf8');
-    const serverNames: Array<string | false> = [];
+    const serverNames: Array<string | false | null> = [];
     const server = https.createServer({ cert: certPem, key: keyPem }, (req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(OK_HTML);

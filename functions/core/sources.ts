@@ -229,7 +229,11 @@ function parseDocumentText(
 
 /** 1-based line of the node at `path` (or of key `keyName` inside it), if it can be found. */
 function nodeLine(doc: Document, path: PathPart[], keyName: string | undefined, lineCounter: LineCounter): number | undefined {
-  const node = path.length === 0 ? doc.contents : doc.getIn(path, true);
+  // A missing field has no node: fall back to the nearest enclosing one (the entry).
+  let node: unknown = path.length === 0 ? doc.contents : doc.getIn(path, true);
+  for (let depth = path.length - 1; node === undefined && depth >= 0; depth--) {
+    node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+  }
   if (keyName !== undefined && isMap(node)) {
     const pair = node.items.find((item) => isScalar(item.key) && item.key.value === keyName);
     const keyRange = isScalar(pair?.key) ? pair.key.range : undefined;

@@ -41,7 +41,9 @@ export function decodeHtmlEntities(text: string): string {
  */
 export function toPlainText(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
-  let plain = decodeHtmlEntities(text);
+  // Raw XML titles may hold CDATA sections; their content is text (often with HTML markup).
+  let plain = text.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1');
+  plain = decodeHtmlEntities(plain);
   if (/<[A-Za-z/!]/.test(plain)) plain = plain.replace(/<!--[\s\S]*?-->|<\/?[A-Za-z][^>]*>/g, ' ');
   plain = decodeHtmlEntities(plain).replace(/\s+/g, ' ').trim();
   return plain === '' ? undefined : plain;

@@ -36,6 +36,9 @@ const parser = new XMLParser({
   // these caps bound the damage should one get through (the library's minimum count is 1).
   processEntities: { enabled: true, maxEntityCount: 1, maxEntitySize: 1_000, maxExpandedLength: 100_000 },
   maxNestedTags: MAX_NESTED_TAGS,
+  // Titles are kept as raw markup and turned into text by `toPlainText`: parsed into objects,
+  // mixed content such as an Atom XHTML title would lose the order of its words.
+  stopNodes: ['*.title'],
 });
 
 /**

@@ -45,10 +45,10 @@ export function unwrapAmpCacheUrl(url: URL): string | undefined {
 
 /** Removes an `amp.` host prefix (`amp.example.com` → `example.com`). */
 export function foldAmpHost(hostname: string): string {
-  const labels = hostname.split('.');
+  let labels = hostname.split('.');
   // Keep at least two labels so a site literally named `amp.com` is not emptied.
-  if (labels.length > 2 && labels[0] === 'amp') return labels.slice(1).join('.');
-  return hostname;
+  while (labels.length > 2 && labels[0] === 'amp') labels = labels.slice(1);
+  return labels.join('.');
 }
 
 /**
@@ -60,7 +60,7 @@ export function foldAmpPath(pathname: string): string {
   const kept = segments.filter((segment, index) => index === 0 || segment.toLowerCase() !== 'amp');
   let folded = kept.join('/');
   if (folded === '') folded = '/';
-  return folded.replace(/\.amp\.(html?)$/i, '.$1');
+  return folded.replace(/(\.amp)+\.(html?)$/i, '.$2');
 }
 
 /** Whether a query parameter (name and decoded value) only selects the AMP rendering. */

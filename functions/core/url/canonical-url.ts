@@ -14,7 +14,7 @@
  * - port: default ports dropped (the WHATWG parser does it); others kept.
  * - user info and fragment: dropped (never part of what the server returns).
  * - path: dot segments resolved, percent-encoding normalised (escapes of unreserved characters
- *   decoded, hex upper-cased), AMP markers removed, one trailing slash removed (except `/`).
+ *   decoded, hex upper-cased), AMP markers removed, trailing slashes removed (except the root `/`).
  *   `index.html` is NOT removed: whether `/a/` and `/a/index.html` are one page depends on the
  *   server, and publishers declare the one they mean with a canonical link.
  * - query: tracking and AMP parameters removed (see `tracking-params.ts`), the rest sorted by
@@ -58,7 +58,7 @@ export function canonicalizeUrl(url: string): string {
 
   let path = normalisePercentEncoding(parsed.pathname);
   path = foldAmpPath(path);
-  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  path = path.replace(/\/+$/, '');
   if (path === '') path = '/';
 
   const query = canonicalQuery(parsed.search);
@@ -87,7 +87,8 @@ export function articleIdFor(canonicalUrl: string): string {
  */
 export function hostOf(url: string): string {
   const hostname = new URL(canonicalizeUrl(url)).hostname;
-  return hostname.startsWith('www.') && hostname.length > 4 ? hostname.slice(4) : hostname;
+  // Only when a registrable name remains: `www.com` is a site of its own, not `com`.
+  return hostname.startsWith('www.') && hostname.slice(4).includes('.') ? hostname.slice(4) : hostname;
 }
 
 /**

@@ -23,6 +23,27 @@ const LINK_LIST_MIN_LINKS = 3;
 const FURNITURE_LINE =
   /^(?:by|von|par|por|door|di|av|af|od|przez|от|автор|τοῦ|written by|posted by|reporting by|photo(?:graph)?s?(?: by)?|image(?: credit)?|credit|source|fuente|quelle|foto|bild|advertisement|anzeige|publicité|publicidad|pubblicità|реклама|werbung|sponsored|share|teilen|partager|compartir|condividi|read more|read also|see also|also read|related|lesen sie auch|mehr zum thema|lire aussi|leer más|leia também|leggi anche|читайте также|updated|published|aktualisiert|veröffentlicht|publié|publicado|pubblicato|min read|\d+ min(?:ute)?s? read)\b[\s:]/i;
 
+/** Whole lines that are labels of page furniture, in any case. */
+const FURNITURE_WORD =
+  /^(?:advert(?:isement)?|ad|anzeige|publicit[ée]|publicidad|pubblicit[àa]|реклама|werbung|sponsored|comments?|kommentare|commentaires|comentarios|commenti|share(?: this)?(?: article| story)?|teilen|partager|compartir|condividi|print|drucken|imprimer|email|e-mail|tweet|close|schließen|fermer|more|mehr|plus|read more|weiterlesen|lire la suite|leer más|continue reading|explore further|related|see also|loading\.*|subscribe|anmelden|log ?in|sign ?in|sign ?up)[.:!…]*$/i;
+
+/** Calls to action that sit at the start or end of bodies (newsletter, subscription, app, social). */
+const CALL_TO_ACTION =
+  /\b(?:subscribe (?:to|now|today|for|here)|newsletters?\b|sign up|signup|click here|follow us|download (?:our|the) app|get the latest|delivered (?:to|through) your|in your inbox|tell us what you think|abonnieren|newsletter|abonnez|suscr[ií]b|iscriviti|подпис)/i;
+
+/** How many paragraphs at each end of the body are checked for calls to action. */
+const EDGE_PARAGRAPHS = 2;
+
+/** Longest call-to-action paragraph (chars); longer ones are body text that mentions a newsletter. */
+const MAX_CALL_TO_ACTION_CHARS = 250;
+
+/** A date inside a line: numeric (05/10/2018, 2018-10-05) or with a month name and a year. */
+const DATE_IN_LINE =
+  /\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\.?\s+(?:de\s+)?\p{L}{3,}\.?,?\s+(?:de\s+)?\d{4}\b|\b\p{L}{3,}\.?\s+\d{1,2},?\s+\d{4}\b/u;
+
+/** Short dateline/meta lines ("Monday, 22 January 2018 at 0:13", "05/10/2018 - Published by X") stop here (chars). */
+const MAX_DATELINE_CHARS = 120;
+
 /** A line that is only a date or time (datelines). */
 const DATE_ONLY_LINE = /^[\p{L}.,]*\s*\d{1,4}[./\-\s]\s*(?:\d{1,2}|\p{L}+)\.?[./\-\s,]\s*\d{2,4}(?:[\s,|\-–—]*(?:\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:am|pm|uhr|h)?\s*[A-Z]{0,4}))?$/iu;
 
@@ -55,6 +76,7 @@ export function assembleParagraphs(
     if (hint && PRUNE_HINT.test(hint) && share < MAX_PRUNED_SHARE && !(POSITIVE_HINT.test(hint) && share > 0.2)) pruned = true;
     else if (s && LINK_LIST_TAGS.has(el.name) && s.linkCount >= LINK_LIST_MIN_LINKS && s.textChars > 0 && s.linkChars / s.textChars > MAX_SUBTREE_LINK_DENSITY && share < MAX_PRUNED_SHARE) pruned = true;
     else if (el.name === 'header' && share < 0.2) pruned = true;
+    else if ((el.name === 'ul' || el.name === 'ol') && s && isLinkList(el, stats)) pruned = true;
     verdict.set(el, pruned);
     return pruned;
   };
@@ -76,9 +98,42 @@ export function assembleParagraphs(
     if (titleKey && block.kind === 'heading' && comparableText(text) === titleKey) continue;
     if (text.length < SHORT_LINE_CHARS && (FURNITURE_LINE.test(text) || DATE_ONLY_LINE.test(text))) continue;
     if (!/[\p{L}\p{N}]/u.test(text)) continue;
+    if (FURNITURE_WORD.test(text) || /^(?:https?:\/\/|www\.)\S+$/i.test(text)) continue;
+    if (text.length <= MAX_DATELINE_CHARS && DATE_IN_LINE.test(text) && !/[.!?"”»]$/.test(text) && block.kind === 'paragraph') continue;
     out.push({ kind: block.kind, text });
   }
+  trimCallsToAction(out);
   // Headings with no text after them are labels of removed widgets ("Related", "Comments").
   while (out.length > 0 && out[out.length - 1].kind === 'heading') out.pop();
   return out;
+}
+
+/** Link density above which a list whose every item links elsewhere is a list of teasers. */
+const TEASER_LIST_MIN_LINK_DENSITY = 0.3;
+
+/** Teaser items are headlines: longer average items (chars) are body list items that cite sources. */
+const TEASER_LIST_MAX_ITEM_CHARS = 120;
+
+/** A list of three or more short items that each carry a link and are link-heavy overall ("More stories"). */
+function isLinkList(list: Element, stats: Map<Element, ElementStats>): boolean {
+  const s = stats.get(list);
+  if (!s || s.textChars === 0 || s.linkChars / s.textChars < TEASER_LIST_MIN_LINK_DENSITY) return false;
+  let items = 0;
+  for (const child of list.children) {
+    if (!isElement(child) || child.name !== 'li') continue;
+    items++;
+    if ((stats.get(child)?.linkCount ?? 0) === 0) return false;
+  }
+  return items >= LINK_LIST_MIN_LINKS && s.textChars / items <= TEASER_LIST_MAX_ITEM_CHARS;
+}
+
+/** Drops short calls to action among the first and last paragraphs. */
+function trimCallsToAction(paragraphs: Paragraph[]): void {
+  const isCta = (p: Paragraph): boolean => p.text.length <= MAX_CALL_TO_ACTION_CHARS && CALL_TO_ACTION.test(p.text);
+  for (let i = 0; i < EDGE_PARAGRAPHS && paragraphs.length > 0 && isCta(paragraphs[0]); i++) paragraphs.shift();
+  for (let i = 0; i < EDGE_PARAGRAPHS && paragraphs.length > 0; i++) {
+    const last = paragraphs.length - 1 - (paragraphs.length > 1 && paragraphs[paragraphs.length - 1].kind === 'heading' ? 1 : 0);
+    if (!isCta(paragraphs[last])) break;
+    paragraphs.splice(last, 1);
+  }
 }

@@ -99,8 +99,9 @@ export function collectBlocks(root: ParentNode): TextBlock[] {
           quote: ctx.quote || tag === 'blockquote',
           listItem: tag === 'li' || tag === 'dd' || tag === 'dt' ? true : ctx.listItem && !(tag === 'ul' || tag === 'ol'),
         };
+        // A block inside a link (<a><h3>headline</h3></a>, a teaser card) is link text too.
         const childRun = newRun();
-        walk(child, child, childRun, false, childCtx);
+        walk(child, child, childRun, inLink, childCtx);
         flush(childRun, child, childCtx);
         continue;
       }

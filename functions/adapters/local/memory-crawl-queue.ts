@@ -86,6 +86,10 @@ export class MemoryCrawlQueue implements CrawlQueue {
     let handled = 0;
     let failure: { error: unknown } | undefined;
     const running = new Set<Promise<void>>();
+    const wakeAll = () => {
+      for (const wake of [...this.waiters]) wake();
+    };
+    options.signal?.addEventListener('abort', wakeAll, { once: true });
     while (!failure && !options.signal?.aborted) {
       if (inFlight < concurrency) {
         const [message] = this.takeDue(1);
@@ -113,6 +117,7 @@ export class MemoryCrawlQueue implements CrawlQueue {
       await this.waitForSendOr(untilNextMs ?? 60_000);
     }
     await Promise.all(running);
+    options.signal?.removeEventListener('abort', wakeAll);
     if (failure) throw failure.error;
     return handled;
   }

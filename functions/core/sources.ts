@@ -61,11 +61,13 @@ type PathPart = string | number;
  */
 export function parseSources(text: string, fileName: string): Source[] {
   const { data, lineOf } = parseDocumentText(text, fileName);
-  const problems: string[] = [];
+  const found: { line: number; text: string }[] = [];
   const report = (where: string, message: string, path: PathPart[], keyName?: string): void => {
     const line = lineOf(path, keyName);
-    problems.push(`${fileName}: ${where}${message}${line === undefined ? '' : ` (line ${line})`}`);
+    found.push({ line: line ?? Number.POSITIVE_INFINITY, text: `${fileName}: ${where}${message}${line === undefined ? '' : ` (line ${line})`}` });
   };
+  // In file order, so the list reads top to bottom next to the file (sort is stable).
+  const problems = (): string => found.sort((a, b) => a.line - b.line).map((p) => p.text).join('\n');
 
   let entries: unknown[];
   let basePath: PathPart[];
@@ -80,13 +82,13 @@ export function parseSources(text: string, fileName: string): Source[] {
     }
     if (!Array.isArray(data.sources)) {
       report('', data.sources === undefined ? 'missing "sources" list' : `"sources" must be a list, got ${describeValue(data.sources)}`, ['sources']);
-      throw new ConfigError(problems.join('\n'));
+      throw new ConfigError(problems());
     }
     entries = data.sources;
     basePath = ['sources'];
   } else {
     report('', `the top level must be a list of sources or a mapping with a "sources" list, got ${describeValue(data)}`, []);
-    throw new ConfigError(problems.join('\n'));
+    throw new ConfigError(problems());
   }
   if (entries.length === 0) report('', 'no sources defined', basePath);
 
@@ -146,7 +148,7 @@ export function parseSources(text: string, fileName: string): Source[] {
     sources.push(source);
   });
 
-  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  if (found.length > 0) throw new ConfigError(problems());
   return sources;
 }
 

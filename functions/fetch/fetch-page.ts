@@ -158,7 +158,7 @@ async function followRedirects(url: string, options: FetchOptions, signal: Abort
       finalUrl: target.href,
       status,
       headers,
-      contentType: headers['content-type'],
+      contentType: headers['content-type'] || undefined, // an empty header says as little as none
       etag: headers.etag,
       lastModified: headers['last-modified'],
       fetchedAt,

@@ -8,8 +8,8 @@ import { assembleParagraphs } from './assemble';
 import { collectBlocks, type TextBlock } from './blocks';
 import { expandTopCandidate, findBodyChunks, gatherArticleRoots, pickTopCandidate, scoreElements } from './candidates';
 import { cleanTree } from './clean';
-import { MAX_INPUT_CHARS } from './constants';
 import { findFirst, type Element, type ParentNode } from './dom';
+import { boundInput, looksBinary } from './guard';
 import { readMetadata } from './metadata';
 import { classifyPage } from './page-kind';
 import { removeRepeatedParagraphs } from './repeats';
@@ -22,12 +22,6 @@ export interface ExtractOptions {
   url?: string;
 }
 
-/** Share of control characters in the first bytes above which the input is binary, not HTML. */
-const BINARY_CONTROL_SHARE = 0.1;
-
-/** Prefix examined for binary content. */
-const BINARY_SNIFF_CHARS = 2048;
-
 /** Prefix of the page text kept for page-kind wording checks. */
 const PAGE_TEXT_SNIFF_CHARS = 20_000;
 
@@ -35,7 +29,8 @@ const PAGE_TEXT_SNIFF_CHARS = 20_000;
  * Extracts the article body and metadata from one HTML page.
  *
  * Workflow (each step is one helper):
- *  0. Reject binary input (`not-html`); cut oversized input to {@link MAX_INPUT_CHARS}.
+ *  0. Reject binary input (`not-html`); cut oversized or pathologically nested input so
+ *     parsing stays linear — `looksBinary`, `boundInput`.
  *  1. Parse once with htmlparser2 (cheerio/slim) and read metadata from the untouched tree
  *     (JSON-LD incl. `@graph`, OpenGraph, meta tags, `<time>`, bylines) — `readMetadata`.
  *  2. Remove never-content elements (scripts, styles, nav, aside, footer, forms controls,
@@ -70,7 +65,7 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Extr
 function extract(input: string, options: ExtractOptions): Extraction {
   if (input.trim().length === 0) return { pageKind: 'empty', metadata: { authors: [] }, paragraphs: [], repeatedParagraphsRemoved: 0 };
   if (looksBinary(input)) return { pageKind: 'not-html', metadata: { authors: [] }, paragraphs: [], repeatedParagraphsRemoved: 0 };
-  const html = input.length > MAX_INPUT_CHARS ? input.slice(0, MAX_INPUT_CHARS) : input;
+  const html = boundInput(input);
 
   // 1. Parse once; metadata needs head, scripts and attributes that cleaning removes.
   const $ = load(html);
@@ -120,16 +115,4 @@ function groupByOwner(blocks: readonly TextBlock[]): Map<Element, TextBlock[]> {
     else map.set(block.owner, [block]);
   }
   return map;
-}
-
-/** NUL bytes or many control characters near the start: an image, PDF or compressed body. */
-function looksBinary(text: string): boolean {
-  const n = Math.min(text.length, BINARY_SNIFF_CHARS);
-  let control = 0;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0) return true;
-    if ((c < 0x09 || (c > 0x0d && c < 0x20)) || c === 0xfffd) control++;
-  }
-  return n > 0 && control / n > BINARY_CONTROL_SHARE;
 }

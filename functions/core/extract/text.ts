@@ -2,8 +2,11 @@
  * Whitespace and character normalisation shared by the extraction steps.
  */
 
-/** Whitespace of every script (incl. NBSP and zero-width) collapsed to one space. */
-const WHITESPACE_RUN = /[\s\u00a0\u200b\u200c\u200d\u2028\u2029\ufeff]+/g;
+/**
+ * Runs of whitespace (incl. NBSP and zero-width) that are not already a single plain space.
+ * Leaving lone spaces unmatched makes the replace several times faster on ordinary text.
+ */
+const WHITESPACE_RUN = / [\s\u200b\u200c\u200d\ufeff]+|[\t\n\r\f\v\u00a0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u3000\ufeff][\s\u200b\u200c\u200d\ufeff]*/g;
 
 /** Collapses runs of whitespace to one space and trims the ends. */
 export function normalizeSpace(text: string): string {

@@ -6,13 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbHostRateLimiter } from '../../functions/adapters/dynamodb/host-rate-limiter';
 import { createTableInput } from '../../functions/adapters/dynamodb/table-schema';
 import { hostIntervalMs, InMemoryHostRateLimiter, type HostRateLimiter } from '../../functions/fetch/host-rate-limiter';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
 
 const TABLE = 'rate-limiter-test';
 let server: Server;
-let endpoint: string;
+let amazonLocal: DynamoDbLocal;
+const endpoints: Record<'dynalite' | 'DynamoDB Local', string> = { dynalite: '', 'DynamoDB Local': '' };
 const clients: DynamoDBClient[] = [];
 
-function newClient(): DynamoDBClient {
+/** A new client (one per simulated Lambda) for one of the two DynamoDB-protocol servers. */
+function newClient(backend: keyof typeof endpoints = 'dynalite'): DynamoDBClient {
+  const endpoint = endpoints[backend];
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   clients.push(client);
   return client;
@@ -21,11 +25,15 @@ function newClient(): DynamoDBClient {
 beforeAll(async () => {
   server = dynalite({ createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  await newClient().send(new CreateTableCommand(createTableInput(TABLE)));
+  endpoints.dynalite = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  amazonLocal = await startDynamoDbLocal();
+  endpoints['DynamoDB Local'] = amazonLocal.endpoint;
+  await newClient('dynalite').send(new CreateTableCommand(createTableInput(TABLE)));
+  await newClient('DynamoDB Local').send(new CreateTableCommand(createTableInput(TABLE)));
 });
 afterAll(async () => {
   for (const c of clients) c.destroy();
+  await amazonLocal?.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
@@ -67,18 +75,20 @@ function contract(name: string, make: () => HostRateLimiter) {
 }
 
 contract('InMemoryHostRateLimiter', () => new InMemoryHostRateLimiter());
-contract('DynamoDbHostRateLimiter', () => new DynamoDbHostRateLimiter({ tableName: TABLE, client: newClient() }));
+for (const backend of ['dynalite', 'DynamoDB Local'] as const) {
+  contract(`DynamoDbHostRateLimiter on ${backend}`, () => new DynamoDbHostRateLimiter({ tableName: TABLE, client: newClient(backend) }));
 
-describe('DynamoDbHostRateLimiter across concurrent workers', () => {
-  it('gives 40 concurrent reservations from 4 "Lambdas" 40 distinct slots one interval apart', async () => {
-    const limiters = Array.from({ length: 4 }, () => new DynamoDbHostRateLimiter({ tableName: TABLE, client: newClient() }));
+  it(`DynamoDbHostRateLimiter on ${backend}: 40 concurrent reservations from 4 "Lambdas" get 40 slots one interval apart`, async () => {
+    const limiters = Array.from({ length: 4 }, () => new DynamoDbHostRateLimiter({ tableName: TABLE, client: newClient(backend) }));
     const nowMs = 1_000_000;
     const slots = await reserveConcurrently(limiters, 'busy.example', 250, 10, nowMs);
     expect(slots).toEqual(Array.from({ length: 40 }, (_, k) => nowMs + k * 250));
     const requests = limiters.reduce((sum, l) => sum + l.stats().requests, 0);
     expect(requests).toBeLessThanOrEqual(40 * 3); // busy path: about one write per reservation
   });
+}
 
+describe('DynamoDbHostRateLimiter across concurrent workers', () => {
   it('with the real clock, no worker sends before its slot and slots never crowd', async () => {
     const limiters = Array.from({ length: 3 }, () => new DynamoDbHostRateLimiter({ tableName: TABLE, client: newClient() }));
     const intervalMs = 60;

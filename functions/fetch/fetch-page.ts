@@ -52,6 +52,13 @@ export interface FetchOptions {
   resolve?: HostResolver;
   /** Extra trusted CA certificates in PEM (tests with a self-signed loopback TLS server). */
   tlsCa?: string;
+  /**
+   * Called before each redirect is followed, with the absolute next URL and the redirect's
+   * number (1 for the first). Throw to stop: e.g. a RobotsDisallowedError when a redirect leaves
+   * for an origin whose robots.txt disallows the target, or to wait for that host's rate slot.
+   * Its time counts toward `totalTimeoutMs`.
+   */
+  beforeRedirect?: (nextUrl: string, redirectNumber: number) => Promise<void> | void;
   /** Cancels the fetch; the error is a retryable FetchError `aborted`. */
   signal?: AbortSignal;
 }
@@ -148,6 +155,7 @@ async function followRedirects(url: string, options: FetchOptions, signal: Abort
         throw new FetchError(url, 'too-many-redirects', `more than ${options.maxRedirects} redirects`, { status, retryable: false });
       }
       redirects += 1;
+      if (options.beforeRedirect) await abortable(Promise.resolve(options.beforeRedirect(next.href, redirects)), signal);
       current = next.href;
       continue;
     }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlockedUrlError, FetchError } from '../../functions/errors';
+import { BlockedUrlError, FetchError, RobotsDisallowedError } from '../../functions/errors';
 import { fetchPage, type FetchOptions } from '../../functions/fetch/fetch-page';
 import {
   CONDITIONAL_ETAG,
@@ -274,6 +274,26 @@ describe('fetchPage: failures carry a reason and a retry flag', () => {
     const error = await fetchError(server.url('/redirect-loop/a'));
     expect(error.reason).toBe('redirect-loop');
     expect(error.retryable).toBe(false);
+  });
+
+  it('refuses a redirect to a non-http scheme', async () => {
+    const error = await fetchError(server.url(`/redirect?to=${encodeURIComponent('file:///etc/passwd')}`));
+    expect(error.reason).toBe('unsupported-scheme');
+  });
+
+  it('asks beforeRedirect about every hop and stops when it throws', async () => {
+    const seen: Array<[string, number]> = [];
+    const page = await fetchPage(server.url('/redirect-chain/2'), options({ beforeRedirect: (next, n) => void seen.push([next, n]) }));
+    expect(page.status).toBe(200);
+    expect(seen).toEqual([
+      [server.url('/redirect-chain/1'), 1],
+      [server.url('/ok.html'), 2],
+    ]);
+    const before = server.requests.length;
+    await expect(
+      fetchPage(server.url('/redirect-chain/2'), options({ beforeRedirect: () => Promise.reject(new RobotsDisallowedError('x')) })),
+    ).rejects.toBeInstanceOf(RobotsDisallowedError);
+    expect(server.requests.length).toBe(before + 1);
   });
 
   it('stops after maxRedirects', async () => {

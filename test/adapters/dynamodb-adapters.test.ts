@@ -1,0 +1,95 @@
+/**
+ * The DynamoDB adapters' contract suites on both servers. One file so one DynamoDB Local JVM
+ * serves every suite (starting it costs more CPU than the tests on a 2-core machine).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DynamoDbDedupIndex,
+  PARAGRAPH_ARTICLE_IDS_CAP,
+} from '../../functions/adapters/dynamodb/dynamodb-dedup-index';
+import { DynamoDbFrontier } from '../../functions/adapters/dynamodb/dynamodb-frontier';
+import { ensureTable } from '../../functions/adapters/local/embedded-dynamodb';
+import { startDynalite, type DynaliteServer } from '../helpers/dynalite-server';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
+import { dedupIndexContract, hashes, ref } from './dedup-index.contract';
+import { frontierContract } from './frontier.contract';
+
+let dynamoDbLocal: DynamoDbLocal;
+let dynaliteServer: DynaliteServer;
+let tableCounter = 0;
+
+beforeAll(async () => {
+  [dynamoDbLocal, dynaliteServer] = await Promise.all([startDynamoDbLocal(), startDynalite()]);
+});
+afterAll(async () => {
+  await Promise.all([dynamoDbLocal?.stop(), dynaliteServer?.stop()]);
+});
+
+type Server = { client: DynamoDbLocal['client'] };
+
+/** A fresh table per test keeps tests independent without restarting servers. */
+async function freshTable(server: Server): Promise<string> {
+  const tableName = `t-${process.pid}-${++tableCounter}`;
+  await ensureTable(server.client, tableName);
+  return tableName;
+}
+
+async function freshIndex(server: Server): Promise<DynamoDbDedupIndex> {
+  return new DynamoDbDedupIndex({ tableName: await freshTable(server), client: server.client });
+}
+
+async function freshFrontier(server: Server, options: { queuedStaleAfterMs?: number } = {}): Promise<DynamoDbFrontier> {
+  return new DynamoDbFrontier({ tableName: await freshTable(server), client: server.client, ...options });
+}
+
+const options = { articleIdsCap: PARAGRAPH_ARTICLE_IDS_CAP };
+dedupIndexContract('DynamoDbDedupIndex on DynamoDB Local', () => freshIndex(dynamoDbLocal), options);
+dedupIndexContract('DynamoDbDedupIndex on dynalite', () => freshIndex(dynaliteServer), options);
+
+describe('DynamoDbDedupIndex cost', () => {
+  // Issue 4 target: at most 1.5 write units per recorded paragraph on average.
+  it.each([
+    ['DynamoDB Local', () => dynamoDbLocal],
+    ['dynalite', () => dynaliteServer],
+  ])('spends about one write unit per new paragraph on %s', async (_name, server) => {
+    const index = await freshIndex(server());
+    const perArticle = 20;
+    // Realistic refs: 64-hex article ids and full URLs, as the pipeline produces them.
+    const articleRef = (n: number) =>
+      ref(n.toString(16).padStart(64, '0'), `publisher${n % 4}.example`, '2026-11-24T10:00:00.000Z');
+    const before = index.stats();
+    for (let n = 0; n < 5; n++) await index.recordParagraphs(articleRef(n), hashes(`cost${n}-`, perArticle), 1);
+    // Two syndicated copies repeat the first article's paragraphs.
+    await index.recordParagraphs(articleRef(100), hashes('cost0-', perArticle), 1);
+    await index.recordParagraphs(articleRef(101), hashes('cost0-', perArticle), 1);
+    const after = index.stats();
+    const paragraphs = 7 * perArticle;
+    const writeUnitsPerParagraph = (after.writeUnits - before.writeUnits) / paragraphs;
+    const requestsPerParagraph = (after.requests - before.requests) / paragraphs;
+    console.log(
+      `[${_name}] write units/paragraph ${writeUnitsPerParagraph.toFixed(3)}, requests/paragraph ${requestsPerParagraph.toFixed(3)}`,
+    );
+    expect(writeUnitsPerParagraph).toBeGreaterThan(0);
+    expect(writeUnitsPerParagraph).toBeLessThanOrEqual(1.5);
+    expect(requestsPerParagraph).toBe(1);
+  });
+});
+
+frontierContract('DynamoDbFrontier on DynamoDB Local', () => freshFrontier(dynamoDbLocal));
+frontierContract('DynamoDbFrontier on dynalite', () => freshFrontier(dynaliteServer));
+
+describe('DynamoDbFrontier specifics', () => {
+  it('re-claims a URL stuck in queued after the stale window (lost crawl message)', async () => {
+    const frontier = await freshFrontier(dynaliteServer, { queuedStaleAfterMs: 60_000 });
+    const input = { urlKey: 'k', url: 'https://a.example/k', host: 'a.example', sourceId: 's' };
+    expect(await frontier.claim({ ...input, nowIso: '2026-11-24T10:00:00.000Z' })).toBeDefined();
+    expect(await frontier.claim({ ...input, nowIso: '2026-11-24T10:00:59.000Z' })).toBeUndefined();
+    expect(await frontier.claim({ ...input, nowIso: '2026-11-24T10:01:00.000Z' })).toMatchObject({ status: 'queued' });
+  });
+
+  it('claims with one write request', async () => {
+    const frontier = await freshFrontier(dynaliteServer);
+    await frontier.claim({ urlKey: 'one', url: 'https://a.example/1', host: 'a.example', sourceId: 's', nowIso: '2026-11-24T10:00:00.000Z' });
+    expect(frontier.stats()).toMatchObject({ requests: 1, writeUnits: 1 });
+  });
+});

@@ -9,7 +9,8 @@ import { InvalidInputError } from '../../errors';
 import { assertAbsoluteUrl, parseFeed } from './feed';
 import { parseFeedDate } from './feed-date';
 import { toPlainText } from './plain-text';
-import { child, childText, children, MAX_XML_CHARS, parseXmlDocument, rootElement } from './xml-document';
+import { checkXmlText, MAX_XML_CHARS } from './xml-document';
+import { peekRootName, scanXml } from './xml-scan';
 
 /** A page URL listed in a sitemap. */
 export interface SitemapUrl {
@@ -62,51 +63,67 @@ export function parseSitemap(xml: string, sitemapUrl: string): ParsedSitemap {
   if (text === '') return { urls: [], sitemaps: [] };
   if (!text.startsWith('<')) return parseTextSitemap(text, sitemapUrl);
 
-  const doc = parseXmlDocument(text, sitemapUrl);
-  const root = rootElement(doc);
-  if (root === undefined) throw new InvalidInputError(`${sitemapUrl}: empty document, not a sitemap`);
-  switch (root.name.toLowerCase()) {
-    case 'urlset': {
-      const urls: SitemapUrl[] = [];
-      for (const node of children(root.node, 'url')) {
-        const url = httpUrlOrUndefined(childText(node, 'loc'), sitemapUrl);
-        if (url === undefined) continue;
-        const entry: SitemapUrl = { url };
-        const lastmod = parseFeedDate(childText(node, 'lastmod'));
-        if (lastmod !== undefined) entry.lastmod = lastmod;
-        // Google News extension; image/video extensions are ignored (they describe media).
-        const news = child(node, 'news');
-        const newsTitle = toPlainText(childText(news, 'title'));
-        if (newsTitle !== undefined) entry.newsTitle = newsTitle;
-        const newsPublishedAt = parseFeedDate(childText(news, 'publication_date'));
-        if (newsPublishedAt !== undefined) entry.newsPublishedAt = newsPublishedAt;
-        urls.push(entry);
-      }
-      return { urls, sitemaps: [] };
-    }
-    case 'sitemapindex': {
-      const sitemaps: SitemapRef[] = [];
-      for (const node of children(root.node, 'sitemap')) {
-        const loc = httpUrlOrUndefined(childText(node, 'loc'), sitemapUrl);
-        if (loc === undefined) continue;
-        const lastmod = parseFeedDate(childText(node, 'lastmod'));
-        sitemaps.push(lastmod === undefined ? { loc } : { loc, lastmod });
-      }
-      return { urls: [], sitemaps };
-    }
-    case 'rss':
-    case 'rdf':
-    case 'feed':
-      return {
-        urls: parseFeed(text, sitemapUrl).map((entry) => {
-          const lastmod = entry.updatedAt ?? entry.publishedAt;
-          return lastmod === undefined ? { url: entry.url } : { url: entry.url, lastmod };
-        }),
-        sitemaps: [],
-      };
-    default:
-      throw new InvalidInputError(`${sitemapUrl}: not a sitemap (root element <${root.name}>, expected <urlset> or <sitemapindex>)`);
+  checkXmlText(text, sitemapUrl);
+  const rootName = peekRootName(text)?.toLowerCase();
+  if (rootName === 'rss' || rootName === 'rdf' || rootName === 'feed') return sitemapFromFeed(text, sitemapUrl);
+  if (rootName !== 'urlset' && rootName !== 'sitemapindex') {
+    throw new InvalidInputError(
+      `${sitemapUrl}: not a sitemap (${rootName === undefined ? 'no root element found' : `root element <${rootName}>`}, expected <urlset> or <sitemapindex>)`,
+    );
   }
+
+  const urls: SitemapUrl[] = [];
+  const sitemaps: SitemapRef[] = [];
+  let fields: Record<string, string> = {};
+  // Elements are matched by local name and depth: <urlset><url><loc>, <url><news><title>, ...
+  scanXml(text, sitemapUrl, (path, value) => {
+    const depth = path.length;
+    const name = path[depth - 1];
+    if (depth === 3) {
+      fields[name] = value;
+    } else if (depth === 4 && path[2] === 'news') {
+      // Google News extension; image/video extensions are ignored (they describe media).
+      fields[`news:${name}`] = value;
+    } else if (depth === 2) {
+      if (name === 'url') pushUrl(urls, fields, sitemapUrl);
+      else if (name === 'sitemap') pushSitemap(sitemaps, fields, sitemapUrl);
+      fields = {};
+    }
+  });
+  return { urls, sitemaps };
+}
+
+/** Adds a `<url>` entry when its `<loc>` is a usable http(s) URL. */
+function pushUrl(urls: SitemapUrl[], fields: Record<string, string>, sitemapUrl: string): void {
+  const url = httpUrlOrUndefined(fields.loc, sitemapUrl);
+  if (url === undefined) return;
+  const entry: SitemapUrl = { url };
+  const lastmod = parseFeedDate(fields.lastmod);
+  if (lastmod !== undefined) entry.lastmod = lastmod;
+  const newsTitle = toPlainText(fields['news:title']);
+  if (newsTitle !== undefined) entry.newsTitle = newsTitle;
+  const newsPublishedAt = parseFeedDate(fields['news:publication_date']);
+  if (newsPublishedAt !== undefined) entry.newsPublishedAt = newsPublishedAt;
+  urls.push(entry);
+}
+
+/** Adds a `<sitemap>` entry of an index when its `<loc>` is a usable http(s) URL. */
+function pushSitemap(sitemaps: SitemapRef[], fields: Record<string, string>, sitemapUrl: string): void {
+  const loc = httpUrlOrUndefined(fields.loc, sitemapUrl);
+  if (loc === undefined) return;
+  const lastmod = parseFeedDate(fields.lastmod);
+  sitemaps.push(lastmod === undefined ? { loc } : { loc, lastmod });
+}
+
+/** Search engines accept RSS and Atom feeds as sitemaps; publishers list them in robots.txt. */
+function sitemapFromFeed(text: string, sitemapUrl: string): ParsedSitemap {
+  return {
+    urls: parseFeed(text, sitemapUrl).map((entry) => {
+      const lastmod = entry.updatedAt ?? entry.publishedAt;
+      return lastmod === undefined ? { url: entry.url } : { url: entry.url, lastmod };
+    }),
+    sitemaps: [],
+  };
 }
 
 /**
@@ -143,7 +160,8 @@ function parseTextSitemap(text: string, sitemapUrl: string): ParsedSitemap {
 }
 
 function httpUrlOrUndefined(reference: string | undefined, base: string): string | undefined {
-  if (reference === undefined) return undefined;
+  // Blank must not resolve to the sitemap's own URL.
+  if (reference === undefined || reference.trim() === '') return undefined;
   try {
     const url = new URL(reference.trim(), base);
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;

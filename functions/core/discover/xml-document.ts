@@ -15,7 +15,7 @@ import { InvalidInputError } from '../../errors';
 export const MAX_XML_CHARS = 60 * 1024 * 1024;
 
 /** Deepest element nesting accepted; real feeds nest under 10 levels, bombs nest thousands. */
-const MAX_NESTED_TAGS = 100;
+export const MAX_NESTED_TAGS = 100;
 
 /** A parsed XML node: text, or an object of children/attributes (`@_name`) and `#text`. */
 export type XmlNode = string | { [key: string]: XmlValue };
@@ -47,16 +47,7 @@ const parser = new XMLParser({
  * real feeds carry them in titles and links, and refusing the whole feed for it helps nobody.
  */
 export function parseXmlDocument(xml: string, what: string): Record<string, XmlValue> {
-  if (xml.length > MAX_XML_CHARS) {
-    throw new InvalidInputError(`${what}: document too large (${xml.length} characters, limit ${MAX_XML_CHARS})`);
-  }
-  const text = xml.replace(/^\uFEFF/, '').trimStart();
-  if (!text.startsWith('<')) {
-    throw new InvalidInputError(`${what}: not XML (starts with ${JSON.stringify(text.slice(0, 20))})`);
-  }
-  if (declaresEntities(text)) {
-    throw new InvalidInputError(`${what}: the document declares DTD entities, which are refused (entity expansion attacks)`);
-  }
+  const text = checkXmlText(xml, what);
   const repaired = text.replace(/&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9._-]*;)/g, '&amp;');
   const valid = XMLValidator.validate(repaired);
   if (valid !== true) {
@@ -67,6 +58,26 @@ export function parseXmlDocument(xml: string, what: string): Record<string, XmlV
   } catch (error) {
     throw new InvalidInputError(`${what}: invalid XML: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+}
+
+/**
+ * The checks every XML input gets before any parser sees it: size cap, byte-order mark removed,
+ * must start with markup, and no DTD entity declarations. Returns the text to parse.
+ *
+ * @throws InvalidInputError starting with `what`.
+ */
+export function checkXmlText(xml: string, what: string): string {
+  if (xml.length > MAX_XML_CHARS) {
+    throw new InvalidInputError(`${what}: document too large (${xml.length} characters, limit ${MAX_XML_CHARS})`);
+  }
+  const text = xml.replace(/^\uFEFF/, '').trimStart();
+  if (!text.startsWith('<')) {
+    throw new InvalidInputError(`${what}: not XML (starts with ${JSON.stringify(text.slice(0, 20))})`);
+  }
+  if (declaresEntities(text)) {
+    throw new InvalidInputError(`${what}: the document declares DTD entities, which are refused (entity expansion attacks)`);
+  }
+  return text;
 }
 
 /** Whether the DOCTYPE declaration (if any) has an internal subset that declares entities. */

@@ -108,3 +108,44 @@ describe('maybeGunzip', () => {
     expect(() => maybeGunzip(bomb)).toThrow(/inflates beyond/);
   });
 });
+
+describe('parseSitemap: well-formedness on the streaming path', () => {
+  const url = 'https://t.test/sitemap.xml';
+  const entry = '<url><loc>https://t.test/a</loc></url>';
+
+  it.each([
+    ['a truncated download', `<urlset>${entry}<url><loc>https://t.test/b`, /line 1: element <\w+> is not closed/],
+    ['a mismatched close tag', `<urlset><url><loc>https://t.test/a</url></urlset>`, /element <loc> is closed by a mismatched close tag/],
+    ['a second root element', `<urlset>${entry}</urlset><urlset>${entry}</urlset>`, /a second root element/],
+    ['text after the root', `<urlset>${entry}</urlset>trailing garbage`, /text outside the root element/],
+    ['absurd nesting', `<urlset>${'<x>'.repeat(200)}${'</x>'.repeat(200)}</urlset>`, /nested deeper than/],
+    ['an unknown root', '<?xml version="1.0"?><!-- hi --><html><body/></html>', /not a sitemap \(root element <html>/],
+    ['no root element', '<?xml version="1.0"?><!-- only a comment -->', /no root element found/],
+  ])('refuses %s', (_case, body, message) => {
+    expect(() => parseSitemap(body, url)).toThrow(InvalidInputError);
+    expect(() => parseSitemap(body, url)).toThrow(message);
+  });
+
+  it('names the line of the problem', () => {
+    expect(() => parseSitemap(`<urlset>\n${entry}\n<url><loc>x</url>\n</urlset>`, url)).toThrow(/invalid XML at line 3:/);
+  });
+
+  it('decodes entities and CDATA in loc, skips comments, self-closing and unknown elements', () => {
+    const body = `<?xml version="1.0"?>
+      <!DOCTYPE urlset>
+      <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+        <!-- <url><loc>https://t.test/commented-out</loc></url> -->
+        <url><loc>https://t.test/a?x=1&amp;y=2</loc><priority/></url>
+        <url><loc><![CDATA[https://t.test/b?x=1&y=2]]></loc><xhtml:link rel="alternate" hreflang="de" href="https://t.test/de/b"/></url>
+        <url><loc>   </loc></url>
+      </urlset>`;
+    expect(parseSitemap(body, url).urls).toEqual([{ url: 'https://t.test/a?x=1&y=2' }, { url: 'https://t.test/b?x=1&y=2' }]);
+  });
+
+  it('reads 50 000 entries (the protocol maximum)', () => {
+    const entries = Array.from({ length: 50_000 }, (_, i) => `<url><loc>https://t.test/${i}</loc><lastmod>2026-11-24</lastmod></url>`);
+    const { urls } = parseSitemap(`<urlset>${entries.join('')}</urlset>`, url);
+    expect(urls).toHaveLength(50_000);
+    expect(urls[49_999]).toEqual({ url: 'https://t.test/49999', lastmod: '2026-11-24T00:00:00.000Z' });
+  });
+});

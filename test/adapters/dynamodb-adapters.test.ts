@@ -51,26 +51,30 @@ describe('DynamoDbDedupIndex cost', () => {
   it.each([
     ['DynamoDB Local', () => dynamoDbLocal],
     ['dynalite', () => dynaliteServer],
-  ])('spends about one write unit per new paragraph on %s', async (_name, server) => {
+  ])('spends one write unit per recorded paragraph up to the id cap on %s', async (name, server) => {
     const index = await freshIndex(server());
-    const perArticle = 20;
-    // Realistic refs: 64-hex article ids and full URLs, as the pipeline produces them.
-    const articleRef = (n: number) =>
-      ref(n.toString(16).padStart(64, '0'), `publisher${n % 4}.example`, '2026-11-24T10:00:00.000Z');
+    const perArticle = 10;
+    // Realistic refs: 32-hex article ids (articleIdFor) and long article URLs.
+    const articleRef = (n: number) => {
+      const id = n.toString(16).padStart(32, '0');
+      const host = `www.publisher-${n % 4}.example`;
+      return { ...ref(id, host), url: `https://${host}/2026/11/24/world/a-rather-long-article-slug-as-publishers-write-them-${id}` };
+    };
     const before = index.stats();
-    for (let n = 0; n < 5; n++) await index.recordParagraphs(articleRef(n), hashes(`cost${n}-`, perArticle), 1);
-    // Two syndicated copies repeat the first article's paragraphs.
-    await index.recordParagraphs(articleRef(100), hashes('cost0-', perArticle), 1);
-    await index.recordParagraphs(articleRef(101), hashes('cost0-', perArticle), 1);
+    for (let n = 0; n < 4; n++) await index.recordParagraphs(articleRef(n), hashes(`cost${n}-`, perArticle), 1);
+    // Syndicated copies repeat article 0's paragraphs until its items hold the full id set.
+    for (let n = 100; n < 100 + PARAGRAPH_ARTICLE_IDS_CAP - 1; n++) {
+      await index.recordParagraphs(articleRef(n), hashes('cost0-', perArticle), 1);
+    }
     const after = index.stats();
-    const paragraphs = 7 * perArticle;
+    const paragraphs = (4 + PARAGRAPH_ARTICLE_IDS_CAP - 1) * perArticle;
     const writeUnitsPerParagraph = (after.writeUnits - before.writeUnits) / paragraphs;
     const requestsPerParagraph = (after.requests - before.requests) / paragraphs;
     console.log(
-      `[${_name}] write units/paragraph ${writeUnitsPerParagraph.toFixed(3)}, requests/paragraph ${requestsPerParagraph.toFixed(3)}`,
+      `[${name}] write units/paragraph ${writeUnitsPerParagraph.toFixed(3)}, requests/paragraph ${requestsPerParagraph.toFixed(3)}`,
     );
-    expect(writeUnitsPerParagraph).toBeGreaterThan(0);
-    expect(writeUnitsPerParagraph).toBeLessThanOrEqual(1.5);
+    // Exactly one unit each: even a paragraph item holding the full id set stays under 1 KB.
+    expect(writeUnitsPerParagraph).toBe(1);
     expect(requestsPerParagraph).toBe(1);
   });
 });

@@ -177,25 +177,36 @@ export interface OverlapEstimate {
   jaccard: number;
   /** Estimated share of the smaller article's shingles found in the other (0..1). */
   containment: number;
+  /**
+   * Sketch values of the smaller article the estimate rests on. Below about a dozen the estimate
+   * is too coarse to act on (a short article compared with a long one).
+   */
+  samples: number;
 }
 
 /**
- * Estimates similarity from two bottom-k sketches: among the k smallest values of the union of
- * both sketches, the share present in both estimates Jaccard similarity; with the set sizes that
- * gives the intersection and so the containment of the smaller article in the larger.
+ * Estimates similarity from two bottom-k sketches. Both sketches are complete below
+ * tau = the smaller of their largest values (or unbounded for a sketch holding its whole set), so
+ * within [0, tau] the shingle sets are known exactly and form a uniform random sample of each
+ * set: the share of the smaller article's sampled shingles also present in the other estimates
+ * containment, intersection over union estimates Jaccard similarity.
  */
 export function estimateOverlap(a: DecodedSketch, b: DecodedSketch): OverlapEstimate {
-  if (a.shingleCount === 0 || b.shingleCount === 0) return { jaccard: 0, containment: 0 };
-  const k = Math.min(a.values32.length, b.values32.length);
-  if (k === 0) return { jaccard: 0, containment: 0 };
-  const inA = new Set(a.values32);
-  const inB = new Set(b.values32);
-  const union = [...new Set([...a.values32, ...b.values32])].sort((x, y) => x - y).slice(0, k);
+  const tau = Math.min(sketchBound(a), sketchBound(b));
+  const aIn = a.values32.filter((v) => v <= tau);
+  const bIn = new Set(b.values32.filter((v) => v <= tau));
   let both = 0;
-  for (const v of union) if (inA.has(v) && inB.has(v)) both++;
-  const jaccard = both / k;
-  const intersection = (jaccard * (a.shingleCount + b.shingleCount)) / (1 + jaccard);
-  const containment = Math.min(1, intersection / Math.min(a.shingleCount, b.shingleCount));
-  return { jaccard, containment };
+  for (const v of aIn) if (bIn.has(v)) both++;
+  const union = aIn.length + bIn.size - both;
+  const jaccard = union > 0 ? both / union : 0;
+  const aIsSmaller = a.shingleCount <= b.shingleCount;
+  const samples = aIsSmaller ? aIn.length : bIn.size;
+  const containment = samples > 0 ? both / samples : 0;
+  return { jaccard, containment, samples };
 }
 
+/** Largest value below which the sketch holds every value of its set. */
+function sketchBound(sketch: DecodedSketch): number {
+  if (sketch.values32.length >= sketch.shingleCount) return Number.POSITIVE_INFINITY;
+  return sketch.values32.length > 0 ? sketch.values32[sketch.values32.length - 1] : Number.NEGATIVE_INFINITY;
+}

@@ -39,6 +39,24 @@ export const NEAR_MIN_CONTAINMENT = 0.5;
 export const NEAR_MIN_SHARED_SHINGLES = 24;
 
 /**
+ * Estimated Jaccard similarity needed as well for a near-duplicate link. Containment alone cannot
+ * tell a copy from a long story that reuses a short one's background paragraphs: there the
+ * shorter side is a small fraction of the longer (Jaccard 0.1-0.2 measured), while copies, even
+ * trimmed or heavily edited ones, stay within a factor of about three in length and measure
+ * 0.27 and up. A copy trimmed below a fifth of its original is still linked when its paragraphs
+ * are unchanged (exact path).
+ */
+export const NEAR_MIN_JACCARD = 0.2;
+
+/**
+ * Sketch values of the smaller article the containment estimate must rest on. Comparing a short
+ * article with one ten times longer leaves only a few of the short one's values inside the long
+ * one's sketch range; with fewer than 12 the estimate moves by 0.08+ per value and one shared
+ * stock sentence can swing it past the threshold, so such pairs are judged on exact paragraphs.
+ */
+export const NEAR_MIN_SKETCH_SAMPLES = 12;
+
+/**
  * Publication times closer than this are treated as a tie: partners publish wire copies within
  * minutes of the wire, and CMS timestamps are coarse, so a few minutes say nothing about who
  * copied whom; credits and copy status decide instead.
@@ -128,8 +146,10 @@ export function compareCandidate(subject: SyndicationSubject, candidate: Syndica
   let sharedShingles = 0;
   if (subject.sketch && candidate.sketch) {
     const estimate = estimateOverlap(subject.sketch, candidate.sketch);
-    containment = estimate.containment;
-    sharedShingles = containment * Math.min(subject.sketch.shingleCount, candidate.sketch.shingleCount);
+    if (estimate.samples >= NEAR_MIN_SKETCH_SAMPLES && estimate.jaccard >= NEAR_MIN_JACCARD) {
+      containment = estimate.containment;
+      sharedShingles = containment * Math.min(subject.sketch.shingleCount, candidate.sketch.shingleCount);
+    }
   }
 
   const ref = candidate.ref;

@@ -50,7 +50,7 @@ describe('nearDuplicateSketch', () => {
 describe('estimateOverlap', () => {
   it('is 1 for identical text', () => {
     const a = sketchOf(STORY_A);
-    expect(estimateOverlap(a, a)).toEqual({ jaccard: 1, containment: 1 });
+    expect(estimateOverlap(a, a)).toMatchObject({ jaccard: 1, containment: 1 });
   });
 
   it('is high for an edited copy (reworded sentence, paragraphs re-split, one cut)', () => {

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -260,7 +261,12 @@ export class NewsPipelineStack extends Stack {
     const query = this.query.function;
 
     // Discover: reads the sources file, claims URLs in the frontier, enqueues crawl messages.
-    if (!s.sourcesUri) bucket.grantRead(discover, `${s.sourcesKey}`);
+    // The sources file is one object: in the archive bucket by default, or s3://<bucket>/<key> elsewhere.
+    const [, sourcesBucketName, sourcesObjectKey] = s.sourcesUri ? /^s3:\/\/([^/]+)\/(.+)$/.exec(s.sourcesUri) ?? [] : [];
+    const sourcesBucket = s.sourcesUri ? s3.Bucket.fromBucketName(this, 'SourcesBucket', sourcesBucketName) : bucket;
+    const grantReadSources = (grantee: lambda.IFunction) =>
+      sourcesBucket.grantRead(grantee, s.sourcesUri ? sourcesObjectKey : s.sourcesKey);
+    grantReadSources(discover);
     this.table.grantReadWriteData(discover);
     this.crawlQueue.grantSendMessages(discover);
 
@@ -269,7 +275,7 @@ export class NewsPipelineStack extends Stack {
     // the event source.
     bucket.grantReadWrite(crawl, `${ARCHIVE_PREFIX.raw}*`);
     bucket.grantReadWrite(crawl, `${ARCHIVE_PREFIX.clean}*`);
-    if (!s.sourcesUri) bucket.grantRead(crawl, `${s.sourcesKey}`);
+    grantReadSources(crawl);
     this.table.grantReadWriteData(crawl);
     this.crawlQueue.grantSendMessages(crawl);
 

@@ -132,10 +132,11 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
   },
 };
 
-/** Reads a context value that may be a JSON string (from `-c key='{...}'`) or already an object. */
+/** Reads a context value that may be a JSON string (`-c key='{...}'`, `-c key=null`) or already an object. */
 function parseMaybeJson(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const trimmed = value.trim();
+  if (trimmed === 'null') return null;
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
       return JSON.parse(trimmed);

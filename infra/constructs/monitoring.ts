@@ -66,6 +66,11 @@ export class Monitoring extends Construct {
     });
     if (props.alarmEmail) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+      Validations.of(this.topic).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason:
+          'Only an e-mail subscription: a notification that cannot be delivered has no consumer to redrive to, and the alarm state stays visible in CloudWatch.',
+      });
     }
     const alarmAction = new actions.SnsAction(this.topic);
     const register = (alarm: cloudwatch.Alarm) => {

@@ -84,7 +84,7 @@ export class PipelineFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      tracing: props.tracing ? lambda.Tracing.ACTIVE : undefined,
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
@@ -105,6 +105,12 @@ export class PipelineFunction extends Construct {
       },
     });
 
+    if (!props.tracing) {
+      Validations.of(this.function).acknowledge({
+        id: 'Serverless-LambdaTracing',
+        reason: 'X-Ray tracing was switched off for this stage with the `tracing` setting (cost); logs and metrics remain.',
+      });
+    }
     if (props.tracing) {
       Validations.of(this.role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',

@@ -69,3 +69,21 @@ export function nagFindings(synth: Synthesized): NagFinding[] {
   }
   return findings;
 }
+
+/**
+ * One non-default configuration exercising every optional switch, so each test file needs only
+ * two synths (default and this). Values are strings, as `-c key=value` passes them.
+ */
+export const VARIANT_CONTEXT: Record<string, unknown> = {
+  stage: 'prod',
+  scheduleExpression: 'cron(0 */2 * * ? *)',
+  scheduleTimeZone: 'Europe/Berlin',
+  alarmEmail: 'ops@example.com',
+  tracing: 'false',
+  rawTransitionDays: '30',
+  rawExpirationDays: '400',
+  sourcesUri: 's3://shared-config-bucket/news/sources.yaml',
+  extractionWatchHosts: 'www.example.com,news.example.org',
+  crawl: '{"memoryMb":2048,"maxConcurrency":20,"reservedConcurrency":null}',
+  fetch: '{"maxFetchAttempts":7}',
+};

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, resolveSettings } from '../../infra/settings';
+import { cdkJsonContext } from './synth';
+
+const lookup = (context: Record<string, unknown>) => (key: string) => context[key];
+
+describe('resolveSettings', () => {
+  it('uses the defaults when the context is empty', () => {
+    expect(resolveSettings(lookup({}))).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('applies cdk.json stage overrides, then -c flags (strings, as the CLI passes them)', () => {
+    const context = { ...cdkJsonContext(), stage: 'prod', scheduleExpression: 'rate(15 minutes)', errorRateThresholdPercent: '2' };
+    const settings = resolveSettings(lookup(context));
+    expect(settings.stage).toBe('prod');
+    expect(settings.tableDeletionProtection).toBe(true); // from cdk.json stages.prod
+    expect(settings.logRetentionDays).toBe(90); // from cdk.json stages.prod
+    expect(settings.scheduleExpression).toBe('rate(15 minutes)'); // -c wins over the stage table
+    expect(settings.errorRateThresholdPercent).toBe(2);
+  });
+
+  it('merges nested groups field by field, from objects or JSON strings', () => {
+    const settings = resolveSettings(lookup({ crawl: '{"batchSize":2}', fetch: { hostMinIntervalMs: 3000 } }));
+    expect(settings.crawl).toEqual({ ...DEFAULT_SETTINGS.crawl, batchSize: 2 });
+    expect(settings.fetch).toEqual({ ...DEFAULT_SETTINGS.fetch, hostMinIntervalMs: 3000 });
+  });
+
+  it('parses booleans, nulls and host lists given as strings', () => {
+    const settings = resolveSettings(
+      lookup({ tracing: 'false', rawExpirationDays: 'null', extractionWatchHosts: 'a.example,b.example' }),
+    );
+    expect(settings.tracing).toBe(false);
+    expect(settings.extractionWatchHosts).toEqual(['a.example', 'b.example']);
+    expect(settings.rawExpirationDays).toBeNull();
+  });
+
+  it('rejects invalid values, naming each', () => {
+    expect(() =>
+      resolveSettings(lookup({ stage: 'Prod!', scheduleExpression: 'every hour', crawl: '{"maxConcurrency":1}' })),
+    ).toThrow(/stage.*scheduleExpression.*crawl\.maxConcurrency|scheduleExpression.*stage/s);
+  });
+
+  it('rejects a crawl concurrency reservation below the poller concurrency', () => {
+    expect(() => resolveSettings(lookup({ crawl: '{"maxConcurrency":20,"reservedConcurrency":10}' }))).toThrow(
+      /reservedConcurrency \(10\) must be >= crawl.maxConcurrency \(20\)/,
+    );
+  });
+});

@@ -1,0 +1,186 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GSI1, TABLE_KEY, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/table-schema';
+import { RAW_TRANSITION_MIN_OBJECT_BYTES } from '../../infra/settings';
+import { synthPipeline, VARIANT_CONTEXT } from './synth';
+
+let template: Template;
+let variant: Template;
+beforeAll(() => {
+  template = synthPipeline().template;
+  variant = synthPipeline({ context: VARIANT_CONTEXT }).template;
+});
+
+/** The archive bucket: the only bucket with versioning (the access-log bucket has none). */
+function archiveBucket(): { id: string; props: Record<string, any>; resource: Record<string, any> } {
+  const buckets = template.findResources('AWS::S3::Bucket', {
+    Properties: { VersioningConfiguration: { Status: 'Enabled' } },
+  });
+  const ids = Object.keys(buckets);
+  expect(ids).toHaveLength(1);
+  return { id: ids[0], props: buckets[ids[0]].Properties, resource: buckets[ids[0]] };
+}
+
+describe('S3 buckets', () => {
+  it('are all encrypted, fully private and retained', () => {
+    const buckets = template.findResources('AWS::S3::Bucket');
+    expect(Object.keys(buckets).length).toBe(2);
+    for (const bucket of Object.values(buckets)) {
+      expect(bucket.Properties.BucketEncryption).toEqual({
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      });
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.DeletionPolicy).toBe('Retain');
+      expect(bucket.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  it('deny every request without TLS', () => {
+    const policies = template.findResources('AWS::S3::BucketPolicy');
+    expect(Object.keys(policies).length).toBe(2);
+    for (const policy of Object.values(policies)) {
+      expect(policy.Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      );
+    }
+  });
+
+  it('archive bucket logs access to the log bucket and keeps versions', () => {
+    const { props } = archiveBucket();
+    expect(props.LoggingConfiguration).toEqual({
+      DestinationBucketName: { Ref: expect.stringMatching(/^ArchiveAccessLogs/) },
+      LogFilePrefix: 'archive/',
+    });
+    expect(props.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+  });
+
+  it('moves large raw pages to Glacier Instant Retrieval and leaves small ones in Standard', () => {
+    const rules: any[] = archiveBucket().props.LifecycleConfiguration.Rules;
+    const raw = rules.filter((r) => r.Prefix === 'raw/');
+    expect(raw).toEqual([
+      expect.objectContaining({
+        Status: 'Enabled',
+        Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
+        ObjectSizeGreaterThan: RAW_TRANSITION_MIN_OBJECT_BYTES,
+      }),
+    ]);
+    // Default keeps raw pages forever: re-extraction needs them.
+    expect(raw[0].ExpirationInDays).toBeUndefined();
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Prefix: 'athena-results/', ExpirationInDays: 30 }),
+        expect.objectContaining({
+          NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+        }),
+      ]),
+    );
+  });
+
+  it('raw lifecycle follows context: transition days and expiry of all raw pages', () => {
+    const buckets = variant.findResources('AWS::S3::Bucket', {
+      Properties: { VersioningConfiguration: { Status: 'Enabled' } },
+    });
+    const rules: any[] = Object.values(buckets)[0].Properties.LifecycleConfiguration.Rules;
+    const raw = rules.filter((r) => r.Prefix === 'raw/');
+    expect(raw).toHaveLength(2);
+    expect(raw[0]).toMatchObject({ Transitions: [{ TransitionInDays: 30 }], ExpirationInDays: 400 });
+    expect(raw[1]).toMatchObject({ ObjectSizeLessThan: RAW_TRANSITION_MIN_OBJECT_BYTES + 1, ExpirationInDays: 400 });
+  });
+});
+
+describe('DynamoDB table', () => {
+  it('uses the shared key schema, GSI and TTL attribute', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: TABLE_KEY.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEY.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: GSI1.indexName,
+          KeySchema: [
+            { AttributeName: GSI1.partitionKey, KeyType: 'HASH' },
+            { AttributeName: GSI1.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    });
+  });
+
+  it('is on-demand, encrypted, with point-in-time recovery, and retained', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  it('has deletion protection in prod only', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
+    variant.hasResourceProperties('AWS::DynamoDB::Table', {
+      DeletionProtectionEnabled: true,
+    });
+  });
+});
+
+describe('SQS queues', () => {
+  it('crawl queue redrives to its DLQ after MAX_FETCH_ATTEMPTS receives', () => {
+    const dlq = template.findResources('AWS::SQS::Queue', { Properties: { MessageRetentionPeriod: 1_209_600 } });
+    const crawlDlqId = Object.keys(dlq).find((id) => id.startsWith('CrawlDeadLetterQueue'));
+    expect(crawlDlqId).toBeDefined();
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [crawlDlqId, 'Arn'] }, maxReceiveCount: 4 },
+    });
+  });
+
+  it('visibility timeout is at least six crawl timeouts', () => {
+    const crawlFn = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'news-crawl' } } },
+      }),
+    )[0];
+    const queue = Object.values(template.findResources('AWS::SQS::Queue', { Properties: { RedrivePolicy: Match.anyValue() } }))[0];
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * crawlFn.Properties.Timeout);
+  });
+
+  it('every queue is encrypted and TLS-only', () => {
+    const queues = template.findResources('AWS::SQS::Queue');
+    expect(Object.keys(queues).length).toBe(3);
+    for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    expect(policies.length).toBe(3);
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      );
+    }
+  });
+
+  it('maxReceiveCount follows the fetch attempts setting', () => {
+    variant.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 7 }),
+    });
+  });
+});

@@ -50,6 +50,13 @@ export interface FetchOptions {
   headersTimeoutMs?: number;
   /** DNS resolver override (tests simulate answers pointing inside). */
   resolve?: HostResolver;
+  /**
+   * Reuse connections between fetches (pooled per checked address, port and TLS name, so a pooled
+   * socket only ever leads to an address the guard accepted). Saves a TCP and TLS handshake per
+   * page on hosts fetched repeatedly. A pooled socket the server closed meanwhile is retried once
+   * on a fresh connection. Default false: one connection per hop.
+   */
+  keepAlive?: boolean;
   /** Extra trusted CA certificates in PEM (tests with a self-signed loopback TLS server). */
   tlsCa?: string;
   /**
@@ -340,14 +347,16 @@ function requestVia(
   options: FetchOptions,
   connectTo: ResolvedAddress & { port: number },
   signal: AbortSignal,
+  freshConnection = false,
 ): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {
   const isHttps = target.protocol === 'https:';
+  const pooled = options.keepAlive === true && !freshConnection;
   const headers: Record<string, string> = {
     Host: target.host,
     'User-Agent': options.userAgent,
     Accept: (options.acceptContentTypes ?? DEFAULT_ACCEPT_CONTENT_TYPES).join(', '),
     'Accept-Encoding': ACCEPT_ENCODING,
-    Connection: 'close',
+    Connection: pooled ? 'keep-alive' : 'close',
   };
   if (options.conditional?.etag) headers['If-None-Match'] = options.conditional.etag;
   if (options.conditional?.lastModified) headers['If-Modified-Since'] = options.conditional.lastModified;
@@ -361,8 +370,9 @@ function requestVia(
     method: 'GET',
     headers,
     setHost: false,
-    // A fresh connection per hop: the socket is bound to the address we just checked.
-    agent: false,
+    // Either a fresh connection, or one pooled under this checked address: never a socket that
+    // leads anywhere the guard did not just accept.
+    agent: pooled ? keepAliveAgents[isHttps ? 'https' : 'http'] : false,
   };
   if (isHttps) {
     requestOptions.servername = hostnameForTls; // SNI and certificate name: the URL's host, not the IP
@@ -387,6 +397,11 @@ function requestVia(
       settled = true;
       cleanup();
       req.destroy();
+      if (req.reusedSocket && isStaleSocketError(error) && !signal.aborted) {
+        // The server closed the pooled socket while it sat idle: not the server failing.
+        resolve(requestVia(url, target, options, connectTo, signal, true));
+        return;
+      }
       reject(error instanceof PipelineError ? error : classifyNetworkError(url, error));
     };
     const transport = isHttps ? https : http;
@@ -399,22 +414,42 @@ function requestVia(
       cleanup();
       resolve({ req, res });
     });
+    const connected = () => {
+      clearTimeout(connectTimer);
+      if (options.headersTimeoutMs !== undefined && !settled) {
+        headersTimer = setTimeout(
+          () => fail(new FetchError(url, 'timeout-headers', `no response headers within ${options.headersTimeoutMs} ms`, { retryable: true })),
+          options.headersTimeoutMs,
+        );
+      }
+    };
     req.on('socket', (socket: Socket) => {
-      socket.once(isHttps ? 'secureConnect' : 'connect', () => {
-        clearTimeout(connectTimer);
-        if (options.headersTimeoutMs !== undefined && !settled) {
-          headersTimer = setTimeout(
-            () => fail(new FetchError(url, 'timeout-headers', `no response headers within ${options.headersTimeoutMs} ms`, { retryable: true })),
-            options.headersTimeoutMs,
-          );
-        }
-      });
+      if (req.reusedSocket) connected(); // a pooled socket is connected (and TLS-established) already
+      else socket.once(isHttps ? 'secureConnect' : 'connect', connected);
     });
     req.on('error', fail);
     if (signal.aborted) return fail(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     req.end();
   });
+}
+
+/**
+ * Pooled idle connections are dropped after this: below the common 5 s server keep-alive
+ * timeout, so we rarely pick a socket the server is about to close.
+ */
+const KEEP_ALIVE_IDLE_MS = 4_000;
+/** Idle sockets kept per origin address; a crawler rarely has more in flight to one host. */
+const KEEP_ALIVE_MAX_FREE_SOCKETS = 16;
+const keepAliveAgents = {
+  http: new http.Agent({ keepAlive: true, scheduling: 'lifo', timeout: KEEP_ALIVE_IDLE_MS, maxFreeSockets: KEEP_ALIVE_MAX_FREE_SOCKETS }),
+  https: new https.Agent({ keepAlive: true, scheduling: 'lifo', timeout: KEEP_ALIVE_IDLE_MS, maxFreeSockets: KEEP_ALIVE_MAX_FREE_SOCKETS }),
+};
+
+/** Errors a pooled socket gives when the server closed it while it sat idle. */
+function isStaleSocketError(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 /** Maps a Node network error to a FetchError reason. */
@@ -477,20 +512,32 @@ function readBody(url: string, res: http.IncomingMessage, maxBodyBytes: number, 
     let settled = false;
     let decoder: ReturnType<typeof decoderFor>;
     let decoderChosen = false;
+    // Node reports any early end as "aborted" on the response; the socket's own error tells a
+    // TCP reset (peer crashed or a middlebox cut us off) from a clean close before the end.
+    let socketError: NodeJS.ErrnoException | undefined;
+    const socket = res.socket;
+    const onSocketError = (error: NodeJS.ErrnoException) => {
+      socketError = error;
+    };
+    socket?.on('error', onSocketError);
 
     const onAbort = () => fail(signal.reason);
-    const fail = (error: unknown) => {
-      if (settled) return;
+    const release = () => {
       settled = true;
       signal.removeEventListener('abort', onAbort);
+      // A pooled socket outlives this response: leave no listener of ours on it.
+      socket?.off('error', onSocketError);
+    };
+    const fail = (error: unknown) => {
+      if (settled) return;
+      release();
       res.destroy();
       decoder?.destroy();
       reject(error);
     };
     const succeed = () => {
       if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
+      release();
       resolve(new Uint8Array(Buffer.concat(chunks, decodedBytes)));
     };
     const onDecoded = (chunk: Buffer) => {
@@ -532,12 +579,6 @@ function readBody(url: string, res: http.IncomingMessage, maxBodyBytes: number, 
       if (!res.complete) return fail(truncated(`connection closed after ${wireBytes} bytes`));
       if (decoder) decoder.end();
       else succeed(); // also covers an empty body with a Content-Encoding header
-    });
-    // Node reports any early end as "aborted" on the response; the socket's own error tells a
-    // TCP reset (peer crashed or a middlebox cut us off) from a clean close before the end.
-    let socketError: NodeJS.ErrnoException | undefined;
-    res.socket?.on('error', (error: NodeJS.ErrnoException) => {
-      socketError = error;
     });
     const midBody = (cause?: unknown) => {
       if (socketError) return fail(classifyNetworkError(url, socketError));

@@ -143,6 +143,50 @@ describe('fetchPage: HTTPS', () => {
   });
 });
 
+describe('fetchPage: connection reuse (keepAlive)', () => {
+  it('reuses one connection for sequential fetches when asked, and opens one per fetch otherwise', async () => {
+    const own = await startMisbehavingServer();
+    try {
+      for (let i = 0; i < 5; i++) await fetchPage(own.url('/gzip.html'), options({ keepAlive: true }));
+      expect(own.connections()).toBe(1);
+      for (let i = 0; i < 3; i++) await fetchPage(own.url('/ok.html'), options());
+      expect(own.connections()).toBe(4);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('retries once on a fresh connection when the server dropped the pooled one', async () => {
+    // Answers the first request of each connection with keep-alive, resets on the second: what
+    // a pooled socket looks like when the server closed it while it sat idle.
+    let connections = 0;
+    const sockets = new Set<import('node:net').Socket>();
+    const flaky = (await import('node:net')).createServer((socket) => {
+      connections += 1;
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      let requests = 0;
+      socket.on('data', (chunk) => {
+        if (!chunk.includes('\r\n\r\n')) return;
+        requests += 1;
+        if (requests > 1) return socket.resetAndDestroy();
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${OK_HTML.length}\r\nConnection: keep-alive\r\n\r\n${OK_HTML}`);
+      });
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const port = (flaky.address() as import('node:net').AddressInfo).port;
+    try {
+      const url = `http://127.0.0.1:${port}/a`;
+      expect(text((await fetchPage(url, options({ keepAlive: true }))).body)).toBe(OK_HTML);
+      expect(text((await fetchPage(url, options({ keepAlive: true }))).body)).toBe(OK_HTML);
+      expect(connections).toBe(2);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => flaky.close(() => resolve()));
+    }
+  });
+});
+
 describe('fetchPage: DNS answers', () => {
   it('tries the next checked address when one refuses', async () => {
     const page = await fetchPage(

@@ -30,6 +30,8 @@ export interface MisbehavingServer {
   port: number;
   /** `http://127.0.0.1:<port><path>` */
   url(path: string): string;
+  /** TCP connections accepted so far (keep-alive tests). */
+  connections(): number;
   /** Every request seen, in order (method, path, headers). */
   requests: Array<{ method: string; path: string; headers: http.IncomingHttpHeaders }>;
   close(): Promise<void>;
@@ -217,10 +219,13 @@ export async function startMisbehavingServer(options: MisbehavingServerOptions =
     res.end('<p>no such route</p>');
   });
 
+  let connections = 0;
+  server.on('connection', () => (connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
   return {
     port,
+    connections: () => connections,
     url: (path) => `http://127.0.0.1:${port}${path}`,
     requests,
     close: () =>

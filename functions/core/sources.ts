@@ -6,6 +6,7 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { ConfigError } from '../errors';
 import { suggestKey } from './sources/did-you-mean';
+import { normaliseSchedule } from './sources/schedule';
 import { describeValue, SOURCE_FIELDS, sourceEntrySchema } from './sources/source-schema';
 
 export { DEFAULT_MAX_ARTICLES_PER_RUN, DEFAULT_SCHEDULE, MAX_REQUESTS_PER_MINUTE } from './sources/source-schema';
@@ -136,7 +137,7 @@ export function parseSources(text: string, fileName: string): Source[] {
       name: entry.name ?? entry.id,
       feeds: entry.feeds.map((url) => url.trim()),
       sitemaps: entry.sitemaps.map((url) => url.trim()),
-      schedule: entry.schedule.trim(),
+      schedule: normaliseSchedule(entry.schedule),
       allow: entry.allow,
       deny: entry.deny,
       maxArticlesPerRun: entry.maxArticlesPerRun,
@@ -197,7 +198,8 @@ function parseDocumentText(
 ): { data: unknown; lineOf: (path: PathPart[], keyName?: string) => number | undefined } {
   const isJson = /\.json$/i.test(fileName) || (!/\.ya?ml$/i.test(fileName) && /^\s*[[{]/.test(text));
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // `merge` lets entries share settings with YAML merge keys (`<<: *defaults`).
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   let data: unknown;
   if (isJson) {
     try {

@@ -18,6 +18,12 @@ describe('docs/sources.md stays true', () => {
     expect(parseSources(block('yaml'), 'sources.yaml').map((s) => s.id)).toEqual(['dailyplanet', 'metro-herald']);
   });
 
+  it('has only YAML examples that parse', () => {
+    const blocks = [...DOC.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    for (const yaml of blocks) expect(parseSources(yaml, 'sources.yaml').length).toBeGreaterThan(0);
+  });
+
   it('has a JSON example that parses', () => {
     expect(parseSources(block('json'), 'sources.json')).toHaveLength(1);
   });

@@ -74,6 +74,42 @@ describe('parseSources: valid files', () => {
     expect(parseSources(JSON.stringify({ sources: [{ id: 'a', feeds: ['https://a.test/rss'] }] }), 'x.json')).toEqual(expected);
   });
 
+  it('lets entries share settings through YAML anchors and merge keys', () => {
+    const yaml = `defaults: &defaults
+  schedule: rate(15 minutes)
+  maxArticlesPerRun: 10
+sources:
+  - <<: *defaults
+    id: a
+    feeds: [https://a.test/rss]
+  - <<: *defaults
+    id: b
+    homepage: https://b.test/
+    maxArticlesPerRun: 99
+`;
+    // "defaults" is not a known top-level field: anchors must live inside the list.
+    expect(() => parseSources(yaml, 's.yaml')).toThrow('unknown top-level field "defaults"');
+    const inList = `- &defaults
+  id: a
+  feeds: [https://a.test/rss]
+  schedule: rate(15 minutes)
+  maxArticlesPerRun: 10
+- <<: *defaults
+  id: b
+  maxArticlesPerRun: 99
+`;
+    const [a, b] = parseSources(inList, 's.yaml');
+    expect(a).toMatchObject({ id: 'a', schedule: 'rate(15 minutes)', maxArticlesPerRun: 10 });
+    expect(b).toMatchObject({ id: 'b', feeds: ['https://a.test/rss'], schedule: 'rate(15 minutes)', maxArticlesPerRun: 99 });
+  });
+
+  it('hands EventBridge the schedule with canonical spacing', () => {
+    const [a] = parseSources('- id: a\n  feeds: [https://a.test/rss]\n  schedule: "cron(0/30  *  * * ?  *)"\n', 's.yaml');
+    expect(a.schedule).toBe('cron(0/30 * * * ? *)');
+    const [b] = parseSources('- id: b\n  feeds: [https://b.test/rss]\n  schedule: "rate( 5   minutes )"\n', 's.yaml');
+    expect(b.schedule).toBe('rate(5 minutes)');
+  });
+
   it('accepts the demo sources file shipped with the fixtures', () => {
     const path = fileURLToPath(new URL('../fixtures/sources/demo-sources.yaml', import.meta.url));
     const sources = parseSources(readFileSync(path, 'utf8'), 'demo-sources.yaml');

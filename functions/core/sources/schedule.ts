@@ -48,6 +48,15 @@ export function scheduleProblem(expression: string): string | undefined {
   return 'must be rate(<value> <unit>), e.g. "rate(30 minutes)", or cron(<min> <hour> <day-of-month> <month> <day-of-week> <year>), e.g. "cron(0/30 * * * ? *)"';
 }
 
+/**
+ * The expression with canonical spacing (`rate( 30  minutes )` → `rate(30 minutes)`), as it is
+ * handed to EventBridge. Call after {@link scheduleProblem} returned `undefined`.
+ */
+export function normaliseSchedule(expression: string): string {
+  const match = /^(rate|cron)\((.*)\)$/.exec(expression.trim());
+  return match ? `${match[1]}(${match[2].trim().split(/\s+/).join(' ')})` : expression.trim();
+}
+
 function rateProblem(body: string): string | undefined {
   const m = /^(\d+)\s+([a-z]+)$/.exec(body);
   if (!m) return `rate(${body}) must be rate(<positive integer> <unit>), e.g. "rate(30 minutes)"`;

@@ -132,6 +132,11 @@ describe('parseFeed: bad input', () => {
     expect(() => parseFeed('<rss><channel/></rss>', '/feed')).toThrow(/feed URL is not an absolute URL/);
   });
 
+  it('skips an xml-stylesheet processing instruction before the root', () => {
+    const rss = '<?xml version="1.0"?>\n<?xml-stylesheet type="text/xsl" href="/feed.xsl"?>\n<rss version="2.0"><channel><item><link>https://x.test/a</link></item></channel></rss>';
+    expect(parseFeed(rss, 'https://x.test/feed')).toEqual([{ url: 'https://x.test/a' }]);
+  });
+
   it('returns no entries for an empty channel', () => {
     expect(parseFeed('<rss version="2.0"><channel><title>t</title></channel></rss>', 'https://x.test/feed')).toEqual([]);
   });

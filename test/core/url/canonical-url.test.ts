@@ -18,6 +18,12 @@ describe('canonicalizeUrl', () => {
     ['https://example.com./a', 'https://example.com/a'],
     ['https://example.com', 'https://example.com/'],
     ['  https://example.com/a  ', 'https://example.com/a'],
+    // international and IP hosts
+    ['https://Bücher.Example/a', 'https://xn--bcher-kva.example/a'],
+    ['http://[::1]:8080/a/', 'http://[::1]:8080/a'],
+    ['http://127.0.0.1:3000/a?b=1', 'http://127.0.0.1:3000/a?b=1'],
+    // encoded tracking names and form-encoded values
+    ['https://example.com/a?utm%5Fsource=x&q=a+b', 'https://example.com/a?q=a+b'],
     // scheme kept distinct
     ['http://example.com/a', 'http://example.com/a'],
     // trailing slashes, dot segments, index files kept

@@ -17,7 +17,8 @@ export interface DiscoveredUrl {
  * Canonicalises each URL and keeps one entry per URL key, in order of first appearance. When a
  * key is listed several times (feed and sitemap, AMP and regular variant), the entry with the
  * newest `lastmod` wins, and its URL is the one fetched; an entry with a `lastmod` beats one
- * without. URLs that cannot be canonicalised (not http(s), unparsable) are dropped: a feed
+ * without. On a tie, an entry already spelled as its key (no tracking parameters, no AMP
+ * variant) replaces one that is not, so the crawler fetches the plain address. URLs that cannot be canonicalised (not http(s), unparsable) are dropped: a feed
  * listing one bad link must not stop discovery of the rest.
  *
  * @example
@@ -35,12 +36,17 @@ export function dedupeDiscovered(entries: readonly { url: string; lastmod?: stri
     }
     const candidate: DiscoveredUrl = entry.lastmod === undefined ? { url: entry.url, urlKey } : { url: entry.url, urlKey, lastmod: entry.lastmod };
     const existing = byKey.get(urlKey);
-    if (existing === undefined || isNewer(candidate.lastmod, existing.lastmod)) {
+    if (existing === undefined || isNewer(candidate.lastmod, existing.lastmod) || isCleanerTie(candidate, existing)) {
       // Map.set on an existing key keeps its original insertion position: first-appearance order.
       byKey.set(urlKey, candidate);
     }
   }
   return [...byKey.values()];
+}
+
+/** Same lastmod (or none), and only the candidate is already in canonical form. */
+function isCleanerTie(candidate: DiscoveredUrl, existing: DiscoveredUrl): boolean {
+  return candidate.lastmod === existing.lastmod && candidate.url === candidate.urlKey && existing.url !== existing.urlKey;
 }
 
 /** Whether lastmod `a` is strictly newer than `b` (absent or unparsable counts as oldest). */

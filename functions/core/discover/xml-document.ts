@@ -14,6 +14,9 @@ import { InvalidInputError } from '../../errors';
 /** Largest document accepted, in characters: the sitemap protocol's 50 MB cap, with headroom. */
 export const MAX_XML_CHARS = 60 * 1024 * 1024;
 
+/** C0 control characters other than tab, line feed and carriage return, and DEL. */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
 /** Deepest element nesting accepted; real feeds nest under 10 levels, bombs nest thousands. */
 export const MAX_NESTED_TAGS = 100;
 
@@ -48,7 +51,11 @@ const parser = new XMLParser({
  */
 export function parseXmlDocument(xml: string, what: string): Record<string, XmlValue> {
   const text = checkXmlText(xml, what);
-  const repaired = text.replace(/&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9._-]*;)/g, '&amp;');
+  // CDATA sections are matched first and kept as they are: an `&` in them is already literal.
+  const repaired = text.replace(
+    /(<!\[CDATA\[[\s\S]*?\]\]>)|&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9._-]*;)/g,
+    (match, cdata: string | undefined) => cdata ?? '&amp;',
+  );
   const valid = XMLValidator.validate(repaired);
   if (valid !== true) {
     throw new InvalidInputError(`${what}: invalid XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`);
@@ -70,7 +77,9 @@ export function checkXmlText(xml: string, what: string): string {
   if (xml.length > MAX_XML_CHARS) {
     throw new InvalidInputError(`${what}: document too large (${xml.length} characters, limit ${MAX_XML_CHARS})`);
   }
-  const text = xml.replace(/^\uFEFF/, '').trimStart();
+  // XML forbids C0 control characters, yet feeds carry them (pasted text, NUL-padded buffers);
+  // dropping them is safer than refusing the feed and changes no markup.
+  const text = xml.replace(/^\uFEFF/, '').replace(CONTROL_CHARACTERS, '').trimStart();
   if (!text.startsWith('<')) {
     throw new InvalidInputError(`${what}: not XML (starts with ${JSON.stringify(text.slice(0, 20))})`);
   }

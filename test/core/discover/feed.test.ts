@@ -137,6 +137,17 @@ describe('parseFeed: bad input', () => {
     expect(parseFeed(rss, 'https://x.test/feed')).toEqual([{ url: 'https://x.test/a' }]);
   });
 
+  // Regression: the bare-ampersand repair once escaped `&` inside CDATA, corrupting the link.
+  it('leaves ampersands inside CDATA alone', () => {
+    const rss = '<rss><channel><item><title><![CDATA[Tom & Jerry]]></title><link><![CDATA[ https://x.test/a?b=1&c=2 ]]></link></item></channel></rss>';
+    expect(parseFeed(rss, 'https://x.test/feed')).toEqual([{ url: 'https://x.test/a?b=1&c=2', title: 'Tom & Jerry' }]);
+  });
+
+  it('drops control characters instead of refusing the feed', () => {
+    const rss = '<rss><channel><item><title>Bad\u000b title\u0001</title><link>https://x.test/a</link></item></channel></rss>\u0000\u0000';
+    expect(parseFeed(rss, 'https://x.test/feed')).toEqual([{ url: 'https://x.test/a', title: 'Bad title' }]);
+  });
+
   it('returns no entries for an empty channel', () => {
     expect(parseFeed('<rss version="2.0"><channel><title>t</title></channel></rss>', 'https://x.test/feed')).toEqual([]);
   });

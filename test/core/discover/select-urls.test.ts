@@ -2,17 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { dedupeDiscovered } from '../../../functions/core/discover/select-urls';
 
 describe('dedupeDiscovered', () => {
-  it('keeps one entry per canonical URL, in order of first appearance', () => {
+  it('keeps one entry per canonical URL, in order of first appearance, preferring the plain spelling on ties', () => {
     expect(
       dedupeDiscovered([
         { url: 'https://t.test/a?utm_source=rss' },
         { url: 'https://t.test/b' },
         { url: 'https://t.test/a' },
         { url: 'https://t.test/amp/b/' },
+        { url: 'https://t.test/c?utm_source=rss' },
+        { url: 'https://t.test/c?fbclid=2' },
       ]),
     ).toEqual([
-      { url: 'https://t.test/a?utm_source=rss', urlKey: 'https://t.test/a' },
+      { url: 'https://t.test/a', urlKey: 'https://t.test/a' },
       { url: 'https://t.test/b', urlKey: 'https://t.test/b' },
+      { url: 'https://t.test/c?utm_source=rss', urlKey: 'https://t.test/c' },
     ]);
   });
 

@@ -75,6 +75,14 @@ export function frontierContract(name: string, makeFrontier: FrontierFactory): v
       expect(await frontier.claim(claimInput(4, { nowIso: T2 }))).toBeUndefined();
     });
 
+    it('treats a failure without nextRetryAt as permanent unless the lastmod changes', async () => {
+      const claimed = (await frontier.claim(claimInput(10, { lastmod: 'v1' })))!;
+      await frontier.update(outcome(claimed, { status: 'failed', reason: 'http-404', httpStatus: 404, updatedAt: T0 }));
+      expect(await frontier.claim(claimInput(10, { lastmod: 'v1', nowIso: T2 }))).toBeUndefined();
+      expect(await frontier.claim(claimInput(10, { nowIso: T2 }))).toBeUndefined();
+      expect(await frontier.claim(claimInput(10, { lastmod: 'v2', nowIso: T2 }))).toMatchObject({ status: 'queued' });
+    });
+
     it('lets exactly one concurrent claimer re-queue a due failure', async () => {
       const claimed = (await frontier.claim(claimInput(5)))!;
       await frontier.update(outcome(claimed, { status: 'failed', reason: 'timeout', nextRetryAt: T1, updatedAt: T0 }));

@@ -56,7 +56,7 @@ export class DynamoDbFrontier implements Frontier {
 
   /**
    * One conditional UpdateItem: succeeds (and the caller must enqueue) when the URL is new, a
-   * failure whose `nextRetryAt` has come, not queued and given a different `lastmod` than the one
+   * failure whose `nextRetryAt` has come (a failure without one is permanent), not queued and given a different `lastmod` than the one
    * it was last queued with, or queued so long ago that the claim is considered lost. Concurrent
    * callers cannot both win: the winner sets `status = queued`, which falsifies the condition for
    * the others.
@@ -91,7 +91,8 @@ export class DynamoDbFrontier implements Frontier {
     }
     const condition =
       'attribute_not_exists(pk)' +
-      ' OR (#status = :failed AND (attribute_not_exists(nextRetryAt) OR nextRetryAt <= :now))' +
+      // A failure without nextRetryAt is permanent (404, refused): only a changed lastmod revives it.
+      ' OR (#status = :failed AND nextRetryAt <= :now)' +
       ' OR (#status = :queued AND updatedAt <= :stale)' +
       changedLastmod;
     try {

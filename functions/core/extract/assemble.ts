@@ -8,7 +8,7 @@ import { blockLinkDensity, type ElementStats } from './candidates';
 import { MAX_BLOCK_LINK_DENSITY, MAX_PRUNED_SHARE, MAX_SUBTREE_LINK_DENSITY, SHORT_LINE_CHARS } from './constants';
 import { hintString, isElement, type Element } from './dom';
 import { POSITIVE_HINT, PRUNE_HINT } from './hints';
-import { comparableText } from './text';
+import { comparableText, endsLikeSentence } from './text';
 
 /** Containers that are link lists when most of their text is link text. */
 const LINK_LIST_TAGS = new Set(['ul', 'ol', 'dl', 'div', 'section', 'table', 'tbody', 'tr', 'td', 'p', 'span', 'header']);
@@ -29,7 +29,10 @@ const FURNITURE_WORD =
 
 /** Calls to action that sit at the start or end of bodies (newsletter, subscription, app, social). */
 const CALL_TO_ACTION =
-  /\b(?:subscribe (?:to|now|today|for|here)|newsletters?\b|sign up|signup|click here|follow us|download (?:our|the) app|get the latest|delivered (?:to|through) your|in your inbox|tell us what you think|abonnieren|newsletter|abonnez|suscr[ií]b|iscriviti|подпис)/i;
+  /\b(?:subscribe (?:to|now|today|for|here)|newsletters?\b|sign up|signup|click here|follow us|download (?:our|the) app|get the latest|delivered (?:to|through) your|in your inbox|tell us what you think|like this (?:story|article)|share (?:it|this) with|abonnieren|newsletter|abonnez|suscr[ií]b|iscriviti|подпис)/i;
+
+/** Publisher disclaimers appended after syndicated bodies (any length). */
+const DISCLAIMER = /^(?:legal\s+)?disclaimer\b|^haftungsausschluss\b|^avertissement\s*:|^aviso legal\b|^descargo de responsabilidad\b/i;
 
 /** How many paragraphs at each end of the body are checked for calls to action. */
 const EDGE_PARAGRAPHS = 2;
@@ -65,8 +68,11 @@ export function assembleParagraphs(
   const verdict = new Map<Element, boolean>();
   const titleKey = options.title ? comparableText(options.title) : '';
 
-  /** Whether the element (strictly inside a root) is furniture to drop. */
-  const isPruned = (el: Element): boolean => {
+  /**
+   * Whether the element (strictly inside a root) is furniture to drop. `first` is the block
+   * being placed when the element is first judged, i.e. (nearly always) its first block.
+   */
+  const isPruned = (el: Element, first: TextBlock): boolean => {
     const cached = verdict.get(el);
     if (cached !== undefined) return cached;
     let pruned = false;
@@ -77,35 +83,78 @@ export function assembleParagraphs(
     else if (s && LINK_LIST_TAGS.has(el.name) && s.linkCount >= LINK_LIST_MIN_LINKS && s.textChars > 0 && s.linkChars / s.textChars > MAX_SUBTREE_LINK_DENSITY && share < MAX_PRUNED_SHARE) pruned = true;
     else if (el.name === 'header' && share < 0.2) pruned = true;
     else if ((el.name === 'ul' || el.name === 'ol') && s && isLinkList(el, stats)) pruned = true;
+    else if (s && isTeaserCard(el, first, s)) pruned = true;
     verdict.set(el, pruned);
     return pruned;
   };
 
-  /** Whether the block sits in a root and in no pruned element. */
-  const inArticle = (block: TextBlock): boolean => {
+  /** Where a block stands: outside the article roots, inside but pruned, or kept. */
+  const placement = (block: TextBlock): 'outside' | 'pruned' | 'inside' => {
+    let pruned = false;
     for (let el: Element | null = block.owner; el && isElement(el); el = el.parent as Element | null) {
-      if (rootSet.has(el)) return true;
-      if (isPruned(el)) return false;
+      if (rootSet.has(el)) return pruned ? 'pruned' : 'inside';
+      if (!pruned && isPruned(el, block)) pruned = true;
     }
-    return false;
+    return 'outside';
   };
 
   const out: Paragraph[] = [];
+  const owners: Element[] = [];
+  // Whether article content was dropped after the last kept paragraph (it may be that widget's label).
+  let droppedSinceLast = false;
   for (const block of blocks) {
-    if (!inArticle(block)) continue;
-    const text = block.text;
-    if (blockLinkDensity(block) > MAX_BLOCK_LINK_DENSITY) continue;
-    if (titleKey && block.kind === 'heading' && comparableText(text) === titleKey) continue;
-    if (text.length < SHORT_LINE_CHARS && (FURNITURE_LINE.test(text) || DATE_ONLY_LINE.test(text))) continue;
-    if (!/[\p{L}\p{N}]/u.test(text)) continue;
-    if (FURNITURE_WORD.test(text) || /^(?:https?:\/\/|www\.)\S+$/i.test(text)) continue;
-    if (text.length <= MAX_DATELINE_CHARS && DATE_IN_LINE.test(text) && !/[.!?"”»]$/.test(text) && block.kind === 'paragraph') continue;
-    out.push({ kind: block.kind, text });
+    const where = placement(block);
+    if (where === 'outside') continue;
+    if (where === 'pruned' || !keepBlock(block, titleKey)) {
+      droppedSinceLast = true;
+      continue;
+    }
+    out.push({ kind: block.kind, text: block.text });
+    owners.push(block.owner);
+    droppedSinceLast = false;
   }
+  // A short label right before removed content at the end ("More stories", "Related") is that widget's title.
+  while (droppedSinceLast && out.length > 0 && isLabel(out[out.length - 1], owners[out.length - 1])) out.pop();
   trimCallsToAction(out);
   // Headings with no text after them are labels of removed widgets ("Related", "Comments").
   while (out.length > 0 && out[out.length - 1].kind === 'heading') out.pop();
   return out;
+}
+
+/** Filters applied to each block of the article: link lines, furniture lines, datelines, the title. */
+function keepBlock(block: TextBlock, titleKey: string): boolean {
+  const text = block.text;
+  if (blockLinkDensity(block) > MAX_BLOCK_LINK_DENSITY) return false;
+  if (!/[\p{L}\p{N}]/u.test(text)) return false;
+  if (titleKey && text.length <= titleKey.length + 2 && comparableText(text) === titleKey) return false;
+  if (text.length < SHORT_LINE_CHARS && (FURNITURE_LINE.test(text) || DATE_ONLY_LINE.test(text))) return false;
+  if (FURNITURE_WORD.test(text) || /^(?:https?:\/\/|www\.)\S+$/i.test(text)) return false;
+  if (text.length <= MAX_DATELINE_CHARS && DATE_IN_LINE.test(text) && !/[.!?"”»]$/.test(text) && block.kind === 'paragraph') return false;
+  return true;
+}
+
+/** Longest text (chars) of a label line: a heading or a short line without sentence punctuation. */
+const MAX_LABEL_CHARS = 60;
+
+/** A heading, or a short unpunctuated line outside a `<p>` (a `<div class="title">`): a widget's label. */
+function isLabel(p: Paragraph, owner: Element): boolean {
+  return p.kind === 'heading' || (owner.name !== 'p' && p.text.length <= MAX_LABEL_CHARS && !endsLikeSentence(p.text));
+}
+
+/** Longest teaser card (chars): a linked headline plus a one-line standfirst. */
+const TEASER_CARD_MAX_CHARS = 300;
+
+/** Share of a headline's characters inside a link for it to be a teaser headline. */
+const TEASER_HEADLINE_MIN_LINK_DENSITY = 0.9;
+
+/**
+ * A teaser card: a small element that starts with a linked headline (`<a><h3>..</h3></a>` or
+ * `<h3><a>..</a></h3>`) followed by a line of summary. Body sections do not link their headings.
+ */
+function isTeaserCard(el: Element, first: TextBlock, s: ElementStats): boolean {
+  if (s.textChars > TEASER_CARD_MAX_CHARS || first.kind !== 'heading') return false;
+  if (blockLinkDensity(first) < TEASER_HEADLINE_MIN_LINK_DENSITY) return false;
+  return s.textChars > first.text.length;
 }
 
 /** Link density above which a list whose every item links elsewhere is a list of teasers. */
@@ -127,9 +176,10 @@ function isLinkList(list: Element, stats: Map<Element, ElementStats>): boolean {
   return items >= LINK_LIST_MIN_LINKS && s.textChars / items <= TEASER_LIST_MAX_ITEM_CHARS;
 }
 
-/** Drops short calls to action among the first and last paragraphs. */
+/** Drops short calls to action and disclaimers among the first and last paragraphs. */
 function trimCallsToAction(paragraphs: Paragraph[]): void {
-  const isCta = (p: Paragraph): boolean => p.text.length <= MAX_CALL_TO_ACTION_CHARS && CALL_TO_ACTION.test(p.text);
+  const isCta = (p: Paragraph): boolean =>
+    (p.text.length <= MAX_CALL_TO_ACTION_CHARS && CALL_TO_ACTION.test(p.text)) || DISCLAIMER.test(p.text);
   for (let i = 0; i < EDGE_PARAGRAPHS && paragraphs.length > 0 && isCta(paragraphs[0]); i++) paragraphs.shift();
   for (let i = 0; i < EDGE_PARAGRAPHS && paragraphs.length > 0; i++) {
     const last = paragraphs.length - 1 - (paragraphs.length > 1 && paragraphs[paragraphs.length - 1].kind === 'heading' ? 1 : 0);

@@ -57,7 +57,7 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
       if (key && content !== undefined && !meta.has(key)) meta.set(key, content.trim());
       if (key === 'datepublished' && content) itempropDates.push(content);
     } else if (tag === 'script') {
-      if ((attr(el, 'type') ?? '').toLowerCase().includes('ld+json')) jsonLdObjects.push(...flattenJsonLd(parseJsonLd(textContent(el))));
+      if ((attr(el, 'type') ?? '').toLowerCase().includes('ld+json')) jsonLdObjects.push(...flattenJsonLd(parseJsonLd(rawText(el))));
     } else if (tag === 'html') {
       htmlLang ??= attr(el, 'lang') ?? attr(el, 'xml:lang');
     } else if (tag === 'link') {
@@ -241,4 +241,11 @@ function absolute(value: string | undefined, base: string | undefined): string |
   } catch {
     return /^https?:\/\//i.test(v) ? v : undefined;
   }
+}
+
+/** Text of a raw-text element (script): its text children, which textContent skips on purpose. */
+function rawText(el: Element): string {
+  let out = '';
+  for (const child of el.children) if (child.type === 'text') out += (child as unknown as { data: string }).data;
+  return out;
 }

@@ -4,15 +4,57 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { S3ArchiveStore } from '../adapters/archive/s3-archive-store';
 import { DynamoDbDedupIndex } from '../adapters/dynamodb/dynamodb-dedup-index';
 import { loadConfig } from '../config';
-import { handleApiRequest } from '../query/http-api';
+import { describeError } from '../errors';
+import { handleApiRequest, type ApiResponse } from '../query/http-api';
 import { QueryCore } from '../query/query-core';
 
+/**
+ * Bytes of JSON Lines one export response may carry. A buffered Function URL response is capped at
+ * 6 MB; 5 MB leaves room for headers and multi-byte characters. Past it the response ends early
+ * with an `x-next-cursor` header to continue from.
+ */
+export const LAMBDA_EXPORT_MAX_BYTES = 5 * 1024 * 1024;
+
+/** Turns a (possibly streamed) API response into a buffered Function URL result. */
+export async function toFunctionUrlResult(
+  response: ApiResponse,
+  maxBytes = LAMBDA_EXPORT_MAX_BYTES,
+): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
+  if ('body' in response) return { statusCode: response.status, headers: response.headers, body: response.body };
+  const parts: string[] = [];
+  let bytes = 0;
+  let lastCursor: string | undefined;
+  let nextCursor: string | undefined;
+  for await (const { line, cursor } of response.stream) {
+    const size = Buffer.byteLength(line);
+    if (bytes + size > maxBytes && parts.length > 0) {
+      // This line did not fit: resume right after the last line sent.
+      nextCursor = lastCursor;
+      break;
+    }
+    parts.push(line);
+    bytes += size;
+    lastCursor = cursor;
+  }
+  return {
+    statusCode: response.status,
+    headers: { ...response.headers, ...(nextCursor ? { 'x-next-cursor': nextCursor } : {}) },
+    body: parts.join(''),
+  };
+}
+
 /** Query Lambda behind a Function URL (IAM auth): maps the URL event onto the shared HTTP API. */
-export function makeHandler(core: QueryCore) {
+export function makeHandler(core: QueryCore, options: { maxExportBytes?: number } = {}) {
   return async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => {
-    const query = Object.fromEntries(Object.entries(event.queryStringParameters ?? {}));
-    const response = await handleApiRequest(core, { method: event.requestContext.http.method, path: event.rawPath, query });
-    return { statusCode: response.status, headers: response.headers, body: response.body };
+    // rawQueryString decodes exactly as the local server does (URLSearchParams).
+    const query = Object.fromEntries(new URLSearchParams(event.rawQueryString ?? ''));
+    const response = await handleApiRequest(
+      core,
+      { method: event.requestContext.http.method, path: event.rawPath, query },
+      { logError: (error) => console.error(JSON.stringify({ level: 'ERROR', message: 'query failed', path: event.rawPath, error: describeError(error) })) },
+    );
+    const result = await toFunctionUrlResult(response, options.maxExportBytes);
+    return event.requestContext.http.method === 'HEAD' ? { ...result, body: '' } : result;
   };
 }
 

@@ -1,19 +1,34 @@
-import type { ArticleRecord, CleanCopy } from '../core/article';
+import type { ArticleRecord, CleanCopy, CopyLink } from '../core/article';
+import { NORMALIZATION_VERSION } from '../core/dedup/normalize-paragraph';
+import { paragraphHash } from '../core/dedup/paragraph-hash';
 import { renderMarkdown, renderText } from '../core/render';
 import { InvalidInputError, NotFoundError } from '../errors';
 import type { ArchiveStore } from '../ports/archive-store';
 import type { DedupIndex, Page, ParagraphInfo } from '../ports/dedup-index';
-import { NORMALIZATION_VERSION } from '../core/dedup/normalize-paragraph';
-import { paragraphHash } from '../core/dedup/paragraph-hash';
+import { decodeExportCursor, encodeExportCursor } from './export-cursor';
+import { HostStatsAccumulator, type HostStats } from './host-stats';
 
 /** Page size limits of list queries: large pages make slow, costly Lambda responses. */
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
+/** Records read per index query when scanning (stats, export): DynamoDB returns ≤ 1 MB anyway. */
+export const SCAN_PAGE_SIZE = 200;
+/**
+ * Records a stats scan reads at most. About 10,000 records is ~50 index pages, a few seconds on
+ * Lambda (the query function has 15 s); beyond it the answer says `complete: false`.
+ */
+export const MAX_STATS_ARTICLES = 10_000;
+/** Clean copies read at once while exporting: hides S3 latency, keeps memory to a few copies. */
+export const EXPORT_READ_CONCURRENCY = 8;
+/** Longest paragraph text accepted by a lookup (a query string, not a document). */
+export const MAX_PARAGRAPH_LOOKUP_CHARS = 10_000;
 
 /** Output formats of one article. */
-export type ArticleFormat = 'json' | 'md' | 'text';
+export const ARTICLE_FORMATS = ['json', 'md', 'text'] as const;
+export type ArticleFormat = (typeof ARTICLE_FORMATS)[number];
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const ARTICLE_ID_PATTERN = /^[0-9a-f]{32}$/;
 
 /** The story cluster of an article: its likely origin and every known copy. */
 export interface StoryView {
@@ -22,34 +37,53 @@ export interface StoryView {
   members: ArticleRecord[];
 }
 
+/** Direct copy links of one article. */
+export interface CopiesView {
+  articleId: string;
+  copyOf?: CopyLink;
+  copies: CopyLink[];
+}
+
+/** One JSON Lines record of an export and the cursor that resumes right after it. */
+export interface ExportLine {
+  /** One clean copy as a single line of JSON, ending in `\n`. */
+  line: string;
+  cursor: string;
+}
+
 /**
- * The one query core used by the CLI, the local `serve` and the query Lambda. It reads only:
- * article records from the index, clean copies from the archive.
+ * The one query core used by the CLI, the local `serve` (API and web view) and the query Lambda.
+ * It reads only: article records from the index, clean copies from the archive. Every input is
+ * validated here (InvalidInputError → 400, NotFoundError → 404), so each transport stays thin.
  */
 export class QueryCore {
   constructor(private readonly deps: { index: DedupIndex; archive: ArchiveStore }) {}
 
-  /** Articles of one host, newest day first, between two days (inclusive, YYYY-MM-DD). */
+  /**
+   * Articles of one host, newest day first, between two days (inclusive, YYYY-MM-DD).
+   *
+   * @example
+   * const page = await core.listArticles({ host: 'dailyplanet.example', from: '2026-11-01', limit: 10 });
+   * const next = page.cursor && (await core.listArticles({ host: 'dailyplanet.example', from: '2026-11-01', limit: 10, cursor: page.cursor }));
+   */
   async listArticles(query: { host: string; from?: string; to?: string; limit?: number; cursor?: string }): Promise<Page<ArticleRecord>> {
-    if (!query.host) throw new InvalidInputError('host is required');
-    for (const [name, value] of [['from', query.from], ['to', query.to]] as const) {
-      if (value !== undefined && !DAY_PATTERN.test(value)) throw new InvalidInputError(`${name} must be a day as YYYY-MM-DD, got "${value}"`);
-    }
+    const host = checkHost(query.host);
+    checkDayRange(query.from, query.to);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
       throw new InvalidInputError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${query.limit}`);
     }
-    return this.deps.index.listArticles({ host: query.host, fromDay: query.from, toDay: query.to, limit, cursor: query.cursor });
+    return this.deps.index.listArticles({ host, fromDay: query.from, toDay: query.to, limit, cursor: query.cursor || undefined });
   }
 
-  /** Hosts with at least one article. */
-  listHosts(): Promise<string[]> {
-    return this.deps.index.listHosts();
+  /** Hosts with at least one article, sorted. */
+  async listHosts(): Promise<string[]> {
+    return [...(await this.deps.index.listHosts())].sort();
   }
 
   /** The article record, or NotFoundError. */
   async getRecord(id: string): Promise<ArticleRecord> {
-    if (!/^[0-9a-f]{32}$/.test(id)) throw new InvalidInputError(`article id must be 32 hex characters, got "${id}"`);
+    if (!ARTICLE_ID_PATTERN.test(id)) throw new InvalidInputError(`article id must be 32 lower-case hex characters, got "${id}"`);
     const record = await this.deps.index.getArticle(id);
     if (!record) throw new NotFoundError(`no article with id ${id}`);
     return record;
@@ -65,30 +99,114 @@ export class QueryCore {
 
   /** One article rendered as JSON, Markdown or plain text. */
   async getArticle(id: string, format: ArticleFormat = 'json'): Promise<{ contentType: string; body: string }> {
-    if (!['json', 'md', 'text'].includes(format)) throw new InvalidInputError(`format must be json, md or text, got "${format}"`);
+    if (!ARTICLE_FORMATS.includes(format)) throw new InvalidInputError(`format must be json, md or text, got "${format}"`);
     const copy = await this.getCleanCopy(id);
     if (format === 'md') return { contentType: 'text/markdown; charset=utf-8', body: renderMarkdown(copy) };
     if (format === 'text') return { contentType: 'text/plain; charset=utf-8', body: renderText(copy) };
-    return { contentType: 'application/json', body: JSON.stringify(copy, null, 2) };
+    return { contentType: 'application/json', body: JSON.stringify(copy) };
   }
 
-  /** The article's story cluster: origin and copies on other publishers. */
+  /** The article's direct copy links: what it copies, and who copied it. */
+  async getCopies(id: string): Promise<CopiesView> {
+    const record = await this.getRecord(id);
+    return { articleId: record.id, ...(record.copyOf ? { copyOf: record.copyOf } : {}), copies: record.copies };
+  }
+
+  /** The article's story cluster: origin and copies on other publishers, oldest first. */
   async getStory(id: string): Promise<StoryView> {
     const article = await this.getRecord(id);
     const originId = article.clusterId ?? article.copyOf?.articleId ?? article.id;
     const origin = originId === article.id ? article : ((await this.deps.index.getArticle(originId)) ?? article);
     const ids = new Set<string>([origin.id, article.id, ...origin.copies.map((c) => c.articleId), ...article.copies.map((c) => c.articleId)]);
+    if (article.copyOf) ids.add(article.copyOf.articleId);
     const members = await this.deps.index.getArticles([...ids]);
-    members.sort((a, b) => (a.publishedAt ?? a.fetchedAt).localeCompare(b.publishedAt ?? b.fetchedAt));
+    members.sort((a, b) => (a.publishedAt ?? a.fetchedAt).localeCompare(b.publishedAt ?? b.fetchedAt) || a.id.localeCompare(b.id));
     return { article, origin, members };
   }
 
-  /** Where did this paragraph appear? Looks the text up by its normalised hash. */
-  async lookupParagraph(text: string): Promise<ParagraphInfo & { hash: string }> {
+  /** Where did this paragraph appear first, and where else? Looks the text up by its normalised hash. */
+  async lookupParagraph(text: string): Promise<ParagraphInfo> {
     if (!text || !text.trim()) throw new InvalidInputError('paragraph text is required');
+    if (text.length > MAX_PARAGRAPH_LOOKUP_CHARS) throw new InvalidInputError(`paragraph text is longer than ${MAX_PARAGRAPH_LOOKUP_CHARS} characters`);
     const hash = paragraphHash(text);
     const found = (await this.deps.index.lookupParagraphs([hash])).get(hash);
     if (!found) throw new NotFoundError(`paragraph not seen (hash ${hash}, normalisation v${NORMALIZATION_VERSION})`);
     return found;
   }
+
+  /**
+   * Figures of one host from its article records (repeated-paragraph and boilerplate ratios,
+   * share of syndicated articles), scanning index pages up to {@link MAX_STATS_ARTICLES}.
+   */
+  async hostStats(query: { host: string; from?: string; to?: string }): Promise<HostStats> {
+    const host = checkHost(query.host);
+    checkDayRange(query.from, query.to);
+    const totals = new HostStatsAccumulator();
+    let cursor: string | undefined;
+    do {
+      const limit = Math.min(SCAN_PAGE_SIZE, MAX_STATS_ARTICLES - totals.count);
+      const page = await this.deps.index.listArticles({ host, fromDay: query.from, toDay: query.to, limit, cursor });
+      totals.add(page.items);
+      cursor = page.cursor;
+    } while (cursor && totals.count < MAX_STATS_ARTICLES);
+    return totals.result({ host, from: query.from, to: query.to, complete: cursor === undefined });
+  }
+
+  /**
+   * Streams the clean copies of every article (of one host, or of all hosts in name order) whose
+   * day is in [from, to] as JSON Lines, in constant memory: one index page and at most
+   * {@link EXPORT_READ_CONCURRENCY} copies are held at a time. Each line comes with a cursor that
+   * resumes the export right after it (a size-capped transport hands it to the client).
+   *
+   * @example
+   * for await (const { line } of core.exportLines({ from: '2026-11-01', to: '2026-11-30' })) process.stdout.write(line);
+   */
+  async *exportLines(query: { from: string; to: string; host?: string; cursor?: string }): AsyncGenerator<ExportLine> {
+    if (query.from === undefined || query.to === undefined) throw new InvalidInputError('from and to are required');
+    checkDayRange(query.from, query.to);
+    const start = query.cursor ? decodeExportCursor(query.cursor) : undefined;
+    const hosts = query.host !== undefined ? [checkHost(query.host)] : await this.listHosts();
+    for (const host of hosts) {
+      if (start && host < start.host) continue;
+      const resuming = start && host === start.host;
+      let pageCursor = resuming ? start.pageCursor : undefined;
+      let skip = resuming ? start.skip : 0;
+      for (;;) {
+        const page = await this.deps.index.listArticles({ host, fromDay: query.from, toDay: query.to, limit: SCAN_PAGE_SIZE, cursor: pageCursor });
+        const records = page.items.slice(skip);
+        for (let i = 0; i < records.length; i += EXPORT_READ_CONCURRENCY) {
+          const batch = records.slice(i, i + EXPORT_READ_CONCURRENCY);
+          const bodies = await Promise.all(batch.map((r) => this.deps.archive.get(r.cleanKey)));
+          for (let j = 0; j < batch.length; j++) {
+            const position = skip + i + j + 1;
+            const bytes = bodies[j];
+            // A record whose copy is missing (deleted by hand) is left out rather than failing the export.
+            if (!bytes) continue;
+            const line = Buffer.from(bytes).toString('utf8').trimEnd() + '\n';
+            yield { line, cursor: encodeExportCursor({ host, pageCursor, skip: position }) };
+          }
+        }
+        if (!page.cursor) break;
+        pageCursor = page.cursor;
+        skip = 0;
+      }
+    }
+  }
+}
+
+/** A host name as the index stores it: lower case, no scheme or path. */
+function checkHost(host: string | undefined): string {
+  if (!host) throw new InvalidInputError('host is required');
+  if (host.length > 253 || !/^[a-z0-9.-]+(:\d{1,5})?$/i.test(host)) throw new InvalidInputError(`host must be a host name such as example.com, got "${host}"`);
+  return host.toLowerCase();
+}
+
+function checkDayRange(from: string | undefined, to: string | undefined): void {
+  for (const [name, value] of [['from', from], ['to', to]] as const) {
+    if (value === undefined) continue;
+    if (!DAY_PATTERN.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+      throw new InvalidInputError(`${name} must be a day as YYYY-MM-DD, got "${value}"`);
+    }
+  }
+  if (from !== undefined && to !== undefined && from > to) throw new InvalidInputError(`from (${from}) is after to (${to})`);
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Config } from '../../config';
-import { QueryCore, type ArticleFormat } from '../../query/query-core';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, QueryCore, type ArticleFormat } from '../../query/query-core';
 import { openLocalPipeline } from '../local-pipeline';
 import { consoleLog } from '../console-log';
 
@@ -31,7 +31,7 @@ export function registerQueryCommands(program: Command, configFor: (opts: { data
       .requiredOption('--host <host>', 'publisher host, e.g. dailyplanet.example')
       .option('--from <day>', 'first day, YYYY-MM-DD')
       .option('--to <day>', 'last day, YYYY-MM-DD')
-      .option('--limit <n>', 'page size', (v) => Number(v), 20)
+      .option('--limit <n>', `page size, 1 to ${MAX_PAGE_SIZE}`, (v) => Number(v), DEFAULT_PAGE_SIZE)
       .option('--cursor <cursor>', 'cursor from the previous page'),
   ).action(async (opts) => {
     await withQueryCore(configFor(opts), async (core) => {
@@ -48,7 +48,13 @@ export function registerQueryCommands(program: Command, configFor: (opts: { data
       .description('print one article')
       .option('--format <format>', 'json, md or text', 'json'),
   ).action(async (id: string, opts) => {
-    await withQueryCore(configFor(opts), async (core) => print((await core.getArticle(id, opts.format as ArticleFormat)).body));
+    await withQueryCore(configFor(opts), async (core) => {
+      const { body } = await core.getArticle(id, opts.format as ArticleFormat);
+      print(opts.format === 'json' ? JSON.parse(body) : body);
+    });
+  });
+  withDataDir(query.command('story <id>').description("an article's story cluster as JSON")).action(async (id: string, opts) => {
+    await withQueryCore(configFor(opts), async (core) => print(await core.getStory(id)));
   });
   withDataDir(query.command('copies <id>').description("an article's story cluster: origin and copies on other publishers")).action(async (id: string, opts) => {
     await withQueryCore(configFor(opts), async (core) => {
@@ -56,6 +62,31 @@ export function registerQueryCommands(program: Command, configFor: (opts: { data
       print(`origin: ${story.origin.host} ${story.origin.id} ${story.origin.title ?? ''}`);
       for (const m of story.members.filter((x) => x.id !== story.origin.id)) {
         print(`copy:   ${m.host} ${m.id} ${m.title ?? ''} (overlap ${((m.copyOf?.overlap ?? 0) * 100).toFixed(0)}%)`);
+      }
+    });
+  });
+  withDataDir(
+    query
+      .command('stats')
+      .description('figures of one host: articles, repeated-paragraph and boilerplate ratios, share of syndicated articles')
+      .requiredOption('--host <host>', 'publisher host')
+      .option('--from <day>', 'first day, YYYY-MM-DD')
+      .option('--to <day>', 'last day, YYYY-MM-DD'),
+  ).action(async (opts) => {
+    await withQueryCore(configFor(opts), async (core) => print(await core.hostStats({ host: opts.host, from: opts.from, to: opts.to })));
+  });
+  withDataDir(
+    query
+      .command('export')
+      .description('clean copies of a day range as JSON Lines on stdout (streamed)')
+      .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
+      .requiredOption('--to <day>', 'last day, YYYY-MM-DD')
+      .option('--host <host>', 'only this host')
+      .option('--cursor <cursor>', 'resume after the line this cursor names'),
+  ).action(async (opts) => {
+    await withQueryCore(configFor(opts), async (core) => {
+      for await (const { line } of core.exportLines({ from: opts.from, to: opts.to, host: opts.host, cursor: opts.cursor })) {
+        if (!process.stdout.write(line)) await new Promise((resolve) => process.stdout.once('drain', resolve));
       }
     });
   });

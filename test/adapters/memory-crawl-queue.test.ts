@@ -41,6 +41,19 @@ describe('MemoryCrawlQueue', () => {
     expect(queue.nextDueInMs()).toBeUndefined();
   });
 
+  it('delivers by due time, first sent first among equal due times', async () => {
+    const clock = manualClock();
+    const queue = new MemoryCrawlQueue({ now: clock.now });
+    await queue.send([message(1)], 50);
+    await queue.send([message(2)]);
+    await queue.send([message(3)], 50);
+    await queue.send([message(4)], 10);
+    clock.advance(100);
+    expect((await queue.receive({ maxMessages: 10 })).map((m) => m.url)).toEqual(
+      [2, 4, 1, 3].map((n) => `https://news.example/${n}`),
+    );
+  });
+
   it('does not let a sender change a queued message afterwards', async () => {
     const queue = new MemoryCrawlQueue();
     const m = message(1);

@@ -9,8 +9,6 @@ export interface MemoryCrawlQueueOptions {
 interface Pending {
   message: CrawlMessage;
   availableAtMs: number;
-  /** Insertion order: equal delivery times keep FIFO order. */
-  seq: number;
 }
 
 /**
@@ -24,8 +22,8 @@ interface Pending {
  * const result = await queue.drain((m) => crawl(m), { concurrency: 4 });
  */
 export class MemoryCrawlQueue implements CrawlQueue {
+  /** Sorted by due time, FIFO among equal times: due messages are always a prefix. */
   private pending: Pending[] = [];
-  private seq = 0;
   private readonly now: () => number;
   /** Resolvers of receive() calls waiting for a message to arrive. */
   private waiters = new Set<() => void>();
@@ -36,7 +34,7 @@ export class MemoryCrawlQueue implements CrawlQueue {
 
   async send(messages: readonly CrawlMessage[], delayMs = 0): Promise<void> {
     const availableAtMs = this.now() + Math.max(0, delayMs);
-    for (const message of messages) this.pending.push({ message: { ...message }, availableAtMs, seq: this.seq++ });
+    for (const message of messages) this.insert({ message: { ...message }, availableAtMs });
     for (const wake of [...this.waiters]) wake();
   }
 
@@ -48,8 +46,7 @@ export class MemoryCrawlQueue implements CrawlQueue {
   /** Milliseconds until the next message is due (0 when one is due now), or undefined when empty. */
   nextDueInMs(): number | undefined {
     if (this.pending.length === 0) return undefined;
-    const earliest = Math.min(...this.pending.map((p) => p.availableAtMs));
-    return Math.max(0, earliest - this.now());
+    return Math.max(0, this.pending[0].availableAtMs - this.now());
   }
 
   /**
@@ -124,14 +121,21 @@ export class MemoryCrawlQueue implements CrawlQueue {
 
   private takeDue(maxMessages: number): CrawlMessage[] {
     const nowMs = this.now();
-    const due = this.pending
-      .filter((p) => p.availableAtMs <= nowMs)
-      .sort((a, b) => a.availableAtMs - b.availableAtMs || a.seq - b.seq)
-      .slice(0, maxMessages);
-    if (due.length === 0) return [];
-    const taken = new Set(due);
-    this.pending = this.pending.filter((p) => !taken.has(p));
-    return due.map((p) => p.message);
+    let count = 0;
+    while (count < maxMessages && count < this.pending.length && this.pending[count].availableAtMs <= nowMs) count++;
+    return this.pending.splice(0, count).map((p) => p.message);
+  }
+
+  /** Binary insertion after every entry due at the same time or earlier (keeps FIFO order). */
+  private insert(entry: Pending): void {
+    let low = 0;
+    let high = this.pending.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.pending[mid].availableAtMs <= entry.availableAtMs) low = mid + 1;
+      else high = mid;
+    }
+    this.pending.splice(low, 0, entry);
   }
 
   private waitForSendOr(timeoutMs: number): Promise<void> {

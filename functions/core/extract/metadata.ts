@@ -20,6 +20,15 @@ export interface MetadataResult {
 /** Longest plausible personal name (chars); longer "authors" are sentences or site blurbs. */
 const MAX_AUTHOR_CHARS = 60;
 
+/** Class/id names of visible byline elements. */
+const BYLINE_HINT = /byline|author-?name|article-?author|post-?author|entry-?author|(?:^|\s)author(?:\s|$)|writer|autor|auteur/;
+
+/** Longest byline text (chars) read as names; longer ones are author bios. */
+const MAX_BYLINE_CHARS = 100;
+
+/** Byline candidates kept per page (the first few are the article's; later ones are teasers'). */
+const MAX_BYLINE_ELEMENTS = 20;
+
 /** Containers where dates belong to other stories or to the site, never to this article. */
 const FOREIGN_DATE_CONTAINER = /related|recommend|popular|most-?read|trending|sidebar|footer|comment|teaser|more-?stories|cookie|consent|widget|promo/;
 
@@ -48,6 +57,7 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
   const times: Element[] = [];
   const authorElements: Element[] = [];
   const itempropDates: string[] = [];
+  const bylineElements: Element[] = [];
 
   for (const el of descendants(root)) {
     const tag = el.name;
@@ -75,6 +85,10 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
       if (v) itempropDates.push(v);
     }
     if (tag !== 'meta' && tag !== 'link' && (attr(el, 'rel') === 'author' || attr(el, 'itemprop') === 'author')) authorElements.push(el);
+    else if (bylineElements.length < MAX_BYLINE_ELEMENTS && tag !== 'meta' && tag !== 'script') {
+      const hint = hintString(el);
+      if (hint && BYLINE_HINT.test(hint)) bylineElements.push(el);
+    }
   }
 
   const article = jsonLdObjects.find(isArticleObject);
@@ -122,6 +136,16 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
       names.push(attr(el, 'title') ?? (nameEl ? attr(nameEl, 'content') ?? textContent(nameEl) : attr(el, 'content') ?? textContent(el)));
     }
     authors = cleanAuthors(names.flatMap(splitNames), siteName);
+  }
+  if (authors.length === 0) {
+    // Visible bylines ("By Jane Doe and John Roe"), outermost first, outside related/sidebar areas.
+    for (const el of bylineElements) {
+      if (insideForeignContainer(el)) continue;
+      const text = normalizeSpace(textContent(el));
+      if (!text || text.length > MAX_BYLINE_CHARS) continue;
+      authors = cleanAuthors(splitNames(text.replace(/\s*[|•·]\s*.*$/, '')), siteName);
+      if (authors.length > 0) break;
+    }
   }
 
   const language = normalizeLanguage(stringValue(article?.inLanguage) ?? htmlLang ?? m('content-language') ?? m('og:locale') ?? m('language') ?? m('dc.language'));
@@ -198,19 +222,37 @@ function splitNames(value: string): string[] {
   return value.split(/\s*(?:,|;|\||\/|\band\b|\bund\b|\bet\b|\by\b|\be\b|&)\s*/i);
 }
 
+/** Bylines that name a desk, a wire service or a role, not a person. */
+const NOT_A_PERSON =
+  /^(?:admin|administrator|editor|editors|editorial|webmaster|guest|user|anonymous|unknown|redaktion|redacción|rédaction|redazione|redactie)$|\b(?:associated press|reuters|agence france|afp|pti|ians|ani|dpa|efe|ansa|xinhua|tass|staff|desk|team|bureau|news service|newsroom|wire|agencies|agency|association|university|institute|company|inc|ltd|gmbh|media|magazine|ministry|department|foundation|society|corporation|council|center|centre|press office)\b/i;
+
+/** Whether `text` contains `word` as a whole word (case-insensitive). */
+function containsWord(text: string, word: string): boolean {
+  const w = word.trim().toLowerCase();
+  if (!w) return false;
+  const t = text.toLowerCase();
+  const i = t.indexOf(w);
+  if (i < 0) return false;
+  const before = i === 0 ? '' : t[i - 1];
+  const after = t[i + w.length] ?? '';
+  return !/[\p{L}\p{N}]/u.test(before) && !/[\p{L}\p{N}]/u.test(after);
+}
+
 /** Keeps strings that look like personal names; drops the site name, URLs, handles and blurbs. */
 export function cleanAuthors(names: string[], siteName?: string): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   for (const raw of names) {
     let name = normalizeSpace(decodeEntitiesLight(raw))
-      .replace(/^(?:by|von|par|por|door|di|av|af|od|от|written by|posted by|reporting by)\s+/i, '')
+      .replace(/^(?:by|von|par|por|door|di|av|af|od|от|written by|posted by|posts by|reporting by|articles by|stories by)\s+/i, '')
       .replace(/^(?:author|autor|auteur|autore)\s*:\s*/i, '')
       .trim();
     name = name.replace(/\s*[-|,]\s*$/, '');
     if (!name || name.length > MAX_AUTHOR_CHARS || name.length < 3) continue;
     if (/https?:|www\.|@|\d/.test(name)) continue;
-    if (siteName && name.toLowerCase() === siteName.toLowerCase()) continue;
+    if (siteName && containsWord(name, siteName)) continue;
+    if (siteName && containsWord(siteName, name)) continue;
+    if (NOT_A_PERSON.test(name)) continue;
     if (name.split(/\s+/).length > 6) continue;
     if (!/\p{L}/u.test(name)) continue;
     const key = name.toLowerCase();

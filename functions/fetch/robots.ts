@@ -1,5 +1,5 @@
 import robotsParser from 'robots-parser';
-import { BlockedUrlError, FetchError } from '../errors';
+import { BlockedUrlError, describeError, FetchError } from '../errors';
 import { fetchPage, type FetchOptions } from './fetch-page';
 
 /**
@@ -27,6 +27,8 @@ export interface RobotsPolicy {
   robotsUrl: string;
   /** When the robots.txt was fetched (ISO 8601). */
   fetchedAt: string;
+  /** For `unavailable`: why robots.txt could not be read (a FetchError reason such as `http-503`). */
+  unavailableReason?: string;
 }
 
 /** Options of {@link RobotsCache}. */
@@ -131,13 +133,14 @@ export class RobotsCache {
       if (error instanceof BlockedUrlError) throw error;
       if (error instanceof FetchError && (error.reason === 'unsupported-scheme' || error.reason === 'invalid-url')) throw error;
       const status = error instanceof FetchError ? error.status : undefined;
+      const fetchedAt = new Date(this.now()).toISOString();
       if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
-        policy = fixedPolicy(robotsUrl, 'missing', true);
+        policy = fixedPolicy(robotsUrl, 'missing', true, fetchedAt);
       } else if (previous && previous.source !== 'unavailable') {
         policy = previous; // stale-if-error: the last good rules beat shutting the site out
         ttlMs = this.errorTtlMs;
       } else {
-        policy = fixedPolicy(robotsUrl, 'unavailable', false);
+        policy = { ...fixedPolicy(robotsUrl, 'unavailable', false, fetchedAt), unavailableReason: error instanceof FetchError ? error.reason : describeError(error) };
         ttlMs = this.errorTtlMs;
       }
     }
@@ -171,13 +174,13 @@ export function parsedPolicy(robotsUrl: string, text: string, userAgent: string,
   };
 }
 
-function fixedPolicy(robotsUrl: string, source: 'missing' | 'unavailable', allowed: boolean): RobotsPolicy {
+function fixedPolicy(robotsUrl: string, source: 'missing' | 'unavailable', allowed: boolean, fetchedAt: string): RobotsPolicy {
   return {
     isAllowed: (url) => allowed || isRobotsFile(url, robotsUrl),
     sitemaps: [],
     source,
     robotsUrl,
-    fetchedAt: new Date().toISOString(),
+    fetchedAt,
   };
 }
 

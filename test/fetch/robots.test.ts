@@ -85,9 +85,11 @@ describe('RobotsCache', () => {
 
   it('treats 5xx, 429 and timeouts as "disallow all for now"', async () => {
     const robots = cache();
-    for (const host of ['down.example', 'throttled.example', 'slow.example']) {
+    const reasons: Record<string, string> = { 'down.example': 'http-503', 'throttled.example': 'http-429', 'slow.example': 'timeout-total' };
+    for (const [host, reason] of Object.entries(reasons)) {
       const policy = await robots.policyFor(`http://${host}/a`);
       expect(policy.source).toBe('unavailable');
+      expect(policy.unavailableReason).toBe(reason);
       expect(policy.isAllowed(`http://${host}/a`)).toBe(false);
     }
   });

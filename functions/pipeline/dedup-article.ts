@@ -84,7 +84,7 @@ interface PreparedParagraph {
  *    through their origin, so they store no keys).
  *
  * DynamoDB requests per article are bounded: one lookup, one record, at most two `getArticles`
- * (40 ids), 16 fingerprint queries (only when no exact copy exists), one `addCopy` and one
+ * (40 ids), 8 fingerprint queries (only when no exact copy exists), one `addCopy` and one
  * `putFingerprintKeys`; the adapter's batching turns each into a bounded number of requests.
  *
  * @example
@@ -193,7 +193,8 @@ export async function dedupArticle(index: DedupIndex, input: DedupArticleInput):
     }
   }
   const exactIds = topByCount(sharedCount, MAX_EXACT_CANDIDATES);
-  const candidates = await readCandidates(index, exactIds, sharedCount, refById);
+  const recordsById = new Map<string, ArticleRecord>();
+  const candidates = await readCandidates(index, exactIds, sharedCount, refById, recordsById);
   let decision = decideSyndication(subject, candidates);
 
   // 6. Near-duplicate candidates, only when exact paragraphs found no copy.
@@ -206,16 +207,17 @@ export async function dedupArticle(index: DedupIndex, input: DedupArticleInput):
     }
     const fingerprintIds = topByCount(keyHits, MAX_FINGERPRINT_CANDIDATES);
     if (fingerprintIds.length > 0) {
-      candidates.push(...(await readCandidates(index, fingerprintIds, sharedCount, refById)));
+      candidates.push(...(await readCandidates(index, fingerprintIds, sharedCount, refById, recordsById)));
       decision = decideSyndication(subject, candidates);
     }
   }
 
   // 7. Apply: mark the origin, index our keys when we are an origin.
   const originLink = decision.originCopyLink;
-  // A previous run that stored this same copyOf already linked the origin (the record is stored
-  // only after dedup returns); skipping the call keeps a reprocess free of writes.
-  if (originLink && previous?.copyOf?.articleId !== originLink.originId) {
+  // The origin's record (read as a candidate) shows whether an earlier run already linked us;
+  // skipping the call then keeps a reprocess free of writes.
+  const alreadyLinked = recordsById.get(originLink?.originId ?? '')?.copies.some((c) => c.articleId === selfId) ?? false;
+  if (originLink && !alreadyLinked) {
     try {
       await index.addCopy(originLink.originId, originLink.link);
     } catch (error) {
@@ -253,9 +255,11 @@ async function readCandidates(
   ids: readonly string[],
   sharedCount: ReadonlyMap<string, number>,
   refById: ReadonlyMap<string, ArticleRef>,
+  recordsById: Map<string, ArticleRecord>,
 ): Promise<SyndicationCandidate[]> {
   if (ids.length === 0) return [];
   const records = await index.getArticles(ids);
+  for (const record of records) recordsById.set(record.id, record);
   const byId = new Map(records.map((r) => [r.id, r]));
   const candidates: SyndicationCandidate[] = [];
   for (const id of ids) {

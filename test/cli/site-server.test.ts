@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { load } from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { SITE_LAST_MODIFIED, startSiteServer, type SiteServer } from '../../functions/cli/demo/site-server';
+import { contentTypeFor, SITE_LAST_MODIFIED, startSiteServer, type SiteServer } from '../../functions/cli/demo/site-server';
 
 const SITES_DIR = fileURLToPath(new URL('../fixtures/sites', import.meta.url));
 const SOURCES_DIR = fileURLToPath(new URL('../fixtures/sources', import.meta.url));
@@ -264,6 +264,24 @@ describe('startSiteServer', () => {
       });
       expect(reached, address).toBe(false);
     }
+  });
+});
+
+describe('contentTypeFor', () => {
+  it('sniffs RSS, Atom and JSON Feed, and falls back by extension', () => {
+    const cases: [string, string, string][] = [
+      ['feed.xml', '<?xml version="1.0"?>\n<rss version="2.0"><channel/></rss>', 'application/rss+xml; charset=utf-8'],
+      ['atom.xml', '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">', 'application/atom+xml; charset=utf-8'],
+      ['sitemap.xml', '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">', 'application/xml; charset=utf-8'],
+      ['feed.json', '{"version": "https://jsonfeed.org/version/1.1", "title": "x", "items": []}', 'application/feed+json; charset=utf-8'],
+      ['data.json', '{"a": 1}', 'application/json; charset=utf-8'],
+      ['news.rss', '<rss/>', 'application/rss+xml; charset=utf-8'],
+      ['sitemap.xml.gz', '', 'application/gzip'],
+      ['report.PDF', '%PDF-1.4', 'application/pdf'],
+      ['robots.txt', 'User-agent: *', 'text/plain; charset=utf-8'],
+      ['blob.bin', '', 'application/octet-stream'],
+    ];
+    for (const [name, text, type] of cases) expect(contentTypeFor(name, Buffer.from(text)), name).toBe(type);
   });
 });
 

@@ -340,6 +340,14 @@ async function openHop(
   throw lastError;
 }
 
+/**
+ * Accept header: the wanted types, plus a low-weight wildcard as browsers send, because some
+ * servers and CDNs answer 406 to an Accept without one. The type check on the response is ours.
+ */
+function acceptHeader(types: readonly string[]): string {
+  return types.includes('*/*') ? types.join(', ') : `${types.join(', ')}, */*;q=0.1`;
+}
+
 /** One GET to one already-checked address. */
 function requestVia(
   url: string,
@@ -354,7 +362,7 @@ function requestVia(
   const headers: Record<string, string> = {
     Host: target.host,
     'User-Agent': options.userAgent,
-    Accept: (options.acceptContentTypes ?? DEFAULT_ACCEPT_CONTENT_TYPES).join(', '),
+    Accept: acceptHeader(options.acceptContentTypes ?? DEFAULT_ACCEPT_CONTENT_TYPES),
     'Accept-Encoding': ACCEPT_ENCODING,
     Connection: pooled ? 'keep-alive' : 'close',
   };

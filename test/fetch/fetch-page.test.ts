@@ -61,6 +61,7 @@ describe('fetchPage: successful fetches', () => {
     const seen = server.requests.at(-1)!;
     expect(seen.headers['user-agent']).toBe('FetchTestBot/1.0 (+http://127.0.0.1/bot)');
     expect(seen.headers['accept-encoding']).toContain('gzip');
+    expect(seen.headers.accept).toBe('text/html, application/xhtml+xml, */*;q=0.1');
   });
 
   it.each(['/gzip.html', '/br.html', '/deflate.html', '/deflate-raw.html'])('decodes %s', async (path) => {

@@ -56,6 +56,8 @@ function operation(route: ApiRoute): JsonSchema {
       : undefined;
     responses[String(response.status)] = { description: response.description, ...(content ? { content } : {}) };
   }
+  // Every route has a strict query schema, so any route can answer 400.
+  responses['400'] ??= { description: 'Invalid or unknown parameter (the message says which).', content: { 'application/json': { schema: { $ref: `${COMPONENT_PREFIX}Error` } } } };
   responses['503'] = { description: 'Storage unavailable; retry.', content: { 'application/json': { schema: { $ref: `${COMPONENT_PREFIX}Error` } } } };
   return {
     operationId: route.operationId,

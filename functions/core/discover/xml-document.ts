@@ -5,8 +5,8 @@
  *
  * Safety: documents declaring entities in a DTD are refused before parsing. Feeds never need
  * them, and they are how "billion laughs" expansion bombs and external-entity reads work.
- * The parser is also configured to refuse any declared entity and to cap nesting depth, in case
- * a declaration slips past the prolog check.
+ * The parser's own entity limits (count, size, expanded length) and a nesting cap are set as a
+ * second line of defence, in case a declaration slips past the prolog check.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { InvalidInputError } from '../../errors';
@@ -54,7 +54,7 @@ export function parseXmlDocument(xml: string, what: string): Record<string, XmlV
   // CDATA sections are matched first and kept as they are: an `&` in them is already literal.
   const repaired = text.replace(
     /(<!\[CDATA\[[\s\S]*?\]\]>)|&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9._-]*;)/g,
-    (match, cdata: string | undefined) => cdata ?? '&amp;',
+    (_match, cdata: string | undefined) => cdata ?? '&amp;',
   );
   const valid = XMLValidator.validate(repaired);
   if (valid !== true) {

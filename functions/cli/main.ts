@@ -9,6 +9,15 @@ import { runLocalIngestCommand } from './ingest-run';
 import { loadSourcesFile } from './load-sources-file';
 import { startQueryServer } from './serve';
 
+// On Node 20 the AWS SDK warns that future releases will need Node 22. The lockfile pins today's
+// releases (see README), so the warning tells a CLI user nothing they can act on.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const text = typeof warning === 'string' ? warning : warning.message;
+  if (/AWS SDK for JavaScript \(v3\)[\s\S]*node >=22/.test(text)) return;
+  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+
 /** CLI flags override the environment; the one config loader validates both. */
 function configFor(opts: { dataDir?: string; allowPrivateNetwork?: boolean }): Config {
   return loadConfig({

@@ -13,6 +13,8 @@ export function formatSummary(summary: IngestSummary, where: { archiveDir: strin
   const out: string[] = [];
   out.push(table([
     ['sources', summary.sources],
+    ['feeds and sitemaps read', summary.documentsFetched],
+    ['feeds and sitemaps unchanged (304)', summary.documentsUnchanged],
     ['URLs queued (new or changed)', summary.urlsQueued],
     ['URLs already seen (not queued)', summary.urlsAlreadyKnown],
     ['pages fetched', summary.pagesFetched],
@@ -26,10 +28,13 @@ export function formatSummary(summary: IngestSummary, where: { archiveDir: strin
     ['skipped (not an article, robots)', summary.skipped.length],
     ['failed', summary.failed.length + summary.discoverErrors.length],
   ]));
-  if (summary.articlesStored === 0 && summary.urlsQueued === 0 && summary.urlsAlreadyKnown > 0) {
-    out.push('', `Nothing new: all ${summary.urlsAlreadyKnown} discovered URLs were already seen and are unchanged.`);
-  } else if (summary.articlesStored === 0 && summary.articlesUnchanged > 0) {
-    out.push('', `Nothing new: ${summary.articlesUnchanged} articles were already seen and are unchanged.`);
+  if (summary.articlesStored === 0) {
+    const seen = [
+      summary.documentsUnchanged ? `${summary.documentsUnchanged} feeds and sitemaps unchanged since the last run` : '',
+      summary.urlsAlreadyKnown ? `${summary.urlsAlreadyKnown} discovered URLs already seen` : '',
+      summary.articlesUnchanged ? `${summary.articlesUnchanged} articles re-fetched with unchanged text` : '',
+    ].filter(Boolean);
+    if (seen.length) out.push('', `Nothing new: everything was already seen (${seen.join('; ')}).`);
   }
   for (const s of summary.syndicatedArticles) {
     out.push(`copy: ${s.host} article ${s.articleId} is a copy of ${s.copyOf.host} ${s.copyOf.articleId} (overlap ${(s.copyOf.overlap * 100).toFixed(0)}%, ${s.copyOf.method})`);

@@ -35,9 +35,11 @@ export function makeHandler(deps: PipelineDeps) {
 async function followUp(deps: PipelineDeps, message: CrawlMessage, outcome: CrawlOutcome): Promise<void> {
   deps.log.info('crawled', { url: message.url, outcome: outcome.kind, ...('reason' in outcome ? { reason: outcome.reason } : {}) });
   if (outcome.kind === 'deferred') {
-    await deps.queue.send([message], Math.min(outcome.delayMs, MAX_SQS_DELAY_MS));
+    // Past SQS's 15-minute cap the slot is reserved anew on redelivery.
+    const slot = outcome.delayMs <= MAX_SQS_DELAY_MS ? outcome.reservedSlotAtMs : undefined;
+    await deps.queue.send([{ ...message, reservedSlotAtMs: slot }], Math.min(outcome.delayMs, MAX_SQS_DELAY_MS));
   } else if (outcome.kind === 'failed' && outcome.retryable && outcome.retryInMs !== undefined) {
-    await deps.queue.send([{ ...message, attempt: message.attempt + 1 }], Math.min(outcome.retryInMs, MAX_SQS_DELAY_MS));
+    await deps.queue.send([{ ...message, attempt: message.attempt + 1, reservedSlotAtMs: undefined }], Math.min(outcome.retryInMs, MAX_SQS_DELAY_MS));
   }
 }
 

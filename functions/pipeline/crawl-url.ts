@@ -5,6 +5,7 @@ import { retryDelayMs } from '../fetch/retry-policy';
 import type { CrawlMessage } from '../ports/crawl-queue';
 import type { UrlState } from '../ports/frontier';
 import type { PipelineDeps } from './deps';
+import { admitRequest } from './politeness';
 import { processPage } from './process-page';
 
 /** What happened to one URL. Every outcome is also recorded in the frontier. */
@@ -23,7 +24,7 @@ export type CrawlOutcome =
   | { kind: 'unchanged'; reason: 'not-modified' | 'same-content'; articleId?: string }
   | { kind: 'skipped'; reason: string; detail: string }
   | { kind: 'failed'; reason: string; detail: string; retryable: boolean; retryInMs?: number }
-  | { kind: 'deferred'; delayMs: number };
+  | { kind: 'deferred'; delayMs: number; reservedSlotAtMs: number };
 
 /** Retry backoff: first retry after about 30 s, never more than 6 h apart. */
 const RETRY_BASE_MS = 30_000;
@@ -52,12 +53,8 @@ export async function crawlUrl(deps: PipelineDeps, message: CrawlMessage): Promi
     updatedAt: started.toISOString(),
   };
   try {
-    const policy = await deps.robots.policyFor(message.url);
-    if (!policy.isAllowed(message.url)) throw new RobotsDisallowedError(message.url);
-    const host = new URL(message.url).host;
-    const intervalMs = Math.max(deps.hostMinIntervalMs, policy.crawlDelayMs ?? 0);
-    const waitMs = await deps.rateLimiter.reserve(host, intervalMs, started.getTime());
-    if (waitMs > deps.maxInlineWaitMs) return { kind: 'deferred', delayMs: waitMs };
+    const waitMs = await admitRequest(deps, message.url, started.getTime(), message.reservedSlotAtMs);
+    if (waitMs > deps.maxInlineWaitMs) return { kind: 'deferred', delayMs: waitMs, reservedSlotAtMs: started.getTime() + waitMs };
     if (waitMs > 0) await deps.sleep(waitMs);
 
     const response = await fetchPage(message.url, {

@@ -10,6 +10,7 @@ import { fetchPage } from '../fetch/fetch-page';
 import type { CrawlMessage } from '../ports/crawl-queue';
 import type { UrlState } from '../ports/frontier';
 import type { PipelineDeps } from './deps';
+import { admitRequest } from './politeness';
 
 /** Content types a feed or sitemap may arrive with in the wild (many servers say text/plain). */
 const DISCOVERY_CONTENT_TYPES = [
@@ -147,9 +148,7 @@ async function readDocument(deps: PipelineDeps, source: Source, url: string, rep
     urlKey: key, url, host: new URL(url).host, sourceId: source.id, status: 'queued', attempts: 0, updatedAt: now.toISOString(),
   };
   try {
-    const policy = await deps.robots.policyFor(url);
-    if (!policy.isAllowed(url)) throw new FetchError(url, 'robots-disallowed', 'disallowed by robots.txt');
-    const waitMs = await deps.rateLimiter.reserve(new URL(url).host, Math.max(deps.hostMinIntervalMs, policy.crawlDelayMs ?? 0), now.getTime());
+    const waitMs = await admitRequest(deps, url, now.getTime());
     if (waitMs > 0) await deps.sleep(waitMs);
     const response = await fetchPage(url, {
       ...deps.fetchOptions,

@@ -107,9 +107,11 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
     copyOf: dedup.copyOf,
     copies: mergeCopies(previous?.copies ?? [], dedup.copies),
     clusterId: dedup.clusterId,
+    ...(dedup.minhash ? { minhash: dedup.minhash } : {}),
   };
   await writeCleanCopy(deps, record, dedup.paragraphs, previous);
   await deps.index.putArticle(record);
+  await linkRelatedArticles(deps, record);
   return {
     kind: 'stored',
     articleId,
@@ -134,6 +136,38 @@ async function writeCleanCopy(deps: PipelineDeps, record: ArticleRecord, paragra
     await deps.archive.delete(renderingKey(previous.day, previous.host, previous.id, 'md'));
     await deps.archive.delete(renderingKey(previous.day, previous.host, previous.id, 'txt'));
   }
+}
+
+/**
+ * Keeps the other side of each syndication link in step: the origin's clean copy lists this copy,
+ * and a copy crawled before its origin learns its `copyOf`, so the story reads the same from
+ * either article whatever order the crawlers saw them in.
+ */
+async function linkRelatedArticles(deps: PipelineDeps, record: ArticleRecord): Promise<void> {
+  if (record.copyOf) {
+    const origin = await deps.index.getArticle(record.copyOf.articleId);
+    if (origin) await refreshCleanCopy(deps, origin);
+  }
+  for (const link of record.copies) {
+    const copy = await deps.index.getArticle(link.articleId);
+    if (!copy || copy.copyOf) continue;
+    const updated: ArticleRecord = {
+      ...copy,
+      copyOf: { articleId: record.id, url: record.canonicalUrl, host: record.host, overlap: link.overlap, method: link.method },
+      clusterId: record.clusterId ?? record.id,
+    };
+    await deps.index.putArticle(updated);
+    await refreshCleanCopy(deps, updated);
+  }
+}
+
+/** Rewrites a stored clean copy with the record's current links (paragraphs are unchanged). */
+async function refreshCleanCopy(deps: PipelineDeps, record: ArticleRecord): Promise<void> {
+  const bytes = await deps.archive.get(record.cleanKey);
+  if (!bytes) return;
+  const copy = JSON.parse(Buffer.from(bytes).toString('utf8')) as CleanCopy;
+  const refreshed: CleanCopy = { ...copy, copies: record.copies, copyOf: record.copyOf, clusterId: record.clusterId };
+  await deps.archive.put(record.cleanKey, JSON.stringify(refreshed) + '\n', 'application/json');
 }
 
 function mergeCopies(existing: CopyLink[], found: CopyLink[]): CopyLink[] {

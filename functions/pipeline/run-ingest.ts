@@ -26,6 +26,9 @@ export interface IngestProgress {
 /** Totals of one run, as the summary table shows them. */
 export interface IngestSummary {
   sources: number;
+  /** Feeds and sitemaps read, and those unchanged since the last run (HTTP 304). */
+  documentsFetched: number;
+  documentsUnchanged: number;
   urlsQueued: number;
   urlsAlreadyKnown: number;
   pagesFetched: number;
@@ -53,12 +56,14 @@ export async function runIngest(
   options: { concurrency: number; allowPrivateNetwork?: boolean; progress?: IngestProgress },
 ): Promise<IngestSummary> {
   const summary: IngestSummary = {
-    sources: sources.length, urlsQueued: 0, urlsAlreadyKnown: 0, pagesFetched: 0, articlesStored: 0,
+    sources: sources.length, documentsFetched: 0, documentsUnchanged: 0, urlsQueued: 0, urlsAlreadyKnown: 0, pagesFetched: 0, articlesStored: 0,
     articlesUnchanged: 0, paragraphs: 0, repeatedParagraphsRemoved: 0, boilerplateParagraphsRemoved: 0,
     paragraphsFirstSeenElsewhere: 0, syndicatedArticles: [], skipped: [], failed: [], discoverErrors: [],
   };
   for (const source of sources) {
     const report = await discoverSource(deps, source, options.allowPrivateNetwork);
+    summary.documentsFetched += report.documentsFetched;
+    summary.documentsUnchanged += report.documentsUnchanged;
     summary.urlsQueued += report.urlsQueued;
     summary.urlsAlreadyKnown += report.urlsAlreadyKnown;
     for (const e of report.errors) summary.discoverErrors.push({ sourceId: source.id, ...e });
@@ -77,7 +82,7 @@ async function account(
 ): Promise<void> {
   switch (outcome.kind) {
     case 'deferred':
-      await queue.send([message], outcome.delayMs);
+      await queue.send([{ ...message, reservedSlotAtMs: outcome.reservedSlotAtMs }], outcome.delayMs);
       return;
     case 'stored':
       summary.pagesFetched++;
@@ -98,7 +103,7 @@ async function account(
     case 'failed': {
       const willRetry = outcome.retryable && outcome.retryInMs !== undefined;
       if (willRetry) {
-        await queue.send([{ ...message, attempt: message.attempt + 1 }], Math.min(outcome.retryInMs ?? 0, LOCAL_RETRY_CAP_MS));
+        await queue.send([{ ...message, attempt: message.attempt + 1, reservedSlotAtMs: undefined }], Math.min(outcome.retryInMs ?? 0, LOCAL_RETRY_CAP_MS));
         deps.log.info('retrying', { url: message.url, reason: outcome.reason });
         return;
       }

@@ -6,6 +6,12 @@ export interface CrawlMessage {
   attempt: number;
   /** Allow loopback/private addresses (local demo and tests only). */
   allowPrivateNetwork?: boolean;
+  /**
+   * Epoch ms of a request slot already reserved with the host rate limiter for this message (set
+   * when it was deferred for politeness). Reserving again on redelivery would push the slot out
+   * forever while other messages of the host do the same.
+   */
+  reservedSlotAtMs?: number;
 }
 
 /** Where discovery puts work for the crawler (SQS on AWS, in-process locally). */

@@ -13,6 +13,7 @@ import { GSI1, TABLE_KEY, TTL_ATTRIBUTE } from '../functions/adapters/dynamodb/t
 import {
   CRAWL_SERVICE_NAME,
   DISCOVER_SERVICE_NAME,
+  EXTRACTION_METRIC_HOSTS_ENV,
   METRICS_NAMESPACE,
   QUERY_SERVICE_NAME,
 } from '../functions/observability/names';
@@ -169,6 +170,7 @@ export class NewsPipelineStack extends Stack {
         ...fetchEnvironment,
         CRAWL_QUEUE_URL: this.crawlQueue.queueUrl,
         SOURCES_URI: sourcesUri,
+        [EXTRACTION_METRIC_HOSTS_ENV]: s.perHostMetrics === 'all' ? '*' : s.extractionWatchHosts.join(','),
       },
     });
     this.crawl.function.addEventSource(

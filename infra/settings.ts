@@ -80,6 +80,11 @@ const settingsSchema = z.object({
   errorRateThresholdPercent: z.coerce.number().min(0).max(100),
   /** Extraction-health alarm: average paragraphs per stored article below this is suspicious. */
   minParagraphsPerArticle: z.coerce.number().min(0),
+  /**
+   * Which hosts publish a per-host ParagraphsPerArticle series: `all`, or only `watched` hosts.
+   * Each host series is a custom metric (~$0.30/month), which dominates fixed cost at many hosts.
+   */
+  perHostMetrics: z.enum(['all', 'watched']),
   /** Hosts that get their own extraction-health alarm (the aggregate alarm covers the rest). */
   extractionWatchHosts: z.union([z.array(z.string().min(1)), z.string().transform((v) => v.split(',').filter(Boolean))]),
   discover: functionSizing,
@@ -109,6 +114,7 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
   tableDeletionProtection: false,
   errorRateThresholdPercent: 5,
   minParagraphsPerArticle: 3,
+  perHostMetrics: 'all',
   extractionWatchHosts: [],
   // Discover reads feeds and sitemaps of every due source in one run.
   discover: { memoryMb: 512, timeoutSeconds: 300, reservedConcurrency: 1 },

@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { HOST_DIMENSION, METRICS_NAMESPACE, PARAGRAPHS_PER_ARTICLE_METRIC } from './names';
+import { EXTRACTION_METRIC_HOSTS_ENV, HOST_DIMENSION, METRICS_NAMESPACE, PARAGRAPHS_PER_ARTICLE_METRIC } from './names';
 
 export interface CreateMetricsOptions {
   /** Powertools service name (the `service` dimension); defaults to `POWERTOOLS_SERVICE_NAME`. */
@@ -25,15 +25,40 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
 }
 
 /**
+ * Which hosts get their own `ParagraphsPerArticle` time series. Each host is a CloudWatch custom
+ * metric billed monthly (about $0.30 each), so a deployment with many sources may limit it to
+ * the hosts it alarms on. `all` is the default.
+ */
+export type PerHostMetricPolicy = { kind: 'all' } | { kind: 'listed'; hosts: ReadonlySet<string> };
+
+/**
+ * Reads the per-host policy from the environment (unset or `*` = all hosts).
+ * @example
+ * perHostMetricPolicyFromEnv({ EXTRACTION_METRIC_HOSTS: 'www.example.com,news.example.org' });
+ */
+export function perHostMetricPolicyFromEnv(env: Record<string, string | undefined>): PerHostMetricPolicy {
+  const raw = env[EXTRACTION_METRIC_HOSTS_ENV]?.trim();
+  if (raw === undefined || raw === '*') return { kind: 'all' };
+  return { kind: 'listed', hosts: new Set(raw.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)) };
+}
+
+/**
  * Records extraction health for one stored article: `ParagraphsPerArticle` once with the default
- * dimensions (the aggregate the stack alarms on) and once with the `host` dimension as well (for
- * per-host alarms and the dashboard's worst-hosts list). The per-host value is emitted at once as
- * a single metric, so hosts in one batch never share a dimension set.
+ * dimensions (the aggregate the stack alarms on) and, when the policy allows the host, once with
+ * the `host` dimension as well (per-host alarms and the dashboard's worst-hosts list). The
+ * per-host value is emitted at once as a single metric, so hosts in one batch never share a
+ * dimension set.
  * @example
  * recordExtractionHealth(metrics, 'www.example.com', article.paragraphCount);
  */
-export function recordExtractionHealth(metrics: Metrics, host: string, paragraphCount: number): void {
+export function recordExtractionHealth(
+  metrics: Metrics,
+  host: string,
+  paragraphCount: number,
+  policy: PerHostMetricPolicy = { kind: 'all' },
+): void {
   metrics.addMetric(PARAGRAPHS_PER_ARTICLE_METRIC, MetricUnit.Count, paragraphCount);
+  if (policy.kind === 'listed' && !policy.hosts.has(host.toLowerCase())) return;
   const perHost = metrics.singleMetric();
   perHost.addDimension(HOST_DIMENSION, host);
   perHost.addMetric(PARAGRAPHS_PER_ARTICLE_METRIC, MetricUnit.Count, paragraphCount);

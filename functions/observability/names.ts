@@ -16,3 +16,6 @@ export const QUERY_SERVICE_NAME = 'news-query';
 export const PARAGRAPHS_PER_ARTICLE_METRIC = 'ParagraphsPerArticle';
 /** Dimension naming the publisher host on per-host metrics. */
 export const HOST_DIMENSION = 'host';
+
+/** Env var the stack sets on the crawl function: `*` for every host, else a comma-separated host list. */
+export const EXTRACTION_METRIC_HOSTS_ENV = 'EXTRACTION_METRIC_HOSTS';

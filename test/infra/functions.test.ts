@@ -74,6 +74,8 @@ describe('Lambda functions', () => {
     expect(crawl.Properties.ReservedConcurrentExecutions).toBeUndefined();
     expect(crawl.Properties.TracingConfig).toBeUndefined();
     other.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 20 } });
+    // perHostMetrics=watched: only the watched hosts get a per-host metric series.
+    expect(crawl.Properties.Environment.Variables.EXTRACTION_METRIC_HOSTS).toBe('www.example.com,news.example.org');
   });
 
   it('every function logs to its own log group with a retention', () => {
@@ -104,6 +106,7 @@ describe('Lambda functions', () => {
       expect(crawlVars, name).toHaveProperty(name);
     }
     expect(crawlVars.POWERTOOLS_METRICS_NAMESPACE).toBe('NewsPipeline');
+    expect(crawlVars.EXTRACTION_METRIC_HOSTS).toBe('*');
     expect(renderResource(crawlVars.SOURCES_URI)).toMatch(/^s3:\/\/<ArchiveBucket\w+>\/config\/sources\.yaml$/);
     expect(fn('news-discover').props.Environment.Variables).toHaveProperty('CRAWL_QUEUE_URL');
     // The query function needs no crawler settings.

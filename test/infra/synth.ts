@@ -84,6 +84,7 @@ export const VARIANT_CONTEXT: Record<string, unknown> = {
   rawExpirationDays: '400',
   sourcesUri: 's3://shared-config-bucket/news/sources.yaml',
   extractionWatchHosts: 'www.example.com,news.example.org',
+  perHostMetrics: 'watched',
   crawl: '{"memoryMb":2048,"maxConcurrency":20,"reservedConcurrency":null}',
   fetch: '{"maxFetchAttempts":7}',
 };

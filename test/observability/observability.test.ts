@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { appendArticleKeys, articleLogger, createLogger } from '../../functions/observability/logger';
-import { createMetrics, recordExtractionHealth } from '../../functions/observability/metrics';
+import { createMetrics, perHostMetricPolicyFromEnv, recordExtractionHealth } from '../../functions/observability/metrics';
 import { CRAWL_SERVICE_NAME, METRICS_NAMESPACE, PARAGRAPHS_PER_ARTICLE_METRIC } from '../../functions/observability/names';
 
 /** Captures JSON lines Powertools writes to stdout. */
@@ -59,5 +59,32 @@ describe('createMetrics / recordExtractionHealth', () => {
       expect(line.service).toBe(CRAWL_SERVICE_NAME);
     }
     expect(emf.find((l) => l.host)?.host).toBe('news.example');
+  });
+});
+
+describe('per-host metric policy', () => {
+  it('reads all hosts from "*" or unset, else the listed hosts', () => {
+    expect(perHostMetricPolicyFromEnv({})).toEqual({ kind: 'all' });
+    expect(perHostMetricPolicyFromEnv({ EXTRACTION_METRIC_HOSTS: '*' })).toEqual({ kind: 'all' });
+    expect(perHostMetricPolicyFromEnv({ EXTRACTION_METRIC_HOSTS: 'A.example, b.example,' })).toEqual({
+      kind: 'listed',
+      hosts: new Set(['a.example', 'b.example']),
+    });
+    // An empty list (watched mode, no watched hosts) publishes the aggregate only.
+    expect(perHostMetricPolicyFromEnv({ EXTRACTION_METRIC_HOSTS: '' })).toEqual({ kind: 'listed', hosts: new Set() });
+  });
+
+  it('publishes only the aggregate for hosts outside the list', () => {
+    const metrics = createMetrics({ serviceName: CRAWL_SERVICE_NAME });
+    const policy = perHostMetricPolicyFromEnv({ EXTRACTION_METRIC_HOSTS: 'watched.example' });
+    recordExtractionHealth(metrics, 'other.example', 4, policy);
+    recordExtractionHealth(metrics, 'Watched.example', 9, policy);
+    metrics.publishStoredMetrics();
+    const emf = lines.filter((l) => l._aws?.CloudWatchMetrics);
+    const perHost = emf.filter((l) => l.host);
+    expect(perHost.map((l) => l.host)).toEqual(['Watched.example']);
+    const aggregate = emf.filter((l) => !l.host);
+    expect(aggregate).toHaveLength(1);
+    expect(aggregate[0][PARAGRAPHS_PER_ARTICLE_METRIC]).toEqual([4, 9]);
   });
 });

@@ -17,9 +17,12 @@ export const WEB_HEADERS: Readonly<Record<string, string>> = {
 
 const page = (status: number, body: string): BufferedResponse => ({ status, headers: { ...WEB_HEADERS }, body });
 
+/** Browsers ask for it on every page; answering 204 keeps their consoles free of 404s. */
+const FAVICON_PATH = '/favicon.ico';
+
 /** Whether a path belongs to the web view (`/` and `/view/...`) rather than the JSON API. */
 export function isWebPath(path: string): boolean {
-  return path === '/' || path === '/view' || path.startsWith('/view/');
+  return path === '/' || path === '/view' || path.startsWith('/view/') || path === FAVICON_PATH;
 }
 
 /**
@@ -29,6 +32,7 @@ export function isWebPath(path: string): boolean {
 export async function handleWebRequest(core: QueryCore, request: ApiRequest): Promise<BufferedResponse> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return { ...page(405, errorPage(405, 'read-only')), headers: { ...WEB_HEADERS, allow: 'GET, HEAD' } };
   const path = request.path.replace(/\/+$/, '') || '/';
+  if (path === FAVICON_PATH) return { status: 204, headers: { 'cache-control': 'max-age=86400' }, body: '' };
   try {
     if (path === '/' || path === '/view') return page(200, await listPage(core, request.query));
     const story = /^\/view\/articles\/([^/]+)\/story$/.exec(path);

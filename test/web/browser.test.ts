@@ -70,7 +70,7 @@ describe('web view in headless Chromium', () => {
 
     const highlighted = page.locator('.para.seen-elsewhere');
     expect(await highlighted.count()).toBe(8);
-    const background = await highlighted.first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    const background = await highlighted.first().evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
     expect(background).not.toBe('rgba(0, 0, 0, 0)');
     const link = highlighted.first().locator('a.first-seen');
     const href = await link.getAttribute('href');
@@ -107,7 +107,7 @@ describe('web view in headless Chromium', () => {
     expect(response?.headers()['content-security-policy']).toMatch(/default-src 'none'/);
     await expect(page.locator('#title').textContent()).resolves.toContain('<script>window.pwned=1</script>');
     await expect(page.locator('.body').textContent()).resolves.toContain('<img src=x onerror="window.pwned=2">');
-    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
     expect(await page.locator('.body img, .body script').count()).toBe(0);
     expect(dialogs).toBe(0);
     await page.close();

@@ -11,6 +11,7 @@ export interface IngestRunOptions {
   concurrency: number;
   verbose: boolean;
   hostMap?: Record<string, { host: string; port: number }>;
+  allowedLoopbackPorts?: number[];
   /** Show a progress bar (off when stdout is not a terminal unless forced). */
   progressBar: boolean;
 }
@@ -20,7 +21,7 @@ export interface IngestRunOptions {
  * summary so callers (the demo, tests) can inspect it.
  */
 export async function runLocalIngestCommand(config: Config, sources: Source[], options: IngestRunOptions): Promise<IngestSummary> {
-  const pipeline = await openLocalPipeline(config, { hostMap: options.hostMap, log: consoleLog(options.verbose) });
+  const pipeline = await openLocalPipeline(config, { hostMap: options.hostMap, allowedLoopbackPorts: options.allowedLoopbackPorts, log: consoleLog(options.verbose) });
   const bar = new SingleBar({ format: 'crawling [{bar}] {value}/{total} URLs | {status}', noTTYOutput: options.progressBar, stream: process.stdout, hideCursor: true }, Presets.shades_classic);
   let total = 0;
   let started = false;

@@ -23,6 +23,8 @@ export interface LocalPipeline {
 export interface LocalPipelineOptions {
   /** Stable hostnames mapped to a loopback server (the demo's publisher sites). */
   hostMap?: Record<string, { host: string; port: number }>;
+  /** Loopback ports that may be fetched without opening all private addresses (the demo server). */
+  allowedLoopbackPorts?: number[];
   log: PipelineLog;
 }
 
@@ -46,6 +48,7 @@ export async function openLocalPipeline(config: Config, options: LocalPipelineOp
     maxRedirects: config.fetchMaxRedirects,
     allowPrivateNetwork: config.allowPrivateNetwork,
     hostMap: options.hostMap,
+    allowedLoopbackPorts: options.allowedLoopbackPorts,
   };
   const deps: PipelineDeps = {
     archive: new FileArchiveStore(archiveDir),

@@ -18,7 +18,8 @@ export interface DiscoverEvent {
 export function makeHandler(deps: PipelineDeps, loadSources: () => Promise<Source[]>) {
   return async (event: DiscoverEvent = {}): Promise<{ reports: DiscoverReport[] }> => {
     const all = await loadSources();
-    const wanted = event.sourceIds?.length ? all.filter((s) => event.sourceIds!.includes(s.id)) : all;
+    const enabled = all.filter((s) => s.enabled);
+    const wanted = event.sourceIds?.length ? enabled.filter((s) => event.sourceIds!.includes(s.id)) : enabled;
     const reports: DiscoverReport[] = [];
     for (const source of wanted) {
       const report = await discoverSource(deps, source);

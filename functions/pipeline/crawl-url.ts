@@ -53,8 +53,8 @@ export async function crawlUrl(deps: PipelineDeps, message: CrawlMessage): Promi
     updatedAt: started.toISOString(),
   };
   try {
-    const waitMs = await admitRequest(deps, message.url, started.getTime(), message.reservedSlotAtMs);
-    if (waitMs > deps.maxInlineWaitMs) return { kind: 'deferred', delayMs: waitMs, reservedSlotAtMs: started.getTime() + waitMs };
+    const { waitMs, slotAtMs } = await admitRequest(deps, message.url, { reservedSlotAtMs: message.reservedSlotAtMs, hostIntervalMs: message.hostIntervalMs });
+    if (waitMs > deps.maxInlineWaitMs) return { kind: 'deferred', delayMs: waitMs, reservedSlotAtMs: slotAtMs };
     if (waitMs > 0) await deps.sleep(waitMs);
 
     const response = await fetchPage(message.url, {

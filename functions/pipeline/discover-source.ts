@@ -102,7 +102,7 @@ export async function discoverSource(deps: PipelineDeps, source: Source, allowPr
       report.urlsAlreadyKnown++;
       continue;
     }
-    messages.push({ url: entry.url, urlKey: entry.urlKey, sourceId: source.id, attempt: claimed.attempts, allowPrivateNetwork });
+    messages.push({ url: entry.url, urlKey: entry.urlKey, sourceId: source.id, attempt: claimed.attempts, allowPrivateNetwork, hostIntervalMs: hostIntervalMsOf(source) });
   }
   if (messages.length) await deps.queue.send(messages);
   report.urlsQueued = messages.length;
@@ -148,7 +148,7 @@ async function readDocument(deps: PipelineDeps, source: Source, url: string, rep
     urlKey: key, url, host: new URL(url).host, sourceId: source.id, status: 'queued', attempts: 0, updatedAt: now.toISOString(),
   };
   try {
-    const waitMs = await admitRequest(deps, url, now.getTime());
+    const { waitMs } = await admitRequest(deps, url, { hostIntervalMs: hostIntervalMsOf(source) });
     if (waitMs > 0) await deps.sleep(waitMs);
     const response = await fetchPage(url, {
       ...deps.fetchOptions,
@@ -173,6 +173,11 @@ async function readDocument(deps: PipelineDeps, source: Source, url: string, rep
     await deps.frontier.update({ ...base, status: 'failed', reason: entry.reason, detail: entry.detail, attempts: base.attempts + 1, updatedAt: deps.now().toISOString() });
     return undefined;
   }
+}
+
+/** The source's own request rate, when it sets one, as spacing between requests. */
+function hostIntervalMsOf(source: Source): number | undefined {
+  return source.requestsPerMinute ? Math.ceil(60_000 / source.requestsPerMinute) : undefined;
 }
 
 function originsOf(source: Source): string[] {

@@ -8,7 +8,7 @@ import type { PipelineDeps } from './deps';
  * when robots.txt itself could not be read (unreachable host, 5xx): that is an outage to retry,
  * not a publisher's refusal, and the user must be told which.
  */
-export async function admitRequest(deps: PipelineDeps, url: string, nowMs: number, reservedSlotAtMs?: number): Promise<number> {
+export async function admitRequest(deps: PipelineDeps, url: string, options: { reservedSlotAtMs?: number; hostIntervalMs?: number } = {}): Promise<{ waitMs: number; slotAtMs: number }> {
   const policy = await deps.robots.policyFor(url);
   if (!policy.isAllowed(url)) {
     if (policy.source === 'unavailable') {
@@ -16,7 +16,10 @@ export async function admitRequest(deps: PipelineDeps, url: string, nowMs: numbe
     }
     throw new RobotsDisallowedError(url);
   }
-  if (reservedSlotAtMs !== undefined) return Math.max(0, reservedSlotAtMs - nowMs);
-  const intervalMs = Math.max(deps.hostMinIntervalMs, policy.crawlDelayMs ?? 0);
-  return deps.rateLimiter.reserve(new URL(url).host, intervalMs, nowMs);
+  // Read the clock after the robots.txt lookup, which may itself have taken a request's time.
+  const nowMs = deps.now().getTime();
+  if (options.reservedSlotAtMs !== undefined) return { waitMs: Math.max(0, options.reservedSlotAtMs - nowMs), slotAtMs: options.reservedSlotAtMs };
+  const intervalMs = Math.max(deps.hostMinIntervalMs, options.hostIntervalMs ?? 0, policy.crawlDelayMs ?? 0);
+  const waitMs = await deps.rateLimiter.reserve(new URL(url).host, intervalMs, nowMs);
+  return { waitMs, slotAtMs: nowMs + waitMs };
 }

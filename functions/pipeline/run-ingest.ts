@@ -61,6 +61,7 @@ export async function runIngest(
     paragraphsFirstSeenElsewhere: 0, syndicatedArticles: [], skipped: [], failed: [], discoverErrors: [],
   };
   for (const source of sources) {
+    if (!source.enabled) continue;
     const report = await discoverSource(deps, source, options.allowPrivateNetwork);
     summary.documentsFetched += report.documentsFetched;
     summary.documentsUnchanged += report.documentsUnchanged;

@@ -12,6 +12,8 @@ export interface CrawlMessage {
    * forever while other messages of the host do the same.
    */
   reservedSlotAtMs?: number;
+  /** The source's own spacing between requests to this host (from `requestsPerMinute`). */
+  hostIntervalMs?: number;
 }
 
 /** Where discovery puts work for the crawler (SQS on AWS, in-process locally). */

@@ -23,8 +23,9 @@ export async function runDemo(config: Config, options: { concurrency: number; ve
     process.stdout.write(`Demo publishers served on http://127.0.0.1:${server.port} as ${server.hosts.join(', ')}\n`);
     const sources = await loadSourcesFile(DEMO_SOURCES_FILE);
     const hostMap = Object.fromEntries(server.hosts.map((h) => [h, { host: '127.0.0.1', port: server.port }]));
-    const demoConfig: Config = Object.freeze({ ...config, allowPrivateNetwork: true, hostMinIntervalMs: Math.min(config.hostMinIntervalMs, DEMO_HOST_INTERVAL_MS) });
-    const summary = await runLocalIngestCommand(demoConfig, sources, { ...options, hostMap });
+    const demoConfig: Config = Object.freeze({ ...config, hostMinIntervalMs: Math.min(config.hostMinIntervalMs, DEMO_HOST_INTERVAL_MS) });
+    // Only the demo server's own port is opened on loopback: a redirect elsewhere stays refused.
+    const summary = await runLocalIngestCommand(demoConfig, sources, { ...options, hostMap, allowedLoopbackPorts: [server.port] });
     process.stdout.write([
       '',
       'Query the clean archive:',

@@ -249,6 +249,8 @@ export class NewsPipelineStack extends Stack {
     new CfnOutput(this, 'CrawlDeadLetterQueueUrl', { value: this.crawlDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'DiscoverFunctionName', { value: this.discover.function.functionName });
     new CfnOutput(this, 'QueryFunctionUrl', { value: this.queryUrl.url });
+    // Callers need lambda:InvokeFunctionUrl and lambda:InvokeFunction on this ARN (docs/deploy.md).
+    new CfnOutput(this, 'QueryFunctionArn', { value: this.query.function.functionArn });
     new CfnOutput(this, 'AthenaWorkGroup', { value: this.analytics.workGroup.ref });
     new CfnOutput(this, 'AthenaDatabase', { value: this.analytics.databaseName });
     new CfnOutput(this, 'AthenaTable', { value: `${this.analytics.databaseName}.${this.analytics.tableName}` });

@@ -215,7 +215,9 @@ export function computeCosts(o: CostOptions) {
     storageAfterMonths: storagePerMillionMonth * millionsPerMonth * o.months + logsStorage,
     fixed: fixedPerMonth,
   };
-  const allInPerMillion = processingPerMillion + fixedPerMonth / Math.max(millionsPerMonth, 1e-9) + storagePerMillionMonth;
+  // Ingesting a million articles: processing plus their share of this month's fixed costs.
+  // Keeping them is a separate, monthly holding cost (storagePerMillionMonth).
+  const allInPerMillion = processingPerMillion + fixedPerMonth / Math.max(millionsPerMonth, 1e-9);
   return { perArticle, storagePerMillionPerMonth, fixedMonthly, processingPerMillion, storagePerMillionMonth, fixedPerMonth, articlesPerMonth, monthly, allInPerMillion };
 }
 
@@ -302,7 +304,8 @@ function main(): void {
   const top = [...result.perArticle].sort((a, b) => b.dollars - a.dollars)[0];
   console.log('\nSummary');
   console.log(`  processing:                  ${money(result.processingPerMillion)} per million articles (dominated by ${top.component}, ${((100 * top.dollars) / result.processingPerMillion).toFixed(0)} %)`);
-  console.log(`  all-in at this volume:       ${money(result.allInPerMillion)} per million articles (processing + fixed share + one month of storage)`);
+  console.log(`  all-in at this volume:       ${money(result.allInPerMillion)} per million articles ingested (processing + share of fixed monthly costs)`);
+  console.log(`  keeping them:                ${money(result.storagePerMillionMonth)} per million articles per month (S3 + DynamoDB + PITR)`);
   console.log(`  per month at this volume:    processing ${money(result.monthly.processing)} + fixed ${money(result.monthly.fixed)} + storage ${money(result.monthly.storageFirstMonth)} in month 1, ${money(result.monthly.storageAfterMonths)} after ${options.months} months`);
   console.log(`  goal (issue): under $20 per million all-in: ${result.allInPerMillion < 20 ? 'met' : 'NOT met'} with these inputs`);
   console.log('  not included: Athena ($5/TB scanned, per query), data transfer out (none in normal operation), free tiers');

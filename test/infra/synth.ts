@@ -16,6 +16,8 @@ export interface SynthOptions {
    * not depend on the bundle, and the handlers are edited in parallel with the stack.
    */
   bundle?: boolean;
+  /** Cloud assembly directory; defaults to a fresh temporary directory. */
+  outdir?: string;
 }
 
 export interface Synthesized {
@@ -33,7 +35,7 @@ export function cdkJsonContext(): Record<string, unknown> {
 
 /** Synthesizes the pipeline stack into a temporary cloud assembly, the way `cdk synth` would. */
 export function synthPipeline(options: SynthOptions = {}): Synthesized {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'news-pipeline-cdk-'));
+  const outdir = options.outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'news-pipeline-cdk-'));
   // The same feature flags and stage table as `cdk synth`, then the test's own overrides.
   const context: Record<string, unknown> = { ...cdkJsonContext(), ...(options.context ?? {}) };
   // CDK's own switch: an empty list of stacks to bundle makes NodejsFunction skip esbuild.

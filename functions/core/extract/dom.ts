@@ -27,12 +27,21 @@ export function attr(el: Element, name: string): string | undefined {
   return el.attribs?.[name];
 }
 
-/** class and id joined, lower-cased: the string class/id hints are matched against. */
+const hintCache = new WeakMap<Element, string>();
+
+/** class and id joined, lower-cased: the string class/id hints are matched against (memoised). */
 export function hintString(el: Element): string {
-  const cls = el.attribs?.class ?? '';
-  const id = el.attribs?.id ?? '';
-  if (!cls && !id) return '';
-  return `${cls} ${id}`.toLowerCase();
+  const attribs = el.attribs;
+  if (!attribs) return '';
+  const cls = attribs.class;
+  const id = attribs.id;
+  if (cls === undefined && id === undefined) return '';
+  let hint = hintCache.get(el);
+  if (hint === undefined) {
+    hint = `${cls ?? ''} ${id ?? ''}`.toLowerCase();
+    hintCache.set(el, hint);
+  }
+  return hint;
 }
 
 /**

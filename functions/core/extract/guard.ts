@@ -41,6 +41,26 @@ export function looksBinary(text: string): boolean {
  */
 export function boundInput(input: string): string {
   const html = input.length > MAX_INPUT_CHARS ? input.slice(0, MAX_INPUT_CHARS) : input;
+  return mayNestTooDeep(html) ? cutAtDeepNesting(html) : html;
+}
+
+/**
+ * Quick upper bound of the nesting depth: every `<` + letter opens, every `</` closes. It never
+ * under-estimates, so when it stays below the limit the exact scan is skipped (almost every page).
+ */
+function mayNestTooDeep(html: string): boolean {
+  let depth = 0;
+  for (let i = html.indexOf('<'); i >= 0; i = html.indexOf('<', i + 1)) {
+    const c = html.charCodeAt(i + 1);
+    if (c === 0x2f) {
+      if (depth > 0) depth--;
+    } else if (((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) && ++depth > MAX_ESTIMATED_NESTING) return true;
+  }
+  return false;
+}
+
+/** The exact scan: tracks nesting tag by tag and cuts where it passes the limit. */
+function cutAtDeepNesting(html: string): string {
   let depth = 0;
   let i = html.indexOf('<');
   while (i >= 0 && i < html.length - 1) {

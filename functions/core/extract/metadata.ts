@@ -4,7 +4,7 @@
  */
 import type { ArticleMetadata } from '../article';
 import { normalizeDate } from './dates';
-import { attr, descendants, hintString, isElement, textContent, type Element, type ParentNode } from './dom';
+import { attr, descendants, hintString, isElement, textContent, type AnyNode, type Element, type ParentNode } from './dom';
 import { flattenJsonLd, isArticleObject, parseJsonLd, personNames, stringValue, typesOf, type JsonObject } from './json-ld';
 import { normalizeSpace } from './text';
 
@@ -59,35 +59,56 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
   const itempropDates: string[] = [];
   const bylineElements: Element[] = [];
 
-  for (const el of descendants(root)) {
+  // One pass over all elements; hand-rolled stack instead of a generator because this loop
+  // touches every element of the page and dominates the metadata step.
+  const stack: AnyNode[] = [...root.children].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop() as AnyNode;
+    if (!isElement(node)) continue;
+    const el = node;
+    for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]);
     const tag = el.name;
-    if (tag === 'meta') {
-      const key = (attr(el, 'property') ?? attr(el, 'name') ?? attr(el, 'itemprop') ?? attr(el, 'http-equiv'))?.toLowerCase().trim();
-      const content = attr(el, 'content');
-      if (key && content !== undefined && !meta.has(key)) meta.set(key, content.trim());
-      if (key === 'datepublished' && content) itempropDates.push(content);
-    } else if (tag === 'script') {
-      if ((attr(el, 'type') ?? '').toLowerCase().includes('ld+json')) jsonLdObjects.push(...flattenJsonLd(parseJsonLd(rawText(el))));
-    } else if (tag === 'html') {
-      htmlLang ??= attr(el, 'lang') ?? attr(el, 'xml:lang');
-    } else if (tag === 'link') {
-      if ((attr(el, 'rel') ?? '').toLowerCase().split(/\s+/).includes('canonical')) canonical ??= attr(el, 'href');
-      else if ((attr(el, 'rel') ?? '').toLowerCase() === 'author' && attr(el, 'title')) authorElements.push(el);
-    } else if (tag === 'title') {
-      titleTag ??= normalizeSpace(textContent(el));
-    } else if (tag === 'h1') {
-      firstH1 ??= normalizeSpace(textContent(el)) || undefined;
-    } else if (tag === 'time') {
-      times.push(el);
+    const a = el.attribs;
+    switch (tag) {
+      case 'meta': {
+        const key = (a.property ?? a.name ?? a.itemprop ?? a['http-equiv'])?.toLowerCase().trim();
+        const content = a.content;
+        if (key && content !== undefined && !meta.has(key)) meta.set(key, content.trim());
+        if (key === 'datepublished' && content) itempropDates.push(content);
+        continue;
+      }
+      case 'script':
+        if ((a.type ?? '').toLowerCase().includes('ld+json')) jsonLdObjects.push(...flattenJsonLd(parseJsonLd(rawText(el))));
+        continue;
+      case 'html':
+        htmlLang ??= a.lang ?? a['xml:lang'];
+        break;
+      case 'link': {
+        const rel = (a.rel ?? '').toLowerCase();
+        if (rel.split(/\s+/).includes('canonical')) canonical ??= a.href;
+        else if (rel === 'author' && a.title) authorElements.push(el);
+        continue;
+      }
+      case 'title':
+        titleTag ??= normalizeSpace(textContent(el));
+        continue;
+      case 'h1':
+        firstH1 ??= normalizeSpace(textContent(el)) || undefined;
+        break;
+      case 'time':
+        times.push(el);
+        break;
+      default:
+        break;
     }
-    if (tag !== 'meta' && attr(el, 'itemprop') === 'datePublished') {
-      const v = attr(el, 'datetime') ?? attr(el, 'content');
+    const itemprop = a.itemprop;
+    if (itemprop === 'datePublished') {
+      const v = a.datetime ?? a.content;
       if (v) itempropDates.push(v);
     }
-    if (tag !== 'meta' && tag !== 'link' && (attr(el, 'rel') === 'author' || attr(el, 'itemprop') === 'author')) authorElements.push(el);
-    else if (bylineElements.length < MAX_BYLINE_ELEMENTS && tag !== 'meta' && tag !== 'script') {
-      const hint = hintString(el);
-      if (hint && BYLINE_HINT.test(hint)) bylineElements.push(el);
+    if (a.rel === 'author' || itemprop === 'author') authorElements.push(el);
+    else if (bylineElements.length < MAX_BYLINE_ELEMENTS && a.class !== undefined && BYLINE_HINT.test(a.class.toLowerCase())) {
+      bylineElements.push(el);
     }
   }
 

@@ -274,11 +274,13 @@ export class NewsPipelineStack extends Stack {
     this.table.grantReadWriteData(discover);
     this.crawlQueue.grantSendMessages(discover);
 
-    // Crawl: stores raw pages and clean copies, reads them back for re-extraction, updates the
+    // Crawl: stores raw pages, clean copies and renderings, reads them back for re-extraction, updates the
     // index, and re-enqueues URLs it must delay (per-host politeness). Receiving is granted by
     // the event source.
+    // Raw pages, clean copies and their Markdown/text renderings (replaced when an article changes).
     bucket.grantReadWrite(crawl, `${ARCHIVE_PREFIX.raw}*`);
     bucket.grantReadWrite(crawl, `${ARCHIVE_PREFIX.clean}*`);
+    bucket.grantReadWrite(crawl, `${ARCHIVE_PREFIX.text}*`);
     grantReadSources(crawl);
     this.table.grantReadWriteData(crawl);
     this.crawlQueue.grantSendMessages(crawl);
@@ -314,7 +316,7 @@ export class NewsPipelineStack extends Stack {
     acknowledge(this.crawl, ['Action::s3:DeleteObject*', 'Action::s3:Abort*'], s3ActionReason);
     acknowledge(
       this.crawl,
-      [`Resource::${bucketArn}/${ARCHIVE_PREFIX.raw}*`, `Resource::${bucketArn}/${ARCHIVE_PREFIX.clean}*`],
+      [ARCHIVE_PREFIX.raw, ARCHIVE_PREFIX.clean, ARCHIVE_PREFIX.text].map((prefix) => `Resource::${bucketArn}/${prefix}*`),
       bucketPrefixReason,
     );
     acknowledge(this.query, [`Resource::${bucketArn}/${ARCHIVE_PREFIX.clean}*`], bucketPrefixReason);

@@ -95,10 +95,18 @@ export const DEFAULT_INPUTS: Record<string, Omit<Input, 'source'>> = {
   },
   'discover.memoryMb': { value: DEFAULT_SETTINGS.discover.memoryMb, unit: 'MB', why: 'infra/settings.ts default' },
   'discover.runsPerDay': { value: 24, unit: 'runs', why: 'rate(1 hour), the prod schedule' },
-  's3.putsPerArticle': { value: 2, unit: 'PUT', why: 'raw page + clean JSON copy' },
+  's3.putsPerArticle': {
+    value: 4,
+    unit: 'PUT',
+    why: 'raw page + clean JSON + Markdown + text rendering, as functions/pipeline/process-page.ts writes them',
+  },
   's3.getsPerArticle': { value: 0.3, unit: 'GET', why: 'sources file per invocation, re-reads of previous clean copy on change' },
   's3.rawBytesPerArticle': { value: 30_000, unit: 'bytes', why: 'gzip/brotli-compressed HTML page (typical news page 100-300 KB raw)' },
-  's3.cleanBytesPerArticle': { value: 12_000, unit: 'bytes', why: 'clean JSON: text + paragraphs with hashes + metadata' },
+  's3.cleanBytesPerArticle': {
+    value: 20_000,
+    unit: 'bytes',
+    why: 'clean JSON (text + paragraphs with hashes + metadata, ~12 KB) + Markdown and text renderings (~4 KB each)',
+  },
   'sqs.requestsPerArticle': {
     value: 0.6,
     unit: 'requests',

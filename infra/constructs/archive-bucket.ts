@@ -1,12 +1,20 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { cleanKey, rawKey, renderingKey } from '../../functions/core/archive-keys';
 import { RAW_TRANSITION_MIN_OBJECT_BYTES } from '../settings';
 
-/** Key prefixes of the archive bucket (the layout is owned by functions/core/archive-keys). */
+/** First path segment of a key, with its slash: the prefix IAM grants and lifecycle rules use. */
+const topPrefix = (key: string) => `${key.split('/')[0]}/`;
+
+/**
+ * Key prefixes of the archive bucket. raw/clean/text come from the key functions in
+ * functions/core/archive-keys.ts, so grants and lifecycle rules follow the layout the code writes.
+ */
 export const ARCHIVE_PREFIX = {
-  raw: 'raw/',
-  clean: 'clean/',
+  raw: topPrefix(rawKey('example.com', '2000-01-01T00:00:00.000Z', 'x')),
+  clean: topPrefix(cleanKey('2000-01-01', 'example.com', 'x')),
+  text: topPrefix(renderingKey('2000-01-01', 'example.com', 'x', 'md')),
   config: 'config/',
   athenaResults: 'athena-results/',
 } as const;

@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cleanKey, rawKey, renderingKey } from '../../functions/core/archive-keys';
 import { DEFAULT_SETTINGS } from '../../infra/settings';
 import { synthPipeline, VARIANT_CONTEXT } from './synth';
 
@@ -45,6 +46,10 @@ function renderResource(resource: unknown): string {
 }
 
 const SERVICES = ['news-discover', 'news-crawl', 'news-query'] as const;
+
+/** IAM-style match: `*` spans any characters, including `/`. */
+const globMatches = (pattern: string, key: string) =>
+  new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(key);
 
 describe('Lambda functions', () => {
   it.each([
@@ -144,7 +149,7 @@ describe('IAM', () => {
 
   it('wildcard resources are limited to scoped bucket prefixes, the GSI and function versions', () => {
     const allowed = [
-      /^<ArchiveBucket\w+\.Arn>\/(raw|clean)\/\*$/,
+      /^<ArchiveBucket\w+\.Arn>\/(raw|clean|text)\/\*$/,
       /^<Index\w+\.Arn>\/index\/\*$/,
       /^<DiscoverFunction\w+\.Arn>:\*$/,
     ];
@@ -196,12 +201,24 @@ describe('IAM', () => {
     }
   });
 
-  it('crawl writes raw/ and clean/ only; discover only reads the sources file', () => {
+  it('crawl may write every key the pipeline writes (archive-keys.ts) and nothing else', () => {
     const crawlWrites = statementsOf('news-crawl')
       .filter((s) => asList(s.Action as string | string[]).includes('s3:PutObject'))
       .flatMap((s) => asList(s.Resource).map(renderResource))
       .filter((r) => r.includes('/'));
-    expect(crawlWrites.sort()).toEqual([expect.stringMatching(/\/clean\/\*$/), expect.stringMatching(/\/raw\/\*$/)]);
+    const writtenKeys = [
+      rawKey('www.example.com', '2026-11-24T10:00:00.000Z', 'abc'),
+      cleanKey('2026-11-24', 'www.example.com', 'id1'),
+      renderingKey('2026-11-24', 'www.example.com', 'id1', 'md'),
+      renderingKey('2026-11-24', 'www.example.com', 'id1', 'txt'),
+    ];
+    for (const key of writtenKeys) {
+      expect(crawlWrites.some((pattern) => globMatches(pattern.replace(/^<ArchiveBucket\w+\.Arn>\//, ''), key)), key).toBe(true);
+    }
+    expect(crawlWrites).toHaveLength(3);
+  });
+
+  it('discover only reads the sources file', () => {
 
     const discover = statementsOf('news-discover');
     const discoverActions = discover.flatMap((s) => asList(s.Action as string | string[]));

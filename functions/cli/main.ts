@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../config';
 import { describeError, PipelineError } from '../errors';
 import { runDemo } from './commands/demo';
 import { registerQueryCommands } from './commands/query';
+import { registerReprocessCommand } from './commands/reprocess';
 import { extractManifest } from './extract-manifest';
 import { runLocalIngestCommand } from './ingest-run';
 import { loadSourcesFile } from './load-sources-file';
@@ -70,6 +71,7 @@ program
   });
 
 registerQueryCommands(program, configFor);
+registerReprocessCommand(program, configFor);
 
 program
   .command('serve')

@@ -1,0 +1,133 @@
+import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECKPOINT_FILE, FileReprocessCheckpoint, runLocalReprocess } from '../../functions/cli/commands/reprocess';
+import type { CleanCopy } from '../../functions/core/article';
+import { rawKey } from '../../functions/core/archive-keys';
+import { contentHash } from '../../functions/core/content-hash';
+import { listRawKeys, reprocessRunKey, runReprocess, type ReprocessOptions } from '../../functions/pipeline/reprocess';
+import { seedArchive, type SeededArchive } from './helpers/seed-archive';
+
+/** Every archive file and its bytes. */
+async function archiveSnapshot(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (d: string) => {
+    for (const entry of await readdir(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) await walk(p);
+      else out[relative(dir, p)] = (await readFile(p)).toString('base64');
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
+/** Every article record and what the index knows about each of their paragraphs (counts, first-seen). */
+async function indexSnapshot(seeded: SeededArchive): Promise<unknown> {
+  const index = seeded.pipeline.index;
+  const records = [];
+  for (const host of (await index.listHosts()).sort()) records.push(...(await index.listArticles({ host, limit: 100 })).items);
+  records.sort((a, b) => a.id.localeCompare(b.id));
+  const hashes = [...new Set(records.flatMap((r) => r.paragraphHashes))].sort();
+  const paragraphs = [...(await index.lookupParagraphs(hashes)).values()].sort((a, b) => a.hash.localeCompare(b.hash));
+  return { records, paragraphs };
+}
+
+describe('reprocess from the raw archive', () => {
+  let dataDir: string;
+  let seeded: SeededArchive;
+  let checkpoint: FileReprocessCheckpoint;
+  const options = (extra: Partial<ReprocessOptions> = {}): ReprocessOptions => ({ filter: {}, checkpoint, ...extra });
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'reprocess-'));
+    seeded = await seedArchive(dataDir);
+    checkpoint = new FileReprocessCheckpoint(join(dataDir, CHECKPOINT_FILE));
+  });
+  afterAll(async () => {
+    await seeded?.pipeline.close().catch(() => undefined);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('re-runs every stored page without fetching, and a second run changes no byte and no count', async () => {
+    const first = await runReprocess(seeded.pipeline.deps, options());
+    // The two Metro Herald articles crawled before its membership pitch was known as boilerplate lose it now.
+    expect(first).toMatchObject({ keys: 10, stored: 10, textChanged: 2, superseded: 0, orphan: 0, failed: [], complete: true });
+    const archiveAfterFirst = await archiveSnapshot(seeded.pipeline.archiveDir);
+    const indexAfterFirst = await indexSnapshot(seeded);
+
+    const second = await runReprocess(seeded.pipeline.deps, options());
+    expect(second).toEqual({ ...first, textChanged: 0 });
+    expect(await archiveSnapshot(seeded.pipeline.archiveDir)).toEqual(archiveAfterFirst);
+    expect(await indexSnapshot(seeded)).toEqual(indexAfterFirst);
+  });
+
+  it('a stopped run saves its checkpoint and the next run continues after it, ending in the same state', async () => {
+    const before = await archiveSnapshot(seeded.pipeline.archiveDir);
+    const controller = new AbortController();
+    const done: string[] = [];
+    const stopped = await runReprocess(seeded.pipeline.deps, options({ signal: controller.signal, progress: { keyDone: (key) => done.push(key) === 4 && controller.abort() } }));
+    expect(stopped.complete).toBe(false);
+    expect(done).toHaveLength(4);
+    expect(await checkpoint.load(reprocessRunKey({}))).toBe(done[3]);
+
+    const seen: string[] = [];
+    const resumed = await runReprocess(seeded.pipeline.deps, options({ progress: { keyDone: (key) => seen.push(key) } }));
+    expect(resumed).toMatchObject({ resumedAfter: done[3], keys: 6, stored: 6, complete: true });
+    expect([...done, ...seen]).toEqual(await fromAsync(listRawKeys(seeded.pipeline.deps.archive, {})));
+    expect(await checkpoint.load(reprocessRunKey({}))).toBeUndefined();
+    expect(await archiveSnapshot(seeded.pipeline.archiveDir)).toEqual(before);
+  });
+
+  it('restores a clean copy whose extraction changed, and never rolls an article back to an older fetch', async () => {
+    const index = seeded.pipeline.index;
+    const archive = seeded.pipeline.deps.archive;
+    const id = seeded.outcomes[1].kind === 'stored' ? seeded.outcomes[1].articleId : '';
+    const record = (await index.getArticle(id))!;
+    const copy = JSON.parse(Buffer.from((await archive.get(record.cleanKey))!).toString('utf8')) as CleanCopy;
+    // What an older extractor might have stored: the last paragraph missing.
+    const shorter = copy.paragraphs.slice(0, -1);
+    const oldHash = contentHash(shorter.map((p) => p.text).join('\n\n'));
+    await archive.put(record.cleanKey, JSON.stringify({ ...copy, paragraphs: shorter, contentHash: oldHash }) + '\n', 'application/json');
+    await index.putArticle({ ...record, contentHash: oldHash, paragraphCount: shorter.length });
+    // An earlier fetch of the same article, with different text: it must not win.
+    const olderKey = rawKey(record.host, '2026-11-01T00:00:00.000Z', record.id);
+    await archive.put(olderKey, gzipSync('<html><body><article><p>An early draft that was later replaced entirely by the published story text.</p></article></body></html>'), 'application/gzip');
+
+    const summary = await runReprocess(seeded.pipeline.deps, options({ filter: { host: record.host } }));
+    expect(summary).toMatchObject({ keys: 5, stored: 4, textChanged: 1, superseded: 1, failed: [] });
+    const restored = (await index.getArticle(id))!;
+    expect(restored.contentHash).toBe(record.contentHash);
+    expect(restored.paragraphCount).toBe(copy.paragraphs.length);
+    expect(restored.rawKey).toBe(record.rawKey);
+    expect(Buffer.from((await archive.get(record.cleanKey))!).toString('utf8')).toContain(copy.paragraphs.at(-1)!.text);
+  });
+
+  it('filters by fetch day and host; bad filters are refused', async () => {
+    const wire = await runReprocess(seeded.pipeline.deps, options({ filter: { host: 'wirewatch.example', from: '2026-11-24', to: '2026-11-24' } }));
+    expect(wire).toMatchObject({ keys: 3, stored: 3 });
+    const none = await runReprocess(seeded.pipeline.deps, options({ filter: { from: '2020-01-01', to: '2020-01-31' } }));
+    expect(none).toMatchObject({ keys: 0, stored: 0, complete: true });
+    await expect(runReprocess(seeded.pipeline.deps, options({ filter: { from: '2026-11-30', to: '2026-11-01' } }))).rejects.toThrow(/after/);
+    await expect(runReprocess(seeded.pipeline.deps, options({ filter: { from: '24.11.2026' } }))).rejects.toThrow(/YYYY-MM-DD/);
+  });
+
+  it('the CLI command reprocesses the data directory and prints the totals', async () => {
+    await seeded.pipeline.close();
+    let printed = '';
+    const out = new Writable({ write: (chunk, _enc, cb) => ((printed += String(chunk)), cb()) });
+    const summary = await runLocalReprocess(seeded.config, { filter: {}, restart: false, progressBar: false, verbose: false, out });
+    expect(summary).toMatchObject({ keys: 11, stored: 10, superseded: 1, complete: true });
+    expect(printed).toMatch(/Reprocessed 11 of 11 raw pages/);
+    expect(printed).toMatch(/superseded fetches\s+1/);
+  });
+});
+
+async function fromAsync<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}

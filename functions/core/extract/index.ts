@@ -8,6 +8,7 @@ import { assembleParagraphs } from './assemble';
 import { collectBlocks, type TextBlock } from './blocks';
 import { expandTopCandidate, findBodyChunks, gatherArticleRoots, pickTopCandidate, scoreElements } from './candidates';
 import { cleanTree } from './clean';
+import { crossCheckWithJsonLd } from './cross-check';
 import { findFirst, type Element, type ParentNode } from './dom';
 import { boundInput, looksBinary } from './guard';
 import { readMetadata } from './metadata';
@@ -43,6 +44,9 @@ const PAGE_TEXT_SNIFF_CHARS = 20_000;
  *     `gatherArticleRoots`, `findBodyChunks`.
  *  6. Emit the container's blocks in order without embedded widgets, link lines, bylines,
  *     datelines and the repeated title — `assembleParagraphs`.
+ *  6b. Cross-check with JSON-LD `articleBody`: when it is much larger than what we kept, use
+ *     the page blocks it contains, or its own text for pages that render the body with
+ *     JavaScript — `crossCheckWithJsonLd`.
  *  7. Drop paragraphs and runs of paragraphs repeated within the page — `removeRepeatedParagraphs`.
  *  8. Classify the page (article, consent wall, paywall, index, error page, empty) — `classifyPage`.
  *
@@ -70,7 +74,7 @@ function extract(input: string, options: ExtractOptions): Extraction {
   // 1. Parse once; metadata needs head, scripts and attributes that cleaning removes.
   const $ = load(html);
   const doc = $.root()[0] as unknown as ParentNode;
-  const { metadata, declaredArticle } = readMetadata(doc, options.url);
+  const { metadata, declaredArticle, jsonLdBody } = readMetadata(doc, options.url);
 
   // 2.
   cleanTree(doc);
@@ -88,6 +92,9 @@ function extract(input: string, options: ExtractOptions): Extraction {
     const roots = [...gatherArticleRoots(top, stats, groupByOwner(blocks)), ...findBodyChunks(top, blocks, stats)];
     paragraphs = assembleParagraphs(roots, blocks, stats, { title: metadata.title });
   }
+
+  // 6b.
+  paragraphs = crossCheckWithJsonLd(paragraphs, blocks, jsonLdBody).paragraphs;
 
   // 7.
   const repeats = removeRepeatedParagraphs(paragraphs);

@@ -24,6 +24,28 @@ export interface UrlState {
   updatedAt: string;
 }
 
+/** What {@link Frontier.listPending} returns: work that is owed a crawl. */
+export interface PendingQuery {
+  /** Failed URLs whose `nextRetryAt` is at or before this time are due. */
+  nowIso: string;
+  /**
+   * Only `queued` URLs last claimed at or before this time are returned (their crawl message may be
+   * lost). Omit to list every queued URL (a local run whose in-process queue started empty).
+   */
+  queuedBeforeIso?: string;
+  /** Most entries returned, oldest first within each kind (default: all). */
+  limit?: number;
+}
+
+/** When a source's discovery last ran (schedules are judged against it). */
+export interface SourceRun {
+  sourceId: string;
+  /** ISO 8601 start time of the last discovery run. */
+  lastRunAt: string;
+  /** URLs that run queued (for the record). */
+  urlsQueued?: number;
+}
+
 /** The URL frontier: which URLs are known, their crawl state, and which are due. */
 export interface Frontier {
   /**
@@ -37,4 +59,20 @@ export interface Frontier {
   update(state: UrlState): Promise<void>;
   /** Lists URLs whose last outcome was a failure. */
   listFailed(): Promise<UrlState[]>;
+  /**
+   * Lists work owed a crawl: `queued` URLs (all, or those claimed before `queuedBeforeIso`) and
+   * failed URLs whose retry is due. A permanent failure (no `nextRetryAt`) is never listed.
+   */
+  listPending(query: PendingQuery): Promise<UrlState[]>;
+  /**
+   * Takes a listed pending URL for re-enqueueing: atomically, only if it still has the status
+   * and `updatedAt` it was listed with (and, when failed, its retry is due), it becomes `queued`
+   * at `nowIso`. Returns the new state, or `undefined` when another worker got there first or
+   * the URL moved on. Concurrent sweeps therefore enqueue each URL once.
+   */
+  requeue(listed: UrlState, nowIso: string): Promise<UrlState | undefined>;
+  /** The last discovery run of a source, or `undefined` when it never ran. */
+  getSourceRun(sourceId: string): Promise<SourceRun | undefined>;
+  /** Records a discovery run of a source (replaces the previous record). */
+  recordSourceRun(run: SourceRun): Promise<void>;
 }

@@ -111,6 +111,60 @@ export function frontierContract(name: string, makeFrontier: FrontierFactory): v
       expect((await frontier.listFailed()).map((s) => s.urlKey)).toEqual(['https://news.example/story/6']);
     });
 
+    it('lists queued URLs and due failures as pending, never done or permanently failed ones', async () => {
+      const q1 = (await frontier.claim(claimInput(20, { nowIso: T0 })))!;
+      const q2 = (await frontier.claim(claimInput(21, { nowIso: T1 })))!;
+      const due = (await frontier.claim(claimInput(22, { nowIso: T0 })))!;
+      await frontier.update(outcome(due, { status: 'failed', reason: 'http-503', nextRetryAt: T1, updatedAt: T0 }));
+      const later = (await frontier.claim(claimInput(23, { nowIso: T0 })))!;
+      await frontier.update(outcome(later, { status: 'failed', reason: 'timeout-total', nextRetryAt: T2, updatedAt: T0 }));
+      const gone = (await frontier.claim(claimInput(24, { nowIso: T0 })))!;
+      await frontier.update(outcome(gone, { status: 'failed', reason: 'http-404', updatedAt: T0 }));
+      const done = (await frontier.claim(claimInput(25, { nowIso: T0 })))!;
+      await frontier.update(outcome(done, { status: 'done', updatedAt: T0 }));
+
+      const keys = (states: UrlState[]) => states.map((s) => s.urlKey);
+      expect(keys(await frontier.listPending({ nowIso: T1 }))).toEqual([q1.urlKey, q2.urlKey, due.urlKey]);
+      // Only queued entries claimed at or before the cut-off (lost messages), plus due failures.
+      expect(keys(await frontier.listPending({ nowIso: T2, queuedBeforeIso: T0 }))).toEqual([q1.urlKey, due.urlKey, later.urlKey]);
+      expect(keys(await frontier.listPending({ nowIso: T2, limit: 2 }))).toEqual([q1.urlKey, q2.urlKey]);
+      expect((await frontier.listPending({ nowIso: T1 }))[2]).toMatchObject({ status: 'failed', reason: 'http-503', nextRetryAt: T1 });
+    });
+
+    it('requeues a listed URL once, and only while it is unchanged', async () => {
+      const q = (await frontier.claim(claimInput(30, { nowIso: T0 })))!;
+      const failed = (await frontier.claim(claimInput(31, { nowIso: T0 })))!;
+      await frontier.update(outcome(failed, { status: 'failed', reason: 'http-500', nextRetryAt: T1, updatedAt: T0 }));
+      const listed = await frontier.listPending({ nowIso: T1 });
+      expect(listed).toHaveLength(2);
+      const results = await Promise.all([...listed, ...listed].map((s) => frontier.requeue(s, T2)));
+      expect(results.filter(Boolean)).toHaveLength(2);
+      expect(await frontier.get(failed.urlKey)).toMatchObject({ status: 'queued', updatedAt: T2, reason: 'http-500', attempts: 1 });
+      expect((await frontier.get(failed.urlKey))?.nextRetryAt).toBeUndefined();
+      // The requeued ones are pending again under their new claim time.
+      expect((await frontier.listPending({ nowIso: T2, queuedBeforeIso: T1 })).map((s) => s.urlKey)).toEqual([]);
+      expect((await frontier.listPending({ nowIso: T2 })).map((s) => s.urlKey).sort()).toEqual([q.urlKey, failed.urlKey].sort());
+
+      // A URL that finished since it was listed is not taken back.
+      const stale = (await frontier.get(q.urlKey))!;
+      await frontier.update({ ...stale, status: 'done', updatedAt: '2026-11-24T13:00:00.000Z' });
+      expect(await frontier.requeue(stale, '2026-11-24T14:00:00.000Z')).toBeUndefined();
+      // A failure that is not yet due is not taken either.
+      const notDue = (await frontier.claim(claimInput(32, { nowIso: T0 })))!;
+      await frontier.update(outcome(notDue, { status: 'failed', reason: 'http-500', nextRetryAt: T2, updatedAt: T0 }));
+      expect(await frontier.requeue((await frontier.get(notDue.urlKey))!, T1)).toBeUndefined();
+    });
+
+    it('records and reads back the last run of a source', async () => {
+      expect(await frontier.getSourceRun('news')).toBeUndefined();
+      await frontier.recordSourceRun({ sourceId: 'news', lastRunAt: T0, urlsQueued: 3 });
+      await frontier.recordSourceRun({ sourceId: 'news', lastRunAt: T1, urlsQueued: 0 });
+      expect(await frontier.getSourceRun('news')).toEqual({ sourceId: 'news', lastRunAt: T1, urlsQueued: 0 });
+      expect(await frontier.getSourceRun('other')).toBeUndefined();
+      // Source records are not URLs: they never show up as pending or failed work.
+      expect(await frontier.listPending({ nowIso: T2 })).toEqual([]);
+    });
+
     it('stores the full outcome of an attempt', async () => {
       const claimed = (await frontier.claim(claimInput(9)))!;
       const done: UrlState = outcome(claimed, {

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Frontier, UrlState } from '../../ports/frontier';
+import type { Frontier, PendingQuery, SourceRun, UrlState } from '../../ports/frontier';
 import { isConditionalCheckFailed, toStorageError } from './dynamodb-errors';
 import { RequestStats, type DynamoDbStats } from './request-stats';
 import { GSI1 } from './table-schema';
@@ -11,11 +11,26 @@ import { GSI1 } from './table-schema';
  * crawl Lambda's retries finish well within 6 hours.
  */
 export const DEFAULT_QUEUED_STALE_AFTER_MS = 6 * 60 * 60 * 1000;
-/** gsi1 partition holding every URL whose last outcome was a failure. */
+/** gsi1 partition holding every URL whose last outcome was a failure (sort: `<nextRetryAt>#<urlKey>`). */
 const FAILED_GSI_PK = 'FAILED';
+/**
+ * gsi1 partition holding every URL that is `queued` (sort: `<claimedAt>#<urlKey>`), so work a dead
+ * process or a lost message left behind can be found and re-enqueued. The key is sparse: an item
+ * leaves the partition when its crawl records an outcome.
+ */
+const PENDING_GSI_PK = 'PENDING';
 const URL_SK = 'U';
+const SOURCE_RUN_SK = 'RUN';
+/**
+ * Upper bound for "sort key at or before time T": `<T>$` sorts after `<T>#<anything>` ('$' follows
+ * '#') and before any later time. A failure without `nextRetryAt` has sort key `#<urlKey>`, below
+ * the lower bound `0` that every ISO year passes, so permanent failures are never listed as due.
+ */
+const atOrBefore = (iso: string) => `${iso}$`;
+const DUE_LOWER_BOUND = '0';
 
 const urlKeyOf = (urlKey: string) => ({ pk: `URL#${urlKey}`, sk: URL_SK });
+const sourceRunKeyOf = (sourceId: string) => ({ pk: `SOURCE#${sourceId}`, sk: SOURCE_RUN_SK });
 
 /** Options of {@link DynamoDbFrontier}. */
 export interface DynamoDbFrontierOptions {
@@ -29,8 +44,9 @@ type Item = Record<string, unknown>;
 
 /**
  * {@link Frontier} on the single DynamoDB table: one item per canonical URL
- * (`URL#<urlKey>` / `U`). Failed URLs carry gsi1pk `FAILED` (gsi1sk `<nextRetryAt>#<urlKey>`), so
- * listing them, soonest retry first, is one query.
+ * (`URL#<urlKey>` / `U`). Failed URLs carry gsi1pk `FAILED` (gsi1sk `<nextRetryAt>#<urlKey>`) and
+ * queued ones gsi1pk `PENDING` (gsi1sk `<claimedAt>#<urlKey>`), so listing due retries or work a
+ * dead worker left behind is one query each. A source's last discovery run is `SOURCE#<id>` / `RUN`.
  *
  * @example
  * const frontier = new DynamoDbFrontier({ tableName: 'news', client });
@@ -100,11 +116,12 @@ export class DynamoDbFrontier implements Frontier {
         new UpdateCommand({
           TableName: this.tableName,
           Key: urlKeyOf(input.urlKey),
-          // A re-queued URL leaves the failed list; reason/detail of the last failure stay for the record.
-          UpdateExpression: `${set}, urlKey = :urlKey REMOVE ${GSI1.partitionKey}, ${GSI1.sortKey}, nextRetryAt`,
+          // A re-queued URL moves from the failed list to the pending one; reason/detail of the
+          // last failure stay for the record.
+          UpdateExpression: `${set}, urlKey = :urlKey, #gpk = :pending, #gsk = :pendingSk REMOVE nextRetryAt`,
           ConditionExpression: condition,
-          ExpressionAttributeNames: { '#url': 'url', '#host': 'host', '#status': 'status' },
-          ExpressionAttributeValues: { ...values, ':urlKey': input.urlKey },
+          ExpressionAttributeNames: { '#url': 'url', '#host': 'host', '#status': 'status', '#gpk': GSI1.partitionKey, '#gsk': GSI1.sortKey },
+          ExpressionAttributeValues: { ...values, ':urlKey': input.urlKey, ':pending': PENDING_GSI_PK, ':pendingSk': `${input.nowIso}#${input.urlKey}` },
           ReturnValues: 'ALL_NEW',
           ReturnConsumedCapacity: 'TOTAL',
         }),
@@ -138,6 +155,9 @@ export class DynamoDbFrontier implements Frontier {
     if (state.status === 'failed') {
       item[GSI1.partitionKey] = FAILED_GSI_PK;
       item[GSI1.sortKey] = `${state.nextRetryAt ?? ''}#${state.urlKey}`;
+    } else if (state.status === 'queued') {
+      item[GSI1.partitionKey] = PENDING_GSI_PK;
+      item[GSI1.sortKey] = `${state.updatedAt}#${state.urlKey}`;
     }
     try {
       const response = await this.doc.send(
@@ -151,8 +171,100 @@ export class DynamoDbFrontier implements Frontier {
 
   /** All URLs whose last outcome was a failure, soonest retry first. */
   async listFailed(): Promise<UrlState[]> {
+    return this.queryGsi(FAILED_GSI_PK, undefined, Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Queued URLs (claimed at or before `queuedBeforeIso` when given), oldest claim first, then
+   * failed URLs whose retry is due, soonest first: two queries on the sparse gsi1 partitions.
+   */
+  async listPending(query: PendingQuery): Promise<UrlState[]> {
+    const limit = query.limit ?? Number.POSITIVE_INFINITY;
+    const queued = await this.queryGsi(
+      PENDING_GSI_PK,
+      query.queuedBeforeIso === undefined ? undefined : { upper: atOrBefore(query.queuedBeforeIso) },
+      limit,
+    );
+    if (queued.length >= limit) return queued.slice(0, limit);
+    const due = await this.queryGsi(FAILED_GSI_PK, { lower: DUE_LOWER_BOUND, upper: atOrBefore(query.nowIso) }, limit - queued.length);
+    return [...queued, ...due];
+  }
+
+  /** One conditional UpdateItem on the listed version (status and `updatedAt`). */
+  async requeue(listed: UrlState, nowIso: string): Promise<UrlState | undefined> {
+    let condition = '#status = :listedStatus AND updatedAt = :listedAt';
+    if (listed.status === 'failed') condition += ' AND nextRetryAt <= :now';
+    else if (listed.status !== 'queued') return undefined;
+    try {
+      const response = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: urlKeyOf(listed.urlKey),
+          UpdateExpression: 'SET #status = :queued, updatedAt = :now, #gpk = :pending, #gsk = :pendingSk REMOVE nextRetryAt',
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#status': 'status', '#gpk': GSI1.partitionKey, '#gsk': GSI1.sortKey },
+          ExpressionAttributeValues: {
+            ':listedStatus': listed.status,
+            ':listedAt': listed.updatedAt,
+            ':queued': 'queued',
+            ':now': nowIso,
+            ':pending': PENDING_GSI_PK,
+            ':pendingSk': `${nowIso}#${listed.urlKey}`,
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      this.counters.record('write', response.ConsumedCapacity);
+      return toState(response.Attributes ?? {});
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) {
+        this.counters.recordRejectedWrite();
+        return undefined;
+      }
+      throw toStorageError('UpdateItem', error);
+    }
+  }
+
+  async getSourceRun(sourceId: string): Promise<SourceRun | undefined> {
+    try {
+      const response = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: sourceRunKeyOf(sourceId), ReturnConsumedCapacity: 'TOTAL' }),
+      );
+      this.counters.record('read', response.ConsumedCapacity);
+      if (!response.Item) return undefined;
+      const { pk: _pk, sk: _sk, ...run } = response.Item;
+      return run as SourceRun;
+    } catch (error) {
+      throw toStorageError('GetItem', error);
+    }
+  }
+
+  async recordSourceRun(run: SourceRun): Promise<void> {
+    try {
+      const response = await this.doc.send(
+        new PutCommand({ TableName: this.tableName, Item: { ...run, ...sourceRunKeyOf(run.sourceId) }, ReturnConsumedCapacity: 'TOTAL' }),
+      );
+      this.counters.record('write', response.ConsumedCapacity);
+    } catch (error) {
+      throw toStorageError('PutItem', error);
+    }
+  }
+
+  /** Pages through one gsi1 partition (optionally a sort-key range) up to `limit` items. */
+  private async queryGsi(partition: string, range: { lower?: string; upper: string } | undefined, limit: number): Promise<UrlState[]> {
     const states: UrlState[] = [];
     let startKey: Record<string, unknown> | undefined;
+    const values: Record<string, unknown> = { ':pk': partition };
+    let keyCondition = `${GSI1.partitionKey} = :pk`;
+    if (range?.lower !== undefined) {
+      keyCondition += ` AND ${GSI1.sortKey} BETWEEN :lower AND :upper`;
+      values[':lower'] = range.lower;
+      values[':upper'] = range.upper;
+    } else if (range) {
+      keyCondition += ` AND ${GSI1.sortKey} <= :upper`;
+      values[':upper'] = range.upper;
+    }
     do {
       let response;
       try {
@@ -160,9 +272,10 @@ export class DynamoDbFrontier implements Frontier {
           new QueryCommand({
             TableName: this.tableName,
             IndexName: GSI1.indexName,
-            KeyConditionExpression: `${GSI1.partitionKey} = :failed`,
-            ExpressionAttributeValues: { ':failed': FAILED_GSI_PK },
+            KeyConditionExpression: keyCondition,
+            ExpressionAttributeValues: values,
             ExclusiveStartKey: startKey,
+            ...(Number.isFinite(limit) ? { Limit: Math.max(1, limit - states.length) } : {}),
             ReturnConsumedCapacity: 'TOTAL',
           }),
         );
@@ -172,8 +285,8 @@ export class DynamoDbFrontier implements Frontier {
       this.counters.record('read', response.ConsumedCapacity);
       states.push(...(response.Items ?? []).map(toState));
       startKey = response.LastEvaluatedKey;
-    } while (startKey);
-    return states;
+    } while (startKey && states.length < limit);
+    return states.slice(0, limit);
   }
 }
 

@@ -1,0 +1,186 @@
+/**
+ * When is a source due for discovery? The AWS scheduler fires on the finest cadence any source
+ * needs and the discover handler asks {@link isDue} per source; local runs ask it only when told
+ * to respect schedules. Expressions are EventBridge's `rate(...)` and `cron(...)` (validated when
+ * the sources file is loaded, see `core/sources/schedule.ts`); cron fields are read in UTC, as
+ * EventBridge rules do.
+ */
+
+/**
+ * A tick may arrive a little early or late: EventBridge fires within the scheduled minute, and
+ * its finest cadence is one minute. Runs are judged with one minute of slack so a source whose
+ * interval has "almost" passed is not pushed back a whole scheduler period, and a run made early
+ * thanks to the slack does not fire the same cron slot again on the next tick.
+ */
+export const SCHEDULE_SLACK_MS = 60_000;
+/** Searching cron slots minute by minute past a year would only find that it fired: stop there. */
+const MAX_CRON_SCAN_MINUTES = 366 * 24 * 60;
+
+const MINUTE_MS = 60_000;
+const RATE_UNIT_MS: Record<string, number> = { minute: MINUTE_MS, hour: 60 * MINUTE_MS, day: 24 * 60 * MINUTE_MS };
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+
+/**
+ * Whether a source with this schedule should be discovered now, given when it last ran. A source
+ * that never ran is due. `rate(N unit)`: due once N units (less {@link SCHEDULE_SLACK_MS}) have
+ * passed. `cron(...)`: due when a slot of the expression lies between the last run and now (both
+ * shifted by the slack). An expression this function cannot read counts as due, so a source is
+ * crawled too often rather than never.
+ *
+ * @example
+ * isDue('rate(30 minutes)', '2026-11-24T10:00:00Z', '2026-11-24T10:29:30Z'); // true (within slack)
+ * isDue('rate(30 minutes)', '2026-11-24T10:00:00Z', '2026-11-24T10:20:00Z'); // false
+ * isDue('cron(0 6 * * ? *)', '2026-11-24T06:00:10Z', '2026-11-25T06:00:05Z'); // true
+ */
+export function isDue(schedule: string, lastRunIso: string | undefined, nowIso: string): boolean {
+  if (lastRunIso === undefined) return true;
+  const lastMs = Date.parse(lastRunIso);
+  const nowMs = Date.parse(nowIso);
+  if (Number.isNaN(lastMs) || Number.isNaN(nowMs)) return true;
+  if (nowMs < lastMs) return false; // clock went back: wait rather than run twice
+  const text = schedule.trim();
+  const rate = /^rate\(\s*(\d+)\s+(minute|hour|day)s?\s*\)$/.exec(text);
+  if (rate) return nowMs - lastMs >= Number(rate[1]) * RATE_UNIT_MS[rate[2]] - SCHEDULE_SLACK_MS;
+  const cron = /^cron\((.*)\)$/.exec(text);
+  if (cron) {
+    const matcher = parseCron(cron[1]);
+    if (!matcher) return true;
+    return cronFiresBetween(matcher, lastMs + SCHEDULE_SLACK_MS, nowMs + SCHEDULE_SLACK_MS);
+  }
+  return true;
+}
+
+/**
+ * Whether the cron expression (EventBridge's six fields, without `cron(...)`) has a slot in
+ * `(afterMs, atOrBeforeMs]`. Exported for tests and for showing the next run.
+ */
+export function cronFiresBetween(matcher: CronMatcher | string, afterMs: number, atOrBeforeMs: number): boolean {
+  const m = typeof matcher === 'string' ? parseCron(matcher) : matcher;
+  if (!m) return true;
+  let t = Math.floor(afterMs / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+  for (let i = 0; t <= atOrBeforeMs; i++, t += MINUTE_MS) {
+    if (i >= MAX_CRON_SCAN_MINUTES) return true;
+    if (m(new Date(t))) return true;
+  }
+  return false;
+}
+
+/** Tests one UTC minute against a cron expression. */
+export type CronMatcher = (at: Date) => boolean;
+
+type DayTest = (at: Date) => boolean;
+
+/** Parses EventBridge's six cron fields into a matcher, or `undefined` when unreadable. */
+export function parseCron(body: string): CronMatcher | undefined {
+  const fields = body.trim().split(/\s+/);
+  if (fields.length !== 6) return undefined;
+  const minutes = numberSet(fields[0], 0, 59);
+  const hours = numberSet(fields[1], 0, 23);
+  const months = numberSet(fields[3], 1, 12, MONTHS);
+  const years = numberSet(fields[5], 1970, 2199);
+  const dayOfMonth = dayOfMonthTest(fields[2]);
+  const dayOfWeek = dayOfWeekTest(fields[4]);
+  if (!minutes || !hours || !months || !years || !dayOfMonth || !dayOfWeek) return undefined;
+  return (at) =>
+    minutes.has(at.getUTCMinutes()) &&
+    hours.has(at.getUTCHours()) &&
+    months.has(at.getUTCMonth() + 1) &&
+    years.has(at.getUTCFullYear()) &&
+    dayOfMonth(at) &&
+    dayOfWeek(at);
+}
+
+/** `*`, `?`, lists, ranges, `a/step`, `a-b/step` and names. */
+function numberSet(field: string, min: number, max: number, names?: readonly string[]): Set<number> | undefined {
+  const out = new Set<number>();
+  if (field === '?') {
+    for (let v = min; v <= max; v++) out.add(v);
+    return out;
+  }
+  for (const raw of field.toUpperCase().split(',')) {
+    const [range, stepText] = raw.split('/');
+    const step = stepText === undefined ? 1 : Number(stepText);
+    if (!Number.isInteger(step) || step < 1) return undefined;
+    let from: number | undefined;
+    let to: number | undefined;
+    if (range === '*') {
+      from = min;
+      to = max;
+    } else {
+      const [a, b] = range.split('-');
+      from = valueOf(a, min, names);
+      to = b === undefined ? (stepText === undefined ? from : max) : valueOf(b, min, names);
+    }
+    if (from === undefined || to === undefined || from < min || to > max) return undefined;
+    for (let v = from; v <= to; v += step) out.add(v);
+  }
+  return out;
+}
+
+function valueOf(text: string, min: number, names?: readonly string[]): number | undefined {
+  const named = names?.indexOf(text) ?? -1;
+  if (named >= 0) return named + min;
+  return /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+function daysInMonth(at: Date): number {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 0)).getUTCDate();
+}
+
+/** Day of month: numbers and ranges, `L`, `L-n`, `nW` (nearest weekday), `LW`. */
+function dayOfMonthTest(field: string): DayTest | undefined {
+  if (field === '?' || field === '*') return () => true;
+  const tests: DayTest[] = [];
+  for (const item of field.toUpperCase().split(',')) {
+    if (item === 'L') tests.push((at) => at.getUTCDate() === daysInMonth(at));
+    else if (item === 'LW') tests.push((at) => at.getUTCDate() === nearestWeekday(at, daysInMonth(at)));
+    else if (/^L-\d{1,2}$/.test(item)) {
+      const back = Number(item.slice(2));
+      tests.push((at) => at.getUTCDate() === daysInMonth(at) - back);
+    } else if (/^\d{1,2}W$/.test(item)) {
+      const day = Number(item.slice(0, -1));
+      tests.push((at) => at.getUTCDate() === nearestWeekday(at, Math.min(day, daysInMonth(at))));
+    } else {
+      const set = numberSet(item, 1, 31);
+      if (!set) return undefined;
+      tests.push((at) => set.has(at.getUTCDate()));
+    }
+  }
+  return (at) => tests.some((t) => t(at));
+}
+
+/** The weekday (Mon-Fri) nearest to `day` within the month of `at`, as Quartz-style `W` means. */
+function nearestWeekday(at: Date, day: number): number {
+  const weekday = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), day)).getUTCDay();
+  if (weekday === 6) return day === 1 ? 3 : day - 1; // Saturday: Friday, or Monday when the 1st
+  if (weekday === 0) return day === daysInMonth(at) ? day - 2 : day + 1; // Sunday: Monday, or Friday at month end
+  return day;
+}
+
+/** Day of week (1 = SUN ... 7 = SAT): numbers, names, ranges, `L`, `nL` (last n of month), `n#k`. */
+function dayOfWeekTest(field: string): DayTest | undefined {
+  if (field === '?' || field === '*') return () => true;
+  const tests: DayTest[] = [];
+  const weekdayOf = (at: Date) => at.getUTCDay() + 1;
+  for (const item of field.toUpperCase().split(',')) {
+    const nth = /^([A-Z0-9]+)#(\d)$/.exec(item);
+    const last = /^([A-Z0-9]+)L$/.exec(item);
+    if (item === 'L') tests.push((at) => weekdayOf(at) === 7);
+    else if (nth) {
+      const day = valueOf(nth[1], 1, WEEKDAYS);
+      const k = Number(nth[2]);
+      if (day === undefined) return undefined;
+      tests.push((at) => weekdayOf(at) === day && Math.ceil(at.getUTCDate() / 7) === k);
+    } else if (last) {
+      const day = valueOf(last[1], 1, WEEKDAYS);
+      if (day === undefined) return undefined;
+      tests.push((at) => weekdayOf(at) === day && at.getUTCDate() + 7 > daysInMonth(at));
+    } else {
+      const set = numberSet(item, 1, 7, WEEKDAYS);
+      if (!set) return undefined;
+      tests.push((at) => set.has(weekdayOf(at)));
+    }
+  }
+  return (at) => tests.some((t) => t(at));
+}

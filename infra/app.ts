@@ -18,6 +18,11 @@ const stack = new NewsPipelineStack(app, `NewsPipeline-${settings.stage}`, {
 Tags.of(stack).add('project', 'news-pipeline');
 Tags.of(stack).add('stage', settings.stage);
 
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+// writeSuppressionsToCloudFormation copies each acknowledgment (rule id + reason) into the
+// template's Metadata, so the deployed stack carries its own audit trail.
+Validations.of(app).addPlugins(
+  new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }),
+  new ServerlessChecks(app, { writeSuppressionsToCloudFormation: true }),
+);
 
 app.synth();

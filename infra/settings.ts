@@ -116,8 +116,9 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
   minParagraphsPerArticle: 3,
   perHostMetrics: 'all',
   extractionWatchHosts: [],
-  // Discover reads feeds and sitemaps of every due source in one run.
-  discover: { memoryMb: 512, timeoutSeconds: 300, reservedConcurrency: 1 },
+  // Discover reads the feeds and sitemaps of every source one after another in one run; with a
+  // few hundred sources at up to a fetch timeout each it needs the Lambda maximum.
+  discover: { memoryMb: 512, timeoutSeconds: 900, reservedConcurrency: 1 },
   // Crawl: batch of 5 URLs x (20 s fetch budget + extraction + dedup) fits in 150 s.
   crawl: {
     memoryMb: 1024,

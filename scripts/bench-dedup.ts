@@ -7,6 +7,8 @@
  * pair precision/recall of the story clusters against the generator's truth.
  *
  * Usage: npm run bench:dedup -- [--articles 10000] [--concurrency 8] [--seed N] [--store dynamodb-local|dynalite|memory]
+ *        [--out bench-results/dedup.json]
+ * BENCH_DEBUG=1 also prints clusters that mix stories and false copyOf links.
  */
 import { parseArgs } from 'node:util';
 import type { ArticleRecord } from '../functions/core/article';
@@ -27,6 +29,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     seed: { type: 'string', default: '20261125' },
     store: { type: 'string', default: 'dynamodb-local' },
+    /** Writes the per-article figures as JSON (the flat shape `npm run cost` reads). */
+    out: { type: 'string' },
   },
 });
 const articleCount = Number(values.articles);
@@ -96,6 +100,19 @@ async function main(): Promise<void> {
     });
     console.log('');
     printQuality(stream, records);
+    if (values.out) {
+      const { mkdir, writeFile } = await import('node:fs/promises');
+      const { dirname } = await import('node:path');
+      await mkdir(dirname(values.out), { recursive: true });
+      const figures = {
+        source: `bench:dedup --articles ${articleCount} --store ${values.store} --concurrency ${concurrency} --seed ${seed}, ${new Date().toISOString()}`,
+        writeUnitsPerArticle: round2(totalWrites / articleCount),
+        readUnitsPerArticle: round2((dedupStats.readUnits + callerStats.readUnits) / articleCount),
+        requestsPerArticle: round2((dedupStats.requests + callerStats.requests) / articleCount),
+      };
+      await writeFile(values.out, JSON.stringify(figures, null, 2) + '\n');
+      console.log(`figures written to ${values.out}`);
+    }
   } finally {
     await server.stop();
   }
@@ -244,6 +261,10 @@ function countBy<T>(items: T[], key: (item: T) => string): Record<string, number
   const out: Record<string, number> = {};
   for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1;
   return out;
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
 }
 
 function fmt(x: number, width: number, digits = 2): string {

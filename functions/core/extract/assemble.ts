@@ -27,6 +27,9 @@ const FURNITURE_LINE =
 const FURNITURE_WORD =
   /^(?:advert(?:isement)?|ad|anzeige|publicit[ée]|publicidad|pubblicit[àa]|реклама|werbung|sponsored|comments?|kommentare|commentaires|comentarios|commenti|share(?: this)?(?: article| story)?|teilen|partager|compartir|condividi|print|drucken|imprimer|email|e-mail|tweet|close|schließen|fermer|more|mehr|plus|read more|weiterlesen|lire la suite|leer más|continue reading|explore further|related|see also|loading\.*|subscribe|anmelden|log ?in|sign ?in|sign ?up)[.:!…]*$/i;
 
+/** Short copyright lines ("© 2019 Publisher, Inc.", "Copyright 2019 Publisher"). */
+const COPYRIGHT_LINE = /^(?:©|\(c\)\s|copyright\b)|all rights reserved\.?$|alle rechte vorbehalten\.?$|tous droits réservés\.?$|todos los derechos reservados\.?$/i;
+
 /** Calls to action that sit at the start or end of bodies (newsletter, subscription, app, social). */
 const CALL_TO_ACTION =
   /\b(?:subscribe (?:to|now|today|for|here)|newsletters?\b|sign up|signup|click here|follow us|download (?:our|the) app|get the latest|delivered (?:to|through) your|in your inbox|tell us what you think|like this (?:story|article)|share (?:it|this) with|abonnieren|newsletter|abonnez|suscr[ií]b|iscriviti|подпис)/i;
@@ -124,13 +127,30 @@ export function assembleParagraphs(
 /** Filters applied to each block of the article: link lines, furniture lines, datelines, the title. */
 function keepBlock(block: TextBlock, titleKey: string): boolean {
   const text = block.text;
-  if (blockLinkDensity(block) > MAX_BLOCK_LINK_DENSITY) return false;
+  if (blockLinkDensity(block) > MAX_BLOCK_LINK_DENSITY && !isProseWithInlineLink(block)) return false;
   if (!/[\p{L}\p{N}]/u.test(text)) return false;
   if (titleKey && text.length <= titleKey.length + 2 && comparableText(text) === titleKey) return false;
   if (text.length < SHORT_LINE_CHARS && (FURNITURE_LINE.test(text) || DATE_ONLY_LINE.test(text))) return false;
   if (FURNITURE_WORD.test(text) || /^(?:https?:\/\/|www\.)\S+$/i.test(text)) return false;
+  if (text.length < SHORT_LINE_CHARS && COPYRIGHT_LINE.test(text)) return false;
   if (text.length <= MAX_DATELINE_CHARS && DATE_IN_LINE.test(text) && !/[.!?"”»]$/.test(text) && block.kind === 'paragraph') return false;
   return true;
+}
+
+/** Link density up to which a sentence with one or two long inline links is still prose. */
+const MAX_INLINE_LINK_DENSITY = 0.8;
+
+/** Characters outside links a linked sentence needs to be prose rather than "Read more: <headline>". */
+const MIN_UNLINKED_CHARS = 40;
+
+/** A sentence whose link covers most of it ("...was <a>re-opened after his eviction</a>."). */
+function isProseWithInlineLink(block: TextBlock): boolean {
+  return (
+    block.linkCount <= 2 &&
+    blockLinkDensity(block) <= MAX_INLINE_LINK_DENSITY &&
+    block.text.length - block.linkChars >= MIN_UNLINKED_CHARS &&
+    endsLikeSentence(block.text)
+  );
 }
 
 /** Longest text (chars) of a label line: a heading or a short line without sentence punctuation. */

@@ -214,6 +214,9 @@ export function expandTopCandidate(top: Element, stats: Map<Element, ElementStat
   return current;
 }
 
+/** A loose sibling that is one link-free sentence of at least this many characters joins too. */
+const SIBLING_SENTENCE_MIN_CHARS = 25;
+
 /**
  * The top candidate and the siblings that continue it: bodies are often split into several
  * sibling containers by ads or embeds, and some sites put the lede in a separate element.
@@ -240,13 +243,14 @@ export function gatherArticleRoots(top: Element, stats: Map<Element, ElementStat
       roots.push(sibling);
       continue;
     }
-    if (sibling.name === 'p' || PARAGRAPH_OWNERS.has(sibling.name)) {
-      const own = blocksByOwner.get(sibling) ?? [];
+    // A sibling that holds text itself (a <p>, or a <div class="paragraph">) joins when it reads as prose.
+    const own = blocksByOwner.get(sibling);
+    if (own && own.length > 0) {
       const text = own.map((b) => b.text).join(' ');
       const linkChars = own.reduce((n, b) => n + b.linkChars, 0);
       const linkDensity = text.length === 0 ? 1 : linkChars / text.length;
       if (text.length >= SIBLING_PARAGRAPH_MIN_CHARS && linkDensity < SIBLING_PARAGRAPH_MAX_LINK_DENSITY) roots.push(sibling);
-      else if (text.length > 0 && linkDensity === 0 && endsLikeSentence(text) && text.length > 40) roots.push(sibling);
+      else if (linkDensity === 0 && endsLikeSentence(text) && text.length >= SIBLING_SENTENCE_MIN_CHARS) roots.push(sibling);
     }
   }
   return roots;

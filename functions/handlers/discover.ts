@@ -3,30 +3,47 @@ import { loadConfig, type Config } from '../config';
 import { parseSources, type Source } from '../core/sources';
 import { ConfigError } from '../errors';
 import type { PipelineDeps } from '../pipeline/deps';
+import { isDue } from '../core/schedule';
 import { discoverSource, type DiscoverReport } from '../pipeline/discover-source';
+import { AWS_FAILED_OVERDUE_MS, AWS_QUEUED_LOST_AFTER_MS, recoverPending, type RecoverReport } from '../pipeline/recover-pending';
 import { createAwsDeps } from './aws-deps';
 
-/** Scheduler input: optionally limit the run to some source ids. */
+/** Scheduler input: optionally limit the run to some source ids, or run sources not yet due. */
 export interface DiscoverEvent {
   sourceIds?: string[];
+  /** Discover even sources whose schedule is not due (sources named in `sourceIds` always run). */
+  force?: boolean;
 }
 
 /**
- * Discover Lambda: reads the sources file, discovers each source's new or changed URLs and
- * queues them. One source's failure is reported and the others go on.
+ * Discover Lambda: reads the sources file, discovers each due source's new or changed URLs and
+ * queues them (the scheduler fires on the finest cadence; sources whose own schedule is not due
+ * are skipped), then sweeps the frontier for work whose crawl message was lost (queued for over
+ * an hour, or a failure overdue for retry) and re-enqueues it. One source's failure is reported
+ * and the others go on.
  */
 export function makeHandler(deps: PipelineDeps, loadSources: () => Promise<Source[]>) {
-  return async (event: DiscoverEvent = {}): Promise<{ reports: DiscoverReport[] }> => {
+  return async (event: DiscoverEvent = {}): Promise<{ reports: DiscoverReport[]; notDue: string[]; recovered: RecoverReport }> => {
     const all = await loadSources();
     const enabled = all.filter((s) => s.enabled);
-    const wanted = event.sourceIds?.length ? enabled.filter((s) => event.sourceIds!.includes(s.id)) : enabled;
+    const named = Boolean(event.sourceIds?.length);
+    const wanted = named ? enabled.filter((s) => event.sourceIds!.includes(s.id)) : enabled;
     const reports: DiscoverReport[] = [];
+    const notDue: string[] = [];
     for (const source of wanted) {
+      if (!named && !event.force) {
+        const lastRun = await deps.frontier.getSourceRun(source.id);
+        if (!isDue(source.schedule, lastRun?.lastRunAt, deps.now().toISOString())) {
+          notDue.push(source.id);
+          continue;
+        }
+      }
       const report = await discoverSource(deps, source);
       deps.log.info('discovered', { sourceId: source.id, found: report.urlsFound, queued: report.urlsQueued, errors: report.errors.length });
       reports.push(report);
     }
-    return { reports };
+    const recovered = await recoverPending(deps, all, { queuedOlderThanMs: AWS_QUEUED_LOST_AFTER_MS, failedOverdueMs: AWS_FAILED_OVERDUE_MS });
+    return { reports, notDue, recovered };
   };
 }
 

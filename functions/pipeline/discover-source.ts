@@ -40,19 +40,38 @@ interface Discovered {
   lastmod?: string;
 }
 
+/** Frontier keys of feeds and sitemaps (conditional-GET validators), apart from article URLs. */
+const DOCUMENT_KEY_PREFIX = 'doc:';
+
+/** Whether a frontier key is a feed/sitemap record rather than an article URL. */
+export function isDocumentKey(urlKey: string): boolean {
+  return urlKey.startsWith(DOCUMENT_KEY_PREFIX);
+}
+
+/**
+ * A feed or sitemap read in full whose validators are stored only after every URL found in it
+ * has been claimed: a run killed in between must re-read it (a 304 would hide its URLs forever).
+ */
+type PendingCommit = (options: { keepValidators: boolean }) => Promise<void>;
+
 /**
  * Discovers article URLs of one source and queues the new or changed ones.
  *
  * 1. Read the source's feeds and sitemaps (plus sitemaps listed in robots.txt), each with a
  *    conditional GET so an unchanged feed costs one request and nothing else.
  * 2. Follow sitemap indexes (bounded depth and count); gunzip `.xml.gz` sitemaps.
- * 3. Keep URLs that pass the source's allow/deny patterns and robots.txt, fold duplicates by
- *    canonical URL, newest first, up to `maxArticlesPerRun`.
- * 4. Claim each in the frontier (atomic: concurrent discoverers never both queue a URL) and
- *    enqueue the claimed ones.
+ * 3. Keep URLs that pass the source's allow/deny patterns, fold duplicates by canonical URL,
+ *    newest first.
+ * 4. Claim them in the frontier (atomic: concurrent discoverers never both queue a URL) until
+ *    `maxArticlesPerRun` new or changed ones are claimed, and enqueue those.
+ * 5. Only then store the documents' validators (ETag, Last-Modified) and the source's run time.
+ *    When the per-run cap left URLs unclaimed, the validators are dropped so the next run reads
+ *    the documents in full again instead of getting a 304 that would hide the rest.
  * Failures of single feeds are reported and the rest go on.
  */
 export async function discoverSource(deps: PipelineDeps, source: Source, allowPrivateNetwork = false): Promise<DiscoverReport> {
+  const startedIso = deps.now().toISOString();
+  const commits: PendingCommit[] = [];
   const report: DiscoverReport = {
     sourceId: source.id, documentsFetched: 0, documentsUnchanged: 0, urlsFound: 0,
     urlsQueued: 0, urlsAlreadyKnown: 0, urlsFiltered: 0, errors: [],
@@ -70,7 +89,7 @@ export async function discoverSource(deps: PipelineDeps, source: Source, allowPr
     }
   }
   for (const feedUrl of source.feeds) {
-    const text = await readDocument(deps, source, feedUrl, report);
+    const text = await readDocument(deps, source, feedUrl, report, commits);
     if (text === undefined) continue;
     try {
       for (const entry of parseFeed(text, feedUrl)) found.push({ url: entry.url, lastmod: entry.updatedAt ?? entry.publishedAt });
@@ -78,7 +97,7 @@ export async function discoverSource(deps: PipelineDeps, source: Source, allowPr
       report.errors.push(errorEntry(feedUrl, error));
     }
   }
-  await readSitemaps(deps, source, [...sitemaps], 0, found, report, { read: 0 });
+  await readSitemaps(deps, source, [...sitemaps], 0, found, report, { read: 0 }, commits);
 
   report.urlsFound = found.length;
   const allowed: Discovered[] = [];
@@ -89,11 +108,14 @@ export async function discoverSource(deps: PipelineDeps, source: Source, allowPr
     }
     allowed.push(entry);
   }
-  const unique = dedupeDiscovered(allowed)
-    .sort((a, b) => (b.lastmod ?? '').localeCompare(a.lastmod ?? ''))
-    .slice(0, source.maxArticlesPerRun);
+  const unique = dedupeDiscovered(allowed).sort((a, b) => (b.lastmod ?? '').localeCompare(a.lastmod ?? ''));
   const messages: CrawlMessage[] = [];
+  let capped = false;
   for (const entry of unique) {
+    if (messages.length >= source.maxArticlesPerRun) {
+      capped = true;
+      break;
+    }
     const claimed = await deps.frontier.claim({
       urlKey: entry.urlKey, url: entry.url, host: new URL(entry.url).host, sourceId: source.id,
       lastmod: entry.lastmod, nowIso: deps.now().toISOString(),
@@ -106,23 +128,26 @@ export async function discoverSource(deps: PipelineDeps, source: Source, allowPr
   }
   if (messages.length) await deps.queue.send(messages);
   report.urlsQueued = messages.length;
+  for (const commit of commits) await commit({ keepValidators: !capped });
+  await deps.frontier.recordSourceRun({ sourceId: source.id, lastRunAt: startedIso, urlsQueued: messages.length });
   return report;
 }
 
 async function readSitemaps(
   deps: PipelineDeps, source: Source, urls: string[], depth: number, found: Discovered[], report: DiscoverReport, budget: { read: number },
+  commits: PendingCommit[],
 ): Promise<void> {
   for (const sitemapUrl of urls) {
     if (budget.read >= MAX_CHILD_SITEMAPS) return;
     budget.read++;
-    const text = await readDocument(deps, source, sitemapUrl, report);
+    const text = await readDocument(deps, source, sitemapUrl, report, commits);
     if (text === undefined) continue;
     try {
       const parsed = parseSitemap(text, sitemapUrl);
       for (const u of parsed.urls) found.push({ url: u.url, lastmod: u.lastmod ?? u.newsPublishedAt });
       if (depth < MAX_SITEMAP_DEPTH && parsed.sitemaps.length) {
         const children = [...parsed.sitemaps].sort((a, b) => (b.lastmod ?? '').localeCompare(a.lastmod ?? '')).map((s) => s.loc);
-        await readSitemaps(deps, source, children, depth + 1, found, report, budget);
+        await readSitemaps(deps, source, children, depth + 1, found, report, budget, commits);
       }
     } catch (error) {
       report.errors.push(errorEntry(sitemapUrl, error));
@@ -132,12 +157,13 @@ async function readSitemaps(
 
 /**
  * Fetches a feed or sitemap politely and conditionally. Returns its text, or `undefined` when it is
- * unchanged since the last run or failed (failures are reported and recorded in the frontier).
+ * unchanged since the last run or failed (failures are reported and recorded in the frontier). The
+ * outcome of a full read is recorded later, through `commits` (see {@link PendingCommit}).
  */
-async function readDocument(deps: PipelineDeps, source: Source, url: string, report: DiscoverReport): Promise<string | undefined> {
+async function readDocument(deps: PipelineDeps, source: Source, url: string, report: DiscoverReport, commits: PendingCommit[]): Promise<string | undefined> {
   let key: string;
   try {
-    key = `doc:${canonicalizeUrl(url)}`;
+    key = `${DOCUMENT_KEY_PREFIX}${canonicalizeUrl(url)}`;
   } catch (error) {
     report.errors.push(errorEntry(url, error));
     return undefined;
@@ -155,15 +181,19 @@ async function readDocument(deps: PipelineDeps, source: Source, url: string, rep
       acceptContentTypes: DISCOVERY_CONTENT_TYPES,
       conditional: { etag: previous?.etag, lastModified: previous?.lastModified },
     });
-    await deps.frontier.update({
+    const outcome: UrlState = {
       ...base, status: response.notModified ? 'unchanged' : 'done', reason: response.notModified ? 'not-modified' : 'read',
       detail: undefined, attempts: 0, httpStatus: response.status, nextRetryAt: undefined,
       etag: response.etag ?? base.etag, lastModified: response.lastModified ?? base.lastModified, updatedAt: deps.now().toISOString(),
-    });
+    };
     if (response.notModified) {
+      await deps.frontier.update(outcome);
       report.documentsUnchanged++;
       return undefined;
     }
+    commits.push(({ keepValidators }) =>
+      deps.frontier.update(keepValidators ? outcome : { ...outcome, reason: 'read-capped', etag: undefined, lastModified: undefined }),
+    );
     report.documentsFetched++;
     const bytes = maybeGunzip(response.body);
     return decodeHtmlBytes(bytes, response.contentType).html;
@@ -176,7 +206,7 @@ async function readDocument(deps: PipelineDeps, source: Source, url: string, rep
 }
 
 /** The source's own request rate, when it sets one, as spacing between requests. */
-function hostIntervalMsOf(source: Source): number | undefined {
+export function hostIntervalMsOf(source: Source): number | undefined {
   return source.requestsPerMinute ? Math.ceil(60_000 / source.requestsPerMinute) : undefined;
 }
 

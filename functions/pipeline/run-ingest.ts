@@ -1,4 +1,5 @@
 import type { CopyLink } from '../core/article';
+import { isDue } from '../core/schedule';
 import type { Source } from '../core/sources';
 import type { CrawlMessage } from '../ports/crawl-queue';
 import type { CrawlOutcome } from './crawl-url';
@@ -6,6 +7,7 @@ import { crawlUrl } from './crawl-url';
 import type { PipelineDeps } from './deps';
 import type { DiscoverReport } from './discover-source';
 import { discoverSource } from './discover-source';
+import { recoverPending } from './recover-pending';
 
 /** Retries inside one local run wait at most this long; later ones wait for the next run. */
 const LOCAL_RETRY_CAP_MS = 1_000;
@@ -26,6 +28,10 @@ export interface IngestProgress {
 /** Totals of one run, as the summary table shows them. */
 export interface IngestSummary {
   sources: number;
+  /** Sources skipped because their schedule says they are not due (only with `respectSchedule`). */
+  sourcesNotDue: string[];
+  /** URLs a previous run left queued or failed-and-due, re-enqueued at the start of this run. */
+  urlsRecovered: number;
   /** Feeds and sitemaps read, and those unchanged since the last run (HTTP 304). */
   documentsFetched: number;
   documentsUnchanged: number;
@@ -44,24 +50,52 @@ export interface IngestSummary {
   discoverErrors: { sourceId: string; url: string; reason: string; detail: string }[];
 }
 
+/** Options of {@link runIngest}. */
+export interface RunIngestOptions {
+  concurrency: number;
+  allowPrivateNetwork?: boolean;
+  progress?: IngestProgress;
+  /**
+   * Skip sources whose schedule is not due since their last discovery run (default false: a
+   * local `ingest` runs every enabled source when asked).
+   */
+  respectSchedule?: boolean;
+}
+
 /**
- * Runs discovery for every source, then drains the crawl queue with `concurrency` workers.
- * Politeness waits and retryable failures go back on the queue with a delay, so one slow host
- * never blocks the others; what still fails is recorded in the frontier and retried next run.
+ * Runs a local ingest:
+ *
+ * 1. Re-enqueue what earlier runs left owed (`recoverPending`): every `queued` URL (the in-process
+ *    queue died with the process that claimed it) and failures whose retry is due.
+ * 2. Discover every enabled source (only due ones with `respectSchedule`) and enqueue new or
+ *    changed URLs.
+ * 3. Drain the crawl queue with `concurrency` workers. Politeness waits and retryable failures go
+ *    back on the queue with a delay, so one slow host never blocks the others; what still fails is
+ *    recorded in the frontier and retried next run.
  */
 export async function runIngest(
   deps: PipelineDeps,
   queue: DrainableQueue,
   sources: readonly Source[],
-  options: { concurrency: number; allowPrivateNetwork?: boolean; progress?: IngestProgress },
+  options: RunIngestOptions,
 ): Promise<IngestSummary> {
   const summary: IngestSummary = {
-    sources: sources.length, documentsFetched: 0, documentsUnchanged: 0, urlsQueued: 0, urlsAlreadyKnown: 0, pagesFetched: 0, articlesStored: 0,
+    sources: sources.length, sourcesNotDue: [], urlsRecovered: 0, documentsFetched: 0, documentsUnchanged: 0, urlsQueued: 0, urlsAlreadyKnown: 0, pagesFetched: 0, articlesStored: 0,
     articlesUnchanged: 0, paragraphs: 0, repeatedParagraphsRemoved: 0, boilerplateParagraphsRemoved: 0,
     paragraphsFirstSeenElsewhere: 0, syndicatedArticles: [], skipped: [], failed: [], discoverErrors: [],
   };
+  // Before discovery: URLs claimed by this run's discovery are queued too, and must not be sent twice.
+  const recovered = await recoverPending(deps, sources, { allowPrivateNetwork: options.allowPrivateNetwork });
+  summary.urlsRecovered = recovered.requeued;
   for (const source of sources) {
     if (!source.enabled) continue;
+    if (options.respectSchedule) {
+      const lastRun = await deps.frontier.getSourceRun(source.id);
+      if (!isDue(source.schedule, lastRun?.lastRunAt, deps.now().toISOString())) {
+        summary.sourcesNotDue.push(source.id);
+        continue;
+      }
+    }
     const report = await discoverSource(deps, source, options.allowPrivateNetwork);
     summary.documentsFetched += report.documentsFetched;
     summary.documentsUnchanged += report.documentsUnchanged;

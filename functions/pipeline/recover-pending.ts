@@ -1,0 +1,109 @@
+import type { Source } from '../core/sources';
+import type { CrawlMessage } from '../ports/crawl-queue';
+import type { UrlState } from '../ports/frontier';
+import type { PipelineDeps } from './deps';
+import { hostIntervalMsOf, isDocumentKey } from './discover-source';
+
+/**
+ * On AWS a queued URL is only presumed lost after this long: SQS redelivers within the visibility
+ * timeout (minutes), and a URL deferred for politeness or backoff is re-sent with delays of at
+ * most 15 minutes each, so an hour without an outcome means the message went to the DLQ or was
+ * never sent (discover died between claim and send). Re-enqueueing a live one only costs a
+ * duplicate crawl (a 304 or an unchanged hash), never a wrong record.
+ */
+export const AWS_QUEUED_LOST_AFTER_MS = 60 * 60 * 1000;
+/**
+ * On AWS a retryable failure is re-sent by the crawl Lambda itself with its backoff delay; the
+ * sweep takes only failures overdue by this much, i.e. whose retry message was lost (DLQ) or
+ * parked after the last attempt.
+ */
+export const AWS_FAILED_OVERDUE_MS = 15 * 60 * 1000;
+/** Most pending URLs one sweep re-enqueues, so one discover invocation stays bounded in time. */
+export const DEFAULT_RECOVER_LIMIT = 5_000;
+
+/** What one recovery sweep did. */
+export interface RecoverReport {
+  /** Pending URLs listed (queued and due failures; feed/sitemap records excluded). */
+  listed: number;
+  /** Re-enqueued. */
+  requeued: number;
+  /** Listed, but another worker took or finished them first. */
+  alreadyTaken: number;
+  /** Belonging to a disabled source: left pending until it is enabled again. */
+  sourceDisabled: number;
+  /** Belonging to a source no longer in the sources file: recorded as skipped with a reason. */
+  sourceRemoved: number;
+}
+
+/** Options of {@link recoverPending}. */
+export interface RecoverOptions {
+  /**
+   * Only queued URLs claimed at least this long ago are taken (default: every queued URL, right
+   * for a local run whose in-process queue starts empty). AWS: {@link AWS_QUEUED_LOST_AFTER_MS}.
+   */
+  queuedOlderThanMs?: number;
+  /** Only failures whose retry is due at least this long (default 0). AWS: {@link AWS_FAILED_OVERDUE_MS}. */
+  failedOverdueMs?: number;
+  /** Default {@link DEFAULT_RECOVER_LIMIT}. */
+  limit?: number;
+  /** Passed on in the crawl messages (local demo and tests only). */
+  allowPrivateNetwork?: boolean;
+}
+
+/**
+ * Re-enqueues work the frontier owes a crawl, so no discovered URL is silently dropped:
+ *
+ * 1. List pending URLs: `queued` ones (all of them locally, where the queue lives in memory and
+ *    died with the last process; only long-stale ones on AWS, where SQS still holds live ones) and
+ *    failures whose retry is due.
+ * 2. Take each atomically ({@link Frontier.requeue}: only if unchanged since listed), so two
+ *    sweeps never both enqueue a URL, then enqueue the taken ones in one batch.
+ * URLs of a source that left the sources file are recorded as `skipped` (`source-removed`);
+ * those of a disabled source stay pending.
+ */
+export async function recoverPending(deps: PipelineDeps, sources: readonly Source[], options: RecoverOptions = {}): Promise<RecoverReport> {
+  const report: RecoverReport = { listed: 0, requeued: 0, alreadyTaken: 0, sourceDisabled: 0, sourceRemoved: 0 };
+  const nowMs = deps.now().getTime();
+  const nowIso = new Date(nowMs).toISOString();
+  const listed = await deps.frontier.listPending({
+    nowIso: new Date(nowMs - (options.failedOverdueMs ?? 0)).toISOString(),
+    queuedBeforeIso: options.queuedOlderThanMs === undefined ? undefined : new Date(nowMs - options.queuedOlderThanMs).toISOString(),
+    limit: options.limit ?? DEFAULT_RECOVER_LIMIT,
+  });
+  const byId = new Map(sources.map((s) => [s.id, s]));
+  const messages: CrawlMessage[] = [];
+  for (const state of listed) {
+    if (isDocumentKey(state.urlKey)) continue;
+    report.listed++;
+    const source = byId.get(state.sourceId);
+    if (!source) {
+      report.sourceRemoved++;
+      await markSourceRemoved(deps, state, nowIso);
+      continue;
+    }
+    if (!source.enabled) {
+      report.sourceDisabled++;
+      continue;
+    }
+    const taken = await deps.frontier.requeue(state, nowIso);
+    if (!taken) {
+      report.alreadyTaken++;
+      continue;
+    }
+    messages.push({
+      url: taken.url, urlKey: taken.urlKey, sourceId: taken.sourceId, attempt: taken.attempts,
+      allowPrivateNetwork: options.allowPrivateNetwork, hostIntervalMs: hostIntervalMsOf(source),
+    });
+  }
+  if (messages.length) await deps.queue.send(messages);
+  report.requeued = messages.length;
+  if (report.listed) deps.log.info('recovered pending URLs', { ...report });
+  return report;
+}
+
+async function markSourceRemoved(deps: PipelineDeps, state: UrlState, nowIso: string): Promise<void> {
+  await deps.frontier.update({
+    ...state, status: 'skipped', reason: 'source-removed', nextRetryAt: undefined,
+    detail: `source "${state.sourceId}" is no longer in the sources file; not crawled`, updatedAt: nowIso,
+  });
+}

@@ -219,7 +219,7 @@ export class NewsPipelineStack extends Stack {
       }),
     });
 
-    this.analytics = new Analytics(this, 'Analytics', { bucket, stage: s.stage });
+    this.analytics = new Analytics(this, 'Analytics', { bucket, stage: s.stage, firstDay: s.athenaFirstDay });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage: s.stage,
@@ -238,6 +238,7 @@ export class NewsPipelineStack extends Stack {
       errorRateThresholdPercent: s.errorRateThresholdPercent,
       minParagraphsPerArticle: s.minParagraphsPerArticle,
       extractionWatchHosts: s.extractionWatchHosts,
+      crawlBacklogAlarmHours: s.crawlBacklogAlarmHours,
     });
 
     this.acknowledgeFindings();

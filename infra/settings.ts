@@ -68,6 +68,13 @@ const settingsSchema = z.object({
   /** Days to keep overwritten/deleted object versions (versioning guards against bad writes). */
   noncurrentVersionExpirationDays: z.coerce.number().int().min(1),
   athenaResultsExpirationDays: z.coerce.number().int().min(1),
+  /**
+   * First day (YYYY-MM-DD) of the Athena `dt` projection. Clean copies are partitioned by their
+   * publication day, and sitemaps list old articles too, so the default reaches far back.
+   */
+  athenaFirstDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  /** Crawl backlog alarm: the oldest queued URL is older than this many hours. */
+  crawlBacklogAlarmHours: z.coerce.number().min(1),
   /** CloudWatch Logs retention in days (must be a value CloudWatch accepts, e.g. 7, 30, 90). */
   logRetentionDays: z.coerce.number().int().min(1),
   /** X-Ray active tracing on every function. */
@@ -109,6 +116,9 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
   rawExpirationDays: null,
   noncurrentVersionExpirationDays: 30,
   athenaResultsExpirationDays: 30,
+  athenaFirstDay: '2000-01-01',
+  // Politeness delays hold messages up to 15 minutes; hours of age mean crawl cannot keep up.
+  crawlBacklogAlarmHours: 6,
   logRetentionDays: 30,
   tracing: true,
   tableDeletionProtection: false,

@@ -5,9 +5,6 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ARCHIVE_PREFIX } from './archive-bucket';
 
-/** First day the `dt` projection enumerates; earlier partitions are invisible to Athena. */
-export const CLEAN_PROJECTION_START_DAY = '2024-01-01';
-
 const copyLinkType = 'struct<articleid:string,url:string,host:string,overlap:double,method:string>';
 const articleRefType = 'struct<articleid:string,url:string,host:string,seenat:string>';
 
@@ -45,6 +42,8 @@ export const CLEAN_COPY_COLUMNS: ReadonlyArray<{ name: string; type: string; com
 export interface AnalyticsProps {
   readonly bucket: s3.IBucket;
   readonly stage: string;
+  /** First day the `dt` projection enumerates (YYYY-MM-DD); earlier partitions are invisible. */
+  readonly firstDay: string;
 }
 
 /**
@@ -53,7 +52,7 @@ export interface AnalyticsProps {
  * MSCK REPAIR; and an Athena workgroup that forces encrypted results into the archive bucket.
  *
  * `host` uses injected projection: every query must filter on it (`WHERE host = 'example.com'`
- * or `host IN (...)`); `dt` is a date range from {@link CLEAN_PROJECTION_START_DAY} to today.
+ * or `host IN (...)`); `dt` is a date range from `firstDay` to today.
  */
 export class Analytics extends Construct {
   readonly databaseName: string;
@@ -84,7 +83,7 @@ export class Analytics extends Construct {
           'projection.enabled': 'true',
           'projection.dt.type': 'date',
           'projection.dt.format': 'yyyy-MM-dd',
-          'projection.dt.range': `${CLEAN_PROJECTION_START_DAY},NOW`,
+          'projection.dt.range': `${props.firstDay},NOW`,
           'projection.dt.interval': '1',
           'projection.dt.interval.unit': 'DAYS',
           'projection.host.type': 'injected',

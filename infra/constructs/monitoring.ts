@@ -36,6 +36,7 @@ export interface MonitoringProps {
   readonly errorRateThresholdPercent: number;
   readonly minParagraphsPerArticle: number;
   readonly extractionWatchHosts: readonly string[];
+  readonly crawlBacklogAlarmHours: number;
 }
 
 /**
@@ -95,6 +96,20 @@ export class Monitoring extends Construct {
         }),
       );
     }
+
+    register(
+      new cloudwatch.Alarm(this, 'CrawlBacklogAge', {
+        alarmDescription: `The oldest URL in the crawl queue is older than ${props.crawlBacklogAlarmHours} h: crawling cannot keep up (raise crawl.maxConcurrency) or is stuck.`,
+        metric: props.crawlQueue.metricApproximateAgeOfOldestMessage({
+          period: Duration.minutes(15),
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        threshold: props.crawlBacklogAlarmHours * 3600,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 2,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
 
     for (const fn of props.functions) {
       const errorRate = new cloudwatch.MathExpression({

@@ -27,7 +27,7 @@ describe('Glue catalog and Athena', () => {
           'projection.enabled': 'true',
           'projection.dt.type': 'date',
           'projection.dt.format': 'yyyy-MM-dd',
-          'projection.dt.range': Match.stringLikeRegexp('^\\d{4}-\\d{2}-\\d{2},NOW$'),
+          'projection.dt.range': '2000-01-01,NOW',
           'projection.dt.interval': '1',
           'projection.dt.interval.unit': 'DAYS',
           'projection.host.type': 'injected',
@@ -110,6 +110,15 @@ describe('alarms and dashboard', () => {
         Threshold: 0,
       });
     }
+  });
+
+  it('alarms when the oldest crawl message is older than the backlog limit', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CrawlQueue'), 'QueueName'] } }],
+      Threshold: 6 * 3600,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
   });
 
   it('has an error-rate alarm per function', () => {

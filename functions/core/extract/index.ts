@@ -110,7 +110,7 @@ function extract(input: string, options: ExtractOptions): Extraction {
       textChars += block.text.length;
     }
   }
-  const pageKind = classifyPage({ metadata, paragraphs: repeats.paragraphs, pageText: textParts.join('\n'), pageLinkCount, declaredArticle });
+  const pageKind = classifyPage({ metadata, paragraphs: repeats.paragraphs, pageText: textParts.join('\n'), pageLinkCount, declaredArticle, url: options.url });
   return { pageKind, metadata, paragraphs: repeats.paragraphs, repeatedParagraphsRemoved: repeats.removed };
 }
 

@@ -24,6 +24,37 @@ export interface PageSignals {
   pageLinkCount: number;
   /** og:type or JSON-LD said article. */
   declaredArticle: boolean;
+  /** URL the page was fetched from, when known. */
+  url?: string;
+}
+
+/** Below this many characters of body text, consent wording anywhere on the page means a wall. */
+const CONSENT_EMPTY_BODY_CHARS = 150;
+
+/** Distinct consent phrases the kept text must contain to be the consent dialog itself. */
+const CONSENT_MIN_HITS = 2;
+
+/**
+ * Article URLs end in a slug of several words or a long numeric id; section and tag pages end
+ * in one word ("/world", "/tag/climate"). A slug is a signal against calling the page an index.
+ */
+function hasArticleSlug(url: string | undefined): boolean {
+  if (!url) return false;
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return false;
+  }
+  const segments = path.split('/').filter(Boolean);
+  const last = (segments[segments.length - 1] ?? '').replace(/\.[a-z0-9]{2,5}$/i, '');
+  return last.split(/[-_]+/).filter(Boolean).length >= 3 || /\d{6,}/.test(path);
+}
+
+function consentHits(text: string): number {
+  const hits = new Set<string>();
+  for (const m of text.matchAll(new RegExp(CONSENT_TEXT.source, 'gi'))) hits.add(m[0].toLowerCase());
+  return hits.size;
 }
 
 /**
@@ -36,9 +67,14 @@ export function classifyPage(signals: PageSignals): PageKind {
   if (bodyChars === 0 && pageText.trim().length === 0) return 'empty';
   const thin = bodyChars < THIN_PAGE_CHARS;
   if (thin && signals.metadata.title && ERROR_TITLE.test(signals.metadata.title)) return 'error-page';
-  if (thin && CONSENT_TEXT.test(pageText) && !signals.metadata.paywalled) return 'consent-wall';
+  if (thin && !signals.metadata.paywalled) {
+    // The kept text is the consent dialog itself, or there is no body and the page asks for consent.
+    const bodyText = signals.paragraphs.map((p) => p.text).join(' ');
+    if (consentHits(bodyText) >= CONSENT_MIN_HITS) return 'consent-wall';
+    if (bodyChars < CONSENT_EMPTY_BODY_CHARS && CONSENT_TEXT.test(pageText)) return 'consent-wall';
+  }
   if (signals.metadata.paywalled && (thin || (bodyChars < THIN_PAGE_CHARS * 2 && PAYWALL_TEXT.test(pageText)))) return 'paywall';
-  if (!signals.declaredArticle && bodyChars < INDEX_MAX_BODY_CHARS && signals.pageLinkCount >= INDEX_MIN_LINKS) return 'index';
+  if (!signals.declaredArticle && !hasArticleSlug(signals.url) && bodyChars < INDEX_MAX_BODY_CHARS && signals.pageLinkCount >= INDEX_MIN_LINKS) return 'index';
   if (bodyChars === 0) return 'empty';
   return 'article';
 }

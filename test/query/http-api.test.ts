@@ -100,6 +100,13 @@ describe('query HTTP API (local serve listener over the seeded archive)', () => 
     expectDocumented(path.split('?')[0].replace(/\/articles\/[^/]+/, '/articles/{id}').replace(/\/hosts\/[^/]+\/stats/, '/hosts/{host}/stats'), 400, r.json());
   });
 
+  it("a cursor of another host's listing is a 400, not a wrong page", async () => {
+    const cursor = (await api.get('/articles?host=wirewatch.example&limit=1')).json<{ cursor: string }>().cursor;
+    const r = await api.get(`/articles?host=dailyplanet.example&limit=1&cursor=${encodeURIComponent(cursor)}`);
+    expect(r.status).toBe(400);
+    expect(r.json<{ error: string }>().error).toMatch(/cursor does not match/);
+  });
+
   it('GET /articles/{id} returns the clean copy as JSON, Markdown and text', async () => {
     const asJson = await api.get(`/articles/${copyId}`);
     expect(asJson.status).toBe(200);

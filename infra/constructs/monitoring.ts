@@ -111,6 +111,24 @@ export class Monitoring extends Construct {
       }),
     );
 
+    // Crawl re-sends deferred URLs to the queue that triggers it; Lambda's loop detection silently
+    // drops an event after ~16 such hops, so any drop is worth an alarm.
+    for (const fn of props.functions.filter((f) => f.name === 'Crawl')) {
+      register(
+        new cloudwatch.Alarm(this, `${fn.name}RecursionDropped`, {
+          alarmDescription: `Lambda stopped a recursive ${fn.name} -> SQS -> ${fn.name} chain: some URLs were deferred too often and dropped.`,
+          metric: fn.function.metric('RecursiveInvocationsDropped', {
+            period: Duration.minutes(15),
+            statistic: cloudwatch.Stats.SUM,
+          }),
+          threshold: 0,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
     for (const fn of props.functions) {
       const errorRate = new cloudwatch.MathExpression({
         label: `${fn.name} error rate (%)`,

@@ -85,6 +85,9 @@ export class PipelineFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: props.tracing ? lambda.Tracing.ACTIVE : undefined,
+      // Kept on deliberately: crawl re-enqueues deferred URLs into its own trigger queue, a chain
+      // Lambda stops after ~16 hops; the RecursiveInvocationsDropped alarm reports any drop.
+      recursiveLoop: lambda.RecursiveLoop.TERMINATE,
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: props.serviceName,

@@ -121,6 +121,15 @@ describe('alarms and dashboard', () => {
     });
   });
 
+  it('alarms when Lambda drops a recursive crawl -> queue -> crawl chain', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'RecursiveInvocationsDropped',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^CrawlFunction') } }],
+      Threshold: 0,
+    });
+  });
+
   it('has an error-rate alarm per function', () => {
     const errorRate = alarms().filter(([id]) => /ErrorRate/.test(id));
     expect(errorRate.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([

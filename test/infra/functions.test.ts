@@ -66,6 +66,7 @@ describe('Lambda functions', () => {
     expect(props.ReservedConcurrentExecutions).toBe(sizing.reservedConcurrency);
     expect(props.TracingConfig).toEqual({ Mode: 'Active' });
     expect(props.LoggingConfig).toMatchObject({ LogFormat: 'JSON' });
+    expect(props.RecursiveLoop).toBe('Terminate');
   });
 
   it('sizes come from context', () => {

@@ -53,8 +53,8 @@ export function makeHandler(core: QueryCore, options: { maxExportBytes?: number 
       { method: event.requestContext.http.method, path: event.rawPath, query },
       { logError: (error) => console.error(JSON.stringify({ level: 'ERROR', message: 'query failed', path: event.rawPath, error: describeError(error) })) },
     );
-    const result = await toFunctionUrlResult(response, options.maxExportBytes);
-    return event.requestContext.http.method === 'HEAD' ? { ...result, body: '' } : result;
+    if (event.requestContext.http.method === 'HEAD') return { statusCode: response.status, headers: response.headers, body: '' };
+    return toFunctionUrlResult(response, options.maxExportBytes);
   };
 }
 

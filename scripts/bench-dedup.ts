@@ -55,7 +55,8 @@ async function main(): Promise<void> {
     await ensureTable(server.client, TABLE_NAME);
     // Separate adapter instances so requests are attributed: dedup itself vs the caller's
     // read-previous / store-record around it.
-    const dedupIndex = new DynamoDbDedupIndex({ tableName: TABLE_NAME, client: server.client });
+    const byMethod = new Map<string, DynamoDbDedupIndex>();
+    const dedupIndex = attributedIndex(() => new DynamoDbDedupIndex({ tableName: TABLE_NAME, client: server.client }), byMethod);
     const callerIndex = new DynamoDbDedupIndex({ tableName: TABLE_NAME, client: server.client });
     const readBack = new DynamoDbDedupIndex({ tableName: TABLE_NAME, client: server.client });
 
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
     const records = await readRecords(readBack, stream.map((a) => a.id));
     const paragraphs = stream.reduce((n, a) => n + a.paragraphs.length, 0);
     const evidence = stream.reduce((n, a) => n + a.paragraphs.filter((p) => isEvidenceParagraph(p.text)).length, 0);
-    const dedupStats = dedupIndex.stats();
+    const dedupStats = sumStats([...byMethod.values()].map((i) => i.stats()));
     const callerStats = callerIndex.stats();
     const totalWrites = dedupStats.writeUnits + callerStats.writeUnits;
 
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
         `${label.padEnd(26)}${fmt(s.requests / articleCount, 17)}${fmt(s.readUnits / articleCount, 20)}${fmt(s.writeUnits / articleCount, 21)}${fmt(s.writeUnits / paragraphs, 23)}${fmt(s.writeUnits / evidence, 32)}`,
       );
     row('dedupArticle', dedupStats);
+    for (const [method, index] of [...byMethod.entries()].sort()) row(`  ${method}`, index.stats());
     row('caller (get + put record)', callerStats);
     row('total', {
       requests: dedupStats.requests + callerStats.requests,
@@ -162,6 +164,36 @@ async function ingest(dedupIndex: DedupIndex, callerIndex: DedupIndex, article: 
   };
   await callerIndex.putArticle(record);
   return outcome;
+}
+
+/**
+ * A DedupIndex whose every port method runs on its own adapter instance (same client and table),
+ * so each instance's request/capacity counters attribute traffic to one method even with many
+ * articles in flight.
+ */
+function attributedIndex(make: () => DynamoDbDedupIndex, byMethod: Map<string, DynamoDbDedupIndex>): DedupIndex {
+  const forMethod = (method: string) => {
+    let index = byMethod.get(method);
+    if (!index) {
+      index = make();
+      byMethod.set(method, index);
+    }
+    return index;
+  };
+  return new Proxy({} as DedupIndex, {
+    get: (_target, method: string) => {
+      const index = forMethod(method);
+      const fn = (index as unknown as Record<string, unknown>)[method];
+      return typeof fn === 'function' ? (fn as (...args: unknown[]) => unknown).bind(index) : fn;
+    },
+  });
+}
+
+function sumStats(all: Array<{ requests: number; readUnits: number; writeUnits: number }>) {
+  return all.reduce(
+    (sum, s) => ({ requests: sum.requests + s.requests, readUnits: sum.readUnits + s.readUnits, writeUnits: sum.writeUnits + s.writeUnits }),
+    { requests: 0, readUnits: 0, writeUnits: 0 },
+  );
 }
 
 async function readRecords(index: DedupIndex, ids: string[]): Promise<Map<string, ArticleRecord>> {
@@ -240,6 +272,13 @@ function printQuality(stream: SyntheticArticle[], records: Map<string, ArticleRe
       if (stories.size > 1) {
         console.log('MIXED CLUSTER', cluster, members.map((m) => `${m.id}:${m.storyId}:${m.kind}:${records.get(m.id)?.copyOf?.articleId ?? '-'}:${records.get(m.id)?.copyOf?.method ?? ''}${records.get(m.id)?.copyOf?.overlap ?? ''}`).join(' '));
       }
+    }
+    const missed = stream.filter((a) => a.kind !== 'original' && clusterOf.get(a.id) !== clusterOf.get(a.originId));
+    for (const a of missed.slice(0, 15)) {
+      const record = records.get(a.id);
+      const origin = records.get(a.originId);
+      const shared = record && origin ? record.paragraphHashes.filter((h) => origin.paragraphHashes.includes(h)).length : -1;
+      console.log('MISSED', a.id, a.kind, a.edits.join(','), 'origin', a.originId, 'shared', shared, 'of', record?.paragraphHashes.length, '/', origin?.paragraphHashes.length, 'copyOf', record?.copyOf?.articleId ?? '-', 'seen', a.seenAt < (stream.find((x) => x.id === a.originId)?.seenAt ?? '') ? 'before-origin' : 'after-origin');
     }
     let shown = 0;
     for (const article of stream) {

@@ -170,12 +170,17 @@ export async function dedupArticle(index: DedupIndex, input: DedupArticleInput):
     unique(kept.map((p) => p.normalized)),
     true,
   );
+  const sketchExcluding = (hashes: ReadonlySet<string>) => {
+    const rest = kept.filter((p) => !hashes.has(p.hash as string));
+    return rest.length > 0 ? toDecoded(nearDuplicateSketch(unique(rest.map((p) => p.normalized)), true)) : undefined;
+  };
   const minhash = encodeSketch(sketch);
   const subject: SyndicationSubject = {
     ref,
     publishedAt: input.publishedAt,
     paragraphHashes,
     sketch: toDecoded(sketch),
+    sketchExcluding,
     canonicalUrl: input.metadata.canonicalUrl,
     basedOnUrl: input.metadata.basedOnUrl,
     credits: creditedSources(input.paragraphs.map((p) => p.text)),

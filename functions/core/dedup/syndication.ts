@@ -70,6 +70,11 @@ export interface SyndicationSubject {
   /** Evidence paragraph hashes (unique). */
   paragraphHashes: readonly string[];
   sketch?: DecodedSketch;
+  /**
+   * The subject's sketch without the given paragraphs (by hash). Used to judge a near-duplicate
+   * on what is NOT byte-identical: see {@link compareCandidate}.
+   */
+  sketchExcluding?: (hashes: ReadonlySet<string>) => DecodedSketch | undefined;
   /** The page's canonical link (may point to another host's original). */
   canonicalUrl?: string;
   /** The source the page credits as its origin (`isBasedOn`). */
@@ -145,10 +150,19 @@ export function compareCandidate(subject: SyndicationSubject, candidate: Syndica
   let containment = 0;
   let sharedShingles = 0;
   if (subject.sketch && candidate.sketch) {
-    const estimate = estimateOverlap(subject.sketch, candidate.sketch);
-    if (estimate.samples >= NEAR_MIN_SKETCH_SAMPLES && estimate.jaccard >= NEAR_MIN_JACCARD) {
-      containment = estimate.containment;
-      sharedShingles = containment * Math.min(subject.sketch.shingleCount, candidate.sketch.shingleCount);
+    ({ containment, sharedShingles } = nearDuplicateEvidence(subject.sketch, candidate.sketch));
+    // Paragraphs shared byte-identically were already weighed by the exact rule (and failed it).
+    // If the near-duplicate signal comes from them alone (a long stock or cold-start boilerplate
+    // paragraph that is most of a short article), it is the same weak evidence counted twice:
+    // require near-identical text outside them as well: half of the rest, or two sentences.
+    if (containment > 0 && sharedParagraphs > 0 && candidate.paragraphHashes && subject.sketchExcluding) {
+      const rest = subject.sketchExcluding(new Set(candidate.paragraphHashes));
+      const restShared = rest ? sharedShingleEstimate(rest, candidate.sketch) : 0;
+      const needed = rest ? Math.min(NEAR_MIN_SHARED_SHINGLES, NEAR_MIN_CONTAINMENT * rest.shingleCount) : Number.POSITIVE_INFINITY;
+      if (restShared < needed) {
+        containment = 0;
+        sharedShingles = 0;
+      }
     }
   }
 
@@ -161,6 +175,18 @@ export function compareCandidate(subject: SyndicationSubject, candidate: Syndica
     link = { ...base, overlap: round3(containment), method: 'near-duplicate' };
   }
   return { exactOverlap, sharedParagraphs, containment, sharedShingles, link };
+}
+
+/** Containment and shared-shingle estimates, zero when the sketches cannot support a link. */
+function nearDuplicateEvidence(a: DecodedSketch, b: DecodedSketch): { containment: number; sharedShingles: number } {
+  const estimate = estimateOverlap(a, b);
+  if (estimate.samples < NEAR_MIN_SKETCH_SAMPLES || estimate.jaccard < NEAR_MIN_JACCARD) return { containment: 0, sharedShingles: 0 };
+  return { containment: estimate.containment, sharedShingles: estimate.containment * Math.min(a.shingleCount, b.shingleCount) };
+}
+
+/** Estimated number of shingles two articles share (no guards: used as a floor check only). */
+function sharedShingleEstimate(a: DecodedSketch, b: DecodedSketch): number {
+  return estimateOverlap(a, b).containment * Math.min(a.shingleCount, b.shingleCount);
 }
 
 interface Participant {

@@ -23,6 +23,10 @@ function subjectOf(id: string, host: string, paragraphs: string[], extra: Partia
     ref: ref(id, host),
     paragraphHashes: [...new Set(paragraphs.map(paragraphHash))],
     sketch: toDecoded(nearDuplicateSketch(paragraphs)),
+    sketchExcluding: (hashes) => {
+      const rest = paragraphs.filter((p) => !hashes.has(paragraphHash(p)));
+      return rest.length > 0 ? toDecoded(nearDuplicateSketch(rest)) : undefined;
+    },
     credits: [],
     ...extra,
   };
@@ -65,6 +69,26 @@ describe('compareCandidate', () => {
     );
     expect(result.sharedParagraphs).toBe(1);
     expect(result.link).toBeUndefined();
+  });
+
+  it('does not join short stories whose only common text is one long shared paragraph (cold-start group footer)', () => {
+    // Regression: a sister-host footer, still in the text on the first pages of each host, was
+    // most of two short unrelated articles and passed the near-duplicate containment.
+    const footer =
+      'The Example Media Group publishes the Gazette, the Courier and the Evening Post, and its journalists follow the editorial code of the national press council, which readers can consult online at any time.';
+    const subject = subjectOf('b', 'b.example', [STORY_B[0].slice(0, 100), footer]);
+    const candidate = candidateOf('a', 'a.example', [STORY_A[0].slice(0, 100), footer]);
+    const withoutRule = compareCandidate({ ...subject, sketchExcluding: undefined }, candidate);
+    expect(withoutRule.link?.method).toBe('near-duplicate');
+    expect(compareCandidate(subject, candidate).link).toBeUndefined();
+  });
+
+  it('still links a brief whose credited first paragraph differs from the original', () => {
+    const original = [STORY_A[0], STORY_A[1]];
+    const copy = [`PORT CITY (The Wire) - ${STORY_A[0]}`, STORY_A[1]];
+    const result = compareCandidate(subjectOf('b', 'b.example', copy), candidateOf('a', 'a.example', original));
+    expect(result.sharedParagraphs).toBe(1);
+    expect(result.link?.method).toBe('near-duplicate');
   });
 
   it('uses the index count for an in-flight candidate without a record', () => {

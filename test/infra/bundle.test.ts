@@ -24,7 +24,9 @@ beforeAll(() => {
   env.AWS_EC2_METADATA_DISABLED = 'true';
   env.AWS_CONFIG_FILE = '/dev/null';
   env.AWS_SHARED_CREDENTIALS_FILE = '/dev/null';
-  synthOutput = execFileSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--output', outdir], {
+  // No network: no notices refresh, no CLI telemetry (cdk.json also switches both off).
+  env.CDK_DISABLE_CLI_TELEMETRY = 'true';
+  synthOutput = execFileSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--no-notices', '--output', outdir], {
     cwd: REPO_ROOT,
     env,
     encoding: 'utf8',

@@ -54,8 +54,8 @@ describe('reprocess from the raw archive', () => {
 
   it('re-runs every stored page without fetching, and a second run changes no byte and no count', async () => {
     const first = await runReprocess(seeded.pipeline.deps, options());
-    // The two Metro Herald articles crawled before its membership pitch was known as boilerplate lose it now.
-    expect(first).toMatchObject({ keys: 10, stored: 10, textChanged: 2, superseded: 0, orphan: 0, failed: [], complete: true });
+    // The first run may change text (boilerplate learned after an article was stored); see the restore test.
+    expect(first).toMatchObject({ keys: 10, stored: 10, superseded: 0, orphan: 0, failed: [], complete: true });
     const archiveAfterFirst = await archiveSnapshot(seeded.pipeline.archiveDir);
     const indexAfterFirst = await indexSnapshot(seeded);
 

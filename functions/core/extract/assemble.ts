@@ -34,6 +34,10 @@ const COPYRIGHT_LINE = /^(?:©|\(c\)\s|copyright\b)|all rights reserved\.?$|alle
 const CALL_TO_ACTION =
   /\b(?:subscribe (?:to|now|today|for|here)|newsletters?\b|sign up|signup|click here|follow us|download (?:our|the) app|get the latest|delivered (?:to|through) your|in your inbox|tell us what you think|like this (?:story|article)|share (?:it|this) with|abonnieren|newsletter|abonnez|suscr[ií]b|iscriviti|подпис)/i;
 
+/** Membership and donation appeals publishers insert anywhere in the body. */
+const SUPPORT_APPEAL =
+  /please consider (?:becoming|subscribing|supporting|donating|making)|support (?:our|independent|local|quality) (?:journalism|reporting)|become a (?:member|subscriber|supporter|patron)\b|(?:donate|subscribe) (?:now|today)\b|unterstützen sie (?:unseren|unabhängigen) journalismus|soutenez (?:notre|le) journalisme/i;
+
 /** Publisher disclaimers appended after syndicated bodies (any length). */
 const DISCLAIMER = /^(?:legal\s+)?disclaimer\b|^haftungsausschluss\b|^avertissement\s*:|^aviso legal\b|^descargo de responsabilidad\b/i;
 
@@ -71,11 +75,8 @@ export function assembleParagraphs(
   const verdict = new Map<Element, boolean>();
   const titleKey = options.title ? comparableText(options.title) : '';
 
-  /**
-   * Whether the element (strictly inside a root) is furniture to drop. `first` is the block
-   * being placed when the element is first judged, i.e. (nearly always) its first block.
-   */
-  const isPruned = (el: Element, first: TextBlock): boolean => {
+  /** Whether the element (strictly inside a root) is furniture to drop. */
+  const isPruned = (el: Element): boolean => {
     const cached = verdict.get(el);
     if (cached !== undefined) return cached;
     let pruned = false;
@@ -86,7 +87,7 @@ export function assembleParagraphs(
     else if (s && LINK_LIST_TAGS.has(el.name) && s.linkCount >= LINK_LIST_MIN_LINKS && s.textChars > 0 && s.linkChars / s.textChars > MAX_SUBTREE_LINK_DENSITY && share < MAX_PRUNED_SHARE) pruned = true;
     else if (el.name === 'header' && share < 0.2) pruned = true;
     else if ((el.name === 'ul' || el.name === 'ol') && s && isLinkList(el, stats)) pruned = true;
-    else if (s && isTeaserCard(el, first, s)) pruned = true;
+    else if (s && isTeaserCard(s)) pruned = true;
     verdict.set(el, pruned);
     return pruned;
   };
@@ -96,7 +97,7 @@ export function assembleParagraphs(
     let pruned = false;
     for (let el: Element | null = block.owner; el && isElement(el); el = el.parent as Element | null) {
       if (rootSet.has(el)) return pruned ? 'pruned' : 'inside';
-      if (!pruned && isPruned(el, block)) pruned = true;
+      if (!pruned && isPruned(el)) pruned = true;
     }
     return 'outside';
   };
@@ -133,6 +134,7 @@ function keepBlock(block: TextBlock, titleKey: string): boolean {
   if (text.length < SHORT_LINE_CHARS && (FURNITURE_LINE.test(text) || DATE_ONLY_LINE.test(text))) return false;
   if (FURNITURE_WORD.test(text) || /^(?:https?:\/\/|www\.)\S+$/i.test(text)) return false;
   if (text.length < SHORT_LINE_CHARS && COPYRIGHT_LINE.test(text)) return false;
+  if (text.length <= MAX_CALL_TO_ACTION_CHARS && SUPPORT_APPEAL.test(text)) return false;
   if (text.length <= MAX_DATELINE_CHARS && DATE_IN_LINE.test(text) && !/[.!?"”»]$/.test(text) && block.kind === 'paragraph') return false;
   return true;
 }
@@ -164,17 +166,12 @@ function isLabel(p: Paragraph, owner: Element): boolean {
 /** Longest teaser card (chars): a linked headline plus a one-line standfirst. */
 const TEASER_CARD_MAX_CHARS = 300;
 
-/** Share of a headline's characters inside a link for it to be a teaser headline. */
-const TEASER_HEADLINE_MIN_LINK_DENSITY = 0.9;
-
 /**
- * A teaser card: a small element that starts with a linked headline (`<a><h3>..</h3></a>` or
- * `<h3><a>..</a></h3>`) followed by a line of summary. Body sections do not link their headings.
+ * A teaser card: a small element holding one linked headline (`<a><h3>..</h3></a>` or
+ * `<h3><a>..</a></h3>`) and a line of summary or a kicker. Body sections do not link their headings.
  */
-function isTeaserCard(el: Element, first: TextBlock, s: ElementStats): boolean {
-  if (s.textChars > TEASER_CARD_MAX_CHARS || first.kind !== 'heading') return false;
-  if (blockLinkDensity(first) < TEASER_HEADLINE_MIN_LINK_DENSITY) return false;
-  return s.textChars > first.text.length;
+export function isTeaserCard(s: ElementStats): boolean {
+  return s.linkedHeadings === 1 && s.textChars <= TEASER_CARD_MAX_CHARS && s.textChars > s.linkChars;
 }
 
 /** Link density above which a list whose every item links elsewhere is a list of teasers. */

@@ -33,6 +33,8 @@ export interface ElementStats {
   linkCount: number;
   /** Characters of blocks that look like prose (long enough, few links). */
   proseChars: number;
+  /** Headings below that are (almost) entirely a link: teaser headlines. */
+  linkedHeadings: number;
   scored: boolean;
 }
 
@@ -88,6 +90,14 @@ export function hintWeight(el: Element): number {
   return weight;
 }
 
+/** Share of a headline's characters inside a link for it to be a teaser headline. */
+const TEASER_HEADLINE_MIN_LINK_DENSITY = 0.9;
+
+/** A heading that is a link (`<h3><a>..</a></h3>` or `<a><h3>..</h3></a>`): a teaser's headline. */
+export function isTeaserHeadline(block: TextBlock): boolean {
+  return block.kind === 'heading' && blockLinkDensity(block) >= TEASER_HEADLINE_MIN_LINK_DENSITY;
+}
+
 /** Link density of a block: share of its characters inside links. */
 export function blockLinkDensity(block: TextBlock): number {
   return block.text.length === 0 ? 0 : block.linkChars / block.text.length;
@@ -108,7 +118,7 @@ export function scoreElements(blocks: readonly TextBlock[]): Map<Element, Elemen
   const statsOf = (el: Element): ElementStats => {
     let s = stats.get(el);
     if (!s) {
-      s = { score: 0, points: 0, textChars: 0, linkChars: 0, linkCount: 0, proseChars: 0, scored: false };
+      s = { score: 0, points: 0, textChars: 0, linkChars: 0, linkCount: 0, proseChars: 0, linkedHeadings: 0, scored: false };
       stats.set(el, s);
     }
     return s;
@@ -127,6 +137,7 @@ export function scoreElements(blocks: readonly TextBlock[]): Map<Element, Elemen
     const length = weightedLength(block.text);
     const linkDensity = blockLinkDensity(block);
     const isProse = length >= MIN_SCORED_BLOCK_CHARS && linkDensity < MAX_BLOCK_LINK_DENSITY && block.kind !== 'heading';
+    const isLinkedHeading = isTeaserHeadline(block);
     // Totals go to every ancestor, so link density can be judged at any level.
     let factor = 1;
     for (let el: Element | null = block.owner; el && isElement(el); el = el.parent as Element | null) {
@@ -135,6 +146,7 @@ export function scoreElements(blocks: readonly TextBlock[]): Map<Element, Elemen
       s.linkChars += block.linkChars;
       s.linkCount += block.linkCount;
       if (isProse) s.proseChars += length;
+      if (isLinkedHeading) s.linkedHeadings++;
       factor *= dampingOf(el);
     }
     if (!isProse) continue;

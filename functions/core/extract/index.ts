@@ -4,14 +4,14 @@
 import { load } from 'cheerio/slim';
 import type { Extraction, Paragraph } from '../article';
 import { ExtractionError } from '../../errors';
-import { assembleParagraphs } from './assemble';
+import { assembleParagraphs, isTeaserCard } from './assemble';
 import { collectBlocks, type TextBlock } from './blocks';
-import { expandTopCandidate, findBodyChunks, gatherArticleRoots, pickTopCandidate, scoreElements } from './candidates';
+import { expandTopCandidate, findBodyChunks, gatherArticleRoots, isTeaserHeadline, pickTopCandidate, scoreElements } from './candidates';
 import { cleanTree } from './clean';
 import { crossCheckWithJsonLd } from './cross-check';
 import { findFirst, type Element, type ParentNode } from './dom';
 import { boundInput, looksBinary } from './guard';
-import { readMetadata } from './metadata';
+import { pickArticleTime, readMetadata } from './metadata';
 import { classifyPage } from './page-kind';
 import { removeRepeatedParagraphs } from './repeats';
 
@@ -74,7 +74,7 @@ function extract(input: string, options: ExtractOptions): Extraction {
   // 1. Parse once; metadata needs head, scripts and attributes that cleaning removes.
   const $ = load(html);
   const doc = $.root()[0] as unknown as ParentNode;
-  const { metadata, declaredArticle, jsonLdBody } = readMetadata(doc, options.url);
+  const { metadata, declaredArticle, jsonLdBody, timeCandidates } = readMetadata(doc, options.url);
 
   // 2.
   cleanTree(doc);
@@ -101,16 +101,25 @@ function extract(input: string, options: ExtractOptions): Extraction {
 
   // 8.
   let pageLinkCount = 0;
+  let pageLinkedHeadings = 0;
   const textParts: string[] = [];
   let textChars = 0;
   for (const block of blocks) {
     pageLinkCount += block.linkCount;
+    if (isTeaserHeadline(block)) pageLinkedHeadings++;
     if (textChars < PAGE_TEXT_SNIFF_CHARS) {
       textParts.push(block.text);
       textChars += block.text.length;
     }
   }
-  const pageKind = classifyPage({ metadata, paragraphs: repeats.paragraphs, pageText: textParts.join('\n'), pageLinkCount, declaredArticle, url: options.url });
+  const pageKind = classifyPage({ metadata, paragraphs: repeats.paragraphs, pageText: textParts.join('\n'), pageLinkCount, pageLinkedHeadings, declaredArticle, url: options.url });
+  if (pageKind === 'article' && !metadata.publishedAt) {
+    metadata.publishedAt = pickArticleTime(timeCandidates, top, (el) => {
+      const s = stats.get(el);
+      return s !== undefined && isTeaserCard(s);
+    });
+    if (metadata.publishedAt === undefined) delete metadata.publishedAt;
+  }
   return { pageKind, metadata, paragraphs: repeats.paragraphs, repeatedParagraphsRemoved: repeats.removed };
 }
 

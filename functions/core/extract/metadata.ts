@@ -15,6 +15,42 @@ export interface MetadataResult {
   jsonLdBody?: string;
   /** og:type / JSON-LD type said this is an article. */
   declaredArticle: boolean;
+  /** `<time datetime>` elements outside foreign containers, when no better date source exists. */
+  timeCandidates: Element[];
+}
+
+/** How far above the article container a `<time>` may sit (the article header is usually a sibling). */
+const TIME_SCOPE_LEVELS = 6;
+
+/**
+ * The publication time from `<time datetime>`: the first candidate inside the article scope
+ * (the article container and up to {@link TIME_SCOPE_LEVELS} ancestors, never body), not
+ * inside a link and not inside a teaser card (`isTeaser`), since teasers carry their stories' dates. Undefined when no article was found.
+ */
+export function pickArticleTime(
+  candidates: readonly Element[],
+  articleRoot: Element | undefined,
+  isTeaser: (el: Element) => boolean = () => false,
+): string | undefined {
+  if (!articleRoot || candidates.length === 0) return undefined;
+  let scope: Element = articleRoot;
+  for (let i = 0; i < TIME_SCOPE_LEVELS; i++) {
+    const parent = scope.parent;
+    if (!parent || !isElement(parent) || parent.name === 'body' || parent.name === 'html') break;
+    scope = parent;
+  }
+  for (const t of candidates) {
+    let inScope = false;
+    for (let p: Element | null = t.parent as Element | null; p && isElement(p); p = p.parent as Element | null) {
+      if (p.name === 'a' || isTeaser(p)) break;
+      if (p === scope) {
+        inScope = true;
+        break;
+      }
+    }
+    if (inScope) return normalizeDate(attr(t, 'datetime'));
+  }
+  return undefined;
 }
 
 /** Longest plausible personal name (chars); longer "authors" are sentences or site blurbs. */
@@ -126,16 +162,9 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
   let publishedAt = normalizeDate(article?.datePublished) ?? normalizeDate(article?.dateCreated);
   for (const key of PUBLISHED_KEYS) publishedAt ??= normalizeDate(m(key));
   for (const v of itempropDates) publishedAt ??= normalizeDate(v);
-  if (!publishedAt) {
-    for (const t of times) {
-      if (insideForeignContainer(t)) continue;
-      const d = normalizeDate(attr(t, 'datetime'));
-      if (d) {
-        publishedAt = d;
-        break;
-      }
-    }
-  }
+  // <time> elements are only candidates here: which one belongs to the article is decided once
+  // the article container is known (see pickArticleTime), so teaser dates never leak in.
+  const timeCandidates = publishedAt ? [] : times.filter((t) => !insideForeignContainer(t) && normalizeDate(attr(t, 'datetime')) !== undefined);
   let modifiedAt = normalizeDate(article?.dateModified);
   for (const key of MODIFIED_KEYS) modifiedAt ??= normalizeDate(m(key));
 
@@ -193,7 +222,7 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
   if (image) metadata.image = image;
   if (paywalled) metadata.paywalled = true;
   if (basedOnUrl) metadata.basedOnUrl = basedOnUrl;
-  return { metadata, jsonLdBody: body, declaredArticle: article !== undefined || ogType === 'article' };
+  return { metadata, jsonLdBody: body, declaredArticle: article !== undefined || ogType === 'article', timeCandidates };
 }
 
 function clean(value: string | undefined): string | undefined {

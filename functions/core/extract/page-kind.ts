@@ -22,6 +22,8 @@ export interface PageSignals {
   pageText: string;
   /** Links on the whole page. */
   pageLinkCount: number;
+  /** Headings on the whole page that are links (teaser headlines). */
+  pageLinkedHeadings: number;
   /** og:type or JSON-LD said article. */
   declaredArticle: boolean;
   /** URL the page was fetched from, when known. */
@@ -51,6 +53,19 @@ function hasArticleSlug(url: string | undefined): boolean {
   return last.split(/[-_]+/).filter(Boolean).length >= 3 || /\d{6,}/.test(path);
 }
 
+/** A site's front page: the root path or a bare index document. */
+function isFrontPage(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    return /^\/(?:index\.[a-z]{3,5})?$/i.test(new URL(url).pathname);
+  } catch {
+    return false;
+  }
+}
+
+/** Teaser headlines on a page with a thin body that make it a list of stories. */
+const INDEX_MIN_LINKED_HEADINGS = 3;
+
 function consentHits(text: string): number {
   const hits = new Set<string>();
   for (const m of text.matchAll(new RegExp(CONSENT_TEXT.source, 'gi'))) hits.add(m[0].toLowerCase());
@@ -74,7 +89,11 @@ export function classifyPage(signals: PageSignals): PageKind {
     if (bodyChars < CONSENT_EMPTY_BODY_CHARS && CONSENT_TEXT.test(pageText)) return 'consent-wall';
   }
   if (signals.metadata.paywalled && (thin || (bodyChars < THIN_PAGE_CHARS * 2 && PAYWALL_TEXT.test(pageText)))) return 'paywall';
-  if (!signals.declaredArticle && !hasArticleSlug(signals.url) && bodyChars < INDEX_MAX_BODY_CHARS && signals.pageLinkCount >= INDEX_MIN_LINKS) return 'index';
-  if (bodyChars === 0) return 'empty';
+  if (!signals.declaredArticle && bodyChars < INDEX_MAX_BODY_CHARS) {
+    if (isFrontPage(signals.url)) return 'index';
+    if (!hasArticleSlug(signals.url) && signals.pageLinkCount >= INDEX_MIN_LINKS) return 'index';
+    if (thin && signals.pageLinkedHeadings >= INDEX_MIN_LINKED_HEADINGS) return 'index';
+  }
+  if (bodyChars === 0) return signals.pageLinkedHeadings >= INDEX_MIN_LINKED_HEADINGS ? 'index' : 'empty';
   return 'article';
 }

@@ -97,6 +97,21 @@ describe('metadata from meta tags, <time> and bylines', () => {
     expect(extractArticle(html).metadata.publishedAt).toBe('2024-05-06T07:08:09+02:00');
   });
 
+  it('takes no date from teaser cards: a front page has no publication time', () => {
+    const card = (i: number): string =>
+      `<div class="card"><p class="kicker">Local</p><h2><a href="/news/story-${i}.html">Headline number ${i} about the town</a></h2><p>Summary of story ${i}, with a comma, long enough.</p><time datetime="2026-11-2${i}T07:15:00-05:00">Nov 2${i}</time></div>`;
+    const html = `<html><body><main>${[1, 2, 3, 4].map(card).join('')}</main></body></html>`;
+    const result = extractArticle(html, { url: 'https://paper.example/' });
+    expect(result.pageKind).toBe('index');
+    expect(result.metadata.publishedAt).toBeUndefined();
+  });
+
+  it('takes the <time> in the article header above the body', () => {
+    const html = `<html><body><div class="page"><div class="story"><div class="story-header"><h1>Title</h1><div class="info"><time datetime="2024-02-03T04:05:06+01:00">3 Feb</time></div></div>
+      <div class="story-body">${body}</div></div><div class="more"><div class="card"><h3><a href="/x">Other story headline</a></h3><time datetime="2020-01-01T00:00:00Z">old</time></div></div></div></body></html>`;
+    expect(extractArticle(html).metadata.publishedAt).toBe('2024-02-03T04:05:06+01:00');
+  });
+
   it('never takes dates from scripts or cookie banners', () => {
     const html = `<html><body><div class="cookie-consent"><time datetime="2020-01-01T00:00:00Z">x</time></div>
       <script>var published = "2019-01-01T00:00:00Z";</script><article>${body}</article></body></html>`;

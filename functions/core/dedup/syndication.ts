@@ -28,7 +28,7 @@ export const MIN_SHARED_PARAGRAPHS = 2;
  * near-duplicate link. On the bench:dedup stream heavily edited copies (a reworded sentence in
  * every paragraph, paragraphs merged and split) measure 0.7-0.9 for 80% of copies, and no
  * different-story pair sharing a paragraph reaches 0.5 (99.6% below 0.4). The estimate's
- * standard error from a 64-value sketch is at most about 0.06.
+ * standard error from a 48-value sketch is at most about 0.07.
  */
 export const NEAR_MIN_CONTAINMENT = 0.5;
 

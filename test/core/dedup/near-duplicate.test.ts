@@ -33,7 +33,9 @@ describe('nearDuplicateSketch', () => {
     const encoded = encodeSketch(sketch);
     expect(encoded.length).toBeLessThan(400);
     expect(decodeSketch(encoded)).toEqual(toDecoded(sketch));
-    expect(decodeSketch('bk0n1.3.AAAA')).toBeUndefined();
+    expect(decodeSketch('bk1n1.3.AAAA')).toBeUndefined();
+    expect(encoded).toMatch(/^bk2n1\.\d+\./);
+    expect(encoded.length).toBeLessThan(220);
     expect(decodeSketch(undefined)).toBeUndefined();
   });
 

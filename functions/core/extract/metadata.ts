@@ -34,15 +34,18 @@ export function pickArticleTime(
 ): string | undefined {
   if (!articleRoot || candidates.length === 0) return undefined;
   let scope: Element = articleRoot;
+  // Elements that contain the article are never teasers, whatever their counts say.
+  const containsArticle = new Set<Element>([articleRoot]);
   for (let i = 0; i < TIME_SCOPE_LEVELS; i++) {
     const parent = scope.parent;
     if (!parent || !isElement(parent) || parent.name === 'body' || parent.name === 'html') break;
     scope = parent;
+    containsArticle.add(scope);
   }
   for (const t of candidates) {
     let inScope = false;
     for (let p: Element | null = t.parent as Element | null; p && isElement(p); p = p.parent as Element | null) {
-      if (p.name === 'a' || isTeaser(p)) break;
+      if (p.name === 'a' || (!containsArticle.has(p) && isTeaser(p))) break;
       if (p === scope) {
         inScope = true;
         break;

@@ -55,8 +55,12 @@ export const MAX_SUBTREE_LINK_DENSITY = 0.5;
  */
 export const MAX_PRUNED_SHARE = 0.5;
 
-/** Paragraphs at least this long (chars) count as repeats on their own when seen twice. */
-export const MIN_REPEAT_CHARS = 20;
+/**
+ * Paragraphs at least this long (chars) count as repeats on their own when seen twice. Shorter
+ * lines legitimately recur within one article (schedule items, recipe steps, table labels,
+ * "Eat every 2-3 hours"); they are removed only inside a repeated run.
+ */
+export const MIN_REPEAT_CHARS = 60;
 
 /** Short lines (chars) that may be bylines, datelines, captions or ad labels rather than body. */
 export const SHORT_LINE_CHARS = 100;

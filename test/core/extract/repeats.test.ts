@@ -40,9 +40,11 @@ describe('repeated body within a page', () => {
   });
 
   it('removes a repeated run as a run, short paragraphs of the run included', () => {
-    const input = [para('First long paragraph of the story.'), para('Yes.'), para('Second long paragraph of the story.'), para('First long paragraph of the story.'), para('Yes.'), para('Second long paragraph of the story.')];
+    const first = 'First long paragraph of the story, long enough to count as a repeat on its own.';
+    const second = 'Second long paragraph of the story, also long enough to count as a repeat alone.';
+    const input = [para(first), para('Yes.'), para(second), para(first), para('Yes.'), para(second)];
     const { paragraphs, removed } = removeRepeatedParagraphs(input);
-    expect(paragraphs.map((p) => p.text)).toEqual(['First long paragraph of the story.', 'Yes.', 'Second long paragraph of the story.']);
+    expect(paragraphs.map((p) => p.text)).toEqual([first, 'Yes.', second]);
     expect(removed).toBe(3);
   });
 
@@ -52,7 +54,15 @@ describe('repeated body within a page', () => {
   });
 
   it('treats case and whitespace variants as the same paragraph', () => {
-    const { removed } = removeRepeatedParagraphs([para('The Mayor said   yes to the plan.'), para('the mayor said yes to the plan.')]);
+    const { removed } = removeRepeatedParagraphs([
+      para('The Mayor said   yes to the plan for the harbour district on Monday evening.'),
+      para('the mayor said yes to the plan for the harbour district on monday evening.'),
+    ]);
     expect(removed).toBe(1);
+  });
+
+  it('keeps short lines that recur inside one article (schedule items)', () => {
+    const input = [para('Meal 1'), para('Eat every two to three hours'), para('Oats with berries and a spoon of nut butter, plus coffee.'), para('Meal 2'), para('Eat every two to three hours'), para('Chicken salad with tomatoes, cucumber and feta.')];
+    expect(removeRepeatedParagraphs(input).removed).toBe(0);
   });
 });

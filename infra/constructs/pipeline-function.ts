@@ -119,10 +119,6 @@ export class PipelineFunction extends Construct {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions; the service requires Resource "*".',
       });
-      Validations.of(this.role).acknowledge({
-        id: 'Serverless-LambdaStarPermissions[Resource::*]',
-        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions; the service requires Resource "*".',
-      });
     }
   }
 }

@@ -32,7 +32,7 @@ const COPYRIGHT_LINE = /^(?:©|\(c\)\s|copyright\b)|all rights reserved\.?$|alle
 
 /** Calls to action that sit at the start or end of bodies (newsletter, subscription, app, social). */
 const CALL_TO_ACTION =
-  /\b(?:subscribe (?:to|now|today|for|here)|newsletters?\b|sign up|signup|click here|follow us|download (?:our|the) app|get the latest|delivered (?:to|through) your|in your inbox|tell us what you think|like this (?:story|article)|share (?:it|this) with|abonnieren|newsletter|abonnez|suscr[ií]b|iscriviti|подпис)/i;
+  /(?<![\p{L}\p{N}])(?:subscribe (?:to|now|today|for|here)|newsletters?\b|sign up|signup|click here|follow us|download (?:our|the) app|get the latest|delivered (?:to|through) your|in your inbox|tell us what you think|join our (?:[\p{L}-]+ ){0,2}(?:forums?|community|newsletter|mailing list|discord|telegram|whatsapp)|like this (?:story|article)|share (?:it|this) with|abonnieren|abonnez|suscr[ií]b|iscriviti|подпис)/iu;
 
 /** Membership and donation appeals publishers insert anywhere in the body. */
 const SUPPORT_APPEAL =

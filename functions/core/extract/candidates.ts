@@ -281,12 +281,14 @@ const CHUNK_MIN_MATCHING_SHARE = 0.6;
 /** Link density above which a chunk is a teaser list even if styled like the body. */
 const CHUNK_MAX_LINK_DENSITY = 0.3;
 
-/** "tag.class" of an element, the unit of a paragraph's style signature. */
+/** "tag.firstClass" of an element, the unit of a paragraph's style signature. */
 function styleOf(el: Element | null): string {
   if (!el || !isElement(el)) return '';
   const cls = (el.attribs?.class ?? '').trim();
   if (!cls) return el.name;
-  return `${el.name}.${cls.split(/\s+/).sort().join('.')}`;
+  // The first class is the component's name; later ones are modifiers ("block-text
+  // block-text_initial", "chunk is-first") that differ between chunks of one body.
+  return `${el.name}.${cls.split(/\s+/)[0]}`;
 }
 
 function isBoilerplateNamed(el: Element): boolean {

@@ -239,6 +239,7 @@ export class NewsPipelineStack extends Stack {
       minParagraphsPerArticle: s.minParagraphsPerArticle,
       extractionWatchHosts: s.extractionWatchHosts,
       crawlBacklogAlarmHours: s.crawlBacklogAlarmHours,
+      noArticlesAlarmHours: s.scheduleEnabled ? s.noArticlesAlarmHours : undefined,
     });
 
     this.acknowledgeFindings();

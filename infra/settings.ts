@@ -73,6 +73,11 @@ const settingsSchema = z.object({
    * publication day, and sitemaps list old articles too, so the default reaches far back.
    */
   athenaFirstDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  /**
+   * Silence alarm: no article stored for this many hours (while the schedule is enabled) means
+   * the pipeline stopped without failing: empty sources file, every feed moved, and so on.
+   */
+  noArticlesAlarmHours: z.coerce.number().int().min(1).max(24),
   /** Crawl backlog alarm: the oldest queued URL is older than this many hours. */
   crawlBacklogAlarmHours: z.coerce.number().min(1),
   /** CloudWatch Logs retention in days (must be a value CloudWatch accepts, e.g. 7, 30, 90). */
@@ -119,6 +124,8 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
   athenaFirstDay: '2000-01-01',
   // Politeness delays hold messages up to 15 minutes; hours of age mean crawl cannot keep up.
   crawlBacklogAlarmHours: 6,
+  // CloudWatch alarms evaluate at most one day: a day without any new article is abnormal for news.
+  noArticlesAlarmHours: 24,
   logRetentionDays: 30,
   tracing: true,
   tableDeletionProtection: false,

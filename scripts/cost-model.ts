@@ -199,9 +199,9 @@ export function computeCosts(o: CostOptions) {
   ];
 
   const metricCount = 1 + (o.perHostMetrics === 'all' ? o.hosts : o.watchedHosts);
-  // 2 DLQ alarms + backlog age + recursion drops (1 metric each) + 3 error-rate alarms (2 metrics)
-  // + extraction aggregate + watched hosts.
-  const alarmMetrics = 4 + 3 * 2 + 1 + o.watchedHosts;
+  // 2 DLQ alarms + backlog age + recursion drops + no-articles (1 metric each) + 3 error-rate
+  // alarms (2 metrics each) + extraction aggregate + watched hosts.
+  const alarmMetrics = 5 + 3 * 2 + 1 + o.watchedHosts;
   const pollerRequestsPerMonth = 5 * 3 * 60 * 24 * 30; // 5 idle long-pollers, one 20 s poll each
   const fixedMonthly: CostLine[] = [
     { component: 'Custom metrics', dollars: metricCount * PRICES.customMetricPerMonth, detail: `${metricCount} metrics (ParagraphsPerArticle: aggregate + ${o.perHostMetrics === 'all' ? `${o.hosts} hosts` : `${o.watchedHosts} watched hosts`})` },

@@ -37,6 +37,8 @@ export interface MonitoringProps {
   readonly minParagraphsPerArticle: number;
   readonly extractionWatchHosts: readonly string[];
   readonly crawlBacklogAlarmHours: number;
+  /** Hours without a stored article before alarming; undefined disables (schedule off). */
+  readonly noArticlesAlarmHours?: number;
 }
 
 /**
@@ -169,6 +171,24 @@ export class Monitoring extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );
+    if (props.noArticlesAlarmHours !== undefined) {
+      register(
+        new cloudwatch.Alarm(this, 'NoArticlesStored', {
+          alarmDescription: `No article stored for ${props.noArticlesAlarmHours} h: the pipeline stopped without failing (sources file, feeds, schedule?).`,
+          metric: paragraphsAggregate.with({
+            statistic: cloudwatch.Stats.SAMPLE_COUNT,
+            period: Duration.hours(props.noArticlesAlarmHours),
+            label: 'articles stored',
+          }),
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          // Here no data is the symptom.
+          treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        }),
+      );
+    }
+
     props.extractionWatchHosts.forEach((host, index) => {
       register(
         new cloudwatch.Alarm(this, `ExtractionHealthHost${index}`, {

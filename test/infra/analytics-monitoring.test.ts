@@ -92,6 +92,17 @@ describe('Glue catalog and Athena', () => {
 describe('alarms and dashboard', () => {
   const alarms = () => Object.entries(template.findResources('AWS::CloudWatch::Alarm')) as Array<[string, Resource]>;
 
+  /** The single metric an alarm watches, whichever of the two CloudFormation forms it uses. */
+  const watchedMetric = (alarm: Resource) => {
+    const p = alarm.Properties;
+    if (p.MetricName) return { namespace: p.Namespace, name: p.MetricName, dimensions: p.Dimensions, stat: p.Statistic };
+    const stat = p.Metrics?.length === 1 ? p.Metrics[0].MetricStat : undefined;
+    return stat
+      ? { namespace: stat.Metric.Namespace, name: stat.Metric.MetricName, dimensions: stat.Metric.Dimensions, stat: stat.Stat }
+      : undefined;
+  };
+
+
   it('every alarm notifies the alarm topic', () => {
     const list = alarms();
     expect(list.length).toBeGreaterThanOrEqual(6);
@@ -121,6 +132,19 @@ describe('alarms and dashboard', () => {
     });
   });
 
+  it('alarms when no article was stored for a day (missing data breaches)', () => {
+    const silence = (Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[]).filter(
+      (a) => watchedMetric(a)?.name === 'ParagraphsPerArticle' && watchedMetric(a)?.stat === 'SampleCount',
+    );
+    expect(silence).toHaveLength(1);
+    expect(silence[0].Properties).toMatchObject({
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+    });
+    expect(silence[0].Properties.Metrics[0].MetricStat.Period).toBe(24 * 3600);
+  });
+
   it('alarms when Lambda drops a recursive crawl -> queue -> crawl chain', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'RecursiveInvocationsDropped',
@@ -144,20 +168,10 @@ describe('alarms and dashboard', () => {
     }
   });
 
-  /** The single metric an alarm watches, whichever of the two CloudFormation forms it uses. */
-  const watchedMetric = (alarm: Resource) => {
-    const p = alarm.Properties;
-    if (p.MetricName) return { namespace: p.Namespace, name: p.MetricName, dimensions: p.Dimensions, stat: p.Statistic };
-    const stat = p.Metrics?.length === 1 ? p.Metrics[0].MetricStat : undefined;
-    return stat
-      ? { namespace: stat.Metric.Namespace, name: stat.Metric.MetricName, dimensions: stat.Metric.Dimensions, stat: stat.Stat }
-      : undefined;
-  };
-
   it('alarms on low ParagraphsPerArticle across hosts and for each watched host', () => {
     const extraction = (t: Template) =>
       (Object.values(t.findResources('AWS::CloudWatch::Alarm')) as Resource[]).filter(
-        (a) => watchedMetric(a)?.name === 'ParagraphsPerArticle',
+        (a) => watchedMetric(a)?.name === 'ParagraphsPerArticle' && watchedMetric(a)?.stat === 'Average',
       );
     const aggregate = extraction(template);
     expect(aggregate).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GSI1, TABLE_KEY, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/table-schema';
+import { createTableInput, GSI1, TABLE_KEY, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/table-schema';
 import { RAW_TRANSITION_MIN_OBJECT_BYTES } from '../../infra/settings';
 import { synthPipeline, VARIANT_CONTEXT } from './synth';
 
@@ -102,6 +102,16 @@ describe('S3 buckets', () => {
 });
 
 describe('DynamoDB table', () => {
+  it('matches the CreateTable input the local stores use (no drift between AWS and embedded)', () => {
+    const local = createTableInput('any');
+    const table = Object.values(template.findResources('AWS::DynamoDB::Table'))[0] as { Properties: Record<string, any> };
+    const byName = (a: { AttributeName: string }, b: { AttributeName: string }) => a.AttributeName.localeCompare(b.AttributeName);
+    expect([...table.Properties.AttributeDefinitions].sort(byName)).toEqual([...local.AttributeDefinitions].sort(byName));
+    expect(table.Properties.KeySchema).toEqual(local.KeySchema);
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual(local.GlobalSecondaryIndexes);
+    expect(table.Properties.BillingMode).toBe(local.BillingMode);
+  });
+
   it('uses the shared key schema, GSI and TTL attribute', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [

@@ -89,12 +89,13 @@ export async function discoverSource(deps: PipelineDeps, source: Source, allowPr
     }
   }
   for (const feedUrl of source.feeds) {
-    const text = await readDocument(deps, source, feedUrl, report, commits);
-    if (text === undefined) continue;
+    const read = await readDocument(deps, source, feedUrl, report);
+    if (read === undefined) continue;
     try {
-      for (const entry of parseFeed(text, feedUrl)) found.push({ url: entry.url, lastmod: entry.updatedAt ?? entry.publishedAt });
+      for (const entry of parseFeed(read.text, feedUrl)) found.push({ url: entry.url, lastmod: entry.updatedAt ?? entry.publishedAt });
+      commits.push(read.commit);
     } catch (error) {
-      report.errors.push(errorEntry(feedUrl, error));
+      await read.fail('unparseable-feed', error);
     }
   }
   await readSitemaps(deps, source, [...sitemaps], 0, found, report, { read: 0 }, commits);
@@ -140,27 +141,39 @@ async function readSitemaps(
   for (const sitemapUrl of urls) {
     if (budget.read >= MAX_CHILD_SITEMAPS) return;
     budget.read++;
-    const text = await readDocument(deps, source, sitemapUrl, report, commits);
-    if (text === undefined) continue;
+    const read = await readDocument(deps, source, sitemapUrl, report);
+    if (read === undefined) continue;
+    let parsed;
     try {
-      const parsed = parseSitemap(text, sitemapUrl);
-      for (const u of parsed.urls) found.push({ url: u.url, lastmod: u.lastmod ?? u.newsPublishedAt });
-      if (depth < MAX_SITEMAP_DEPTH && parsed.sitemaps.length) {
-        const children = [...parsed.sitemaps].sort((a, b) => (b.lastmod ?? '').localeCompare(a.lastmod ?? '')).map((s) => s.loc);
-        await readSitemaps(deps, source, children, depth + 1, found, report, budget, commits);
-      }
+      parsed = parseSitemap(read.text, sitemapUrl);
+      commits.push(read.commit);
     } catch (error) {
-      report.errors.push(errorEntry(sitemapUrl, error));
+      await read.fail('unparseable-sitemap', error);
+      continue;
+    }
+    for (const u of parsed.urls) found.push({ url: u.url, lastmod: u.lastmod ?? u.newsPublishedAt });
+    if (depth < MAX_SITEMAP_DEPTH && parsed.sitemaps.length) {
+      const children = [...parsed.sitemaps].sort((a, b) => (b.lastmod ?? '').localeCompare(a.lastmod ?? '')).map((s) => s.loc);
+      await readSitemaps(deps, source, children, depth + 1, found, report, budget, commits);
     }
   }
 }
 
+/** A feed or sitemap read in full, not yet recorded: parse it, then `commit` or `fail`. */
+interface ReadDocument {
+  text: string;
+  /** Records the read (with its validators) once its URLs are claimed; see {@link PendingCommit}. */
+  commit: PendingCommit;
+  /** Records the document as failed (unparseable) with a reason, and reports it. */
+  fail(reason: string, error: unknown): Promise<void>;
+}
+
 /**
- * Fetches a feed or sitemap politely and conditionally. Returns its text, or `undefined` when it is
- * unchanged since the last run or failed (failures are reported and recorded in the frontier). The
- * outcome of a full read is recorded later, through `commits` (see {@link PendingCommit}).
+ * Fetches a feed or sitemap politely and conditionally. Returns its text with how to record the
+ * outcome, or `undefined` when it is unchanged since the last run or failed (failures are
+ * reported and recorded in the frontier).
  */
-async function readDocument(deps: PipelineDeps, source: Source, url: string, report: DiscoverReport, commits: PendingCommit[]): Promise<string | undefined> {
+async function readDocument(deps: PipelineDeps, source: Source, url: string, report: DiscoverReport): Promise<ReadDocument | undefined> {
   let key: string;
   try {
     key = `${DOCUMENT_KEY_PREFIX}${canonicalizeUrl(url)}`;
@@ -191,12 +204,21 @@ async function readDocument(deps: PipelineDeps, source: Source, url: string, rep
       report.documentsUnchanged++;
       return undefined;
     }
-    commits.push(({ keepValidators }) =>
-      deps.frontier.update(keepValidators ? outcome : { ...outcome, reason: 'read-capped', etag: undefined, lastModified: undefined }),
-    );
     report.documentsFetched++;
     const bytes = maybeGunzip(response.body);
-    return decodeHtmlBytes(bytes, response.contentType).html;
+    return {
+      text: decodeHtmlBytes(bytes, response.contentType).html,
+      commit: ({ keepValidators }) =>
+        deps.frontier.update(keepValidators ? outcome : { ...outcome, reason: 'read-capped', etag: undefined, lastModified: undefined }),
+      fail: async (reason, error) => {
+        const entry = { ...errorEntry(url, error), reason };
+        report.errors.push(entry);
+        // No validators: the next run reads it in full again (the publisher may have fixed it).
+        await deps.frontier.update({
+          ...outcome, status: 'failed', reason, detail: entry.detail, attempts: base.attempts + 1, etag: undefined, lastModified: undefined,
+        });
+      },
+    };
   } catch (error) {
     const entry = errorEntry(url, error);
     report.errors.push(entry);

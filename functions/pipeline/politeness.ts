@@ -12,7 +12,7 @@ export async function admitRequest(deps: PipelineDeps, url: string, options: { r
   const policy = await deps.robots.policyFor(url);
   if (!policy.isAllowed(url)) {
     if (policy.source === 'unavailable') {
-      throw new FetchError(url, 'robots-unavailable', `host unreachable or failing: ${policy.robotsUrl} could not be read, so nothing is fetched from it until it answers`, { retryable: true });
+      throw new FetchError(url, 'robots-unavailable', `host unreachable or failing: ${policy.robotsUrl} could not be read${policy.unavailableReason ? ` (${policy.unavailableReason})` : ''}, so nothing is fetched from it until it answers`, { retryable: true });
     }
     throw new RobotsDisallowedError(url);
   }

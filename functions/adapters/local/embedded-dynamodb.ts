@@ -12,6 +12,8 @@ import dynalite from 'dynalite';
 import { StorageError } from '../../errors';
 import { sleep } from '../concurrency';
 import { createTableInput } from '../dynamodb/table-schema';
+// Index entries and items in one LevelDB batch, so a killed process cannot leave them disagreeing.
+import './dynalite-atomic-writes';
 
 /** How long to wait for the table to become ACTIVE (dynalite with createTableMs 0: immediate). */
 const TABLE_ACTIVE_TIMEOUT_MS = 10_000;

@@ -43,6 +43,48 @@ interface Context {
   listItem: boolean;
 }
 
+/** Joins the cells of a data-table row into one paragraph. */
+const CELL_SEPARATOR = ' | ';
+
+/** Nodes examined per row before giving up on calling it a data row (bounds the check). */
+const MAX_ROW_NODES = 300;
+
+/** A row with more text than this (chars) is a layout row holding an article, not data. */
+const MAX_DATA_ROW_CHARS = 400;
+
+/**
+ * A table row whose cells hold only short inline content (a data table); layout tables put
+ * blocks (paragraphs, divs, lists), line breaks or long text in their cells and are walked
+ * cell by cell.
+ */
+function isDataRow(tr: Element): boolean {
+  let cells = 0;
+  let seen = 0;
+  const stack: Element[] = [];
+  for (const cell of tr.children) {
+    if (!isElement(cell)) continue;
+    if (cell.name !== 'td' && cell.name !== 'th') return false;
+    cells++;
+    stack.push(cell);
+  }
+  if (cells < 2) return false;
+  let chars = 0;
+  while (stack.length > 0) {
+    const el = stack.pop() as Element;
+    for (const child of el.children) {
+      if (isText(child)) {
+        chars += child.data.length;
+        if (chars > MAX_DATA_ROW_CHARS) return false;
+        continue;
+      }
+      if (!isElement(child)) continue;
+      if (++seen > MAX_ROW_NODES || BLOCK_TAGS.has(child.name) || child.name === 'br') return false;
+      stack.push(child);
+    }
+  }
+  return true;
+}
+
 function newRun(): Run {
   return { parts: [], linkParts: [], linkCount: 0, pendingBreak: false };
 }
@@ -101,7 +143,16 @@ export function collectBlocks(root: ParentNode): TextBlock[] {
         };
         // A block inside a link (<a><h3>headline</h3></a>, a teaser card) is link text too.
         const childRun = newRun();
-        walk(child, child, childRun, inLink, childCtx);
+        if (tag === 'tr' && isDataRow(child)) {
+          // One paragraph per row of a data table, cells separated, instead of one per cell.
+          for (const cell of child.children) {
+            if (!isElement(cell)) continue;
+            if (childRun.parts.length > 0) childRun.parts.push(CELL_SEPARATOR);
+            walk(cell, child, childRun, inLink, childCtx);
+          }
+        } else {
+          walk(child, child, childRun, inLink, childCtx);
+        }
         flush(childRun, child, childCtx);
         continue;
       }

@@ -20,6 +20,15 @@ const NEVER_CONTENT_TAGS = new Set([
 /** ARIA roles of page furniture (the role form of nav, aside, footer, dialogs). */
 const NEVER_CONTENT_ROLES = new Set(['navigation', 'complementary', 'contentinfo', 'dialog', 'alertdialog', 'menu', 'menubar', 'search', 'banner']);
 
+/**
+ * Class tokens that hide an element (utility CSS: Bootstrap, Tailwind, WordPress). Matched as
+ * whole tokens only, so "overflow-hidden" or "hidden-xs" (hidden on phones only) do not count.
+ */
+const HIDDEN_CLASS = /(?:^|\s)(?:hidden|d-none|is-hidden|u-hidden|visually-hidden|sr-only|screen-reader-text|hide)(?:\s|$)/;
+
+/** Responsive classes that show the element again at some width ("hidden md:block", "d-none d-md-block"). */
+const SHOWN_AT_SOME_WIDTH = /:(?:block|flex|inline|grid|table|contents)|(?:^|\s)d-\w+-(?:block|flex|inline|grid|table)|(?:^|\s)visible-/;
+
 /** Inline styles that hide an element from every reader. */
 const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
 
@@ -32,6 +41,8 @@ function isNeverContent(el: Element): boolean {
   if (role !== undefined && NEVER_CONTENT_ROLES.has(role.toLowerCase())) return true;
   const style = attribs.style;
   if (style !== undefined && HIDDEN_STYLE.test(style)) return true;
+  const cls = attribs.class;
+  if (cls !== undefined && HIDDEN_CLASS.test(cls) && !SHOWN_AT_SOME_WIDTH.test(cls)) return true;
   return false;
 }
 

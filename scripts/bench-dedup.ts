@@ -280,6 +280,14 @@ function printQuality(stream: SyntheticArticle[], records: Map<string, ArticleRe
       const shared = record && origin ? record.paragraphHashes.filter((h) => origin.paragraphHashes.includes(h)).length : -1;
       console.log('MISSED', a.id, a.kind, a.edits.join(','), 'origin', a.originId, 'shared', shared, 'of', record?.paragraphHashes.length, '/', origin?.paragraphHashes.length, 'copyOf', record?.copyOf?.articleId ?? '-', 'seen', a.seenAt < (stream.find((x) => x.id === a.originId)?.seenAt ?? '') ? 'before-origin' : 'after-origin');
     }
+    const wrongOrigin = stream.filter((a) => a.kind !== 'original' && clusterOf.get(a.id) === clusterOf.get(a.originId) && records.get(a.id)?.copyOf?.articleId !== a.originId);
+    const originById = new Map(stream.map((a) => [a.id, a]));
+    for (const a of wrongOrigin.slice(0, 15)) {
+      const copyOf = records.get(a.id)?.copyOf;
+      const target = copyOf ? originById.get(copyOf.articleId) : undefined;
+      const origin = originById.get(a.originId);
+      console.log('WRONG ORIGIN', a.id, a.kind, a.edits.join(','), 'seen', a.seenAt < (origin?.seenAt ?? '') ? 'before-origin' : 'after-origin', 'copyOf', copyOf ? `${copyOf.articleId} (${target?.kind}, published ${target?.publishedAt}, ${copyOf.method} ${copyOf.overlap})` : '-', 'origin published', origin?.publishedAt, 'self', a.publishedAt, a.basedOnUrl ? 'basedOn' : '');
+    }
     let shown = 0;
     for (const article of stream) {
       const record = records.get(article.id);

@@ -81,7 +81,8 @@ interface PreparedParagraph {
  * 6. Only when no exact copy was found: near-duplicate candidates from fingerprint keys.
  * 7. Syndication decision ({@link decideSyndication}); `addCopy` on the origin when this article
  *    is a copy; `putFingerprintKeys` when this article is a cluster origin (copies are found
- *    through their origin, so they store no keys).
+ *    through their origin, so they store no keys); when it is the origin of copies processed
+ *    before it, `setCopyOf` on them if the index offers it.
  *
  * DynamoDB requests per article are bounded: one lookup, one record, at most two `getArticles`
  * (40 ids), 8 fingerprint queries (only when no exact copy exists), one `addCopy` and one
@@ -229,6 +230,15 @@ export async function dedupArticle(index: DedupIndex, input: DedupArticleInput):
       // The origin is in flight (its worker recorded paragraphs but has not stored its record):
       // our copyOf still names it; its copies list misses us until it or we are reprocessed.
       if (!(error instanceof NotFoundError)) throw error;
+    }
+  }
+  if (!decision.copyOf && index.setCopyOf) {
+    // We are the origin: matched articles that were processed before us and took themselves for
+    // the origin learn their origin now (they keep their cluster id, which we joined).
+    for (const link of decision.copies) {
+      const record = recordsById.get(link.articleId);
+      if (!record || record.copyOf) continue;
+      await index.setCopyOf(link.articleId, { articleId: selfId, url: ref.url, host: ref.host, overlap: link.overlap, method: link.method });
     }
   }
   let copyOf = decision.copyOf;

@@ -58,6 +58,13 @@ export interface DedupIndex {
   getArticles(ids: readonly string[]): Promise<ArticleRecord[]>;
   /** Adds a copy link to an existing article (idempotent per copy article id). */
   addCopy(articleId: string, copy: CopyLink): Promise<void>;
+  /**
+   * Optional. Marks an existing article as a copy of another (sets `copyOf`, leaves everything
+   * else) unless it already has a `copyOf`; absent articles are ignored. Dedup calls it when an
+   * original is processed after copies that took themselves for the origin; without it their
+   * `copyOf` stays empty until they are reprocessed.
+   */
+  setCopyOf?(articleId: string, copyOf: CopyLink): Promise<void>;
   listArticles(query: ListArticlesQuery): Promise<Page<ArticleRecord>>;
   /** Lists hosts that have at least one article. */
   listHosts(): Promise<string[]>;

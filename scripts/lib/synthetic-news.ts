@@ -379,10 +379,13 @@ export function generateSyntheticNews(options: SyntheticNewsOptions): SyntheticA
     const basedOnUrl = random.chance(0.15) ? story.originUrl : undefined;
     const article = makeArticle(story, host, body, kind, edits, publishedMs, clockMs, title, basedOnUrl);
     if (random.chance(earlyCopyShare) && out.length > 0) {
-      // Crawled before its origin: move it just before the origin in the stream.
+      // Crawled before its origin (the origin's feed was polled later): move it 1-40 articles
+      // ahead of the origin in the stream, so some are processed concurrently with it and most
+      // before it.
       const originIndex = out.findIndex((a) => a.id === story.originId);
       if (originIndex >= 0 && out.length - originIndex < 50) {
-        out.splice(originIndex, 0, { ...article, seenAt: out[originIndex].seenAt });
+        const at = Math.max(0, originIndex - random.int(0, 39));
+        out.splice(at, 0, { ...article, seenAt: out[at].seenAt });
         continue;
       }
     }

@@ -6,6 +6,7 @@ import { ensureTable } from '../../functions/adapters/local/embedded-dynamodb';
 import { dedupArticle, type DedupOutcome } from '../../functions/pipeline/dedup-article';
 import { startDynalite, type DynaliteServer } from '../helpers/dynalite-server';
 import { STOCK_PARAGRAPH, STORY_A, STORY_B } from '../core/dedup/story-fixtures';
+import { MemoryDedupIndex } from '../core/dedup/memory-dedup-index';
 
 let server: DynaliteServer;
 let tableCounter = 0;
@@ -159,5 +160,32 @@ describe('dedupArticle', () => {
     expect(origin.copyOf).toBeUndefined();
     expect(origin.copies.map((c) => c.articleId)).toEqual(['c']);
     expect(origin.clusterId).toBe('c');
+  });
+});
+
+describe('dedupArticle with an index offering setCopyOf', () => {
+  it('marks copies processed before their original once the original arrives', async () => {
+    const index = new MemoryDedupIndex();
+    const ingestInto = async (id: string, host: string, publishedAt: string) => {
+      const ref: ArticleRef = { articleId: id, url: `https://${host}/n/${id}`, host, seenAt: '2026-11-20T12:00:00Z' };
+      const previous = await index.getArticle(id);
+      const outcome = await dedupArticle(index, { ref, publishedAt, paragraphs: paragraphs(STORY_A), metadata: { authors: [], publishedAt }, previous });
+      await index.putArticle({
+        id, url: ref.url, canonicalUrl: ref.url, host, fetchedAt: ref.seenAt, day: '2026-11-20', authors: [], publishedAt,
+        pageKind: 'article', contentHash: 'x', version: 1, paragraphCount: outcome.paragraphs.length,
+        paragraphHashes: outcome.paragraphHashes, cleanKey: 'k', stats: { repeatedParagraphsRemoved: 0, ...outcome.stats },
+        copyOf: outcome.copyOf, copies: outcome.copies, clusterId: outcome.clusterId, minhash: outcome.minhash,
+      });
+      return outcome;
+    };
+    await ingestInto('c', 'copy.example', '2026-11-20T09:00:00Z');
+    const origin = await ingestInto('o', 'origin.example', '2026-11-20T08:00:00Z');
+    expect(origin.copyOf).toBeUndefined();
+    const copy = await index.getArticle('c');
+    expect(copy?.copyOf).toMatchObject({ articleId: 'o', method: 'exact', overlap: 1 });
+    expect(copy?.clusterId).toBe(origin.clusterId);
+    // Reprocessing the copy now agrees with what was set.
+    const again = await ingestInto('c', 'copy.example', '2026-11-20T09:00:00Z');
+    expect(again.copyOf?.articleId).toBe('o');
   });
 });

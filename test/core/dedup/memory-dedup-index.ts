@@ -99,6 +99,11 @@ export class MemoryDedupIndex implements DedupIndex {
     if (!record.copies.some((c) => c.articleId === copy.articleId)) record.copies.push({ ...copy });
   }
 
+  async setCopyOf(articleId: string, copyOf: CopyLink): Promise<void> {
+    const record = this.articles.get(articleId);
+    if (record && !record.copyOf) record.copyOf = { ...copyOf };
+  }
+
   async listArticles(query: ListArticlesQuery): Promise<Page<ArticleRecord>> {
     const items = [...this.articles.values()].filter((a) => a.host === query.host).slice(0, query.limit);
     return { items: items.map((a) => structuredClone(a)) };

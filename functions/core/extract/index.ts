@@ -2,7 +2,7 @@
  * Article-body extraction with cheerio's htmlparser2 path.
  */
 import { load } from 'cheerio/slim';
-import type { Extraction, Paragraph } from '../article';
+import { joinParagraphs, type Extraction, type Paragraph } from '../article';
 import { ExtractionError } from '../../errors';
 import { assembleParagraphs, isTeaserCard } from './assemble';
 import { collectBlocks, type TextBlock } from './blocks';
@@ -11,6 +11,7 @@ import { cleanTree } from './clean';
 import { crossCheckWithJsonLd } from './cross-check';
 import { findFirst, type Element, type ParentNode } from './dom';
 import { boundInput, looksBinary } from './guard';
+import { detectLanguage, reconcileLanguage } from './language';
 import { pickArticleTime, readMetadata } from './metadata';
 import { classifyPage } from './page-kind';
 import { removeRepeatedParagraphs } from './repeats';
@@ -49,6 +50,9 @@ const PAGE_TEXT_SNIFF_CHARS = 20_000;
  *     JavaScript — `crossCheckWithJsonLd`.
  *  7. Drop paragraphs and runs of paragraphs repeated within the page — `removeRepeatedParagraphs`.
  *  8. Classify the page (article, consent wall, paywall, index, error page, empty) — `classifyPage`.
+ *  9. For articles: check the declared language against the body's (function words, scripts)
+ *     and take the `<time>` of the article container when no metadata gave a date —
+ *     `detectLanguage`, `reconcileLanguage`, `pickArticleTime`.
  *
  * Never hangs: every step is linear or bounded; any unexpected failure is rethrown as
  * {@link ExtractionError}.
@@ -113,6 +117,11 @@ function extract(input: string, options: ExtractOptions): Extraction {
     }
   }
   const pageKind = classifyPage({ metadata, paragraphs: repeats.paragraphs, pageText: textParts.join('\n'), pageLinkCount, pageLinkedHeadings, declaredArticle, url: options.url });
+  // 9.
+  if (pageKind === 'article') {
+    const language = reconcileLanguage(metadata.language, detectLanguage(joinParagraphs(repeats.paragraphs)));
+    if (language) metadata.language = language;
+  }
   if (pageKind === 'article' && !metadata.publishedAt) {
     metadata.publishedAt = pickArticleTime(timeCandidates, top, (el) => {
       const s = stats.get(el);

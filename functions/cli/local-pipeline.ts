@@ -61,6 +61,7 @@ export async function openLocalPipeline(config: Config, options: LocalPipelineOp
     hostMinIntervalMs: config.hostMinIntervalMs,
     maxFetchAttempts: config.maxFetchAttempts,
     maxInlineWaitMs: 0,
+    writeRenderings: true,
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     log: options.log,

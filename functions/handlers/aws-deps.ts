@@ -43,6 +43,7 @@ export function createAwsDeps(config: Config, log: PipelineLog): PipelineDeps & 
     hostMinIntervalMs: config.hostMinIntervalMs,
     maxFetchAttempts: config.maxFetchAttempts,
     maxInlineWaitMs: MAX_INLINE_WAIT_MS,
+    writeRenderings: false,
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     log,

@@ -1,39 +1,56 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { loadConfig } from '../config';
 import { describeError } from '../errors';
+import { createLogger } from '../observability/logger';
+import { createMetrics, perHostMetricPolicyFromEnv, type PerHostMetricPolicy } from '../observability/metrics';
+import { CRAWL_SERVICE_NAME } from '../observability/names';
 import { crawlUrl, type CrawlOutcome } from '../pipeline/crawl-url';
 import type { PipelineDeps } from '../pipeline/deps';
 import type { CrawlMessage } from '../ports/crawl-queue';
 import { createAwsDeps } from './aws-deps';
+import { pipelineLogFrom, recordCrawlMetrics } from './lambda-observability';
 
 /** SQS caps DelaySeconds at 15 minutes; longer backoffs are re-delayed on each delivery. */
 const MAX_SQS_DELAY_MS = 900_000;
 
 /**
- * Crawl Lambda: one SQS message per URL. Politeness waits and retryable failures are re-sent with a
- * delay (exponential backoff with jitter, Retry-After honoured) and the original acknowledged;
- * a message whose processing throws is reported as a batch item failure, so SQS redelivers it and
- * finally moves it to the DLQ. Every outcome is recorded in the frontier with its reason.
+ * Crawl Lambda: one SQS message per URL, the batch's URLs in parallel (they are mostly waiting on
+ * the network, and Lambda bills wall time). Politeness waits and retryable failures are re-sent
+ * with a delay (exponential backoff with jitter, Retry-After honoured) and the original
+ * acknowledged; a message whose processing throws is reported as a batch item failure, so SQS
+ * redelivers it and finally moves it to the DLQ. Every outcome is recorded in the frontier with
+ * its reason.
  */
-export function makeHandler(deps: PipelineDeps) {
+export function makeHandler(deps: PipelineDeps, observe: { metrics?: Metrics; hostPolicy?: PerHostMetricPolicy } = {}) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-    for (const record of event.Records) {
-      try {
-        const message = JSON.parse(record.body) as CrawlMessage;
-        const outcome = await crawlUrl(deps, message);
-        await followUp(deps, message, outcome);
-      } catch (error) {
-        deps.log.warn('crawl message failed', { messageId: record.messageId, error: describeError(error) });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
-      }
-    }
-    return { batchItemFailures };
+    const failures = await Promise.all(
+      event.Records.map(async (record) => {
+        try {
+          const message = JSON.parse(record.body) as CrawlMessage;
+          const outcome = await crawlUrl(deps, message);
+          if (observe.metrics) recordCrawlMetrics(observe.metrics, outcome, observe.hostPolicy ?? { kind: 'all' });
+          await followUp(deps, message, outcome);
+          return undefined;
+        } catch (error) {
+          deps.log.warn('crawl message failed', { messageId: record.messageId, error: describeError(error) });
+          return { itemIdentifier: record.messageId };
+        }
+      }),
+    );
+    observe.metrics?.publishStoredMetrics();
+    return { batchItemFailures: failures.filter((f): f is { itemIdentifier: string } => f !== undefined) };
   };
 }
 
 async function followUp(deps: PipelineDeps, message: CrawlMessage, outcome: CrawlOutcome): Promise<void> {
-  deps.log.info('crawled', { url: message.url, outcome: outcome.kind, ...('reason' in outcome ? { reason: outcome.reason } : {}) });
+  deps.log.info('crawled', {
+    url: message.url,
+    outcome: outcome.kind,
+    ...('reason' in outcome ? { reason: outcome.reason } : {}),
+    ...('articleId' in outcome ? { articleId: outcome.articleId } : {}),
+    ...('host' in outcome ? { host: outcome.host } : {}),
+  });
   if (outcome.kind === 'deferred') {
     // Past SQS's 15-minute cap the slot is reserved anew on redelivery.
     const slot = outcome.delayMs <= MAX_SQS_DELAY_MS ? outcome.reservedSlotAtMs : undefined;
@@ -46,11 +63,12 @@ async function followUp(deps: PipelineDeps, message: CrawlMessage, outcome: Craw
 let cached: ReturnType<typeof makeHandler> | undefined;
 /** Lambda entry point. */
 export const handler = (event: SQSEvent) => {
-  cached ??= makeHandler(createAwsDeps(loadConfig(process.env), consoleJsonLog()));
+  if (!cached) {
+    const logger = createLogger({ serviceName: CRAWL_SERVICE_NAME });
+    cached = makeHandler(createAwsDeps(loadConfig(process.env), pipelineLogFrom(logger)), {
+      metrics: createMetrics({ serviceName: CRAWL_SERVICE_NAME }),
+      hostPolicy: perHostMetricPolicyFromEnv(process.env),
+    });
+  }
   return cached(event);
 };
-
-function consoleJsonLog() {
-  const write = (level: string) => (message: string, fields?: Record<string, unknown>) => console.log(JSON.stringify({ level, message, ...fields }));
-  return { info: write('INFO'), warn: write('WARN') };
-}

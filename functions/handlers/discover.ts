@@ -6,7 +6,10 @@ import type { PipelineDeps } from '../pipeline/deps';
 import { isDue } from '../core/schedule';
 import { discoverSource, type DiscoverReport } from '../pipeline/discover-source';
 import { AWS_FAILED_OVERDUE_MS, AWS_QUEUED_LOST_AFTER_MS, recoverPending, type RecoverReport } from '../pipeline/recover-pending';
+import { createLogger } from '../observability/logger';
+import { DISCOVER_SERVICE_NAME } from '../observability/names';
 import { createAwsDeps } from './aws-deps';
+import { pipelineLogFrom } from './lambda-observability';
 
 /** Scheduler input: optionally limit the run to some source ids, or run sources not yet due. */
 export interface DiscoverEvent {
@@ -63,11 +66,7 @@ let cached: ReturnType<typeof makeHandler> | undefined;
 export const handler = (event: DiscoverEvent) => {
   if (!cached) {
     const config = loadConfig(process.env);
-    const log = {
-      info: (message: string, fields?: Record<string, unknown>) => console.log(JSON.stringify({ level: 'INFO', message, ...fields })),
-      warn: (message: string, fields?: Record<string, unknown>) => console.log(JSON.stringify({ level: 'WARN', message, ...fields })),
-    };
-    const deps = createAwsDeps(config, log);
+    const deps = createAwsDeps(config, pipelineLogFrom(createLogger({ serviceName: DISCOVER_SERVICE_NAME })));
     cached = makeHandler(deps, s3SourcesLoader(config, deps.s3));
   }
   return cached(event);

@@ -28,6 +28,11 @@ export interface PipelineDeps {
   maxFetchAttempts: number;
   /** Longest politeness wait spent inline; longer waits go back to the queue with a delay. */
   maxInlineWaitMs: number;
+  /**
+   * Also store Markdown and text renderings beside each clean copy. Locally they make the archive
+   * browsable; on AWS they would double the S3 PUTs per article, and the query API renders on read.
+   */
+  writeRenderings: boolean;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
   log: PipelineLog;

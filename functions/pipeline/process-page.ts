@@ -128,13 +128,17 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
 async function writeCleanCopy(deps: PipelineDeps, record: ArticleRecord, paragraphs: CleanCopy['paragraphs'], previous?: ArticleRecord) {
   const copy: CleanCopy = { ...record, paragraphs, text: joinParagraphs(paragraphs) };
   await deps.archive.put(record.cleanKey, JSON.stringify(copy) + '\n', 'application/json');
-  await deps.archive.put(renderingKey(record.day, record.host, record.id, 'md'), renderMarkdown(copy), 'text/markdown; charset=utf-8');
-  await deps.archive.put(renderingKey(record.day, record.host, record.id, 'txt'), renderText(copy), 'text/plain; charset=utf-8');
+  if (deps.writeRenderings) {
+    await deps.archive.put(renderingKey(record.day, record.host, record.id, 'md'), renderMarkdown(copy), 'text/markdown; charset=utf-8');
+    await deps.archive.put(renderingKey(record.day, record.host, record.id, 'txt'), renderText(copy), 'text/plain; charset=utf-8');
+  }
   // A new version may land in another day partition (publication date corrected): drop the old copy.
   if (previous && previous.cleanKey !== record.cleanKey) {
     await deps.archive.delete(previous.cleanKey);
-    await deps.archive.delete(renderingKey(previous.day, previous.host, previous.id, 'md'));
-    await deps.archive.delete(renderingKey(previous.day, previous.host, previous.id, 'txt'));
+    if (deps.writeRenderings) {
+      await deps.archive.delete(renderingKey(previous.day, previous.host, previous.id, 'md'));
+      await deps.archive.delete(renderingKey(previous.day, previous.host, previous.id, 'txt'));
+    }
   }
 }
 

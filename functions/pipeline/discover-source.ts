@@ -187,7 +187,7 @@ async function readDocument(deps: PipelineDeps, source: Source, url: string, rep
     urlKey: key, url, host: new URL(url).host, sourceId: source.id, status: 'queued', attempts: 0, updatedAt: now.toISOString(),
   };
   try {
-    const { waitMs } = await admitRequest(deps, url, { hostIntervalMs: hostIntervalMsOf(source) });
+    const { waitMs } = await admitRequest(deps, url, { hostIntervalMs: hostIntervalMsOf(source), sendsAfterWait: true });
     if (waitMs > 0) await deps.sleep(waitMs);
     const response = await fetchPage(url, {
       ...deps.fetchOptions,

@@ -1,14 +1,32 @@
 import { FetchError, RobotsDisallowedError } from '../errors';
+import type { HostRateLimiter } from '../fetch/host-rate-limiter';
 import type { PipelineDeps } from './deps';
+
+/**
+ * Planned send time of the last request this process let through, per host, per limiter. The
+ * limiter hands out slots an interval apart, but a slot may be used late (a message delivered
+ * after the event loop was busy extracting pages): two late slots would then go out together
+ * and the publisher would see a burst above its limit. Checking against the last actual send
+ * keeps requests from this process at least an interval apart whatever the lateness.
+ */
+const lastSendByLimiter = new WeakMap<HostRateLimiter, Map<string, number>>();
 
 /**
  * Asks robots.txt and the shared per-host rate limiter before a request. Returns how long to wait
  * before sending it; a message that already holds a reserved slot waits for that slot instead of
- * reserving another. Throws RobotsDisallowedError for disallowed URLs, and a retryable FetchError
- * when robots.txt itself could not be read (unreachable host, 5xx): that is an outage to retry,
- * not a publisher's refusal, and the user must be told which.
+ * reserving another. A slot closer than the host's interval to the last request this process sent
+ * there (or to the robots.txt fetch) is pushed back. Throws RobotsDisallowedError for disallowed
+ * URLs, and a retryable FetchError when robots.txt itself could not be read (unreachable host,
+ * 5xx): that is an outage to retry, not a publisher's refusal, and the user must be told which.
+ *
+ * `sendsAfterWait`: the caller sleeps inline whatever the wait (discovery); otherwise a wait
+ * longer than `deps.maxInlineWaitMs` means the caller defers and asks again later.
  */
-export async function admitRequest(deps: PipelineDeps, url: string, options: { reservedSlotAtMs?: number; hostIntervalMs?: number } = {}): Promise<{ waitMs: number; slotAtMs: number }> {
+export async function admitRequest(
+  deps: PipelineDeps,
+  url: string,
+  options: { reservedSlotAtMs?: number; hostIntervalMs?: number; sendsAfterWait?: boolean } = {},
+): Promise<{ waitMs: number; slotAtMs: number }> {
   const policy = await deps.robots.policyFor(url);
   if (!policy.isAllowed(url)) {
     if (policy.source === 'unavailable') {
@@ -18,8 +36,15 @@ export async function admitRequest(deps: PipelineDeps, url: string, options: { r
   }
   // Read the clock after the robots.txt lookup, which may itself have taken a request's time.
   const nowMs = deps.now().getTime();
-  if (options.reservedSlotAtMs !== undefined) return { waitMs: Math.max(0, options.reservedSlotAtMs - nowMs), slotAtMs: options.reservedSlotAtMs };
+  const host = new URL(url).host;
   const intervalMs = Math.max(deps.hostMinIntervalMs, options.hostIntervalMs ?? 0, policy.crawlDelayMs ?? 0);
-  const waitMs = await deps.rateLimiter.reserve(new URL(url).host, intervalMs, nowMs);
-  return { waitMs, slotAtMs: nowMs + waitMs };
+  let slotAtMs = options.reservedSlotAtMs ?? nowMs + (await deps.rateLimiter.reserve(host, intervalMs, nowMs));
+  let sends = lastSendByLimiter.get(deps.rateLimiter);
+  if (!sends) lastSendByLimiter.set(deps.rateLimiter, (sends = new Map()));
+  const robotsAtMs = Date.parse(policy.fetchedAt);
+  const lastSendMs = Math.max(sends.get(host) ?? Number.NEGATIVE_INFINITY, Number.isNaN(robotsAtMs) ? Number.NEGATIVE_INFINITY : robotsAtMs);
+  slotAtMs = Math.max(slotAtMs, nowMs, lastSendMs + intervalMs);
+  const waitMs = slotAtMs - nowMs;
+  if (options.sendsAfterWait || waitMs <= deps.maxInlineWaitMs) sends.set(host, slotAtMs);
+  return { waitMs, slotAtMs };
 }

@@ -135,7 +135,7 @@ function keepBlock(block: TextBlock, titleKey: string): boolean {
   if (FURNITURE_WORD.test(text) || /^(?:https?:\/\/|www\.)\S+$/i.test(text)) return false;
   if (text.length < SHORT_LINE_CHARS && COPYRIGHT_LINE.test(text)) return false;
   if (text.length <= MAX_CALL_TO_ACTION_CHARS && SUPPORT_APPEAL.test(text)) return false;
-  if (text.length <= MAX_DATELINE_CHARS && DATE_IN_LINE.test(text) && !/[.!?"”»]$/.test(text) && block.kind === 'paragraph') return false;
+  if (text.length <= MAX_DATELINE_CHARS && /\d\d/.test(text) && DATE_IN_LINE.test(text) && !/[.!?"”»]$/.test(text) && block.kind === 'paragraph') return false;
   return true;
 }
 

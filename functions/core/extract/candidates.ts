@@ -35,6 +35,8 @@ export interface ElementStats {
   proseChars: number;
   /** Headings below that are (almost) entirely a link: teaser headlines. */
   linkedHeadings: number;
+  /** The element's class/id names page furniture (comments, related, sidebar...). */
+  boilerplateNamed: boolean;
   scored: boolean;
 }
 
@@ -114,23 +116,13 @@ const BOILERPLATE_ANCESTOR_FACTOR = 0.3;
 /** Computes per-element aggregates for every ancestor of every block. */
 export function scoreElements(blocks: readonly TextBlock[]): Map<Element, ElementStats> {
   const stats = new Map<Element, ElementStats>();
-  const damping = new Map<Element, number>();
   const statsOf = (el: Element): ElementStats => {
     let s = stats.get(el);
     if (!s) {
-      s = { score: 0, points: 0, textChars: 0, linkChars: 0, linkCount: 0, proseChars: 0, linkedHeadings: 0, scored: false };
+      s = { score: 0, points: 0, textChars: 0, linkChars: 0, linkCount: 0, proseChars: 0, linkedHeadings: 0, scored: false, boilerplateNamed: isBoilerplateNamed(el) };
       stats.set(el, s);
     }
     return s;
-  };
-  const dampingOf = (el: Element): number => {
-    let d = damping.get(el);
-    if (d === undefined) {
-      const hint = hintString(el);
-      d = hint && NEGATIVE_HINT.test(hint) && !POSITIVE_HINT.test(hint) ? BOILERPLATE_ANCESTOR_FACTOR : 1;
-      damping.set(el, d);
-    }
-    return d;
   };
 
   for (const block of blocks) {
@@ -147,7 +139,7 @@ export function scoreElements(blocks: readonly TextBlock[]): Map<Element, Elemen
       s.linkCount += block.linkCount;
       if (isProse) s.proseChars += length;
       if (isLinkedHeading) s.linkedHeadings++;
-      factor *= dampingOf(el);
+      if (s.boilerplateNamed) factor *= BOILERPLATE_ANCESTOR_FACTOR;
     }
     if (!isProse) continue;
     let points = 1 + countCommas(block.text) + Math.min(MAX_LENGTH_POINTS, Math.floor(length / CHARS_PER_LENGTH_POINT));
@@ -213,7 +205,7 @@ export function expandTopCandidate(top: Element, stats: Map<Element, ElementStat
     if (parent.name === 'body' || parent.name === 'html') break;
     const s = stats.get(parent);
     const c = stats.get(current) as ElementStats;
-    if (!s || !s.scored || isBoilerplateNamed(parent)) break;
+    if (!s || !s.scored || s.boilerplateNamed) break;
     const linkDensity = s.textChars === 0 ? 0 : s.linkChars / s.textChars;
     if (linkDensity > EXPAND_MAX_LINK_DENSITY || finalScore(s) < minScore) break;
     if (s.proseChars < c.proseChars * (1 + EXPAND_MIN_PROSE_GAIN)) {
@@ -337,7 +329,7 @@ export function findBodyChunks(top: Element, blocks: readonly TextBlock[], stats
       const lv = level.get(el);
       if (lv !== undefined) return { level: lv, below, styledChunk, boilerplate };
       if (topStyled && !styledChunk && cachedStyle(el) === topStyle) styledChunk = el;
-      if (!boilerplate && isBoilerplateNamed(el)) boilerplate = true;
+      if (!boilerplate && stats.get(el)?.boilerplateNamed) boilerplate = true;
       below = el;
     }
     return undefined;
@@ -376,7 +368,7 @@ export function findBodyChunks(top: Element, blocks: readonly TextBlock[], stats
     if (!s || s.proseChars === 0) continue;
     const linkDensity = s.textChars === 0 ? 0 : s.linkChars / s.textChars;
     if (chars / s.proseChars < CHUNK_MIN_MATCHING_SHARE || linkDensity > CHUNK_MAX_LINK_DENSITY) continue;
-    if (isBoilerplateNamed(unit)) continue;
+    if (s.boilerplateNamed) continue;
     chunks.push(unit);
   }
   return chunks;

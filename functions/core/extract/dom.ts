@@ -27,20 +27,19 @@ export function attr(el: Element, name: string): string | undefined {
   return el.attribs?.[name];
 }
 
-const hintCache = new WeakMap<Element, string>();
+/** Memo slot on the node itself: several steps ask for the same element's hint string. */
+const HINT = Symbol('hint');
 
 /** class and id joined, lower-cased: the string class/id hints are matched against (memoised). */
 export function hintString(el: Element): string {
+  const memo = el as Element & { [HINT]?: string };
+  const cached = memo[HINT];
+  if (cached !== undefined) return cached;
   const attribs = el.attribs;
-  if (!attribs) return '';
-  const cls = attribs.class;
-  const id = attribs.id;
-  if (cls === undefined && id === undefined) return '';
-  let hint = hintCache.get(el);
-  if (hint === undefined) {
-    hint = `${cls ?? ''} ${id ?? ''}`.toLowerCase();
-    hintCache.set(el, hint);
-  }
+  const cls = attribs?.class;
+  const id = attribs?.id;
+  const hint = cls === undefined && id === undefined ? '' : `${cls ?? ''} ${id ?? ''}`.toLowerCase();
+  memo[HINT] = hint;
   return hint;
 }
 

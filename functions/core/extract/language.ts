@@ -31,7 +31,19 @@ const MIN_STOPWORD_HITS = 20;
 const MIN_LEAD_RATIO = 2;
 
 /** Characters of body text examined (enough for a stable count, bounded for speed). */
-const SAMPLE_CHARS = 6000;
+const SAMPLE_CHARS = 3000;
+
+/** Hits after which counting stops: the ranking no longer changes. */
+const ENOUGH_STOPWORD_HITS = 150;
+
+/** Longest function word in the lists (chars). */
+const MAX_STOPWORD_CHARS = 8;
+
+/** Letters: ASCII letters, and anything above ASCII except spaces and punctuation blocks. */
+function isWordChar(c: number): boolean {
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+  return c !== 0xa0 && c !== 0xab && c !== 0xbb && !(c >= 0x2000 && c <= 0x206f) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xff00 && c <= 0xff0f);
+}
 
 /** Word index: word -> languages listing it. */
 const WORD_LANGUAGES = new Map<string, string[]>();
@@ -88,11 +100,23 @@ export function detectLanguage(text: string): string | undefined {
   if (byScript) return byScript;
   const hits = new Map<string, number>();
   let total = 0;
-  for (const word of sample.toLowerCase().match(/[\p{L}]+/gu) ?? []) {
-    const langs = WORD_LANGUAGES.get(word);
-    if (!langs) continue;
-    total++;
-    for (const lang of langs) hits.set(lang, (hits.get(lang) ?? 0) + 1);
+  // Hand-rolled word scan: only short words can be function words, so longer ones are skipped
+  // without allocating; stops once the counts are conclusive.
+  let start = -1;
+  for (let i = 0; i <= sample.length && total < ENOUGH_STOPWORD_HITS; i++) {
+    const c = i < sample.length ? sample.charCodeAt(i) : 0x20;
+    if (isWordChar(c)) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start <= MAX_STOPWORD_CHARS) {
+      const langs = WORD_LANGUAGES.get(sample.slice(start, i).toLowerCase());
+      if (langs) {
+        total++;
+        for (const lang of langs) hits.set(lang, (hits.get(lang) ?? 0) + 1);
+      }
+    }
+    start = -1;
   }
   if (total < MIN_STOPWORD_HITS) return undefined;
   const ranked = [...hits.entries()].sort((a, b) => b[1] - a[1]);

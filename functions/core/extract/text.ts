@@ -13,9 +13,14 @@ export function normalizeSpace(text: string): string {
   return text.replace(WHITESPACE_RUN, ' ').trim();
 }
 
+/** Any character outside ASCII: only such text can change under NFKC. */
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Form used to compare paragraphs for repeats: NFKC, case folded, whitespace collapsed. */
 export function comparableText(text: string): string {
-  return normalizeSpace(text.normalize('NFKC').toLowerCase());
+  // NFKC is the expensive part and a no-op on ASCII, which most paragraphs are.
+  const folded = NON_ASCII.test(text) ? text.normalize('NFKC') : text;
+  return normalizeSpace(folded.toLowerCase());
 }
 
 /** Number of clause separators (Latin, CJK and Arabic commas): a cheap sign of real prose. */

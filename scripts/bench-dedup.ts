@@ -93,7 +93,7 @@ async function main(): Promise<void> {
         `${label.padEnd(26)}${fmt(s.requests / articleCount, 17)}${fmt(s.readUnits / articleCount, 20)}${fmt(s.writeUnits / articleCount, 21)}${fmt(s.writeUnits / paragraphs, 23)}${fmt(s.writeUnits / evidence, 32)}`,
       );
     row('dedupArticle', dedupStats);
-    for (const [method, index] of [...byMethod.entries()].sort()) row(`  ${method}`, index.stats());
+    for (const [method, index] of [...byMethod.entries()].sort()) if (index.stats().requests > 0) row(`  ${method}`, index.stats());
     row('caller (get + put record)', callerStats);
     row('total', {
       requests: dedupStats.requests + callerStats.requests,

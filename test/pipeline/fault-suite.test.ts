@@ -165,11 +165,19 @@ describe('fault suite through the real pipeline', () => {
     const states = new Map<string, UrlState | undefined>();
     let docStates: UrlState[] = [];
     let recordsAfter;
+    const notes = new Map<string, string>();
     try {
       second = await runIngest(pipeline.deps, pipeline.queue, [...goodSources, faultSource()], { concurrency: 6 });
       for (const c of CASES) states.set(c.fault, await pipeline.deps.frontier.get(canonicalizeUrl(c.url)));
       docStates = (await Promise.all(faultSource().feeds.map((f) => pipeline.deps.frontier.get(`doc:${canonicalizeUrl(f)}`)))).filter((s): s is UrlState => Boolean(s));
       recordsAfter = await allArticles(pipeline.index);
+      // What a stored fault page looks like: U+FFFD in the clean text means bytes were decoded
+      // with the wrong charset.
+      for (const c of CASES) {
+        const record = states.get(c.fault)?.articleId ? recordsAfter.get(states.get(c.fault)!.articleId!) : undefined;
+        const clean = record ? await pipeline.deps.archive.get(record.cleanKey) : undefined;
+        if (clean) notes.set(c.fault, `${(Buffer.from(clean).toString('utf8').match(/\uFFFD/g) ?? []).length} U+FFFD in clean copy`);
+      }
     } finally {
       await pipeline.close();
     }
@@ -181,12 +189,12 @@ describe('fault suite through the real pipeline', () => {
       const s = states.get(c.fault);
       const requests = c.serverPath ? misbehaving.requests.filter((r) => r.path === c.serverPath).length : undefined;
       const stored = s?.articleId ? recordsAfter.has(s.articleId) : false;
-      return { fault: c.fault, status: s?.status ?? 'MISSING', reason: s?.reason ?? '', attempts: s?.attempts ?? 0, requests, stored, retryAt: s?.nextRetryAt ? 'yes' : 'no' };
+      return { fault: c.fault, status: s?.status ?? 'MISSING', reason: s?.reason ?? '', attempts: s?.attempts ?? 0, requests, stored, retryAt: s?.nextRetryAt ? 'yes' : 'no', note: notes.get(c.fault) };
     });
-    const docRows = docStates.map((d) => ({ fault: `feed ${new URL(d.url).pathname}`, status: d.status, reason: d.reason ?? '', attempts: d.attempts, requests: undefined, stored: false, retryAt: d.nextRetryAt ? 'yes' : 'no' }));
+    const docRows = docStates.map((d) => ({ fault: `feed ${new URL(d.url).pathname}`, status: d.status, reason: d.reason ?? '', attempts: d.attempts, requests: undefined, stored: false, retryAt: d.nextRetryAt ? 'yes' : 'no', note: undefined as string | undefined }));
     const all = [...rows, ...docRows];
     const width = (k: keyof (typeof all)[number]) => Math.max(k.length, ...all.map((r) => String(r[k] ?? '-').length));
-    const cols: (keyof (typeof all)[number])[] = ['fault', 'status', 'reason', 'attempts', 'requests', 'stored', 'retryAt'];
+    const cols: (keyof (typeof all)[number])[] = ['fault', 'status', 'reason', 'attempts', 'requests', 'stored', 'retryAt', 'note'];
     const line = (r: Record<string, unknown>) => `| ${cols.map((k) => String(r[k] ?? '-').padEnd(width(k))).join(' | ')} |`;
     const table = [
       line(Object.fromEntries(cols.map((k) => [k, k]))),
@@ -197,7 +205,7 @@ describe('fault suite through the real pipeline', () => {
     console.log(
       `\nFault suite (connect timeout ${CONNECT_TIMEOUT_MS} ms, total ${TOTAL_TIMEOUT_MS} ms, ${MAX_ATTEMPTS} attempts; run with faults took ${elapsedMs} ms;` +
         ` healthy publisher: ${second!.articlesStored} new articles stored in the same run)\n` +
-        `attempts = frontier attempts of the last outcome (0 after success); requests = requests the misbehaving server saw for that path\n${table}\n`,
+        `attempts = frontier attempts of the last outcome (0 after success); requests = requests the misbehaving server saw for that path; retryAt = parked for a later run\n${table}\n`,
     );
 
     // The run went on: the healthy publisher's new half was stored alongside the faults.

@@ -25,7 +25,7 @@ const FURNITURE_LINE =
 
 /** Whole lines that are labels of page furniture, in any case. */
 const FURNITURE_WORD =
-  /^(?:advert(?:isement)?|ad|anzeige|publicit[ée]|publicidad|pubblicit[àa]|реклама|werbung|sponsored|comments?|kommentare|commentaires|comentarios|commenti|share(?: this)?(?: article| story)?|teilen|partager|compartir|condividi|print|drucken|imprimer|email|e-mail|tweet|close|schließen|fermer|more|mehr|plus|read more|weiterlesen|lire la suite|leer más|continue reading|explore further|related|see also|loading\.*|subscribe|anmelden|log ?in|sign ?in|sign ?up)[.:!…]*$/i;
+  /^(?:advert(?:isement)?|ad|anzeige|publicit[ée]|publicidad|pubblicit[àa]|реклама|werbung|sponsored|comments?|kommentare|commentaires|comentarios|commenti|share(?: this)?(?: article| story)?|teilen|partager|compartir|condividi|print|drucken|imprimer|email|e-mail|tweet|close|schließen|fermer|more|mehr|plus|read more|weiterlesen|lire la suite|leer más|continue reading|explore further|related(?: (?:articles|stories|posts|news))?|see also|also read|read also|leggi anche|lesen sie auch|mehr zum thema|lire aussi|leia também|lea también|ver también|читайте также|loading\.*|subscribe|anmelden|log ?in|sign ?in|sign ?up)[.:!…]*$/i;
 
 /** Short copyright lines ("© 2019 Publisher, Inc.", "Copyright 2019 Publisher"). */
 const COPYRIGHT_LINE = /^(?:©|\(c\)\s|copyright\b)|all rights reserved\.?$|alle rechte vorbehalten\.?$|tous droits réservés\.?$|todos los derechos reservados\.?$/i;
@@ -88,6 +88,7 @@ export function assembleParagraphs(
     else if (el.name === 'header' && share < 0.2) pruned = true;
     else if ((el.name === 'ul' || el.name === 'ol') && s && isLinkList(el, stats)) pruned = true;
     else if (s && isTeaserCard(s)) pruned = true;
+    else if (s && share < MAX_PRUNED_SHARE && isCardGrid(el, s, stats)) pruned = true;
     verdict.set(el, pruned);
     return pruned;
   };
@@ -133,6 +134,8 @@ function keepBlock(block: TextBlock, titleKey: string): boolean {
   if (titleKey && text.length <= titleKey.length + 2 && comparableText(text) === titleKey) return false;
   if (text.length < SHORT_LINE_CHARS && (FURNITURE_LINE.test(text) || DATE_ONLY_LINE.test(text))) return false;
   if (FURNITURE_WORD.test(text) || /^(?:https?:\/\/|www\.)\S+$/i.test(text)) return false;
+  // Short lines without a letter: pagers ("1 2 3 4 5"), ratings, stray separators.
+  if (text.length <= MAX_LETTERLESS_CHARS && !/\p{L}/u.test(text)) return false;
   if (text.length < SHORT_LINE_CHARS && COPYRIGHT_LINE.test(text)) return false;
   if (text.length <= MAX_CALL_TO_ACTION_CHARS && SUPPORT_APPEAL.test(text)) return false;
   if (text.length <= MAX_DATELINE_CHARS && /\d\d/.test(text) && DATE_IN_LINE.test(text) && !/[.!?"”»]$/.test(text) && block.kind === 'paragraph') return false;
@@ -155,6 +158,9 @@ function isProseWithInlineLink(block: TextBlock): boolean {
   );
 }
 
+/** Longest letterless line (chars) dropped; longer ones are data (tables of figures). */
+const MAX_LETTERLESS_CHARS = 40;
+
 /** Longest text (chars) of a label line: a heading or a short line without sentence punctuation. */
 const MAX_LABEL_CHARS = 60;
 
@@ -172,6 +178,50 @@ const TEASER_CARD_MAX_CHARS = 300;
  */
 export function isTeaserCard(s: ElementStats): boolean {
   return s.linkedHeadings === 1 && s.textChars <= TEASER_CARD_MAX_CHARS && s.textChars > s.linkChars;
+}
+
+/** Elements that are cards in a grid of teasers (paragraphs are never cards). */
+const CARD_TAGS = new Set(['div', 'article', 'section', 'figure', 'aside']);
+
+/** Cards a grid needs before it is judged one. */
+const MIN_GRID_CARDS = 3;
+
+/** Share of the grid's text that must sit in its cards. */
+const MIN_GRID_CARD_SHARE = 0.8;
+
+/** Link density of a grid's cards: teaser tiles link their headline; prose paragraphs link a few words. */
+const MIN_GRID_LINK_DENSITY = 0.25;
+
+/**
+ * A grid of teaser cards without teaser markup: three or more sibling elements of the same
+ * tag and class, each short (a teaser card's size), each carrying a link, and link-heavy together
+ * ("Most popular" tiles). Runs of `<div class="paragraph">` with an inline link each are not cards.
+ */
+function isCardGrid(el: Element, s: ElementStats, stats: Map<Element, ElementStats>): boolean {
+  const byStyle = new Map<string, { cards: number; chars: number; linkChars: number; linked: boolean }>();
+  for (const child of el.children) {
+    if (!isElement(child) || !CARD_TAGS.has(child.name)) continue;
+    const cs = stats.get(child);
+    if (!cs) continue;
+    const key = `${child.name}.${child.attribs.class ?? ''}`;
+    const entry = byStyle.get(key) ?? { cards: 0, chars: 0, linkChars: 0, linked: true };
+    entry.cards++;
+    entry.chars += cs.textChars;
+    entry.linkChars += cs.linkChars;
+    if (cs.linkCount === 0 || cs.textChars > TEASER_CARD_MAX_CHARS) entry.linked = false;
+    byStyle.set(key, entry);
+  }
+  for (const entry of byStyle.values()) {
+    if (
+      entry.linked &&
+      entry.cards >= MIN_GRID_CARDS &&
+      entry.chars >= s.textChars * MIN_GRID_CARD_SHARE &&
+      entry.linkChars >= entry.chars * MIN_GRID_LINK_DENSITY
+    ) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Link density above which a list whose every item links elsewhere is a list of teasers. */

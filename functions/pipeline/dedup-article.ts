@@ -185,6 +185,7 @@ export async function dedupArticle(index: DedupIndex, input: DedupArticleInput):
     canonicalUrl: input.metadata.canonicalUrl,
     basedOnUrl: input.metadata.basedOnUrl,
     credits: creditedSources(input.paragraphs.map((p) => p.text)),
+    previousClusterId: previous?.clusterId,
   };
 
   // 5. Exact candidates: articles that the index says share our paragraphs.

@@ -81,6 +81,8 @@ export interface SyndicationSubject {
   basedOnUrl?: string;
   /** Source names credited in the text ({@link creditedSources}). */
   credits: readonly string[];
+  /** The cluster id stored for the subject by an earlier run (kept while it is an origin). */
+  previousClusterId?: string;
 }
 
 /** An article that may be a copy of the same story. */
@@ -219,8 +221,9 @@ interface Participant {
  *    earlier first sighting, smaller id (deterministic).
  *
  * The cluster id propagates from the origin (its cluster id, else its id). When the subject is
- * the origin and matched articles already belong to a cluster, the subject joins that cluster
- * (so clusters stay stable when an earlier original is crawled after its copies).
+ * the origin it keeps the cluster id it already had; a new origin whose matched articles already
+ * belong to a cluster joins that cluster (so clusters stay stable when an earlier original is
+ * crawled after its copies).
  */
 export function decideSyndication(
   subject: SyndicationSubject,
@@ -262,11 +265,18 @@ export function decideSyndication(
   const origin = chooseOrigin([subjectParticipant, ...participants]);
 
   if (origin.isSubject) {
+    // An origin keeps the cluster id it already has: copies follow the origin's id, so an origin
+    // that followed one of its copies instead would make the two swap ids on every reprocess.
+    // The kept id must still be supported by a match (or be the subject's own), so a wrong merge
+    // from an earlier run does not stick once the evidence is gone.
     const clusterSource = chooseOrigin(participants);
+    const previous = subject.previousClusterId;
+    const supported =
+      previous !== undefined && (previous === subject.ref.articleId || participants.some((p) => p.id === previous || p.clusterId === previous));
     return {
       matches,
       copies: matches,
-      clusterId: clusterSource.clusterId ?? clusterSource.id,
+      clusterId: supported ? previous : (clusterSource.clusterId ?? clusterSource.id),
     };
   }
   const copyOf = origin.link as CopyLink;

@@ -132,6 +132,16 @@ describe('decideSyndication', () => {
     expect(decision.originCopyLink).toBeUndefined();
   });
 
+  it('keeps an origin\'s cluster id on reprocess instead of swapping ids with its copies', () => {
+    // Regression: the origin took its best copy's cluster id while copies take the origin's, so
+    // concurrent reprocess rounds made the two swap ids forever.
+    const subject = subjectOf('o', 'o.example', STORY_A, { publishedAt: '2026-11-20T06:00:00Z', previousClusterId: 'o' });
+    const copy = candidateOf('x', 'x.example', STORY_A, { publishedAt: '2026-11-20T09:00:00Z', clusterId: 'x' });
+    expect(decideSyndication(subject, [copy]).clusterId).toBe('o');
+    // A previous id no match supports any more (an earlier wrong merge) is not kept.
+    expect(decideSyndication({ ...subject, previousClusterId: 'elsewhere' }, [copy]).clusterId).toBe('x');
+  });
+
   it('follows the subject canonical link / isBasedOn even against publication times', () => {
     const candidate = candidateOf('a', 'a.example', STORY_A, { publishedAt: '2026-11-20T10:00:00Z' });
     const subject = subjectOf('b', 'b.example', STORY_A, {

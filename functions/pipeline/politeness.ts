@@ -42,7 +42,9 @@ export async function admitRequest(
   let sends = lastSendByLimiter.get(deps.rateLimiter);
   if (!sends) lastSendByLimiter.set(deps.rateLimiter, (sends = new Map()));
   const robotsAtMs = Date.parse(policy.fetchedAt);
-  const lastSendMs = Math.max(sends.get(host) ?? Number.NEGATIVE_INFINITY, Number.isNaN(robotsAtMs) ? Number.NEGATIVE_INFINITY : robotsAtMs);
+  // The robots cache may run on another clock (tests inject one): a fetch time ahead of ours is ignored.
+  const robotsSendMs = Number.isNaN(robotsAtMs) || robotsAtMs > nowMs ? Number.NEGATIVE_INFINITY : robotsAtMs;
+  const lastSendMs = Math.max(sends.get(host) ?? Number.NEGATIVE_INFINITY, robotsSendMs);
   slotAtMs = Math.max(slotAtMs, nowMs, lastSendMs + intervalMs);
   const waitMs = slotAtMs - nowMs;
   if (options.sendsAfterWait || waitMs <= deps.maxInlineWaitMs) sends.set(host, slotAtMs);

@@ -36,14 +36,25 @@ const DLQ_RETENTION = Duration.days(14);
 /** Scheduler retries a failed discover delivery a few times within an hour, then dead-letters it. */
 const SCHEDULE_RETRY_ATTEMPTS = 3;
 const SCHEDULE_MAX_EVENT_AGE = Duration.hours(1);
+/**
+ * Receives of one reprocess message before it is dead-lettered. A slice resumes from its DynamoDB
+ * checkpoint, so a retry only redoes the pages since it; three failures in a row mean the day
+ * itself is the problem (a listing or store outage), which an operator should look at.
+ */
+const REPROCESS_MAX_RECEIVE_COUNT = 3;
+/**
+ * Powertools service name of the reprocess function (log field `service`). Kept here rather than
+ * in functions/observability/names.ts because the handler publishes no metrics under it.
+ */
+export const REPROCESS_SERVICE_NAME = 'news-reprocess';
 
 export interface NewsPipelineStackProps extends StackProps {
   readonly settings: PipelineSettings;
 }
 
 /**
- * The whole pipeline in one stack: archive bucket, index table, crawl queue (+ DLQ), the discover,
- * crawl and query functions, the schedule, the Glue/Athena catalog, alarms and a dashboard.
+ * The whole pipeline in one stack: archive bucket, index table, crawl and reprocess queues (+ DLQs),
+ * the discover, crawl, reprocess and query functions, the schedule, the Glue/Athena catalog, alarms and a dashboard.
  * Environment-agnostic: it synthesizes without credentials and deploys to the CLI's account/region.
  */
 export class NewsPipelineStack extends Stack {
@@ -52,8 +63,11 @@ export class NewsPipelineStack extends Stack {
   readonly crawlQueue: sqs.Queue;
   readonly crawlDeadLetterQueue: sqs.Queue;
   readonly failedInvocationsQueue: sqs.Queue;
+  readonly reprocessQueue: sqs.Queue;
+  readonly reprocessDeadLetterQueue: sqs.Queue;
   readonly discover: PipelineFunction;
   readonly crawl: PipelineFunction;
+  readonly reprocess: PipelineFunction;
   readonly query: PipelineFunction;
   readonly queryUrl: lambda.FunctionUrl;
   readonly schedule: scheduler.Schedule;
@@ -113,7 +127,21 @@ export class NewsPipelineStack extends Stack {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the terminal failure destination of discover and its schedule; a further DLQ would have nothing to catch.',
     });
-    for (const deadLetterQueue of [this.crawlDeadLetterQueue, this.failedInvocationsQueue]) {
+    this.reprocessDeadLetterQueue = new sqs.Queue(this, 'ReprocessDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: DLQ_RETENTION,
+    });
+    this.reprocessQueue = new sqs.Queue(this, 'ReprocessQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Batch size 1 and no batching window: the same rule as the crawl queue, on one slice.
+      visibilityTimeout: Duration.seconds(s.reprocess.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR),
+      // A run's slices wait here while earlier days use the concurrency; 14 days covers a long run.
+      retentionPeriod: DLQ_RETENTION,
+      deadLetterQueue: { queue: this.reprocessDeadLetterQueue, maxReceiveCount: REPROCESS_MAX_RECEIVE_COUNT },
+    });
+    for (const deadLetterQueue of [this.crawlDeadLetterQueue, this.failedInvocationsQueue, this.reprocessDeadLetterQueue]) {
       Validations.of(deadLetterQueue).acknowledge({
         id: 'Serverless-SQSRedrivePolicy',
         reason: 'A dead-letter queue is the end of the redrive chain; it is alarmed on and redriven by an operator.',
@@ -187,6 +215,30 @@ export class NewsPipelineStack extends Stack {
       }),
     );
 
+    // Reprocess: re-extracts and re-dedups archived raw pages after an extractor change, one fetch
+    // day per message; started by sending a `start` message to its queue (docs/deploy.md). It reads
+    // the queue URL for its continuations from the event source ARN, so it needs no queue variable,
+    // and it fetches nothing, so no fetch settings or sources file either.
+    this.reprocess = new PipelineFunction(this, 'Reprocess', {
+      ...common,
+      entry: 'functions/handlers/reprocess.ts',
+      description: 'Re-extracts and re-dedups archived raw pages, one fetch day per message, continuing itself until done',
+      serviceName: REPROCESS_SERVICE_NAME,
+      memoryMb: s.reprocess.memoryMb ?? s.crawl.memoryMb,
+      timeoutSeconds: s.reprocess.timeoutSeconds,
+      reservedConcurrency: s.reprocess.reservedConcurrency,
+      environment: commonEnvironment,
+    });
+    this.reprocess.function.addEventSource(
+      new SqsEventSource(this.reprocessQueue, {
+        // One slice (a day of raw pages) per invocation: it runs until close to the timeout.
+        batchSize: 1,
+        // The handler reports a failed message as a batch item failure rather than throwing.
+        reportBatchItemFailures: true,
+        maxConcurrency: s.reprocess.maxConcurrency,
+      }),
+    );
+
     this.query = new PipelineFunction(this, 'Query', {
       ...common,
       entry: 'functions/handlers/query.ts',
@@ -229,13 +281,15 @@ export class NewsPipelineStack extends Stack {
       stage: s.stage,
       functions: [
         { name: 'Discover', function: this.discover.function },
-        { name: 'Crawl', function: this.crawl.function },
+        { name: 'Crawl', function: this.crawl.function, sendsToOwnQueue: true },
+        { name: 'Reprocess', function: this.reprocess.function, sendsToOwnQueue: true },
         { name: 'Query', function: this.query.function },
       ],
       crawlQueue: this.crawlQueue,
       deadLetterQueues: [
         { name: 'CrawlDeadLetterQueue', queue: this.crawlDeadLetterQueue },
         { name: 'FailedInvocationsQueue', queue: this.failedInvocationsQueue },
+        { name: 'ReprocessDeadLetterQueue', queue: this.reprocessDeadLetterQueue },
       ],
       table: this.table,
       alarmEmail: s.alarmEmail,
@@ -253,6 +307,9 @@ export class NewsPipelineStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'CrawlQueueUrl', { value: this.crawlQueue.queueUrl });
     new CfnOutput(this, 'CrawlDeadLetterQueueUrl', { value: this.crawlDeadLetterQueue.queueUrl });
+    // Operators start a reprocess run by sending a message here (docs/deploy.md).
+    new CfnOutput(this, 'ReprocessQueueUrl', { value: this.reprocessQueue.queueUrl });
+    new CfnOutput(this, 'ReprocessDeadLetterQueueUrl', { value: this.reprocessDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'DiscoverFunctionName', { value: this.discover.function.functionName });
     new CfnOutput(this, 'QueryFunctionUrl', { value: this.queryUrl.url });
     // Callers need lambda:InvokeFunctionUrl and lambda:InvokeFunction on this ARN (docs/deploy.md).
@@ -280,16 +337,23 @@ export class NewsPipelineStack extends Stack {
     this.table.grantReadWriteData(discover);
     this.crawlQueue.grantSendMessages(discover);
 
-    // Crawl: stores raw pages, clean copies and renderings, reads them back for re-extraction, updates the
-    // index, and re-enqueues URLs it must delay (per-host politeness). Receiving is granted by
-    // the event source.
-    // Raw pages, clean copies and their Markdown/text renderings (replaced when an article changes).
+    // Crawl: stores raw pages and clean copies (and deletes a clean copy an article moved away
+    // from), reads them back, updates the index, and re-enqueues URLs it must delay (per-host
+    // politeness). Receiving is granted by the event source. No text/ renderings: on AWS
+    // (functions/handlers/aws-deps.ts, writeRenderings: false) they are rendered on read by query.
     bucket.grantReadWrite(crawl, `${ARCHIVE_PREFIX.raw}*`);
     bucket.grantReadWrite(crawl, `${ARCHIVE_PREFIX.clean}*`);
-    bucket.grantReadWrite(crawl, `${ARCHIVE_PREFIX.text}*`);
     grantReadSources(crawl);
     this.table.grantReadWriteData(crawl);
     this.crawlQueue.grantSendMessages(crawl);
+
+    // Reprocess: reads raw pages (never writes them: it passes the existing raw key), replaces
+    // and deletes clean copies, updates the index and its own checkpoints in the table, and sends
+    // continuation slices to its own queue (receiving is granted by the event source).
+    bucket.grantRead(this.reprocess.function, `${ARCHIVE_PREFIX.raw}*`);
+    bucket.grantReadWrite(this.reprocess.function, `${ARCHIVE_PREFIX.clean}*`);
+    this.table.grantReadWriteData(this.reprocess.function);
+    this.reprocessQueue.grantSendMessages(this.reprocess.function);
 
     // Query: read-only.
     this.table.grantReadData(query);
@@ -314,35 +378,35 @@ export class NewsPipelineStack extends Stack {
     const acknowledge = (fn: PipelineFunction, ids: readonly string[], reason: string) => {
       for (const id of ids) Validations.of(fn.role).acknowledge({ id: `AwsSolutions-IAM5[${id}]`, reason });
     };
-    for (const fn of [this.discover, this.crawl, this.query]) {
+    for (const fn of [this.discover, this.crawl, this.reprocess, this.query]) {
       acknowledge(fn, [`Resource::${tableArn}/index/*`], indexReason);
       acknowledge(fn, ['Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*'], s3ActionReason);
     }
-    acknowledge(this.crawl, ['Action::s3:DeleteObject*', 'Action::s3:Abort*'], s3ActionReason);
-    acknowledge(
-      this.crawl,
-      [ARCHIVE_PREFIX.raw, ARCHIVE_PREFIX.clean, ARCHIVE_PREFIX.text].map((prefix) => `Resource::${bucketArn}/${prefix}*`),
-      bucketPrefixReason,
-    );
+    for (const fn of [this.crawl, this.reprocess]) {
+      acknowledge(fn, ['Action::s3:DeleteObject*', 'Action::s3:Abort*'], s3ActionReason);
+      acknowledge(fn, [ARCHIVE_PREFIX.raw, ARCHIVE_PREFIX.clean].map((prefix) => `Resource::${bucketArn}/${prefix}*`), bucketPrefixReason);
+    }
     acknowledge(this.query, [`Resource::${bucketArn}/${ARCHIVE_PREFIX.clean}*`], bucketPrefixReason);
 
     // Function-level rules that do not apply to how each function is invoked.
-    for (const fn of [this.crawl, this.query]) {
+    const sqsFed = [
+      { fn: this.crawl, what: 'failed URLs go to the crawl queue DLQ', receives: 'maxReceiveCount = MAX_FETCH_ATTEMPTS' },
+      { fn: this.reprocess, what: 'failed slices go to the reprocess queue DLQ', receives: `maxReceiveCount = ${REPROCESS_MAX_RECEIVE_COUNT}` },
+    ];
+    for (const { fn, what, receives } of sqsFed) {
       Validations.of(fn.function).acknowledge({
         id: 'Serverless-LambdaDLQ',
-        reason:
-          fn === this.crawl
-            ? 'Invoked synchronously by the SQS event source mapping; failed URLs go to the crawl queue DLQ through its redrive policy.'
-            : 'Invoked synchronously through its Function URL; the caller receives the error, nothing is retried asynchronously.',
+        reason: `Invoked synchronously by the SQS event source mapping; ${what} through its redrive policy.`,
       });
-      if (fn === this.crawl) {
-        Validations.of(fn.function).acknowledge({
-          id: 'Serverless-LambdaEventSourceMappingDestination',
-          reason:
-            'Event source mappings support on-failure destinations for stream and Kafka sources only; for SQS the queue redrive policy (maxReceiveCount = MAX_FETCH_ATTEMPTS) sends failed URLs to the DLQ.',
-        });
-      }
+      Validations.of(fn.function).acknowledge({
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason: `Event source mappings support on-failure destinations for stream and Kafka sources only; for SQS the queue redrive policy (${receives}) sends ${what.replace(/ go to .*/, '')} to the DLQ.`,
+      });
     }
+    Validations.of(this.query.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Invoked synchronously through its Function URL; the caller receives the error, nothing is retried asynchronously.',
+    });
     Validations.of(this.discover.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'Async failures go to an on-failure destination (the failed-invocations queue), which records more context than a DLQ.',

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * Precedence (later wins): {@link DEFAULT_SETTINGS} < `context.stages[<stage>]` in cdk.json <
  * individual `-c key=value` flags. Keys are the field names below, e.g.
  * `npx cdk deploy -c stage=prod -c scheduleExpression="rate(30 minutes)" -c alarmEmail=ops@example.com`.
- * Nested groups (crawl, discover, query, fetch) can only be set as objects in cdk.json, or as
+ * Nested groups (crawl, discover, reprocess, query, fetch) can only be set as objects in cdk.json, or as
  * JSON strings on the command line: `-c crawl='{"maxConcurrency":10}'`.
  */
 
@@ -29,6 +29,23 @@ const crawlSettings = functionSizing.extend({
   /**
    * Concurrent crawl invocations the SQS poller may run (2..1000). This bounds total fetch load;
    * per-host spacing is enforced by the handler with HOST_MIN_INTERVAL_MS.
+   */
+  maxConcurrency: z.coerce.number().int().min(2).max(1000),
+});
+
+const reprocessSettings = z.object({
+  /** `null` = the crawl function's memory: reprocessing runs the same extraction and dedup on the same pages. */
+  memoryMb: z.coerce.number().int().min(128).max(10_240).nullable(),
+  /**
+   * One slice works until about 20 s before this (SLICE_TIME_MARGIN_MS in the handler), then
+   * continues in a new message; a longer timeout means fewer continuations per day.
+   */
+  timeoutSeconds: z.coerce.number().int().min(60).max(900),
+  /** `null` reserves none: reprocessing runs rarely and `maxConcurrency` already bounds it. */
+  reservedConcurrency: z.coerce.number().int().min(1).nullable(),
+  /**
+   * Days reprocessed in parallel (the SQS poller's maximum concurrency, 2..1000). Each day
+   * rewrites its clean copies and index items, so this bounds the DynamoDB/S3 write rate a run adds.
    */
   maxConcurrency: z.coerce.number().int().min(2).max(1000),
 });
@@ -93,14 +110,17 @@ const settingsSchema = z.object({
   /** Extraction-health alarm: average paragraphs per stored article below this is suspicious. */
   minParagraphsPerArticle: z.coerce.number().min(0),
   /**
-   * Which hosts publish a per-host ParagraphsPerArticle series: `all`, or only `watched` hosts.
-   * Each host series is a custom metric (~$0.30/month), which dominates fixed cost at many hosts.
+   * Which hosts publish per-host series (ParagraphsPerArticle and BoilerplateRatio with a `host`
+   * dimension; env EXTRACTION_METRIC_HOSTS on crawl): `all` hosts, or only the `watched` ones
+   * (`extractionWatchHosts`; none = the aggregate series only). Each host costs two custom metrics
+   * (~$0.30/month each), which dominates the fixed cost at a few hundred hosts.
    */
   perHostMetrics: z.enum(['all', 'watched']),
   /** Hosts that get their own extraction-health alarm (the aggregate alarm covers the rest). */
   extractionWatchHosts: z.union([z.array(z.string().min(1)), z.string().transform((v) => v.split(',').filter(Boolean))]),
   discover: functionSizing,
   crawl: crawlSettings,
+  reprocess: reprocessSettings,
   query: functionSizing,
   fetch: fetchSettings,
 });
@@ -131,7 +151,10 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
   tableDeletionProtection: false,
   errorRateThresholdPercent: 5,
   minParagraphsPerArticle: 3,
-  perHostMetrics: 'all',
+  // Per-host series only for watched hosts (none by default = aggregate only): with 'all', 300
+  // sources cost 600 custom metrics, ~$180/month, more than processing a million articles.
+  // Small deployments that want the dashboard's worst-hosts list can set perHostMetrics=all.
+  perHostMetrics: 'watched',
   extractionWatchHosts: [],
   // Discover reads the feeds and sitemaps of every source one after another in one run; with a
   // few hundred sources at up to a fetch timeout each it needs the Lambda maximum.
@@ -145,6 +168,8 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
     maxBatchingWindowSeconds: 5,
     maxConcurrency: 10,
   },
+  // Reprocess: started by hand (docs/deploy.md); a day of raw pages per slice, 5 days at a time.
+  reprocess: { memoryMb: null, timeoutSeconds: 300, reservedConcurrency: null, maxConcurrency: 5 },
   query: { memoryMb: 512, timeoutSeconds: 15, reservedConcurrency: 5 },
   fetch: {
     hostMinIntervalMs: 1_000,
@@ -171,7 +196,7 @@ function parseMaybeJson(value: unknown): unknown {
   return value;
 }
 
-const NESTED_KEYS = ['discover', 'crawl', 'query', 'fetch'] as const;
+const NESTED_KEYS = ['discover', 'crawl', 'reprocess', 'query', 'fetch'] as const;
 
 /**
  * Resolves the settings of one stage from a context lookup (e.g. `(k) => app.node.tryGetContext(k)`).
@@ -209,6 +234,12 @@ export function resolveSettings(getContext: (key: string) => unknown): PipelineS
     // The poller would keep invoking into throttles, and throttled batches count as receives.
     throw new Error(
       `crawl.reservedConcurrency (${settings.crawl.reservedConcurrency}) must be >= crawl.maxConcurrency (${settings.crawl.maxConcurrency})`,
+    );
+  }
+  const { reprocess } = settings;
+  if (reprocess.reservedConcurrency !== null && reprocess.reservedConcurrency < reprocess.maxConcurrency) {
+    throw new Error(
+      `reprocess.reservedConcurrency (${reprocess.reservedConcurrency}) must be >= reprocess.maxConcurrency (${reprocess.maxConcurrency})`,
     );
   }
   return settings;

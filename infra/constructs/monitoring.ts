@@ -23,6 +23,11 @@ const EXTRACTION_EVALUATION_PERIODS = 3;
 export interface MonitoredFunction {
   readonly name: string;
   readonly function: lambda.IFunction;
+  /**
+   * The function sends messages to the queue that triggers it (crawl's deferred URLs, reprocess's
+   * continuations): Lambda's loop detection may drop such chains, so drops are alarmed on.
+   */
+  readonly sendsToOwnQueue?: boolean;
 }
 
 export interface MonitoringProps {
@@ -111,12 +116,12 @@ export class Monitoring extends Construct {
       }),
     );
 
-    // Crawl re-sends deferred URLs to the queue that triggers it; Lambda's loop detection silently
-    // drops an event after ~16 such hops, so any drop is worth an alarm.
-    for (const fn of props.functions.filter((f) => f.name === 'Crawl')) {
+    // Crawl re-sends deferred URLs and reprocess its continuations to the queue that triggers it;
+    // Lambda's loop detection silently drops an event after ~16 such hops, so any drop is worth an alarm.
+    for (const fn of props.functions.filter((f) => f.sendsToOwnQueue)) {
       register(
         new cloudwatch.Alarm(this, `${fn.name}RecursionDropped`, {
-          alarmDescription: `Lambda stopped a recursive ${fn.name} -> SQS -> ${fn.name} chain: some URLs were deferred too often and dropped.`,
+          alarmDescription: `Lambda stopped a recursive ${fn.name} -> SQS -> ${fn.name} chain and dropped its message (${fn.name === 'Crawl' ? 'URLs deferred too often' : 'work continued too often'}); see docs/deploy.md.`,
           metric: fn.function.metric('RecursiveInvocationsDropped', {
             period: Duration.minutes(15),
             statistic: cloudwatch.Stats.SUM,

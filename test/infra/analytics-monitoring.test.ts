@@ -111,8 +111,8 @@ describe('alarms and dashboard', () => {
     }
   });
 
-  it('alarms when either dead-letter queue holds a message', () => {
-    for (const queue of ['CrawlDeadLetterQueue', 'FailedInvocationsQueue']) {
+  it('alarms when any dead-letter queue holds a message', () => {
+    for (const queue of ['CrawlDeadLetterQueue', 'FailedInvocationsQueue', 'ReprocessDeadLetterQueue']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'ApproximateNumberOfMessagesVisible',
         Namespace: 'AWS/SQS',
@@ -121,6 +121,13 @@ describe('alarms and dashboard', () => {
         Threshold: 0,
       });
     }
+  });
+
+  it('alarms when Lambda drops a crawl or reprocess chain that re-sends to its own queue', () => {
+    const dropped = alarms().filter(([, a]) => a.Properties.MetricName === 'RecursiveInvocationsDropped');
+    const functionIds = dropped.map(([, a]) => a.Properties.Dimensions[0].Value.Ref as string).sort();
+    expect(functionIds).toEqual([expect.stringMatching(/^CrawlFunction/), expect.stringMatching(/^ReprocessFunction/)]);
+    for (const [, a] of dropped) expect(a.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
   });
 
   it('alarms when the oldest crawl message is older than the backlog limit', () => {
@@ -160,6 +167,7 @@ describe('alarms and dashboard', () => {
       'MonitoringCrawlErrorRate',
       'MonitoringDiscoverErrorRate',
       'MonitoringQueryErrorRate',
+      'MonitoringReprocessErrorRate',
     ]);
     for (const [, alarm] of errorRate) {
       expect(alarm.Properties.Threshold).toBe(5);

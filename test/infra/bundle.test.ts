@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../../infra/constructs/pipeline-function';
 /**
  * Runs the real `cdk synth` (cdk.json -> infra/app.ts -> esbuild bundles -> cdk-nag plugins), the
  * command `npm run synth` runs, with no AWS credentials, then inspects the cloud assembly. Slower
- * than the template tests (esbuild runs three times), so it lives in its own file.
+ * than the template tests (esbuild runs four times), so it lives in its own file.
  */
 // Inside the repository (test-artifacts/ is git-ignored) so the bundles resolve the external
 // @aws-sdk packages from node_modules, as they resolve them from the Lambda runtime on AWS.
@@ -60,7 +60,7 @@ describe('cdk synth (the CLI, as npm run synth)', () => {
 });
 
 describe('Lambda bundles', () => {
-  it.each(['news-discover', 'news-crawl', 'news-query'])('%s: one ESM file exporting handler', (service) => {
+  it.each(['news-discover', 'news-crawl', 'news-reprocess', 'news-query'])('%s: one ESM file exporting handler', (service) => {
     const dir = assetDirOf(service);
     expect(fs.readdirSync(dir)).toEqual(['index.mjs']);
     const code = fs.readFileSync(path.join(dir, 'index.mjs'), 'utf8');
@@ -71,7 +71,7 @@ describe('Lambda bundles', () => {
     expect(code).not.toMatch(/@aws-sdk\/client-s3\/dist-es/);
   });
 
-  it.each(['news-discover', 'news-crawl', 'news-query'])('%s: the bundle loads in Node and exports a handler function', (service) => {
+  it.each(['news-discover', 'news-crawl', 'news-reprocess', 'news-query'])('%s: the bundle loads in Node and exports a handler function', (service) => {
     const entry = path.join(assetDirOf(service), 'index.mjs');
     // A fresh Node process: module-level code runs as in a Lambda cold start (no network needed),
     // which catches ESM/CommonJS interop failures such as "Dynamic require of ... is not supported".
@@ -96,7 +96,7 @@ describe('Lambda bundles', () => {
   });
 
   it('asset files are referenced by the template', () => {
-    for (const service of ['news-discover', 'news-crawl', 'news-query']) {
+    for (const service of ['news-discover', 'news-crawl', 'news-reprocess', 'news-query']) {
       expect(fs.existsSync(assetDirOf(service))).toBe(true);
     }
   });

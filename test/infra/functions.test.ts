@@ -1,6 +1,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../functions/config';
 import { cleanKey, rawKey, renderingKey } from '../../functions/core/archive-keys';
+import { createAwsDeps } from '../../functions/handlers/aws-deps';
 import { DEFAULT_SETTINGS } from '../../infra/settings';
 import { synthPipeline, VARIANT_CONTEXT } from './synth';
 
@@ -45,7 +47,22 @@ function renderResource(resource: unknown): string {
   return JSON.stringify(r);
 }
 
-const SERVICES = ['news-discover', 'news-crawl', 'news-query'] as const;
+const SERVICES = ['news-discover', 'news-crawl', 'news-reprocess', 'news-query'] as const;
+
+/** Whether the AWS composition root writes Markdown/text renderings (it decides which keys crawl and reprocess write). */
+const AWS_WRITES_RENDERINGS = createAwsDeps(
+  loadConfig({ CRAWL_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/crawl' }),
+  { info: () => {}, warn: () => {} },
+).writeRenderings;
+
+/** S3 object ARNs (rendered, bucket prefix stripped) the function's role may call one of `actions` on. */
+function objectPatterns(service: string, actions: readonly string[]): string[] {
+  return statementsOf(service)
+    .filter((s) => asList(s.Action as string | string[]).some((a) => actions.includes(a)))
+    .flatMap((s) => asList(s.Resource).map(renderResource))
+    .filter((r) => /^<ArchiveBucket\w+\.Arn>\//.test(r))
+    .map((r) => r.replace(/^<ArchiveBucket\w+\.Arn>\//, ''));
+}
 
 /** IAM-style match: `*` spans any characters, including `/`. */
 const globMatches = (pattern: string, key: string) =>
@@ -67,6 +84,31 @@ describe('Lambda functions', () => {
     expect(props.TracingConfig).toEqual({ Mode: 'Active' });
     expect(props.LoggingConfig).toMatchObject({ LogFormat: 'JSON' });
     expect(props.RecursiveLoop).toBe('Terminate');
+  });
+
+  it('news-reprocess: Node 22+ on arm64, crawl\'s memory, a 300 s timeout, no reservation', () => {
+    const { props } = fn('news-reprocess');
+    expect(Number(/^nodejs(\d+)\.x$/.exec(props.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
+    expect(props.Architectures).toEqual(['arm64']);
+    expect(props.MemorySize).toBe(DEFAULT_SETTINGS.crawl.memoryMb);
+    expect(props.Timeout).toBe(300);
+    expect(props.ReservedConcurrentExecutions).toBeUndefined();
+    expect(props.TracingConfig).toEqual({ Mode: 'Active' });
+    expect(props.LoggingConfig).toMatchObject({ LogFormat: 'JSON' });
+    expect(props.RecursiveLoop).toBe('Terminate');
+    expect(props.Handler).toBe('index.handler');
+  });
+
+  it('reprocess sizing comes from context; its memory follows crawl\'s unless set', () => {
+    const reprocess = Object.values(
+      variant.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'news-reprocess' } } },
+      }),
+    )[0] as Resource;
+    expect(reprocess.Properties.MemorySize).toBe(2048); // the variant's crawl memory
+    expect(reprocess.Properties.Timeout).toBe(600);
+    expect(reprocess.Properties.ReservedConcurrentExecutions).toBe(3);
+    variant.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1, ScalingConfig: { MaximumConcurrency: 3 } });
   });
 
   it('sizes come from context', () => {
@@ -112,11 +154,25 @@ describe('Lambda functions', () => {
       expect(crawlVars, name).toHaveProperty(name);
     }
     expect(crawlVars.POWERTOOLS_METRICS_NAMESPACE).toBe('NewsPipeline');
-    expect(crawlVars.EXTRACTION_METRIC_HOSTS).toBe('*');
+    // Default: no host is watched, so crawl publishes the aggregate series only (settings.ts says why).
+    expect(crawlVars.EXTRACTION_METRIC_HOSTS).toBe('');
     expect(renderResource(crawlVars.SOURCES_URI)).toMatch(/^s3:\/\/<ArchiveBucket\w+>\/config\/sources\.yaml$/);
     expect(fn('news-discover').props.Environment.Variables).toHaveProperty('CRAWL_QUEUE_URL');
     // The query function needs no crawler settings.
     expect(fn('news-query').props.Environment.Variables).not.toHaveProperty('CRAWL_QUEUE_URL');
+  });
+
+  it('reprocess gets the table and bucket, and nothing it does not read', () => {
+    const vars = fn('news-reprocess').props.Environment.Variables;
+    expect(vars.TABLE_NAME).toEqual({ Ref: expect.stringMatching(/^Index/) });
+    expect(vars.BUCKET_NAME).toEqual({ Ref: expect.stringMatching(/^ArchiveBucket/) });
+    // Continuations go to the queue named by the event's eventSourceARN; no fetching, no sources.
+    for (const name of ['CRAWL_QUEUE_URL', 'REPROCESS_QUEUE_URL', 'SOURCES_URI', 'USER_AGENT', 'EXTRACTION_METRIC_HOSTS']) {
+      expect(vars, name).not.toHaveProperty(name);
+    }
+    // What the handler does with a missing CRAWL_QUEUE_URL: the config it builds must load.
+    const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : 'resolved-at-deploy']));
+    expect(() => loadConfig(env)).not.toThrow();
   });
 });
 
@@ -202,21 +258,51 @@ describe('IAM', () => {
     }
   });
 
-  it('crawl may write every key the pipeline writes (archive-keys.ts) and nothing else', () => {
-    const crawlWrites = statementsOf('news-crawl')
-      .filter((s) => asList(s.Action as string | string[]).includes('s3:PutObject'))
-      .flatMap((s) => asList(s.Resource).map(renderResource))
-      .filter((r) => r.includes('/'));
-    const writtenKeys = [
-      rawKey('www.example.com', '2026-11-24T10:00:00.000Z', 'abc'),
-      cleanKey('2026-11-24', 'www.example.com', 'id1'),
-      renderingKey('2026-11-24', 'www.example.com', 'id1', 'md'),
-      renderingKey('2026-11-24', 'www.example.com', 'id1', 'txt'),
-    ];
-    for (const key of writtenKeys) {
-      expect(crawlWrites.some((pattern) => globMatches(pattern.replace(/^<ArchiveBucket\w+\.Arn>\//, ''), key)), key).toBe(true);
-    }
-    expect(crawlWrites).toHaveLength(3);
+  // The keys process-page.ts writes (and deletes when an article moves) on AWS: renderings only
+  // when the AWS composition root asks for them.
+  const renderings = AWS_WRITES_RENDERINGS
+    ? [renderingKey('2026-11-24', 'www.example.com', 'id1', 'md'), renderingKey('2026-11-24', 'www.example.com', 'id1', 'txt')]
+    : [];
+  const mayTouch = (patterns: string[], key: string) => patterns.some((pattern) => globMatches(pattern, key));
+
+  it('crawl may write and delete every key it writes on AWS (archive-keys.ts, aws-deps.ts) and nothing else', () => {
+    const writes = objectPatterns('news-crawl', ['s3:PutObject']);
+    const deletes = objectPatterns('news-crawl', ['s3:DeleteObject*']);
+    const rawPage = rawKey('www.example.com', '2026-11-24T10:00:00.000Z', 'abc');
+    const clean = cleanKey('2026-11-24', 'www.example.com', 'id1');
+    for (const key of [rawPage, clean, ...renderings]) expect(mayTouch(writes, key), key).toBe(true);
+    for (const key of [clean, ...renderings]) expect(mayTouch(deletes, key), key).toBe(true);
+    // raw/ and clean/, plus text/ only if renderings are written.
+    expect(writes).toHaveLength(2 + (AWS_WRITES_RENDERINGS ? 1 : 0));
+    if (!AWS_WRITES_RENDERINGS) expect(mayTouch(writes, renderingKey('2026-11-24', 'www.example.com', 'id1', 'md'))).toBe(false);
+  });
+
+  it('reprocess reads raw pages, replaces and deletes clean copies, and writes nothing else in S3', () => {
+    const reads = objectPatterns('news-reprocess', ['s3:GetObject*']);
+    const writes = objectPatterns('news-reprocess', ['s3:PutObject', 's3:DeleteObject*', 's3:Abort*']);
+    const rawPage = rawKey('www.example.com', '2026-11-24T10:00:00.000Z', 'abc');
+    const clean = cleanKey('2026-11-24', 'www.example.com', 'id1');
+    expect(mayTouch(reads, rawPage)).toBe(true);
+    expect(mayTouch(reads, clean)).toBe(true);
+    for (const key of [clean, ...renderings]) expect(mayTouch(writes, key), key).toBe(true);
+    // Reprocessing passes the existing raw key, so raw pages are never rewritten.
+    expect(mayTouch(writes, rawPage)).toBe(false);
+    expect(mayTouch(reads, 'config/sources.yaml')).toBe(false);
+    expect(new Set(writes).size).toBe(1 + (AWS_WRITES_RENDERINGS ? 1 : 0));
+  });
+
+  it('reprocess uses the table and sends only to its own queue', () => {
+    const statements = statementsOf('news-reprocess');
+    const sqsStatements = statements.filter((s) => asList(s.Action as string | string[]).some((a) => a.startsWith('sqs:')));
+    const sqsResources = sqsStatements.flatMap((s) => asList(s.Resource).map(renderResource));
+    expect(new Set(sqsResources)).toEqual(new Set([expect.stringMatching(/^<ReprocessQueue\w+\.Arn>$/)]));
+    const sqsActions = sqsStatements.flatMap((s) => asList(s.Action as string | string[]));
+    // Sending (continuations, fan-out) from the grant; receiving/deleting from the event source mapping.
+    expect(sqsActions).toEqual(expect.arrayContaining(['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+    const dynamo = statements.filter((s) => asList(s.Action as string | string[]).some((a) => a.startsWith('dynamodb:')));
+    const dynamoActions = dynamo.flatMap((s) => asList(s.Action as string | string[]));
+    expect(dynamoActions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query']));
+    for (const r of dynamo.flatMap((s) => asList(s.Resource).map(renderResource))) expect(r).toMatch(/^<Index\w+\.Arn>(\/index\/\*)?$|^<AWS::NoValue>$/);
   });
 
   it('discover only reads the sources file', () => {
@@ -242,8 +328,19 @@ describe('invocation wiring', () => {
     });
   });
 
+  it('reprocess consumes its own queue one slice at a time, with bounded concurrency', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fn('news-reprocess').id },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReprocessQueue'), 'Arn'] },
+      // The handler returns failed messages as batch item failures: without this they would be deleted.
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 1,
+      ScalingConfig: { MaximumConcurrency: DEFAULT_SETTINGS.reprocess.maxConcurrency },
+    });
+  });
+
   it('crawl consumes the crawl queue with partial batch failures and bounded concurrency', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: fn('news-crawl').id },
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CrawlQueue'), 'Arn'] },

@@ -40,6 +40,13 @@ describe('resolveSettings', () => {
     ).toThrow(/stage.*scheduleExpression.*crawl\.maxConcurrency|scheduleExpression.*stage/s);
   });
 
+  it('rejects a reprocess concurrency reservation below its poller concurrency', () => {
+    expect(() => resolveSettings(lookup({ reprocess: '{"maxConcurrency":4,"reservedConcurrency":2}' }))).toThrow(
+      /reprocess.reservedConcurrency \(2\) must be >= reprocess.maxConcurrency \(4\)/,
+    );
+    expect(resolveSettings(lookup({ reprocess: '{"maxConcurrency":4,"reservedConcurrency":4}' })).reprocess.reservedConcurrency).toBe(4);
+  });
+
   it('rejects a crawl concurrency reservation below the poller concurrency', () => {
     expect(() => resolveSettings(lookup({ crawl: '{"maxConcurrency":20,"reservedConcurrency":10}' }))).toThrow(
       /reservedConcurrency \(10\) must be >= crawl.maxConcurrency \(20\)/,

@@ -163,22 +163,37 @@ describe('SQS queues', () => {
     });
   });
 
-  it('visibility timeout is at least six crawl timeouts', () => {
-    const crawlFn = Object.values(
+  it.each([
+    ['news-crawl', 'CrawlQueue'],
+    ['news-reprocess', 'ReprocessQueue'],
+  ])('%s: its queue\'s visibility timeout is at least six function timeouts', (service, queueId) => {
+    const fn = Object.values(
       template.findResources('AWS::Lambda::Function', {
-        Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'news-crawl' } } },
+        Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: service } } },
       }),
     )[0];
-    const queue = Object.values(template.findResources('AWS::SQS::Queue', { Properties: { RedrivePolicy: Match.anyValue() } }))[0];
-    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * crawlFn.Properties.Timeout);
+    const queues = template.findResources('AWS::SQS::Queue', { Properties: { RedrivePolicy: Match.anyValue() } });
+    const id = Object.keys(queues).find((k) => k.startsWith(queueId));
+    expect(id, queueId).toBeDefined();
+    expect(queues[id!].Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Properties.Timeout);
+  });
+
+  it('reprocess queue redrives to its own DLQ after three receives', () => {
+    const queues = template.findResources('AWS::SQS::Queue');
+    const dlqId = Object.keys(queues).find((id) => id.startsWith('ReprocessDeadLetterQueue'));
+    const queueId = Object.keys(queues).find((id) => id.startsWith('ReprocessQueue'));
+    expect(queues[queueId!].Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 3 });
+    // Dead letters are kept the SQS maximum for inspection and redrive.
+    expect(queues[dlqId!].Properties.MessageRetentionPeriod).toBe(1_209_600);
   });
 
   it('every queue is encrypted and TLS-only', () => {
     const queues = template.findResources('AWS::SQS::Queue');
-    expect(Object.keys(queues).length).toBe(3);
+    // crawl + DLQ, reprocess + DLQ, failed invocations.
+    expect(Object.keys(queues).length).toBe(5);
     for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
-    expect(policies.length).toBe(3);
+    expect(policies.length).toBe(5);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toEqual(
         expect.arrayContaining([

@@ -88,5 +88,6 @@ export const VARIANT_CONTEXT: Record<string, unknown> = {
   extractionWatchHosts: 'www.example.com,news.example.org',
   perHostMetrics: 'watched',
   crawl: '{"memoryMb":2048,"maxConcurrency":20,"reservedConcurrency":null}',
+  reprocess: '{"timeoutSeconds":600,"maxConcurrency":3,"reservedConcurrency":3}',
   fetch: '{"maxFetchAttempts":7}',
 };

@@ -29,6 +29,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     seed: { type: 'string', default: '20261125' },
     store: { type: 'string', default: 'dynamodb-local' },
+    /** Articles reprocessed after the run (same pages again) to measure reprocessing cost. */
+    reprocess: { type: 'string' },
     /** Writes the per-article figures as JSON (the flat shape `npm run cost` reads). */
     out: { type: 'string' },
   },
@@ -74,6 +76,28 @@ async function main(): Promise<void> {
     const elapsedMs = Date.now() - started;
 
     const records = await readRecords(readBack, stream.map((a) => a.id));
+
+    // Reprocess a sample of pages (the crawler's `--force` path): dedup must write nothing.
+    const reprocessCount = Math.min(stream.length, values.reprocess === undefined ? Math.ceil(stream.length / 20) : Number(values.reprocess));
+    const reprocessIndex = new DynamoDbDedupIndex({ tableName: TABLE_NAME, client: server.client });
+    const sample = stream.filter((_, i) => i % Math.max(1, Math.floor(stream.length / Math.max(1, reprocessCount))) === 0).slice(0, reprocessCount);
+    let changedOutcomes = 0;
+    let onlyRemovals = 0;
+    await mapWithConcurrency(sample, concurrency, async (article) => {
+      const previous = records.get(article.id);
+      const outcome = await dedupArticle(reprocessIndex, {
+        ref: { articleId: article.id, url: article.url, host: article.host, seenAt: article.seenAt },
+        publishedAt: article.publishedAt,
+        paragraphs: article.paragraphs,
+        metadata: { authors: [], title: article.title, publishedAt: article.publishedAt, siteName: article.siteName, basedOnUrl: article.basedOnUrl },
+        previous,
+      });
+      if (JSON.stringify(outcome.paragraphHashes) !== JSON.stringify(previous?.paragraphHashes)) {
+        changedOutcomes++;
+        const before = new Set(previous?.paragraphHashes ?? []);
+        if (outcome.paragraphHashes.every((h) => before.has(h))) onlyRemovals++;
+      }
+    });
     const paragraphs = stream.reduce((n, a) => n + a.paragraphs.length, 0);
     const evidence = stream.reduce((n, a) => n + a.paragraphs.filter((p) => isEvidenceParagraph(p.text)).length, 0);
     const dedupStats = sumStats([...byMethod.values()].map((i) => i.stats()));
@@ -100,6 +124,12 @@ async function main(): Promise<void> {
       readUnits: dedupStats.readUnits + callerStats.readUnits,
       writeUnits: totalWrites,
     });
+    const re = reprocessIndex.stats();
+    if (sample.length > 0) {
+      console.log(
+        `reprocess of ${sample.length} pages (dedupArticle only): ${fmt(re.requests / sample.length, 0)} requests, ${fmt(re.readUnits / sample.length, 0)} read units, ${fmt(re.writeUnits / sample.length, 0)} write units per article; paragraph hashes changed on ${changedOutcomes} (${onlyRemovals} only by dropping paragraphs: host boilerplate learned after the page's first run)`,
+      );
+    }
     console.log('');
     printQuality(stream, records);
     if (values.out) {

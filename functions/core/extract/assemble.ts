@@ -17,11 +17,43 @@ const LINK_LIST_TAGS = new Set(['ul', 'ol', 'dl', 'div', 'section', 'table', 'tb
 const LINK_LIST_MIN_LINKS = 3;
 
 /**
- * Short lines that are page furniture in most languages: bylines ("By ..."), reading times,
- * ad labels, share prompts, photo credits.
+ * Short labelled lines that are page furniture in most languages: credits and sources with a
+ * colon, "Read more:" pointers, update stamps that carry a date or time, reading times, ad and
+ * sponsor labels. Each form needs its punctuation or digits, so ordinary sentences that merely
+ * start with these words ("Published in 1998, the book...") are not caught.
  */
-const FURNITURE_LINE =
-  /^(?:by|von|par|por|door|di|av|af|od|przez|от|автор|τοῦ|written by|posted by|reporting by|photo(?:graph)?s?(?: by)?|image(?: credit)?|credit|source|fuente|quelle|foto|bild|advertisement|anzeige|publicité|publicidad|pubblicità|реклама|werbung|sponsored|share|teilen|partager|compartir|condividi|read more|read also|see also|also read|related|lesen sie auch|mehr zum thema|lire aussi|leer más|leia também|leggi anche|читайте также|updated|published|aktualisiert|veröffentlicht|publié|publicado|pubblicato|min read|\d+ min(?:ute)?s? read)\b[\s:]/i;
+const FURNITURE_LINE = new RegExp(
+  [
+    '^(?:photo(?:graph)?s?(?: by)?|image(?: credit)?|credits?|source|fuente|quelle|foto|bild|fonte|źródło|источник)\\s*:',
+    '^(?:read more|read also|see also|also read|related|lesen sie auch|mehr zum thema|lire aussi|à lire aussi|leer más|lea también|leia também|leggi anche|читайте также)\\s*[:\\-–—]',
+    '^(?:updated|last updated|published|aktualisiert|veröffentlicht|publié|mis à jour|publicado|actualizado|pubblicato|aggiornato)(?:\\s*:|\\b[^.!?]{0,60}\\d[^.!?]{0,30}$)',
+    '^\\d+\\s*(?:min(?:ute)?s?|minuten)\\b.{0,20}(?:read|lesezeit|lecture|lectura|lettura|leitura)',
+    '^(?:advertisement|anzeige|publicité|publicidad|pubblicità|реклама|werbung|sponsored(?: content)?|paid (?:post|content))\\b',
+  ].join('|'),
+  'iu',
+);
+
+/** Byline prefixes ("By", "Von", "Par"...): the rest must look like names to be a byline. */
+const BYLINE_PREFIX = /^(?:by|von|par|por|door|di|av|af|od|przez|от|автор|written by|posted by|reporting by|text:|texto:)\s+(.+)$/iu;
+
+/** Most words a byline's name part may have ("Jane Doe and John Roe in Paris, Reuters"). */
+const MAX_BYLINE_WORDS = 10;
+
+/**
+ * "By Jane Doe and John Roe": a prefix, then a few words most of which are capitalised (names)
+ * and no sentence ending. "Par ailleurs, le ministre a refusé." or "Por su parte, el juez..."
+ * start the same way but read as sentences.
+ */
+function isBylineLine(text: string): boolean {
+  const m = BYLINE_PREFIX.exec(text);
+  if (!m) return false;
+  const rest = m[1].trim();
+  if (/[.!?]$/.test(rest) && !/\b\p{Lu}\.$/u.test(rest)) return false;
+  const words = rest.split(/\s+/).filter((w) => /\p{L}/u.test(w));
+  if (words.length === 0 || words.length > MAX_BYLINE_WORDS) return false;
+  const capitalised = words.filter((w) => /^\p{Lu}/u.test(w)).length;
+  return capitalised / words.length >= 0.5;
+}
 
 /** Whole lines that are labels of page furniture, in any case. */
 const FURNITURE_WORD =
@@ -132,7 +164,7 @@ function keepBlock(block: TextBlock, titleKey: string): boolean {
   if (blockLinkDensity(block) > MAX_BLOCK_LINK_DENSITY && !isProseWithInlineLink(block)) return false;
   if (!/[\p{L}\p{N}]/u.test(text)) return false;
   if (titleKey && text.length <= titleKey.length + 2 && comparableText(text) === titleKey) return false;
-  if (text.length < SHORT_LINE_CHARS && (FURNITURE_LINE.test(text) || DATE_ONLY_LINE.test(text))) return false;
+  if (text.length < SHORT_LINE_CHARS && (FURNITURE_LINE.test(text) || DATE_ONLY_LINE.test(text) || isBylineLine(text))) return false;
   if (FURNITURE_WORD.test(text) || /^(?:https?:\/\/|www\.)\S+$/i.test(text)) return false;
   // Short lines without a letter: pagers ("1 2 3 4 5"), ratings, stray separators.
   if (text.length <= MAX_LETTERLESS_CHARS && !/\p{L}/u.test(text)) return false;

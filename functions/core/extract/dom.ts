@@ -99,3 +99,16 @@ export function removeNode(node: ChildNode): void {
   node.prev = null;
   node.next = null;
 }
+
+/**
+ * The page's `<body>`, or, for fragments (htmlparser2 adds no implied elements), a synthetic
+ * body element that adopts the document's children, so every block has an element container.
+ */
+export function ensureBody(doc: ParentNode): Element {
+  const body = findFirst(doc, 'body');
+  if (body) return body;
+  const synthetic = { type: 'tag', name: 'body', attribs: {}, children: doc.children, parent: doc, prev: null, next: null } as unknown as Element;
+  for (const child of doc.children) child.parent = synthetic;
+  doc.children = [synthetic];
+  return synthetic;
+}

@@ -9,7 +9,7 @@ import { collectBlocks, type TextBlock } from './blocks';
 import { expandTopCandidate, findBodyChunks, gatherArticleRoots, isTeaserHeadline, pickTopCandidate, scoreElements } from './candidates';
 import { cleanTree } from './clean';
 import { crossCheckWithJsonLd } from './cross-check';
-import { findFirst, type Element, type ParentNode } from './dom';
+import { ensureBody, type Element, type ParentNode } from './dom';
 import { boundInput, looksBinary } from './guard';
 import { detectLanguage, reconcileLanguage } from './language';
 import { pickArticleTime, readMetadata } from './metadata';
@@ -82,7 +82,7 @@ function extract(input: string, options: ExtractOptions): Extraction {
 
   // 2.
   cleanTree(doc);
-  const body: ParentNode = findFirst(doc, 'body') ?? doc;
+  const body = ensureBody(doc);
 
   // 3.
   const blocks = collectBlocks(body);

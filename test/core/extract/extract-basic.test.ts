@@ -18,6 +18,14 @@ describe('extractArticle basics', () => {
     expect(result.metadata.language).toBe('en');
   });
 
+  it('extracts fragments without <html>/<body> (htmlparser2 adds no implied elements)', () => {
+    const result = extractArticle('<p>A fragment paragraph, long enough, with commas, to be the body.</p><p>And a second one, also long enough to count.</p>');
+    expect(result.paragraphs.map((p) => p.text)).toEqual([
+      'A fragment paragraph, long enough, with commas, to be the body.',
+      'And a second one, also long enough to count.',
+    ]);
+  });
+
   it('returns empty for empty input and not-html for binary', () => {
     expect(extractArticle('').pageKind).toBe('empty');
     expect(extractArticle('\u0000\u0001\u0002PNG').pageKind).toBe('not-html');

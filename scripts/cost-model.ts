@@ -1,12 +1,14 @@
 /**
- * Cost model: dollars per million articles and per month on AWS, from measured per-article request
- * counts (benchmark result files) and list prices. Every figure is printed with where it came
- * from: `measured (<file>)` or `assumed`. Prices and the file format are documented in docs/cost.md.
+ * Cost model: dollars per million articles and per month on AWS, from measured per-article figures
+ * (benchmark result files) and list prices. Every input is printed with where it came from:
+ * MEASURED (file and run), ASSUMED (with the reasoning), CODE or SETTING (what the code or the
+ * stack defaults do) or WHAT-IF (--set). Prices and the file formats are documented in docs/cost.md.
  *
  * Usage: npm run cost -- --articles-per-day 30000 [--measurements FILE ...] [--hosts 300]
- *        [--per-host-metrics all|watched] [--watched-hosts 0] [--months 12]
+ *        [--per-host-metrics watched|all] [--watched-hosts 0] [--months 12]
  *        [--set section.field=value ...] [--json]
- * Without --measurements it reads bench-results/{dedup,crawl,extract}.json when present.
+ * Without --measurements it reads bench-results/{dedup,crawl,extract,discover}.json when present:
+ * `bench:dedup --out` (flat DynamoDB figures) and `bench:crawl` (its own shape, see readCrawlBench).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -47,106 +49,267 @@ export const PRICES = {
 } as const;
 
 // ---------------------------------------------------------------------------------------------
-// Inputs: each has a default (assumed) value that a measurement file can replace.
+// Inputs: each has a default that a measurement file or --set can replace. `basis` says where the
+// default comes from: `assumed` (an estimate, with its reasoning), `code` (what the code does,
+// with the file), `settings` (infra/settings.ts defaults).
 // ---------------------------------------------------------------------------------------------
-interface Input {
+type Basis = 'assumed' | 'code' | 'settings';
+interface InputDefault {
   value: number;
   unit: string;
   why: string;
+  basis: Basis;
+}
+interface Input extends InputDefault {
+  /** `assumed`, `code`, `settings`, `measured (<file>: <source>)` or `set on the command line (what-if)`. */
   source: string;
 }
 
+/**
+ * Lambda allocates CPU in proportion to memory: 1,769 MB is one full vCPU (AWS Lambda docs,
+ * "Configure Lambda function memory"). Below it, single-threaded JavaScript runs proportionally slower.
+ */
+export const LAMBDA_MB_PER_VCPU = 1_769;
+
 /** Per-article inputs, keyed `section.field` as in the measurement files. */
-export const DEFAULT_INPUTS: Record<string, Omit<Input, 'source'>> = {
+export const DEFAULT_INPUTS: Record<string, InputDefault> = {
   'dynamodb.writeUnitsPerArticle': {
-    value: 50,
+    value: 18.3,
     unit: 'WRU',
-    why: 'paragraph first-seen records + host counts + article record (+ GSI copy); bench:dedup on dynalite measured ~49 at 300 articles',
+    basis: 'assumed',
+    why: 'dedup + article record + GSI copy + HOSTS entry; docs/dedup.md 10k-article bench:dedup on DynamoDB Local (18.31), not a file here',
   },
-  'dynamodb.readUnitsPerArticle': { value: 10, unit: 'RRU', why: 'previous record + paragraph lookups (bench:dedup ~9)' },
-  'dynamodb.requestsPerArticle': { value: 53, unit: 'requests', why: 'informational; on-demand bills units, not requests' },
+  'dynamodb.readUnitsPerArticle': { value: 5, unit: 'RRU', basis: 'assumed', why: 'previous record + paragraph lookups + candidates; docs/dedup.md (4.99)' },
+  'dynamodb.requestsPerArticle': { value: 18, unit: 'requests', basis: 'assumed', why: 'informational; on-demand bills units, not requests (docs/dedup.md 18.04)' },
   'dynamodb.frontierWriteUnitsPerArticle': {
     value: 3,
     unit: 'WRU',
+    basis: 'assumed',
     why: 'URL claim in discover + crawl state update + host rate-limit slot (not in bench:dedup)',
   },
-  'dynamodb.frontierReadUnitsPerArticle': { value: 1, unit: 'RRU', why: 'crawl state read (conditional GET data)' },
+  'dynamodb.frontierReadUnitsPerArticle': { value: 1, unit: 'RRU', basis: 'assumed', why: 'crawl state read (conditional GET data)' },
   'dynamodb.storageBytesPerArticle': {
     value: 6_000,
     unit: 'bytes',
+    basis: 'assumed',
     why: 'article record (~2 KB incl. GSI copy) + ~11 paragraph records of ~300 B + frontier item',
   },
-  'crawl.billedMsPerArticle': {
-    value: 1_200,
-    unit: 'ms',
-    why: 'Lambda bills wall time: fetch latency (~800 ms incl. robots/DNS/TLS) + extraction + DynamoDB/S3 round trips, URLs of a batch fetched one after another',
+  // Crawl Lambda time. The handler processes a batch's URLs in parallel (functions/handlers/crawl.ts),
+  // so an invocation lasts about as long as its slowest fetch plus one URL's storage round trips, plus
+  // the batch's CPU work, which shares the one JavaScript thread.
+  'crawl.fetchWallMsPerBatch': {
+    value: 1_500,
+    unit: 'ms/invocation',
+    basis: 'assumed',
+    why: 'the slowest of a batch\'s parallel fetches (publisher TTFB + download, DNS/TLS, robots.txt once per host and container): ~p85 of page fetches',
   },
-  'crawl.memoryMb': { value: DEFAULT_SETTINGS.crawl.memoryMb, unit: 'MB', why: 'infra/settings.ts default' },
-  'crawl.batchSize': { value: DEFAULT_SETTINGS.crawl.batchSize, unit: 'URLs/invocation', why: 'infra/settings.ts default' },
+  'crawl.storeWallMsPerBatch': {
+    value: 300,
+    unit: 'ms/invocation',
+    basis: 'assumed',
+    why: 'one URL\'s sequential DynamoDB (~20 requests x ~8 ms) and S3 (2 PUTs x ~40 ms) round trips; the batch\'s URLs overlap',
+  },
+  'crawl.politenessWaitMsPerBatch': {
+    value: 500,
+    unit: 'ms/invocation',
+    basis: 'assumed',
+    why: 'inline waits for a host\'s next slot when URLs of one host share a batch (capped at MAX_INLINE_WAIT_MS = 2 s in aws-deps.ts; longer waits go back to SQS)',
+  },
+  'crawl.cpuMsPerArticle': {
+    value: 60,
+    unit: 'ms (1 vCPU)',
+    basis: 'assumed',
+    why: 'decode + parse + extraction + hashing + JSON on one full core; bench:crawl measures an upper bound (it also runs discovery and the embedded dynalite)',
+  },
+  'crawl.memoryMb': { value: DEFAULT_SETTINGS.crawl.memoryMb, unit: 'MB', basis: 'settings', why: 'infra/settings.ts crawl.memoryMb' },
+  'crawl.batchSize': { value: DEFAULT_SETTINGS.crawl.batchSize, unit: 'URLs/invocation', basis: 'settings', why: 'infra/settings.ts crawl.batchSize' },
   'crawl.fetchAttemptsPerArticle': {
     value: 1.15,
-    unit: 'fetches',
-    why: 'retries, redirects to already-seen URLs and non-article pages spread over stored articles',
+    unit: 'messages',
+    basis: 'assumed',
+    why: 'crawl messages per stored article: retries, politeness deferrals, redirects to seen URLs, non-article pages',
   },
   'discover.billedMsPerArticle': {
     value: 40,
     unit: 'ms',
+    basis: 'assumed',
     why: 'feed/sitemap fetch and parse amortised over the new URLs it yields',
   },
-  'discover.memoryMb': { value: DEFAULT_SETTINGS.discover.memoryMb, unit: 'MB', why: 'infra/settings.ts default' },
-  'discover.runsPerDay': { value: 24, unit: 'runs', why: 'rate(1 hour), the prod schedule' },
+  'discover.memoryMb': { value: DEFAULT_SETTINGS.discover.memoryMb, unit: 'MB', basis: 'settings', why: 'infra/settings.ts discover.memoryMb' },
+  'discover.runsPerDay': { value: 24, unit: 'runs', basis: 'settings', why: 'rate(1 hour), the prod schedule (cdk.json)' },
   's3.putsPerArticle': {
-    value: 4,
+    value: 2,
     unit: 'PUT',
-    why: 'raw page + clean JSON + Markdown + text rendering, as functions/pipeline/process-page.ts writes them',
+    basis: 'code',
+    why: 'raw page + clean JSON (functions/pipeline/process-page.ts; renderings only when writeRenderings, false on AWS in aws-deps.ts)',
   },
-  's3.getsPerArticle': { value: 0.3, unit: 'GET', why: 'sources file per invocation, re-reads of previous clean copy on change' },
-  's3.rawBytesPerArticle': { value: 30_000, unit: 'bytes', why: 'gzip/brotli-compressed HTML page (typical news page 100-300 KB raw)' },
+  's3.syndicatedFraction': {
+    value: 0.3,
+    unit: 'of articles',
+    basis: 'assumed',
+    why: 'share of stored articles that copy another; each rewrites its origin\'s clean copy (1 GET + 1 PUT, refreshCleanCopy in process-page.ts)',
+  },
+  's3.getsPerArticle': { value: 0.05, unit: 'GET', basis: 'assumed', why: 'other reads: the sources file per container start, a previous clean copy on change' },
+  's3.rawBytesPerArticle': { value: 30_000, unit: 'bytes', basis: 'assumed', why: 'gzip-compressed HTML page (typical news page 100-300 KB raw)' },
   's3.cleanBytesPerArticle': {
-    value: 20_000,
+    value: 12_000,
     unit: 'bytes',
-    why: 'clean JSON (text + paragraphs with hashes + metadata, ~12 KB) + Markdown and text renderings (~4 KB each)',
+    basis: 'assumed',
+    why: 'clean JSON only (text + paragraphs with hashes + metadata); no stored renderings on AWS',
   },
   'sqs.requestsPerArticle': {
     value: 0.6,
     unit: 'requests',
+    basis: 'assumed',
     why: 'SendMessageBatch (1/10) + ReceiveMessage (1/batch) + DeleteMessageBatch (1/batch) + delayed re-enqueues',
   },
   'logs.bytesPerArticle': {
     value: 1_500,
     unit: 'bytes',
+    basis: 'assumed',
     why: 'a few JSON log lines + EMF metric records + START/END/REPORT per invocation / batch size',
   },
-  'xray.sampledFraction': { value: 0.05, unit: 'of invocations', why: 'X-Ray default rule: 1 request/s reservoir + 5 %' },
+  'metrics.reasonSeries': {
+    value: 15,
+    unit: 'series',
+    basis: 'assumed',
+    why: 'Failures/Skipped series by `reason` dimension seen in a month (about 25 reasons exist in functions/fetch and pipeline; billed only in hours they occur)',
+  },
+  'xray.sampledFraction': { value: 0.05, unit: 'of invocations', basis: 'assumed', why: 'X-Ray default rule: 1 request/s reservoir + 5 %' },
+};
+
+/**
+ * Inputs a measurement file or --set may give although no default exists: they replace a figure
+ * the model otherwise derives (`crawl.billedMsPerArticle`, e.g. from a deployed run's REPORT lines).
+ */
+export const OVERRIDE_ONLY_INPUTS: Record<string, { unit: string; why: string }> = {
+  'crawl.billedMsPerArticle': { unit: 'ms', why: 'crawl Lambda billed ms per stored article; replaces the batch model' },
 };
 
 /** Flat files named after a bench map onto a section: `dedup.json` = `dynamodb.*`. */
 const FILE_SECTION: Record<string, string> = { dedup: 'dynamodb', crawl: 'crawl', extract: 'crawl', discover: 'discover' };
 
+const isKnown = (key: string) => key in DEFAULT_INPUTS || key in OVERRIDE_ONLY_INPUTS;
+
+/** What a measurement file says beyond its inputs: notes and checks printed with the results. */
+export interface MeasurementNote {
+  text: string;
+}
+
+/**
+ * `bench:crawl` output (scripts/bench-crawl.ts, flat): the local pipeline on loopback in one Node
+ * process. Its `msPerArticle` at high concurrency is the process's busy time per article, an upper
+ * bound of the CPU work (it includes discovery and the embedded dynalite), unless the run was held
+ * back by the politeness floor. Fetch latency on loopback says nothing about publishers, so no
+ * wall-time figure is taken from it.
+ */
+function readCrawlBench(raw: Record<string, unknown>): { values: Record<string, number>; notes: string[]; used: Set<string> } {
+  const num = (k: string) => (typeof raw[k] === 'number' && Number.isFinite(raw[k]) ? (raw[k] as number) : undefined);
+  const values: Record<string, number> = {};
+  const notes: string[] = [];
+  const used = new Set<string>();
+  const ms = num('msPerArticle');
+  const wall = num('wallSeconds');
+  const articles = num('articles') ?? num('articlesStored');
+  const hosts = num('hosts');
+  const interval = num('hostIntervalMs');
+  if (ms !== undefined) {
+    used.add('msPerArticle');
+    const floorSeconds = articles && hosts && interval !== undefined ? ((articles / hosts) * interval) / 1000 : undefined;
+    // Within 1.5x of the politeness floor the run mostly waited: its time per article is not work.
+    if (wall !== undefined && floorSeconds !== undefined && wall < 1.5 * floorSeconds) {
+      notes.push(`bench:crawl msPerArticle ${ms} not used: wall ${wall} s is within 1.5x of the politeness floor ${floorSeconds.toFixed(1)} s`);
+    } else {
+      values['crawl.cpuMsPerArticle'] = ms;
+      notes.push(
+        `crawl.cpuMsPerArticle = bench:crawl msPerArticle (${ms} ms): busy time per article of one local process at concurrency ${num('concurrency') ?? '?'}` +
+          ` (politeness floor ${floorSeconds?.toFixed(1) ?? '?'} s of ${wall ?? '?'} s wall); an upper bound, as it includes discovery and the embedded dynalite`,
+      );
+    }
+  }
+  const rss = num('peakRssMb');
+  if (rss !== undefined) {
+    used.add('peakRssMb');
+    notes.push(`bench:crawl peak RSS ${rss} MB at concurrency ${num('concurrency') ?? '?'} (one process, dynalite included) vs crawl.memoryMb ${DEFAULT_SETTINGS.crawl.memoryMb}: ${rss < 0.8 * DEFAULT_SETTINGS.crawl.memoryMb ? 'fits' : 'TIGHT: check Lambda Max Memory Used'}`);
+  }
+  const requests = num('requests');
+  const stored = num('articlesStored');
+  if (requests !== undefined && stored) {
+    used.add('requests');
+    notes.push(`bench:crawl ${(requests / stored).toFixed(2)} HTTP requests per stored article (synthetic sites: no retries, no redirects; informational, a lower bound)`);
+  }
+  for (const k of ['failures', 'skipped']) {
+    const n = num(k);
+    if (n === undefined) continue;
+    used.add(k);
+    if (n > 0) notes.push(`bench:crawl reported ${n} ${k}`);
+  }
+  // Descriptive fields of the run itself.
+  for (const k of ['articles', 'hosts', 'articlesStored', 'wallSeconds', 'articlesPerSecond', 'concurrency', 'hostIntervalMs', 'maxRequestsPerHostPerSecond', 'configuredLimitPerHostPerSecond']) {
+    if (k in raw) used.add(k);
+  }
+  return { values, notes, used };
+}
+
 /**
  * Reads one measurement file into `section.field` values. Nested (`{"dynamodb": {...}}`) or flat
- * (fields at the top level, section from the file name). Unknown fields are reported, not used.
+ * (fields at the top level, section from the file name); `bench:crawl`'s own output is recognised
+ * by its fields. Unknown fields are reported, not used.
  */
-export function readMeasurements(file: string): { values: Record<string, number>; unknown: string[]; label: string } {
+export function readMeasurements(file: string): { values: Record<string, number>; unknown: string[]; label: string; notes: string[] } {
   const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
   const base = path.basename(file, '.json');
   const values: Record<string, number> = {};
   const unknown: string[] = [];
+  const notes: string[] = [];
   const take = (key: string, value: unknown) => {
     if (typeof value !== 'number' || !Number.isFinite(value)) return;
-    if (key in DEFAULT_INPUTS) values[key] = value;
+    if (isKnown(key)) values[key] = value;
     else unknown.push(key);
   };
+  // A flat file's section: from its name (dedup.json), else from its `source` ("bench:dedup ...").
+  const benchName = typeof raw.source === 'string' ? /^bench:(\w+)/.exec(raw.source)?.[1] : undefined;
+  const flatSection = FILE_SECTION[base] ?? (benchName ? FILE_SECTION[benchName] : undefined) ?? base;
+  const isCrawlBench = typeof raw.msPerArticle === 'number' && typeof raw.articlesStored === 'number';
+  const crawl = isCrawlBench ? readCrawlBench(raw) : undefined;
+  if (crawl) {
+    Object.assign(values, crawl.values);
+    notes.push(...crawl.notes);
+  }
   for (const [key, value] of Object.entries(raw)) {
+    if (crawl?.used.has(key)) continue;
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       for (const [field, v] of Object.entries(value as Record<string, unknown>)) take(`${key}.${field}`, v);
     } else if (typeof value === 'number') {
-      take(`${FILE_SECTION[base] ?? base}.${key}`, value);
+      take(`${flatSection}.${key}`, value);
     }
   }
-  const label = typeof raw.source === 'string' ? `${path.relative(process.cwd(), file)}: ${raw.source}` : path.relative(process.cwd(), file);
-  return { values, unknown, label };
+  const described = typeof raw.source === 'string' ? raw.source : typeof raw.measuredAt === 'string' ? `measured ${raw.measuredAt}` : undefined;
+  const label = described ? `${path.relative(process.cwd(), file)}: ${described}` : path.relative(process.cwd(), file);
+  return { values, unknown, label, notes };
 }
+
+/**
+ * Alarm metrics the stack creates (each standard alarm bills per metric it evaluates):
+ * 3 DLQ alarms, crawl backlog age, 2 recursion-drop alarms (crawl, reprocess), no-articles
+ * (1 metric each); 4 error-rate alarms (errors / invocations: 2 metrics each); the aggregate
+ * extraction alarm; one per watched host. test/scripts/cost-model.test.ts checks this against
+ * the synthesized stack.
+ */
+export function alarmMetricCount(watchedHosts: number, noArticlesAlarm = true): number {
+  return 3 + 1 + 2 + (noArticlesAlarm ? 1 : 0) + 4 * 2 + 1 + watchedHosts;
+}
+
+/** SQS event source mappings (crawl, reprocess), each long-polling while idle. */
+export const EVENT_SOURCE_MAPPINGS = 2;
+/**
+ * Aggregate custom metric series of the crawl handler (functions/handlers/lambda-observability.ts):
+ * PagesFetched, ArticlesStored, ParagraphsRepeated, ParagraphsNew, SyndicatedArticles,
+ * ParagraphsPerArticle, PagesUnchanged, Deferred.
+ */
+export const AGGREGATE_METRIC_SERIES = 8;
+/** Series per host with its own metrics: ParagraphsPerArticle and BoilerplateRatio. */
+export const SERIES_PER_HOST = 2;
 
 export interface CostOptions {
   articlesPerDay: number;
@@ -163,6 +326,28 @@ export interface CostLine {
   detail: string;
 }
 
+/**
+ * Crawl Lambda billed ms per stored article: one invocation lasts its slowest fetch + one URL's
+ * storage round trips + inline politeness waits + the CPU work of all its URLs (one JavaScript
+ * thread, slowed below a full vCPU); each stored article takes `fetchAttemptsPerArticle` messages.
+ * A `crawl.billedMsPerArticle` input (measured on AWS) replaces the derivation.
+ */
+export function crawlBilledMsPerArticle(inputs: Record<string, Input>): { ms: number; detail: string } {
+  const v = (key: string) => inputs[key].value;
+  if (inputs['crawl.billedMsPerArticle']) {
+    return { ms: v('crawl.billedMsPerArticle'), detail: `crawl.billedMsPerArticle (${inputs['crawl.billedMsPerArticle'].source})` };
+  }
+  const cpuSlowdown = Math.max(1, LAMBDA_MB_PER_VCPU / v('crawl.memoryMb'));
+  const batch = v('crawl.batchSize');
+  const cpuMs = batch * v('crawl.cpuMsPerArticle') * cpuSlowdown;
+  const invocationMs = v('crawl.fetchWallMsPerBatch') + v('crawl.storeWallMsPerBatch') + v('crawl.politenessWaitMsPerBatch') + cpuMs;
+  const ms = (invocationMs / batch) * v('crawl.fetchAttemptsPerArticle');
+  return {
+    ms,
+    detail: `${invocationMs.toFixed(0)} ms per invocation of ${batch} URLs (CPU ${cpuMs.toFixed(0)} ms at ${(1 / cpuSlowdown).toFixed(2)} vCPU) x ${v('crawl.fetchAttemptsPerArticle')} messages/article`,
+  };
+}
+
 /** Processing cost per million articles, storage cost per month, and fixed monthly costs. */
 export function computeCosts(o: CostOptions) {
   const v = (key: string) => o.inputs[key].value;
@@ -170,8 +355,9 @@ export function computeCosts(o: CostOptions) {
   const add = (component: string, dollarsPerArticle: number, detail: string) =>
     perArticle.push({ component, dollars: dollarsPerArticle * 1e6, detail });
 
-  const crawlGbS = (v('crawl.billedMsPerArticle') / 1000) * (v('crawl.memoryMb') / 1024);
-  add('Lambda crawl (GB-s)', crawlGbS * PRICES.lambdaArmPerGbSecond, `${crawlGbS.toFixed(3)} GB-s/article`);
+  const crawlMs = crawlBilledMsPerArticle(o.inputs);
+  const crawlGbS = (crawlMs.ms / 1000) * (v('crawl.memoryMb') / 1024);
+  add('Lambda crawl (GB-s)', crawlGbS * PRICES.lambdaArmPerGbSecond, `${crawlMs.ms.toFixed(0)} ms = ${crawlGbS.toFixed(3)} GB-s/article: ${crawlMs.detail}`);
   const discoverGbS = (v('discover.billedMsPerArticle') / 1000) * (v('discover.memoryMb') / 1024);
   add('Lambda discover (GB-s)', discoverGbS * PRICES.lambdaArmPerGbSecond, `${discoverGbS.toFixed(3)} GB-s/article`);
   const invocations = v('crawl.fetchAttemptsPerArticle') / v('crawl.batchSize');
@@ -182,8 +368,10 @@ export function computeCosts(o: CostOptions) {
   add('DynamoDB writes', (wru * PRICES.dynamodbPerMillionWriteUnits) / 1e6, `${wru.toFixed(1)} WRU/article`);
   add('DynamoDB reads', (rru * PRICES.dynamodbPerMillionReadUnits) / 1e6, `${rru.toFixed(1)} RRU/article`);
 
-  add('S3 PUT', (v('s3.putsPerArticle') * PRICES.s3PutPerThousand) / 1e3, `${v('s3.putsPerArticle')} PUT/article`);
-  add('S3 GET', (v('s3.getsPerArticle') * PRICES.s3GetPerThousand) / 1e3, `${v('s3.getsPerArticle')} GET/article`);
+  const puts = v('s3.putsPerArticle') + v('s3.syndicatedFraction');
+  const gets = v('s3.getsPerArticle') + v('s3.syndicatedFraction');
+  add('S3 PUT', (puts * PRICES.s3PutPerThousand) / 1e3, `${puts.toFixed(2)} PUT/article (${v('s3.putsPerArticle')} + origin refresh for ${v('s3.syndicatedFraction')} copies)`);
+  add('S3 GET', (gets * PRICES.s3GetPerThousand) / 1e3, `${gets.toFixed(2)} GET/article`);
   add('SQS requests', (v('sqs.requestsPerArticle') * PRICES.sqsPerMillionRequests) / 1e6, `${v('sqs.requestsPerArticle')} requests/article`);
   add('CloudWatch Logs ingest', (v('logs.bytesPerArticle') / 1e9) * PRICES.logsIngestPerGb, `${v('logs.bytesPerArticle')} B/article`);
   const traces = invocations * v('xray.sampledFraction');
@@ -198,16 +386,20 @@ export function computeCosts(o: CostOptions) {
     { component: 'DynamoDB PITR', dollars: ddbGb * 1e6 * PRICES.dynamodbPitrPerGbMonth, detail: 'continuous backups of the table size' },
   ];
 
-  const metricCount = 1 + (o.perHostMetrics === 'all' ? o.hosts : o.watchedHosts);
-  // 2 DLQ alarms + backlog age + recursion drops + no-articles (1 metric each) + 3 error-rate
-  // alarms (2 metrics each) + extraction aggregate + watched hosts.
-  const alarmMetrics = 5 + 3 * 2 + 1 + o.watchedHosts;
-  const pollerRequestsPerMonth = 5 * 3 * 60 * 24 * 30; // 5 idle long-pollers, one 20 s poll each
+  const hostsWithSeries = o.perHostMetrics === 'all' ? o.hosts : o.watchedHosts;
+  const metricCount = AGGREGATE_METRIC_SERIES + v('metrics.reasonSeries') + SERIES_PER_HOST * hostsWithSeries;
+  const alarmMetrics = alarmMetricCount(o.watchedHosts);
+  // Each idle mapping long-polls with ~5 pollers, one 20 s receive each (an assumption: AWS does not publish it).
+  const pollerRequestsPerMonth = EVENT_SOURCE_MAPPINGS * 5 * 3 * 60 * 24 * 30;
   const fixedMonthly: CostLine[] = [
-    { component: 'Custom metrics', dollars: metricCount * PRICES.customMetricPerMonth, detail: `${metricCount} metrics (ParagraphsPerArticle: aggregate + ${o.perHostMetrics === 'all' ? `${o.hosts} hosts` : `${o.watchedHosts} watched hosts`})` },
+    {
+      component: 'Custom metrics',
+      dollars: metricCount * PRICES.customMetricPerMonth,
+      detail: `${metricCount} series: ${AGGREGATE_METRIC_SERIES} aggregate + ${v('metrics.reasonSeries')} by failure reason + ${SERIES_PER_HOST} x ${hostsWithSeries} ${o.perHostMetrics === 'all' ? 'hosts (perHostMetrics=all)' : 'watched hosts'}`,
+    },
     { component: 'Alarms', dollars: alarmMetrics * PRICES.alarmMetricPerMonth, detail: `${alarmMetrics} alarm metrics` },
     { component: 'Dashboard', dollars: PRICES.dashboardPerMonth, detail: 'free if the account has fewer than 4 dashboards' },
-    { component: 'SQS idle polling', dollars: (pollerRequestsPerMonth * PRICES.sqsPerMillionRequests) / 1e6, detail: `${pollerRequestsPerMonth} empty receives (event source pollers)` },
+    { component: 'SQS idle polling', dollars: (pollerRequestsPerMonth * PRICES.sqsPerMillionRequests) / 1e6, detail: `${pollerRequestsPerMonth} empty receives (${EVENT_SOURCE_MAPPINGS} event source mappings, assumed 5 pollers each)` },
     { component: 'Scheduler', dollars: ((v('discover.runsPerDay') * 30) / 1e6) * PRICES.schedulerPerMillion, detail: `${v('discover.runsPerDay') * 30} invocations` },
   ];
 
@@ -227,7 +419,12 @@ export function computeCosts(o: CostOptions) {
   // Ingesting a million articles: processing plus their share of this month's fixed costs.
   // Keeping them is a separate, monthly holding cost (storagePerMillionMonth).
   const allInPerMillion = processingPerMillion + fixedPerMonth / Math.max(millionsPerMonth, 1e-9);
-  return { perArticle, storagePerMillionPerMonth, fixedMonthly, processingPerMillion, storagePerMillionMonth, fixedPerMonth, articlesPerMonth, monthly, allInPerMillion };
+  return { perArticle, storagePerMillionPerMonth, fixedMonthly, processingPerMillion, storagePerMillionMonth, fixedPerMonth, articlesPerMonth, monthly, allInPerMillion, crawlBilledMs: crawlMs };
+}
+
+/** Every input at its default, labelled with its basis. */
+export function defaultInputs(): Record<string, Input> {
+  return Object.fromEntries(Object.entries(DEFAULT_INPUTS).map(([key, d]) => [key, { ...d, source: d.basis }]));
 }
 
 const money = (n: number) => (n >= 100 ? `$${n.toFixed(0)}` : n >= 1 ? `$${n.toFixed(2)}` : `$${n.toFixed(4)}`);
@@ -238,8 +435,9 @@ function main(): void {
       'articles-per-day': { type: 'string', default: '30000' },
       measurements: { type: 'string', multiple: true },
       hosts: { type: 'string', default: '300' },
-      'per-host-metrics': { type: 'string', default: 'all' },
-      'watched-hosts': { type: 'string', default: '0' },
+      // Mirrors the stack defaults (infra/settings.ts).
+      'per-host-metrics': { type: 'string', default: DEFAULT_SETTINGS.perHostMetrics },
+      'watched-hosts': { type: 'string', default: String(DEFAULT_SETTINGS.extractionWatchHosts.length) },
       months: { type: 'string', default: '12' },
       set: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
@@ -258,19 +456,22 @@ function main(): void {
     ['dedup', 'crawl', 'extract', 'discover']
       .map((n) => path.join('bench-results', `${n}.json`))
       .filter((f) => fs.existsSync(f));
-  const inputs: Record<string, Input> = {};
-  for (const [key, d] of Object.entries(DEFAULT_INPUTS)) inputs[key] = { ...d, source: 'assumed' };
+  const inputs = defaultInputs();
   const warnings: string[] = [];
+  const notes: string[] = [];
+  const withDefaults = (key: string): InputDefault =>
+    inputs[key] ?? DEFAULT_INPUTS[key] ?? { value: 0, basis: 'assumed', ...OVERRIDE_ONLY_INPUTS[key] };
   for (const file of files) {
     const m = readMeasurements(file);
-    for (const [key, value] of Object.entries(m.values)) inputs[key] = { ...inputs[key], value, source: `measured (${m.label})` };
+    for (const [key, value] of Object.entries(m.values)) inputs[key] = { ...withDefaults(key), value, source: `measured (${m.label})` };
     if (m.unknown.length) warnings.push(`${file}: ignored unknown fields ${m.unknown.join(', ')}`);
+    notes.push(...m.notes);
   }
   // --set section.field=value: what-if overrides, labelled as such.
   for (const assignment of values.set ?? []) {
     const [key, raw] = assignment.split('=');
-    if (!(key in DEFAULT_INPUTS)) throw new Error(`--set ${assignment}: unknown input; known: ${Object.keys(DEFAULT_INPUTS).join(', ')}`);
-    inputs[key] = { ...inputs[key], value: num(`set ${key}`, raw), source: 'set on the command line (what-if)' };
+    if (!isKnown(key)) throw new Error(`--set ${assignment}: unknown input; known: ${[...Object.keys(DEFAULT_INPUTS), ...Object.keys(OVERRIDE_ONLY_INPUTS)].join(', ')}`);
+    inputs[key] = { ...withDefaults(key), value: num(`set ${key}`, raw), source: 'set on the command line (what-if)' };
   }
 
   const options: CostOptions = {
@@ -290,10 +491,21 @@ function main(): void {
   console.log(`Cost model — us-east-1 list prices (docs/cost.md), ${options.articlesPerDay} articles/day = ${result.articlesPerMonth} per 30-day month`);
   console.log(files.length ? `measurement files: ${files.join(', ')}` : 'measurement files: none found (bench-results/*.json); every input below is an assumption');
   for (const w of warnings) console.log(`warning: ${w}`);
-  console.log('\nInputs per stored article');
+  for (const n of notes) console.log(`note: ${n}`);
+  console.log('\nInputs per stored article (MEASURED: from a file; ASSUMED: an estimate; CODE/SETTING: what the code or stack defaults do; WHAT-IF: --set)');
   for (const [key, input] of Object.entries(inputs)) {
-    console.log(`  ${key.padEnd(40)} ${String(input.value).padStart(8)} ${input.unit.padEnd(16)} ${input.source === 'assumed' ? 'ASSUMED ' : input.source.startsWith('measured') ? 'MEASURED' : 'WHAT-IF '}  ${input.source === 'assumed' ? input.why : input.source}`);
+    const tag = input.source.startsWith('measured') ? 'MEASURED' : input.source.startsWith('set on') ? 'WHAT-IF ' : input.source === 'code' ? 'CODE    ' : input.source === 'settings' ? 'SETTING ' : 'ASSUMED ';
+    const explanation = input.source.startsWith('measured') || input.source.startsWith('set on') ? input.source : input.why;
+    console.log(`  ${key.padEnd(40)} ${String(input.value).padStart(8)} ${input.unit.padEnd(16)} ${tag}  ${explanation}`);
   }
+  console.log(`  ${'=> crawl billed ms per article'.padEnd(40)} ${result.crawlBilledMs.ms.toFixed(0).padStart(8)} ${'ms'.padEnd(16)} DERIVED   ${result.crawlBilledMs.detail}`);
+  const counts = { measured: 0, assumed: 0, other: 0 };
+  for (const input of Object.values(inputs)) {
+    if (input.source.startsWith('measured')) counts.measured++;
+    else if (input.source === 'assumed') counts.assumed++;
+    else counts.other++;
+  }
+  console.log(`  (${counts.measured} measured, ${counts.assumed} assumed, ${counts.other} from code, settings or --set)`);
   console.log('\nPrices');
   for (const [key, price] of Object.entries(PRICES)) console.log(`  ${key.padEnd(32)} ${price}`);
 

@@ -2,7 +2,21 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeCosts, DEFAULT_INPUTS, PRICES, readMeasurements } from '../../scripts/cost-model';
+import { DEFAULT_SETTINGS } from '../../infra/settings';
+import {
+  AGGREGATE_METRIC_SERIES,
+  alarmMetricCount,
+  computeCosts,
+  crawlBilledMsPerArticle,
+  DEFAULT_INPUTS,
+  defaultInputs,
+  EVENT_SOURCE_MAPPINGS,
+  LAMBDA_MB_PER_VCPU,
+  PRICES,
+  readMeasurements,
+  SERIES_PER_HOST,
+} from '../../scripts/cost-model';
+import { synthPipeline } from '../infra/synth';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-model-'));
 const write = (name: string, body: unknown) => {
@@ -24,9 +38,88 @@ describe('readMeasurements', () => {
     expect(m.label).toContain('bench');
   });
 
-  it('reads nested sections from any file name', () => {
+  it('recognises a flat bench:dedup file under another name by its source', () => {
+    const m = readMeasurements(write('dedup-300.json', { source: 'bench:dedup --articles 300 --store dynalite', writeUnitsPerArticle: 16.31 }));
+    expect(m.values).toEqual({ 'dynamodb.writeUnitsPerArticle': 16.31 });
+  });
+
+  it('reads nested sections from any file name, including override-only inputs', () => {
     const m = readMeasurements(write('run-1.json', { crawl: { billedMsPerArticle: 420 }, s3: { putsPerArticle: 1 } }));
     expect(m.values).toEqual({ 'crawl.billedMsPerArticle': 420, 's3.putsPerArticle': 1 });
+  });
+
+  /** The shape scripts/bench-crawl.ts writes to bench-results/crawl.json. */
+  const crawlBench = (over: Record<string, unknown> = {}) => ({
+    articles: 2000,
+    hosts: 20,
+    articlesStored: 2000,
+    wallSeconds: 125.72,
+    articlesPerSecond: 15.91,
+    msPerArticle: 62.86,
+    peakRssMb: 470,
+    requests: 2060,
+    maxRequestsPerHostPerSecond: 9,
+    configuredLimitPerHostPerSecond: 10,
+    failures: 0,
+    skipped: 0,
+    concurrency: 16,
+    hostIntervalMs: 100,
+    measuredAt: '2026-11-25T01:19:14.974Z',
+    note: 'Local pipeline ...',
+    ...over,
+  });
+
+  it('takes bench:crawl busy time per article as the CPU figure and reports its other fields', () => {
+    const m = readMeasurements(write('crawl.json', crawlBench()));
+    expect(m.values).toEqual({ 'crawl.cpuMsPerArticle': 62.86 });
+    expect(m.unknown).toEqual([]);
+    expect(m.label).toContain('2026-11-25T01:19:14.974Z');
+    expect(m.notes.join('\n')).toMatch(/peak RSS 470 MB/);
+    expect(m.notes.join('\n')).toMatch(/1\.03 HTTP requests per stored article/);
+  });
+
+  it('does not take a politeness-bound bench:crawl run as CPU time', () => {
+    // 100 pages per host x 100 ms = a 10 s floor: 12 s of wall time is mostly waiting.
+    const m = readMeasurements(write('crawl.json', crawlBench({ wallSeconds: 12, msPerArticle: 6 })));
+    expect(m.values).toEqual({});
+    expect(m.notes.join('\n')).toMatch(/politeness floor/);
+  });
+
+  it('reports fields bench:crawl may add later instead of ignoring them silently', () => {
+    const m = readMeasurements(write('crawl.json', crawlBench({ p95MsPerArticle: 120 })));
+    expect(m.unknown).toEqual(['crawl.p95MsPerArticle']);
+  });
+});
+
+describe('crawl Lambda time (batch processed in parallel)', () => {
+  const inputs = (over: Record<string, number>) =>
+    Object.fromEntries(Object.entries(defaultInputs()).map(([k, d]) => [k, { ...d, value: over[k] ?? d.value }]));
+
+  it('an invocation lasts its slowest fetch + storage + waits + the batch\'s CPU at the memory\'s vCPU share', () => {
+    const r = crawlBilledMsPerArticle(
+      inputs({
+        'crawl.fetchWallMsPerBatch': 1000,
+        'crawl.storeWallMsPerBatch': 200,
+        'crawl.politenessWaitMsPerBatch': 0,
+        'crawl.cpuMsPerArticle': 50,
+        'crawl.batchSize': 5,
+        'crawl.memoryMb': LAMBDA_MB_PER_VCPU / 2,
+        'crawl.fetchAttemptsPerArticle': 1,
+      }),
+    );
+    // 1000 + 200 + 5 x 50 ms x 2 (half a vCPU) = 1700 ms per 5 URLs.
+    expect(r.ms).toBeCloseTo(340, 6);
+  });
+
+  it('more memory than one vCPU does not speed up the single JavaScript thread', () => {
+    const at = (memoryMb: number) => crawlBilledMsPerArticle(inputs({ 'crawl.memoryMb': memoryMb })).ms;
+    expect(at(LAMBDA_MB_PER_VCPU * 2)).toBeCloseTo(at(LAMBDA_MB_PER_VCPU), 6);
+    expect(at(512)).toBeGreaterThan(at(1024));
+  });
+
+  it('a measured billed time replaces the derivation', () => {
+    const all = { ...defaultInputs(), 'crawl.billedMsPerArticle': { value: 420, unit: 'ms', why: '', basis: 'assumed' as const, source: 'measured (x)' } };
+    expect(crawlBilledMsPerArticle(all).ms).toBe(420);
   });
 });
 
@@ -36,7 +129,16 @@ describe('computeCosts', () => {
   it('prices each per-article figure at list price', () => {
     const r = computeCosts({
       ...base,
-      inputs: inputsWith({ 's3.putsPerArticle': 1, 'dynamodb.writeUnitsPerArticle': 10, 'dynamodb.frontierWriteUnitsPerArticle': 0 }),
+      inputs: {
+        ...inputsWith({
+          's3.putsPerArticle': 1,
+          's3.syndicatedFraction': 0,
+          'dynamodb.writeUnitsPerArticle': 10,
+          'dynamodb.frontierWriteUnitsPerArticle': 0,
+          'crawl.memoryMb': 1024,
+        }),
+        'crawl.billedMsPerArticle': { value: 1200, unit: 'ms', why: '', basis: 'assumed', source: 'measured (test)' },
+      },
     });
     const line = (name: string) => r.perArticle.find((l) => l.component === name)!.dollars;
     expect(line('S3 PUT')).toBeCloseTo(PRICES.s3PutPerThousand * 1000, 6); // 1M PUTs
@@ -45,12 +147,20 @@ describe('computeCosts', () => {
     expect(line('Lambda crawl (GB-s)')).toBeCloseTo(1.2 * 1e6 * PRICES.lambdaArmPerGbSecond, 4);
   });
 
+  it('AWS stores two objects per article, plus one rewrite of the origin per syndicated copy', () => {
+    expect(DEFAULT_INPUTS['s3.putsPerArticle']).toMatchObject({ value: 2, basis: 'code' });
+    const r = computeCosts({ ...base, inputs: inputsWith({ 's3.syndicatedFraction': 0.5 }) });
+    expect(r.perArticle.find((l) => l.component === 'S3 PUT')!.dollars).toBeCloseTo(2.5 * PRICES.s3PutPerThousand * 1000, 6);
+  });
+
   it('per-host metrics are a fixed monthly cost that the watched policy removes', () => {
-    const all = computeCosts({ ...base, inputs: inputsWith({}) });
-    const watched = computeCosts({ ...base, perHostMetrics: 'watched', watchedHosts: 5, inputs: inputsWith({}) });
+    const all = computeCosts({ ...base, inputs: inputsWith({ 'metrics.reasonSeries': 10 }) });
+    const watched = computeCosts({ ...base, perHostMetrics: 'watched', watchedHosts: 5, inputs: inputsWith({ 'metrics.reasonSeries': 10 }) });
     const metrics = (r: typeof all) => r.fixedMonthly.find((l) => l.component === 'Custom metrics')!.dollars;
-    expect(metrics(all)).toBeCloseTo(301 * PRICES.customMetricPerMonth, 6);
-    expect(metrics(watched)).toBeCloseTo(6 * PRICES.customMetricPerMonth, 6);
+    // Two series per host (ParagraphsPerArticle, BoilerplateRatio) on top of the aggregate ones.
+    expect(metrics(all)).toBeCloseTo((AGGREGATE_METRIC_SERIES + 10 + 2 * 300) * PRICES.customMetricPerMonth, 6);
+    expect(metrics(watched)).toBeCloseTo((AGGREGATE_METRIC_SERIES + 10 + 2 * 5) * PRICES.customMetricPerMonth, 6);
+    expect(SERIES_PER_HOST).toBe(2);
   });
 
   it('all-in cost per million falls with volume (fixed costs spread)', () => {
@@ -58,5 +168,34 @@ describe('computeCosts', () => {
     const large = computeCosts({ ...base, articlesPerDay: 1_000_000, inputs: inputsWith({}) });
     expect(small.allInPerMillion).toBeGreaterThan(large.allInPerMillion);
     expect(large.allInPerMillion).toBeGreaterThan(large.processingPerMillion);
+  });
+});
+
+describe('the model matches the stack it prices', () => {
+  it('alarm metrics, event source mappings and sizing are those of the synthesized stack', () => {
+    const watched = ['a.example', 'b.example'];
+    const { template } = synthPipeline({ context: { stage: 'prod', extractionWatchHosts: watched.join(',') } });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: Record<string, any> }>;
+    // A math alarm bills each metric it evaluates; a plain alarm one.
+    const billedMetrics = alarms.reduce(
+      (n, a) => n + (a.Properties.Metrics ? a.Properties.Metrics.filter((m: any) => m.MetricStat).length : 1),
+      0,
+    );
+    expect(billedMetrics).toBe(alarmMetricCount(watched.length));
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', EVENT_SOURCE_MAPPINGS);
+    const crawl = Object.values(
+      template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'news-crawl' } } } }),
+    )[0] as { Properties: Record<string, any> };
+    expect(crawl.Properties.MemorySize).toBe(DEFAULT_INPUTS['crawl.memoryMb'].value);
+    expect(DEFAULT_INPUTS['crawl.batchSize'].value).toBe(DEFAULT_SETTINGS.crawl.batchSize);
+    // The model's per-host default mirrors the stack's: no host series unless watched or 'all'.
+    expect(crawl.Properties.Environment.Variables.EXTRACTION_METRIC_HOSTS).toBe(watched.join(','));
+  }, 60_000);
+
+  it('the AWS composition root writes no renderings (else s3.putsPerArticle must be 4)', async () => {
+    const { createAwsDeps } = await import('../../functions/handlers/aws-deps');
+    const { loadConfig } = await import('../../functions/config');
+    const deps = createAwsDeps(loadConfig({ CRAWL_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/crawl' }), { info: () => {}, warn: () => {} });
+    expect(DEFAULT_INPUTS['s3.putsPerArticle'].value).toBe(deps.writeRenderings ? 4 : 2);
   });
 });

@@ -17,11 +17,6 @@ export function isText(node: AnyNode): node is AnyNode & { data: string } {
   return node.type === 'text';
 }
 
-/** Lower-case tag name, or '' for non-elements. */
-export function tagOf(node: AnyNode): string {
-  return isElement(node) ? node.name.toLowerCase() : '';
-}
-
 /** Attribute value or undefined. */
 export function attr(el: Element, name: string): string | undefined {
   return el.attribs?.[name];
@@ -85,19 +80,6 @@ export function* descendants(root: AnyNode): Generator<Element> {
 export function findFirst(root: AnyNode, tag: string): Element | undefined {
   for (const el of descendants(root)) if (el.name === tag) return el;
   return undefined;
-}
-
-/** Removes a node from its parent (domhandler keeps sibling links; we fix them here). */
-export function removeNode(node: ChildNode): void {
-  const parent = node.parent;
-  if (!parent) return;
-  const index = parent.children.indexOf(node);
-  if (index >= 0) parent.children.splice(index, 1);
-  if (node.prev) node.prev.next = node.next;
-  if (node.next) node.next.prev = node.prev;
-  node.parent = null;
-  node.prev = null;
-  node.next = null;
 }
 
 /**

@@ -10,7 +10,7 @@ const ERROR_TITLE =
 
 /** Consent-wall wording (cookie/privacy interstitials that replace the article). */
 const CONSENT_TEXT =
-  /cookie|consent|privacy (?:settings|preferences|policy)|we value your privacy|accept all|alle akzeptieren|tout accepter|aceptar todo|accetta tutto|datenschutz|einwilligung|zustimmen|partners? (?:use|store)/i;
+  /cookie|consent|privacy (?:settings|preferences|policy)|we value your privacy|accept all|alle akzeptieren|tout accepter|aceptar todo|accetta tutto|aceitar tudo|aceitar todos|alles accepteren|akceptuj|принять все|datenschutz|einwilligung|zustimmen|partners? (?:use|store)/i;
 
 /** Paywall wording ("subscribe to continue reading"). */
 const PAYWALL_TEXT = /subscribe|subscription|subscriber|sign in to (?:read|continue)|log in to (?:read|continue)|abonn|suscr[ií]b|abbonati|premium/i;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeParagraph, paragraphWords } from '../../../functions/core/dedup/normalize-paragraph';
 import {
@@ -66,5 +67,30 @@ describe('isEvidenceParagraph', () => {
     const words = Array.from({ length: MIN_EVIDENCE_WORDS - 1 }, () => 'wordy').join(' ');
     expect(isEvidenceParagraph(words)).toBe(false);
     expect(isEvidenceParagraph(`${words} wordy`)).toBe(true);
+  });
+});
+
+describe('normalizeParagraph properties', () => {
+  it('is idempotent on arbitrary text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (text) => {
+        const once = normalizeParagraph(text);
+        expect(normalizeParagraph(once)).toBe(once);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('hashes typographic variants of a sentence the same, and changed digits differently', () => {
+    const word = fc.stringMatching(/^[a-z]{1,8}$/);
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 8, maxLength: 20 }), fc.integer({ min: 0, max: 9 }), (words, digit) => {
+        const plain = `${words.join(' ')} "${digit} said" it's - done`;
+        const fancy = `  ${words.map((w, i) => (i % 3 === 0 ? w.toUpperCase() : w)).join('\u00A0 ')} “${digit} said” it’s — done\u200B `;
+        expect(paragraphHash(fancy)).toBe(paragraphHash(plain));
+        expect(paragraphHash(plain.replace(`${digit} said`, `${(digit + 1) % 10} said`))).not.toBe(paragraphHash(plain));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

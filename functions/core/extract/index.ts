@@ -71,7 +71,8 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Extr
 }
 
 function extract(input: string, options: ExtractOptions): Extraction {
-  if (input.trim().length === 0) return { pageKind: 'empty', metadata: { authors: [] }, paragraphs: [], repeatedParagraphsRemoved: 0 };
+  // A regex stops at the first non-space; trim() would copy the whole page.
+  if (!/\S/.test(input)) return { pageKind: 'empty', metadata: { authors: [] }, paragraphs: [], repeatedParagraphsRemoved: 0 };
   if (looksBinary(input)) return { pageKind: 'not-html', metadata: { authors: [] }, paragraphs: [], repeatedParagraphsRemoved: 0 };
   const html = boundInput(input);
 

@@ -146,7 +146,10 @@ async function readSitemaps(
     let parsed;
     try {
       parsed = parseSitemap(read.text, sitemapUrl);
-      commits.push(read.commit);
+      // A sitemap index often stays byte-identical while its child sitemaps change: a 304 on the
+      // index would stop us reading the children, so an index keeps no validators (it is small;
+      // each child still has its own).
+      commits.push(parsed.sitemaps.length > 0 ? () => read.commit({ keepValidators: false }) : read.commit);
     } catch (error) {
       await read.fail('unparseable-sitemap', error);
       continue;

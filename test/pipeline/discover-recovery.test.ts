@@ -134,3 +134,33 @@ describe('recovery of pending work and per-source schedules', () => {
     }
   });
 });
+
+describe('sitemap indexes', () => {
+  it('reads the children of an unchanged sitemap index again, so new URLs in a child are found', async () => {
+    const sites = generateSites({ articles: 6, hosts: 1, seed: 31, copyShare: 0 });
+    const server = await startSyntheticSites(sites);
+    const dir = await mkdtemp(join(tmpdir(), 'sitemap-index-'));
+    const host = sites.hosts[0];
+    const child = sites.pages.get(host)!.get('/sitemap.xml')!.body.toString();
+    const urls = [...child.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
+    const childWith = (n: number) => child.replace(/<url>[\s\S]*<\/urlset>/, `${urls.slice(0, n).map((u) => `<url><loc>${u}</loc></url>`).join('\n')}\n</urlset>`);
+    server.setPage(host, '/sitemap-index.xml', `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>http://${host}/sitemap.xml</loc></sitemap></sitemapindex>`, 'application/xml');
+    server.setPage(host, '/sitemap.xml', childWith(3));
+    const pipeline = await openLocalPipeline(loadConfig({ DATA_DIR: dir, HOST_MIN_INTERVAL_MS: '5' }), { hostMap: server.hostMap, allowedLoopbackPorts: [server.port], log: silentLog });
+    try {
+      const sources = sourcesFor(sites, { feeds: [], sitemaps: [`http://${host}/sitemap-index.xml`] });
+      expect((await runIngest(pipeline.deps, pipeline.queue, sources, { concurrency: 2 })).articlesStored).toBe(3);
+      server.setPage(host, '/sitemap.xml', childWith(6));
+      const second = await runIngest(pipeline.deps, pipeline.queue, sources, { concurrency: 2 });
+      expect(second.articlesStored).toBe(3);
+      // The child did not change since: it answers 304 and nothing more is fetched.
+      const third = await runIngest(pipeline.deps, pipeline.queue, sources, { concurrency: 2 });
+      expect(third.documentsUnchanged).toBe(1);
+      expect(third.pagesFetched).toBe(0);
+    } finally {
+      await pipeline.close();
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,11 +1,12 @@
 /**
  * Throughput and memory of the extractor against cheerio parse-only and Readability.js + jsdom,
- * on the same pages, in one process (JavaScript runs on one core; pin the process with
- * `taskset -c 0` for a strict single-core figure).
+ * on the same pages, in one process pinned to one core (on Linux the script re-runs itself
+ * under `taskset -c 0` so the garbage collector's helper threads share that core too).
  *
- * usage: npm run bench:extract -- [DATASET_DIR] [--limit N] [--rounds N] [--skip-readability]
+ * usage: npm run bench:extract -- [DATASET_DIR] [--limit N] [--rounds N] [--skip-readability] [--no-pin]
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,16 @@ interface JsdomModule {
   VirtualConsole: new () => unknown;
 }
 const { JSDOM, VirtualConsole } = createRequire(import.meta.url)('jsdom') as JsdomModule;
+
+// Pin to one core: re-run this script under taskset unless already pinned (or asked not to).
+if (process.platform === 'linux' && !process.env.BENCH_EXTRACT_PINNED && !process.argv.includes('--no-pin')) {
+  const child = spawnSync('taskset', ['-c', '0', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_EXTRACT_PINNED: '1' },
+  });
+  if (!child.error) process.exit(child.status ?? 1);
+  console.log(`(taskset unavailable: ${child.error.message}; running unpinned)`);
+}
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -45,6 +56,7 @@ const pages = files.map((f) => {
 });
 const totalMb = pages.reduce((n, p) => n + Buffer.byteLength(p), 0) / 1e6;
 console.log(`pages     ${pages.length} (${totalMb.toFixed(1)} MB of HTML) from ${datasetDir}`);
+console.log(`cores     ${process.env.BENCH_EXTRACT_PINNED ? 'pinned to CPU 0 (taskset)' : 'not pinned'}`);
 
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
 

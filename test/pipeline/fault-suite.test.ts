@@ -244,3 +244,47 @@ describe('fault suite through the real pipeline', () => {
     expect(filesAfter.size - filesBefore.size).toBe(4 * (second!.articlesStored));
   });
 });
+
+describe('fault: a stalled event loop delivers politeness slots late', () => {
+  it('never lets two requests to a host go out closer than its interval, and starves none', async () => {
+    const { admitRequest } = await import('../../functions/pipeline/politeness');
+    const { InMemoryHostRateLimiter } = await import('../../functions/fetch/host-rate-limiter');
+    let nowMs = 1_000_000;
+    const allowAll = {
+      isAllowed: () => true, sitemaps: [], source: 'missing' as const, robotsUrl: 'http://a.example/robots.txt',
+      fetchedAt: new Date(0).toISOString(),
+    };
+    const deps = {
+      robots: { policyFor: async () => allowAll },
+      rateLimiter: new InMemoryHostRateLimiter(),
+      hostMinIntervalMs: 100,
+      maxInlineWaitMs: 0,
+      now: () => new Date(nowMs),
+    } as unknown as Parameters<typeof admitRequest>[0];
+    const url = 'http://a.example/story';
+    // Three messages ask at once: the first goes out now, the others get slots 100 and 200 ms
+    // ahead and are deferred.
+    const slots: number[] = [];
+    for (let i = 0; i < 3; i++) slots.push((await admitRequest(deps, url)).slotAtMs);
+    expect(slots.map((s) => s - nowMs)).toEqual([0, 100, 200]);
+    const sent: number[] = [nowMs];
+    // The loop stalls: both deferred messages come back together, late.
+    nowMs += 250;
+    const pending = [slots[1], slots[2]];
+    for (let round = 0; pending.length > 0 && round < 10; round++) {
+      for (let i = 0; i < pending.length; i++) {
+        const admitted = await admitRequest(deps, url, { reservedSlotAtMs: pending[i] });
+        if (admitted.waitMs === 0) {
+          sent.push(nowMs);
+          pending.splice(i--, 1);
+        } else pending[i] = admitted.slotAtMs;
+      }
+      nowMs = Math.min(...pending, nowMs + 1000);
+    }
+    expect(pending).toEqual([]);
+    const gaps = sent.slice(1).map((t, i) => t - sent[i]);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(100);
+    // The late ones wait one interval behind the last send, not behind every reservation.
+    expect(sent[2] - sent[0]).toBeLessThanOrEqual(250 + 100);
+  });
+});

@@ -23,8 +23,16 @@ const NON_NESTING = new Set([
   'p', 'li', 'option', 'td', 'th', 'tr', 'dt', 'dd', 'tbody', 'thead', 'tfoot', '!doctype',
 ]);
 
-/** NUL bytes or many control characters near the start: an image, PDF or compressed body. */
+/**
+ * Magic numbers of documents that are not HTML but may decode to plausible text: PDF, PNG,
+ * GIF, JPEG, ZIP/OOXML, gzip, RIFF (WebP/WAV), Ogg, MP3 (ID3). The first byte of PNG, JPEG and
+ * gzip may have been decoded as any single character.
+ */
+const BINARY_SIGNATURE = /^(?:%PDF-|.PNG\r\n|GIF8[79]a|PK\u0003\u0004|\u001f.\u0008|RIFF|OggS|ID3|\u00ff\u00d8\u00ff|\{\\rtf)/s;
+
+/** A binary signature, NUL bytes or many control characters near the start: not HTML. */
 export function looksBinary(text: string): boolean {
+  if (BINARY_SIGNATURE.test(text.charCodeAt(0) === 0xfeff ? text.slice(1, 9) : text.slice(0, 8))) return true;
   const n = Math.min(text.length, BINARY_SNIFF_CHARS);
   let control = 0;
   for (let i = 0; i < n; i++) {

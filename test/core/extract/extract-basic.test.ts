@@ -29,6 +29,10 @@ describe('extractArticle basics', () => {
   it('returns empty for empty input and not-html for binary', () => {
     expect(extractArticle('').pageKind).toBe('empty');
     expect(extractArticle('\u0000\u0001\u0002PNG').pageKind).toBe('not-html');
+    // Text-only PDFs and other formats decode to plausible text; their signatures give them away.
+    expect(extractArticle('%PDF-1.4\n%âãÏÓ\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n(Annual report text, with commas, and words.)').pageKind).toBe('not-html');
+    expect(extractArticle('\u2030PNG\r\n\u001a\n rest of an image').pageKind).toBe('not-html');
+    expect(extractArticle('GIF89a rest of an image').pageKind).toBe('not-html');
   });
 
   it('throws ExtractionError for non-string input', () => {

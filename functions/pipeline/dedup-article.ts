@@ -32,6 +32,15 @@ export const MAX_EXACT_CANDIDATES = 20;
  */
 export const MAX_FINGERPRINT_CANDIDATES = 20;
 
+/**
+ * Waits before re-reading matched candidates whose record is not stored yet (their worker is
+ * between recording paragraphs and storing the record, which follows the clean-copy writes:
+ * typically well under a second). Their publication time decides the origin, so it is worth a
+ * short wait; only this race pays it, at most 1 s in all. When two workers see each other in
+ * flight neither record can appear while both wait, and the crawl-order rule decides.
+ */
+export const IN_FLIGHT_RECHECK_DELAYS_MS = [150, 350, 500] as const;
+
 /** Input of {@link dedupArticle}. */
 export interface DedupArticleInput {
   ref: ArticleRef;
@@ -77,7 +86,9 @@ interface PreparedParagraph {
  *    count proves it, so a reprocess of the cold-start pages removes it there too.
  * 4. `recordParagraphs` for hashes this page has not recorded yet (first-seen decided atomically
  *    by the store; a reprocess records nothing and changes no count).
- * 5. Candidates from sightings (first seen / containing articles), read with `getArticles`.
+ * 5. Candidates from sightings (first seen / containing articles), read with `getArticles`;
+ *    matched candidates still in flight (record not stored yet) are re-read after short waits
+ *    ({@link IN_FLIGHT_RECHECK_DELAYS_MS}), since their publication time decides the origin.
  * 6. Only when no exact copy was found: near-duplicate candidates from fingerprint keys.
  * 7. Syndication decision ({@link decideSyndication}); `addCopy` on the origin when this article
  *    is a copy; `putFingerprintKeys` when this article is a cluster origin (copies are found
@@ -85,8 +96,10 @@ interface PreparedParagraph {
  *    before it, `setCopyOf` on them if the index offers it.
  *
  * DynamoDB requests per article are bounded: one lookup, one record, at most two `getArticles`
- * (40 ids), 8 fingerprint queries (only when no exact copy exists), one `addCopy` and one
- * `putFingerprintKeys`; the adapter's batching turns each into a bounded number of requests.
+ * (40 ids) plus three re-reads of in-flight candidates, 8 fingerprint queries (only when no exact
+ * copy exists), one `addCopy`, one `putFingerprintKeys` and, with an index offering it, one
+ * `setCopyOf` per matched earlier-processed copy; the adapter's batching turns each into a
+ * bounded number of requests (see docs/dedup.md).
  *
  * @example
  * const outcome = await dedupArticle(index, { ref, publishedAt, paragraphs, metadata });
@@ -202,7 +215,34 @@ export async function dedupArticle(index: DedupIndex, input: DedupArticleInput):
   const exactIds = topByCount(sharedCount, MAX_EXACT_CANDIDATES);
   const recordsById = new Map<string, ArticleRecord>();
   const candidates = await readCandidates(index, exactIds, sharedCount, refById, recordsById);
-  let decision = decideSyndication(subject, candidates);
+  // Per in-flight candidate set: who recorded first the paragraphs we share with them.
+  const decide = () => {
+    const inFlight = new Set(candidates.filter((c) => !c.paragraphHashes).map((c) => c.ref.articleId));
+    const firstSeenCounts = new Map<string, number>();
+    if (inFlight.size > 0) {
+      for (const hash of paragraphHashes) {
+        const info = infoByHash.get(hash);
+        if (!info || !(inFlight.has(info.firstSeen.articleId) || info.articleIds.some((id) => inFlight.has(id)))) continue;
+        firstSeenCounts.set(info.firstSeen.articleId, (firstSeenCounts.get(info.firstSeen.articleId) ?? 0) + 1);
+      }
+    }
+    return decideSyndication({ ...subject, firstSeenCounts }, candidates);
+  };
+  let decision = decide();
+  for (const delayMs of IN_FLIGHT_RECHECK_DELAYS_MS) {
+    const waiting = decision.matches.filter((m) => !recordsById.has(m.articleId)).map((m) => m.articleId);
+    if (waiting.length === 0) break;
+    await delay(delayMs);
+    const arrived = await readCandidates(index, waiting, sharedCount, refById, recordsById);
+    let changed = false;
+    for (const candidate of arrived) {
+      if (!candidate.paragraphHashes) continue;
+      const i = candidates.findIndex((c) => c.ref.articleId === candidate.ref.articleId);
+      if (i >= 0) candidates[i] = candidate;
+      changed = true;
+    }
+    if (changed) decision = decide();
+  }
 
   // 6. Near-duplicate candidates, only when exact paragraphs found no copy.
   if (decision.matches.length === 0) {
@@ -215,7 +255,7 @@ export async function dedupArticle(index: DedupIndex, input: DedupArticleInput):
     const fingerprintIds = topByCount(keyHits, MAX_FINGERPRINT_CANDIDATES);
     if (fingerprintIds.length > 0) {
       candidates.push(...(await readCandidates(index, fingerprintIds, sharedCount, refById, recordsById)));
-      decision = decideSyndication(subject, candidates);
+      decision = decide();
     }
   }
 
@@ -314,6 +354,10 @@ function topByCount(counts: ReadonlyMap<string, number>, limit: number): string[
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .slice(0, limit)
     .map(([id]) => id);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function unique<T>(items: readonly T[]): T[] {

@@ -153,6 +153,33 @@ describe('dedupArticle', () => {
     expect(origin?.copies).toHaveLength(1);
   });
 
+  it('waits for an in-flight candidate\'s record and uses its publication time', async () => {
+    const index = await freshIndex();
+    // A copy's worker has recorded its paragraphs (so it is first-seen everywhere) but has not
+    // stored its record yet when the earlier-published original is deduplicated. Crawl order
+    // alone would make the copy the origin; its record, arriving 100 ms later, says otherwise.
+    const copyRef: ArticleRef = { articleId: 'x', url: 'https://copy.example/n/x', host: 'copy.example', seenAt: '2026-11-20T12:00:00Z' };
+    await index.recordParagraphs(copyRef, STORY_A.map(paragraphHash), 1);
+    const originRun = ingest(index, 'o', 'origin.example', STORY_A, { publishedAt: '2026-11-20T08:00:00Z' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const copyOutcome = await dedupArticle(index, {
+      ref: copyRef,
+      publishedAt: '2026-11-20T09:00:00Z',
+      paragraphs: paragraphs(STORY_A),
+      metadata: { authors: [], publishedAt: '2026-11-20T09:00:00Z' },
+    });
+    await index.putArticle({
+      id: 'x', url: copyRef.url, canonicalUrl: copyRef.url, host: copyRef.host, fetchedAt: copyRef.seenAt, day: '2026-11-20',
+      authors: [], publishedAt: '2026-11-20T09:00:00Z', pageKind: 'article', contentHash: 'x', version: 1,
+      paragraphCount: copyOutcome.paragraphs.length, paragraphHashes: copyOutcome.paragraphHashes, cleanKey: 'k',
+      stats: { repeatedParagraphsRemoved: 0, ...copyOutcome.stats }, copyOf: copyOutcome.copyOf, copies: copyOutcome.copies,
+      clusterId: copyOutcome.clusterId, minhash: copyOutcome.minhash,
+    });
+    const origin = await originRun;
+    expect(origin.copyOf).toBeUndefined();
+    expect(origin.copies.map((c) => c.articleId)).toEqual(['x']);
+  });
+
   it('lets an earlier original crawled after its copy become the origin of the same cluster', async () => {
     const index = await freshIndex();
     await ingest(index, 'c', 'copy.example', STORY_A, { publishedAt: '2026-11-20T09:00:00Z' });

@@ -83,6 +83,12 @@ export interface SyndicationSubject {
   credits: readonly string[];
   /** The cluster id stored for the subject by an earlier run (kept while it is an origin). */
   previousClusterId?: string;
+  /**
+   * For in-flight candidates (no record yet, so no publication time): how many of the subject's
+   * paragraphs shared with them each article (subject or in-flight candidate) recorded first.
+   * Both workers read the same first-seen values, so both pick the same crawl-first article.
+   */
+  firstSeenCounts?: ReadonlyMap<string, number>;
 }
 
 /** An article that may be a copy of the same story. */
@@ -202,6 +208,8 @@ interface Participant {
   pointedAtBySubject: boolean;
   /** The subject credits it in the text. */
   creditedBySubject: boolean;
+  /** Its record is not stored yet (processed at the same moment): no publication time known. */
+  inFlight: boolean;
   clusterId?: string;
   link?: CopyLink;
 }
@@ -244,6 +252,7 @@ export function decideSyndication(
       declaredCopy: Boolean(candidate.copyOf) || pointsElsewhere(candidate.canonicalUrl, candidate.ref.host),
       pointedAtBySubject: pointsAt(subject.canonicalUrl, candidate) || pointsAt(subject.basedOnUrl, candidate),
       creditedBySubject: subject.credits.some((c) => creditMatches(c, candidate.ref.host, candidate.siteName)),
+      inFlight: candidate.paragraphHashes === undefined,
       clusterId: candidate.clusterId,
       link,
     });
@@ -261,8 +270,9 @@ export function decideSyndication(
     declaredCopy: Boolean(subject.basedOnUrl) || pointsElsewhere(subject.canonicalUrl, subject.ref.host),
     pointedAtBySubject: false,
     creditedBySubject: false,
+    inFlight: false,
   };
-  const origin = chooseOrigin([subjectParticipant, ...participants]);
+  const origin = chooseOrigin(resolveInFlight(subjectParticipant, participants, subject.firstSeenCounts));
 
   if (origin.isSubject) {
     // An origin keeps the cluster id it already has: copies follow the origin's id, so an origin
@@ -290,6 +300,30 @@ export function decideSyndication(
       link: { articleId: subject.ref.articleId, url: subject.ref.url, host: subject.ref.host, overlap: copyOf.overlap, method: copyOf.method },
     },
   };
+}
+
+/**
+ * Candidates in flight have no publication time, and their crawl time is always later than any
+ * publication time, so comparing it with the subject's would always make the subject the origin
+ * (and the other worker, seeing our record, would agree wrongly). Instead the subject and the
+ * in-flight candidates are ranked by crawl order (who recorded most of the shared paragraphs
+ * first; ties by id, so both workers agree). The crawl-first one stands for the group, with the
+ * subject's publication time as its proxy; the others leave the origin race.
+ */
+function resolveInFlight(
+  subject: Participant,
+  participants: readonly Participant[],
+  firstSeenCounts: ReadonlyMap<string, number> = new Map(),
+): Participant[] {
+  const inFlight = participants.filter((p) => p.inFlight);
+  const settled = participants.filter((p) => !p.inFlight);
+  if (inFlight.length === 0) return [subject, ...settled];
+  const group = [subject, ...inFlight].sort(
+    (a, b) => (firstSeenCounts.get(b.id) ?? 0) - (firstSeenCounts.get(a.id) ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  const crawlFirst = group[0];
+  const standIn = crawlFirst.isSubject ? subject : { ...crawlFirst, timeMs: subject.timeMs, declaredCopy: subject.declaredCopy };
+  return [standIn, ...settled];
 }
 
 function chooseOrigin(all: readonly Participant[]): Participant {

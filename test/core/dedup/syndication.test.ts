@@ -161,6 +161,21 @@ describe('decideSyndication', () => {
     expect(decideSyndication({ ...subject, credits: [] }, [wire]).copyOf).toBeUndefined();
   });
 
+  it('ranks an in-flight candidate by crawl order, not by its (unknown) publication time', () => {
+    // Regression: the in-flight candidate's crawl time was compared with the subject's
+    // publication time, so the subject always won and an aggregator became the origin.
+    const subject = subjectOf('w', 'wire.example', STORY_A, { publishedAt: '2026-11-23T18:40:00Z' });
+    const inFlight: SyndicationCandidate = { ref: ref('d', 'daily.example', '2026-11-25T01:35:00Z'), sharedFromIndex: STORY_A.length };
+    const recordedFirstByCandidate = decideSyndication({ ...subject, firstSeenCounts: new Map([['d', 6]]) }, [inFlight]);
+    expect(recordedFirstByCandidate.copyOf?.articleId).toBe('d');
+    expect(recordedFirstByCandidate.clusterId).toBe('d');
+    const recordedFirstBySubject = decideSyndication({ ...subject, firstSeenCounts: new Map([['w', 4], ['d', 2]]) }, [inFlight]);
+    expect(recordedFirstBySubject.copyOf).toBeUndefined();
+    // A stored candidate published earlier still beats both.
+    const stored = candidateOf('o', 'origin.example', STORY_A, { publishedAt: '2026-11-23T06:00:00Z' });
+    expect(decideSyndication({ ...subject, firstSeenCounts: new Map([['d', 6]]) }, [inFlight, stored]).copyOf?.articleId).toBe('o');
+  });
+
   it('passes over candidates that declare themselves copies (canonical on another host)', () => {
     const subject = subjectOf('s', 's.example', STORY_A, { publishedAt: '2026-11-20T09:00:00Z' });
     const copy = candidateOf('k', 'k.example', STORY_A, {

@@ -163,7 +163,8 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
   };
 
   const siteName = clean(m('og:site_name') ?? stringValue(article?.publisher) ?? stringValue(organization?.name) ?? m('application-name'));
-  const title = clean(stringValue(article?.headline) ?? m('og:title') ?? m('twitter:title') ?? stripSiteSuffix(titleTag, siteName) ?? firstH1);
+  const ogTitle = m('og:title') ?? m('twitter:title');
+  const title = clean(stringValue(article?.headline) ?? stripSiteSuffix(ogTitle, siteName, false) ?? stripSiteSuffix(titleTag, siteName, true) ?? firstH1);
 
   let publishedAt = normalizeDate(article?.datePublished) ?? normalizeDate(article?.dateCreated);
   for (const key of PUBLISHED_KEYS) publishedAt ??= normalizeDate(m(key));
@@ -255,13 +256,21 @@ function safeFromCodePoint(code: number): string {
   return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
 }
 
-/** "Headline | Site" -> "Headline" when the suffix is the site name (or any short suffix). */
-function stripSiteSuffix(title: string | undefined, siteName: string | undefined): string | undefined {
+/** Longest suffix (words) taken for a site name when the site name itself is unknown. */
+const MAX_LOOSE_SUFFIX_WORDS = 4;
+
+/**
+ * "Headline | Site" -> "Headline": cuts at the last separator when what follows is the site
+ * name, or (`loose`, for `<title>`) any short suffix. Colons are never cut: they belong to
+ * headlines ("Brexit: what happens next").
+ */
+function stripSiteSuffix(title: string | undefined, siteName: string | undefined, loose: boolean): string | undefined {
   if (!title) return undefined;
-  const parts = title.split(/\s+[|\-–—·:»]\s+/);
-  if (parts.length < 2) return title;
-  const last = parts[parts.length - 1];
-  if ((siteName && last.toLowerCase() === siteName.toLowerCase()) || last.length < 25) return parts.slice(0, -1).join(' - ');
+  const m = /^(.*\S)\s+[|\-–—·»]\s+([^|\-–—·»]+)$/.exec(title);
+  if (!m) return title;
+  const suffix = m[2].trim();
+  if (siteName && suffix.toLowerCase() === siteName.toLowerCase()) return m[1];
+  if (loose && suffix.length < 25 && suffix.split(/\s+/).length <= MAX_LOOSE_SUFFIX_WORDS) return m[1];
   return title;
 }
 

@@ -84,9 +84,16 @@ describe('metadata from meta tags, <time> and bylines', () => {
     });
   });
 
-  it('strips the site suffix from <title> when nothing better exists', () => {
-    const { metadata } = extractArticle(page('<title>Council votes on budget | Daily Paper</title>'));
-    expect(metadata.title).toBe('Council votes on budget');
+  it('strips the site suffix from <title> when nothing better exists, never at a colon', () => {
+    expect(extractArticle(page('<title>Council votes on budget | Daily Paper</title>')).metadata.title).toBe('Council votes on budget');
+    expect(extractArticle(page('<title>Brexit: what happens next - BBC News</title>')).metadata.title).toBe('Brexit: what happens next');
+    expect(extractArticle(page('<title>Opinion: What the elections really said</title>')).metadata.title).toBe('Opinion: What the elections really said');
+  });
+
+  it('strips the site name from og:title only when it is the site name', () => {
+    const head = (t: string): string => `<meta property="og:site_name" content="Harbour News"><meta property="og:title" content="${t}">`;
+    expect(extractArticle(page(head('Festival returns | Harbour News'))).metadata.title).toBe('Festival returns');
+    expect(extractArticle(page(head('Festival returns - with fireworks'))).metadata.title).toBe('Festival returns - with fireworks');
   });
 
   it('takes <time> from the article, never from related-story lists', () => {

@@ -45,7 +45,7 @@ export function makeHandler(deps: PipelineDeps, loadSources: () => Promise<Sourc
       deps.log.info('discovered', { sourceId: source.id, found: report.urlsFound, queued: report.urlsQueued, errors: report.errors.length });
       reports.push(report);
     }
-    const recovered = await recoverPending(deps, all, { queuedOlderThanMs: AWS_QUEUED_LOST_AFTER_MS, failedOverdueMs: AWS_FAILED_OVERDUE_MS });
+    const recovered = await recoverPending(deps, all, { queuedOlderThanMs: AWS_QUEUED_LOST_AFTER_MS, failedOverdueMs: AWS_FAILED_OVERDUE_MS, markRemovedSources: true });
     return { reports, notDue, recovered };
   };
 }

@@ -31,7 +31,10 @@ export interface RecoverReport {
   alreadyTaken: number;
   /** Belonging to a disabled source: left pending until it is enabled again. */
   sourceDisabled: number;
-  /** Belonging to a source no longer in the sources file: recorded as skipped with a reason. */
+  /**
+   * Belonging to a source not in the given sources: recorded as skipped (`source-removed`) when
+   * `markRemovedSources`, else left pending (a local run may use another sources file).
+   */
   sourceRemoved: number;
 }
 
@@ -48,6 +51,11 @@ export interface RecoverOptions {
   limit?: number;
   /** Passed on in the crawl messages (local demo and tests only). */
   allowPrivateNetwork?: boolean;
+  /**
+   * Record URLs of sources missing from `sources` as skipped (default false). On AWS the sources
+   * file is the one truth, and orphans left pending would fill every sweep's listing.
+   */
+  markRemovedSources?: boolean;
 }
 
 /**
@@ -58,8 +66,8 @@ export interface RecoverOptions {
  *    failures whose retry is due.
  * 2. Take each atomically ({@link Frontier.requeue}: only if unchanged since listed), so two
  *    sweeps never both enqueue a URL, then enqueue the taken ones in one batch.
- * URLs of a source that left the sources file are recorded as `skipped` (`source-removed`);
- * those of a disabled source stay pending.
+ * URLs of a source that left the sources file are recorded as `skipped` (`source-removed`) when
+ * `markRemovedSources` (AWS), else left alone; those of a disabled source stay pending.
  */
 export async function recoverPending(deps: PipelineDeps, sources: readonly Source[], options: RecoverOptions = {}): Promise<RecoverReport> {
   const report: RecoverReport = { listed: 0, requeued: 0, alreadyTaken: 0, sourceDisabled: 0, sourceRemoved: 0 };
@@ -78,7 +86,7 @@ export async function recoverPending(deps: PipelineDeps, sources: readonly Sourc
     const source = byId.get(state.sourceId);
     if (!source) {
       report.sourceRemoved++;
-      await markSourceRemoved(deps, state, nowIso);
+      if (options.markRemovedSources) await markSourceRemoved(deps, state, nowIso);
       continue;
     }
     if (!source.enabled) {

@@ -80,12 +80,17 @@ describe('recovery of pending work and per-source schedules', () => {
     }
   });
 
-  it('records URLs of a source removed from the sources file as skipped, and leaves a disabled source pending', async () => {
+  it('records URLs of a source removed from the sources file as skipped when asked (AWS), and leaves a disabled source pending', async () => {
     const { pipeline } = await open();
     try {
       const [first, second] = feedOnly();
       for (const source of [first, second]) await discoverSource({ ...pipeline.deps, queue: { send: async () => undefined } }, source);
-      const report = await recoverPending({ ...pipeline.deps, queue: { send: async () => undefined } }, [{ ...second, enabled: false }]);
+      const quiet = { ...pipeline.deps, queue: { send: async () => undefined } };
+      // Locally (default) a source missing from this run's file is left alone: another file may list it.
+      const local = await recoverPending(quiet, [{ ...second, enabled: false }]);
+      expect(local.sourceRemoved).toBeGreaterThan(0);
+      expect((await pipeline.deps.frontier.listPending({ nowIso: new Date().toISOString() })).length).toBe(sites.articleUrls.length);
+      const report = await recoverPending(quiet, [{ ...second, enabled: false }], { markRemovedSources: true });
       const firstUrls = sites.articleUrls.filter((u) => u.includes(first.feeds[0].split('/')[2]));
       expect(report.sourceRemoved).toBe(firstUrls.length);
       expect(report.sourceDisabled).toBe(sites.articleUrls.length - firstUrls.length);

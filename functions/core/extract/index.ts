@@ -34,14 +34,15 @@ const PAGE_TEXT_SNIFF_CHARS = 20_000;
  *  0. Reject binary input (`not-html`); cut oversized or pathologically nested input so
  *     parsing stays linear — `looksBinary`, `boundInput`.
  *  1. Parse once with htmlparser2 (cheerio/slim) and read metadata from the untouched tree
- *     (JSON-LD incl. `@graph`, OpenGraph, meta tags, `<time>`, bylines) — `readMetadata`.
+ *     (JSON-LD incl. `@graph`, OpenGraph, meta tags, bylines; `<time>` candidates) — `readMetadata`.
  *  2. Remove never-content elements (scripts, styles, nav, aside, footer, forms controls,
  *     captions, hidden elements) and flatten excessive nesting — `cleanTree`.
  *  3. Cut the tree into text blocks owned by their nearest block element — `collectBlocks`.
  *  4. Score containers: every prose block votes for its ancestors (length, commas), damped
  *     by link density, biased by class/id hints — `scoreElements`.
- *  5. Pick the top container, the siblings that continue it and the other chunks of a body
- *     split between ads (styled like the container's paragraphs) — `pickTopCandidate`,
+ *  5. Pick the top container, climb to ancestors that add prose without links, add the
+ *     siblings that continue it and the other chunks of a body split between ads (styled like
+ *     the container's paragraphs) — `pickTopCandidate`, `expandTopCandidate`,
  *     `gatherArticleRoots`, `findBodyChunks`.
  *  6. Emit the container's blocks in order without embedded widgets, link lines, bylines,
  *     datelines and the repeated title — `assembleParagraphs`.

@@ -372,7 +372,7 @@ const BRIDGE = { host: 'dailyplanet.example', path: '/news/2026/11/23/harbour-st
 const BRIDGE_COPY = { host: 'wirewatch.example', path: '/news/2026/11/23/104521-harbour-street-bridge-reopens-to-traffic.html', container: '#articleBody' };
 const FARES = { host: 'metroherald.example', path: '/city/2026/11/24/council-freezes-transit-fares/', container: '.article__content' };
 const FARES_COPY = { host: 'wirewatch.example', path: '/news/2026/11/24/104877-bayview-fares-frozen.html', container: '#articleBody' };
-const MEMBERSHIP_PITCH = 'Metro Herald journalism is supported by readers.';
+const MEMBERSHIP_PITCH = 'The Metro Herald has reported on Bayview and its eleven wards since 1911';
 const straight = (text: string): string => text.replace(/[“”]/g, '"').replace(/[‘’]/g, "'");
 
 describe('syndication fixtures', () => {

@@ -32,6 +32,47 @@ const SHOWN_AT_SOME_WIDTH = /:(?:block|flex|inline|grid|table|contents)|(?:^|\s)
 /** Inline styles that hide an element from every reader. */
 const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
 
+/**
+ * Hover cards and tooltips that CSS shows on demand inside a sentence (author cards, glossary
+ * pop-ups). Inside a paragraph they would splice a bio and links into the text.
+ */
+const INLINE_POPUP = /tooltip|popover|hover-?card|rollover|(?:^|[-_\s])popup(?:$|[-_\s])/i;
+
+/** Nodes searched below a pop-up candidate for a nested one (bounds the check). */
+const MAX_POPUP_SEARCH_NODES = 200;
+
+function hasPopupClass(el: Element): boolean {
+  const cls = el.attribs?.class;
+  return cls !== undefined && INLINE_POPUP.test(cls);
+}
+
+/**
+ * A pop-up to drop: named like one and holding no nested pop-up. The wrapper of a hover card
+ * ("person-rollover" around the name and its "person-rollover-card") is kept, so the visible
+ * name stays in the sentence and only the card goes.
+ */
+function isInlinePopup(el: Element): boolean {
+  if (!hasPopupClass(el)) return false;
+  const stack: Element[] = [el];
+  let seen = 0;
+  let card = false;
+  while (stack.length > 0 && seen < MAX_POPUP_SEARCH_NODES) {
+    const current = stack.pop() as Element;
+    for (const child of current.children) {
+      if (!isElement(child)) continue;
+      seen++;
+      if (hasPopupClass(child)) return false;
+      if (child.name === 'img' || child.name === 'a') card = true;
+      stack.push(child);
+    }
+  }
+  // A bare "<span class=tooltip>NATO</span>" is the visible term; a card has links, images or prose.
+  return card || textContent(el).length > MIN_POPUP_TEXT_CHARS;
+}
+
+/** Text (chars) above which a link-less pop-up is a definition or bio, not the visible term. */
+const MIN_POPUP_TEXT_CHARS = 40;
+
 function isNeverContent(el: Element): boolean {
   if (NEVER_CONTENT_TAGS.has(el.name)) return true;
   const attribs = el.attribs;
@@ -51,16 +92,17 @@ function isNeverContent(el: Element): boolean {
  * {@link MAX_DOM_DEPTH} to a single text node. Iterative, so it is safe on any depth.
  */
 export function cleanTree(root: ParentNode): void {
-  const stack: Array<{ node: ParentNode; depth: number }> = [{ node: root, depth: 0 }];
+  const stack: Array<{ node: ParentNode; depth: number; inParagraph: boolean }> = [{ node: root, depth: 0, inParagraph: false }];
   while (stack.length > 0) {
-    const { node, depth } = stack.pop() as { node: ParentNode; depth: number };
+    const { node, depth, inParagraph } = stack.pop() as { node: ParentNode; depth: number; inParagraph: boolean };
     const kept: ChildNode[] = [];
     for (const child of node.children) {
       if (child.type === 'comment' || child.type === 'directive' || child.type === 'cdata') continue;
       if (isElement(child)) {
         if (isNeverContent(child)) continue;
+        if (inParagraph && isInlinePopup(child)) continue;
         if (depth + 1 >= MAX_DOM_DEPTH) flatten(child);
-        else stack.push({ node: child, depth: depth + 1 });
+        else stack.push({ node: child, depth: depth + 1, inParagraph: inParagraph || child.name === 'p' });
       }
       kept.push(child);
     }

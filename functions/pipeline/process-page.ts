@@ -154,14 +154,15 @@ async function linkRelatedArticles(deps: PipelineDeps, record: ArticleRecord): P
   }
   for (const link of record.copies) {
     const copy = await deps.index.getArticle(link.articleId);
-    if (!copy || copy.copyOf) continue;
-    const updated: ArticleRecord = {
-      ...copy,
-      copyOf: { articleId: record.id, url: record.canonicalUrl, host: record.host, overlap: link.overlap, method: link.method },
-      clusterId: record.clusterId ?? record.id,
-    };
-    await deps.index.putArticle(updated);
-    await refreshCleanCopy(deps, updated);
+    if (!copy) continue;
+    if (!copy.copyOf) {
+      const copyOf: CopyLink = { articleId: record.id, url: record.canonicalUrl, host: record.host, overlap: link.overlap, method: link.method };
+      const clusterId = record.clusterId ?? record.id;
+      if (deps.index.setCopyOf) await deps.index.setCopyOf(copy.id, copyOf, clusterId);
+      else await deps.index.putArticle({ ...copy, copyOf, clusterId });
+    }
+    const updated = await deps.index.getArticle(link.articleId);
+    if (updated) await refreshCleanCopy(deps, updated);
   }
 }
 

@@ -62,9 +62,10 @@ export interface DedupIndex {
    * Optional. Marks an existing article as a copy of another (sets `copyOf`, leaves everything
    * else) unless it already has a `copyOf`; absent articles are ignored. Dedup calls it when an
    * original is processed after copies that took themselves for the origin; without it their
-   * `copyOf` stays empty until they are reprocessed.
+   * `copyOf` stays empty until they are reprocessed. `clusterId`, when given, is set too; otherwise
+   * the article keeps its cluster id (an origin processed later joins its copies' cluster).
    */
-  setCopyOf?(articleId: string, copyOf: CopyLink): Promise<void>;
+  setCopyOf?(articleId: string, copyOf: CopyLink, clusterId?: string): Promise<void>;
   listArticles(query: ListArticlesQuery): Promise<Page<ArticleRecord>>;
   /** Lists hosts that have at least one article. */
   listHosts(): Promise<string[]>;

@@ -232,6 +232,17 @@ export function dedupIndexContract(name: string, makeIndex: DedupIndexFactory, o
         expect((await index.getArticle('orig'))!.copies).toEqual([copy, second]);
       });
 
+      it('sets copyOf once, keeps the other fields, and ignores unknown articles', async () => {
+        await index.putArticle(article('early-copy', { clusterId: 'early-copy' }));
+        const origin = { articleId: 'origin', url: 'https://a.example/o', host: 'a.example', overlap: 0.9, method: 'exact' as const };
+        await index.setCopyOf!('early-copy', origin);
+        await index.setCopyOf!('early-copy', { ...origin, articleId: 'someone-else' }, 'other-cluster');
+        await index.setCopyOf!('never-stored', origin);
+        const stored = await index.getArticle('early-copy');
+        expect(stored).toEqual({ ...article('early-copy', { clusterId: 'early-copy' }), copyOf: origin });
+        expect(await index.getArticle('never-stored')).toBeUndefined();
+      });
+
       it('refuses a copy for an unknown article', async () => {
         const copy = { articleId: 'c1', url: 'https://b.example/c1', host: 'b.example', overlap: 0.8, method: 'exact' as const };
         await expect(index.addCopy('missing', copy)).rejects.toBeInstanceOf(NotFoundError);

@@ -94,6 +94,8 @@ export class DynamoDbDedupIndex implements DedupIndex {
   private readonly counters = new RequestStats();
   /** Hashes whose id set is known to be full: skip the first (failing) update for them. */
   private readonly knownFull = new Set<string>();
+  /** Hosts whose `HOSTS` entry this instance has written: the entry never changes, so once is enough. */
+  private readonly knownHosts = new Set<string>();
 
   constructor(options: DynamoDbDedupIndexOptions) {
     this.tableName = options.tableName;
@@ -304,8 +306,12 @@ export class DynamoDbDedupIndex implements DedupIndex {
       [GSI1.sortKey]: `${record.day}#${record.id}`,
       copyMap: Object.fromEntries(copies.map((copy, i) => [copy.articleId, { ...copy, seq: i }])),
     };
-    // One batch request for the article and its host entry (both plain overwrites).
-    await batchPutItems(this.doc, this.counters, this.tableName, [articleItem, { pk: HOSTS_PK, sk: record.host }]);
+    // One batch request for the article and, the first time this instance sees the host, its host
+    // entry (both plain overwrites; rewriting the host entry on every article cost a write unit each).
+    const items: Record<string, unknown>[] = [articleItem];
+    if (!this.knownHosts.has(record.host)) items.push({ pk: HOSTS_PK, sk: record.host });
+    await batchPutItems(this.doc, this.counters, this.tableName, items);
+    this.knownHosts.add(record.host);
   }
 
   async getArticle(id: string): Promise<ArticleRecord | undefined> {
@@ -343,6 +349,30 @@ export class DynamoDbDedupIndex implements DedupIndex {
       this.counters.recordRejectedWrite();
       const existing = await this.getItem(articleKey(articleId), true);
       if (!existing) throw new NotFoundError(`article ${articleId} not found`);
+    }
+  }
+
+  /**
+   * Marks an article as a copy of an earlier one, once: a copy crawled before its origin learns
+   * its origin when the origin is processed. A conditional update, so it never overwrites a
+   * copyOf already set and never races with a concurrent putArticle's other fields.
+   */
+  async setCopyOf(articleId: string, copyOf: CopyLink, clusterId?: string): Promise<void> {
+    try {
+      const response = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: articleKey(articleId),
+          UpdateExpression: clusterId === undefined ? 'SET copyOf = :copyOf' : 'SET copyOf = :copyOf, clusterId = :cluster',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(copyOf)',
+          ExpressionAttributeValues: { ':copyOf': copyOf, ...(clusterId === undefined ? {} : { ':cluster': clusterId }) },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      this.counters.record('write', response.ConsumedCapacity);
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw toStorageError('UpdateItem', error);
+      this.counters.recordRejectedWrite();
     }
   }
 

@@ -363,13 +363,39 @@ export function findBodyChunks(top: Element, blocks: readonly TextBlock[], stats
     matchedChars.set(unit, (matchedChars.get(unit) ?? 0) + weightedLength(block.text));
   }
   const chunks: Element[] = [];
+  const topArticle = enclosingArticle(top);
   for (const [unit, chars] of matchedChars) {
     const s = stats.get(unit);
     if (!s || s.proseChars === 0) continue;
     const linkDensity = s.textChars === 0 ? 0 : s.linkChars / s.textChars;
     if (chars / s.proseChars < CHUNK_MIN_MATCHING_SHARE || linkDensity > CHUNK_MAX_LINK_DENSITY) continue;
     if (s.boilerplateNamed) continue;
+    // The next story rendered below in the same template (infinite-scroll pages) is styled like
+    // this one but sits in its own <article> or starts with its own headline.
+    const unitArticle = enclosingArticle(unit);
+    if (topArticle && unitArticle && unitArticle !== topArticle) continue;
+    if (containsTag(unit, 'h1')) continue;
     chunks.push(unit);
   }
   return chunks;
+}
+
+/** Nearest `<article>` element at or above `el`. */
+function enclosingArticle(el: Element): Element | undefined {
+  for (let p: Element | null = el; p && isElement(p); p = p.parent as Element | null) if (p.name === 'article') return p;
+  return undefined;
+}
+
+/** Whether `root` has a descendant with the tag (iterative). */
+function containsTag(root: Element, tag: string): boolean {
+  const stack: Element[] = [root];
+  while (stack.length > 0) {
+    const el = stack.pop() as Element;
+    for (const child of el.children) {
+      if (!isElement(child)) continue;
+      if (child.name === tag) return true;
+      stack.push(child);
+    }
+  }
+  return false;
 }

@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '../..');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const MAIN = join(ROOT, 'functions/cli/main.ts');
+
+/** Runs the CLI as a user would (a real process), returning exit code and both streams. */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(TSX, [MAIN, ...args], { cwd: ROOT, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+describe('CLI commands as processes', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cli-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('ingest rejects a sources file with typos, naming the file, entry and field, before touching storage', async () => {
+    const dataDir = join(dir, 'data');
+    const result = await cli(['ingest', '--sources', 'test/fixtures/sources/typo-sources.yaml', '--data-dir', dataDir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/typo-sources\.yaml: entry 1 \(id "dailyplanet"\)/);
+    expect(result.stderr).toMatch(/feed: unknown field \(did you mean "feeds"\?\)/);
+    expect(result.stderr).toMatch(/entry 2 \(id "metroherald"\).*htp:\/\/metroherald\.example/);
+    expect(result.stderr).toMatch(/schedule/);
+    await expect(readdir(dataDir)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('ingest names a missing sources file', async () => {
+    const result = await cli(['ingest', '--sources', join(dir, 'nope.yaml'), '--data-dir', join(dir, 'data2')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('nope.yaml: cannot read the sources file (ENOENT)');
+  });
+
+  it('extract keeps its contract: one JSON object per manifest line, in order, errors inline', async () => {
+    const page = 'test/fixtures/sites/dailyplanet.example/news/2026/11/23/harbour-street-bridge-reopens.html';
+    const manifest = join(dir, 'manifest.tsv');
+    await writeFile(manifest, [
+      `${page}\thttp://dailyplanet.example/news/2026/11/23/harbour-street-bridge-reopens.html`,
+      `${join(dir, 'missing-page.html')}\thttp://example.com/missing`,
+      `${page}\thttp://dailyplanet.example/again`,
+    ].join('\n') + '\n');
+    const result = await cli(['extract', '--manifest', manifest]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    expect(Object.keys(lines[0]).sort()).toEqual(['authors', 'id', 'language', 'paragraphs', 'publishedAt', 'text', 'title', 'url'].sort());
+    expect(lines[0].id).toBe('harbour-street-bridge-reopens');
+    expect(lines[0].title).toMatch(/Harbour Street bridge reopens/);
+    expect(lines[0].text).toBe(lines[0].paragraphs.map((p: { text: string }) => p.text).join('\n\n'));
+    expect(lines[1]).toEqual({ id: 'missing-page', error: expect.stringMatching(/missing-page\.html/) });
+    expect(lines[2].url).toBe('http://dailyplanet.example/again');
+  });
+});

@@ -363,7 +363,7 @@ export function findBodyChunks(top: Element, blocks: readonly TextBlock[], stats
     matchedChars.set(unit, (matchedChars.get(unit) ?? 0) + weightedLength(block.text));
   }
   const chunks: Element[] = [];
-  const topArticle = enclosingArticle(top);
+  const multiStory = countHeadlines(blocks) > 1;
   for (const [unit, chars] of matchedChars) {
     const s = stats.get(unit);
     if (!s || s.proseChars === 0) continue;
@@ -372,12 +372,33 @@ export function findBodyChunks(top: Element, blocks: readonly TextBlock[], stats
     if (s.boilerplateNamed) continue;
     // The next story rendered below in the same template (infinite-scroll pages) is styled like
     // this one but sits in its own <article> or starts with its own headline.
-    const unitArticle = enclosingArticle(unit);
-    if (topArticle && unitArticle && unitArticle !== topArticle) continue;
-    if (containsTag(unit, 'h1')) continue;
+    if (isOtherStory(unit, top, multiStory)) continue;
     chunks.push(unit);
   }
   return chunks;
+}
+
+/** Number of `<h1>` headlines on the page: more than one means several stories are rendered. */
+export function countHeadlines(blocks: readonly TextBlock[]): number {
+  let n = 0;
+  for (const block of blocks) if (block.owner.name === 'h1') n++;
+  return n;
+}
+
+/**
+ * Whether `candidate` is another story next to the article: another `<article>` element, or,
+ * on a page with several headlines, an element holding its own `<h1>`.
+ */
+export function isOtherStory(candidate: Element, top: Element, multiStory: boolean): boolean {
+  const topArticle = enclosingArticle(top);
+  const candidateArticle = enclosingArticle(candidate);
+  if (candidateArticle && candidateArticle !== topArticle && !isAncestorOf(candidateArticle, top)) return true;
+  return multiStory && containsTag(candidate, 'h1');
+}
+
+function isAncestorOf(ancestor: Element, el: Element): boolean {
+  for (let p: Element | null = el; p && isElement(p); p = p.parent as Element | null) if (p === ancestor) return true;
+  return false;
 }
 
 /** Nearest `<article>` element at or above `el`. */

@@ -8,7 +8,7 @@ import { MemoryCrawlQueue } from '../adapters/local/memory-crawl-queue';
 import type { Config } from '../config';
 import { InMemoryHostRateLimiter } from '../fetch/host-rate-limiter';
 import { RobotsCache } from '../fetch/robots';
-import type { PipelineDeps, PipelineLog } from '../pipeline/deps';
+import { fetchOptionsFrom, type PipelineDeps, type PipelineLog } from '../pipeline/deps';
 
 /** The embedded backends of one local run, opened together and closed together. */
 export interface LocalPipeline {
@@ -41,12 +41,7 @@ export async function openLocalPipeline(config: Config, options: LocalPipelineOp
   const frontier = new DynamoDbFrontier({ tableName: config.tableName, client: dynamo.client });
   const queue = new MemoryCrawlQueue();
   const fetchOptions = {
-    userAgent: config.userAgent,
-    connectTimeoutMs: config.fetchConnectTimeoutMs,
-    totalTimeoutMs: config.fetchTotalTimeoutMs,
-    maxBodyBytes: config.fetchMaxBodyBytes,
-    maxRedirects: config.fetchMaxRedirects,
-    allowPrivateNetwork: config.allowPrivateNetwork,
+    ...fetchOptionsFrom(config),
     hostMap: options.hostMap,
     allowedLoopbackPorts: options.allowedLoopbackPorts,
   };

@@ -9,7 +9,7 @@ import { SqsCrawlQueue } from '../adapters/sqs/sqs-crawl-queue';
 import type { Config } from '../config';
 import { ConfigError } from '../errors';
 import { RobotsCache } from '../fetch/robots';
-import type { PipelineDeps, PipelineLog } from '../pipeline/deps';
+import { fetchOptionsFrom, type PipelineDeps, type PipelineLog } from '../pipeline/deps';
 
 /**
  * Politeness waits up to this long are slept inside the Lambda; longer ones go back to SQS with a
@@ -23,14 +23,7 @@ export function createAwsDeps(config: Config, log: PipelineLog): PipelineDeps & 
   const dynamo = new DynamoDBClient({ region: config.awsRegion, endpoint: config.dynamodbEndpoint });
   const s3 = new S3Client({ region: config.awsRegion, endpoint: config.s3Endpoint, forcePathStyle: Boolean(config.s3Endpoint) });
   const sqs = new SQSClient({ region: config.awsRegion });
-  const fetchOptions = {
-    userAgent: config.userAgent,
-    connectTimeoutMs: config.fetchConnectTimeoutMs,
-    totalTimeoutMs: config.fetchTotalTimeoutMs,
-    maxBodyBytes: config.fetchMaxBodyBytes,
-    maxRedirects: config.fetchMaxRedirects,
-    allowPrivateNetwork: config.allowPrivateNetwork,
-  };
+  const fetchOptions = fetchOptionsFrom(config);
   return {
     s3,
     archive: new S3ArchiveStore({ bucket: config.bucketName, client: s3 }),

@@ -1,4 +1,3 @@
-import type { CopyLink } from '../core/article';
 import { describeError, FetchError, PipelineError, RobotsDisallowedError } from '../errors';
 import { fetchPage } from '../fetch/fetch-page';
 import { retryDelayMs } from '../fetch/retry-policy';
@@ -6,21 +5,11 @@ import type { CrawlMessage } from '../ports/crawl-queue';
 import type { UrlState } from '../ports/frontier';
 import type { PipelineDeps } from './deps';
 import { admitRequest } from './politeness';
-import { processPage } from './process-page';
+import { processPage, type ProcessOutcome } from './process-page';
 
 /** What happened to one URL. Every outcome is also recorded in the frontier. */
 export type CrawlOutcome =
-  | {
-      kind: 'stored';
-      articleId: string;
-      host: string;
-      version: number;
-      paragraphs: number;
-      repeatedParagraphsRemoved: number;
-      boilerplateParagraphsRemoved: number;
-      paragraphsFirstSeenElsewhere: number;
-      copyOf?: CopyLink;
-    }
+  | Omit<Extract<ProcessOutcome, { kind: 'stored' }>, 'contentHash'>
   | { kind: 'unchanged'; reason: 'not-modified' | 'same-content'; articleId?: string }
   | { kind: 'skipped'; reason: string; detail: string }
   | { kind: 'failed'; reason: string; detail: string; retryable: boolean; retryInMs?: number }

@@ -5,6 +5,7 @@ import type { Frontier } from '../ports/frontier';
 import type { FetchOptions } from '../fetch/fetch-page';
 import type { HostRateLimiter } from '../fetch/host-rate-limiter';
 import type { RobotsCache } from '../fetch/robots';
+import type { Config } from '../config';
 
 /** Structured log sink: the CLI prints, Lambdas use Powertools. */
 export interface PipelineLog {
@@ -40,3 +41,15 @@ export interface PipelineDeps {
 
 /** A console-free log that drops everything (tests, library use). */
 export const silentLog: PipelineLog = { info: () => {}, warn: () => {} };
+
+/** Fetch limits and identity from the config; callers add what only they know (host maps, ports). */
+export function fetchOptionsFrom(config: Config): PipelineDeps['fetchOptions'] {
+  return {
+    userAgent: config.userAgent,
+    connectTimeoutMs: config.fetchConnectTimeoutMs,
+    totalTimeoutMs: config.fetchTotalTimeoutMs,
+    maxBodyBytes: config.fetchMaxBodyBytes,
+    maxRedirects: config.fetchMaxRedirects,
+    allowPrivateNetwork: config.allowPrivateNetwork,
+  };
+}

@@ -218,6 +218,27 @@ export function expandTopCandidate(top: Element, stats: Map<Element, ElementStat
   return current;
 }
 
+/** A story in a stream must have this share of the largest story's prose to be chosen first. */
+const STREAM_STORY_MIN_SHARE = 0.3;
+
+/**
+ * A container holding several stories (a stream of `<article>` children, each with its own
+ * `<h1>`) is narrowed to the first substantial one: infinite-scroll templates render the page's
+ * own story first and append the next ones below it.
+ */
+export function narrowToOneStory(top: Element, stats: Map<Element, ElementStats>): Element {
+  if (top.name === 'article') return top;
+  const stories: Array<{ el: Element; prose: number }> = [];
+  for (const child of top.children) {
+    if (!isElement(child) || child.name !== 'article') continue;
+    const prose = stats.get(child)?.proseChars ?? 0;
+    if (prose > 0 && containsTag(child, 'h1')) stories.push({ el: child, prose });
+  }
+  if (stories.length < 2) return top;
+  const largest = Math.max(...stories.map((st) => st.prose));
+  return (stories.find((st) => st.prose >= largest * STREAM_STORY_MIN_SHARE) ?? stories[0]).el;
+}
+
 /** A loose sibling that is one link-free sentence of at least this many characters joins too. */
 const SIBLING_SENTENCE_MIN_CHARS = 25;
 
@@ -231,6 +252,7 @@ export function gatherArticleRoots(top: Element, stats: Map<Element, ElementStat
   const topScore = finalScore(stats.get(top) as ElementStats);
   const threshold = Math.max(MIN_SIBLING_SCORE, topScore * SIBLING_SCORE_SHARE);
   const topHint = hintString(top);
+  const topHasHeadline = containsTag(top, 'h1');
   const roots: Element[] = [];
   for (const sibling of parent.children) {
     if (!isElement(sibling)) continue;
@@ -240,6 +262,8 @@ export function gatherArticleRoots(top: Element, stats: Map<Element, ElementStat
     }
     const s = stats.get(sibling);
     if (!s) continue;
+    // Two sibling <article>s with a headline each are two stories, not one body in two parts.
+    if (sibling.name === 'article' && top.name === 'article' && topHasHeadline && containsTag(sibling, 'h1')) continue;
     let bonus = 0;
     // Same class name as the winner: another chunk of the same body.
     if (topHint && hintString(sibling) === topHint) bonus = topScore * 0.2;

@@ -6,7 +6,7 @@ import { joinParagraphs, type Extraction, type Paragraph } from '../article';
 import { ExtractionError } from '../../errors';
 import { assembleParagraphs, isTeaserCard } from './assemble';
 import { collectBlocks, type TextBlock } from './blocks';
-import { expandTopCandidate, findBodyChunks, gatherArticleRoots, isTeaserHeadline, pickTopCandidate, scoreElements } from './candidates';
+import { expandTopCandidate, findBodyChunks, narrowToOneStory, gatherArticleRoots, isTeaserHeadline, pickTopCandidate, scoreElements } from './candidates';
 import { cleanTree } from './clean';
 import { crossCheckWithJsonLd } from './cross-check';
 import { ensureBody, type Element, type ParentNode } from './dom';
@@ -42,7 +42,8 @@ const PAGE_TEXT_SNIFF_CHARS = 20_000;
  *     by link density, biased by class/id hints — `scoreElements`.
  *  5. Pick the top container, climb to ancestors that add prose without links, add the
  *     siblings that continue it and the other chunks of a body split between ads (styled like
- *     the container's paragraphs) — `pickTopCandidate`, `expandTopCandidate`,
+ *     the container's paragraphs), never another story; a stream of several stories is
+ *     narrowed to the first — `pickTopCandidate`, `expandTopCandidate`, `narrowToOneStory`,
  *     `gatherArticleRoots`, `findBodyChunks`.
  *  6. Emit the container's blocks in order without embedded widgets, link lines, bylines,
  *     datelines and the repeated title — `assembleParagraphs`.
@@ -93,7 +94,7 @@ function extract(input: string, options: ExtractOptions): Extraction {
   let paragraphs: Paragraph[] = [];
   const stats = scoreElements(blocks);
   const picked = pickTopCandidate(stats);
-  const top = picked && expandTopCandidate(picked, stats);
+  const top = picked && narrowToOneStory(expandTopCandidate(picked, stats), stats);
   if (top) {
     const roots = [...gatherArticleRoots(top, stats, groupByOwner(blocks)), ...findBodyChunks(top, blocks, stats)];
     paragraphs = assembleParagraphs(roots, blocks, stats, { title: metadata.title });

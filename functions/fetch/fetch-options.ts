@@ -1,4 +1,5 @@
-/** Options, results and defaults of {@link fetchPage} (see fetch-page.ts). */
+/* Options, results and defaults of fetchPage (fetch-page.ts), kept apart so its helpers share them. */
+
 /** One address a hostname resolves to. */
 export interface ResolvedAddress {
   address: string;

@@ -99,6 +99,13 @@ export function decodeHtmlBytes(bytes: Uint8Array, contentTypeHeader?: string): 
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let charset = canonicalCharset(charsetFromContentType(contentTypeHeader)) ?? canonicalCharset(charsetFromMeta(bytes));
   if (charset?.startsWith('utf-16')) charset = undefined;
+  // A UTF-8 declaration over bytes that are not UTF-8 is a server misconfiguration (a legacy page
+  // behind a UTF-8 default header); decoding as declared would store U+FFFD for every accented
+  // letter, so the page's own meta charset, then detection, decide instead.
+  if (charset === 'utf-8' && hasHighBytes(bytes) && !isValidUtf8(bytes)) {
+    const fromMeta = canonicalCharset(charsetFromMeta(bytes));
+    charset = fromMeta && fromMeta !== 'utf-8' && !fromMeta.startsWith('utf-16') ? fromMeta : undefined;
+  }
   if (!charset) {
     if (!hasHighBytes(bytes) || isValidUtf8(bytes)) charset = 'utf-8';
     else charset = canonicalCharset(chardet.detect(bytes.subarray(0, DETECTION_SAMPLE_BYTES)) ?? undefined) ?? 'windows-1252';

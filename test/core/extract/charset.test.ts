@@ -37,6 +37,18 @@ describe('decodeHtmlBytes on fixture pages', () => {
     expect(charset).toBe('windows-1251');
   });
 
+  // Regression: the fault suite's "wrong charset declaration" page was stored with U+FFFD.
+  it('a UTF-8 header over legacy bytes yields to the meta tag, then to detection', () => {
+    const withMeta = decodeHtmlBytes(bytes('windows-1251-meta.html'), 'text/html; charset=utf-8');
+    expect(withMeta.charset).toBe('windows-1251');
+    expect(withMeta.html).toContain('Городской совет утвердил новый бюджет');
+    const undeclared = decodeHtmlBytes(bytes('windows-1251-undeclared.html'), 'text/html; charset=UTF-8');
+    expect(undeclared.charset).toBe('windows-1251');
+    expect(undeclared.html).not.toContain('\uFFFD');
+    // Valid UTF-8 under a UTF-8 header stays UTF-8.
+    expect(decodeHtmlBytes(new TextEncoder().encode('<p>naïve café</p>'), 'text/html; charset=utf-8').charset).toBe('utf-8');
+  });
+
   it('undeclared valid UTF-8 is read as UTF-8 and empty input decodes to empty text', () => {
     expect(decodeHtmlBytes(new TextEncoder().encode('<p>naïve café</p>'))).toEqual({ html: '<p>naïve café</p>', charset: 'utf-8' });
     expect(decodeHtmlBytes(new Uint8Array(0))).toEqual({ html: '', charset: 'utf-8' });

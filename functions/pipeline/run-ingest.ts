@@ -105,11 +105,26 @@ export async function runIngest(
     options.progress?.discovered?.(report);
   }
 
+  const stored = new Set<string>();
   await queue.drain(async (message) => {
     const outcome = await crawlUrl(deps, message);
+    if (outcome.kind === 'stored') stored.add(outcome.articleId);
     await account(deps, queue, summary, message, outcome, options.progress);
   }, { concurrency: Math.max(1, options.concurrency) });
+  summary.syndicatedArticles = await syndicatedAmong(deps, [...stored]);
   return summary;
+}
+
+/**
+ * Copies among the articles a run stored, read back from the index once the run is over: a copy
+ * crawled before its original only learns its `copyOf` when the original is processed later.
+ */
+async function syndicatedAmong(deps: PipelineDeps, articleIds: string[]): Promise<IngestSummary['syndicatedArticles']> {
+  const records = articleIds.length ? await deps.index.getArticles(articleIds) : [];
+  return records
+    .filter((r) => r.copyOf)
+    .map((r) => ({ articleId: r.id, host: r.host, copyOf: r.copyOf! }))
+    .sort((a, b) => a.host.localeCompare(b.host) || a.articleId.localeCompare(b.articleId));
 }
 
 async function account(
@@ -126,7 +141,6 @@ async function account(
       summary.repeatedParagraphsRemoved += outcome.repeatedParagraphsRemoved;
       summary.boilerplateParagraphsRemoved += outcome.boilerplateParagraphsRemoved;
       summary.paragraphsFirstSeenElsewhere += outcome.paragraphsFirstSeenElsewhere;
-      if (outcome.copyOf) summary.syndicatedArticles.push({ articleId: outcome.articleId, host: outcome.host, copyOf: outcome.copyOf });
       break;
     case 'unchanged':
       if (outcome.reason === 'same-content') summary.pagesFetched++;

@@ -72,6 +72,11 @@ describe('npm start demo, end to end', () => {
   });
 
   it("clusters the aggregator's edited copy with its origin, whichever was crawled first", () => {
+    // The run's summary reports both copies, whatever order they were crawled in.
+    expect(first.syndicatedArticles.map((s) => `${s.host}<${s.copyOf.host}`).sort()).toEqual([
+      'wirewatch.example<dailyplanet.example',
+      'wirewatch.example<metroherald.example',
+    ]);
     const edited = copies.filter((c) => c.host === 'wirewatch.example' && c.copyOf?.host === 'metroherald.example');
     expect(edited.length).toBeGreaterThanOrEqual(1);
     for (const copy of edited) {

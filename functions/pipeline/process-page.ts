@@ -155,12 +155,15 @@ async function linkRelatedArticles(deps: PipelineDeps, record: ArticleRecord): P
   for (const link of record.copies) {
     const copy = await deps.index.getArticle(link.articleId);
     if (!copy) continue;
-    if (!copy.copyOf) {
-      const copyOf: CopyLink = { articleId: record.id, url: record.canonicalUrl, host: record.host, overlap: link.overlap, method: link.method };
-      const clusterId = record.clusterId ?? record.id;
-      if (deps.index.setCopyOf) await deps.index.setCopyOf(copy.id, copyOf, clusterId);
-      else await deps.index.putArticle({ ...copy, copyOf, clusterId });
+    if (copy.copyOf) {
+      await refreshCleanCopy(deps, copy);
+      continue;
     }
+    const copyOf: CopyLink = { articleId: record.id, url: record.canonicalUrl, host: record.host, overlap: link.overlap, method: link.method };
+    const clusterId = record.clusterId ?? record.id;
+    if (deps.index.setCopyOf) await deps.index.setCopyOf(copy.id, copyOf, clusterId);
+    else await deps.index.putArticle({ ...copy, copyOf, clusterId });
+    // Read back: a concurrent worker may have set a different origin first (setCopyOf keeps it).
     const updated = await deps.index.getArticle(link.articleId);
     if (updated) await refreshCleanCopy(deps, updated);
   }

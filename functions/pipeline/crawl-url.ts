@@ -4,7 +4,7 @@ import { retryDelayMs } from '../fetch/retry-policy';
 import type { CrawlMessage } from '../ports/crawl-queue';
 import type { UrlState } from '../ports/frontier';
 import type { PipelineDeps } from './deps';
-import { admitRequest } from './politeness';
+import { admitRequest, assertRobotsAllow } from './politeness';
 import { processPage, type ProcessOutcome } from './process-page';
 
 /** What happened to one URL. Every outcome is also recorded in the frontier. */
@@ -46,9 +46,14 @@ export async function crawlUrl(deps: PipelineDeps, message: CrawlMessage): Promi
     if (waitMs > deps.maxInlineWaitMs) return { kind: 'deferred', delayMs: waitMs, reservedSlotAtMs: slotAtMs };
     if (waitMs > 0) await deps.sleep(waitMs);
 
+    const origin = new URL(message.url).origin;
     const response = await fetchPage(message.url, {
       ...deps.fetchOptions,
       conditional: { etag: baseState.etag, lastModified: baseState.lastModified },
+      // A redirect to another origin must obey that origin's robots.txt too.
+      beforeRedirect: async (nextUrl) => {
+        if (new URL(nextUrl).origin !== origin) await assertRobotsAllow(deps, nextUrl);
+      },
     });
     const validators = { etag: response.etag ?? baseState.etag, lastModified: response.lastModified ?? baseState.lastModified };
     if (response.notModified) {

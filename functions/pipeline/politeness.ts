@@ -12,6 +12,21 @@ import type { PipelineDeps } from './deps';
 const lastSendByLimiter = new WeakMap<HostRateLimiter, Map<string, number>>();
 
 /**
+ * Throws RobotsDisallowedError when robots.txt disallows `url`, and a retryable FetchError when
+ * robots.txt could not be read; returns the policy otherwise.
+ */
+export async function assertRobotsAllow(deps: PipelineDeps, url: string) {
+  const policy = await deps.robots.policyFor(url);
+  if (!policy.isAllowed(url)) {
+    if (policy.source === 'unavailable') {
+      throw new FetchError(url, 'robots-unavailable', `host unreachable or failing: ${policy.robotsUrl} could not be read${policy.unavailableReason ? ` (${policy.unavailableReason})` : ''}, so nothing is fetched from it until it answers`, { retryable: true });
+    }
+    throw new RobotsDisallowedError(url);
+  }
+  return policy;
+}
+
+/**
  * Asks robots.txt and the shared per-host rate limiter before a request. Returns how long to wait
  * before sending it; a message that already holds a reserved slot waits for that slot instead of
  * reserving another. A slot closer than the host's interval to the last request this process sent
@@ -27,13 +42,7 @@ export async function admitRequest(
   url: string,
   options: { reservedSlotAtMs?: number; hostIntervalMs?: number; sendsAfterWait?: boolean } = {},
 ): Promise<{ waitMs: number; slotAtMs: number }> {
-  const policy = await deps.robots.policyFor(url);
-  if (!policy.isAllowed(url)) {
-    if (policy.source === 'unavailable') {
-      throw new FetchError(url, 'robots-unavailable', `host unreachable or failing: ${policy.robotsUrl} could not be read${policy.unavailableReason ? ` (${policy.unavailableReason})` : ''}, so nothing is fetched from it until it answers`, { retryable: true });
-    }
-    throw new RobotsDisallowedError(url);
-  }
+  const policy = await assertRobotsAllow(deps, url);
   // Read the clock after the robots.txt lookup, which may itself have taken a request's time.
   const nowMs = deps.now().getTime();
   const host = new URL(url).host;

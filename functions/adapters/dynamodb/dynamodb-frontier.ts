@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Frontier, PendingQuery, SourceRun, UrlState } from '../../ports/frontier';
 import { isConditionalCheckFailed, toStorageError } from './dynamodb-errors';
 import { RequestStats, type DynamoDbStats } from './request-stats';
@@ -111,21 +111,22 @@ export class DynamoDbFrontier implements Frontier {
       ' OR (#status = :failed AND nextRetryAt <= :now)' +
       ' OR (#status = :queued AND updatedAt <= :stale)' +
       changedLastmod;
+    return this.updateIfAllowed({
+      TableName: this.tableName,
+      Key: urlKeyOf(input.urlKey),
+      // A re-queued URL moves from the failed list to the pending one; reason/detail of the
+      // last failure stay for the record.
+      UpdateExpression: `${set}, urlKey = :urlKey, #gpk = :pending, #gsk = :pendingSk REMOVE nextRetryAt`,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: { '#url': 'url', '#host': 'host', '#status': 'status', '#gpk': GSI1.partitionKey, '#gsk': GSI1.sortKey },
+      ExpressionAttributeValues: { ...values, ':urlKey': input.urlKey, ':pending': PENDING_GSI_PK, ':pendingSk': `${input.nowIso}#${input.urlKey}` },
+    });
+  }
+
+  /** One conditional UpdateItem returning the new state, or `undefined` when the condition refused it. */
+  private async updateIfAllowed(input: Omit<UpdateCommandInput, 'ReturnValues' | 'ReturnConsumedCapacity'>): Promise<UrlState | undefined> {
     try {
-      const response = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: urlKeyOf(input.urlKey),
-          // A re-queued URL moves from the failed list to the pending one; reason/detail of the
-          // last failure stay for the record.
-          UpdateExpression: `${set}, urlKey = :urlKey, #gpk = :pending, #gsk = :pendingSk REMOVE nextRetryAt`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: { '#url': 'url', '#host': 'host', '#status': 'status', '#gpk': GSI1.partitionKey, '#gsk': GSI1.sortKey },
-          ExpressionAttributeValues: { ...values, ':urlKey': input.urlKey, ':pending': PENDING_GSI_PK, ':pendingSk': `${input.nowIso}#${input.urlKey}` },
-          ReturnValues: 'ALL_NEW',
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
+      const response = await this.doc.send(new UpdateCommand({ ...input, ReturnValues: 'ALL_NEW', ReturnConsumedCapacity: 'TOTAL' }));
       this.counters.record('write', response.ConsumedCapacity);
       return toState(response.Attributes ?? {});
     } catch (error) {
@@ -195,35 +196,21 @@ export class DynamoDbFrontier implements Frontier {
     let condition = '#status = :listedStatus AND updatedAt = :listedAt';
     if (listed.status === 'failed') condition += ' AND nextRetryAt <= :now';
     else if (listed.status !== 'queued') return undefined;
-    try {
-      const response = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: urlKeyOf(listed.urlKey),
-          UpdateExpression: 'SET #status = :queued, updatedAt = :now, #gpk = :pending, #gsk = :pendingSk REMOVE nextRetryAt',
-          ConditionExpression: condition,
-          ExpressionAttributeNames: { '#status': 'status', '#gpk': GSI1.partitionKey, '#gsk': GSI1.sortKey },
-          ExpressionAttributeValues: {
-            ':listedStatus': listed.status,
-            ':listedAt': listed.updatedAt,
-            ':queued': 'queued',
-            ':now': nowIso,
-            ':pending': PENDING_GSI_PK,
-            ':pendingSk': `${nowIso}#${listed.urlKey}`,
-          },
-          ReturnValues: 'ALL_NEW',
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      this.counters.record('write', response.ConsumedCapacity);
-      return toState(response.Attributes ?? {});
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) {
-        this.counters.recordRejectedWrite();
-        return undefined;
-      }
-      throw toStorageError('UpdateItem', error);
-    }
+    return this.updateIfAllowed({
+      TableName: this.tableName,
+      Key: urlKeyOf(listed.urlKey),
+      UpdateExpression: 'SET #status = :queued, updatedAt = :now, #gpk = :pending, #gsk = :pendingSk REMOVE nextRetryAt',
+      ConditionExpression: condition,
+      ExpressionAttributeNames: { '#status': 'status', '#gpk': GSI1.partitionKey, '#gsk': GSI1.sortKey },
+      ExpressionAttributeValues: {
+        ':listedStatus': listed.status,
+        ':listedAt': listed.updatedAt,
+        ':queued': 'queued',
+        ':now': nowIso,
+        ':pending': PENDING_GSI_PK,
+        ':pendingSk': `${nowIso}#${listed.urlKey}`,
+      },
+    });
   }
 
   async getSourceRun(sourceId: string): Promise<SourceRun | undefined> {

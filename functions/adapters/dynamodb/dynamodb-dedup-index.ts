@@ -2,12 +2,10 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ArticleRecord, ArticleRef, CopyLink } from '../../core/article';
 import { InvalidInputError, NotFoundError } from '../../errors';
 import type {
@@ -23,20 +21,11 @@ import { isConditionalCheckFailed, toStorageError } from './dynamodb-errors';
 import { decodeCursor, encodeCursor } from './page-cursor';
 import { RequestStats, type DynamoDbStats } from './request-stats';
 import { GSI1 } from './table-schema';
+import { articleKey, fingerprintPk, hostGsiPk, HOSTS_PK, paragraphKey, toArticle, toInfo, type Item } from './dedup-index-items';
+import { ParagraphRecorder } from './paragraph-recorder';
 
-/**
- * Article ids kept on a paragraph item. Each id costs ~35 bytes and DynamoDB bills writes per
- * started KB of the item (the larger of before/after), so 12 ids plus the first-seen reference
- * keep a typical paragraph item under 1 KB: one write unit per recorded paragraph. Articles past
- * the cap are still counted exactly, through a per-article membership item (see
- * {@link DynamoDbDedupIndex.recordParagraphs}).
- */
-export const PARAGRAPH_ARTICLE_IDS_CAP = 12;
-/**
- * UpdateItem calls in flight per recordParagraphs call. 16 keeps an article of 60 paragraphs at
- * ~4 round trips while staying far below the SDK's default socket pool (50).
- */
-export const RECORD_CONCURRENCY = 16;
+export { PARAGRAPH_ARTICLE_IDS_CAP, RECORD_CONCURRENCY } from './paragraph-recorder';
+
 /** Fingerprint-key queries in flight per findByFingerprintKeys call (same reasoning). */
 export const FINGERPRINT_QUERY_CONCURRENCY = 8;
 /**
@@ -47,21 +36,6 @@ export const FINGERPRINT_QUERY_CONCURRENCY = 8;
 export const MAX_CANDIDATES_PER_FINGERPRINT_KEY = 200;
 /** Largest page listArticles serves (DynamoDB returns at most 1 MB per query anyway). */
 export const MAX_LIST_LIMIT = 1000;
-/** Hashes remembered as "article id set full" per adapter instance (bounded memory). */
-const KNOWN_FULL_CACHE_SIZE = 10_000;
-
-const PARAGRAPH_SK = 'P';
-const ARTICLE_SK = 'A';
-const HOSTS_PK = 'HOSTS';
-/** Prefix of the per-host page counter attributes of a paragraph item. */
-const HOST_COUNT_PREFIX = 'h_';
-
-const paragraphKey = (hash: string) => ({ pk: `PARA#${hash}`, sk: PARAGRAPH_SK });
-const membershipKey = (hash: string, articleId: string) => ({ pk: `PARA#${hash}`, sk: `M#${articleId}` });
-const articleKey = (id: string) => ({ pk: `ART#${id}`, sk: ARTICLE_SK });
-const fingerprintPk = (key: string) => `FP#${key}`;
-const hostGsiPk = (host: string) => `HOST#${host}`;
-
 /** Options of {@link DynamoDbDedupIndex}. */
 export interface DynamoDbDedupIndexOptions {
   /** The single table created from `createTableInput` / the stack. */
@@ -69,8 +43,6 @@ export interface DynamoDbDedupIndexOptions {
   /** A configured client (region, endpoint, credentials); the caller owns its lifecycle. */
   client: DynamoDBClient;
 }
-
-type Item = Record<string, unknown>;
 
 /**
  * {@link DedupIndex} on the single DynamoDB table (see `table-schema.ts`).
@@ -92,16 +64,17 @@ export class DynamoDbDedupIndex implements DedupIndex {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly counters = new RequestStats();
-  /** Hashes whose id set is known to be full: skip the first (failing) update for them. */
-  private readonly knownFull = new Set<string>();
   /** Hosts whose `HOSTS` entry this instance has written: the entry never changes, so once is enough. */
   private readonly knownHosts = new Set<string>();
+
+  private readonly paragraphs: ParagraphRecorder;
 
   constructor(options: DynamoDbDedupIndexOptions) {
     this.tableName = options.tableName;
     this.doc = DynamoDBDocumentClient.from(options.client, {
       marshallOptions: { removeUndefinedValues: true },
     });
+    this.paragraphs = new ParagraphRecorder(this.doc, this.tableName, this.counters, (key, consistent) => this.getItem(key, consistent));
   }
 
   /** Requests sent and capacity consumed by this instance so far. */
@@ -109,137 +82,9 @@ export class DynamoDbDedupIndex implements DedupIndex {
     return this.counters.snapshot();
   }
 
-  /**
-   * Records the paragraphs of one article: one conditional UpdateItem per distinct hash, at most
-   * {@link RECORD_CONCURRENCY} in flight. Returns one sighting per input hash, in input order.
-   *
-   * Correctness: the update sets firstSeen with `if_not_exists` and adds the article id to the
-   * item's id set under the condition that the id is not there yet, so concurrent writers agree on
-   * one first-seen article and a repeated call changes no count.
-   *
-   * Past {@link PARAGRAPH_ARTICLE_IDS_CAP} ids the set cannot prove idempotency any more; then a
-   * conditional put of a small `M#<articleId>` membership item decides whether this article is new,
-   * and only a new article increments the counts. That path costs ~3 write units instead of 1,
-   * but only for paragraphs found in more than the cap of articles (syndicated widely, or a host's
-   * boilerplate). A crash between the membership put and the count update under-counts by one;
-   * never over-counts.
-   */
-  async recordParagraphs(
-    article: ArticleRef,
-    hashes: readonly string[],
-    normVersion: number,
-  ): Promise<ParagraphSighting[]> {
-    const distinct = [...new Set(hashes)];
-    const sightings = await mapWithConcurrency(distinct, RECORD_CONCURRENCY, (hash) =>
-      this.recordOne(article, hash, normVersion),
-    );
-    const byHash = new Map(distinct.map((hash, i) => [hash, sightings[i]]));
-    return hashes.map((hash) => byHash.get(hash)!);
-  }
-
-  private async recordOne(article: ArticleRef, hash: string, normVersion: number): Promise<ParagraphSighting> {
-    if (!this.knownFull.has(hash)) {
-      const outcome = await this.addToIdSet(article, hash, normVersion);
-      if (outcome.kind === 'recorded' || outcome.kind === 'already-recorded') {
-        return toSighting(hash, outcome.item, article.articleId);
-      }
-      if (this.knownFull.size >= KNOWN_FULL_CACHE_SIZE) this.knownFull.clear();
-      this.knownFull.add(hash);
-    }
-    return this.recordPastCap(article, hash);
-  }
-
-  /** The common path: one UpdateItem adding the article to the paragraph's id set. */
-  private async addToIdSet(
-    article: ArticleRef,
-    hash: string,
-    normVersion: number,
-  ): Promise<{ kind: 'recorded' | 'already-recorded'; item: Item } | { kind: 'full' }> {
-    try {
-      const response = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: paragraphKey(hash),
-          UpdateExpression:
-            'SET firstSeen = if_not_exists(firstSeen, :ref), normVersion = if_not_exists(normVersion, :nv) ' +
-            'ADD articleCount :one, articleIds :ids, #h :one',
-          ConditionExpression: 'attribute_not_exists(pk) OR (NOT contains(articleIds, :id) AND size(articleIds) < :cap)',
-          ExpressionAttributeNames: { '#h': HOST_COUNT_PREFIX + article.host },
-          ExpressionAttributeValues: {
-            ':ref': refItem(article),
-            ':nv': normVersion,
-            ':one': 1,
-            ':ids': new Set([article.articleId]),
-            ':id': article.articleId,
-            ':cap': PARAGRAPH_ARTICLE_IDS_CAP,
-          },
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      this.counters.record('write', response.ConsumedCapacity);
-      return { kind: 'recorded', item: response.Attributes ?? {} };
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw toStorageError('UpdateItem', error);
-      this.counters.recordRejectedWrite();
-      const old = (await this.itemFromConditionFailure(error, paragraphKey(hash)))!;
-      if (idSet(old).has(article.articleId)) return { kind: 'already-recorded', item: old };
-      return { kind: 'full' };
-    }
-  }
-
-  /** Counts an article on a paragraph whose id set is full (see recordParagraphs). */
-  private async recordPastCap(article: ArticleRef, hash: string): Promise<ParagraphSighting> {
-    try {
-      const response = await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: membershipKey(hash, article.articleId),
-          ConditionExpression: 'attribute_not_exists(pk)',
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      this.counters.record('write', response.ConsumedCapacity);
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw toStorageError('PutItem', error);
-      this.counters.recordRejectedWrite();
-      // Already a member: counted before (or the count update of an earlier call was lost).
-      return toSighting(hash, (await this.getItem(paragraphKey(hash), true))!, article.articleId);
-    }
-    try {
-      const response = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: paragraphKey(hash),
-          UpdateExpression: 'ADD articleCount :one, #h :one',
-          // The id may sit in the set when the "full" cache skipped the first update.
-          ConditionExpression: 'attribute_exists(pk) AND NOT contains(articleIds, :id)',
-          ExpressionAttributeNames: { '#h': HOST_COUNT_PREFIX + article.host },
-          ExpressionAttributeValues: { ':one': 1, ':id': article.articleId },
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      this.counters.record('write', response.ConsumedCapacity);
-      return toSighting(hash, response.Attributes ?? {}, article.articleId);
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw toStorageError('UpdateItem', error);
-      this.counters.recordRejectedWrite();
-      const old = (await this.itemFromConditionFailure(error, paragraphKey(hash)))!;
-      return toSighting(hash, old, article.articleId);
-    }
-  }
-
-  /**
-   * The item a failed conditional write saw: from `ReturnValuesOnConditionCheckFailure` when the
-   * server supports it (DynamoDB, DynamoDB Local), else read back (dynalite ignores the option).
-   */
-  private async itemFromConditionFailure(error: unknown, key: Record<string, string>): Promise<Item | undefined> {
-    const raw = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
-    if (raw && Object.keys(raw).length > 0) return unmarshall(raw) as Item;
-    return this.getItem(key, true);
+  /** Records the paragraphs of one article (see {@link ParagraphRecorder.record}). */
+  recordParagraphs(article: ArticleRef, hashes: readonly string[], normVersion: number): Promise<ParagraphSighting[]> {
+    return this.paragraphs.record(article, hashes, normVersion);
   }
 
   private async getItem(key: Record<string, string>, consistentRead: boolean): Promise<Item | undefined> {
@@ -454,41 +299,4 @@ export class DynamoDbDedupIndex implements DedupIndex {
     } while (startKey && items.length < maxItems);
     return items;
   }
-}
-
-function refItem(ref: ArticleRef): ArticleRef {
-  return { articleId: ref.articleId, url: ref.url, host: ref.host, seenAt: ref.seenAt };
-}
-
-function idSet(item: Item): Set<string> {
-  const ids = item.articleIds;
-  return ids instanceof Set ? (ids as Set<string>) : new Set(Array.isArray(ids) ? (ids as string[]) : []);
-}
-
-function toInfo(hash: string, item: Item): ParagraphInfo {
-  const hostPageCounts: Record<string, number> = {};
-  for (const [name, value] of Object.entries(item)) {
-    if (name.startsWith(HOST_COUNT_PREFIX)) hostPageCounts[name.slice(HOST_COUNT_PREFIX.length)] = Number(value);
-  }
-  return {
-    hash,
-    normVersion: Number(item.normVersion),
-    firstSeen: refItem(item.firstSeen as ArticleRef),
-    articleCount: Number(item.articleCount),
-    articleIds: [...idSet(item)].sort(),
-    hostPageCounts,
-  };
-}
-
-function toSighting(hash: string, item: Item, articleId: string): ParagraphSighting {
-  const info = toInfo(hash, item);
-  return { ...info, isFirstSeen: info.firstSeen.articleId === articleId };
-}
-
-function toArticle(item: Item): ArticleRecord {
-  const { pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, copyMap, ...rest } = item;
-  const copies = Object.values((copyMap ?? {}) as Record<string, CopyLink & { seq: number }>)
-    .sort((a, b) => a.seq - b.seq || a.articleId.localeCompare(b.articleId))
-    .map(({ seq: _seq, ...copy }) => copy);
-  return { ...(rest as unknown as Omit<ArticleRecord, 'copies'>), copies };
 }

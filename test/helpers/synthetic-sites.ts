@@ -99,14 +99,17 @@ export function sourcesFor(sites: Pick<SyntheticSites, 'hosts'>, extra: Partial<
 
 /**
  * Publishes only the first `fraction` of each host's articles in its feed and sitemap (the
- * article pages themselves stay reachable), so a test can let a site grow between runs.
+ * article pages themselves stay reachable), so a test can let a site grow between runs; with
+ * `window`, only the newest `window` published articles are listed, as in a real feed.
  * Returns the URLs now listed.
  */
-export function publishShare(sites: SyntheticSites, server: SyntheticSitesServer, fraction: number): string[] {
+export function publishShare(sites: SyntheticSites, server: SyntheticSitesServer, fraction: number, options: { window?: number } = {}): string[] {
   const listed: string[] = [];
   for (const host of sites.hosts) {
     const all = sites.articles.filter((a) => hostOfArticle(a) === host);
-    const shown = all.slice(0, Math.ceil(all.length * Math.min(1, Math.max(0, fraction))));
+    const published = all.slice(0, Math.ceil(all.length * Math.min(1, Math.max(0, fraction))));
+    // Real feeds and news sitemaps list only the latest entries: `window` keeps the newest N.
+    const shown = options.window === undefined ? published : published.slice(-options.window);
     server.setPage(host, '/feed.xml', renderRss(host, shown));
     server.setPage(host, '/sitemap.xml', renderSitemap(host, shown));
     for (const a of shown) listed.push(`http://${host}${articlePath(a)}`);

@@ -7,6 +7,13 @@ export interface ArchiveStore {
   put(key: string, body: Uint8Array | string, contentType: string): Promise<void>;
   /** Reads one object, or `undefined` when absent. */
   get(key: string): Promise<Uint8Array | undefined>;
+  /**
+   * Reads `length` bytes of one object from byte `offset` (one ranged GET on S3), or `undefined`
+   * when the object is absent. A range running past the object's end returns the bytes up to the
+   * end (none when `offset` is at or past it), so a caller that needs the whole range checks the
+   * length. Raw pages are bundled several to an object and read this way.
+   */
+  getRange(key: string, offset: number, length: number): Promise<Uint8Array | undefined>;
   /** Lists keys under a prefix in lexicographic order. */
   list(prefix: string): AsyncIterable<string>;
   /** Removes one object; absent keys are not an error. */

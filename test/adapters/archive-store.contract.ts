@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../functions/errors';
 import type { ArchiveStore } from '../../functions/ports/archive-store';
 
 /** Creates a fresh, empty store for one test. */
@@ -30,6 +31,33 @@ export function archiveStoreContract(name: string, makeStore: ArchiveStoreFactor
 
     it('returns undefined for an absent key', async () => {
       expect(await store.get('clean/nowhere/x.json')).toBeUndefined();
+    });
+
+    it('reads a byte range of an object: inside, to the end, past the end', async () => {
+      const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+      await store.put('raw/dt=2026-11-24/bundle-a.gz', bytes, 'application/gzip');
+      expect(await store.getRange('raw/dt=2026-11-24/bundle-a.gz', 10, 5)).toEqual(Uint8Array.from([10, 11, 12, 13, 14]));
+      // (Not a one-byte range at offset 0: s3rver reads `bytes=0-0` as the whole object.)
+      expect(await store.getRange('raw/dt=2026-11-24/bundle-a.gz', 0, 2)).toEqual(Uint8Array.from([0, 1]));
+      expect(await store.getRange('raw/dt=2026-11-24/bundle-a.gz', 250, 6)).toEqual(bytes.slice(250));
+      // A range running past the end is cut at the end; one starting past it has no bytes.
+      expect(await store.getRange('raw/dt=2026-11-24/bundle-a.gz', 250, 100)).toEqual(bytes.slice(250));
+      expect((await store.getRange('raw/dt=2026-11-24/bundle-a.gz', 256, 10))?.byteLength).toBe(0);
+      expect((await store.getRange('raw/dt=2026-11-24/bundle-a.gz', 1_000, 10))?.byteLength).toBe(0);
+    });
+
+    it('reads a range of a larger object without reading the rest', async () => {
+      const bytes = Uint8Array.from({ length: 3_000_000 }, (_, i) => (i * 7) % 251);
+      await store.put('big/range.bin', bytes, 'application/octet-stream');
+      expect(await store.getRange('big/range.bin', 2_500_000, 70_000)).toEqual(bytes.slice(2_500_000, 2_570_000));
+    });
+
+    it('returns undefined for a range of an absent key, and refuses an empty or negative range', async () => {
+      expect(await store.getRange('raw/nowhere.gz', 0, 10)).toBeUndefined();
+      await store.put('r/x.bin', 'abc', 'application/octet-stream');
+      await expect(store.getRange('r/x.bin', 0, 0)).rejects.toBeInstanceOf(InvalidInputError);
+      await expect(store.getRange('r/x.bin', -1, 2)).rejects.toBeInstanceOf(InvalidInputError);
+      await expect(store.getRange('r/x.bin', 0.5, 2)).rejects.toBeInstanceOf(InvalidInputError);
     });
 
     it('overwrites an existing key', async () => {

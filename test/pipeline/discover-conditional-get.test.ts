@@ -23,6 +23,7 @@ function countingArchive(inner: ArchiveStore): ArchiveStore & { puts: number; de
       await inner.put(key, body, contentType);
     },
     get: (key: string) => inner.get(key),
+    getRange: (key: string, offset: number, length: number) => inner.getRange(key, offset, length),
     list: (prefix: string) => inner.list(prefix),
     delete: async (key: string) => {
       counted.deletes++;

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { InvalidInputError, StorageError } from '../../errors';
 import type { ArchiveStore } from '../../ports/archive-store';
+import { checkByteRange } from './byte-range';
 
 /** Temp files of in-progress writes: hidden, and never listed as keys. */
 const TEMP_FILE_PATTERN = /^\..+\.tmp-[0-9a-f]{12}$/;
@@ -47,6 +48,33 @@ export class FileArchiveStore implements ArchiveStore {
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw new StorageError(`cannot read archive key ${key}`, { cause: error, retryable: false });
+    }
+  }
+
+  async getRange(key: string, offset: number, length: number): Promise<Uint8Array | undefined> {
+    checkByteRange(key, offset, length);
+    const file = this.fileOf(key);
+    let handle;
+    try {
+      handle = await open(file, 'r');
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw new StorageError(`cannot read archive key ${key}`, { cause: error, retryable: false });
+    }
+    try {
+      const buffer = Buffer.alloc(length);
+      let filled = 0;
+      // A read may return fewer bytes than asked before the end of the file: loop until the end.
+      while (filled < length) {
+        const { bytesRead } = await handle.read(buffer, filled, length - filled, offset + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return new Uint8Array(buffer.buffer, buffer.byteOffset, filled);
+    } catch (error) {
+      throw new StorageError(`cannot read archive key ${key}`, { cause: error, retryable: false });
+    } finally {
+      await handle.close();
     }
   }
 

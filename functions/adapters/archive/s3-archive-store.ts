@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { StorageError } from '../../errors';
 import type { ArchiveStore } from '../../ports/archive-store';
+import { checkByteRange } from './byte-range';
 
 /** Options of {@link S3ArchiveStore}. */
 export interface S3ArchiveStoreOptions {
@@ -24,7 +25,7 @@ export interface S3ArchiveStoreOptions {
  *
  * @example
  * const archive = new S3ArchiveStore({ bucket: process.env.ARCHIVE_BUCKET! });
- * await archive.put('raw/example.com/2026/11/24/abc.html.gz', gzipped, 'text/html');
+ * await archive.put('raw/dt=2026-11-24/bundle-2026-11-24T10-00-00-000Z-0123456789ab.gz', gzipped, 'application/gzip');
  */
 export class S3ArchiveStore implements ArchiveStore {
   private readonly bucket: string;
@@ -54,6 +55,21 @@ export class S3ArchiveStore implements ArchiveStore {
       return await response.Body.transformToByteArray();
     } catch (error) {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw toStorageError('GetObject', key, error);
+    }
+  }
+
+  async getRange(key: string, offset: number, length: number): Promise<Uint8Array | undefined> {
+    checkByteRange(key, offset, length);
+    try {
+      const range = `bytes=${offset}-${offset + length - 1}`;
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range }));
+      if (!response.Body) return new Uint8Array();
+      return await response.Body.transformToByteArray();
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+      // 416: the range starts at or past the object's end, which the port reads as no bytes.
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 416) return new Uint8Array();
       throw toStorageError('GetObject', key, error);
     }
   }

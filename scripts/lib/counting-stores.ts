@@ -1,0 +1,75 @@
+import type { ArchiveStore } from '../../functions/ports/archive-store';
+import type { CrawlMessage, CrawlQueue } from '../../functions/ports/crawl-queue';
+
+/** S3 requests and bytes an {@link ArchiveStore} was asked for, by the request S3 would bill. */
+export interface ArchiveCounts {
+  puts: number;
+  gets: number;
+  lists: number;
+  deletes: number;
+  /** Bytes written per top-level key prefix (`raw`, `clean`, ...). */
+  bytesPut: Record<string, number>;
+}
+
+/**
+ * Counts the requests an archive store receives, one per S3 request it stands for (a ranged read
+ * is one GET; a list counts one LIST call per call, not per page: an upper bound is not needed
+ * here because nothing in the ingest path lists).
+ */
+export class CountingArchiveStore implements ArchiveStore {
+  readonly counts: ArchiveCounts = { puts: 0, gets: 0, lists: 0, deletes: 0, bytesPut: {} };
+
+  constructor(private readonly inner: ArchiveStore) {}
+
+  async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+    this.counts.puts++;
+    const prefix = key.split('/')[0];
+    const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    this.counts.bytesPut[prefix] = (this.counts.bytesPut[prefix] ?? 0) + bytes;
+    await this.inner.put(key, body, contentType);
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    this.counts.gets++;
+    return this.inner.get(key);
+  }
+
+  async getRange(key: string, offset: number, length: number): Promise<Uint8Array | undefined> {
+    this.counts.gets++;
+    return this.inner.getRange(key, offset, length);
+  }
+
+  list(prefix: string): AsyncIterable<string> {
+    this.counts.lists++;
+    return this.inner.list(prefix);
+  }
+
+  async delete(key: string): Promise<void> {
+    this.counts.deletes++;
+    await this.inner.delete(key);
+  }
+}
+
+/** SQS requests a crawl queue stands for. */
+export interface QueueCounts {
+  /** SendMessageBatch calls: one per 10 messages of one send. */
+  sendRequests: number;
+  messagesSent: number;
+}
+
+/** SendMessageBatch takes at most 10 entries. */
+const SQS_BATCH_LIMIT = 10;
+
+/** Counts the SendMessageBatch requests a {@link CrawlQueue} would make on SQS. */
+export class CountingCrawlQueue implements CrawlQueue {
+  readonly counts: QueueCounts = { sendRequests: 0, messagesSent: 0 };
+
+  constructor(private readonly inner: CrawlQueue) {}
+
+  async send(messages: readonly CrawlMessage[], delayMs?: number): Promise<void> {
+    if (messages.length === 0) return;
+    this.counts.sendRequests += Math.ceil(messages.length / SQS_BATCH_LIMIT);
+    this.counts.messagesSent += messages.length;
+    await this.inner.send(messages, delayMs);
+  }
+}

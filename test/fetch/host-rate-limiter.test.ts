@@ -86,6 +86,18 @@ for (const backend of ['dynalite', 'DynamoDB Local'] as const) {
     const requests = limiters.reduce((sum, l) => sum + l.stats().requests, 0);
     expect(requests).toBeLessThanOrEqual(40 * 3); // busy path: about one write per reservation
   });
+
+  it(`DynamoDbHostRateLimiter on ${backend}: one write per reservation when the host is as this instance last saw it`, async () => {
+    const limiter = new DynamoDbHostRateLimiter({ tableName: TABLE, client: newClient(backend) });
+    const host = `cost-${backend.replace(/\W/g, '')}.example`;
+    // Idle host each time (slots 1 s apart, interval 100 ms): the idle claim is tried first.
+    for (let k = 0; k < 5; k++) expect(await limiter.reserve(host, 100, 5_000_000 + k * 1_000)).toBe(0);
+    expect(limiter.stats().writeUnits).toBe(5);
+    // Busy host (10 reservations at one instant): after the first, the busy path is tried first.
+    const busyAt = 6_000_000;
+    for (let k = 0; k < 10; k++) expect(await limiter.reserve(host, 100, busyAt)).toBe(k * 100);
+    expect(limiter.stats().writeUnits).toBe(5 + 10);
+  });
 }
 
 describe('DynamoDbHostRateLimiter across concurrent workers', () => {

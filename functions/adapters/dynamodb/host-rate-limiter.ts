@@ -13,6 +13,10 @@ const STATE_TTL_SECONDS = 24 * 60 * 60;
  */
 const DEFAULT_MAX_ROUNDS = 8;
 const RATE_SK = 'RATE';
+/** Hosts whose last seen slot is remembered per instance (bounded memory; forgetting costs one write). */
+const MAX_REMEMBERED_HOSTS = 10_000;
+
+type RateKey = Record<string, { S: string }>;
 
 /** Options of {@link DynamoDbHostRateLimiter}. */
 export interface DynamoDbHostRateLimiterOptions {
@@ -32,9 +36,11 @@ export interface DynamoDbHostRateLimiterOptions {
  *    old value). DynamoDB serialises writes to one item, so N concurrent callers get N
  *    distinct slots one interval apart without any retry.
  * 2. Idle host (no item, or `nextSlotMs < now`): claim `now` and set `nextSlotMs = now + interval`.
- * 3. If the condition of 2 failed, someone else made the host busy meanwhile: go to 1.
+ * 3. The instance tries first the path it last saw the host on (idle for a host it has not seen);
+ *    when that condition fails, another worker changed the state meanwhile: try the other path.
  *
- * Costs one write on a busy host, two on an idle one (the rejected busy-path write included).
+ * Costs one write when the host's state is what this instance last saw (busy or idle), two when
+ * another worker changed it meanwhile (the rejected conditional write is billed too).
  *
  * @example
  * const limiter = new DynamoDbHostRateLimiter({ tableName: config.tableName, client });
@@ -45,6 +51,8 @@ export class DynamoDbHostRateLimiter implements HostRateLimiter {
   private readonly client: DynamoDBClient;
   private readonly maxRounds: number;
   private readonly counters = new RequestStats();
+  /** Per host, the next slot as of this instance's last reservation (a hint for which write to try first). */
+  private readonly lastSeenNextSlotMs = new Map<string, number>();
 
   constructor(options: DynamoDbHostRateLimiterOptions) {
     this.tableName = options.tableName;
@@ -65,35 +73,58 @@ export class DynamoDbHostRateLimiter implements HostRateLimiter {
       [TABLE_KEY.sortKey]: { S: RATE_SK },
     };
     const expiresAt = { N: String(Math.ceil((now + intervalMs) / 1000) + STATE_TTL_SECONDS) };
+    // Try first the path this container last saw the host on: the right guess costs one write,
+    // the wrong one two (the rejected conditional write is billed too). Unknown hosts start idle:
+    // a polite crawler mostly finds a host's previous slot already past.
+    const lastSeenNextSlotMs = this.lastSeenNextSlotMs.get(host.toLowerCase());
+    let busyFirst = lastSeenNextSlotMs !== undefined && lastSeenNextSlotMs >= now;
     for (let round = 0; round < this.maxRounds; round++) {
-      const taken = await this.conditionalUpdate({
-        TableName: this.tableName,
-        Key: key,
-        UpdateExpression: 'SET nextSlotMs = nextSlotMs + :interval, #ttl = :expiresAt',
-        ConditionExpression: 'nextSlotMs >= :now',
-        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-        ExpressionAttributeValues: { ':interval': { N: String(intervalMs) }, ':now': { N: String(now) }, ':expiresAt': expiresAt },
-        ReturnValues: 'UPDATED_OLD',
-        ReturnConsumedCapacity: 'TOTAL',
-      });
-      if (taken) {
-        const slotMs = Number(taken.nextSlotMs?.N);
-        if (!Number.isFinite(slotMs)) throw new StorageError(`rate state of ${host} has no numeric nextSlotMs`, { retryable: false });
-        return Math.max(0, slotMs - now);
+      const waitMs = busyFirst ? await this.takeNextSlot(key, intervalMs, now, expiresAt, host) : await this.claimIdle(key, intervalMs, now, expiresAt);
+      if (waitMs !== undefined) {
+        this.remember(host, now + waitMs + intervalMs);
+        return waitMs;
       }
-      const claimed = await this.conditionalUpdate({
-        TableName: this.tableName,
-        Key: key,
-        UpdateExpression: 'SET nextSlotMs = :next, #ttl = :expiresAt',
-        ConditionExpression: 'attribute_not_exists(nextSlotMs) OR nextSlotMs < :now',
-        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-        ExpressionAttributeValues: { ':next': { N: String(now + intervalMs) }, ':now': { N: String(now) }, ':expiresAt': expiresAt },
-        ReturnValues: 'UPDATED_OLD',
-        ReturnConsumedCapacity: 'TOTAL',
-      });
-      if (claimed) return 0;
+      busyFirst = !busyFirst;
     }
     throw new StorageError(`could not reserve a request slot for ${host} in ${this.maxRounds} rounds`, { retryable: true });
+  }
+
+  /** Busy host: takes the slot at `nextSlotMs` and pushes it one interval on; `undefined` if the host is idle. */
+  private async takeNextSlot(key: RateKey, intervalMs: number, now: number, expiresAt: { N: string }, host: string): Promise<number | undefined> {
+    const taken = await this.conditionalUpdate({
+      TableName: this.tableName,
+      Key: key,
+      UpdateExpression: 'SET nextSlotMs = nextSlotMs + :interval, #ttl = :expiresAt',
+      ConditionExpression: 'nextSlotMs >= :now',
+      ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+      ExpressionAttributeValues: { ':interval': { N: String(intervalMs) }, ':now': { N: String(now) }, ':expiresAt': expiresAt },
+      ReturnValues: 'UPDATED_OLD',
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+    if (!taken) return undefined;
+    const slotMs = Number(taken.nextSlotMs?.N);
+    if (!Number.isFinite(slotMs)) throw new StorageError(`rate state of ${host} has no numeric nextSlotMs`, { retryable: false });
+    return Math.max(0, slotMs - now);
+  }
+
+  /** Idle host (no state, or its next slot has passed): claims `now`; `undefined` if the host is busy. */
+  private async claimIdle(key: RateKey, intervalMs: number, now: number, expiresAt: { N: string }): Promise<number | undefined> {
+    const claimed = await this.conditionalUpdate({
+      TableName: this.tableName,
+      Key: key,
+      UpdateExpression: 'SET nextSlotMs = :next, #ttl = :expiresAt',
+      ConditionExpression: 'attribute_not_exists(nextSlotMs) OR nextSlotMs < :now',
+      ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+      ExpressionAttributeValues: { ':next': { N: String(now + intervalMs) }, ':now': { N: String(now) }, ':expiresAt': expiresAt },
+      ReturnValues: 'UPDATED_OLD',
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+    return claimed ? 0 : undefined;
+  }
+
+  private remember(host: string, nextSlotMs: number): void {
+    if (this.lastSeenNextSlotMs.size >= MAX_REMEMBERED_HOSTS) this.lastSeenNextSlotMs.clear();
+    this.lastSeenNextSlotMs.set(host.toLowerCase(), nextSlotMs);
   }
 
   /** Sends one conditional UpdateItem; `undefined` when its condition was false. */

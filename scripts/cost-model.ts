@@ -7,8 +7,10 @@
  * Usage: npm run cost -- --articles-per-day 30000 [--measurements FILE ...] [--hosts 300]
  *        [--per-host-metrics watched|all] [--watched-hosts 0] [--months 12]
  *        [--set section.field=value ...] [--json]
- * Without --measurements it reads bench-results/{dedup,crawl,extract,discover}.json when present:
- * `bench:dedup --out` (flat DynamoDB figures) and `bench:crawl` (its own shape, see readCrawlBench).
+ * Without --measurements it reads bench-results/{crawl,extract,discover,pipeline}.json when present:
+ * `bench:crawl` (its own shape, see readCrawlBench) and `bench:pipeline` (nested `section.field`
+ * figures for the whole AWS path, read last so they win). `bench:dedup --out` files (flat DynamoDB
+ * figures of dedup alone) can be given with --measurements.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -74,25 +76,18 @@ export const LAMBDA_MB_PER_VCPU = 1_769;
 /** Per-article inputs, keyed `section.field` as in the measurement files. */
 export const DEFAULT_INPUTS: Record<string, InputDefault> = {
   'dynamodb.writeUnitsPerArticle': {
-    value: 18.3,
+    value: 25,
     unit: 'WRU',
     basis: 'assumed',
-    why: 'dedup + article record + GSI copy + HOSTS entry; docs/dedup.md 10k-article bench:dedup on DynamoDB Local (18.31), not a file here',
+    why: 'every DynamoDB write per stored article: discovery claims, crawl state, host rate limiting, paragraphs, article record, copy links, fingerprints (npm run bench:pipeline measures it)',
   },
-  'dynamodb.readUnitsPerArticle': { value: 5, unit: 'RRU', basis: 'assumed', why: 'previous record + paragraph lookups + candidates; docs/dedup.md (4.99)' },
-  'dynamodb.requestsPerArticle': { value: 18, unit: 'requests', basis: 'assumed', why: 'informational; on-demand bills units, not requests (docs/dedup.md 18.04)' },
-  'dynamodb.frontierWriteUnitsPerArticle': {
-    value: 3,
-    unit: 'WRU',
-    basis: 'assumed',
-    why: 'URL claim in discover + crawl state update + host rate-limit slot (not in bench:dedup)',
-  },
-  'dynamodb.frontierReadUnitsPerArticle': { value: 1, unit: 'RRU', basis: 'assumed', why: 'crawl state read (conditional GET data)' },
+  'dynamodb.readUnitsPerArticle': { value: 6, unit: 'RRU', basis: 'assumed', why: 'crawl state, previous record, paragraph lookups, candidates (bench:pipeline measures it)' },
+  'dynamodb.requestsPerArticle': { value: 25, unit: 'requests', basis: 'assumed', why: 'informational; on-demand bills units, not requests' },
   'dynamodb.storageBytesPerArticle': {
-    value: 6_000,
+    value: 8_000,
     unit: 'bytes',
     basis: 'assumed',
-    why: 'article record (~2 KB incl. GSI copy) + ~11 paragraph records of ~300 B + frontier item',
+    why: 'paragraph, article, copy-link, fingerprint and frontier items with the 100-byte per-item overhead (bench:pipeline measures it)',
   },
   // Crawl Lambda time. The handler processes a batch's URLs in parallel (functions/handlers/crawl.ts),
   // so an invocation lasts about as long as its slowest fetch plus one URL's storage round trips, plus
@@ -138,18 +133,12 @@ export const DEFAULT_INPUTS: Record<string, InputDefault> = {
   'discover.memoryMb': { value: DEFAULT_SETTINGS.discover.memoryMb, unit: 'MB', basis: 'settings', why: 'infra/settings.ts discover.memoryMb' },
   'discover.runsPerDay': { value: 24, unit: 'runs', basis: 'settings', why: 'rate(1 hour), the prod schedule (cdk.json)' },
   's3.putsPerArticle': {
-    value: 2,
+    value: 1 + 1 / DEFAULT_SETTINGS.crawl.batchSize,
     unit: 'PUT',
     basis: 'code',
-    why: 'raw page + clean JSON (functions/pipeline/process-page.ts; renderings only when writeRenderings, false on AWS in aws-deps.ts)',
+    why: 'the clean JSON copy, plus one raw-page bundle per crawl invocation (functions/pipeline/process-page.ts); renderings only when writeRenderings, false on AWS',
   },
-  's3.syndicatedFraction': {
-    value: 0.3,
-    unit: 'of articles',
-    basis: 'assumed',
-    why: 'share of stored articles that copy another; each rewrites its origin\'s clean copy (1 GET + 1 PUT, refreshCleanCopy in process-page.ts)',
-  },
-  's3.getsPerArticle': { value: 0.05, unit: 'GET', basis: 'assumed', why: 'other reads: the sources file per container start, a previous clean copy on change' },
+  's3.getsPerArticle': { value: 0.05, unit: 'GET', basis: 'assumed', why: 'the sources file per container start, a previous clean copy on change' },
   's3.rawBytesPerArticle': { value: 30_000, unit: 'bytes', basis: 'assumed', why: 'gzip-compressed HTML page (typical news page 100-300 KB raw)' },
   's3.cleanBytesPerArticle': {
     value: 12_000,
@@ -187,6 +176,8 @@ export const OVERRIDE_ONLY_INPUTS: Record<string, { unit: string; why: string }>
 };
 
 /** Flat files named after a bench map onto a section: `dedup.json` = `dynamodb.*`. */
+/** Fields of a nested measurement file that describe the run and are not inputs. */
+const DESCRIPTIVE_FIELDS = new Set(['info']);
 const FILE_SECTION: Record<string, string> = { dedup: 'dynamodb', crawl: 'crawl', extract: 'crawl', discover: 'discover' };
 
 const isKnown = (key: string) => key in DEFAULT_INPUTS || key in OVERRIDE_ONLY_INPUTS;
@@ -277,7 +268,7 @@ export function readMeasurements(file: string): { values: Record<string, number>
     notes.push(...crawl.notes);
   }
   for (const [key, value] of Object.entries(raw)) {
-    if (crawl?.used.has(key)) continue;
+    if (crawl?.used.has(key) || DESCRIPTIVE_FIELDS.has(key)) continue;
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       for (const [field, v] of Object.entries(value as Record<string, unknown>)) take(`${key}.${field}`, v);
     } else if (typeof value === 'number') {
@@ -363,14 +354,14 @@ export function computeCosts(o: CostOptions) {
   const invocations = v('crawl.fetchAttemptsPerArticle') / v('crawl.batchSize');
   add('Lambda requests', (invocations * PRICES.lambdaPerMillionRequests) / 1e6, `${invocations.toFixed(2)} invocations/article`);
 
-  const wru = v('dynamodb.writeUnitsPerArticle') + v('dynamodb.frontierWriteUnitsPerArticle');
-  const rru = v('dynamodb.readUnitsPerArticle') + v('dynamodb.frontierReadUnitsPerArticle');
+  const wru = v('dynamodb.writeUnitsPerArticle');
+  const rru = v('dynamodb.readUnitsPerArticle');
   add('DynamoDB writes', (wru * PRICES.dynamodbPerMillionWriteUnits) / 1e6, `${wru.toFixed(1)} WRU/article`);
   add('DynamoDB reads', (rru * PRICES.dynamodbPerMillionReadUnits) / 1e6, `${rru.toFixed(1)} RRU/article`);
 
-  const puts = v('s3.putsPerArticle') + v('s3.syndicatedFraction');
-  const gets = v('s3.getsPerArticle') + v('s3.syndicatedFraction');
-  add('S3 PUT', (puts * PRICES.s3PutPerThousand) / 1e3, `${puts.toFixed(2)} PUT/article (${v('s3.putsPerArticle')} + origin refresh for ${v('s3.syndicatedFraction')} copies)`);
+  const puts = v('s3.putsPerArticle');
+  const gets = v('s3.getsPerArticle');
+  add('S3 PUT', (puts * PRICES.s3PutPerThousand) / 1e3, `${puts.toFixed(2)} PUT/article`);
   add('S3 GET', (gets * PRICES.s3GetPerThousand) / 1e3, `${gets.toFixed(2)} GET/article`);
   add('SQS requests', (v('sqs.requestsPerArticle') * PRICES.sqsPerMillionRequests) / 1e6, `${v('sqs.requestsPerArticle')} requests/article`);
   add('CloudWatch Logs ingest', (v('logs.bytesPerArticle') / 1e9) * PRICES.logsIngestPerGb, `${v('logs.bytesPerArticle')} B/article`);
@@ -419,7 +410,20 @@ export function computeCosts(o: CostOptions) {
   // Ingesting a million articles: processing plus their share of this month's fixed costs.
   // Keeping them is a separate, monthly holding cost (storagePerMillionMonth).
   const allInPerMillion = processingPerMillion + fixedPerMonth / Math.max(millionsPerMonth, 1e-9);
-  return { perArticle, storagePerMillionPerMonth, fixedMonthly, processingPerMillion, storagePerMillionMonth, fixedPerMonth, articlesPerMonth, monthly, allInPerMillion, crawlBilledMs: crawlMs };
+  return {
+    breakEvenArticlesPerDay: articlesPerDayForAllIn(GOAL_DOLLARS_PER_MILLION, processingPerMillion, fixedPerMonth), perArticle, storagePerMillionPerMonth, fixedMonthly, processingPerMillion, storagePerMillionMonth, fixedPerMonth, articlesPerMonth, monthly, allInPerMillion, crawlBilledMs: crawlMs };
+}
+
+/** The issue's goal: dollars per million articles, all-in. */
+export const GOAL_DOLLARS_PER_MILLION = 20;
+
+/**
+ * The daily volume above which processing plus the share of fixed monthly costs stays under
+ * `goalPerMillion`; `undefined` when processing alone reaches it.
+ */
+export function articlesPerDayForAllIn(goalPerMillion: number, processingPerMillion: number, fixedPerMonth: number): number | undefined {
+  if (processingPerMillion >= goalPerMillion) return undefined;
+  return Math.ceil(((fixedPerMonth / (goalPerMillion - processingPerMillion)) * 1e6) / 30);
 }
 
 /** Every input at its default, labelled with its basis. */
@@ -453,7 +457,8 @@ function main(): void {
 
   const files =
     values.measurements ??
-    ['dedup', 'crawl', 'extract', 'discover']
+    // Later files win: bench:pipeline measures the whole AWS path, so it comes last.
+    ['crawl', 'extract', 'discover', 'pipeline']
       .map((n) => path.join('bench-results', `${n}.json`))
       .filter((f) => fs.existsSync(f));
   const inputs = defaultInputs();
@@ -528,7 +533,12 @@ function main(): void {
   console.log(`  all-in at this volume:       ${money(result.allInPerMillion)} per million articles ingested (processing + share of fixed monthly costs)`);
   console.log(`  keeping them:                ${money(result.storagePerMillionMonth)} per million articles per month (S3 + DynamoDB + PITR)`);
   console.log(`  per month at this volume:    processing ${money(result.monthly.processing)} + fixed ${money(result.monthly.fixed)} + storage ${money(result.monthly.storageFirstMonth)} in month 1, ${money(result.monthly.storageAfterMonths)} after ${options.months} months`);
-  console.log(`  goal (issue): under $20 per million all-in: ${result.allInPerMillion < 20 ? 'met' : 'NOT met'} with these inputs`);
+  console.log(`  goal (issue): under $${GOAL_DOLLARS_PER_MILLION} per million all-in: ${result.allInPerMillion < GOAL_DOLLARS_PER_MILLION ? 'met' : 'NOT met'} at ${options.articlesPerDay} articles/day with these inputs`);
+  console.log(
+    result.breakEvenArticlesPerDay === undefined
+      ? `  processing alone is over $${GOAL_DOLLARS_PER_MILLION} per million: no volume meets the goal`
+      : `  all-in is under $${GOAL_DOLLARS_PER_MILLION} per million from ${result.breakEvenArticlesPerDay} articles/day (fixed $${result.fixedPerMonth.toFixed(2)}/month spread over the volume)`,
+  );
   console.log('  not included: Athena ($5/TB scanned, per query), data transfer out (none in normal operation), free tiers');
 }
 

@@ -6,11 +6,13 @@ import { DEFAULT_SETTINGS } from '../../infra/settings';
 import {
   AGGREGATE_METRIC_SERIES,
   alarmMetricCount,
+  articlesPerDayForAllIn,
   computeCosts,
   crawlBilledMsPerArticle,
   DEFAULT_INPUTS,
   defaultInputs,
   EVENT_SOURCE_MAPPINGS,
+  GOAL_DOLLARS_PER_MILLION,
   LAMBDA_MB_PER_VCPU,
   PRICES,
   readMeasurements,
@@ -132,9 +134,7 @@ describe('computeCosts', () => {
       inputs: {
         ...inputsWith({
           's3.putsPerArticle': 1,
-          's3.syndicatedFraction': 0,
           'dynamodb.writeUnitsPerArticle': 10,
-          'dynamodb.frontierWriteUnitsPerArticle': 0,
           'crawl.memoryMb': 1024,
         }),
         'crawl.billedMsPerArticle': { value: 1200, unit: 'ms', why: '', basis: 'assumed', source: 'measured (test)' },
@@ -147,10 +147,30 @@ describe('computeCosts', () => {
     expect(line('Lambda crawl (GB-s)')).toBeCloseTo(1.2 * 1e6 * PRICES.lambdaArmPerGbSecond, 4);
   });
 
-  it('AWS stores two objects per article, plus one rewrite of the origin per syndicated copy', () => {
-    expect(DEFAULT_INPUTS['s3.putsPerArticle']).toMatchObject({ value: 2, basis: 'code' });
-    const r = computeCosts({ ...base, inputs: inputsWith({ 's3.syndicatedFraction': 0.5 }) });
-    expect(r.perArticle.find((l) => l.component === 'S3 PUT')!.dollars).toBeCloseTo(2.5 * PRICES.s3PutPerThousand * 1000, 6);
+  it('reads a nested bench:pipeline file, skipping its descriptive info', () => {
+    const m = readMeasurements(
+      write('pipeline.json', {
+        source: 'bench:pipeline --articles 10',
+        dynamodb: { writeUnitsPerArticle: 14.2, readUnitsPerArticle: 4 },
+        s3: { putsPerArticle: 1.1 },
+        info: { storedArticles: 10, writeUnitsByPart: { index: 9 } },
+      }),
+    );
+    expect(m.values).toEqual({ 'dynamodb.writeUnitsPerArticle': 14.2, 'dynamodb.readUnitsPerArticle': 4, 's3.putsPerArticle': 1.1 });
+    expect(m.unknown).toEqual([]);
+  });
+
+  it('gives the daily volume from which all-in meets the goal, and none when processing alone misses it', () => {
+    // $12 a month over (20 - 14) dollars per million = 2 M articles a month = 66,667 a day.
+    expect(articlesPerDayForAllIn(GOAL_DOLLARS_PER_MILLION, 14, 12)).toBe(66_667);
+    expect(articlesPerDayForAllIn(20, 20.5, 12)).toBeUndefined();
+    const cheap = inputsWith({ 'dynamodb.writeUnitsPerArticle': 4, 's3.putsPerArticle': 0.5, 'crawl.fetchWallMsPerBatch': 200 });
+    const r = computeCosts({ ...base, inputs: cheap });
+    expect(r.processingPerMillion).toBeLessThan(GOAL_DOLLARS_PER_MILLION);
+    const at = computeCosts({ ...base, articlesPerDay: r.breakEvenArticlesPerDay!, inputs: cheap });
+    const below = computeCosts({ ...base, articlesPerDay: Math.floor(r.breakEvenArticlesPerDay! * 0.9), inputs: cheap });
+    expect(at.allInPerMillion).toBeLessThanOrEqual(GOAL_DOLLARS_PER_MILLION);
+    expect(below.allInPerMillion).toBeGreaterThan(GOAL_DOLLARS_PER_MILLION);
   });
 
   it('per-host metrics are a fixed monthly cost that the watched policy removes', () => {
@@ -192,10 +212,11 @@ describe('the model matches the stack it prices', () => {
     expect(crawl.Properties.Environment.Variables.EXTRACTION_METRIC_HOSTS).toBe(watched.join(','));
   }, 60_000);
 
-  it('the AWS composition root writes no renderings (else s3.putsPerArticle must be 4)', async () => {
+  it('the AWS composition root writes no renderings (s3.putsPerArticle counts the clean copy and a raw bundle per invocation)', async () => {
     const { createAwsDeps } = await import('../../functions/handlers/aws-deps');
     const { loadConfig } = await import('../../functions/config');
     const deps = createAwsDeps(loadConfig({ CRAWL_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/crawl' }), { info: () => {}, warn: () => {} });
-    expect(DEFAULT_INPUTS['s3.putsPerArticle'].value).toBe(deps.writeRenderings ? 4 : 2);
+    expect(deps.writeRenderings).toBe(false);
+    expect(DEFAULT_INPUTS['s3.putsPerArticle'].value).toBeCloseTo(1 + 1 / DEFAULT_SETTINGS.crawl.batchSize, 6);
   });
 });

@@ -9,7 +9,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { createTableInput, GSI1, TABLE_KEY, TTL_ATTRIBUTE } from '../functions/adapters/dynamodb/table-schema';
+import { GSI1, TABLE_KEY, TTL_ATTRIBUTE } from '../functions/adapters/dynamodb/table-schema';
 import {
   CRAWL_SERVICE_NAME,
   DISCOVER_SERVICE_NAME,
@@ -28,9 +28,6 @@ import type { PipelineSettings } from './settings';
  * timeout, so a batch retried after throttling is not redelivered while still being processed.
  */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
-/** GSI projection of the shared table definition ('ALL' | 'KEYS_ONLY' | 'INCLUDE'). */
-const LOCAL_GSI1_PROJECTION = createTableInput('schema').GlobalSecondaryIndexes.find((g) => g.IndexName === GSI1.indexName)!
-  .Projection.ProjectionType;
 /** Failed URLs stay in the DLQ two weeks (the SQS maximum) for inspection and redrive. */
 const DLQ_RETENTION = Duration.days(14);
 /** Scheduler retries a failed discover delivery a few times within an hour, then dead-letters it. */
@@ -103,7 +100,7 @@ export class NewsPipelineStack extends Stack {
       partitionKey: { name: GSI1.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: GSI1.sortKey, type: dynamodb.AttributeType.STRING },
       // Same projection as the local stores create (table-schema.ts), so the two cannot drift.
-      projectionType: LOCAL_GSI1_PROJECTION as dynamodb.ProjectionType,
+      projectionType: GSI1.projectionType as dynamodb.ProjectionType,
     });
 
     this.crawlDeadLetterQueue = new sqs.Queue(this, 'CrawlDeadLetterQueue', {

@@ -271,6 +271,17 @@ export function dedupIndexContract(name: string, makeIndex: DedupIndexFactory, o
         expect(pages).toBeGreaterThanOrEqual(4);
       });
 
+      it('lists complete records, copies included, equal to what getArticle returns', async () => {
+        const copy = { articleId: 'lc1', url: 'https://b.example/lc1', host: 'b.example', overlap: 0.7, method: 'near-duplicate' as const };
+        await index.putArticle(article('listed1', { day: '2026-11-23', minhash: 'bk2n1.3.AAAAAQAAAg==' }));
+        await index.putArticle(article('listed2', { day: '2026-11-24', copyOf: copy, clusterId: 'lc1' }));
+        await index.addCopy('listed1', copy);
+        const page = await index.listArticles({ host: 'news.example', limit: 10 });
+        expect(page.items).toEqual([(await index.getArticle('listed2'))!, (await index.getArticle('listed1'))!]);
+        expect(page.items[1].copies).toEqual([copy]);
+        expect(page.items[0]).toEqual(article('listed2', { day: '2026-11-24', copyOf: copy, clusterId: 'lc1' }));
+      });
+
       it('filters by an inclusive day range', async () => {
         for (const day of ['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23']) {
           await index.putArticle(article(`x${day}`, { day }));

@@ -131,6 +131,27 @@ export function frontierContract(name: string, makeFrontier: FrontierFactory): v
       expect((await frontier.listPending({ nowIso: T1 }))[2]).toMatchObject({ status: 'failed', reason: 'http-503', nextRetryAt: T1 });
     });
 
+    it('lists complete states, equal to what get returns', async () => {
+      const queued = (await frontier.claim(claimInput(40, { lastmod: 'v1', nowIso: T0 })))!;
+      const claimed = (await frontier.claim(claimInput(41, { lastmod: 'v1', nowIso: T0 })))!;
+      await frontier.update(
+        outcome(claimed, {
+          status: 'failed',
+          reason: 'http-503',
+          detail: 'Service Unavailable',
+          httpStatus: 503,
+          etag: '"e41"',
+          lastModified: 'Tue, 24 Nov 2026 09:00:00 GMT',
+          nextRetryAt: T1,
+          updatedAt: T0,
+        }),
+      );
+      const failedState = (await frontier.get(claimed.urlKey))!;
+      expect(failedState).toMatchObject({ detail: 'Service Unavailable', etag: '"e41"', discoveredLastmod: 'v1' });
+      expect(await frontier.listFailed()).toEqual([failedState]);
+      expect(await frontier.listPending({ nowIso: T2 })).toEqual([queued, failedState]);
+    });
+
     it('requeues a listed URL once, and only while it is unchanged', async () => {
       const q = (await frontier.claim(claimInput(30, { nowIso: T0 })))!;
       const failed = (await frontier.claim(claimInput(31, { nowIso: T0 })))!;

@@ -125,7 +125,8 @@ describe('DynamoDB table', () => {
             { AttributeName: GSI1.partitionKey, KeyType: 'HASH' },
             { AttributeName: GSI1.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          // Keys only: article and frontier writes are not paid a second time at full item size.
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
       TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },

@@ -17,7 +17,10 @@ export const HOST_COUNT_PREFIX = 'h_';
 
 export const paragraphKey = (hash: string) => ({ pk: `PARA#${hash}`, sk: PARAGRAPH_SK });
 export const membershipKey = (hash: string, articleId: string) => ({ pk: `PARA#${hash}`, sk: `M#${articleId}` });
-export const articleKey = (id: string) => ({ pk: `ART#${id}`, sk: ARTICLE_SK });
+const ARTICLE_PK_PREFIX = 'ART#';
+export const articleKey = (id: string) => ({ pk: `${ARTICLE_PK_PREFIX}${id}`, sk: ARTICLE_SK });
+/** The article id of an `ART#<id>` partition key. */
+export const articleIdOfKey = (pk: string) => pk.slice(ARTICLE_PK_PREFIX.length);
 export const fingerprintPk = (key: string) => `FP#${key}`;
 export const hostGsiPk = (host: string) => `HOST#${host}`;
 

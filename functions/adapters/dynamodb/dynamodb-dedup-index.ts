@@ -21,7 +21,7 @@ import { isConditionalCheckFailed, toStorageError } from './dynamodb-errors';
 import { decodeCursor, encodeCursor } from './page-cursor';
 import { RequestStats, type DynamoDbStats } from './request-stats';
 import { GSI1 } from './table-schema';
-import { articleKey, fingerprintPk, hostGsiPk, HOSTS_PK, paragraphKey, toArticle, toInfo, type Item } from './dedup-index-items';
+import { articleIdOfKey, articleKey, fingerprintPk, hostGsiPk, HOSTS_PK, paragraphKey, toArticle, toInfo, type Item } from './dedup-index-items';
 import { ParagraphRecorder } from './paragraph-recorder';
 
 export { PARAGRAPH_ARTICLE_IDS_CAP, RECORD_CONCURRENCY } from './paragraph-recorder';
@@ -221,7 +221,10 @@ export class DynamoDbDedupIndex implements DedupIndex {
     }
   }
 
-  /** Articles of one host, newest day first, paginated with an opaque cursor. */
+  /**
+   * Articles of one host, newest day first, paginated with an opaque cursor (the index query's
+   * last key). One keys-only index query per page, then the records are read from the table.
+   */
   async listArticles(query: ListArticlesQuery): Promise<Page<ArticleRecord>> {
     if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_LIST_LIMIT) {
       throw new InvalidInputError(`limit must be an integer in 1..${MAX_LIST_LIMIT}`);
@@ -240,8 +243,9 @@ export class DynamoDbDedupIndex implements DedupIndex {
       condition += ` AND ${GSI1.sortKey} <= :to`;
       values[':to'] = `${query.toDay}\uffff`;
     }
+    let response;
     try {
-      const response = await this.doc.send(
+      response = await this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: GSI1.indexName,
@@ -253,8 +257,6 @@ export class DynamoDbDedupIndex implements DedupIndex {
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
-      this.counters.record('read', response.ConsumedCapacity);
-      return { items: (response.Items ?? []).map(toArticle), cursor: encodeCursor(response.LastEvaluatedKey) };
     } catch (error) {
       if (error instanceof InvalidInputError) throw error;
       // A syntactically valid cursor that does not fit this query is the caller's mistake.
@@ -263,6 +265,10 @@ export class DynamoDbDedupIndex implements DedupIndex {
       }
       throw toStorageError('Query', error);
     }
+    this.counters.record('read', response.ConsumedCapacity);
+    // gsi1 projects keys only: the records come from the table, in index order.
+    const ids = (response.Items ?? []).map((item) => articleIdOfKey(String(item.pk)));
+    return { items: await this.getArticles(ids), cursor: encodeCursor(response.LastEvaluatedKey) };
   }
 
   async listHosts(): Promise<string[]> {

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Frontier, PendingQuery, SourceRun, UrlState } from '../../ports/frontier';
+import { batchGetItems } from './batch-operations';
 import { isConditionalCheckFailed, toStorageError } from './dynamodb-errors';
 import { RequestStats, type DynamoDbStats } from './request-stats';
 import { GSI1 } from './table-schema';
@@ -46,7 +47,8 @@ type Item = Record<string, unknown>;
  * {@link Frontier} on the single DynamoDB table: one item per canonical URL
  * (`URL#<urlKey>` / `U`). Failed URLs carry gsi1pk `FAILED` (gsi1sk `<nextRetryAt>#<urlKey>`) and
  * queued ones gsi1pk `PENDING` (gsi1sk `<claimedAt>#<urlKey>`), so listing due retries or work a
- * dead worker left behind is one query each. A source's last discovery run is `SOURCE#<id>` / `RUN`.
+ * dead worker left behind is one index query each (keys only) plus a BatchGetItem per page. A
+ * source's last discovery run is `SOURCE#<id>` / `RUN`.
  *
  * @example
  * const frontier = new DynamoDbFrontier({ tableName: 'news', client });
@@ -238,7 +240,13 @@ export class DynamoDbFrontier implements Frontier {
     }
   }
 
-  /** Pages through one gsi1 partition (optionally a sort-key range) up to `limit` items. */
+  /**
+   * Pages through one gsi1 partition (optionally a sort-key range) up to `limit` items. gsi1
+   * projects keys only, so each page of keys is followed by one BatchGetItem for the states, in
+   * index order. The reads are strongly consistent and an item whose current gsi1 key no longer
+   * falls in the partition and range (its state moved on after the index was read) is left out:
+   * the list shows current states only, never a stale copy.
+   */
   private async queryGsi(partition: string, range: { lower?: string; upper: string } | undefined, limit: number): Promise<UrlState[]> {
     const states: UrlState[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -252,6 +260,11 @@ export class DynamoDbFrontier implements Frontier {
       keyCondition += ` AND ${GSI1.sortKey} <= :upper`;
       values[':upper'] = range.upper;
     }
+    const stillListed = (item: Item) => {
+      const sk = item[GSI1.sortKey];
+      if (item[GSI1.partitionKey] !== partition || typeof sk !== 'string') return false;
+      return (range?.lower === undefined || sk >= range.lower) && (range === undefined || sk <= range.upper);
+    };
     do {
       let response;
       try {
@@ -270,7 +283,13 @@ export class DynamoDbFrontier implements Frontier {
         throw toStorageError('Query', error);
       }
       this.counters.record('read', response.ConsumedCapacity);
-      states.push(...(response.Items ?? []).map(toState));
+      const keys = (response.Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
+      const items = await batchGetItems(this.doc, this.counters, this.tableName, keys, { consistentRead: true });
+      const byPk = new Map(items.map((item) => [String(item.pk), item]));
+      for (const key of keys) {
+        const item = byPk.get(key.pk);
+        if (item && stillListed(item)) states.push(toState(item));
+      }
       startKey = response.LastEvaluatedKey;
     } while (startKey && states.length < limit);
     return states.slice(0, limit);

@@ -32,7 +32,7 @@ export async function runLocalIngestCommand(config: Config, sources: Source[], o
       progress: {
         discovered: (report) => {
           total += report.urlsQueued;
-          process.stdout.write(`discovered ${report.sourceId}: ${report.urlsFound} URLs found, ${report.urlsQueued} new or changed, ${report.urlsAlreadyKnown} already seen${report.errors.length ? `, ${report.errors.length} problem(s)` : ''}\n`);
+          process.stdout.write(`discovered ${report.sourceId}: ${report.urlsFound} URLs found, ${report.urlsQueued} new or changed, ${report.urlsAlreadyKnown} already known, ${report.urlsSkippedSeen} listed unchanged since the last read${report.errors.length ? `, ${report.errors.length} problem(s)` : ''}\n`);
         },
         urlDone: (message, outcome) => {
           if (!options.progressBar) return;

@@ -1,5 +1,6 @@
 import { decodeHtmlBytes } from '../core/extract/charset';
 import { parseFeed } from '../core/discover/feed';
+import { decodeSeenEntries, encodeSeenEntries, seenEntryToken } from '../core/discover/seen-entries';
 import { dedupeDiscovered } from '../core/discover/select-urls';
 import { maybeGunzip, parseSitemap } from '../core/discover/sitemap';
 import type { Source } from '../core/sources';
@@ -30,7 +31,13 @@ export interface DiscoverReport {
   documentsUnchanged: number;
   urlsFound: number;
   urlsQueued: number;
+  /** Offered to the frontier and refused by it (already queued, done and unchanged, or not due). */
   urlsAlreadyKnown: number;
+  /**
+   * Not offered to the frontier at all: every document listing the URL already listed it, with the
+   * same `lastmod`, at its previous full read (no write spent; see `core/discover/seen-entries.ts`).
+   */
+  urlsSkippedSeen: number;
   urlsFiltered: number;
   errors: { url: string; reason: string; detail: string }[];
 }
@@ -38,6 +45,8 @@ export interface DiscoverReport {
 interface Discovered {
   url: string;
   lastmod?: string;
+  /** The document that listed it (index into the run's {@link ParsedDocument} list). */
+  doc: number;
 }
 
 /** Frontier keys of feeds and sitemaps (conditional-GET validators), apart from article URLs. */
@@ -49,10 +58,11 @@ export function isDocumentKey(urlKey: string): boolean {
 }
 
 /**
- * A feed or sitemap read in full whose validators are stored only after every URL found in it
- * has been claimed: a run killed in between must re-read it (a 304 would hide its URLs forever).
+ * A feed or sitemap read in full whose validators and seen entries are stored only after every
+ * URL found in it has been claimed: a run killed in between must re-read it and offer its URLs
+ * again (a 304 or a stale seen set would hide them forever).
  */
-type PendingCommit = (options: { keepValidators: boolean }) => Promise<void>;
+type PendingCommit = (options: { keepValidators: boolean; seenEntries: string | undefined }) => Promise<void>;
 
 /**
  * Discovers article URLs of one source and queues the new or changed ones.
@@ -62,19 +72,25 @@ type PendingCommit = (options: { keepValidators: boolean }) => Promise<void>;
  * 2. Follow sitemap indexes (bounded depth and count); gunzip `.xml.gz` sitemaps.
  * 3. Keep URLs that pass the source's allow/deny patterns, fold duplicates by canonical URL,
  *    newest first.
- * 4. Claim them in the frontier (atomic: concurrent discoverers never both queue a URL) until
+ * 4. Skip URLs that every document listing them already listed, with the same `lastmod`, at its
+ *    previous full read (the document's seen entries): they were offered to the frontier then, and
+ *    what the frontier still owes them (a lost message, a due retry) is `recoverPending`'s job.
+ *    A claim of a known URL is a rejected conditional write, billed all the same.
+ * 5. Claim the others in the frontier (atomic: concurrent discoverers never both queue a URL) until
  *    `maxArticlesPerRun` new or changed ones are claimed, and enqueue those.
- * 5. Only then store the documents' validators (ETag, Last-Modified) and the source's run time.
- *    When the per-run cap left URLs unclaimed, the validators are dropped so the next run reads
- *    the documents in full again instead of getting a 304 that would hide the rest.
+ * 6. Only then store each document's validators (ETag, Last-Modified) and seen entries (those
+ *    skipped in step 4 or offered to `claim` in step 5), and the source's run time. When the
+ *    per-run cap left URLs unclaimed, the validators are dropped so the next run reads the
+ *    documents in full again instead of getting a 304 that would hide the rest; the URLs not
+ *    reached are not among the seen entries, so that run offers exactly those.
  * Failures of single feeds are reported and the rest go on.
  */
 export async function discoverSource(deps: PipelineDeps, source: Source, allowPrivateNetwork = false): Promise<DiscoverReport> {
   const startedIso = deps.now().toISOString();
-  const commits: PendingCommit[] = [];
+  const documents: ParsedDocument[] = [];
   const report: DiscoverReport = {
     sourceId: source.id, documentsFetched: 0, documentsUnchanged: 0, urlsFound: 0,
-    urlsQueued: 0, urlsAlreadyKnown: 0, urlsFiltered: 0, errors: [],
+    urlsQueued: 0, urlsAlreadyKnown: 0, urlsSkippedSeen: 0, urlsFiltered: 0, errors: [],
   };
   const found: Discovered[] = [];
   const sitemaps = new Set<string>(source.sitemaps);
@@ -91,14 +107,17 @@ export async function discoverSource(deps: PipelineDeps, source: Source, allowPr
   for (const feedUrl of source.feeds) {
     const read = await readDocument(deps, source, feedUrl, report);
     if (read === undefined) continue;
+    let entries;
     try {
-      for (const entry of parseFeed(read.text, feedUrl)) found.push({ url: entry.url, lastmod: entry.updatedAt ?? entry.publishedAt });
-      commits.push(read.commit);
+      entries = parseFeed(read.text, feedUrl);
     } catch (error) {
       await read.fail('unparseable-feed', error);
+      continue;
     }
+    const doc = documents.push({ read, remembered: [], keepsValidators: true }) - 1;
+    for (const entry of entries) found.push({ url: entry.url, lastmod: entry.updatedAt ?? entry.publishedAt, doc });
   }
-  await readSitemaps(deps, source, [...sitemaps], 0, found, report, { read: 0 }, commits);
+  await readSitemaps(deps, source, [...sitemaps], 0, found, report, { read: 0 }, documents);
 
   report.urlsFound = found.length;
   const allowed: Discovered[] = [];
@@ -110,17 +129,27 @@ export async function discoverSource(deps: PipelineDeps, source: Source, allowPr
     allowed.push(entry);
   }
   const unique = dedupeDiscovered(allowed).sort((a, b) => (b.lastmod ?? '').localeCompare(a.lastmod ?? ''));
+  const listings = listingsByKey(allowed);
   const messages: CrawlMessage[] = [];
   let capped = false;
   for (const entry of unique) {
-    if (messages.length >= source.maxArticlesPerRun) {
+    const listed = listings.get(entry.urlKey) ?? [];
+    if (listed.length > 0 && listed.every((l) => documents[l.doc].read.seen?.has(l.token))) {
+      report.urlsSkippedSeen++;
+      remember(documents, listed);
+      continue;
+    }
+    // Past the cap, seen entries are still remembered (above); the others are not: not reached.
+    if (capped || messages.length >= source.maxArticlesPerRun) {
       capped = true;
-      break;
+      continue;
     }
     const claimed = await deps.frontier.claim({
       urlKey: entry.urlKey, url: entry.url, host: new URL(entry.url).host, sourceId: source.id,
       lastmod: entry.lastmod, nowIso: deps.now().toISOString(),
     });
+    // Claimed or refused, the frontier has now seen this listing.
+    remember(documents, listed);
     if (!claimed) {
       report.urlsAlreadyKnown++;
       continue;
@@ -129,14 +158,56 @@ export async function discoverSource(deps: PipelineDeps, source: Source, allowPr
   }
   if (messages.length) await deps.queue.send(messages);
   report.urlsQueued = messages.length;
-  for (const commit of commits) await commit({ keepValidators: !capped });
+  for (const doc of documents) {
+    await doc.read.commit({ keepValidators: doc.keepsValidators && !capped, seenEntries: encodeSeenEntries(doc.remembered) });
+  }
   await deps.frontier.recordSourceRun({ sourceId: source.id, lastRunAt: startedIso, urlsQueued: messages.length });
   return report;
 }
 
+/** A document read in full and parsed, with the seen entries this run gathers for it. */
+interface ParsedDocument {
+  read: ReadDocument;
+  /** Tokens of its entries skipped as seen or offered to `claim` this run, newest first. */
+  remembered: string[];
+  /** False for a sitemap index (see {@link readSitemaps}). */
+  keepsValidators: boolean;
+}
+
+/** One document's listing of a URL, as its seen-entry token. */
+interface Listing {
+  doc: number;
+  token: string;
+}
+
+/**
+ * Every listing of each canonical URL. A URL counts as seen only when each document listing it
+ * has seen it with its own `lastmod`: one document's newer `lastmod` must still reach the frontier.
+ */
+function listingsByKey(entries: readonly Discovered[]): Map<string, Listing[]> {
+  const byKey = new Map<string, Listing[]>();
+  for (const entry of entries) {
+    let urlKey: string;
+    try {
+      urlKey = canonicalizeUrl(entry.url);
+    } catch {
+      continue; // dropped by dedupeDiscovered too
+    }
+    const listing = { doc: entry.doc, token: seenEntryToken(urlKey, entry.lastmod) };
+    const list = byKey.get(urlKey);
+    if (list) list.push(listing);
+    else byKey.set(urlKey, [listing]);
+  }
+  return byKey;
+}
+
+function remember(documents: ParsedDocument[], listed: readonly Listing[]): void {
+  for (const l of listed) documents[l.doc].remembered.push(l.token);
+}
+
 async function readSitemaps(
   deps: PipelineDeps, source: Source, urls: string[], depth: number, found: Discovered[], report: DiscoverReport, budget: { read: number },
-  commits: PendingCommit[],
+  documents: ParsedDocument[],
 ): Promise<void> {
   for (const sitemapUrl of urls) {
     if (budget.read >= MAX_CHILD_SITEMAPS) return;
@@ -146,18 +217,18 @@ async function readSitemaps(
     let parsed;
     try {
       parsed = parseSitemap(read.text, sitemapUrl);
-      // A sitemap index often stays byte-identical while its child sitemaps change: a 304 on the
-      // index would stop us reading the children, so an index keeps no validators (it is small;
-      // each child still has its own).
-      commits.push(parsed.sitemaps.length > 0 ? () => read.commit({ keepValidators: false }) : read.commit);
     } catch (error) {
       await read.fail('unparseable-sitemap', error);
       continue;
     }
-    for (const u of parsed.urls) found.push({ url: u.url, lastmod: u.lastmod ?? u.newsPublishedAt });
+    // A sitemap index often stays byte-identical while its child sitemaps change: a 304 on the
+    // index would stop us reading the children, so an index keeps no validators (it is small;
+    // each child still has its own).
+    const doc = documents.push({ read, remembered: [], keepsValidators: parsed.sitemaps.length === 0 }) - 1;
+    for (const u of parsed.urls) found.push({ url: u.url, lastmod: u.lastmod ?? u.newsPublishedAt, doc });
     if (depth < MAX_SITEMAP_DEPTH && parsed.sitemaps.length) {
       const children = [...parsed.sitemaps].sort((a, b) => (b.lastmod ?? '').localeCompare(a.lastmod ?? '')).map((s) => s.loc);
-      await readSitemaps(deps, source, children, depth + 1, found, report, budget, commits);
+      await readSitemaps(deps, source, children, depth + 1, found, report, budget, documents);
     }
   }
 }
@@ -165,6 +236,8 @@ async function readSitemaps(
 /** A feed or sitemap read in full, not yet recorded: parse it, then `commit` or `fail`. */
 interface ReadDocument {
   text: string;
+  /** The entries its previous full read handed to the frontier (`undefined`: none known). */
+  seen: ReadonlySet<string> | undefined;
   /** Records the read (with its validators) once its URLs are claimed; see {@link PendingCommit}. */
   commit: PendingCommit;
   /** Records the document as failed (unparseable) with a reason, and reports it. */
@@ -203,7 +276,9 @@ async function readDocument(deps: PipelineDeps, source: Source, url: string, rep
       etag: response.etag ?? base.etag, lastModified: response.lastModified ?? base.lastModified, updatedAt: deps.now().toISOString(),
     };
     if (response.notModified) {
-      await deps.frontier.update(outcome);
+      // The record carries the seen entries (up to 80 KB): rewriting it on every 304 of a large,
+      // static sitemap would cost more than the claims it saves. Write only what changed.
+      if (!isRecordedSuccess(previous, outcome)) await deps.frontier.update(outcome);
       report.documentsUnchanged++;
       return undefined;
     }
@@ -211,8 +286,11 @@ async function readDocument(deps: PipelineDeps, source: Source, url: string, rep
     const bytes = maybeGunzip(response.body);
     return {
       text: decodeHtmlBytes(bytes, response.contentType).html,
-      commit: ({ keepValidators }) =>
-        deps.frontier.update(keepValidators ? outcome : { ...outcome, reason: 'read-capped', etag: undefined, lastModified: undefined }),
+      seen: decodeSeenEntries(previous?.seenEntries),
+      commit: ({ keepValidators, seenEntries }) =>
+        deps.frontier.update(
+          keepValidators ? { ...outcome, seenEntries } : { ...outcome, seenEntries, reason: 'read-capped', etag: undefined, lastModified: undefined },
+        ),
       fail: async (reason, error) => {
         const entry = { ...errorEntry(url, error), reason };
         report.errors.push(entry);
@@ -228,6 +306,15 @@ async function readDocument(deps: PipelineDeps, source: Source, url: string, rep
     await deps.frontier.update({ ...base, status: 'failed', reason: entry.reason, detail: entry.detail, attempts: base.attempts + 1, updatedAt: deps.now().toISOString() });
     return undefined;
   }
+}
+
+/**
+ * Whether the stored record already says what a 304 would write, apart from the check time: the
+ * document was read successfully and its validators are the same.
+ */
+function isRecordedSuccess(previous: UrlState | undefined, outcome: UrlState): boolean {
+  return previous !== undefined && (previous.status === 'done' || previous.status === 'unchanged') &&
+    previous.etag === outcome.etag && previous.lastModified === outcome.lastModified;
 }
 
 /** The source's own request rate, when it sets one, as spacing between requests. */

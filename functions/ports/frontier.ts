@@ -21,6 +21,12 @@ export interface UrlState {
   nextRetryAt?: string;
   articleId?: string;
   contentHash?: string;
+  /**
+   * Feed and sitemap records only: the entries (canonical URL and `lastmod`) discovery already
+   * offered to `claim` at the document's last full read, as encoded by
+   * `core/discover/seen-entries.ts`. Absent on article URLs and on records written before it existed.
+   */
+  seenEntries?: string;
   updatedAt: string;
 }
 

@@ -99,7 +99,14 @@ export interface ArticleRecord {
   /** Evidence paragraph hashes in page order (short paragraphs excluded). */
   paragraphHashes: string[];
   cleanKey: string;
+  /** Archive object holding the raw page as fetched (gzip; a bundle of several pages). */
   rawKey?: string;
+  /** Byte offset of this page's gzip member in `rawKey`; absent: the whole object is this page. */
+  rawOffset?: number;
+  /** Byte length of that gzip member; absent with `rawOffset`. */
+  rawLength?: number;
+  /** HTTP Content-Type the page was served with (its charset, when given, decodes the raw bytes). */
+  rawContentType?: string;
   stats: {
     repeatedParagraphsRemoved: number;
     boilerplateParagraphsRemoved: number;
@@ -118,10 +125,28 @@ export interface ArticleRecord {
   minhash?: string;
 }
 
-/** The clean copy as stored (JSON, one object per line for Athena). */
+/**
+ * A clean copy as the query API returns it: the stored copy ({@link StoredCleanCopy}) with the
+ * index's current links (`copies`, `copyOf`, `clusterId`) merged in.
+ */
 export interface CleanCopy extends ArticleRecord {
   paragraphs: StoredParagraph[];
   text: string;
+}
+
+/**
+ * A clean copy as stored (JSON, one object per line for Athena), written once per version. It
+ * has no `copies`: that list grows as other publishers' copies arrive and lives in the index
+ * only, so a copy arriving costs no rewrite of its origin's object. `copyOf` and `clusterId` are
+ * kept (Athena reads them).
+ */
+export type StoredCleanCopy = Omit<CleanCopy, 'copies'>;
+
+/** Where one raw page is archived: an object and the byte range of the page's gzip member in it. */
+export interface RawPageRef {
+  key: string;
+  offset: number;
+  length: number;
 }
 
 /** Joins paragraph texts the way every rendering and the `extract` contract do. */

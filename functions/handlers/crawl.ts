@@ -7,6 +7,7 @@ import { createMetrics, perHostMetricPolicyFromEnv, type PerHostMetricPolicy } f
 import { CRAWL_SERVICE_NAME } from '../observability/names';
 import { crawlUrl, type CrawlOutcome } from '../pipeline/crawl-url';
 import type { PipelineDeps } from '../pipeline/deps';
+import { RawBundleWriter, RAW_BUNDLE_LINGER_MS } from '../pipeline/raw-bundle-writer';
 import type { CrawlMessage } from '../ports/crawl-queue';
 import { createAwsDeps } from './aws-deps';
 import { pipelineLogFrom, recordCrawlMetrics } from './lambda-observability';
@@ -21,20 +22,41 @@ const MAX_SQS_DELAY_MS = 900_000;
  * acknowledged; a message whose processing throws is reported as a batch item failure, so SQS
  * redelivers it and finally moves it to the DLQ. Every outcome is recorded in the frontier with
  * its reason.
+ *
+ * The raw pages of one batch are stored as ONE bundle object (a {@link RawBundleWriter} with one
+ * participant per message): a stored page waits until every other message of the batch has
+ * written its page or finished without one (304, skip, failure, deferral, unparsable body: the
+ * `finally` below), or until the linger time. A failed bundle PUT fails every page in it, before
+ * any of them writes its clean copy or record, so they are retried and nothing points at a
+ * missing object.
  */
-export function makeHandler(deps: PipelineDeps, observe: { metrics?: Metrics; hostPolicy?: PerHostMetricPolicy } = {}) {
+export function makeHandler(
+  deps: PipelineDeps,
+  observe: { metrics?: Metrics; hostPolicy?: PerHostMetricPolicy } = {},
+  options: { /** Default {@link RAW_BUNDLE_LINGER_MS}. */ rawBundleLingerMs?: number } = {},
+) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const bundle = new RawBundleWriter({
+      archive: deps.archive,
+      participants: event.Records.length,
+      lingerMs: options.rawBundleLingerMs ?? RAW_BUNDLE_LINGER_MS,
+      now: deps.now,
+    });
     const failures = await Promise.all(
       event.Records.map(async (record) => {
+        const rawPages = bundle.participant();
         try {
           const message = JSON.parse(record.body) as CrawlMessage;
-          const outcome = await crawlUrl(deps, message);
+          const outcome = await crawlUrl({ ...deps, rawPages }, message).finally(() => rawPages.done());
           if (observe.metrics) recordCrawlMetrics(observe.metrics, outcome, observe.hostPolicy ?? { kind: 'all' });
           await followUp(deps, message, outcome);
           return undefined;
         } catch (error) {
           deps.log.warn('crawl message failed', { messageId: record.messageId, error: describeError(error) });
           return { itemIdentifier: record.messageId };
+        } finally {
+          // Also when the body did not parse: the bundle must not wait for this message.
+          rawPages.done();
         }
       }),
     );

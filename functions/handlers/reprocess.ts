@@ -10,8 +10,8 @@ import type { PipelineDeps } from '../pipeline/deps';
 import {
   CHECKPOINT_EVERY_KEYS,
   filterDays,
-  listRawKeys,
-  reprocessRawKey,
+  listArticleKeys,
+  reprocessArticleKey,
   tally,
   type ReprocessCheckpointStore,
   type ReprocessSummary,
@@ -22,11 +22,12 @@ import { createAwsDeps } from './aws-deps';
  * Reprocess Lambda, fed by its own SQS queue (batch size 1). Two message kinds:
  *
  * - `start` `{ "kind": "start", "from": "2026-11-01", "to": "2026-11-30", "host"?: "..." }`: fans
- *   out one `slice` message per fetch day onto the same queue (days run in parallel, up to the
- *   event source's maximum concurrency; first-seen stays correct because the index decides it
- *   atomically).
+ *   out one `slice` message per article day (the clean-copy partition) onto the same queue (days
+ *   run in parallel, up to the event source's maximum concurrency; first-seen stays correct
+ *   because the index decides it atomically).
  * - `slice` `{ "kind": "slice", "runId", "day", "host"?, "startAfter"? }`: reprocesses that day's
- *   raw pages in key order until the invocation is close to its timeout, then sends itself a
+ *   articles (clean-copy keys, each read back from its raw bundle range) in key order until the
+ *   invocation is close to its timeout, then sends itself a
  *   continuation with `startAfter` = the last key done.
  *
  * The last key done is also checkpointed in DynamoDB every few keys, so a slice whose invocation is
@@ -104,13 +105,13 @@ async function runSlice(
   let lastKey = startAfter;
   let sinceCheckpoint = 0;
   let outOfTime = false;
-  for await (const key of listRawKeys(deps.pipeline.archive, { from: message.day, to: message.day, host: message.host }, startAfter)) {
+  for await (const key of listArticleKeys(deps.pipeline.archive, { from: message.day, to: message.day, host: message.host }, startAfter)) {
     if (context.getRemainingTimeInMillis() < SLICE_TIME_MARGIN_MS) {
       outOfTime = true;
       break;
     }
     summary.keys += 1;
-    tally(summary, key, await reprocessRawKey(deps.pipeline, key));
+    tally(summary, key, await reprocessArticleKey(deps.pipeline, key));
     lastKey = key;
     if (++sinceCheckpoint >= CHECKPOINT_EVERY_KEYS) {
       await deps.checkpoint.save(runKey, key);

@@ -6,6 +6,7 @@ import type { FetchOptions } from '../fetch/fetch-page';
 import type { HostRateLimiter } from '../fetch/host-rate-limiter';
 import type { RobotsCache } from '../fetch/robots';
 import type { Config } from '../config';
+import type { RawPageSink } from './raw-bundle-writer';
 
 /** Structured log sink: the CLI prints, Lambdas use Powertools. */
 export interface PipelineLog {
@@ -34,6 +35,12 @@ export interface PipelineDeps {
    * browsable; on AWS they would double the S3 PUTs per article, and the query API renders on read.
    */
   writeRenderings: boolean;
+  /**
+   * Where processPage archives the raw page: the crawl Lambda passes one sink per message of a
+   * batch so the batch's pages share one bundle object (`RawBundleWriter`). Absent: each page is
+   * stored at once as a bundle of one (local runs, tools).
+   */
+  rawPages?: RawPageSink;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
   log: PipelineLog;

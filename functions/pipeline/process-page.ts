@@ -1,7 +1,6 @@
-import { gzipSync } from 'node:zlib';
-import type { ArticleRecord, CleanCopy, CopyLink } from '../core/article';
+import type { ArticleRecord, CleanCopy, CopyLink, RawPageRef, StoredCleanCopy } from '../core/article';
 import { joinParagraphs } from '../core/article';
-import { cleanKey, dayOf, rawKey, renderingKey } from '../core/archive-keys';
+import { cleanKey, dayOf, renderingKey } from '../core/archive-keys';
 import { contentHash } from '../core/content-hash';
 import { decodeHtmlBytes } from '../core/extract/charset';
 import { extractArticle } from '../core/extract/index';
@@ -9,6 +8,7 @@ import { renderMarkdown, renderText } from '../core/render';
 import { articleIdFor, hostOf, resolveCanonical } from '../core/url/canonical-url';
 import { dedupArticle } from './dedup-article';
 import type { PipelineDeps } from './deps';
+import { singlePageRawSink } from './raw-bundle-writer';
 
 /** A page as fetched (or as read back from the raw archive). */
 export interface FetchedPage {
@@ -17,7 +17,7 @@ export interface FetchedPage {
   contentType?: string;
   fetchedAt: string;
   /** Set when the raw page is already archived (reprocessing): it is not written again. */
-  rawKey?: string;
+  raw?: RawPageRef;
 }
 
 /** What processing one page did. */
@@ -43,8 +43,12 @@ export type ProcessOutcome =
  * 1. Decode the charset and extract; pages that are not an article body are skipped with a reason.
  * 2. Resolve the canonical URL to the article id. Unchanged clean text stops here unless `force`
  *    (reprocessing after an extractor upgrade or newly learned boilerplate).
- * 3. Archive the raw page (gzip), run dedup, write the clean copy and its renderings, and only then
- *    the article record, so a record never points at a missing copy.
+ * 3. Run dedup (recording paragraph sightings is idempotent, so a page that fails after it is
+ *    simply processed again on redelivery).
+ * 4. Archive the raw page through `deps.rawPages` (in the crawl Lambda it waits for the batch's
+ *    other pages and shares one bundle object with them; a failed bundle fails this page), then
+ *    write the clean copy and its renderings, and only then the article record, so a record never
+ *    points at a missing raw page or clean copy.
  */
 export async function processPage(deps: PipelineDeps, page: FetchedPage, options: { force?: boolean } = {}): Promise<ProcessOutcome> {
   const { html } = decodeHtmlBytes(page.body, page.contentType);
@@ -62,9 +66,6 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
   if (previous && previous.contentHash === hash && !options.force) return { kind: 'unchanged', articleId, contentHash: hash };
 
   const articleHost = hostOf(canonicalUrl);
-  const raw = page.rawKey ?? rawKey(articleHost, page.fetchedAt, articleId);
-  if (!page.rawKey) await deps.archive.put(raw, gzipSync(page.body), 'application/gzip');
-
   const meta = extraction.metadata;
   const dedup = await dedupArticle(deps.index, {
     ref: { articleId, url: canonicalUrl, host: articleHost, seenAt: previous?.fetchedAt ?? page.fetchedAt },
@@ -74,6 +75,9 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
     previous,
   });
   const day = dayOf(meta.publishedAt ?? page.fetchedAt);
+  // Written after extraction and dedup, just before the clean copy: the bundle waits for the
+  // batch's slowest page, and by now this page's own work is done.
+  const raw = page.raw ?? (await (deps.rawPages ?? singlePageRawSink(deps.archive, deps.now)).write(page.body));
   const sameText = previous?.contentHash === hash;
   const record: ArticleRecord = {
     id: articleId,
@@ -98,7 +102,10 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
     paragraphCount: dedup.paragraphs.length,
     paragraphHashes: dedup.paragraphHashes,
     cleanKey: cleanKey(day, articleHost, articleId),
-    rawKey: raw,
+    rawKey: raw.key,
+    rawOffset: raw.offset,
+    rawLength: raw.length,
+    ...(page.contentType ? { rawContentType: page.contentType } : {}),
     stats: {
       repeatedParagraphsRemoved: extraction.repeatedParagraphsRemoved,
       boilerplateParagraphsRemoved: dedup.stats.boilerplateParagraphsRemoved,
@@ -124,10 +131,14 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
   };
 }
 
-/** Writes the clean JSON copy (one line, for Athena) and its Markdown and text renderings. */
+/**
+ * Writes the clean JSON copy (one line, for Athena) and its Markdown and text renderings. The
+ * stored copy leaves out `copies` (see {@link StoredCleanCopy}): it is written once per version.
+ */
 async function writeCleanCopy(deps: PipelineDeps, record: ArticleRecord, paragraphs: CleanCopy['paragraphs'], previous?: ArticleRecord) {
   const copy: CleanCopy = { ...record, paragraphs, text: joinParagraphs(paragraphs) };
-  await deps.archive.put(record.cleanKey, JSON.stringify(copy) + '\n', 'application/json');
+  const { copies: _copies, ...stored } = copy;
+  await deps.archive.put(record.cleanKey, JSON.stringify(stored satisfies StoredCleanCopy) + '\n', 'application/json');
   if (deps.writeRenderings) {
     await deps.archive.put(renderingKey(record.day, record.host, record.id, 'md'), renderMarkdown(copy), 'text/markdown; charset=utf-8');
     await deps.archive.put(renderingKey(record.day, record.host, record.id, 'txt'), renderText(copy), 'text/plain; charset=utf-8');
@@ -143,39 +154,51 @@ async function writeCleanCopy(deps: PipelineDeps, record: ArticleRecord, paragra
 }
 
 /**
- * Keeps the other side of each syndication link in step: the origin's clean copy lists this copy,
- * and a copy crawled before its origin learns its `copyOf`, so the story reads the same from
- * either article whatever order the crawlers saw them in.
+ * Keeps the other side of each syndication link in step when this article is an origin crawled
+ * after some of its copies: each such copy learns its `copyOf` in the index, and its stored clean
+ * copy is rewritten with it (rare: most copies arrive after their origin), so Athena reads the
+ * same story whatever order the crawlers saw the articles in.
+ *
+ * A copy arriving after its origin costs nothing here: dedup already added it to the origin's
+ * `copies` in the index, which is where the query API reads that list; the origin's clean copy
+ * does not list its copies and is not rewritten.
  */
 async function linkRelatedArticles(deps: PipelineDeps, record: ArticleRecord): Promise<void> {
-  if (record.copyOf) {
-    const origin = await deps.index.getArticle(record.copyOf.articleId);
-    if (origin) await refreshCleanCopy(deps, origin);
-  }
   for (const link of record.copies) {
-    const copy = await deps.index.getArticle(link.articleId);
+    let copy = await deps.index.getArticle(link.articleId);
     if (!copy) continue;
-    if (copy.copyOf) {
-      await refreshCleanCopy(deps, copy);
-      continue;
+    if (!copy.copyOf) {
+      const copyOf: CopyLink = { articleId: record.id, url: record.canonicalUrl, host: record.host, overlap: link.overlap, method: link.method };
+      const clusterId = record.clusterId ?? record.id;
+      if (deps.index.setCopyOf) await deps.index.setCopyOf(copy.id, copyOf, clusterId);
+      else await deps.index.putArticle({ ...copy, copyOf, clusterId });
+      // Read back: a concurrent worker may have set a different origin first (setCopyOf keeps it).
+      copy = await deps.index.getArticle(link.articleId);
+      if (!copy) continue;
     }
-    const copyOf: CopyLink = { articleId: record.id, url: record.canonicalUrl, host: record.host, overlap: link.overlap, method: link.method };
-    const clusterId = record.clusterId ?? record.id;
-    if (deps.index.setCopyOf) await deps.index.setCopyOf(copy.id, copyOf, clusterId);
-    else await deps.index.putArticle({ ...copy, copyOf, clusterId });
-    // Read back: a concurrent worker may have set a different origin first (setCopyOf keeps it).
-    const updated = await deps.index.getArticle(link.articleId);
-    if (updated) await refreshCleanCopy(deps, updated);
+    await refreshStoredLinks(deps, copy);
   }
 }
 
-/** Rewrites a stored clean copy with the record's current links (paragraphs are unchanged). */
-async function refreshCleanCopy(deps: PipelineDeps, record: ArticleRecord): Promise<void> {
+/**
+ * Rewrites a stored clean copy whose `copyOf`/`clusterId` differ from the record's (paragraphs are
+ * unchanged). Reads first and writes only on a difference: a GET costs a twelfth of a PUT, and an
+ * origin's re-crawl visits copies that are already up to date.
+ */
+async function refreshStoredLinks(deps: PipelineDeps, record: ArticleRecord): Promise<void> {
   const bytes = await deps.archive.get(record.cleanKey);
   if (!bytes) return;
-  const copy = JSON.parse(Buffer.from(bytes).toString('utf8')) as CleanCopy;
-  const refreshed: CleanCopy = { ...copy, copies: record.copies, copyOf: record.copyOf, clusterId: record.clusterId };
+  const stored = JSON.parse(Buffer.from(bytes).toString('utf8')) as StoredCleanCopy & { copies?: unknown };
+  if (sameLink(stored.copyOf, record.copyOf) && stored.clusterId === record.clusterId && stored.copies === undefined) return;
+  const { copyOf: _copyOf, clusterId: _clusterId, copies: _copies, ...rest } = stored;
+  const refreshed: StoredCleanCopy = { ...rest, ...(record.copyOf ? { copyOf: record.copyOf } : {}), ...(record.clusterId ? { clusterId: record.clusterId } : {}) };
   await deps.archive.put(record.cleanKey, JSON.stringify(refreshed) + '\n', 'application/json');
+}
+
+/** Field by field: an index round trip need not keep the key order JSON.stringify would compare. */
+function sameLink(a: CopyLink | undefined, b: CopyLink | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.articleId === b.articleId && a.url === b.url && a.host === b.host && a.overlap === b.overlap && a.method === b.method;
 }
 
 function mergeCopies(existing: CopyLink[], found: CopyLink[]): CopyLink[] {

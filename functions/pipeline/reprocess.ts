@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
-import { rawKey as rawKeyOf } from '../core/archive-keys';
+import type { ArticleRecord, RawPageRef } from '../core/article';
+import { cleanKey as cleanKeyOf } from '../core/archive-keys';
 import { describeError, InvalidInputError } from '../errors';
 import type { ArchiveStore } from '../ports/archive-store';
 import type { PipelineDeps } from './deps';
@@ -9,23 +10,25 @@ import { processPage } from './process-page';
  * Reprocessing: re-runs extraction and dedup over the raw pages already archived (after an
  * extractor upgrade or newly learned boilerplate), without fetching anything.
  *
- * Raw keys are `raw/dt=<fetch day>/host=<host>/<articleId>/<fetch stamp>.html.gz`, one per fetch.
- * Only the raw page an article record points at (`rawKey`, its latest fetch) is reprocessed:
- * older fetches of the same article are skipped as superseded, so reprocessing never rolls an
- * article back to an earlier version. Keys are visited in lexicographic order, which makes "the
- * last key done" a complete checkpoint.
+ * Articles are enumerated through their clean copies, `clean/dt=<article day>/host=<host>/<id>.json`
+ * (raw bundles hold pages of many hosts and articles under keys that name neither, so they cannot
+ * be listed by host or article). Each article's record says where its current raw page sits
+ * (`rawKey` and the member's range), which is read with one ranged GET; older fetches of an
+ * article stay in their bundles and are never visited, so reprocessing never rolls an article
+ * back to an earlier version. Keys are visited in lexicographic order, which makes "the last key
+ * done" a complete checkpoint.
  */
 
-/** Which raw pages to reprocess: by fetch day (the raw partition) and host. */
+/** Which articles to reprocess: by article day (the clean-copy partition) and host. */
 export interface ReprocessFilter {
   host?: string;
-  /** First fetch day, inclusive (YYYY-MM-DD). */
+  /** First article day, inclusive (YYYY-MM-DD): the day of publication, or of fetching when unknown. */
   from?: string;
-  /** Last fetch day, inclusive (YYYY-MM-DD). */
+  /** Last article day, inclusive (YYYY-MM-DD). */
   to?: string;
 }
 
-/** Where a run records the last raw key it finished, so a killed run continues after it. */
+/** Where a run records the last key it finished, so a killed run continues after it. */
 export interface ReprocessCheckpointStore {
   load(runKey: string): Promise<string | undefined>;
   save(runKey: string, lastKey: string): Promise<void>;
@@ -33,7 +36,7 @@ export interface ReprocessCheckpointStore {
   clear(runKey: string): Promise<void>;
 }
 
-/** What reprocessing one raw key did. */
+/** What reprocessing one article (clean-copy key) did. */
 export type ReprocessKeyOutcome =
   | { kind: 'stored'; articleId: string; textChanged: boolean }
   | { kind: 'superseded' | 'orphan' | 'missing'; detail: string }
@@ -42,7 +45,7 @@ export type ReprocessKeyOutcome =
 
 /** Totals of a run. */
 export interface ReprocessSummary {
-  /** Raw keys matching the filter (after the checkpoint when resuming). */
+  /** Clean-copy keys matching the filter (after the checkpoint when resuming). */
   keys: number;
   stored: number;
   /**
@@ -50,9 +53,9 @@ export interface ReprocessSummary {
    * now knows a paragraph as the host's boilerplate.
    */
   textChanged: number;
-  /** Older fetches of an article whose record points at a newer raw page. */
+  /** Clean copies their article's record no longer points at (left behind when it moved day). */
   superseded: number;
-  /** Raw pages no article record points at (e.g. the extractor now resolves another canonical URL). */
+  /** Clean copies without an article record, or whose raw page is missing. */
   orphan: number;
   /** Pages the extractor no longer accepts as articles; their old records and copies are kept. */
   nowSkipped: number;
@@ -68,17 +71,17 @@ export const CHECKPOINT_EVERY_KEYS = 20;
 /** A day range longer than this is almost certainly a typo (ten years of daily partitions). */
 const MAX_DAYS = 3_660;
 
-const RAW_KEY_PATTERN = /^raw\/dt=(\d{4}-\d{2}-\d{2})\/host=([^/]+)\/([0-9a-f]{32})\/[^/]+\.html\.gz$/;
+const CLEAN_KEY_PATTERN = /^clean\/dt=(\d{4}-\d{2}-\d{2})\/host=([^/]+)\/([0-9a-f]{32})\.json$/;
 
-/** Parts of a raw key, or undefined for keys not in the raw layout. */
-export function parseRawKey(key: string): { day: string; hostSegment: string; articleId: string } | undefined {
-  const m = RAW_KEY_PATTERN.exec(key);
+/** Parts of a clean-copy key, or undefined for keys not in the clean layout. */
+export function parseCleanKey(key: string): { day: string; hostSegment: string; articleId: string } | undefined {
+  const m = CLEAN_KEY_PATTERN.exec(key);
   return m ? { day: m[1], hostSegment: m[2], articleId: m[3] } : undefined;
 }
 
-/** The host as it appears in raw keys (the archive layout's own escaping). */
+/** The host as it appears in clean keys (the archive layout's own escaping). */
 function hostSegmentOf(host: string): string {
-  return /\/host=([^/]+)\//.exec(rawKeyOf(host, '2000-01-01T00:00:00Z', 'x'))![1];
+  return /\/host=([^/]+)\//.exec(cleanKeyOf('2000-01-01', host, 'x'))![1];
 }
 
 /** A stable name of the filter: checkpoints of different filters do not mix. */
@@ -107,19 +110,20 @@ export function filterDays(filter: ReprocessFilter): string[] | undefined {
 }
 
 /**
- * Raw keys matching the filter, in lexicographic order, after `startAfter`. A closed day range is
- * listed one day prefix (and host prefix) at a time, so only matching keys are listed.
+ * Clean-copy keys (one per article) matching the filter, in lexicographic order, after
+ * `startAfter`. A closed day range is listed one day prefix (and host prefix) at a time, so only
+ * matching keys are listed.
  */
-export async function* listRawKeys(archive: ArchiveStore, filter: ReprocessFilter, startAfter?: string): AsyncGenerator<string> {
+export async function* listArticleKeys(archive: ArchiveStore, filter: ReprocessFilter, startAfter?: string): AsyncGenerator<string> {
   const days = filterDays(filter);
   const host = filter.host === undefined ? undefined : hostSegmentOf(filter.host);
-  const prefixes = days ? days.map((d) => `raw/dt=${d}/${host ? `host=${host}/` : ''}`) : ['raw/'];
+  const prefixes = days ? days.map((d) => `clean/dt=${d}/${host ? `host=${host}/` : ''}`) : ['clean/'];
   for (const prefix of prefixes) {
     // Skip whole day prefixes that end before the checkpoint.
     if (startAfter && `${prefix}\uffff` <= startAfter) continue;
     for await (const key of archive.list(prefix)) {
       if (startAfter && key <= startAfter) continue;
-      const parts = parseRawKey(key);
+      const parts = parseCleanKey(key);
       if (!parts) continue;
       if (host && parts.hostSegment !== host) continue;
       if (filter.from && parts.day < filter.from) continue;
@@ -130,22 +134,40 @@ export async function* listRawKeys(archive: ArchiveStore, filter: ReprocessFilte
 }
 
 /**
- * Re-extracts and re-dedups one raw page, if it is its article's current raw page. Idempotent:
- * paragraph sightings are recorded once per article, first-seen is kept, and the same text keeps
- * its version, so running it twice writes the same bytes.
+ * Reads an article's current raw page: the member range of its bundle, or the whole object for
+ * records written before bundling (no range). Undefined when the object or range is not there.
  */
-export async function reprocessRawKey(deps: PipelineDeps, key: string): Promise<ReprocessKeyOutcome> {
-  const parts = parseRawKey(key);
-  if (!parts) return { kind: 'orphan', detail: `not a raw page key: ${key}` };
+export async function readRawPage(archive: ArchiveStore, record: ArticleRecord): Promise<{ body: Uint8Array; raw: RawPageRef } | undefined> {
+  if (!record.rawKey) return undefined;
+  if (record.rawOffset !== undefined && record.rawLength !== undefined) {
+    const gz = await archive.getRange(record.rawKey, record.rawOffset, record.rawLength);
+    if (!gz || gz.byteLength !== record.rawLength) return undefined;
+    return { body: gunzipSync(gz), raw: { key: record.rawKey, offset: record.rawOffset, length: record.rawLength } };
+  }
+  const gz = await archive.get(record.rawKey);
+  if (!gz) return undefined;
+  return { body: gunzipSync(gz), raw: { key: record.rawKey, offset: 0, length: gz.byteLength } };
+}
+
+/**
+ * Re-extracts and re-dedups the article of one clean-copy key from its archived raw page.
+ * Idempotent: paragraph sightings are recorded once per article, first-seen is kept, and the same
+ * text keeps its version, so running it twice writes the same bytes.
+ */
+export async function reprocessArticleKey(deps: PipelineDeps, key: string): Promise<ReprocessKeyOutcome> {
+  const parts = parseCleanKey(key);
+  if (!parts) return { kind: 'orphan', detail: `not a clean copy key: ${key}` };
   try {
     const record = await deps.index.getArticle(parts.articleId);
     if (!record) return { kind: 'orphan', detail: `no article ${parts.articleId} for ${key}` };
-    if (record.rawKey !== key) return { kind: 'superseded', detail: `article ${record.id} now points at ${record.rawKey}` };
-    const gz = await deps.archive.get(key);
-    if (!gz) return { kind: 'missing', detail: `raw page ${key} is gone` };
-    const body = gunzipSync(gz);
-    // The HTTP Content-Type is not archived: the charset comes from the page itself (meta or sniffing).
-    const outcome = await processPage(deps, { url: record.url, body, fetchedAt: record.fetchedAt, rawKey: key }, { force: true });
+    if (record.cleanKey !== key) return { kind: 'superseded', detail: `article ${record.id} now lives at ${record.cleanKey}` };
+    const page = await readRawPage(deps.archive, record);
+    if (!page) return { kind: 'missing', detail: `raw page of article ${record.id} is gone (${record.rawKey ?? 'never archived'})` };
+    const outcome = await processPage(
+      deps,
+      { url: record.url, body: page.body, contentType: record.rawContentType, fetchedAt: record.fetchedAt, raw: page.raw },
+      { force: true },
+    );
     if (outcome.kind === 'skipped') return { kind: 'now-skipped', articleId: record.id, detail: outcome.detail };
     // Dedup can change the clean text without the extraction changing (newly learned boilerplate).
     const after = await deps.index.getArticle(outcome.articleId);
@@ -172,7 +194,7 @@ export interface ReprocessOptions {
 }
 
 /**
- * Reprocesses every raw page matching the filter, one at a time in key order, checkpointing the
+ * Reprocesses every article matching the filter, one at a time in key order, checkpointing the
  * last key done every {@link CHECKPOINT_EVERY_KEYS} keys; resumes after the checkpoint of an
  * unfinished run of the same filter unless `restart`.
  *
@@ -184,15 +206,15 @@ export async function runReprocess(deps: PipelineDeps, options: ReprocessOptions
   filterDays(options.filter);
   const resumedAfter = options.restart ? undefined : await options.checkpoint.load(runKey);
   let total = 0;
-  for await (const _key of listRawKeys(deps.archive, options.filter, resumedAfter)) total += 1;
+  for await (const _key of listArticleKeys(deps.archive, options.filter, resumedAfter)) total += 1;
   options.progress?.start?.(total, resumedAfter);
 
   const summary: ReprocessSummary = { keys: total, stored: 0, textChanged: 0, superseded: 0, orphan: 0, nowSkipped: 0, failed: [], complete: false, ...(resumedAfter ? { resumedAfter } : {}) };
   let sinceCheckpoint = 0;
   let lastKey: string | undefined;
-  for await (const key of listRawKeys(deps.archive, options.filter, resumedAfter)) {
+  for await (const key of listArticleKeys(deps.archive, options.filter, resumedAfter)) {
     if (options.signal?.aborted) break;
-    const outcome = await reprocessRawKey(deps, key);
+    const outcome = await reprocessArticleKey(deps, key);
     tally(summary, key, outcome);
     options.progress?.keyDone?.(key, outcome);
     lastKey = key;

@@ -1,4 +1,4 @@
-import type { ArticleRecord, CleanCopy, CopyLink } from '../core/article';
+import type { ArticleRecord, CleanCopy, CopyLink, StoredCleanCopy } from '../core/article';
 import { NORMALIZATION_VERSION } from '../core/dedup/normalize-paragraph';
 import { paragraphHash } from '../core/dedup/paragraph-hash';
 import { renderMarkdown, renderText } from '../core/render';
@@ -89,12 +89,15 @@ export class QueryCore {
     return record;
   }
 
-  /** The full clean copy of an article. */
+  /**
+   * The full clean copy of an article, with the index's current links (`copies`, `copyOf`,
+   * `clusterId`): the stored copy is written once per version and does not list its copies.
+   */
   async getCleanCopy(id: string): Promise<CleanCopy> {
     const record = await this.getRecord(id);
     const bytes = await this.deps.archive.get(record.cleanKey);
     if (!bytes) throw new NotFoundError(`article ${id} has no clean copy at ${record.cleanKey}`);
-    return JSON.parse(Buffer.from(bytes).toString('utf8')) as CleanCopy;
+    return withIndexLinks(JSON.parse(Buffer.from(bytes).toString('utf8')) as StoredCleanCopy, record);
   }
 
   /** One article rendered as JSON, Markdown or plain text. */
@@ -182,7 +185,8 @@ export class QueryCore {
             const bytes = bodies[j];
             // A record whose copy is missing (deleted by hand) is left out rather than failing the export.
             if (!bytes) continue;
-            const line = Buffer.from(bytes).toString('utf8').trimEnd() + '\n';
+            const stored = JSON.parse(Buffer.from(bytes).toString('utf8')) as StoredCleanCopy;
+            const line = JSON.stringify(withIndexLinks(stored, batch[j])) + '\n';
             yield { line, cursor: encodeExportCursor({ host, pageCursor, skip: position }) };
           }
         }
@@ -192,6 +196,21 @@ export class QueryCore {
       }
     }
   }
+}
+
+/**
+ * A stored clean copy with the record's syndication links: the index is where `copies` grows as
+ * copies arrive (the stored copy never lists them), and where a copy crawled before its origin
+ * first learns its `copyOf`.
+ */
+function withIndexLinks(stored: StoredCleanCopy & { copies?: unknown }, record: ArticleRecord): CleanCopy {
+  const { copies: _copies, copyOf: _copyOf, clusterId: _clusterId, ...rest } = stored;
+  return {
+    ...rest,
+    ...(record.copyOf ? { copyOf: record.copyOf } : {}),
+    copies: record.copies,
+    ...(record.clusterId ? { clusterId: record.clusterId } : {}),
+  };
 }
 
 /** A host name as the index stores it: lower case, no scheme or path. */

@@ -57,6 +57,9 @@ const articleRecordShape = {
   paragraphHashes: z.array(z.string()),
   cleanKey: z.string(),
   rawKey: z.string().optional(),
+  rawOffset: z.number().int().min(0).optional().describe("byte offset of the page's gzip member in the raw bundle"),
+  rawLength: z.number().int().min(1).optional().describe("byte length of that member (absent: the whole object)"),
+  rawContentType: z.string().optional().describe('HTTP Content-Type the page was served with'),
   stats: z.object({
     repeatedParagraphsRemoved: z.number().int().min(0),
     boilerplateParagraphsRemoved: z.number().int().min(0),

@@ -12,6 +12,9 @@ const articleRefType = 'struct<articleid:string,url:string,host:string,seenat:st
  * Columns of the clean-copy table (lower case: the OpenX SerDe matches JSON keys case-insensitively).
  * `host` is not here: it is the partition column, filled from the key (the JSON `host` field
  * carries the same value). Times are ISO 8601 strings; use `from_iso8601_timestamp()` in queries.
+ * There is no `copies` column: a clean copy is written once per version and does not list the
+ * copies that arrive later (the index and the query API do); find an article's copies with
+ * `WHERE copyof.articleid = '<id>'`.
  */
 export const CLEAN_COPY_COLUMNS: ReadonlyArray<{ name: string; type: string; comment?: string }> = [
   { name: 'id', type: 'string', comment: 'article id (hash of the canonical URL)' },
@@ -35,7 +38,6 @@ export const CLEAN_COPY_COLUMNS: ReadonlyArray<{ name: string; type: string; com
   { name: 'paragraphs', type: `array<struct<kind:string,text:string,hash:string,firstseen:${articleRefType}>>` },
   { name: 'text', type: 'string' },
   { name: 'copyof', type: copyLinkType },
-  { name: 'copies', type: `array<${copyLinkType}>` },
   { name: 'clusterid', type: 'string' },
 ];
 

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { cleanKey, rawKey, renderingKey } from '../../functions/core/archive-keys';
+import { cleanKey, rawBundleKey, renderingKey } from '../../functions/core/archive-keys';
 import { RAW_TRANSITION_MIN_OBJECT_BYTES } from '../settings';
 
 /** First path segment of a key, with its slash: the prefix IAM grants and lifecycle rules use. */
@@ -12,7 +12,7 @@ const topPrefix = (key: string) => `${key.split('/')[0]}/`;
  * functions/core/archive-keys.ts, so grants and lifecycle rules follow the layout the code writes.
  */
 export const ARCHIVE_PREFIX = {
-  raw: topPrefix(rawKey('example.com', '2000-01-01T00:00:00.000Z', 'x')),
+  raw: topPrefix(rawBundleKey('2000-01-01T00:00:00.000Z', '0')),
   clean: topPrefix(cleanKey('2000-01-01', 'example.com', 'x')),
   text: topPrefix(renderingKey('2000-01-01', 'example.com', 'x', 'md')),
   config: 'config/',

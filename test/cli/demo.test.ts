@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../functions/cli/commands/demo';
 import { loadConfig } from '../../functions/config';
-import type { CleanCopy } from '../../functions/core/article';
+import { openLocalPipeline } from '../../functions/cli/local-pipeline';
+import type { CleanCopy, StoredCleanCopy } from '../../functions/core/article';
+import { silentLog } from '../../functions/pipeline/deps';
 import type { IngestSummary } from '../../functions/pipeline/run-ingest';
+import { QueryCore, type StoryView } from '../../functions/query/query-core';
 
 /** Every file under a directory with its content, to prove a later run changed nothing stored. */
 async function snapshot(dir: string): Promise<Map<string, string>> {
@@ -21,21 +24,31 @@ async function snapshot(dir: string): Promise<Map<string, string>> {
   return out;
 }
 
-async function cleanCopies(archiveDir: string): Promise<CleanCopy[]> {
+async function cleanCopies(archiveDir: string): Promise<StoredCleanCopy[]> {
   const files = [...(await snapshot(join(archiveDir, 'clean'))).keys()];
-  return Promise.all(files.map(async (f) => JSON.parse(await readFile(f, 'utf8')) as CleanCopy));
+  return Promise.all(files.map(async (f) => JSON.parse(await readFile(f, 'utf8')) as StoredCleanCopy));
 }
 
 describe('npm start demo, end to end', () => {
   let dataDir: string;
   let first: IngestSummary;
-  let copies: CleanCopy[];
+  /** Clean copies as stored (what Athena reads). */
+  let copies: StoredCleanCopy[];
+  /** The same articles through the query API (stored copy + the index's links), and their stories. */
+  const api = new Map<string, { copy: CleanCopy; story: StoryView }>();
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'demo-'));
     const config = loadConfig({ DATA_DIR: dataDir });
     first = await runDemo(config, { concurrency: 4, verbose: false, progressBar: false });
     copies = await cleanCopies(join(dataDir, 'archive'));
+    const pipeline = await openLocalPipeline(config, { log: silentLog });
+    try {
+      const core = new QueryCore({ index: pipeline.index, archive: pipeline.deps.archive });
+      for (const c of copies) api.set(c.id, { copy: await core.getCleanCopy(c.id), story: await core.getStory(c.id) });
+    } finally {
+      await pipeline.close();
+    }
   }, 120_000);
 
   afterAll(async () => {
@@ -61,8 +74,12 @@ describe('npm start demo, end to end', () => {
       expect(copy.stats.repeatedParagraphsRemoved).toBeGreaterThan(0);
       expect(copy.text).not.toMatch(/Legal Disclaimer|Most popular stories|No comment/i);
       for (const p of origin.paragraphs) expect(texts).toContain(p.text);
-      // Marked both ways: the copy points at the origin, the origin lists the copy.
-      expect(origin.copies.map((c) => c.articleId)).toContain(copy.id);
+      // Marked both ways: the copy points at the origin, and the origin lists the copy through the
+      // query API (the list lives in the index; the origin's stored copy is written once, without it).
+      expect(api.get(origin.id)!.copy.copies.map((c) => c.articleId)).toContain(copy.id);
+      expect(api.get(copy.id)!.copy.copyOf?.articleId).toBe(origin.id);
+      expect(api.get(origin.id)!.story.members.map((m) => m.id)).toContain(copy.id);
+      expect('copies' in origin).toBe(false);
       // Provenance links the pair: whichever of the two was crawled first is where the shared
       // paragraphs were first seen (crawlers may reach the copy before the original).
       const copyPointsToOrigin = copy.paragraphs.some((p) => p.firstSeen?.articleId === origin.id);
@@ -81,7 +98,10 @@ describe('npm start demo, end to end', () => {
     expect(edited.length).toBeGreaterThanOrEqual(1);
     for (const copy of edited) {
       const origin = copies.find((c) => c.id === copy.copyOf!.articleId)!;
-      expect(origin.copies.map((c) => c.articleId)).toContain(copy.id);
+      expect(api.get(origin.id)!.copy.copies.map((c) => c.articleId)).toContain(copy.id);
+      expect(api.get(copy.id)!.story.members.map((m) => m.id)).toEqual(expect.arrayContaining([origin.id, copy.id]));
+      // Stored and API copies agree on the link, even when the copy was crawled before its origin.
+      expect(api.get(copy.id)!.copy.copyOf).toEqual(copy.copyOf);
       expect(copy.clusterId).toBe(origin.clusterId ?? origin.id);
     }
   });

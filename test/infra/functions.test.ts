@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/config';
-import { cleanKey, rawKey, renderingKey } from '../../functions/core/archive-keys';
+import { cleanKey, rawBundleKey, renderingKey } from '../../functions/core/archive-keys';
 import { createAwsDeps } from '../../functions/handlers/aws-deps';
 import { DEFAULT_SETTINGS } from '../../infra/settings';
 import { synthPipeline, VARIANT_CONTEXT } from './synth';
@@ -268,7 +268,7 @@ describe('IAM', () => {
   it('crawl may write and delete every key it writes on AWS (archive-keys.ts, aws-deps.ts) and nothing else', () => {
     const writes = objectPatterns('news-crawl', ['s3:PutObject']);
     const deletes = objectPatterns('news-crawl', ['s3:DeleteObject*']);
-    const rawPage = rawKey('www.example.com', '2026-11-24T10:00:00.000Z', 'abc');
+    const rawPage = rawBundleKey('2026-11-24T10:00:00.000Z', '0123456789ab');
     const clean = cleanKey('2026-11-24', 'www.example.com', 'id1');
     for (const key of [rawPage, clean, ...renderings]) expect(mayTouch(writes, key), key).toBe(true);
     for (const key of [clean, ...renderings]) expect(mayTouch(deletes, key), key).toBe(true);
@@ -280,12 +280,12 @@ describe('IAM', () => {
   it('reprocess reads raw pages, replaces and deletes clean copies, and writes nothing else in S3', () => {
     const reads = objectPatterns('news-reprocess', ['s3:GetObject*']);
     const writes = objectPatterns('news-reprocess', ['s3:PutObject', 's3:DeleteObject*', 's3:Abort*']);
-    const rawPage = rawKey('www.example.com', '2026-11-24T10:00:00.000Z', 'abc');
+    const rawPage = rawBundleKey('2026-11-24T10:00:00.000Z', '0123456789ab');
     const clean = cleanKey('2026-11-24', 'www.example.com', 'id1');
     expect(mayTouch(reads, rawPage)).toBe(true);
     expect(mayTouch(reads, clean)).toBe(true);
     for (const key of [clean, ...renderings]) expect(mayTouch(writes, key), key).toBe(true);
-    // Reprocessing passes the existing raw key, so raw pages are never rewritten.
+    // Reprocessing passes the existing raw range, so raw bundles are never rewritten.
     expect(mayTouch(writes, rawPage)).toBe(false);
     expect(mayTouch(reads, 'config/sources.yaml')).toBe(false);
     expect(new Set(writes).size).toBe(1 + (AWS_WRITES_RENDERINGS ? 1 : 0));

@@ -11,7 +11,7 @@ import {
   SLICE_TIME_MARGIN_MS,
   type ReprocessMessage,
 } from '../../functions/handlers/reprocess';
-import { listRawKeys } from '../../functions/pipeline/reprocess';
+import { listArticleKeys } from '../../functions/pipeline/reprocess';
 import { startDynalite, type DynaliteServer } from '../helpers/dynalite-server';
 import { seedArchive, type SeededArchive } from './helpers/seed-archive';
 
@@ -61,7 +61,7 @@ describe('reprocess Lambda (SQS-fed slices, DynamoDB checkpoint)', () => {
     expect(queueUrlFromArn(QUEUE_ARN)).toBe(QUEUE_URL);
   });
 
-  it('a start message fans out one slice per fetch day onto the same queue', async () => {
+  it('a start message fans out one slice per article day onto the same queue', async () => {
     sent.length = 0;
     const result = await handler(sqsEvent({ kind: 'start', runId: 'run-1', from: '2026-11-20', to: '2026-11-24', host: 'wirewatch.example' }), contextWithBudget(100));
     expect(result.batchItemFailures).toEqual([]);
@@ -74,8 +74,8 @@ describe('reprocess Lambda (SQS-fed slices, DynamoDB checkpoint)', () => {
   it('a slice stops near the timeout, checkpoints in DynamoDB and continues from there; the rest completes it', async () => {
     sent.length = 0;
     const all: string[] = [];
-    for await (const key of listRawKeys(seeded.pipeline.deps.archive, { from: '2026-11-24', to: '2026-11-24' })) all.push(key);
-    expect(all.length).toBe(10);
+    for await (const key of listArticleKeys(seeded.pipeline.deps.archive, { from: '2026-11-24', to: '2026-11-24' })) all.push(key);
+    expect(all.length).toBe(6);
     const slice: ReprocessMessage = { kind: 'slice', runId: 'run-2', day: '2026-11-24' };
 
     const first = await handler(sqsEvent(slice), contextWithBudget(3));
@@ -90,7 +90,7 @@ describe('reprocess Lambda (SQS-fed slices, DynamoDB checkpoint)', () => {
     expect(retry.batchItemFailures).toEqual([]);
     expect(sent).toEqual([]);
     const done = logs.find((l) => l.message === 'reprocess slice')!.fields!;
-    expect(done).toMatchObject({ keys: 7, stored: 7, failed: 0, complete: true, continued: false, resumedAfter: all[2] });
+    expect(done).toMatchObject({ keys: 3, stored: 3, failed: 0, complete: true, continued: false, resumedAfter: all[2] });
     expect(await checkpoint.load('run-2|2026-11-24|*')).toBeUndefined();
   });
 

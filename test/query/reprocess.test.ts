@@ -1,14 +1,15 @@
 import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE, FileReprocessCheckpoint, runLocalReprocess } from '../../functions/cli/commands/reprocess';
 import type { CleanCopy } from '../../functions/core/article';
-import { rawKey } from '../../functions/core/archive-keys';
+import { cleanKey } from '../../functions/core/archive-keys';
 import { contentHash } from '../../functions/core/content-hash';
-import { listRawKeys, reprocessRunKey, runReprocess, type ReprocessOptions } from '../../functions/pipeline/reprocess';
+import { listArticleKeys, reprocessArticleKey, reprocessRunKey, runReprocess, type ReprocessOptions } from '../../functions/pipeline/reprocess';
+import { storeRawBundle } from '../../functions/pipeline/raw-bundle-writer';
 import { seedArchive, type SeededArchive } from './helpers/seed-archive';
 
 /** Every archive file and its bytes. */
@@ -36,7 +37,7 @@ async function indexSnapshot(seeded: SeededArchive): Promise<unknown> {
   return { records, paragraphs };
 }
 
-describe('reprocess from the raw archive', () => {
+describe('reprocess from the raw archive (articles enumerated by clean copy, raw pages read by range)', () => {
   let dataDir: string;
   let seeded: SeededArchive;
   let checkpoint: FileReprocessCheckpoint;
@@ -77,7 +78,7 @@ describe('reprocess from the raw archive', () => {
     const seen: string[] = [];
     const resumed = await runReprocess(seeded.pipeline.deps, options({ progress: { keyDone: (key) => seen.push(key) } }));
     expect(resumed).toMatchObject({ resumedAfter: done[3], keys: 6, stored: 6, complete: true });
-    expect([...done, ...seen]).toEqual(await fromAsync(listRawKeys(seeded.pipeline.deps.archive, {})));
+    expect([...done, ...seen]).toEqual(await fromAsync(listArticleKeys(seeded.pipeline.deps.archive, {})));
     expect(await checkpoint.load(reprocessRunKey({}))).toBeUndefined();
     expect(await archiveSnapshot(seeded.pipeline.archiveDir)).toEqual(before);
   });
@@ -93,22 +94,55 @@ describe('reprocess from the raw archive', () => {
     const oldHash = contentHash(shorter.map((p) => p.text).join('\n\n'));
     await archive.put(record.cleanKey, JSON.stringify({ ...copy, paragraphs: shorter, contentHash: oldHash }) + '\n', 'application/json');
     await index.putArticle({ ...record, contentHash: oldHash, paragraphCount: shorter.length });
-    // An earlier fetch of the same article, with different text: it must not win.
-    const olderKey = rawKey(record.host, '2026-11-01T00:00:00.000Z', record.id);
-    await archive.put(olderKey, gzipSync('<html><body><article><p>An early draft that was later replaced entirely by the published story text.</p></article></body></html>'), 'application/gzip');
+    // An earlier fetch of the same article, with different text, in an older bundle: it must not win.
+    const draft = gzipSync('<html><body><article><p>An early draft that was later replaced entirely by the published story text.</p></article></body></html>');
+    await storeRawBundle(archive, [draft], new Date('2026-11-01T00:00:00.000Z'));
+    // A clean copy left behind in another day partition (the article moved): not reprocessed.
+    await archive.put(cleanKey('2026-11-01', record.host, record.id), JSON.stringify(copy) + '\n', 'application/json');
 
     const summary = await runReprocess(seeded.pipeline.deps, options({ filter: { host: record.host } }));
     expect(summary).toMatchObject({ keys: 5, stored: 4, textChanged: 1, superseded: 1, failed: [] });
     const restored = (await index.getArticle(id))!;
     expect(restored.contentHash).toBe(record.contentHash);
     expect(restored.paragraphCount).toBe(copy.paragraphs.length);
-    expect(restored.rawKey).toBe(record.rawKey);
+    expect(restored).toMatchObject({ rawKey: record.rawKey, rawOffset: record.rawOffset, rawLength: record.rawLength });
+    // The HTTP content type archived with the page is used again (and kept).
+    expect(restored.rawContentType).toBe('text/html; charset=utf-8');
     expect(Buffer.from((await archive.get(record.cleanKey))!).toString('utf8')).toContain(copy.paragraphs.at(-1)!.text);
   });
 
-  it('filters by fetch day and host; bad filters are refused', async () => {
+  it('reads the raw page from its range of a shared bundle, and a pre-bundle object (no range) whole', async () => {
+    const index = seeded.pipeline.index;
+    const archive = seeded.pipeline.deps.archive;
+    const id = seeded.outcomes[4].kind === 'stored' ? seeded.outcomes[4].articleId : '';
+    const record = (await index.getArticle(id))!;
+    const page = gunzipSync((await archive.getRange(record.rawKey!, record.rawOffset!, record.rawLength!))!);
+    // The same page as the middle member of a three-page bundle: only its range is read.
+    const others = [gzipSync('<html><body><p>another page before it</p></body></html>'), gzipSync('<html><body><p>and one after it</p></body></html>')];
+    const [, middle] = await storeRawBundle(archive, [others[0], gzipSync(page), others[1]], new Date('2026-11-25T00:00:00.000Z'));
+    await index.putArticle({ ...record, rawKey: middle.key, rawOffset: middle.offset, rawLength: middle.length });
+    expect(await reprocessArticleKey(seeded.pipeline.deps, record.cleanKey)).toEqual({ kind: 'stored', articleId: id, textChanged: false });
+    expect(await index.getArticle(id)).toMatchObject({ rawKey: middle.key, rawOffset: middle.offset, rawLength: middle.length, contentHash: record.contentHash });
+
+    // Written before bundling: one gzip page per object, no range in the record.
+    const legacyKey = `raw/dt=2026-11-24/host=${record.host}/${id}/2026-11-24T12-00-00-000Z.html.gz`;
+    await archive.put(legacyKey, gzipSync(page), 'application/gzip');
+    const { rawOffset: _o, rawLength: _l, ...legacy } = record;
+    await index.putArticle({ ...legacy, rawKey: legacyKey });
+    expect(await reprocessArticleKey(seeded.pipeline.deps, record.cleanKey)).toEqual({ kind: 'stored', articleId: id, textChanged: false });
+    expect(await index.getArticle(id)).toMatchObject({ rawKey: legacyKey, rawOffset: 0, rawLength: gzipSync(page).byteLength });
+
+    // A range that is not there (the object shorter than the record says) is reported, not guessed at.
+    await index.putArticle({ ...record, rawKey: middle.key, rawOffset: middle.offset + 10_000, rawLength: middle.length });
+    expect(await reprocessArticleKey(seeded.pipeline.deps, record.cleanKey)).toMatchObject({ kind: 'missing' });
+    await index.putArticle(record);
+  });
+
+  it('filters by article day and host; bad filters are refused', async () => {
     const wire = await runReprocess(seeded.pipeline.deps, options({ filter: { host: 'wirewatch.example', from: '2026-11-24', to: '2026-11-24' } }));
-    expect(wire).toMatchObject({ keys: 3, stored: 3 });
+    expect(wire).toMatchObject({ keys: 2, stored: 2 });
+    const day = await runReprocess(seeded.pipeline.deps, options({ filter: { from: '2026-11-22', to: '2026-11-23' } }));
+    expect(day).toMatchObject({ keys: 4, stored: 4 });
     const none = await runReprocess(seeded.pipeline.deps, options({ filter: { from: '2020-01-01', to: '2020-01-31' } }));
     expect(none).toMatchObject({ keys: 0, stored: 0, complete: true });
     await expect(runReprocess(seeded.pipeline.deps, options({ filter: { from: '2026-11-30', to: '2026-11-01' } }))).rejects.toThrow(/after/);
@@ -121,8 +155,8 @@ describe('reprocess from the raw archive', () => {
     const out = new Writable({ write: (chunk, _enc, cb) => ((printed += String(chunk)), cb()) });
     const summary = await runLocalReprocess(seeded.config, { filter: {}, restart: false, progressBar: false, verbose: false, out });
     expect(summary).toMatchObject({ keys: 11, stored: 10, superseded: 1, complete: true });
-    expect(printed).toMatch(/Reprocessed 11 of 11 raw pages/);
-    expect(printed).toMatch(/superseded fetches\s+1/);
+    expect(printed).toMatch(/Reprocessed 11 of 11 articles/);
+    expect(printed).toMatch(/stale clean copies\s+1/);
   });
 });
 

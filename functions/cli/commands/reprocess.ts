@@ -64,13 +64,13 @@ export interface LocalReprocessOptions {
 }
 
 /**
- * Reprocesses the local archive's raw pages (see `runReprocess`) with a progress bar, then prints
+ * Reprocesses the local archive's articles from their raw pages (see `runReprocess`) with a progress bar, then prints
  * the totals. Returns them for tests.
  */
 export async function runLocalReprocess(config: Config, options: LocalReprocessOptions): Promise<ReprocessSummary> {
   const out = options.out ?? process.stdout;
   const pipeline = await openLocalPipeline(config, { log: options.verbose ? consoleLog(true) : silentLog });
-  const bar = new SingleBar({ format: 'reprocessing [{bar}] {value}/{total} raw pages | {status}', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar({ format: 'reprocessing [{bar}] {value}/{total} articles | {status}', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
   let barStarted = false;
   try {
     const summary = await runReprocess(pipeline.deps, {
@@ -103,11 +103,11 @@ export async function runLocalReprocess(config: Config, options: LocalReprocessO
 /** The totals as a short human-readable block. */
 export function formatReprocessSummary(s: ReprocessSummary): string {
   const lines = [
-    `${s.complete ? 'Reprocessed' : 'Stopped after'} ${s.stored + s.superseded + s.orphan + s.nowSkipped + s.failed.length} of ${s.keys} raw pages${s.resumedAfter ? ' (resumed)' : ''}:`,
+    `${s.complete ? 'Reprocessed' : 'Stopped after'} ${s.stored + s.superseded + s.orphan + s.nowSkipped + s.failed.length} of ${s.keys} articles${s.resumedAfter ? ' (resumed)' : ''}:`,
     `  stored again        ${s.stored} (text changed: ${s.textChanged})`,
-    `  superseded fetches  ${s.superseded}`,
+    `  stale clean copies  ${s.superseded}`,
     `  no longer articles  ${s.nowSkipped}`,
-    `  orphaned raw pages  ${s.orphan}`,
+    `  orphaned/no raw     ${s.orphan}`,
     `  failed              ${s.failed.length}`,
     ...s.failed.slice(0, 20).map((f) => `    ${f.key}: ${f.detail}`),
   ];
@@ -122,8 +122,8 @@ export function registerReprocessCommand(program: Command, configFor: (opts: { d
     .description('re-run extraction and dedup over the archived raw pages (no fetching), e.g. after an extractor upgrade; resumable')
     .option('--data-dir <dir>', 'data directory (default ./.data or DATA_DIR)')
     .option('--host <host>', 'only pages of this host')
-    .option('--from <day>', 'first fetch day, YYYY-MM-DD')
-    .option('--to <day>', 'last fetch day, YYYY-MM-DD')
+    .option('--from <day>', 'first article day (publication, else fetch), YYYY-MM-DD')
+    .option('--to <day>', 'last article day, YYYY-MM-DD')
     .option('--restart', 'ignore the checkpoint of an unfinished run and start over', false)
     .option('--no-progress', 'no progress bar')
     .option('--verbose', 'log every step to stderr', false)

@@ -232,6 +232,35 @@ export function dedupIndexContract(name: string, makeIndex: DedupIndexFactory, o
         expect((await index.getArticle('orig'))!.copies).toEqual([copy, second]);
       });
 
+      it('keeps every copy link when addCopy and putArticle of a new version run concurrently', async () => {
+        const link = (n: number) => ({ articleId: `cc${n}`, url: `https://c${n}.example/x`, host: `c${n}.example`, overlap: 0.9, method: 'exact' as const });
+        await index.putArticle(article('busy', { copies: [link(0)] }));
+        const previous = (await index.getArticle('busy'))!;
+        // A re-version read `previous` before these links landed, and stores afterwards.
+        await Promise.all([
+          index.addCopy('busy', link(1)),
+          index.putArticle({ ...previous, title: 'Second version', version: 2, copies: [...previous.copies, link(2)] }),
+          index.addCopy('busy', link(3)),
+        ]);
+        await index.addCopy('busy', link(4));
+        // A later store that knows none of the links removes none of them.
+        await index.putArticle({ ...previous, title: 'Third version', version: 3, copies: [] });
+        const stored = (await index.getArticle('busy'))!;
+        expect(stored).toMatchObject({ title: 'Third version', version: 3 });
+        expect(stored.copies.map((c) => c.articleId).sort()).toEqual(['cc0', 'cc1', 'cc2', 'cc3', 'cc4']);
+        expect(stored.copies[0]).toEqual(link(0));
+        expect(stored.copies.at(-1)).toEqual(link(4));
+        expect((await index.getArticles(['busy']))[0]).toEqual(stored);
+      });
+
+      it('keeps the first link per copy article id, whether added or stored with the record', async () => {
+        const first = { articleId: 'dup', url: 'https://b.example/dup', host: 'b.example', overlap: 0.8, method: 'exact' as const };
+        await index.putArticle(article('o1', { copies: [first] }));
+        await index.addCopy('o1', { ...first, overlap: 0.5 });
+        await index.putArticle(article('o1', { copies: [{ ...first, overlap: 0.6 }, { ...first, overlap: 0.7 }] }));
+        expect((await index.getArticle('o1'))!.copies).toEqual([first]);
+      });
+
       it('sets copyOf once, keeps the other fields, and ignores unknown articles', async () => {
         await index.putArticle(article('early-copy', { clusterId: 'early-copy' }));
         const origin = { articleId: 'origin', url: 'https://a.example/o', host: 'a.example', overlap: 0.9, method: 'exact' as const };

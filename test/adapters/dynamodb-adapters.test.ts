@@ -12,7 +12,9 @@ import { DynamoDbFrontier } from '../../functions/adapters/dynamodb/dynamodb-fro
 import { ensureTable } from '../../functions/adapters/local/embedded-dynamodb';
 import { startDynalite, type DynaliteServer } from '../helpers/dynalite-server';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
+import type { CopyLink } from '../../functions/core/article';
 import { dedupIndexContract, hashes, ref } from './dedup-index.contract';
+import { hex32, leanRecord, realisticRecord } from './dynamodb/realistic-article';
 import { frontierContract } from './frontier.contract';
 
 let dynamoDbLocal: DynamoDbLocal;
@@ -90,6 +92,87 @@ describe('DynamoDbDedupIndex cost', () => {
     // Exactly one unit each: even a paragraph item holding the full id set stays under 1 KB.
     expect(writeUnitsPerParagraph).toBe(1);
     expect(requestsPerParagraph).toBe(1);
+  });
+});
+
+describe('DynamoDbDedupIndex article storage', () => {
+  const link = (n: number): CopyLink => ({
+    articleId: hex32(`copy-${n}`),
+    url: `https://www.copy${n}.example/2026/11/24/story-${n}`,
+    host: `copy${n}.example`,
+    overlap: 0.9,
+    method: 'exact',
+  });
+  const delta = (index: DynamoDbDedupIndex, before: { requests: number; writeUnits: number; readUnits: number }) => {
+    const after = index.stats();
+    return { requests: after.requests - before.requests, writeUnits: after.writeUnits - before.writeUnits, readUnits: after.readUnits - before.readUnits };
+  };
+
+  // DynamoDB Local reports gsi1 writes in ConsumedCapacity, so this pins the whole bill.
+  it('stores a typical new article in one item unit plus one keys-only index unit, a re-store in one', async () => {
+    const index = await freshIndex(dynamoDbLocal);
+    await index.putArticle(leanRecord(0)); // writes the host entry
+    const record = leanRecord(1);
+    let before = index.stats();
+    await index.putArticle(record);
+    expect(delta(index, before)).toEqual({ requests: 1, writeUnits: 2, readUnits: 0 });
+    before = index.stats();
+    await index.putArticle({ ...record, version: 2 });
+    expect(delta(index, before)).toEqual({ requests: 1, writeUnits: 1, readUnits: 0 });
+    // A record with full metadata and 20 paragraphs: two units for the item (it was three, plus three for its index copy).
+    before = index.stats();
+    await index.putArticle({ ...realisticRecord(2), host: record.host });
+    expect(delta(index, before).writeUnits).toBe(3);
+    expect(await index.getArticle(record.id)).toEqual({ ...record, version: 2 });
+  });
+
+  it.each([
+    ['DynamoDB Local', () => dynamoDbLocal],
+    ['dynalite', () => dynaliteServer],
+  ])('writes each copy link once, as its own small item, on %s', async (_name, server) => {
+    const tableName = await freshTable(server());
+    const writer = new DynamoDbDedupIndex({ tableName, client: server().client });
+    const record = leanRecord(3);
+    await writer.putArticle({ ...record, copies: [link(1)] });
+    // Another worker (its own instance) adds a link: one existence read, one small put.
+    const other = new DynamoDbDedupIndex({ tableName, client: server().client });
+    let before = other.stats();
+    await other.addCopy(record.id, link(2));
+    expect(delta(other, before)).toMatchObject({ requests: 2, writeUnits: 1 });
+    // Adding the same link again from that instance costs nothing; from a third it is a refused put.
+    before = other.stats();
+    await other.addCopy(record.id, { ...link(2), overlap: 0.1 });
+    expect(delta(other, before).requests).toBe(0);
+    await new DynamoDbDedupIndex({ tableName, client: server().client }).addCopy(record.id, { ...link(2), overlap: 0.2 });
+    // Re-storing the record as read back rewrites no copy item: only the article item is written.
+    const reader = new DynamoDbDedupIndex({ tableName, client: server().client });
+    const previous = (await reader.getArticle(record.id))!;
+    expect(previous.copies).toEqual([link(1), link(2)]);
+    before = reader.stats();
+    await reader.putArticle({ ...previous, version: 2, copies: [...previous.copies, link(3)] });
+    // One batch (article item and, new to this instance, the host entry), one put for the new link.
+    expect(delta(reader, before).requests).toBe(2);
+    expect((await reader.getArticle(record.id))!.copies).toEqual([link(1), link(2), link(3)]);
+  });
+
+  it.each([
+    ['DynamoDB Local', () => dynamoDbLocal],
+    ['dynalite', () => dynaliteServer],
+  ])('keeps every link when workers add copies while another stores new versions, on %s', async (_name, server) => {
+    const tableName = await freshTable(server());
+    const worker = () => new DynamoDbDedupIndex({ tableName, client: server().client });
+    const record = leanRecord(4);
+    await worker().putArticle(record);
+    const versions = worker();
+    const previous = (await versions.getArticle(record.id))!;
+    const links = Array.from({ length: 12 }, (_, i) => link(10 + i));
+    await Promise.all([
+      ...links.map((l) => worker().addCopy(record.id, l)),
+      ...[2, 3, 4].map((version) => versions.putArticle({ ...previous, version, copies: previous.copies })),
+    ]);
+    const stored = (await worker().getArticle(record.id))!;
+    expect(stored.copies.map((c) => c.articleId).sort()).toEqual(links.map((l) => l.articleId).sort());
+    expect(stored.version).toBeGreaterThanOrEqual(2);
   });
 });
 

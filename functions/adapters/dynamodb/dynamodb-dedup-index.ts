@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   UpdateCommand,
   type QueryCommandInput,
@@ -21,7 +22,25 @@ import { isConditionalCheckFailed, toStorageError } from './dynamodb-errors';
 import { decodeCursor, encodeCursor } from './page-cursor';
 import { RequestStats, type DynamoDbStats } from './request-stats';
 import { GSI1 } from './table-schema';
-import { articleIdOfKey, articleKey, fingerprintPk, hostGsiPk, HOSTS_PK, paragraphKey, toArticle, toInfo, type Item } from './dedup-index-items';
+import {
+  ARTICLE_SK,
+  articleIdOfKey,
+  articleKey,
+  CLUSTER_ID_ATTRIBUTE,
+  COPY_OF_ATTRIBUTE,
+  COPY_SK_PREFIX,
+  copyItem,
+  copyKey,
+  encodeCopyLink,
+  fingerprintPk,
+  hostGsiPk,
+  HOSTS_PK,
+  paragraphKey,
+  toArticle,
+  toArticleItem,
+  toInfo,
+  type Item,
+} from './dedup-index-items';
 import { ParagraphRecorder } from './paragraph-recorder';
 
 export { PARAGRAPH_ARTICLE_IDS_CAP, RECORD_CONCURRENCY } from './paragraph-recorder';
@@ -36,6 +55,41 @@ export const FINGERPRINT_QUERY_CONCURRENCY = 8;
 export const MAX_CANDIDATES_PER_FINGERPRINT_KEY = 200;
 /** Largest page listArticles serves (DynamoDB returns at most 1 MB per query anyway). */
 export const MAX_LIST_LIMIT = 1000;
+/**
+ * Article partitions queried in flight per getArticles / listArticles call. Dedup reads up to ~40
+ * candidates per article: 16 keeps that to ~3 round trips, well inside the SDK's socket pool (50).
+ */
+export const ARTICLE_QUERY_CONCURRENCY = 16;
+/** Copy items written in flight per putArticle (a record rarely brings more than a few new links). */
+const COPY_WRITE_CONCURRENCY = 4;
+/**
+ * Copy order key: milliseconds since the epoch times this, plus the link's place in one
+ * putArticle call, so links stored together keep the record's order (still < 2^53).
+ */
+const SEQ_STEPS_PER_MS = 1000;
+/**
+ * Article items and copy items this instance has seen (never deleted, so a remembered one still
+ * exists): bounded memory, cleared when full.
+ */
+const KNOWN_ITEMS_CACHE_SIZE = 50_000;
+
+const copyMark = (originId: string, copyId: string) => {
+  const key = copyKey(originId, copyId);
+  return `${key.pk}|${key.sk}`;
+};
+
+/** A set of strings that forgets everything when it reaches its size (a cache of facts that stay true). */
+class BoundedSet {
+  private readonly values = new Set<string>();
+  constructor(private readonly maxSize: number) {}
+  has(value: string): boolean {
+    return this.values.has(value);
+  }
+  add(value: string): void {
+    if (this.values.size >= this.maxSize) this.values.clear();
+    this.values.add(value);
+  }
+}
 /** Options of {@link DynamoDbDedupIndex}. */
 export interface DynamoDbDedupIndexOptions {
   /** The single table created from `createTableInput` / the stack. */
@@ -52,8 +106,10 @@ export interface DynamoDbDedupIndexOptions {
  *   articleIds (string set, capped), and `h_<host>` per-host distinct page counters.
  * - `PARA#<hash>` / `M#<articleId>`: membership marker, only for articles past the id cap.
  * - `FP#<key>` / `<articleId>`: near-duplicate candidate keys.
- * - `ART#<id>` / `A`: the article record with gsi1 = `HOST#<host>` / `<day>#<id>`; copies are
- *   kept as a map keyed by copy article id so adding one is idempotent.
+ * - `ART#<id>` / `A`: the article record (compact attributes, see `dedup-index-items.ts`) with
+ *   gsi1 = `HOST#<host>` / `<day>#<id>` (keys-only index).
+ * - `ART#<id>` / `C#<copyId>`: one small item per copy link, written with a conditional put so
+ *   the first link per copy wins; one Query on the partition reads the record with its copies.
  * - `HOSTS` / `<host>`: one item per host with articles.
  *
  * @example
@@ -66,6 +122,8 @@ export class DynamoDbDedupIndex implements DedupIndex {
   private readonly counters = new RequestStats();
   /** Hosts whose `HOSTS` entry this instance has written: the entry never changes, so once is enough. */
   private readonly knownHosts = new Set<string>();
+  /** Article (`ART#<id>`) and copy (`ART#<id>|C#<copyId>`) items known to exist. */
+  private readonly known = new BoundedSet(KNOWN_ITEMS_CACHE_SIZE);
 
   private readonly paragraphs: ParagraphRecorder;
 
@@ -87,13 +145,14 @@ export class DynamoDbDedupIndex implements DedupIndex {
     return this.paragraphs.record(article, hashes, normVersion);
   }
 
-  private async getItem(key: Record<string, string>, consistentRead: boolean): Promise<Item | undefined> {
+  private async getItem(key: Record<string, string>, consistentRead: boolean, projection?: string): Promise<Item | undefined> {
     try {
       const response = await this.doc.send(
         new GetCommand({
           TableName: this.tableName,
           Key: key,
           ConsistentRead: consistentRead,
+          ProjectionExpression: projection,
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
@@ -142,59 +201,92 @@ export class DynamoDbDedupIndex implements DedupIndex {
     return [...ids].sort();
   }
 
+  /**
+   * Stores the article item (a plain overwrite: copies are not in it, so a concurrent addCopy is
+   * never lost) and a copy item for each link of `record.copies` not known to exist yet, each
+   * with a conditional put (first link wins; existing copy items are never rewritten or removed).
+   * Links read by this instance or written by it are known: re-storing a record read before
+   * writes no copy item.
+   */
   async putArticle(record: ArticleRecord): Promise<void> {
-    const { copies, ...rest } = record;
-    const articleItem = {
-      ...rest,
-      ...articleKey(record.id),
-      [GSI1.partitionKey]: hostGsiPk(record.host),
-      [GSI1.sortKey]: `${record.day}#${record.id}`,
-      copyMap: Object.fromEntries(copies.map((copy, i) => [copy.articleId, { ...copy, seq: i }])),
-    };
     // One batch request for the article and, the first time this instance sees the host, its host
     // entry (both plain overwrites; rewriting the host entry on every article cost a write unit each).
-    const items: Record<string, unknown>[] = [articleItem];
+    const items: Item[] = [toArticleItem(record)];
     if (!this.knownHosts.has(record.host)) items.push({ pk: HOSTS_PK, sk: record.host });
     await batchPutItems(this.doc, this.counters, this.tableName, items);
     this.knownHosts.add(record.host);
+    this.known.add(articleKey(record.id).pk);
+    const seen = new Set<string>();
+    const missing = record.copies.filter((copy) => {
+      const fresh = !seen.has(copy.articleId) && !this.known.has(copyMark(record.id, copy.articleId));
+      seen.add(copy.articleId);
+      return fresh;
+    });
+    // One time base for the call, one step per link: new links keep the record's order.
+    const seqBase = Date.now() * SEQ_STEPS_PER_MS;
+    await mapWithConcurrency(missing, COPY_WRITE_CONCURRENCY, (copy, i) => this.putCopyItem(record.id, copy, seqBase + i));
   }
 
   async getArticle(id: string): Promise<ArticleRecord | undefined> {
-    const item = await this.getItem(articleKey(id), false);
-    return item ? toArticle(item) : undefined;
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': articleKey(id).pk },
+    });
+    const articleItem = items.find((item) => item.sk === ARTICLE_SK);
+    if (!articleItem) return undefined;
+    const copyItems = items.filter((item) => String(item.sk).startsWith(COPY_SK_PREFIX));
+    this.known.add(articleKey(id).pk);
+    for (const copy of copyItems) this.known.add(copyMark(id, String(copy.sk).slice(COPY_SK_PREFIX.length)));
+    return toArticle(articleItem, copyItems);
   }
 
+  /**
+   * Complete records (copies included) in input order, missing ids skipped: one partition Query
+   * per distinct id, {@link ARTICLE_QUERY_CONCURRENCY} in flight. A Query of a small partition
+   * costs the same read units as a BatchGetItem key, only more requests.
+   */
   async getArticles(ids: readonly string[]): Promise<ArticleRecord[]> {
-    const items = await batchGetItems(this.doc, this.counters, this.tableName, [...new Set(ids)].map(articleKey));
-    const byId = new Map(items.map((item) => [String(item.id), toArticle(item)]));
+    const distinct = [...new Set(ids)];
+    const records = await mapWithConcurrency(distinct, ARTICLE_QUERY_CONCURRENCY, (id) => this.getArticle(id));
+    const byId = new Map(distinct.map((id, i) => [id, records[i]]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   /**
    * Adds a copy link once per copy article id (first write wins: a later call with the same copy
-   * id is a no-op). Throws {@link NotFoundError} when the article does not exist.
+   * id is a no-op): a conditional put of a small copy item in the origin's partition, after a
+   * consistent read that the article exists (skipped when this instance knows it does). Throws
+   * {@link NotFoundError} when the article does not exist.
    */
   async addCopy(articleId: string, copy: CopyLink): Promise<void> {
+    if (this.known.has(copyMark(articleId, copy.articleId))) return;
+    if (!this.known.has(articleKey(articleId).pk)) {
+      const existing = await this.getItem(articleKey(articleId), true, 'pk');
+      if (!existing) throw new NotFoundError(`article ${articleId} not found`);
+      this.known.add(articleKey(articleId).pk);
+    }
+    // seq orders copies by the time they were added.
+    await this.putCopyItem(articleId, copy, Date.now() * SEQ_STEPS_PER_MS);
+  }
+
+  /** Writes a copy item unless one for that copy exists (then it is left as it is). */
+  private async putCopyItem(originId: string, copy: CopyLink, seq: number): Promise<void> {
     try {
       const response = await this.doc.send(
-        new UpdateCommand({
+        new PutCommand({
           TableName: this.tableName,
-          Key: articleKey(articleId),
-          UpdateExpression: 'SET copyMap.#id = :copy',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(copyMap.#id)',
-          ExpressionAttributeNames: { '#id': copy.articleId },
-          // seq orders copies by the time they were added, after those given to putArticle.
-          ExpressionAttributeValues: { ':copy': { ...copy, seq: Date.now() } },
+          Item: copyItem(originId, copy, seq),
+          ConditionExpression: 'attribute_not_exists(pk)',
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
       this.counters.record('write', response.ConsumedCapacity);
     } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw toStorageError('UpdateItem', error);
+      if (!isConditionalCheckFailed(error)) throw toStorageError('PutItem', error);
       this.counters.recordRejectedWrite();
-      const existing = await this.getItem(articleKey(articleId), true);
-      if (!existing) throw new NotFoundError(`article ${articleId} not found`);
     }
+    this.known.add(copyMark(originId, copy.articleId));
   }
 
   /**
@@ -208,9 +300,16 @@ export class DynamoDbDedupIndex implements DedupIndex {
         new UpdateCommand({
           TableName: this.tableName,
           Key: articleKey(articleId),
-          UpdateExpression: clusterId === undefined ? 'SET copyOf = :copyOf' : 'SET copyOf = :copyOf, clusterId = :cluster',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(copyOf)',
-          ExpressionAttributeValues: { ':copyOf': copyOf, ...(clusterId === undefined ? {} : { ':cluster': clusterId }) },
+          UpdateExpression: clusterId === undefined ? 'SET #copyOf = :copyOf' : 'SET #copyOf = :copyOf, #cluster = :cluster',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#copyOf)',
+          ExpressionAttributeNames: {
+            '#copyOf': COPY_OF_ATTRIBUTE,
+            ...(clusterId === undefined ? {} : { '#cluster': CLUSTER_ID_ATTRIBUTE }),
+          },
+          ExpressionAttributeValues: {
+            ':copyOf': encodeCopyLink(copyOf),
+            ...(clusterId === undefined ? {} : { ':cluster': clusterId }),
+          },
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );

@@ -18,7 +18,7 @@ afterAll(async () => {
 class TestArchive extends FileArchiveStore {
   puts: string[] = [];
   failPuts = false;
-  async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+  override async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
     this.puts.push(key);
     if (this.failPuts) throw new StorageError(`injected PUT failure for ${key}`, { retryable: true });
     await super.put(key, body, contentType);

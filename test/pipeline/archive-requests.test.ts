@@ -1,0 +1,97 @@
+/**
+ * S3 requests per stored article on a run of the real local pipeline (discover, crawl, extract,
+ * dedup, store) over generated publisher sites with syndicated copies, the archive wrapped in a
+ * counting decorator. Locally each raw page is a bundle of one (the crawl Lambda bundles a batch:
+ * see test/handlers/crawl-bundles.test.ts); clean copies are written once per version.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLocalPipeline } from '../../functions/cli/local-pipeline';
+import { loadConfig } from '../../functions/config';
+import { silentLog } from '../../functions/pipeline/deps';
+import { runIngest } from '../../functions/pipeline/run-ingest';
+import type { ArchiveStore } from '../../functions/ports/archive-store';
+import { allArticles } from '../helpers/pipeline-audit';
+import { generateSites, sourcesFor, startSyntheticSites, type SyntheticSites, type SyntheticSitesServer } from '../helpers/synthetic-sites';
+
+/** Counts S3-billed requests (a ranged read is one GET) and the PUTs of each key. */
+class CountingArchive implements ArchiveStore {
+  putsByKey = new Map<string, number>();
+  gets = 0;
+  constructor(private readonly inner: ArchiveStore) {}
+  async put(key: string, body: Uint8Array | string, contentType: string) {
+    this.putsByKey.set(key, (this.putsByKey.get(key) ?? 0) + 1);
+    await this.inner.put(key, body, contentType);
+  }
+  async get(key: string) {
+    this.gets++;
+    return this.inner.get(key);
+  }
+  async getRange(key: string, offset: number, length: number) {
+    this.gets++;
+    return this.inner.getRange(key, offset, length);
+  }
+  list(prefix: string) {
+    return this.inner.list(prefix);
+  }
+  delete(key: string) {
+    return this.inner.delete(key);
+  }
+  puts(prefix = '') {
+    let n = 0;
+    for (const [key, count] of this.putsByKey) if (key.startsWith(prefix)) n += count;
+    return n;
+  }
+}
+
+describe('S3 requests per stored article, local pipeline', () => {
+  let sites: SyntheticSites;
+  let server: SyntheticSitesServer;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    sites = generateSites({ articles: 60, hosts: 4, seed: 23, copyShare: 0.4 });
+    server = await startSyntheticSites(sites);
+    dataDir = await mkdtemp(join(tmpdir(), 'archive-requests-'));
+  });
+  afterAll(async () => {
+    await server?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('one raw and one clean PUT per article; an origin is never rewritten when its copies arrive', { timeout: 120_000 }, async () => {
+    const pipeline = await openLocalPipeline(loadConfig({ DATA_DIR: dataDir, HOST_MIN_INTERVAL_MS: '5' }), {
+      hostMap: server.hostMap, allowedLoopbackPorts: [server.port], log: silentLog,
+    });
+    const archive = new CountingArchive(pipeline.deps.archive);
+    // As on AWS: no Markdown/text renderings (locally they add two PUTs per article).
+    Object.assign(pipeline.deps, { archive, writeRenderings: false });
+    try {
+      const summary = await runIngest(pipeline.deps, pipeline.queue, sourcesFor(sites, { sitemaps: [] }), { concurrency: 4 });
+      const records = [...(await allArticles(pipeline.index)).values()];
+      const stored = records.length;
+      const copies = records.filter((r) => r.copyOf);
+      expect(summary.failed).toEqual([]);
+      expect(stored).toBe(sites.articleUrls.length);
+      const puts = archive.puts();
+      console.log(
+        `local pipeline: ${stored} articles (${copies.length} syndicated copies), S3 PUTs ${puts} = ${(puts / stored).toFixed(3)}/article ` +
+          `(raw ${archive.puts('raw/')}, clean ${archive.puts('clean/')}), GETs ${archive.gets} = ${(archive.gets / stored).toFixed(3)}/article`,
+      );
+      expect(archive.puts('raw/')).toBe(stored);
+      // Only a copy crawled before its origin is written a second time (it learns its copyOf).
+      const rewritten = records.filter((r) => (archive.putsByKey.get(r.cleanKey) ?? 0) > 1);
+      expect(rewritten.filter((r) => !r.copyOf).map((r) => r.id)).toEqual([]);
+      expect(records.every((r) => (archive.putsByKey.get(r.cleanKey) ?? 0) <= 2)).toBe(true);
+      expect(archive.puts('clean/')).toBe(stored + rewritten.length);
+      // Every origin with copies lists them in the index, though its stored copy was written once.
+      const origins = records.filter((r) => r.copies.length > 0 && !r.copyOf);
+      expect(origins.length).toBeGreaterThan(0);
+      for (const origin of origins) expect(archive.putsByKey.get(origin.cleanKey), origin.id).toBe(1);
+    } finally {
+      await pipeline.close();
+    }
+  });
+});

@@ -140,6 +140,21 @@ describe('query HTTP API (local serve listener over the seeded archive)', () => 
     expect(ofOrigin.json<{ copies: { articleId: string }[] }>().copies.map((c) => c.articleId)).toContain(copyId);
   });
 
+  it("the origin's stored clean copy does not list its copies; GET /articles/{id} and /export merge them in from the index", async () => {
+    const record = (await seeded.pipeline.deps.index.getArticle(originId))!;
+    const stored = JSON.parse(Buffer.from((await seeded.pipeline.deps.archive.get(record.cleanKey))!).toString('utf8')) as Record<string, unknown>;
+    expect('copies' in stored).toBe(false);
+    const viaApi = (await api.get(`/articles/${originId}`)).json<CleanCopy>();
+    expect(viaApi.copies.map((c) => c.articleId)).toEqual(record.copies.map((c) => c.articleId));
+    expect(viaApi.copies.map((c) => c.articleId)).toContain(copyId);
+    const lines = (await api.get(`/export?from=${record.day}&to=${record.day}&host=${record.host}`)).text.trimEnd().split('\n');
+    const exported = lines.map((l) => JSON.parse(l) as CleanCopy).find((c) => c.id === originId)!;
+    expect(exported.copies.map((c) => c.articleId)).toContain(copyId);
+    // Stored and merged copies agree on everything else.
+    const { copies: _copies, ...rest } = viaApi;
+    expect(rest).toEqual(stored);
+  });
+
   it('GET /articles/{id}/story gives the origin and the members, oldest first', async () => {
     const r = await api.get(`/articles/${copyId}/story`);
     expect(r.status).toBe(200);

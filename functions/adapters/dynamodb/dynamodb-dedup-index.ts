@@ -206,16 +206,10 @@ export class DynamoDbDedupIndex implements DedupIndex {
    * never lost) and a copy item for each link of `record.copies` not known to exist yet, each
    * with a conditional put (first link wins; existing copy items are never rewritten or removed).
    * Links read by this instance or written by it are known: re-storing a record read before
-   * writes no copy item.
+   * writes no copy item. Copy items go first: a crash in between leaves links that show once the
+   * record is stored (a retry stores it), never a stored record missing links it was given.
    */
   async putArticle(record: ArticleRecord): Promise<void> {
-    // One batch request for the article and, the first time this instance sees the host, its host
-    // entry (both plain overwrites; rewriting the host entry on every article cost a write unit each).
-    const items: Item[] = [toArticleItem(record)];
-    if (!this.knownHosts.has(record.host)) items.push({ pk: HOSTS_PK, sk: record.host });
-    await batchPutItems(this.doc, this.counters, this.tableName, items);
-    this.knownHosts.add(record.host);
-    this.known.add(articleKey(record.id).pk);
     const seen = new Set<string>();
     const missing = record.copies.filter((copy) => {
       const fresh = !seen.has(copy.articleId) && !this.known.has(copyMark(record.id, copy.articleId));
@@ -225,6 +219,13 @@ export class DynamoDbDedupIndex implements DedupIndex {
     // One time base for the call, one step per link: new links keep the record's order.
     const seqBase = Date.now() * SEQ_STEPS_PER_MS;
     await mapWithConcurrency(missing, COPY_WRITE_CONCURRENCY, (copy, i) => this.putCopyItem(record.id, copy, seqBase + i));
+    // One batch request for the article and, the first time this instance sees the host, its host
+    // entry (both plain overwrites; rewriting the host entry on every article cost a write unit each).
+    const items: Item[] = [toArticleItem(record)];
+    if (!this.knownHosts.has(record.host)) items.push({ pk: HOSTS_PK, sk: record.host });
+    await batchPutItems(this.doc, this.counters, this.tableName, items);
+    this.knownHosts.add(record.host);
+    this.known.add(articleKey(record.id).pk);
   }
 
   async getArticle(id: string): Promise<ArticleRecord | undefined> {

@@ -93,10 +93,10 @@ export const DEFAULT_INPUTS: Record<string, InputDefault> = {
   // so an invocation lasts about as long as its slowest fetch plus one URL's storage round trips, plus
   // the batch's CPU work, which shares the one JavaScript thread.
   'crawl.fetchWallMsPerBatch': {
-    value: 1_500,
+    value: 2_000,
     unit: 'ms/invocation',
     basis: 'assumed',
-    why: 'the slowest of a batch\'s parallel fetches (publisher TTFB + download, DNS/TLS, robots.txt once per host and container): ~p85 of page fetches',
+    why: 'the slowest of a batch\'s parallel fetches (publisher TTFB + download, DNS/TLS, robots.txt once per host and container): the typical maximum of 10 fetches is about their p93 (0.5^(1/10))',
   },
   'crawl.storeWallMsPerBatch': {
     value: 300,
@@ -105,10 +105,10 @@ export const DEFAULT_INPUTS: Record<string, InputDefault> = {
     why: 'one URL\'s sequential DynamoDB (~20 requests x ~8 ms) and S3 (2 PUTs x ~40 ms) round trips; the batch\'s URLs overlap',
   },
   'crawl.politenessWaitMsPerBatch': {
-    value: 500,
+    value: 700,
     unit: 'ms/invocation',
     basis: 'assumed',
-    why: 'inline waits for a host\'s next slot when URLs of one host share a batch (capped at MAX_INLINE_WAIT_MS = 2 s in aws-deps.ts; longer waits go back to SQS)',
+    why: 'inline waits for a host\'s next slot when URLs of one host share a batch of 10 (capped at MAX_INLINE_WAIT_MS = 2 s in aws-deps.ts; longer waits go back to SQS)',
   },
   'crawl.cpuMsPerArticle': {
     value: 60,

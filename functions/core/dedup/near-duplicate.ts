@@ -32,8 +32,8 @@ export const SHINGLE_WORDS = 4;
  * of at most about 0.07 (sqrt(c(1-c)/k)), well inside the gap between copies (>= 0.5, heavy edits
  * mostly 0.7-0.9) and unrelated stories sharing paragraphs (< 0.4). Measured on bench:dedup
  * (10,000 articles): 48 finds 3 fewer edited-copy pairs of 5,536 than 64, 32 finds 21 fewer.
- * The sketch lives in the article record, which is written 2-3 times per article (item, index
- * copy, addCopy), so every 100 bytes cost about 0.25 write units per article.
+ * The sketch lives in the article record (144 bytes as binary), whose item is billed per started
+ * KB on every write: a larger sketch would push typical records past 1 KB, one more write unit each.
  */
 export const SKETCH_SIZE = 48;
 

@@ -33,6 +33,8 @@ export const PRICES = {
   s3PutPerThousand: 0.005,
   s3GetPerThousand: 0.0004,
   s3StandardPerGbMonth: 0.023,
+  /** Lifecycle transition into Glacier Instant Retrieval, per 1,000 objects. */
+  s3GlacierIrTransitionPerThousand: 0.02,
   /** SQS standard queue, per million requests (64 KB chunks) beyond the free tier. */
   sqsPerMillionRequests: 0.4,
   /** CloudWatch Logs standard class. */
@@ -139,6 +141,12 @@ export const DEFAULT_INPUTS: Record<string, InputDefault> = {
     why: 'the clean JSON copy, plus one raw-page bundle per crawl invocation (functions/pipeline/process-page.ts); renderings only when writeRenderings, false on AWS',
   },
   's3.getsPerArticle': { value: 0.05, unit: 'GET', basis: 'assumed', why: 'the sources file per container start, a previous clean copy on change' },
+  's3.rawTransitionsPerArticle': {
+    value: 1 / DEFAULT_SETTINGS.crawl.batchSize,
+    unit: 'transitions',
+    basis: 'code',
+    why: `one raw bundle per crawl invocation; bundles of ${DEFAULT_SETTINGS.crawl.batchSize} compressed pages exceed the 128 KB floor of the lifecycle rule (infra/settings.ts RAW_TRANSITION_MIN_OBJECT_BYTES), so each moves to Glacier IR after rawTransitionDays`,
+  },
   's3.rawBytesPerArticle': { value: 30_000, unit: 'bytes', basis: 'assumed', why: 'gzip-compressed HTML page (typical news page 100-300 KB raw)' },
   's3.cleanBytesPerArticle': {
     value: 12_000,
@@ -363,6 +371,8 @@ export function computeCosts(o: CostOptions) {
   const gets = v('s3.getsPerArticle');
   add('S3 PUT', (puts * PRICES.s3PutPerThousand) / 1e3, `${puts.toFixed(2)} PUT/article`);
   add('S3 GET', (gets * PRICES.s3GetPerThousand) / 1e3, `${gets.toFixed(2)} GET/article`);
+  // Billed once per raw object when the lifecycle rule moves it (after rawTransitionDays).
+  add('S3 lifecycle transitions', (v('s3.rawTransitionsPerArticle') * PRICES.s3GlacierIrTransitionPerThousand) / 1e3, `${v('s3.rawTransitionsPerArticle').toFixed(2)} raw objects/article into Glacier IR`);
   add('SQS requests', (v('sqs.requestsPerArticle') * PRICES.sqsPerMillionRequests) / 1e6, `${v('sqs.requestsPerArticle')} requests/article`);
   add('CloudWatch Logs ingest', (v('logs.bytesPerArticle') / 1e9) * PRICES.logsIngestPerGb, `${v('logs.bytesPerArticle')} B/article`);
   const traces = invocations * v('xray.sampledFraction');

@@ -1,8 +1,13 @@
 /**
- * The archive's key layout, shared by S3 and the local file store. Clean copies sit under
- * `clean/dt=<day>/host=<host>/` so Athena can read them with partition projection (one JSON
- * object per file, one line). Renderings live under a separate prefix so the Athena table never
- * reads them.
+ * The archive's key layout, shared by S3 and the local file store. Renderings live under a
+ * separate prefix so the Athena table never reads them.
+ *
+ * Clean copies are bundled too: `clean/dt=<article day>/bundle-<stamp>-<id>.jsonl` is a plain
+ * JSON Lines object, one clean copy per line, holding the articles of one crawl batch that share
+ * that publication day (a batch spanning several days writes one bundle per day), so Athena reads
+ * the day partitions with projection on `dt` only. A record keeps the bundle key and its line's
+ * range (`cleanKey`, `cleanOffset`, `cleanLength`). Objects written before (one article each,
+ * `clean/dt=<day>/host=<host>/<articleId>.json`) have no range in their record and are read whole.
  *
  * Raw pages are bundled: one object under `raw/dt=<day written>/bundle-<stamp>-<id>.gz` holds the
  * pages of one crawl batch as concatenated gzip members, one per page (`zcat` reads the whole
@@ -25,7 +30,10 @@ function hostSegment(host: string): string {
   return host.toLowerCase().replace(/[^a-z0-9.-]/g, '_');
 }
 
-/** Key of the clean JSON copy. */
+/**
+ * Key of a clean copy written before bundling (one article per object). Kept to read and
+ * recognise those objects; new copies go to {@link cleanBundleKey}.
+ */
 export function cleanKey(day: string, host: string, articleId: string): string {
   return `clean/dt=${day}/host=${hostSegment(host)}/${articleId}.json`;
 }
@@ -43,7 +51,31 @@ export function renderingKey(day: string, host: string, articleId: string, forma
  * rawBundleKey('2026-11-24T10:00:00.000Z', '0123456789ab'); // 'raw/dt=2026-11-24/bundle-2026-11-24T10-00-00-000Z-0123456789ab.gz'
  */
 export function rawBundleKey(writtenAt: string, bundleId: string): string {
+  return `raw/dt=${dayOf(writtenAt)}/${bundleName(writtenAt, bundleId)}.gz`;
+}
+
+/**
+ * Key of a clean-copy bundle of article day `day` written at `writtenAt` (see the module comment).
+ *
+ * @example
+ * cleanBundleKey('2026-11-20', '2026-11-24T10:00:00.000Z', '0123456789ab'); // 'clean/dt=2026-11-20/bundle-2026-11-24T10-00-00-000Z-0123456789ab.jsonl'
+ */
+export function cleanBundleKey(day: string, writtenAt: string, bundleId: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new RangeError(`not a day (YYYY-MM-DD): ${day}`);
+  return `clean/dt=${day}/${bundleName(writtenAt, bundleId)}.jsonl`;
+}
+
+/** `bundle-<stamp>-<id>`: the stamp keeps a day's bundles in write order, the id apart. */
+function bundleName(writtenAt: string, bundleId: string): string {
   if (!/^[0-9a-f]+$/.test(bundleId)) throw new RangeError(`bundle id must be lower-case hex: ${bundleId}`);
   const stamp = new Date(Date.parse(writtenAt)).toISOString().replace(/[:.]/g, '-');
-  return `raw/dt=${dayOf(writtenAt)}/bundle-${stamp}-${bundleId}.gz`;
+  return `bundle-${stamp}-${bundleId}`;
+}
+
+const BUNDLE_STAMP = /\/bundle-(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z-[0-9a-f]+\.[a-z]+$/;
+
+/** When a raw or clean bundle was written (from its key), or undefined for keys not of a bundle. */
+export function bundleWrittenAtMs(key: string): number | undefined {
+  const m = BUNDLE_STAMP.exec(key);
+  return m ? Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4]}.${m[5]}Z`) : undefined;
 }

@@ -98,7 +98,12 @@ export interface ArticleRecord {
   paragraphCount: number;
   /** Evidence paragraph hashes in page order (short paragraphs excluded). */
   paragraphHashes: string[];
+  /** Archive object holding the clean copy (a JSON Lines bundle of several articles' lines). */
   cleanKey: string;
+  /** Byte offset of this article's line in `cleanKey`; absent: the whole object is this copy. */
+  cleanOffset?: number;
+  /** Byte length of that line (with its newline); absent with `cleanOffset`. */
+  cleanLength?: number;
   /** Archive object holding the raw page as fetched (gzip; a bundle of several pages). */
   rawKey?: string;
   /** Byte offset of this page's gzip member in `rawKey`; absent: the whole object is this page. */
@@ -135,19 +140,28 @@ export interface CleanCopy extends ArticleRecord {
 }
 
 /**
- * A clean copy as stored (JSON, one object per line for Athena), written once per version. It
- * has no `copies`: that list grows as other publishers' copies arrive and lives in the index
- * only, so a copy arriving costs no rewrite of its origin's object. `copyOf` and `clusterId` are
- * kept (Athena reads them).
+ * A clean copy as stored: one JSON line of a clean bundle (Athena reads them), written once per
+ * version and again when a copy crawled before its origin learns its `copyOf`. It has no
+ * `copies`: that list grows as other publishers' copies arrive and lives in the index only, so a
+ * copy arriving costs no rewrite of its origin's line. It has no pointer to itself (`cleanKey`,
+ * `cleanOffset`, `cleanLength`: the bundle key is known only once the bundle is stored). Lines
+ * are versioned: an article may have older lines in older bundles (a changed re-crawl, a copy's
+ * rewrite), and the current one has the highest `version`, then the latest `storedAt`.
  */
-export type StoredCleanCopy = Omit<CleanCopy, 'copies'>;
+export type StoredCleanCopy = Omit<CleanCopy, 'copies' | 'cleanKey' | 'cleanOffset' | 'cleanLength'> & {
+  /** When this line was written (ISO 8601); absent on copies written before bundling. */
+  storedAt?: string;
+};
 
-/** Where one raw page is archived: an object and the byte range of the page's gzip member in it. */
-export interface RawPageRef {
+/** Where one item sits in an archive object: the object and the item's byte range. */
+export interface ObjectRange {
   key: string;
   offset: number;
   length: number;
 }
+
+/** Where one raw page is archived: an object and the byte range of the page's gzip member in it. */
+export type RawPageRef = ObjectRange;
 
 /** Joins paragraph texts the way every rendering and the `extract` contract do. */
 export function joinParagraphs(paragraphs: readonly Paragraph[]): string {

@@ -7,7 +7,9 @@ import { createMetrics, perHostMetricPolicyFromEnv, type PerHostMetricPolicy } f
 import { CRAWL_SERVICE_NAME } from '../observability/names';
 import { crawlUrl, type CrawlOutcome } from '../pipeline/crawl-url';
 import type { PipelineDeps } from '../pipeline/deps';
-import { RawBundleWriter, RAW_BUNDLE_LINGER_MS } from '../pipeline/raw-bundle-writer';
+import { BUNDLE_LINGER_MS } from '../pipeline/bundle-writer';
+import { CleanBundleWriter } from '../pipeline/clean-bundle';
+import { RawBundleWriter } from '../pipeline/raw-bundle-writer';
 import type { CrawlMessage } from '../ports/crawl-queue';
 import { createAwsDeps } from './aws-deps';
 import { pipelineLogFrom, recordCrawlMetrics } from './lambda-observability';
@@ -26,28 +28,36 @@ const MAX_SQS_DELAY_MS = 900_000;
  * The raw pages of one batch are stored as ONE bundle object (a {@link RawBundleWriter} with one
  * participant per message): a stored page waits until every other message of the batch has
  * written its page or finished without one (304, skip, failure, deferral, unparsable body: the
- * `finally` below), or until the linger time. A failed bundle PUT fails every page in it, before
- * any of them writes its clean copy or record, so they are retried and nothing points at a
+ * `finally` below), or until the linger time. Their clean copies then go the same way into one
+ * JSON Lines bundle per article day (a {@link CleanBundleWriter}). A failed bundle PUT fails every
+ * page in it before any of them writes its record, so they are retried and nothing points at a
  * missing object.
  */
 export function makeHandler(
   deps: PipelineDeps,
   observe: { metrics?: Metrics; hostPolicy?: PerHostMetricPolicy } = {},
-  options: { /** Default {@link RAW_BUNDLE_LINGER_MS}. */ rawBundleLingerMs?: number } = {},
+  options: { /** Linger of raw and clean bundles, default {@link BUNDLE_LINGER_MS}. */ rawBundleLingerMs?: number } = {},
 ) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const bundle = new RawBundleWriter({
+    const writerOptions = {
       archive: deps.archive,
       participants: event.Records.length,
-      lingerMs: options.rawBundleLingerMs ?? RAW_BUNDLE_LINGER_MS,
+      lingerMs: options.rawBundleLingerMs ?? BUNDLE_LINGER_MS,
       now: deps.now,
-    });
+    };
+    const rawBundle = new RawBundleWriter(writerOptions);
+    const cleanBundle = new CleanBundleWriter(writerOptions);
     const failures = await Promise.all(
       event.Records.map(async (record) => {
-        const rawPages = bundle.participant();
+        const rawPages = rawBundle.participant();
+        const cleanCopies = cleanBundle.participant();
+        const settle = () => {
+          rawPages.done();
+          cleanCopies.done();
+        };
         try {
           const message = JSON.parse(record.body) as CrawlMessage;
-          const outcome = await crawlUrl({ ...deps, rawPages }, message).finally(() => rawPages.done());
+          const outcome = await crawlUrl({ ...deps, rawPages, cleanCopies }, message).finally(settle);
           if (observe.metrics) recordCrawlMetrics(observe.metrics, outcome, observe.hostPolicy ?? { kind: 'all' });
           await followUp(deps, message, outcome);
           return undefined;
@@ -55,8 +65,8 @@ export function makeHandler(
           deps.log.warn('crawl message failed', { messageId: record.messageId, error: describeError(error) });
           return { itemIdentifier: record.messageId };
         } finally {
-          // Also when the body did not parse: the bundle must not wait for this message.
-          rawPages.done();
+          // Also when the body did not parse: the bundles must not wait for this message.
+          settle();
         }
       }),
     );

@@ -6,6 +6,7 @@ import type { FetchOptions } from '../fetch/fetch-page';
 import type { HostRateLimiter } from '../fetch/host-rate-limiter';
 import type { RobotsCache } from '../fetch/robots';
 import type { Config } from '../config';
+import type { CleanCopySink } from './clean-bundle';
 import type { RawPageSink } from './raw-bundle-writer';
 
 /** Structured log sink: the CLI prints, Lambdas use Powertools. */
@@ -41,6 +42,12 @@ export interface PipelineDeps {
    * stored at once as a bundle of one (local runs, tools).
    */
   rawPages?: RawPageSink;
+  /**
+   * Where processPage stores clean-copy lines: like `rawPages`, one sink per message so the
+   * batch's copies share one JSON Lines bundle per article day (`CleanBundleWriter`). Absent: each
+   * page's lines are stored at once (bundles of one).
+   */
+  cleanCopies?: CleanCopySink;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
   log: PipelineLog;

@@ -1,11 +1,13 @@
-import type { ArticleRecord, CleanCopy, CopyLink, RawPageRef, StoredCleanCopy } from '../core/article';
+import type { ArticleRecord, CleanCopy, CopyLink, ObjectRange, RawPageRef, StoredCleanCopy } from '../core/article';
 import { joinParagraphs } from '../core/article';
-import { cleanKey, dayOf, renderingKey } from '../core/archive-keys';
+import { dayOf, renderingKey } from '../core/archive-keys';
 import { contentHash } from '../core/content-hash';
 import { decodeHtmlBytes } from '../core/extract/charset';
 import { extractArticle } from '../core/extract/index';
 import { renderMarkdown, renderText } from '../core/render';
 import { articleIdFor, hostOf, resolveCanonical } from '../core/url/canonical-url';
+import { describeError } from '../errors';
+import { cleanPointer, immediateCleanSink, readCleanCopy, type CleanLine } from './clean-bundle';
 import { dedupArticle } from './dedup-article';
 import type { PipelineDeps } from './deps';
 import { singlePageRawSink } from './raw-bundle-writer';
@@ -47,8 +49,10 @@ export type ProcessOutcome =
  *    simply processed again on redelivery).
  * 4. Archive the raw page through `deps.rawPages` (in the crawl Lambda it waits for the batch's
  *    other pages and shares one bundle object with them; a failed bundle fails this page), then
- *    write the clean copy and its renderings, and only then the article record, so a record never
- *    points at a missing raw page or clean copy.
+ *    the clean copy's line through `deps.cleanCopies` (likewise: one JSON Lines bundle per article
+ *    day and batch; with it the rewritten lines of copies crawled before this origin) and its
+ *    renderings, and only then the article record (and the copies' re-pointed records), so a
+ *    record never points at a missing raw page or clean copy.
  */
 export async function processPage(deps: PipelineDeps, page: FetchedPage, options: { force?: boolean } = {}): Promise<ProcessOutcome> {
   const { html } = decodeHtmlBytes(page.body, page.contentType);
@@ -79,7 +83,7 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
   // batch's slowest page, and by now this page's own work is done.
   const raw = page.raw ?? (await (deps.rawPages ?? singlePageRawSink(deps.archive, deps.now)).write(page.body));
   const sameText = previous?.contentHash === hash;
-  const record: ArticleRecord = {
+  const fields: RecordFields = {
     id: articleId,
     url: page.url,
     canonicalUrl,
@@ -101,7 +105,6 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
     version: sameText ? previous!.version : (previous?.version ?? 0) + 1,
     paragraphCount: dedup.paragraphs.length,
     paragraphHashes: dedup.paragraphHashes,
-    cleanKey: cleanKey(day, articleHost, articleId),
     rawKey: raw.key,
     rawOffset: raw.offset,
     rawLength: raw.length,
@@ -116,9 +119,19 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
     clusterId: dedup.clusterId,
     ...(dedup.minhash ? { minhash: dedup.minhash } : {}),
   };
-  await writeCleanCopy(deps, record, dedup.paragraphs, previous);
+  const storedAt = deps.now().toISOString();
+  const rewrites = await copyLineRewrites(deps, fields, storedAt);
+  const copy: CleanCopy = { ...fields, cleanKey: '', paragraphs: dedup.paragraphs, text: joinParagraphs(dedup.paragraphs) };
+  const sink = deps.cleanCopies ?? immediateCleanSink(deps.archive, deps.now);
+  const ranges = await sink.write([{ day, copy: storedLineOf(copy, storedAt) }, ...rewrites.map((r) => r.line)]);
+  const record: ArticleRecord = { ...fields, ...cleanPointer(ranges[0]) };
+  if (deps.writeRenderings) {
+    await deps.archive.put(renderingKey(day, articleHost, articleId, 'md'), renderMarkdown(copy), 'text/markdown; charset=utf-8');
+    await deps.archive.put(renderingKey(day, articleHost, articleId, 'txt'), renderText(copy), 'text/plain; charset=utf-8');
+  }
   await deps.index.putArticle(record);
-  await linkRelatedArticles(deps, record);
+  for (const [i, rewrite] of rewrites.entries()) await repointCleanCopy(deps, rewrite.current, ranges[i + 1]);
+  if (previous) await dropSupersededObjects(deps, previous, record);
   return {
     kind: 'stored',
     articleId,
@@ -131,70 +144,97 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
   };
 }
 
+/** A record before its clean copy is stored: everything but the pointer to that copy. */
+type RecordFields = Omit<ArticleRecord, 'cleanKey' | 'cleanOffset' | 'cleanLength'>;
+
 /**
- * Writes the clean JSON copy (one line, for Athena) and its Markdown and text renderings. The
- * stored copy leaves out `copies` (see {@link StoredCleanCopy}): it is written once per version.
+ * The line stored for a clean copy: no `copies` (see {@link StoredCleanCopy}: the stored line is
+ * written once per version), no pointer to itself, and the time it is written (newest wins).
  */
-async function writeCleanCopy(deps: PipelineDeps, record: ArticleRecord, paragraphs: CleanCopy['paragraphs'], previous?: ArticleRecord) {
-  const copy: CleanCopy = { ...record, paragraphs, text: joinParagraphs(paragraphs) };
-  const { copies: _copies, ...stored } = copy;
-  await deps.archive.put(record.cleanKey, JSON.stringify(stored satisfies StoredCleanCopy) + '\n', 'application/json');
-  if (deps.writeRenderings) {
-    await deps.archive.put(renderingKey(record.day, record.host, record.id, 'md'), renderMarkdown(copy), 'text/markdown; charset=utf-8');
-    await deps.archive.put(renderingKey(record.day, record.host, record.id, 'txt'), renderText(copy), 'text/plain; charset=utf-8');
+function storedLineOf(copy: CleanCopy, storedAt: string): StoredCleanCopy {
+  const { copies: _copies, cleanKey: _key, cleanOffset: _offset, cleanLength: _length, ...stored } = copy;
+  return { ...stored, storedAt };
+}
+
+/**
+ * Removes what the new version made obsolete, once the record no longer points at it: a clean
+ * copy written before bundling (one object per article; superseded lines inside bundles are left
+ * to `reprocess`, which deletes bundles nothing points at) and renderings of another day or host.
+ */
+async function dropSupersededObjects(deps: PipelineDeps, previous: ArticleRecord, record: ArticleRecord): Promise<void> {
+  if (previous.cleanOffset === undefined && previous.cleanKey !== record.cleanKey) await deps.archive.delete(previous.cleanKey);
+  if (deps.writeRenderings && (previous.day !== record.day || previous.host !== record.host)) {
+    await deps.archive.delete(renderingKey(previous.day, previous.host, previous.id, 'md'));
+    await deps.archive.delete(renderingKey(previous.day, previous.host, previous.id, 'txt'));
   }
-  // A new version may land in another day partition (publication date corrected): drop the old copy.
-  if (previous && previous.cleanKey !== record.cleanKey) {
-    await deps.archive.delete(previous.cleanKey);
-    if (deps.writeRenderings) {
-      await deps.archive.delete(renderingKey(previous.day, previous.host, previous.id, 'md'));
-      await deps.archive.delete(renderingKey(previous.day, previous.host, previous.id, 'txt'));
-    }
-  }
+}
+
+/** A copy's rewritten line and the record it replaces the line of. */
+interface CopyLineRewrite {
+  current: ArticleRecord;
+  line: CleanLine;
 }
 
 /**
  * Keeps the other side of each syndication link in step when this article is an origin crawled
- * after some of its copies: each such copy learns its `copyOf` in the index, and its stored clean
- * copy is rewritten with it, so Athena (which reads only clean copies) tells the copy from the
- * origin whatever order the crawlers saw them in. How often depends on crawl order: in feed order
- * 0-1 rewrites per 60 synthetic articles, with a shuffled order about half of the copies
- * (test/handlers/crawl-bundles.test.ts prints both).
+ * after some of its copies: each such copy learns its `copyOf` in the index, and gets a new clean
+ * line with it, so Athena (which reads only clean copies) tells the copy from the origin whatever
+ * order the crawlers saw them in. The new lines go into this page's clean-bundle write (no PUT of
+ * their own); each copy's record is re-pointed at its new line after this article's record is
+ * stored. How often depends on crawl order: in feed order 0-1 rewrites per 60 synthetic articles,
+ * with a shuffled order about half of the copies (test/handlers/crawl-bundles.test.ts prints both).
  *
  * A copy arriving after its origin costs nothing here: dedup already added it to the origin's
  * `copies` in the index, which is where the query API reads that list; the origin's clean copy
- * does not list its copies and is not rewritten.
+ * does not list its copies and is not rewritten. A copy whose stored line already says what its
+ * record says is not rewritten: a GET costs a twelfth of a PUT line's share, and an origin's
+ * re-crawl visits copies that are already up to date.
  */
-async function linkRelatedArticles(deps: PipelineDeps, record: ArticleRecord): Promise<void> {
-  for (const link of record.copies) {
+async function copyLineRewrites(deps: PipelineDeps, origin: RecordFields, storedAt: string): Promise<CopyLineRewrite[]> {
+  const rewrites: CopyLineRewrite[] = [];
+  for (const link of origin.copies) {
     let copy = await deps.index.getArticle(link.articleId);
     if (!copy) continue;
     if (!copy.copyOf) {
-      const copyOf: CopyLink = { articleId: record.id, url: record.canonicalUrl, host: record.host, overlap: link.overlap, method: link.method };
-      const clusterId = record.clusterId ?? record.id;
+      const copyOf: CopyLink = { articleId: origin.id, url: origin.canonicalUrl, host: origin.host, overlap: link.overlap, method: link.method };
+      const clusterId = origin.clusterId ?? origin.id;
       if (deps.index.setCopyOf) await deps.index.setCopyOf(copy.id, copyOf, clusterId);
       else await deps.index.putArticle({ ...copy, copyOf, clusterId });
       // Read back: a concurrent worker may have set a different origin first (setCopyOf keeps it).
       copy = await deps.index.getArticle(link.articleId);
       if (!copy) continue;
     }
-    await refreshStoredLinks(deps, copy);
+    let stored: (StoredCleanCopy & { copies?: unknown; cleanKey?: unknown }) | undefined;
+    try {
+      stored = await readCleanCopy(deps.archive, copy);
+    } catch (error) {
+      // The copy's own re-crawl or reprocess repairs it; it must not fail its origin's page.
+      deps.log.warn('cannot read a copy\'s clean line', { articleId: copy.id, error: describeError(error) });
+      continue;
+    }
+    if (!stored) continue;
+    if (sameLink(stored.copyOf, copy.copyOf) && stored.clusterId === copy.clusterId && stored.copies === undefined) continue;
+    const { copyOf: _copyOf, clusterId: _clusterId, copies: _copies, cleanKey: _cleanKey, storedAt: _storedAt, ...rest } = stored;
+    const line: StoredCleanCopy = { ...rest, ...(copy.copyOf ? { copyOf: copy.copyOf } : {}), ...(copy.clusterId ? { clusterId: copy.clusterId } : {}), storedAt };
+    rewrites.push({ current: copy, line: { day: copy.day, copy: line } });
   }
+  return rewrites;
 }
 
 /**
- * Rewrites a stored clean copy whose `copyOf`/`clusterId` differ from the record's (paragraphs are
- * unchanged). Reads first and writes only on a difference: a GET costs a twelfth of a PUT, and an
- * origin's re-crawl visits copies that are already up to date.
+ * Points a copy's record at its rewritten line, unless the record changed meanwhile (re-stored
+ * with a newer line: that one wins). A copy written before bundling then has its old object removed.
  */
-async function refreshStoredLinks(deps: PipelineDeps, record: ArticleRecord): Promise<void> {
-  const bytes = await deps.archive.get(record.cleanKey);
-  if (!bytes) return;
-  const stored = JSON.parse(Buffer.from(bytes).toString('utf8')) as StoredCleanCopy & { copies?: unknown };
-  if (sameLink(stored.copyOf, record.copyOf) && stored.clusterId === record.clusterId && stored.copies === undefined) return;
-  const { copyOf: _copyOf, clusterId: _clusterId, copies: _copies, ...rest } = stored;
-  const refreshed: StoredCleanCopy = { ...rest, ...(record.copyOf ? { copyOf: record.copyOf } : {}), ...(record.clusterId ? { clusterId: record.clusterId } : {}) };
-  await deps.archive.put(record.cleanKey, JSON.stringify(refreshed) + '\n', 'application/json');
+async function repointCleanCopy(deps: PipelineDeps, current: ArticleRecord, next: ObjectRange): Promise<void> {
+  let moved: boolean;
+  if (deps.index.setCleanCopy) {
+    moved = await deps.index.setCleanCopy(current, next);
+  } else {
+    const now = await deps.index.getArticle(current.id);
+    moved = now !== undefined && now.cleanKey === current.cleanKey && now.cleanOffset === current.cleanOffset;
+    if (moved) await deps.index.putArticle({ ...now!, ...cleanPointer(next) });
+  }
+  if (moved && current.cleanOffset === undefined && current.cleanKey !== next.key) await deps.archive.delete(current.cleanKey);
 }
 
 /** Field by field: an index round trip need not keep the key order JSON.stringify would compare. */

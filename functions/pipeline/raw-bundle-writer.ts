@@ -1,26 +1,27 @@
-import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { RawPageRef } from '../core/article';
 import { rawBundleKey } from '../core/archive-keys';
 import type { ArchiveStore } from '../ports/archive-store';
+import { BUNDLE_LINGER_MS, BundleWriter, immediateParticipant, storeBundle, type BundleFormat, type BundleParticipant } from './bundle-writer';
 
 /**
  * Raw pages are archived in bundles: the pages of one crawl batch concatenated as independent
  * gzip members in ONE object (one S3 PUT per batch instead of one per page). A member's byte range
- * gunzips to exactly its page, and `zcat` of the whole object gives every page in turn.
+ * gunzips to exactly its page, and `zcat` of the whole object gives every page in turn. The group
+ * commit itself is the generic {@link BundleWriter}; this module is the raw format over it.
  */
 
 /** Content type of a bundle: a (multi-member) gzip stream. */
 export const RAW_BUNDLE_CONTENT_TYPE = 'application/gzip';
 
-/**
- * Longest a bundle waits, after its first page, for the other participants of its batch. Longer
- * than one fetch's total budget (20 s by default), so a page waiting for a slow sibling's fetch
- * normally still shares its bundle; far below the crawl Lambda's timeout (150 s), so the pages
- * already finished are stored even when a sibling hangs. A page written after its bundle left
- * starts another bundle (two PUTs for that batch: still correct).
- */
-export const RAW_BUNDLE_LINGER_MS = 30_000;
+/** See {@link BUNDLE_LINGER_MS}: raw and clean bundles of a batch wait alike. */
+export const RAW_BUNDLE_LINGER_MS = BUNDLE_LINGER_MS;
+
+/** Raw bundles: one group, keyed by the day they are written. */
+export const RAW_BUNDLE_FORMAT: BundleFormat = {
+  key: (_group, writtenAt, bundleId) => rawBundleKey(writtenAt.toISOString(), bundleId),
+  contentType: RAW_BUNDLE_CONTENT_TYPE,
+};
 
 /** Where processPage archives a raw page. One sink per page being processed. */
 export interface RawPageSink {
@@ -44,16 +45,10 @@ export interface RawBundleWriterOptions {
   now?: () => Date;
 }
 
-interface PendingPage {
-  member: Buffer;
-  resolve(ref: RawPageRef): void;
-  reject(error: unknown): void;
-}
-
 /**
  * Group commit of raw pages: each participant of a batch either writes its page or says it is
- * done without writing; when every participant has settled (or {@link RAW_BUNDLE_LINGER_MS} after
- * the first page), the written pages are stored as one bundle and every writer learns its range.
+ * done without writing; when every participant has settled (or the linger time after the first
+ * page), the written pages are stored as one bundle and every writer learns its range.
  *
  * @example
  * const writer = new RawBundleWriter({ archive, participants: records.length });
@@ -63,86 +58,31 @@ interface PendingPage {
  * }));
  */
 export class RawBundleWriter {
-  private readonly lingerMs: number;
-  private readonly now: () => Date;
-  private handedOut = 0;
-  private settled = 0;
-  private pending: PendingPage[] = [];
-  private lingerTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly writer: BundleWriter;
 
-  constructor(private readonly options: RawBundleWriterOptions) {
-    if (!Number.isInteger(options.participants) || options.participants < 0) throw new RangeError(`participants must be a whole number, got ${options.participants}`);
-    this.lingerMs = options.lingerMs ?? RAW_BUNDLE_LINGER_MS;
-    this.now = options.now ?? (() => new Date());
+  constructor(options: RawBundleWriterOptions) {
+    this.writer = new BundleWriter({ ...options, format: RAW_BUNDLE_FORMAT });
   }
 
   /** A sink for one participant; at most `participants` are handed out. */
   participant(): RawPageSink {
-    if (this.handedOut >= this.options.participants) throw new RangeError(`more than ${this.options.participants} participants`);
-    this.handedOut += 1;
-    let settled = false;
-    const settle = () => {
-      if (settled) return;
-      settled = true;
-      this.settled += 1;
-    };
-    return {
-      write: (body) => {
-        const written = this.add(body);
-        settle();
-        this.flushIfComplete();
-        return written;
-      },
-      done: () => {
-        settle();
-        this.flushIfComplete();
-      },
-    };
-  }
-
-  private add(body: Uint8Array): Promise<RawPageRef> {
-    return new Promise<RawPageRef>((resolve, reject) => {
-      this.pending.push({ member: gzipSync(body), resolve, reject });
-      if (this.pending.length === 1) {
-        this.lingerTimer = setTimeout(() => void this.flush(), this.lingerMs);
-      }
-    });
-  }
-
-  private flushIfComplete(): void {
-    if (this.settled >= this.options.participants && this.pending.length > 0) void this.flush();
-  }
-
-  /** Stores the pages written so far as one bundle; later pages start the next bundle. */
-  private async flush(): Promise<void> {
-    clearTimeout(this.lingerTimer);
-    this.lingerTimer = undefined;
-    const pages = this.pending;
-    this.pending = [];
-    if (pages.length === 0) return;
-    try {
-      const refs = await storeRawBundle(this.options.archive, pages.map((p) => p.member), this.now());
-      pages.forEach((page, i) => page.resolve(refs[i]));
-    } catch (error) {
-      for (const page of pages) page.reject(error);
-    }
+    return rawSinkOf(this.writer.participant());
   }
 }
 
+function rawSinkOf(participant: BundleParticipant): RawPageSink {
+  return {
+    write: async (body) => (await participant.write([{ group: '', bytes: gzipSync(body) }]))[0],
+    done: () => participant.done(),
+  };
+}
+
 /**
- * Stores gzip members as one bundle object and returns each member's range, in order.
- * Used by {@link RawBundleWriter} and for single-page bundles.
+ * Stores gzip members as one bundle object and returns each member's range, in order (tools and
+ * tests that build bundles by hand).
  */
-export async function storeRawBundle(archive: ArchiveStore, members: readonly Uint8Array[], writtenAt: Date): Promise<RawPageRef[]> {
-  const key = rawBundleKey(writtenAt.toISOString(), randomBytes(6).toString('hex'));
-  const refs: RawPageRef[] = [];
-  let offset = 0;
-  for (const member of members) {
-    refs.push({ key, offset, length: member.byteLength });
-    offset += member.byteLength;
-  }
-  await archive.put(key, Buffer.concat(members), RAW_BUNDLE_CONTENT_TYPE);
-  return refs;
+export function storeRawBundle(archive: ArchiveStore, members: readonly Uint8Array[], writtenAt: Date): Promise<RawPageRef[]> {
+  return storeBundle(archive, RAW_BUNDLE_FORMAT, '', members, writtenAt);
 }
 
 /**
@@ -150,8 +90,5 @@ export async function storeRawBundle(archive: ArchiveStore, members: readonly Ui
  * tools, tests): same layout and the same reference, no waiting for other pages.
  */
 export function singlePageRawSink(archive: ArchiveStore, now: () => Date = () => new Date()): RawPageSink {
-  return {
-    write: async (body) => (await storeRawBundle(archive, [gzipSync(body)], now()))[0],
-    done: () => {},
-  };
+  return rawSinkOf(immediateParticipant(archive, RAW_BUNDLE_FORMAT, now));
 }

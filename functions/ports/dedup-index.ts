@@ -1,4 +1,4 @@
-import type { ArticleRecord, ArticleRef, CopyLink } from '../core/article';
+import type { ArticleRecord, ArticleRef, CopyLink, ObjectRange } from '../core/article';
 
 /** What the index knows about one paragraph hash. */
 export interface ParagraphInfo {
@@ -66,6 +66,14 @@ export interface DedupIndex {
    * the article keeps its cluster id (an origin processed later joins its copies' cluster).
    */
   setCopyOf?(articleId: string, copyOf: CopyLink, clusterId?: string): Promise<void>;
+  /**
+   * Optional. Moves an existing article's clean-copy pointer to `next` (a newer line of the same
+   * copy) if the record still points where `current` says (`cleanKey` and `cleanOffset`), leaving
+   * every other field; returns whether it did. A copy whose line is rewritten when it learns its
+   * origin is re-pointed this way; a record re-stored meanwhile (a newer version) is left alone.
+   * Without it, processPage reads the record and re-puts it.
+   */
+  setCleanCopy?(current: Pick<ArticleRecord, 'id' | 'host' | 'day' | 'cleanKey' | 'cleanOffset'>, next: ObjectRange): Promise<boolean>;
   listArticles(query: ListArticlesQuery): Promise<Page<ArticleRecord>>;
   /** Lists hosts that have at least one article. */
   listHosts(): Promise<string[]>;

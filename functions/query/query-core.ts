@@ -3,6 +3,7 @@ import { NORMALIZATION_VERSION } from '../core/dedup/normalize-paragraph';
 import { paragraphHash } from '../core/dedup/paragraph-hash';
 import { renderMarkdown, renderText } from '../core/render';
 import { InvalidInputError, NotFoundError } from '../errors';
+import { readCleanCopy } from '../pipeline/clean-bundle';
 import type { ArchiveStore } from '../ports/archive-store';
 import type { DedupIndex, Page, ParagraphInfo } from '../ports/dedup-index';
 import { decodeExportCursor, encodeExportCursor } from './export-cursor';
@@ -95,9 +96,9 @@ export class QueryCore {
    */
   async getCleanCopy(id: string): Promise<CleanCopy> {
     const record = await this.getRecord(id);
-    const bytes = await this.deps.archive.get(record.cleanKey);
-    if (!bytes) throw new NotFoundError(`article ${id} has no clean copy at ${record.cleanKey}`);
-    return withIndexLinks(JSON.parse(Buffer.from(bytes).toString('utf8')) as StoredCleanCopy, record);
+    const stored = await readCleanCopy(this.deps.archive, record);
+    if (!stored) throw new NotFoundError(`article ${id} has no clean copy at ${record.cleanKey}`);
+    return withIndexLinks(stored, record);
   }
 
   /** One article rendered as JSON, Markdown or plain text. */
@@ -179,13 +180,12 @@ export class QueryCore {
         const records = page.items.slice(skip);
         for (let i = 0; i < records.length; i += EXPORT_READ_CONCURRENCY) {
           const batch = records.slice(i, i + EXPORT_READ_CONCURRENCY);
-          const bodies = await Promise.all(batch.map((r) => this.deps.archive.get(r.cleanKey)));
+          const copies = await Promise.all(batch.map((r) => readCleanCopy(this.deps.archive, r)));
           for (let j = 0; j < batch.length; j++) {
             const position = skip + i + j + 1;
-            const bytes = bodies[j];
+            const stored = copies[j];
             // A record whose copy is missing (deleted by hand) is left out rather than failing the export.
-            if (!bytes) continue;
-            const stored = JSON.parse(Buffer.from(bytes).toString('utf8')) as StoredCleanCopy;
+            if (!stored) continue;
             const line = JSON.stringify(withIndexLinks(stored, batch[j])) + '\n';
             yield { line, cursor: encodeExportCursor({ host, pageCursor, skip: position }) };
           }
@@ -201,12 +201,14 @@ export class QueryCore {
 /**
  * A stored clean copy with the record's syndication links: the index is where `copies` grows as
  * copies arrive (the stored copy never lists them), and where a copy crawled before its origin
- * first learns its `copyOf`.
+ * first learns its `copyOf`. The record also says where the copy is stored (a line does not).
  */
 function withIndexLinks(stored: StoredCleanCopy & { copies?: unknown }, record: ArticleRecord): CleanCopy {
-  const { copies: _copies, copyOf: _copyOf, clusterId: _clusterId, ...rest } = stored;
+  const { copies: _copies, copyOf: _copyOf, clusterId: _clusterId, storedAt: _storedAt, ...rest } = stored;
   return {
     ...rest,
+    cleanKey: record.cleanKey,
+    ...(record.cleanOffset !== undefined ? { cleanOffset: record.cleanOffset, cleanLength: record.cleanLength } : {}),
     ...(record.copyOf ? { copyOf: record.copyOf } : {}),
     copies: record.copies,
     ...(record.clusterId ? { clusterId: record.clusterId } : {}),

@@ -272,6 +272,25 @@ export function dedupIndexContract(name: string, makeIndex: DedupIndexFactory, o
         expect(await index.getArticle('never-stored')).toBeUndefined();
       });
 
+      it('moves the clean-copy pointer only while the record still points where the caller read it', async () => {
+        if (!index.setCleanCopy) return expect(index.setCleanCopy).toBeUndefined();
+        const bundled = article('moved', { day: '2026-11-20', cleanKey: 'clean/dt=2026-11-20/bundle-2026-11-24T10-00-00-000Z-aaaaaaaaaaaa.jsonl', cleanOffset: 120, cleanLength: 900 });
+        await index.putArticle(bundled);
+        const next = { key: 'clean/dt=2026-11-20/bundle-2026-11-24T11-00-00-000Z-bbbbbbbbbbbb.jsonl', offset: 0, length: 950 };
+        expect(await index.setCleanCopy(bundled, next)).toBe(true);
+        expect(await index.getArticle('moved')).toEqual({ ...bundled, cleanKey: next.key, cleanOffset: 0, cleanLength: 950 });
+        // A stale caller (it read the record before the move) changes nothing.
+        expect(await index.setCleanCopy(bundled, { ...next, offset: 7 })).toBe(false);
+        expect((await index.getArticle('moved'))!.cleanOffset).toBe(0);
+        // A record stored before bundling (whole object, no offset) is moved too; unknown articles are not created.
+        const legacy = article('legacy', { cleanKey: 'clean/dt=2026-11-24/host=news.example/legacy.json' });
+        await index.putArticle(legacy);
+        expect(await index.setCleanCopy(legacy, next)).toBe(true);
+        expect(await index.getArticle('legacy')).toEqual({ ...legacy, cleanKey: next.key, cleanOffset: 0, cleanLength: 950 });
+        expect(await index.setCleanCopy(article('never-stored'), next)).toBe(false);
+        expect(await index.getArticle('never-stored')).toBeUndefined();
+      });
+
       it('refuses a copy for an unknown article', async () => {
         const copy = { articleId: 'c1', url: 'https://b.example/c1', host: 'b.example', overlap: 0.8, method: 'exact' as const };
         await expect(index.addCopy('missing', copy)).rejects.toBeInstanceOf(NotFoundError);

@@ -96,6 +96,8 @@ const FIELD_ATTRIBUTES = {
   paragraphCount: 'pn',
   paragraphHashes: 'ph',
   cleanKey: 'ck',
+  cleanOffset: 'cko',
+  cleanLength: 'ckl',
   rawKey: 'rk',
   stats: 'st',
   copyOf: 'co',
@@ -107,6 +109,13 @@ const KEY_FIELDS = new Set(['id', 'host', 'day', 'copies']);
 /** Attribute names of the two record fields setCopyOf updates in place. */
 export const COPY_OF_ATTRIBUTE = FIELD_ATTRIBUTES.copyOf;
 export const CLUSTER_ID_ATTRIBUTE = FIELD_ATTRIBUTES.clusterId;
+/** Attribute names of the clean-copy pointer setCleanCopy moves. */
+export const CLEAN_POINTER_ATTRIBUTES = { key: FIELD_ATTRIBUTES.cleanKey, offset: FIELD_ATTRIBUTES.cleanOffset, length: FIELD_ATTRIBUTES.cleanLength } as const;
+
+/** A clean key as the article item stores it (packed with the article's id / host / day). */
+export function storedCleanKey(record: Pick<ArticleRecord, 'id' | 'host' | 'day'>, cleanKey: string): string | [string] {
+  return encodePacked(cleanKey, record);
+}
 const FIELD_OF_ATTRIBUTE = new Map<string, string>(Object.entries(FIELD_ATTRIBUTES).map(([field, name]) => [name, field]));
 const ITEM_KEY_ATTRIBUTES = new Set(['pk', 'sk', GSI1.partitionKey, GSI1.sortKey]);
 

@@ -7,7 +7,7 @@ import {
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { ArticleRecord, ArticleRef, CopyLink } from '../../core/article';
+import type { ArticleRecord, ArticleRef, CopyLink, ObjectRange } from '../../core/article';
 import { InvalidInputError, NotFoundError } from '../../errors';
 import type {
   DedupIndex,
@@ -25,6 +25,8 @@ import { GSI1 } from './table-schema';
 import {
   ARTICLE_SK,
   articleIdOfKey,
+  CLEAN_POINTER_ATTRIBUTES,
+  storedCleanKey,
   articleKey,
   CLUSTER_ID_ATTRIBUTE,
   COPY_OF_ATTRIBUTE,
@@ -318,6 +320,40 @@ export class DynamoDbDedupIndex implements DedupIndex {
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw toStorageError('UpdateItem', error);
       this.counters.recordRejectedWrite();
+    }
+  }
+
+  /**
+   * Moves the clean-copy pointer with one conditional update: only while the item still holds
+   * `current`'s key and offset (none for a copy stored before bundling), so a record re-stored
+   * meanwhile with a newer line keeps it. A rejected update is a billed write, as on AWS.
+   */
+  async setCleanCopy(current: Pick<ArticleRecord, 'id' | 'host' | 'day' | 'cleanKey' | 'cleanOffset'>, next: ObjectRange): Promise<boolean> {
+    const sameOffset = current.cleanOffset === undefined ? 'attribute_not_exists(#offset)' : '#offset = :currentOffset';
+    try {
+      const response = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: articleKey(current.id),
+          UpdateExpression: 'SET #key = :key, #offset = :offset, #length = :length',
+          ConditionExpression: `attribute_exists(pk) AND #key = :currentKey AND ${sameOffset}`,
+          ExpressionAttributeNames: { '#key': CLEAN_POINTER_ATTRIBUTES.key, '#offset': CLEAN_POINTER_ATTRIBUTES.offset, '#length': CLEAN_POINTER_ATTRIBUTES.length },
+          ExpressionAttributeValues: {
+            ':key': storedCleanKey(current, next.key),
+            ':offset': next.offset,
+            ':length': next.length,
+            ':currentKey': storedCleanKey(current, current.cleanKey),
+            ...(current.cleanOffset === undefined ? {} : { ':currentOffset': current.cleanOffset }),
+          },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      this.counters.record('write', response.ConsumedCapacity);
+      return true;
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw toStorageError('UpdateItem', error);
+      this.counters.recordRejectedWrite();
+      return false;
     }
   }
 

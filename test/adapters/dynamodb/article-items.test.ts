@@ -91,6 +91,8 @@ describe('article item mapping', () => {
         contentHash: hash,
         paragraphHashes: fc.array(hash, { maxLength: 5 }),
         cleanKey: text,
+        cleanOffset: fc.option(fc.nat(), { nil: undefined }),
+        cleanLength: fc.option(fc.nat(), { nil: undefined }),
         rawKey: fc.option(text, { nil: undefined }),
         copyOf: fc.option(link, { nil: undefined }),
         clusterId: fc.option(fc.oneof(text, fc.constant('self'), fc.constant('origin')), { nil: undefined }),

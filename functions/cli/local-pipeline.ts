@@ -38,7 +38,9 @@ export async function openLocalPipeline(config: Config, options: LocalPipelineOp
   const archiveDir = join(config.dataDir, 'archive');
   const dynamo = await startEmbeddedDynamoDb({ dataDir: config.dataDir, tableName: config.tableName });
   const index = new DynamoDbDedupIndex({ tableName: config.tableName, client: dynamo.client });
-  const frontier = new DynamoDbFrontier({ tableName: config.tableName, client: dynamo.client });
+  // Every run starts by re-enqueueing every queued URL (the in-process queue died with the last
+  // process): one Scan of the embedded table per run, instead of an index entry per claim.
+  const frontier = new DynamoDbFrontier({ tableName: config.tableName, client: dynamo.client, queuedListing: 'scan' });
   const queue = new MemoryCrawlQueue();
   const fetchOptions = {
     ...fetchOptionsFrom(config),

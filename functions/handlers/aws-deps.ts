@@ -28,7 +28,8 @@ export function createAwsDeps(config: Config, log: PipelineLog): PipelineDeps & 
     s3,
     archive: new S3ArchiveStore({ bucket: config.bucketName, client: s3 }),
     index: new DynamoDbDedupIndex({ tableName: config.tableName, client: dynamo }),
-    frontier: new DynamoDbFrontier({ tableName: config.tableName, client: dynamo }),
+    // No list of queued URLs: a Scan of the whole table would be the only way (docs/crawling.md).
+    frontier: new DynamoDbFrontier({ tableName: config.tableName, client: dynamo, queuedListing: 'none' }),
     queue: new SqsCrawlQueue({ queueUrl: config.crawlQueueUrl, client: sqs }),
     robots: new RobotsCache({ fetchOptions }),
     rateLimiter: new DynamoDbHostRateLimiter({ tableName: config.tableName, client: dynamo }),

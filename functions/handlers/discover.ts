@@ -5,7 +5,7 @@ import { ConfigError } from '../errors';
 import type { PipelineDeps } from '../pipeline/deps';
 import { isDue } from '../core/schedule';
 import { discoverSource, type DiscoverReport } from '../pipeline/discover-source';
-import { AWS_FAILED_OVERDUE_MS, AWS_QUEUED_LOST_AFTER_MS, recoverPending, type RecoverReport } from '../pipeline/recover-pending';
+import { AWS_FAILED_OVERDUE_MS, recoverPending, type RecoverReport } from '../pipeline/recover-pending';
 import { createLogger } from '../observability/logger';
 import { DISCOVER_SERVICE_NAME } from '../observability/names';
 import { createAwsDeps } from './aws-deps';
@@ -21,9 +21,8 @@ export interface DiscoverEvent {
 /**
  * Discover Lambda: reads the sources file, discovers each due source's new or changed URLs and
  * queues them (the scheduler fires on the finest cadence; sources whose own schedule is not due
- * are skipped), then sweeps the frontier for work whose crawl message was lost (queued for over
- * an hour, or a failure overdue for retry) and re-enqueues it. One source's failure is reported
- * and the others go on.
+ * are skipped), then sweeps the frontier for failures overdue for retry (their retry message was
+ * lost or parked) and re-enqueues them. One source's failure is reported and the others go on.
  */
 export function makeHandler(deps: PipelineDeps, loadSources: () => Promise<Source[]>) {
   return async (event: DiscoverEvent = {}): Promise<{ reports: DiscoverReport[]; notDue: string[]; recovered: RecoverReport }> => {
@@ -45,7 +44,10 @@ export function makeHandler(deps: PipelineDeps, loadSources: () => Promise<Sourc
       deps.log.info('discovered', { sourceId: source.id, found: report.urlsFound, queued: report.urlsQueued, errors: report.errors.length });
       reports.push(report);
     }
-    const recovered = await recoverPending(deps, all, { queuedOlderThanMs: AWS_QUEUED_LOST_AFTER_MS, failedOverdueMs: AWS_FAILED_OVERDUE_MS, markRemovedSources: true });
+    // Due failures only: queued URLs are in no list on AWS (no index entry per claim: 2 write
+    // units saved per URL). A lost crawl message waits in the crawl DLQ for a redrive; a claim whose
+    // message was never sent is re-claimed by discovery above once stale.
+    const recovered = await recoverPending(deps, all, { includeQueued: false, failedOverdueMs: AWS_FAILED_OVERDUE_MS, markRemovedSources: true });
     return { reports, notDue, recovered };
   };
 }

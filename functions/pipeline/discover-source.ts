@@ -62,7 +62,12 @@ export function isDocumentKey(urlKey: string): boolean {
  * URL found in it has been claimed: a run killed in between must re-read it and offer its URLs
  * again (a 304 or a stale seen set would hide them forever).
  */
-type PendingCommit = (options: { keepValidators: boolean; seenEntries: string | undefined }) => Promise<void>;
+type PendingCommit = (options: {
+  keepValidators: boolean;
+  seenEntries: string | undefined;
+  /** The record's `reason` when the validators are dropped (default `read-capped`). */
+  dropReason?: string;
+}) => Promise<void>;
 
 /**
  * Discovers article URLs of one source and queues the new or changed ones.
@@ -73,16 +78,20 @@ type PendingCommit = (options: { keepValidators: boolean; seenEntries: string | 
  * 3. Keep URLs that pass the source's allow/deny patterns, fold duplicates by canonical URL,
  *    newest first.
  * 4. Skip URLs that every document listing them already listed, with the same `lastmod`, at its
- *    previous full read (the document's seen entries): they were offered to the frontier then, and
- *    what the frontier still owes them (a lost message, a due retry) is `recoverPending`'s job.
- *    A claim of a known URL is a rejected conditional write, billed all the same.
+ *    previous full read (the document's seen entries): they were settled in the frontier then, and
+ *    what the frontier still owes them (a due retry, a message in the crawl DLQ) is
+ *    `recoverPending`'s and the DLQ redrive's job. A claim of a known URL is a rejected conditional
+ *    write, billed all the same.
  * 5. Claim the others in the frontier (atomic: concurrent discoverers never both queue a URL) until
  *    `maxArticlesPerRun` new or changed ones are claimed, and enqueue those.
  * 6. Only then store each document's validators (ETag, Last-Modified) and seen entries (those
- *    skipped in step 4 or offered to `claim` in step 5), and the source's run time. When the
- *    per-run cap left URLs unclaimed, the validators are dropped so the next run reads the
- *    documents in full again instead of getting a 304 that would hide the rest; the URLs not
- *    reached are not among the seen entries, so that run offers exactly those.
+ *    skipped in step 4, claimed in step 5, or refused by a settled state), and the source's run
+ *    time. When the per-run cap left URLs unclaimed, the validators are dropped so the next run
+ *    reads the documents in full again instead of getting a 304 that would hide the rest; the URLs
+ *    not reached are not among the seen entries, so that run offers exactly those. A URL refused
+ *    because it is still `queued` is treated the same way (not seen, validators dropped): on AWS
+ *    queued URLs are in no list, and re-offering it is how a claim whose message was never sent
+ *    is taken again once stale (`DEFAULT_QUEUED_STALE_AFTER_MS`).
  * Failures of single feeds are reported and the rest go on.
  */
 export async function discoverSource(deps: PipelineDeps, source: Source, allowPrivateNetwork = false): Promise<DiscoverReport> {
@@ -144,12 +153,20 @@ export async function discoverSource(deps: PipelineDeps, source: Source, allowPr
       capped = true;
       continue;
     }
-    const claimed = await deps.frontier.claim({
+    const { claimed, refusedStatus } = await deps.frontier.tryClaim({
       urlKey: entry.urlKey, url: entry.url, host: new URL(entry.url).host, sourceId: source.id,
       lastmod: entry.lastmod, nowIso: deps.now().toISOString(),
     });
-    // Claimed or refused, the frontier has now seen this listing.
-    remember(documents, listed);
+    if (claimed || refusedStatus !== 'queued') {
+      // Claimed, or refused for good reason (done, unchanged, failed and not due): settled.
+      remember(documents, listed);
+    } else {
+      // Refused because still queued: if its message was lost (this run's predecessor died between
+      // claim and send), only a later claim, once the old one is stale, queues it again. So it is
+      // not remembered, and its documents keep no validators: the next runs read them in full and
+      // offer it until it is settled or the claim goes through.
+      for (const l of listed) documents[l.doc].offersPending = true;
+    }
     if (!claimed) {
       report.urlsAlreadyKnown++;
       continue;
@@ -159,7 +176,8 @@ export async function discoverSource(deps: PipelineDeps, source: Source, allowPr
   if (messages.length) await deps.queue.send(messages);
   report.urlsQueued = messages.length;
   for (const doc of documents) {
-    await doc.read.commit({ keepValidators: doc.keepsValidators && !capped, seenEntries: encodeSeenEntries(doc.remembered) });
+    const dropValidators = capped ? 'read-capped' : doc.offersPending ? 'read-queued-pending' : undefined;
+    await doc.read.commit({ keepValidators: doc.keepsValidators && !dropValidators, seenEntries: encodeSeenEntries(doc.remembered), dropReason: dropValidators });
   }
   await deps.frontier.recordSourceRun({ sourceId: source.id, lastRunAt: startedIso, urlsQueued: messages.length });
   return report;
@@ -172,6 +190,8 @@ interface ParsedDocument {
   remembered: string[];
   /** False for a sitemap index (see {@link readSitemaps}). */
   keepsValidators: boolean;
+  /** Lists a URL whose claim was refused because it is still queued: to be read in full next run. */
+  offersPending?: boolean;
 }
 
 /** One document's listing of a URL, as its seen-entry token. */
@@ -287,9 +307,11 @@ async function readDocument(deps: PipelineDeps, source: Source, url: string, rep
     return {
       text: decodeHtmlBytes(bytes, response.contentType).html,
       seen: decodeSeenEntries(previous?.seenEntries),
-      commit: ({ keepValidators, seenEntries }) =>
+      commit: ({ keepValidators, seenEntries, dropReason }) =>
         deps.frontier.update(
-          keepValidators ? { ...outcome, seenEntries } : { ...outcome, seenEntries, reason: 'read-capped', etag: undefined, lastModified: undefined },
+          keepValidators
+            ? { ...outcome, seenEntries }
+            : { ...outcome, seenEntries, reason: dropReason ?? 'read-capped', etag: undefined, lastModified: undefined },
         ),
       fail: async (reason, error) => {
         const entry = { ...errorEntry(url, error), reason };

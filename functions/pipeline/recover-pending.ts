@@ -5,14 +5,6 @@ import type { PipelineDeps } from './deps';
 import { hostIntervalMsOf, isDocumentKey } from './discover-source';
 
 /**
- * On AWS a queued URL is only presumed lost after this long: SQS redelivers within the visibility
- * timeout (minutes), and a URL deferred for politeness or backoff is re-sent with delays of at
- * most 15 minutes each, so an hour without an outcome means the message went to the DLQ or was
- * never sent (discover died between claim and send). Re-enqueueing a live one only costs a
- * duplicate crawl (a 304 or an unchanged hash), never a wrong record.
- */
-export const AWS_QUEUED_LOST_AFTER_MS = 60 * 60 * 1000;
-/**
  * On AWS a retryable failure is re-sent by the crawl Lambda itself with its backoff delay; the
  * sweep takes only failures overdue by this much, i.e. whose retry message was lost (DLQ) or
  * parked after the last attempt.
@@ -41,9 +33,13 @@ export interface RecoverReport {
 /** Options of {@link recoverPending}. */
 export interface RecoverOptions {
   /**
-   * Only queued URLs claimed at least this long ago are taken (default: every queued URL, right
-   * for a local run whose in-process queue starts empty). AWS: {@link AWS_QUEUED_LOST_AFTER_MS}.
+   * Take `queued` URLs too (default true: a local run, whose in-process queue died with the last
+   * process, takes every one). False on AWS, where queued URLs are in no list (the frontier would
+   * refuse): a live one is in SQS, a lost message waits in the crawl DLQ for a redrive, and a claim
+   * never sent is re-claimed by discovery once stale (docs/crawling.md, "Never silently dropped").
    */
+  includeQueued?: boolean;
+  /** With `includeQueued`: only queued URLs claimed at least this long ago (default: every one). */
   queuedOlderThanMs?: number;
   /** Only failures whose retry is due at least this long (default 0). AWS: {@link AWS_FAILED_OVERDUE_MS}. */
   failedOverdueMs?: number;
@@ -62,7 +58,7 @@ export interface RecoverOptions {
  * Re-enqueues work the frontier owes a crawl, so no discovered URL is silently dropped:
  *
  * 1. List pending URLs: `queued` ones (all of them locally, where the queue lives in memory and
- *    died with the last process; only long-stale ones on AWS, where SQS still holds live ones) and
+ *    died with the last process; none on AWS, see {@link RecoverOptions.includeQueued}) and
  *    failures whose retry is due.
  * 2. Take each atomically ({@link Frontier.requeue}: only if unchanged since listed), so two
  *    sweeps never both enqueue a URL, then enqueue the taken ones in one batch.
@@ -75,6 +71,7 @@ export async function recoverPending(deps: PipelineDeps, sources: readonly Sourc
   const nowIso = new Date(nowMs).toISOString();
   const listed = await deps.frontier.listPending({
     nowIso: new Date(nowMs - (options.failedOverdueMs ?? 0)).toISOString(),
+    includeQueued: options.includeQueued ?? true,
     queuedBeforeIso: options.queuedOlderThanMs === undefined ? undefined : new Date(nowMs - options.queuedOlderThanMs).toISOString(),
     limit: options.limit ?? DEFAULT_RECOVER_LIMIT,
   });

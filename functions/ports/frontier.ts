@@ -39,8 +39,27 @@ export interface PendingQuery {
    * lost). Omit to list every queued URL (a local run whose in-process queue started empty).
    */
   queuedBeforeIso?: string;
+  /**
+   * `false`: list due failures only, no `queued` URL (default `true`). A frontier that keeps no
+   * list of queued URLs (the AWS one: see `DynamoDbFrontierOptions.queuedListing`) refuses to be
+   * asked for them rather than answer "none".
+   */
+  includeQueued?: boolean;
   /** Most entries returned, oldest first within each kind (default: all). */
   limit?: number;
+}
+
+/** What {@link Frontier.tryClaim} did. */
+export interface ClaimAttempt {
+  /** The new state when the URL was claimed (the caller must enqueue it); `undefined` when refused. */
+  claimed?: UrlState;
+  /**
+   * When refused: the status of the URL that refused the claim. `queued` means its crawl is still
+   * owed (claimed recently, or re-dated while queued): a caller that remembers what it offered
+   * should offer it again later, since a lost message is only re-claimed once the claim is stale.
+   * `undefined` when the state could not be read back.
+   */
+  refusedStatus?: UrlState['status'];
 }
 
 /** When a source's discovery last ran (schedules are judged against it). */
@@ -52,6 +71,16 @@ export interface SourceRun {
   urlsQueued?: number;
 }
 
+/** What {@link Frontier.claim} is given: the URL as discovered, and the entry's `lastmod` if any. */
+export interface ClaimInput {
+  urlKey: string;
+  url: string;
+  host: string;
+  sourceId: string;
+  lastmod?: string;
+  nowIso: string;
+}
+
 /** The URL frontier: which URLs are known, their crawl state, and which are due. */
 export interface Frontier {
   /**
@@ -59,15 +88,22 @@ export interface Frontier {
    * seen, changed lastmod, or a failure now due for retry), or `undefined` when it is already
    * queued, done and unchanged, or failed and not yet due. Atomic under concurrent callers.
    */
-  claim(input: { urlKey: string; url: string; host: string; sourceId: string; lastmod?: string; nowIso: string }): Promise<UrlState | undefined>;
+  claim(input: ClaimInput): Promise<UrlState | undefined>;
+  /**
+   * {@link claim}, also saying why a refused claim was refused (the status the URL had). Costs the
+   * same write; some servers need a read-back to tell the reason.
+   */
+  tryClaim(input: ClaimInput): Promise<ClaimAttempt>;
   get(urlKey: string): Promise<UrlState | undefined>;
   /** Records the outcome of a crawl attempt. */
   update(state: UrlState): Promise<void>;
   /** Lists URLs whose last outcome was a failure. */
   listFailed(): Promise<UrlState[]>;
   /**
-   * Lists work owed a crawl: `queued` URLs (all, or those claimed before `queuedBeforeIso`) and
-   * failed URLs whose retry is due. A permanent failure (no `nextRetryAt`) is never listed.
+   * Lists work owed a crawl: `queued` URLs (all, or those claimed before `queuedBeforeIso`; none
+   * with `includeQueued: false`) and failed URLs whose retry is due. A permanent failure (no
+   * `nextRetryAt`) is never listed. A frontier that keeps no list of queued URLs throws a
+   * `ConfigError` when asked for them.
    */
   listPending(query: PendingQuery): Promise<UrlState[]>;
   /**

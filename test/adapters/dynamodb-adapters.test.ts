@@ -3,12 +3,14 @@
  * serves every suite (starting it costs more CPU than the tests on a 2-core machine).
  */
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DynamoDbDedupIndex,
   PARAGRAPH_ARTICLE_IDS_CAP,
 } from '../../functions/adapters/dynamodb/dynamodb-dedup-index';
-import { DynamoDbFrontier } from '../../functions/adapters/dynamodb/dynamodb-frontier';
+import { DynamoDbFrontier, type QueuedListing } from '../../functions/adapters/dynamodb/dynamodb-frontier';
+import { GSI1 } from '../../functions/adapters/dynamodb/table-schema';
 import { ensureTable } from '../../functions/adapters/local/embedded-dynamodb';
 import { startDynalite, type DynaliteServer } from '../helpers/dynalite-server';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
@@ -41,7 +43,7 @@ async function freshIndex(server: Server): Promise<DynamoDbDedupIndex> {
   return new DynamoDbDedupIndex({ tableName: await freshTable(server), client: server.client });
 }
 
-async function freshFrontier(server: Server, options: { queuedStaleAfterMs?: number } = {}): Promise<DynamoDbFrontier> {
+async function freshFrontier(server: Server, options: { queuedStaleAfterMs?: number; queuedListing?: QueuedListing } = {}): Promise<DynamoDbFrontier> {
   return new DynamoDbFrontier({ tableName: await freshTable(server), client: server.client, ...options });
 }
 
@@ -176,21 +178,84 @@ describe('DynamoDbDedupIndex article storage', () => {
   });
 });
 
-frontierContract('DynamoDbFrontier on DynamoDB Local', () => freshFrontier(dynamoDbLocal));
-frontierContract('DynamoDbFrontier on dynalite', () => freshFrontier(dynaliteServer));
+// AWS runs 'none' on DynamoDB, local runs 'scan' on dynalite; each adapter is checked both ways.
+frontierContract('DynamoDbFrontier on DynamoDB Local', () => freshFrontier(dynamoDbLocal, { queuedListing: 'none' }), { listsQueued: false });
+frontierContract('DynamoDbFrontier on DynamoDB Local', () => freshFrontier(dynamoDbLocal, { queuedListing: 'scan' }), { listsQueued: true });
+frontierContract('DynamoDbFrontier on dynalite', () => freshFrontier(dynaliteServer, { queuedListing: 'scan' }), { listsQueued: true });
+frontierContract('DynamoDbFrontier on dynalite', () => freshFrontier(dynaliteServer, { queuedListing: 'none' }), { listsQueued: false });
 
 describe('DynamoDbFrontier specifics', () => {
+  const input = { urlKey: 'https://a.example/k', url: 'https://a.example/k?ref=rss', host: 'a.example', sourceId: 's' };
+
   it('re-claims a URL stuck in queued after the stale window (lost crawl message)', async () => {
     const frontier = await freshFrontier(dynaliteServer, { queuedStaleAfterMs: 60_000 });
-    const input = { urlKey: 'k', url: 'https://a.example/k', host: 'a.example', sourceId: 's' };
     expect(await frontier.claim({ ...input, nowIso: '2026-11-24T10:00:00.000Z' })).toBeDefined();
     expect(await frontier.claim({ ...input, nowIso: '2026-11-24T10:00:59.000Z' })).toBeUndefined();
+    expect(await frontier.tryClaim({ ...input, nowIso: '2026-11-24T10:00:59.000Z' })).toEqual({ refusedStatus: 'queued' });
     expect(await frontier.claim({ ...input, nowIso: '2026-11-24T10:01:00.000Z' })).toMatchObject({ status: 'queued' });
+  });
+
+  it('tells a refusal from the rejected write on DynamoDB Local, and reads the item back on dynalite (which ignores ALL_OLD)', async () => {
+    for (const [server, extraRequests] of [[dynamoDbLocal, 0], [dynaliteServer, 1]] as const) {
+      const frontier = await freshFrontier(server);
+      await frontier.claim({ ...input, nowIso: '2026-11-24T10:00:00.000Z' });
+      const before = frontier.stats();
+      expect(await frontier.tryClaim({ ...input, nowIso: '2026-11-24T10:30:00.000Z' })).toEqual({ refusedStatus: 'queued' });
+      expect(frontier.stats().requests - before.requests).toBe(1 + extraRequests);
+      expect(frontier.stats().writeUnits - before.writeUnits).toBe(1);
+      // The plain claim never reads back.
+      const mid = frontier.stats();
+      expect(await frontier.claim({ ...input, nowIso: '2026-11-24T10:30:00.000Z' })).toBeUndefined();
+      expect(frontier.stats().requests - mid.requests).toBe(1);
+    }
   });
 
   it('claims with one write request', async () => {
     const frontier = await freshFrontier(dynaliteServer);
     await frontier.claim({ urlKey: 'one', url: 'https://a.example/1', host: 'a.example', sourceId: 's', nowIso: '2026-11-24T10:00:00.000Z' });
     expect(frontier.stats()).toMatchObject({ requests: 1, writeUnits: 1 });
+  });
+
+  // DynamoDB Local bills index writes like DynamoDB (dynalite reports the table's share only).
+  it('costs 2 write units on DynamoDB Local for a claim and its crawl outcome: no index entry while queued', async () => {
+    const frontier = await freshFrontier(dynamoDbLocal, { queuedListing: 'none' });
+    const claimed = (await frontier.claim({ ...input, lastmod: '2026-11-24T09:00:00.000Z', nowIso: '2026-11-24T10:00:00.000Z' }))!;
+    expect(frontier.stats()).toMatchObject({ requests: 1, writeUnits: 1 });
+    await frontier.update({
+      ...claimed, status: 'done', reason: 'stored', httpStatus: 200, etag: '"0123456789abcdef"', lastModified: 'Tue, 24 Nov 2026 09:00:00 GMT',
+      articleId: 'a'.repeat(32), contentHash: 'c'.repeat(32), updatedAt: '2026-11-24T10:00:05.000Z',
+    });
+    expect(frontier.stats()).toMatchObject({ requests: 2, writeUnits: 2 });
+  });
+
+  it('pays for the failed index only on failures (DynamoDB Local): fail, re-claim when due, succeed', async () => {
+    const frontier = await freshFrontier(dynamoDbLocal, { queuedListing: 'none' });
+    const claimed = (await frontier.claim({ ...input, nowIso: '2026-11-24T10:00:00.000Z' }))!;
+    await frontier.update({ ...claimed, status: 'failed', reason: 'http-503', attempts: 1, nextRetryAt: '2026-11-24T11:00:00.000Z', updatedAt: '2026-11-24T10:00:05.000Z' });
+    expect(frontier.stats().writeUnits).toBe(1 + 2); // the item and its FAILED entry
+    const again = (await frontier.claim({ ...input, nowIso: '2026-11-24T11:00:00.000Z' }))!;
+    expect(frontier.stats().writeUnits).toBe(3 + 2); // the item and the FAILED entry's removal
+    await frontier.update({ ...again, status: 'done', updatedAt: '2026-11-24T11:00:05.000Z' });
+    expect(frontier.stats().writeUnits).toBe(5 + 1);
+    expect(await frontier.listFailed()).toEqual([]);
+  });
+
+  it("lists queued URLs with 'scan' from the table, not from an index, and drops index entries an older version wrote", async () => {
+    const tableName = await freshTable(dynamoDbLocal);
+    const frontier = new DynamoDbFrontier({ tableName, client: dynamoDbLocal.client, queuedListing: 'scan' });
+    // An item as the previous version left it: queued, with a PENDING gsi1 entry.
+    const doc = DynamoDBDocumentClient.from(dynamoDbLocal.client);
+    await doc.send(new PutCommand({
+      TableName: tableName,
+      Item: { pk: `URL#${input.urlKey}`, sk: 'U', ...input, status: 'queued', attempts: 0, updatedAt: '2026-11-24T09:00:00.000Z',
+        [GSI1.partitionKey]: 'PENDING', [GSI1.sortKey]: `2026-11-24T09:00:00.000Z#${input.urlKey}` },
+    }));
+    const fresh = (await frontier.claim({ ...input, urlKey: 'https://a.example/new', nowIso: '2026-11-24T10:00:00.000Z' }))!;
+    expect((await frontier.listPending({ nowIso: '2026-11-24T10:00:00.000Z' })).map((s) => s.urlKey)).toEqual([input.urlKey, fresh.urlKey]);
+    const pendingIndex = () => doc.send(new QueryCommand({ TableName: tableName, IndexName: GSI1.indexName, KeyConditionExpression: `${GSI1.partitionKey} = :p`, ExpressionAttributeValues: { ':p': 'PENDING' } }));
+    expect((await pendingIndex()).Items).toHaveLength(1);
+    // Re-claimed once stale: the old entry leaves the index.
+    expect(await frontier.claim({ ...input, nowIso: '2026-11-24T16:00:00.000Z' })).toMatchObject({ status: 'queued' });
+    expect((await pendingIndex()).Items).toEqual([]);
   });
 });

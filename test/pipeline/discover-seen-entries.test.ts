@@ -20,7 +20,8 @@ import { canonicalizeUrl } from '../../functions/core/url/canonical-url';
 import { makeHandler } from '../../functions/handlers/discover';
 import { silentLog } from '../../functions/pipeline/deps';
 import { discoverSource, type DiscoverReport } from '../../functions/pipeline/discover-source';
-import { AWS_FAILED_OVERDUE_MS, AWS_QUEUED_LOST_AFTER_MS } from '../../functions/pipeline/recover-pending';
+import { AWS_FAILED_OVERDUE_MS } from '../../functions/pipeline/recover-pending';
+import { DEFAULT_QUEUED_STALE_AFTER_MS } from '../../functions/adapters/dynamodb/dynamodb-frontier';
 import { runIngest } from '../../functions/pipeline/run-ingest';
 import type { CrawlMessage } from '../../functions/ports/crawl-queue';
 import type { Frontier } from '../../functions/ports/frontier';
@@ -33,6 +34,10 @@ function instrument(inner: Frontier, options: { hideSeen?: boolean } = {}): { fr
     claim: (input) => {
       counts.claims++;
       return inner.claim(input);
+    },
+    tryClaim: (input) => {
+      counts.claims++;
+      return inner.tryClaim(input);
     },
     get: async (urlKey) => {
       const state = await inner.get(urlKey);
@@ -208,7 +213,7 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
     }
   });
 
-  it('on AWS (discover handler), the sweep re-sends lost and overdue URLs that discovery skips as seen', async () => {
+  it('on AWS (discover handler), the sweep re-sends overdue failures that discovery skips as seen, and nothing already in SQS', async () => {
     const pipeline = await openPipeline();
     let nowMs = Date.parse('2026-11-25T10:00:00.000Z');
     const sent: CrawlMessage[] = [];
@@ -219,20 +224,63 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
     try {
       await handler({});
       expect(new Set(sent.map((m) => m.urlKey))).toEqual(new Set(first.map(canonicalizeUrl)));
-      // Every message of that run is lost. One URL instead failed and its retry is overdue.
+      // None of those messages is delivered (they wait in SQS, or in its DLQ once their receives ran
+      // out). One URL instead failed and its retry is overdue.
       const failedKey = canonicalizeUrl(first[0]);
       const state = (await pipeline.raw.get(failedKey))!;
       await pipeline.raw.update({ ...state, status: 'failed', reason: 'http-503', attempts: 2, nextRetryAt: new Date(nowMs + 10 * 60_000).toISOString() });
       const second = publishShare(sites, server, 0.4);
       const added = second.filter((u) => !first.includes(u)).map(canonicalizeUrl);
-      nowMs += AWS_QUEUED_LOST_AFTER_MS + AWS_FAILED_OVERDUE_MS;
+      nowMs += DEFAULT_QUEUED_STALE_AFTER_MS + AWS_FAILED_OVERDUE_MS;
       sent.length = 0;
       const run = await handler({});
       expect(sum(run.reports.map((r) => r.urlsSkippedSeen))).toBe(first.length);
       expect(sum(run.reports.map((r) => r.urlsQueued))).toBe(added.length);
-      expect(run.recovered.requeued).toBe(first.length);
-      // Each URL is sent exactly once: the new ones by discovery, the lost and the failed by the sweep.
-      expect(sent.map((m) => m.urlKey).sort()).toEqual(second.map(canonicalizeUrl).sort());
+      expect(run.recovered.requeued).toBe(1);
+      // Each URL sent at most once more: the new ones by discovery, the failed one by the sweep; the
+      // queued ones, although past the stale window, are not re-sent (seen, so never re-claimed).
+      expect(sent.map((m) => m.urlKey).sort()).toEqual([...added, failedKey].sort());
+    } finally {
+      publishShare(sites, server, 1);
+    }
+  });
+
+  it('does not remember an entry refused because it is still queued: a re-dating while queued is claimed once settled', async () => {
+    const pipeline = await openPipeline();
+    const { frontier, counts } = instrument(pipeline.raw);
+    const deps = { ...pipeline.deps, frontier, queue: lostQueue };
+    const host = sites.hosts[0];
+    const source = sourcesFor(sites, { feeds: [] }).find((s) => s.sitemaps[0].includes(host))!;
+    const listed = publishShare(sites, server, 0.3).filter((u) => u.includes(host));
+    const target = listed[1];
+    const targetKey = canonicalizeUrl(target);
+    try {
+      expect((await discoverSource(deps, source)).urlsQueued).toBe(listed.length);
+      // The sitemap re-dates the entry while its crawl is still queued: the claim is refused.
+      const sitemap = sites.pages.get(host)!.get('/sitemap.xml')!.body.toString();
+      const redated = sitemap.replace(new RegExp(`(<loc>${target}</loc><lastmod>)[^<]+`), '$12026-11-30T09:00:00.000Z');
+      expect(redated).not.toBe(sitemap);
+      server.setPage(host, '/sitemap.xml', redated);
+      counts.claims = 0;
+      const refused = await discoverSource(deps, source);
+      expect(counts.claims).toBe(1);
+      expect(refused.urlsAlreadyKnown).toBe(1);
+      const record = (await pipeline.raw.get(docKey(source.sitemaps[0])))!;
+      expect(decodeSeenEntries(record.seenEntries)!.size).toBe(listed.length - 1);
+      expect(record).toMatchObject({ reason: 'read-queued-pending' });
+      expect(record.etag).toBeUndefined();
+      // Its crawl finishes (with the content of before the re-dating, say).
+      const queued = (await pipeline.raw.get(targetKey))!;
+      await pipeline.raw.update({ ...queued, status: 'done', reason: 'stored', updatedAt: new Date().toISOString() });
+      // The unchanged sitemap is read in full again and the re-dated entry claimed.
+      counts.claims = 0;
+      const again = await discoverSource(deps, source);
+      expect(again.documentsFetched).toBe(1);
+      expect(counts.claims).toBe(1);
+      expect(again.urlsQueued).toBe(1);
+      expect(await pipeline.raw.get(targetKey)).toMatchObject({ status: 'queued', discoveredLastmod: '2026-11-30T09:00:00.000Z' });
+      // Then it is remembered, and the sitemap keeps its validators again.
+      expect((await discoverSource(deps, source)).documentsUnchanged).toBe(1);
     } finally {
       publishShare(sites, server, 1);
     }
@@ -298,6 +346,11 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
       await discoverSource(deps, source);
       const record = (await pipeline.raw.get(docKey(source.feeds[0])))!;
       expect(decodeSeenEntries(record.seenEntries)!.size).toBe(listed.length);
+      // Crawled since (a URL refused because still queued is not remembered: see above).
+      for (const url of listed) {
+        const state = (await pipeline.raw.get(canonicalizeUrl(url)))!;
+        await pipeline.raw.update({ ...state, status: 'done', reason: 'stored' });
+      }
       await pipeline.raw.update({ ...record, seenEntries: undefined, etag: undefined, lastModified: undefined });
       counts.claims = 0;
       const old = await discoverSource(deps, source);

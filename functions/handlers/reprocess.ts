@@ -9,9 +9,11 @@ import { describeError, StorageError } from '../errors';
 import type { PipelineDeps } from '../pipeline/deps';
 import {
   CHECKPOINT_EVERY_KEYS,
+  deleteUnreferencedCleanObjects,
   filterDays,
   listArticleKeys,
-  reprocessArticleKey,
+  REPROCESS_ARTICLES_PER_BUNDLE,
+  reprocessKeys,
   tally,
   type ReprocessCheckpointStore,
   type ReprocessSummary,
@@ -26,15 +28,16 @@ import { createAwsDeps } from './aws-deps';
  *   run in parallel, up to the event source's maximum concurrency; first-seen stays correct
  *   because the index decides it atomically).
  * - `slice` `{ "kind": "slice", "runId", "day", "host"?, "startAfter"? }`: reprocesses that day's
- *   articles (clean-copy keys, each read back from its raw bundle range) in key order until the
- *   invocation is close to its timeout, then sends itself a
- *   continuation with `startAfter` = the last key done.
+ *   articles (article keys from the index, each read back from its raw bundle range, their clean
+ *   lines bundled a chunk at a time) in key order until the invocation is close to its timeout,
+ *   then sends itself a continuation with `startAfter` = the last key done. A slice that finishes
+ *   its day deletes the day's clean objects no record points at any more (older than the margin).
  *
  * The last key done is also checkpointed in DynamoDB every few keys, so a slice whose invocation is
  * killed (timeout, crash) is retried by SQS from its checkpoint rather than from the start.
  */
 
-/** Stop taking new pages when less time than this is left: one page takes well under a second. */
+/** Stop taking new pages when less time than this is left: a chunk of 25 pages takes a few seconds. */
 export const SLICE_TIME_MARGIN_MS = 20_000;
 /** Checkpoints expire after this long, so abandoned runs leave nothing behind. */
 const CHECKPOINT_TTL_SECONDS = 30 * 24 * 3600;
@@ -57,6 +60,8 @@ export interface ReprocessHandlerDeps {
   pipeline: PipelineDeps;
   checkpoint: ReprocessCheckpointStore;
   send: SendReprocessMessages;
+  /** Articles reprocessed together (sharing clean bundles); default REPROCESS_ARTICLES_PER_BUNDLE. */
+  articlesPerBundle?: number;
 }
 
 /** `arn:aws:sqs:<region>:<account>:<name>` → the queue URL, so no extra configuration is needed. */
@@ -101,20 +106,29 @@ async function runSlice(
   const runKey = `${message.runId}|${message.day}|${message.host ?? '*'}`;
   const saved = await deps.checkpoint.load(runKey);
   const startAfter = [message.startAfter, saved].filter((k): k is string => Boolean(k)).sort().at(-1);
-  const summary: ReprocessSummary = { keys: 0, stored: 0, textChanged: 0, superseded: 0, orphan: 0, nowSkipped: 0, failed: [], complete: false, ...(startAfter ? { resumedAfter: startAfter } : {}) };
+  const summary: ReprocessSummary = {
+    keys: 0, stored: 0, textChanged: 0, superseded: 0, orphan: 0, nowSkipped: 0, failed: [], cleanObjectsDeleted: 0, complete: false,
+    ...(startAfter ? { resumedAfter: startAfter } : {}),
+  };
   let lastKey = startAfter;
   let sinceCheckpoint = 0;
   let outOfTime = false;
-  for await (const key of listArticleKeys(deps.pipeline.archive, { from: message.day, to: message.day, host: message.host }, startAfter)) {
+  const keys: string[] = [];
+  for await (const key of listArticleKeys(deps.pipeline, { from: message.day, to: message.day, host: message.host }, startAfter)) keys.push(key);
+  const perBundle = deps.articlesPerBundle ?? REPROCESS_ARTICLES_PER_BUNDLE;
+  for (let i = 0; i < keys.length; i += perBundle) {
     if (context.getRemainingTimeInMillis() < SLICE_TIME_MARGIN_MS) {
       outOfTime = true;
       break;
     }
-    summary.keys += 1;
-    tally(summary, key, await reprocessArticleKey(deps.pipeline, key));
-    lastKey = key;
-    if (++sinceCheckpoint >= CHECKPOINT_EVERY_KEYS) {
-      await deps.checkpoint.save(runKey, key);
+    const chunk = keys.slice(i, i + perBundle);
+    const outcomes = await reprocessKeys(deps.pipeline, chunk);
+    chunk.forEach((key, j) => tally(summary, key, outcomes[j]));
+    summary.keys += chunk.length;
+    lastKey = chunk.at(-1);
+    sinceCheckpoint += chunk.length;
+    if (sinceCheckpoint >= CHECKPOINT_EVERY_KEYS) {
+      await deps.checkpoint.save(runKey, lastKey!);
       sinceCheckpoint = 0;
     }
   }
@@ -123,6 +137,8 @@ async function runSlice(
     await deps.send(queueUrl, [{ ...message, ...(lastKey ? { startAfter: lastKey } : {}) }]);
   } else {
     summary.complete = true;
+    // The day is rewritten: its clean objects nothing points at any more can go.
+    summary.cleanObjectsDeleted = (await deleteUnreferencedCleanObjects(deps.pipeline, message.day)).length;
     await deps.checkpoint.clear(runKey);
   }
   const { failed, ...counts } = summary;

@@ -49,6 +49,8 @@ describe('reprocess Lambda (SQS-fed slices, DynamoDB checkpoint)', () => {
       send: async (queueUrl, messages) => {
         for (const message of messages) sent.push({ queueUrl, message });
       },
+      // One article per chunk, so the test's clock runs out after a given number of articles.
+      articlesPerBundle: 1,
     });
   });
   afterAll(async () => {
@@ -74,7 +76,7 @@ describe('reprocess Lambda (SQS-fed slices, DynamoDB checkpoint)', () => {
   it('a slice stops near the timeout, checkpoints in DynamoDB and continues from there; the rest completes it', async () => {
     sent.length = 0;
     const all: string[] = [];
-    for await (const key of listArticleKeys(seeded.pipeline.deps.archive, { from: '2026-11-24', to: '2026-11-24' })) all.push(key);
+    for await (const key of listArticleKeys(seeded.pipeline.deps, { from: '2026-11-24', to: '2026-11-24' })) all.push(key);
     expect(all.length).toBe(6);
     const slice: ReprocessMessage = { kind: 'slice', runId: 'run-2', day: '2026-11-24' };
 

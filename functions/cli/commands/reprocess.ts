@@ -105,10 +105,11 @@ export function formatReprocessSummary(s: ReprocessSummary): string {
   const lines = [
     `${s.complete ? 'Reprocessed' : 'Stopped after'} ${s.stored + s.superseded + s.orphan + s.nowSkipped + s.failed.length} of ${s.keys} articles${s.resumedAfter ? ' (resumed)' : ''}:`,
     `  stored again        ${s.stored} (text changed: ${s.textChanged})`,
-    `  stale clean copies  ${s.superseded}`,
+    `  moved day meanwhile ${s.superseded}`,
     `  no longer articles  ${s.nowSkipped}`,
     `  orphaned/no raw     ${s.orphan}`,
     `  failed              ${s.failed.length}`,
+    `  clean objects deleted (nothing pointed at them) ${s.cleanObjectsDeleted}`,
     ...s.failed.slice(0, 20).map((f) => `    ${f.key}: ${f.detail}`),
   ];
   if (!s.complete) lines.push('Run the same command again to continue from the checkpoint.');

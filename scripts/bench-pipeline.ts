@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   try {
     await dynamo.client.send(new CreateTableCommand(createTableInput(TABLE_NAME)));
     const index = new DynamoDbDedupIndex({ tableName: TABLE_NAME, client: dynamo.client });
-    const frontier = new DynamoDbFrontier({ tableName: TABLE_NAME, client: dynamo.client });
+    const frontier = new DynamoDbFrontier({ tableName: TABLE_NAME, client: dynamo.client, queuedListing: 'none' }); // as on AWS (aws-deps.ts)
     const rateLimiter = new DynamoDbHostRateLimiter({ tableName: TABLE_NAME, client: dynamo.client });
     const archive = new CountingArchiveStore(new S3ArchiveStore({ bucket: BUCKET, client: s3.client }));
     const memoryQueue = new MemoryCrawlQueue();

@@ -10,14 +10,17 @@ const articleRefType = 'struct<articleid:string,url:string,host:string,seenat:st
 
 /**
  * Columns of the clean-copy table (lower case: the OpenX SerDe matches JSON keys case-insensitively).
- * `host` is not here: it is the partition column, filled from the key (the JSON `host` field
- * carries the same value). Times are ISO 8601 strings; use `from_iso8601_timestamp()` in queries.
+ * `host` is a regular column: bundles hold several hosts' lines, so `dt` is the only partition.
+ * Times are ISO 8601 strings; use `from_iso8601_timestamp()` in queries. `storedat` is when the
+ * line was written: with `version` it says which of an article's lines is current (see the
+ * `clean_latest` view).
  * There is no `copies` column: a clean copy is written once per version and does not list the
  * copies that arrive later (the index and the query API do); find an article's copies with
  * `WHERE copyof.articleid = '<id>'`.
  */
 export const CLEAN_COPY_COLUMNS: ReadonlyArray<{ name: string; type: string; comment?: string }> = [
   { name: 'id', type: 'string', comment: 'article id (hash of the canonical URL)' },
+  { name: 'host', type: 'string', comment: 'publisher host name' },
   { name: 'url', type: 'string' },
   { name: 'canonicalurl', type: 'string' },
   { name: 'fetchedat', type: 'string', comment: 'ISO 8601' },
@@ -39,7 +42,67 @@ export const CLEAN_COPY_COLUMNS: ReadonlyArray<{ name: string; type: string; com
   { name: 'text', type: 'string' },
   { name: 'copyof', type: copyLinkType },
   { name: 'clusterid', type: 'string' },
+  { name: 'storedat', type: 'string', comment: 'ISO 8601, when this line was written; newest (version, storedat) is current' },
 ];
+
+/** Name of the view over the current line of each article. */
+export const CLEAN_LATEST_VIEW = 'clean_latest';
+
+/**
+ * A Hive column type as Presto/Trino spells it (Athena views store Trino types):
+ * `array<struct<a:string>>` → `array(row(a varchar))`.
+ */
+export function prestoType(hive: string): string {
+  let pos = 0;
+  const read = (): string => {
+    const name = /^[a-z]+/.exec(hive.slice(pos))![0];
+    pos += name.length;
+    if (name === 'array') {
+      pos += 1;
+      const of = read();
+      pos += 1;
+      return `array(${of})`;
+    }
+    if (name === 'struct') {
+      pos += 1;
+      const fields: string[] = [];
+      while (hive[pos] !== '>') {
+        const field = /^[a-z0-9_]+/.exec(hive.slice(pos))![0];
+        pos += field.length + 1;
+        fields.push(`${field} ${read()}`);
+        if (hive[pos] === ',') pos += 1;
+      }
+      pos += 1;
+      return `row(${fields.join(', ')})`;
+    }
+    const primitive: Record<string, string> = { string: 'varchar', int: 'integer', bigint: 'bigint', double: 'double', boolean: 'boolean' };
+    if (!primitive[name]) throw new RangeError(`no Presto type for Hive type ${name}`);
+    return primitive[name];
+  };
+  const type = read();
+  if (pos !== hive.length) throw new RangeError(`trailing text in Hive type ${hive}`);
+  return type;
+}
+
+/**
+ * SQL of the {@link CLEAN_LATEST_VIEW} view: the newest line of each article per day partition.
+ * Partitioned by (dt, id) so that a query's `dt` filter is pushed below the window function and
+ * prunes partitions; an article whose publication day was corrected keeps its old line in the old
+ * day until that day is reprocessed (docs/query.md gives the exact query across days).
+ */
+export function cleanLatestSql(databaseName: string, tableName: string): string {
+  const columns = [...CLEAN_COPY_COLUMNS.map((c) => c.name), 'dt'].join(', ');
+  return (
+    `SELECT ${columns} FROM (SELECT *, row_number() OVER (PARTITION BY dt, id ORDER BY version DESC, storedat DESC NULLS LAST) AS line_rank ` +
+    `FROM "${databaseName}"."${tableName}") WHERE line_rank = 1`
+  );
+}
+
+/** The Glue encoding of an Athena (Presto) view: base64 JSON of the SQL and its output columns. */
+export function prestoViewText(databaseName: string, sql: string, columns: ReadonlyArray<{ name: string; type: string }>): string {
+  const definition = { originalSql: sql, catalog: 'awsdatacatalog', schema: databaseName, columns: columns.map((c) => ({ name: c.name, type: prestoType(c.type) })) };
+  return `/* Presto View: ${Buffer.from(JSON.stringify(definition), 'utf8').toString('base64')} */`;
+}
 
 export interface AnalyticsProps {
   readonly bucket: s3.IBucket;
@@ -49,12 +112,11 @@ export interface AnalyticsProps {
 }
 
 /**
- * Glue catalog over the clean copies (`clean/dt=YYYY-MM-DD/host=<host>/<articleId>.json`, one
- * JSON object per line) with partition projection, so new days and hosts need no crawler and no
- * MSCK REPAIR; and an Athena workgroup that forces encrypted results into the archive bucket.
- *
- * `host` uses injected projection: every query must filter on it (`WHERE host = 'example.com'`
- * or `host IN (...)`); `dt` is a date range from `firstDay` to today.
+ * Glue catalog over the clean copies (JSON Lines bundles `clean/dt=YYYY-MM-DD/bundle-*.jsonl`,
+ * one article per line) with partition projection on `dt` (a date range from `firstDay` to
+ * today), so new days need no crawler and no MSCK REPAIR; the view `clean_latest` with only the
+ * current line of each article; and an Athena workgroup that forces encrypted results into the
+ * archive bucket.
  */
 export class Analytics extends Construct {
   readonly databaseName: string;
@@ -77,7 +139,7 @@ export class Analytics extends Construct {
       databaseName: this.databaseName,
       tableInput: {
         name: this.tableName,
-        description: 'Clean article copies, one JSON object per line',
+        description: 'Clean article copies, one JSON object per line; an article may have older lines (use clean_latest)',
         tableType: 'EXTERNAL_TABLE',
         parameters: {
           classification: 'json',
@@ -88,13 +150,9 @@ export class Analytics extends Construct {
           'projection.dt.range': `${props.firstDay},NOW`,
           'projection.dt.interval': '1',
           'projection.dt.interval.unit': 'DAYS',
-          'projection.host.type': 'injected',
-          'storage.location.template': `${cleanRoot}dt=\${dt}/host=\${host}/`,
+          'storage.location.template': `${cleanRoot}dt=\${dt}/`,
         },
-        partitionKeys: [
-          { name: 'dt', type: 'string', comment: 'UTC day, YYYY-MM-DD' },
-          { name: 'host', type: 'string', comment: 'publisher host name' },
-        ],
+        partitionKeys: [{ name: 'dt', type: 'string', comment: 'UTC day of publication (else of fetching), YYYY-MM-DD' }],
         storageDescriptor: {
           location: cleanRoot,
           inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
@@ -112,6 +170,24 @@ export class Analytics extends Construct {
       },
     });
     table.node.addDependency(database);
+
+    // The current line of each article: a changed re-crawl or a copy learning its origin adds a
+    // newer line while the old one stays in its bundle until the day is reprocessed.
+    const viewColumns = [...CLEAN_COPY_COLUMNS, { name: 'dt', type: 'string' }];
+    const view = new glue.CfnTable(this, 'CleanLatestView', {
+      catalogId: Aws.ACCOUNT_ID,
+      databaseName: this.databaseName,
+      tableInput: {
+        name: CLEAN_LATEST_VIEW,
+        description: 'Current line of each article per day (highest version, then latest storedat) of clean_articles',
+        tableType: 'VIRTUAL_VIEW',
+        parameters: { presto_view: 'true', comment: 'Presto View' },
+        viewOriginalText: prestoViewText(this.databaseName, cleanLatestSql(this.databaseName, this.tableName), viewColumns),
+        viewExpandedText: '/* Presto View */',
+        storageDescriptor: { columns: viewColumns.map((c) => ({ name: c.name, type: c.type })) },
+      },
+    });
+    view.node.addDependency(table);
 
     this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: `news-pipeline-${props.stage}`,

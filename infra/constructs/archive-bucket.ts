@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { cleanKey, rawBundleKey, renderingKey } from '../../functions/core/archive-keys';
+import { cleanBundleKey, rawBundleKey, renderingKey } from '../../functions/core/archive-keys';
 import { RAW_TRANSITION_MIN_OBJECT_BYTES } from '../settings';
 
 /** First path segment of a key, with its slash: the prefix IAM grants and lifecycle rules use. */
@@ -13,7 +13,7 @@ const topPrefix = (key: string) => `${key.split('/')[0]}/`;
  */
 export const ARCHIVE_PREFIX = {
   raw: topPrefix(rawBundleKey('2000-01-01T00:00:00.000Z', '0')),
-  clean: topPrefix(cleanKey('2000-01-01', 'example.com', 'x')),
+  clean: topPrefix(cleanBundleKey('2000-01-01', '2000-01-01T00:00:00.000Z', '0')),
   text: topPrefix(renderingKey('2000-01-01', 'example.com', 'x', 'md')),
   config: 'config/',
   athenaResults: 'athena-results/',

@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLEAN_COPY_COLUMNS } from '../../infra/constructs/analytics';
+import { CLEAN_COPY_COLUMNS, CLEAN_LATEST_VIEW, prestoType } from '../../infra/constructs/analytics';
 import { synthPipeline, VARIANT_CONTEXT } from './synth';
 
 let template: Template;
@@ -13,16 +13,16 @@ beforeAll(() => {
 type Resource = { Properties: Record<string, any> };
 
 describe('Glue catalog and Athena', () => {
-  it('clean-copy table uses partition projection: dt as date, host as injected', () => {
+  const cleanTable = () => Object.values(template.findResources('AWS::Glue::Table', { Properties: { TableInput: { Name: 'clean_articles' } } }))[0] as Resource;
+  const latestView = () => Object.values(template.findResources('AWS::Glue::Table', { Properties: { TableInput: { Name: CLEAN_LATEST_VIEW } } }))[0] as Resource;
+
+  it('clean-copy table uses partition projection on dt (a date) only: bundles hold several hosts', () => {
     template.hasResourceProperties('AWS::Glue::Table', {
       DatabaseName: 'news_pipeline_dev',
       TableInput: Match.objectLike({
         Name: 'clean_articles',
         TableType: 'EXTERNAL_TABLE',
-        PartitionKeys: [
-          Match.objectLike({ Name: 'dt', Type: 'string' }),
-          Match.objectLike({ Name: 'host', Type: 'string' }),
-        ],
+        PartitionKeys: [Match.objectLike({ Name: 'dt', Type: 'string' })],
         Parameters: Match.objectLike({
           'projection.enabled': 'true',
           'projection.dt.type': 'date',
@@ -30,22 +30,52 @@ describe('Glue catalog and Athena', () => {
           'projection.dt.range': '2000-01-01,NOW',
           'projection.dt.interval': '1',
           'projection.dt.interval.unit': 'DAYS',
-          'projection.host.type': 'injected',
         }),
       }),
     });
+    expect(Object.keys(cleanTable().Properties.TableInput.Parameters).filter((k) => k.startsWith('projection.host'))).toEqual([]);
   });
 
-  it('storage template matches the clean/dt=YYYY-MM-DD/host=<host>/ layout in the archive bucket', () => {
-    const table = Object.values(template.findResources('AWS::Glue::Table'))[0] as Resource;
-    const locationTemplate = table.Properties.TableInput.Parameters['storage.location.template'];
+  it('storage template matches the clean/dt=YYYY-MM-DD/ bundle layout in the archive bucket', () => {
+    const locationTemplate = cleanTable().Properties.TableInput.Parameters['storage.location.template'];
     expect(locationTemplate).toEqual({
-      'Fn::Join': ['', ['s3://', { Ref: expect.stringMatching(/^ArchiveBucket/) }, '/clean/dt=${dt}/host=${host}/']],
+      'Fn::Join': ['', ['s3://', { Ref: expect.stringMatching(/^ArchiveBucket/) }, '/clean/dt=${dt}/']],
     });
   });
 
+  it('the clean_latest view (Presto encoding) keeps the newest line per article and day, with every table column', () => {
+    const view = latestView().Properties;
+    expect(view.DatabaseName).toBe('news_pipeline_dev');
+    expect(view.TableInput).toMatchObject({ TableType: 'VIRTUAL_VIEW', ViewExpandedText: '/* Presto View */', Parameters: { presto_view: 'true', comment: 'Presto View' } });
+    const text: string = view.TableInput.ViewOriginalText;
+    const encoded = /^\/\* Presto View: ([A-Za-z0-9+/=]+) \*\/$/.exec(text)![1];
+    const definition = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as { originalSql: string; catalog: string; schema: string; columns: Array<{ name: string; type: string }> };
+    expect(definition.catalog).toBe('awsdatacatalog');
+    expect(definition.schema).toBe('news_pipeline_dev');
+    expect(definition.originalSql).toContain('FROM "news_pipeline_dev"."clean_articles"');
+    expect(definition.originalSql).toMatch(/row_number\(\) OVER \(PARTITION BY dt, id ORDER BY version DESC, storedat DESC NULLS LAST\)/);
+    expect(definition.originalSql).toMatch(/WHERE line_rank = 1$/);
+    // The view's columns: the table's, then dt; the same in the SQL, the Presto JSON and the Glue schema.
+    const names = [...CLEAN_COPY_COLUMNS.map((c) => c.name), 'dt'];
+    expect(definition.columns.map((c) => c.name)).toEqual(names);
+    expect(definition.originalSql.startsWith(`SELECT ${names.join(', ')} FROM`)).toBe(true);
+    expect(view.TableInput.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name)).toEqual(names);
+    expect(definition.columns.find((c) => c.name === 'copyof')!.type).toBe('row(articleid varchar, url varchar, host varchar, overlap double, method varchar)');
+    expect(definition.columns.find((c) => c.name === 'version')!.type).toBe('integer');
+    expect(definition.columns.find((c) => c.name === 'authors')!.type).toBe('array(varchar)');
+    // Created after the table it reads.
+    expect((latestView() as unknown as { DependsOn: string[] }).DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/CleanArticles/)]));
+  });
+
+  it('maps Hive column types to Presto types', () => {
+    expect(prestoType('array<struct<kind:string,text:string,firstseen:struct<articleid:string,seenat:string>>>')).toBe(
+      'array(row(kind varchar, text varchar, firstseen row(articleid varchar, seenat varchar)))',
+    );
+    expect(() => prestoType('map<string,string>')).toThrow(RangeError);
+  });
+
   it('reads one JSON object per line with the case-insensitive OpenX SerDe', () => {
-    const table = Object.values(template.findResources('AWS::Glue::Table'))[0] as Resource;
+    const table = cleanTable();
     const sd = table.Properties.TableInput.StorageDescriptor;
     expect(sd.InputFormat).toBe('org.apache.hadoop.mapred.TextInputFormat');
     expect(sd.SerdeInfo.SerializationLibrary).toBe('org.openx.data.jsonserde.JsonSerDe');
@@ -53,7 +83,7 @@ describe('Glue catalog and Athena', () => {
   });
 
   it('has the issue-6 columns (but no copies list), lower case, and no column clashing with a partition key', () => {
-    const table = Object.values(template.findResources('AWS::Glue::Table'))[0] as Resource;
+    const table = cleanTable();
     const columns: Array<{ Name: string; Type: string }> = table.Properties.TableInput.StorageDescriptor.Columns;
     const names = columns.map((c) => c.Name);
     for (const required of [
@@ -66,8 +96,9 @@ describe('Glue catalog and Athena', () => {
     // Clean copies are written once per version, without the list of later copies (see analytics.ts).
     expect(names).not.toContain('copies');
     for (const name of names) expect(name).toBe(name.toLowerCase());
-    // Athena rejects a table whose data and partition columns share a name.
-    expect(names).not.toContain('host');
+    // host is a regular column now; Athena rejects a table whose data and partition columns share a name.
+    expect(names).toContain('host');
+    expect(names).toContain('storedat');
     expect(names).not.toContain('dt');
     expect(columns.find((c) => c.Name === 'authors')?.Type).toBe('array<string>');
     expect(columns.find((c) => c.Name === 'copyof')?.Type).toMatch(/^struct<articleid:string,url:string,host:string,overlap:double,method:string>$/);

@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/config';
-import { cleanKey, rawBundleKey, renderingKey } from '../../functions/core/archive-keys';
+import { cleanBundleKey, cleanKey, rawBundleKey, renderingKey } from '../../functions/core/archive-keys';
 import { createAwsDeps } from '../../functions/handlers/aws-deps';
 import { DEFAULT_SETTINGS } from '../../infra/settings';
 import { synthPipeline, VARIANT_CONTEXT } from './synth';
@@ -269,19 +269,21 @@ describe('IAM', () => {
     const writes = objectPatterns('news-crawl', ['s3:PutObject']);
     const deletes = objectPatterns('news-crawl', ['s3:DeleteObject*']);
     const rawPage = rawBundleKey('2026-11-24T10:00:00.000Z', '0123456789ab');
-    const clean = cleanKey('2026-11-24', 'www.example.com', 'id1');
+    const clean = cleanBundleKey('2026-11-20', '2026-11-24T10:00:00.000Z', '0123456789ab');
+    // A copy stored before bundling is deleted once its article's line moved to a bundle.
+    const legacyClean = cleanKey('2026-11-24', 'www.example.com', 'id1');
     for (const key of [rawPage, clean, ...renderings]) expect(mayTouch(writes, key), key).toBe(true);
-    for (const key of [clean, ...renderings]) expect(mayTouch(deletes, key), key).toBe(true);
+    for (const key of [legacyClean, ...renderings]) expect(mayTouch(deletes, key), key).toBe(true);
     // raw/ and clean/, plus text/ only if renderings are written.
     expect(writes).toHaveLength(2 + (AWS_WRITES_RENDERINGS ? 1 : 0));
     if (!AWS_WRITES_RENDERINGS) expect(mayTouch(writes, renderingKey('2026-11-24', 'www.example.com', 'id1', 'md'))).toBe(false);
   });
 
-  it('reprocess reads raw pages, replaces and deletes clean copies, and writes nothing else in S3', () => {
+  it('reprocess reads raw pages, writes clean bundles and deletes unreferenced ones, and writes nothing else in S3', () => {
     const reads = objectPatterns('news-reprocess', ['s3:GetObject*']);
     const writes = objectPatterns('news-reprocess', ['s3:PutObject', 's3:DeleteObject*', 's3:Abort*']);
     const rawPage = rawBundleKey('2026-11-24T10:00:00.000Z', '0123456789ab');
-    const clean = cleanKey('2026-11-24', 'www.example.com', 'id1');
+    const clean = cleanBundleKey('2026-11-20', '2026-11-24T10:00:00.000Z', '0123456789ab');
     expect(mayTouch(reads, rawPage)).toBe(true);
     expect(mayTouch(reads, clean)).toBe(true);
     for (const key of [clean, ...renderings]) expect(mayTouch(writes, key), key).toBe(true);

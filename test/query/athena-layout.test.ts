@@ -8,17 +8,20 @@ import { seedArchive, type SeededArchive } from './helpers/seed-archive';
 
 /**
  * Clean copies as Athena reads them through the Glue table the stack defines
- * (`infra/constructs/analytics.ts`): one JSON object on one line per file under
- * `clean/dt=<day>/host=<host>/<id>.json`, matched by the OpenX JSON SerDe on lower-cased keys.
+ * (`infra/constructs/analytics.ts`): JSON Lines bundles under `clean/dt=<day>/bundle-*.jsonl`,
+ * one JSON object per line, matched by the OpenX JSON SerDe on lower-cased keys.
  */
 
 /** JSON keys of a clean copy that the Glue table does not expose (Athena ignores them). */
-const NOT_IN_TABLE = new Set(['host', 'paragraphhashes', 'cleankey', 'rawkey', 'rawoffset', 'rawlength', 'rawcontenttype', 'stats', 'minhash']);
+const NOT_IN_TABLE = new Set(['paragraphhashes', 'rawkey', 'rawoffset', 'rawlength', 'rawcontenttype', 'stats', 'minhash']);
 /**
  * Fields of the query API's clean copy that are never stored: merged in from the index on read
- * (a clean copy is written once per version; its list of copies grows later, in the index only).
+ * (a clean copy is written once per version; its list of copies grows later, in the index only;
+ * where the line is stored is known only once its bundle is).
  */
-const API_ONLY = new Set(['copies']);
+const API_ONLY = new Set(['copies', 'cleankey', 'cleanoffset', 'cleanlength']);
+/** Stored (and a column) but not in the API's model: when the line was written (newest wins). */
+const STORED_ONLY = new Set(['storedat']);
 
 type HiveType = { kind: 'primitive'; name: string } | { kind: 'array'; of: HiveType } | { kind: 'struct'; fields: Map<string, HiveType> };
 
@@ -103,20 +106,26 @@ describe('clean copies as the Athena table reads them', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('every clean copy is exactly one JSON object on one line, at the partition its fields name', () => {
-    expect(files).toHaveLength(10);
+  /** Every stored line with its object's key. */
+  const lines = () => files.flatMap(({ key, text }) => text.slice(0, -1).split('\n').map((line) => ({ key, text: line })));
+
+  it('every clean object is JSON Lines (one object per line) in the day partition of its lines, and each line carries id, version and storedAt', () => {
+    expect(lines()).toHaveLength(10);
     for (const { key, text } of files) {
+      expect(key).toMatch(/^clean\/dt=\d{4}-\d{2}-\d{2}\/bundle-[0-9TZ-]+-[0-9a-f]{12}\.jsonl$/);
       expect(text.endsWith('\n'), key).toBe(true);
-      expect(text.slice(0, -1).includes('\n'), key).toBe(false);
+    }
+    for (const { key, text } of lines()) {
       const value = JSON.parse(text) as Record<string, unknown>;
       expect(typeof value === 'object' && !Array.isArray(value)).toBe(true);
-      expect(key).toBe(`clean/dt=${value.day}/host=${value.host}/${value.id}.json`);
+      expect(key.startsWith(`clean/dt=${value.day}/`), key).toBe(true);
+      expect(value).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{32}$/), version: expect.any(Number), storedAt: expect.stringMatching(/Z$/) });
     }
   });
 
   it("its keys are the Glue table's columns (plus the few it leaves out on purpose), with matching types", () => {
     const columns = new Map(CLEAN_COPY_COLUMNS.map((c) => [c.name, parseHiveType(c.type)]));
-    for (const { key, text } of files) {
+    for (const { key, text } of lines()) {
       const value = JSON.parse(text) as Record<string, unknown>;
       const lowerKeys = Object.keys(value).map((k) => k.toLowerCase());
       expect(new Set(lowerKeys).size, `${key}: keys differing only in case`).toBe(lowerKeys.length);
@@ -130,7 +139,7 @@ describe('clean copies as the Athena table reads them', () => {
 
   it('every column is a field of the clean copy model, so none is always NULL', () => {
     const modelFields = new Set(Object.keys(cleanCopySchema.shape).map((k) => k.toLowerCase()));
-    expect(CLEAN_COPY_COLUMNS.map((c) => c.name).filter((name) => !modelFields.has(name))).toEqual([]);
+    expect(CLEAN_COPY_COLUMNS.map((c) => c.name).filter((name) => !modelFields.has(name) && !STORED_ONLY.has(name))).toEqual([]);
     // And every field of the model is either a column or deliberately left out.
     expect([...modelFields].filter((f) => !CLEAN_COPY_COLUMNS.some((c) => c.name === f) && !NOT_IN_TABLE.has(f) && !API_ONLY.has(f))).toEqual([]);
   });

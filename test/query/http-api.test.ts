@@ -1,3 +1,4 @@
+import { readCleanCopy } from '../../functions/pipeline/clean-bundle';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,16 +143,18 @@ describe('query HTTP API (local serve listener over the seeded archive)', () => 
 
   it("the origin's stored clean copy does not list its copies; GET /articles/{id} and /export merge them in from the index", async () => {
     const record = (await seeded.pipeline.deps.index.getArticle(originId))!;
-    const stored = JSON.parse(Buffer.from((await seeded.pipeline.deps.archive.get(record.cleanKey))!).toString('utf8')) as Record<string, unknown>;
+    const { storedAt, ...stored } = (await readCleanCopy(seeded.pipeline.deps.archive, record))! as Record<string, unknown>;
     expect('copies' in stored).toBe(false);
+    expect(storedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     const viaApi = (await api.get(`/articles/${originId}`)).json<CleanCopy>();
     expect(viaApi.copies.map((c) => c.articleId)).toEqual(record.copies.map((c) => c.articleId));
     expect(viaApi.copies.map((c) => c.articleId)).toContain(copyId);
     const lines = (await api.get(`/export?from=${record.day}&to=${record.day}&host=${record.host}`)).text.trimEnd().split('\n');
     const exported = lines.map((l) => JSON.parse(l) as CleanCopy).find((c) => c.id === originId)!;
     expect(exported.copies.map((c) => c.articleId)).toContain(copyId);
-    // Stored and merged copies agree on everything else.
-    const { copies: _copies, ...rest } = viaApi;
+    // Stored and merged copies agree on everything else; the API adds where the line is stored.
+    const { copies: _copies, cleanKey, cleanOffset, cleanLength, ...rest } = viaApi;
+    expect({ cleanKey, cleanOffset, cleanLength }).toEqual({ cleanKey: record.cleanKey, cleanOffset: record.cleanOffset, cleanLength: record.cleanLength });
     expect(rest).toEqual(stored);
   });
 

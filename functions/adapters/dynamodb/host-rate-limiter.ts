@@ -78,6 +78,9 @@ export class DynamoDbHostRateLimiter implements HostRateLimiter {
     // a polite crawler mostly finds a host's previous slot already past.
     const lastSeenNextSlotMs = this.lastSeenNextSlotMs.get(host.toLowerCase());
     let busyFirst = lastSeenNextSlotMs !== undefined && lastSeenNextSlotMs >= now;
+    // Whichever path wins, the host is busy for the next interval: concurrent callers of this
+    // instance (the URLs of one host in a crawl batch) should try the busy path first.
+    this.remember(host, Math.max(lastSeenNextSlotMs ?? 0, now + intervalMs));
     for (let round = 0; round < this.maxRounds; round++) {
       const waitMs = busyFirst ? await this.takeNextSlot(key, intervalMs, now, expiresAt, host) : await this.claimIdle(key, intervalMs, now, expiresAt);
       if (waitMs !== undefined) {

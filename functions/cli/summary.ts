@@ -45,6 +45,6 @@ export function formatSummary(summary: IngestSummary, where: { archiveDir: strin
     ...summary.skipped.map((s) => `skipped: ${s.url}: ${s.reason}: ${s.detail}`),
   ];
   if (problems.length) out.push('', ...problems);
-  out.push('', `Clean copies: ${where.archiveDir}/clean/ (JSON), ${where.archiveDir}/text/ (Markdown and text)`);
+  out.push('', `Clean copies: ${where.archiveDir}/clean/ (JSON Lines bundles), ${where.archiveDir}/text/ (Markdown and text)`);
   return out.join('\n');
 }

@@ -24,15 +24,22 @@ async function snapshot(dir: string): Promise<Map<string, string>> {
   return out;
 }
 
+/** The current line of each article in the clean bundles (highest version, then latest storedAt). */
 async function cleanCopies(archiveDir: string): Promise<StoredCleanCopy[]> {
   const files = [...(await snapshot(join(archiveDir, 'clean'))).keys()];
-  return Promise.all(files.map(async (f) => JSON.parse(await readFile(f, 'utf8')) as StoredCleanCopy));
+  const lines = (await Promise.all(files.map(async (f) => (await readFile(f, 'utf8')).trimEnd().split('\n')))).flat();
+  const newest = new Map<string, StoredCleanCopy>();
+  for (const line of lines.map((l) => JSON.parse(l) as StoredCleanCopy)) {
+    const best = newest.get(line.id);
+    if (!best || line.version > best.version || (line.version === best.version && (line.storedAt ?? '') > (best.storedAt ?? ''))) newest.set(line.id, line);
+  }
+  return [...newest.values()];
 }
 
 describe('npm start demo, end to end', () => {
   let dataDir: string;
   let first: IngestSummary;
-  /** Clean copies as stored (what Athena reads). */
+  /** Clean copies as stored, the current line of each (what Athena's clean_latest reads). */
   let copies: StoredCleanCopy[];
   /** The same articles through the query API (stored copy + the index's links), and their stories. */
   const api = new Map<string, { copy: CleanCopy; story: StoryView }>();

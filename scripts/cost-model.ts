@@ -35,6 +35,8 @@ export const PRICES = {
   s3StandardPerGbMonth: 0.023,
   /** Lifecycle transition into Glacier Instant Retrieval, per 1,000 objects. */
   s3GlacierIrTransitionPerThousand: 0.02,
+  /** S3 Glacier Instant Retrieval storage. */
+  s3GlacierIrPerGbMonth: 0.004,
   /** SQS standard queue, per million requests (64 KB chunks) beyond the free tier. */
   sqsPerMillionRequests: 0.4,
   /** CloudWatch Logs standard class. */
@@ -229,7 +231,10 @@ function readCrawlBench(raw: Record<string, unknown>): { values: Record<string, 
   const rss = num('peakRssMb');
   if (rss !== undefined) {
     used.add('peakRssMb');
-    notes.push(`bench:crawl peak RSS ${rss} MB at concurrency ${num('concurrency') ?? '?'} (one process, dynalite included) vs crawl.memoryMb ${DEFAULT_SETTINGS.crawl.memoryMb}: ${rss < 0.8 * DEFAULT_SETTINGS.crawl.memoryMb ? 'fits' : 'TIGHT: check Lambda Max Memory Used'}`);
+    notes.push(
+      `bench:crawl peak RSS ${rss} MB at concurrency ${num('concurrency') ?? '?'}: the local pipeline's process with the embedded database, not a Lambda ` +
+        `(bench:pipeline's info.peakRssMb is the handlers' bound; crawl.memoryMb is ${DEFAULT_SETTINGS.crawl.memoryMb}: check Max Memory Used on a deployed run)`,
+    );
   }
   const requests = num('requests');
   const stored = num('articlesStored');
@@ -379,10 +384,20 @@ export function computeCosts(o: CostOptions) {
   add('X-Ray traces', (traces * PRICES.xrayPerMillionTraces) / 1e6, `${traces.toFixed(3)} traces/article`);
 
   // Storage accrues: each month of articles adds to what is billed every month after.
-  const s3Gb = (v('s3.rawBytesPerArticle') + v('s3.cleanBytesPerArticle')) / 1e9;
+  const rawGbPerMillion = (v('s3.rawBytesPerArticle') / 1e9) * 1e6;
+  const cleanGbPerMillion = (v('s3.cleanBytesPerArticle') / 1e9) * 1e6;
   const ddbGb = v('dynamodb.storageBytesPerArticle') / 1e9;
+  // Raw bundles move to Glacier IR after rawTransitionDays: the steady-state line uses that price,
+  // and the month-by-month figures below add the Standard price of each month's first 90 days.
+  const transitionMonths = DEFAULT_SETTINGS.rawTransitionDays / 30;
+  const rawStandardExtraPerMillionMonth = rawGbPerMillion * (PRICES.s3StandardPerGbMonth - PRICES.s3GlacierIrPerGbMonth);
   const storagePerMillionPerMonth: CostLine[] = [
-    { component: 'S3 Standard storage', dollars: s3Gb * 1e6 * PRICES.s3StandardPerGbMonth, detail: `${(s3Gb * 1e6).toFixed(1)} GB per million` },
+    { component: 'S3 Standard (clean copies)', dollars: cleanGbPerMillion * PRICES.s3StandardPerGbMonth, detail: `${cleanGbPerMillion.toFixed(1)} GB per million` },
+    {
+      component: 'S3 raw pages',
+      dollars: rawGbPerMillion * PRICES.s3GlacierIrPerGbMonth,
+      detail: `${rawGbPerMillion.toFixed(1)} GB per million in Glacier IR after ${DEFAULT_SETTINGS.rawTransitionDays} days (Standard before: +${money(rawStandardExtraPerMillionMonth)} per M per month)`,
+    },
     { component: 'DynamoDB storage', dollars: ddbGb * 1e6 * PRICES.dynamodbStoragePerGbMonth, detail: `${(ddbGb * 1e6).toFixed(1)} GB per million` },
     { component: 'DynamoDB PITR', dollars: ddbGb * 1e6 * PRICES.dynamodbPitrPerGbMonth, detail: 'continuous backups of the table size' },
   ];
@@ -413,8 +428,8 @@ export function computeCosts(o: CostOptions) {
   const logsStorage = ((articlesPerMonth * v('logs.bytesPerArticle')) / 1e9) * PRICES.logsStoragePerGbMonth;
   const monthly = {
     processing: processingPerMillion * millionsPerMonth,
-    storageFirstMonth: storagePerMillionMonth * millionsPerMonth * 0.5 + logsStorage * 0.5,
-    storageAfterMonths: storagePerMillionMonth * millionsPerMonth * o.months + logsStorage,
+    storageFirstMonth: (storagePerMillionMonth + rawStandardExtraPerMillionMonth) * millionsPerMonth * 0.5 + logsStorage * 0.5,
+    storageAfterMonths: (storagePerMillionMonth * o.months + rawStandardExtraPerMillionMonth * Math.min(o.months, transitionMonths)) * millionsPerMonth + logsStorage,
     fixed: fixedPerMonth,
   };
   // Ingesting a million articles: processing plus their share of this month's fixed costs.
@@ -478,7 +493,11 @@ function main(): void {
     inputs[key] ?? DEFAULT_INPUTS[key] ?? { value: 0, basis: 'assumed', ...OVERRIDE_ONLY_INPUTS[key] };
   for (const file of files) {
     const m = readMeasurements(file);
-    for (const [key, value] of Object.entries(m.values)) inputs[key] = { ...withDefaults(key), value, source: `measured (${m.label})` };
+    for (const [key, value] of Object.entries(m.values)) {
+      const earlier = inputs[key]?.source.startsWith('measured') ? inputs[key] : undefined;
+      if (earlier) notes.push(`${key} = ${value} from ${file} replaces ${earlier.value} from an earlier file (later files win)`);
+      inputs[key] = { ...withDefaults(key), value, source: `measured (${m.label})` };
+    }
     if (m.unknown.length) warnings.push(`${file}: ignored unknown fields ${m.unknown.join(', ')}`);
     notes.push(...m.notes);
   }

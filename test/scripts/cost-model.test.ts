@@ -173,6 +173,17 @@ describe('computeCosts', () => {
     expect(below.allInPerMillion).toBeGreaterThan(GOAL_DOLLARS_PER_MILLION);
   });
 
+  it('raw pages are kept in Glacier IR after the transition, at Standard price before it', () => {
+    const r = computeCosts({ ...base, articlesPerDay: 1e6 / 30, months: 12, inputs: inputsWith({ 's3.rawBytesPerArticle': 1_000, 's3.cleanBytesPerArticle': 0, 'dynamodb.storageBytesPerArticle': 0 }) });
+    // 1 GB of raw pages per million articles.
+    expect(r.storagePerMillionPerMonth.find((l) => l.component === 'S3 raw pages')!.dollars).toBeCloseTo(PRICES.s3GlacierIrPerGbMonth, 9);
+    const transitionMonths = DEFAULT_SETTINGS.rawTransitionDays / 30;
+    const expected = 12 * PRICES.s3GlacierIrPerGbMonth + transitionMonths * (PRICES.s3StandardPerGbMonth - PRICES.s3GlacierIrPerGbMonth);
+    const logsStorage = ((1e6 * DEFAULT_INPUTS['logs.bytesPerArticle'].value) / 1e9) * PRICES.logsStoragePerGbMonth;
+    expect(r.monthly.storageAfterMonths).toBeCloseTo(expected + logsStorage, 9);
+    expect(r.perArticle.find((l) => l.component === 'S3 lifecycle transitions')!.dollars).toBeCloseTo((PRICES.s3GlacierIrTransitionPerThousand / 1000) * 1e6 / DEFAULT_SETTINGS.crawl.batchSize, 6);
+  });
+
   it('per-host metrics are a fixed monthly cost that the watched policy removes', () => {
     const all = computeCosts({ ...base, inputs: inputsWith({ 'metrics.reasonSeries': 10 }) });
     const watched = computeCosts({ ...base, perHostMetrics: 'watched', watchedHosts: 5, inputs: inputsWith({ 'metrics.reasonSeries': 10 }) });

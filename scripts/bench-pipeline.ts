@@ -156,7 +156,8 @@ async function main(): Promise<void> {
       { writeUnits: 0, readUnits: 0, requests: 0 },
     );
     const byPart = { index: index.stats(), frontier: frontier.stats(), rateLimiter: rateLimiter.stats() };
-    const stored = await countStoredArticles(index);
+    const counted = await countStoredArticles(index);
+    const stored = counted.articles;
     if (stored === 0) throw new Error('no article was stored: nothing to measure');
     const storage = await tableStorageBytes(dynamo.client);
     // SQS: the discover and crawl handlers' SendMessageBatch calls, plus one ReceiveMessage and one
@@ -174,6 +175,8 @@ async function main(): Promise<void> {
         readUnitsPerArticle: per(ddb.readUnits),
         requestsPerArticle: per(ddb.requests),
         storageBytesPerArticle: Math.round(storage.bytes / stored),
+        // The model scales paragraph writes from this to real pages' paragraph count.
+        paragraphsPerArticleMeasured: per(counted.paragraphs, 2),
       },
       s3: {
         putsPerArticle: per(archive.counts.puts),
@@ -211,7 +214,8 @@ async function main(): Promise<void> {
     say(`\n${stored} articles stored in ${wallSeconds.toFixed(1)} s (${invocations} crawl invocations of up to ${batchSize}, ${rounds} discovery rounds)\n`);
     say(`per stored article:\n`);
     say(`  DynamoDB   ${result.dynamodb.writeUnitsPerArticle} WRU (index ${result.info.writeUnitsByPart.index}, frontier ${result.info.writeUnitsByPart.frontier}, rate limiter ${result.info.writeUnitsByPart.rateLimiter}), ` +
-      `${result.dynamodb.readUnitsPerArticle} RRU, ${result.dynamodb.requestsPerArticle} requests, ${result.dynamodb.storageBytesPerArticle} B stored\n`);
+      `${result.dynamodb.readUnitsPerArticle} RRU, ${result.dynamodb.requestsPerArticle} requests, ${result.dynamodb.storageBytesPerArticle} B stored; ` +
+      `${result.dynamodb.paragraphsPerArticleMeasured} evidence paragraphs per article\n`);
     say(`  S3         ${result.s3.putsPerArticle} PUT, ${result.s3.getsPerArticle} GET, ${result.s3.cleanBytesPerArticle} B clean copy\n`);
     say(`  SQS        ${result.sqs.requestsPerArticle} requests; crawl messages ${result.info.crawlMessagesPerArticle}\n`);
     say(`  Logs       ${result.logs.bytesPerArticle} B\n`);
@@ -284,17 +288,22 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1000;
 }
 
-async function countStoredArticles(index: DynamoDbDedupIndex): Promise<number> {
-  let count = 0;
+/** Stored articles and their evidence paragraphs as extracted (see below). */
+async function countStoredArticles(index: DynamoDbDedupIndex): Promise<{ articles: number; paragraphs: number }> {
+  let articles = 0;
+  let paragraphs = 0;
   for (const host of await index.listHosts()) {
     let cursor: string | undefined;
     do {
       const page = await index.listArticles({ host, limit: 1000, cursor });
-      count += page.items.length;
+      articles += page.items.length;
+      // As extracted, before dedup: kept evidence paragraphs plus those removed as learned
+      // boilerplate (also evidence), comparable with eval:extract's count on real pages.
+      paragraphs += page.items.reduce((sum, record) => sum + record.paragraphHashes.length + record.stats.boilerplateParagraphsRemoved, 0);
       cursor = page.cursor;
     } while (cursor);
   }
-  return count;
+  return { articles, paragraphs };
 }
 
 /** The table's billed storage: every item's size plus the per-item overhead, and its GSI entries. */

@@ -85,6 +85,18 @@ export const DEFAULT_INPUTS: Record<string, InputDefault> = {
     basis: 'assumed',
     why: 'every DynamoDB write per stored article: discovery claims, crawl state, host rate limiting, paragraphs, article record, copy links, fingerprints (npm run bench:pipeline measures it)',
   },
+  'dynamodb.paragraphsPerArticleMeasured': {
+    value: 18,
+    unit: 'paragraphs',
+    basis: 'assumed',
+    why: 'evidence paragraphs per article in the run that measured the DynamoDB units (bench:pipeline writes it); equal to dedup.evidenceParagraphsPerArticle when no run is read, so nothing is scaled',
+  },
+  'dedup.evidenceParagraphsPerArticle': {
+    value: 18,
+    unit: 'paragraphs',
+    basis: 'assumed',
+    why: 'evidence paragraphs (8+ words) per real article page: each is one paragraph write and one lookup read in the dedup index (npm run eval:extract -- --cost-out measures it on the dev set)',
+  },
   'dynamodb.readUnitsPerArticle': { value: 6, unit: 'RRU', basis: 'assumed', why: 'crawl state, previous record, paragraph lookups, candidates (bench:pipeline measures it)' },
   'dynamodb.requestsPerArticle': { value: 25, unit: 'requests', basis: 'assumed', why: 'informational; on-demand bills units, not requests' },
   'dynamodb.storageBytesPerArticle': {
@@ -367,9 +379,13 @@ export function computeCosts(o: CostOptions) {
   const invocations = v('crawl.fetchAttemptsPerArticle') / v('crawl.batchSize');
   add('Lambda requests', (invocations * PRICES.lambdaPerMillionRequests) / 1e6, `${invocations.toFixed(2)} invocations/article`);
 
-  const wru = v('dynamodb.writeUnitsPerArticle');
-  const rru = v('dynamodb.readUnitsPerArticle');
-  add('DynamoDB writes', (wru * PRICES.dynamodbPerMillionWriteUnits) / 1e6, `${wru.toFixed(1)} WRU/article`);
+  // The benchmark's articles are shorter or longer than real pages: each evidence paragraph more
+  // is one more paragraph-item write and one more lookup read.
+  const extraParagraphs = v('dedup.evidenceParagraphsPerArticle') - v('dynamodb.paragraphsPerArticleMeasured');
+  const wru = v('dynamodb.writeUnitsPerArticle') + extraParagraphs * WRITE_UNITS_PER_PARAGRAPH;
+  const rru = v('dynamodb.readUnitsPerArticle') + extraParagraphs * READ_UNITS_PER_PARAGRAPH;
+  const scaled = extraParagraphs === 0 ? '' : ` (${v('dynamodb.writeUnitsPerArticle')} measured at ${v('dynamodb.paragraphsPerArticleMeasured')} paragraphs ${extraParagraphs > 0 ? '+' : '-'} ${Math.abs(extraParagraphs).toFixed(2)} x ${WRITE_UNITS_PER_PARAGRAPH} for ${v('dedup.evidenceParagraphsPerArticle')} paragraphs)`;
+  add('DynamoDB writes', (wru * PRICES.dynamodbPerMillionWriteUnits) / 1e6, `${wru.toFixed(1)} WRU/article${scaled}`);
   add('DynamoDB reads', (rru * PRICES.dynamodbPerMillionReadUnits) / 1e6, `${rru.toFixed(1)} RRU/article`);
 
   const puts = v('s3.putsPerArticle');
@@ -450,6 +466,14 @@ export function articlesPerDayForAllIn(goalPerMillion: number, processingPerMill
   if (processingPerMillion >= goalPerMillion) return undefined;
   return Math.ceil(((fixedPerMonth / (goalPerMillion - processingPerMillion)) * 1e6) / 30);
 }
+
+/**
+ * One evidence paragraph more in an article: one conditional UpdateItem of its paragraph item
+ * (under 1 KB: one write unit; functions/adapters/dynamodb/paragraph-recorder.ts) and one
+ * eventually consistent item in the lookup BatchGetItem (half a read unit).
+ */
+export const WRITE_UNITS_PER_PARAGRAPH = 1;
+export const READ_UNITS_PER_PARAGRAPH = 0.5;
 
 /** Every input at its default, labelled with its basis. */
 export function defaultInputs(): Record<string, Input> {

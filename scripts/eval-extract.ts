@@ -1,8 +1,10 @@
 /**
  * Scores the extractor on an article-extraction dataset (default: the shared dev set).
  *
- * usage: npm run eval:extract -- [DATASET_DIR] [--worst N] [--dump FILE] [--save FILE] [--compare FILE]
+ * usage: npm run eval:extract -- [DATASET_DIR] [--worst N] [--dump FILE] [--save FILE] [--compare FILE] [--cost-out FILE]
  *   --dump FILE     write the predictions ({ id: { articleBody } }) for the scorer
+ *   --cost-out FILE write what real pages mean for the cost model: evidence paragraphs (each one
+ *                   paragraph write in the dedup index) and gzip bytes (the raw archive) per page
  *   --save FILE     write per-page F1 for a later --compare
  *   --compare FILE  list pages whose F1 changed against a saved run
  * DATASET_DIR holds `html/<id>.html.gz` and `ground-truth.json` ({ id: { articleBody, url } }).
@@ -10,8 +12,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { joinParagraphs } from '../functions/core/article';
+import { isEvidenceParagraph } from '../functions/core/dedup/paragraph-hash';
 import { extractArticle } from '../functions/core/extract/index';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,6 +29,7 @@ const worstCount = Number(flag('--worst') ?? 20);
 const dumpFile = flag('--dump');
 const saveFile = flag('--save');
 const compareFile = flag('--compare');
+const costOutFile = flag('--cost-out');
 const scorerPath = process.env.SCORER ?? join(datasetDir, '..', '..', 'tools', 'score-extraction.mjs');
 
 const truthPath = join(datasetDir, 'ground-truth.json');
@@ -59,12 +63,18 @@ const pages = ids.map((id) => {
 const predictions: Record<string, { articleBody: string }> = {};
 const kinds: Record<string, number> = {};
 const failures: string[] = [];
+let evidenceParagraphs = 0;
+let articlePages = 0;
 const started = performance.now();
 for (const { id, html } of pages) {
   try {
     const result = extractArticle(html, { url: truth[id].url });
     predictions[id] = { articleBody: joinParagraphs(result.paragraphs) };
     kinds[result.pageKind] = (kinds[result.pageKind] ?? 0) + 1;
+    if (result.pageKind === 'article') {
+      articlePages++;
+      evidenceParagraphs += result.paragraphs.filter((p) => isEvidenceParagraph(p.text)).length;
+    }
   } catch (error) {
     failures.push(`${id}: ${String(error)}`);
     predictions[id] = { articleBody: '' };
@@ -89,6 +99,18 @@ const worst = ids
 console.log(`\n${worstCount} worst pages (F1 precision recall id url):`);
 for (const w of worst) console.log(`${w.f1.toFixed(3)} ${w.precision.toFixed(3)} ${w.recall.toFixed(3)} ${w.id.slice(0, 12)} ${truth[w.id].url}`);
 if (dumpFile) writeFileSync(dumpFile, JSON.stringify(predictions, null, 1));
+if (costOutFile) {
+  // Outside the timed loop: gzip as the crawler archives raw pages (zlib defaults).
+  const gzipBytes = pages.reduce((sum, p) => sum + gzipSync(Buffer.from(p.html)).length, 0);
+  const perArticle = articlePages ? evidenceParagraphs / articlePages : 0;
+  const measurement = {
+    source: `eval:extract ${datasetDir} (${articlePages} article pages of ${pages.length}), ${new Date().toISOString()}`,
+    dedup: { evidenceParagraphsPerArticle: Number(perArticle.toFixed(2)) },
+    s3: { rawBytesPerArticle: Math.round(gzipBytes / pages.length) },
+  };
+  writeFileSync(costOutFile, JSON.stringify(measurement, null, 2) + '\n');
+  console.log(`\ncost inputs: ${perArticle.toFixed(2)} evidence paragraphs per article page, ${measurement.s3.rawBytesPerArticle} gzip bytes per page -> ${costOutFile}`);
+}
 const perPageF1 = Object.fromEntries(ids.map((id) => [id, f1Of(s.perDoc[id].precision, s.perDoc[id].recall)]));
 if (saveFile) writeFileSync(saveFile, JSON.stringify(perPageF1));
 if (compareFile && existsSync(compareFile)) {

@@ -15,8 +15,10 @@ import {
   GOAL_DOLLARS_PER_MILLION,
   LAMBDA_MB_PER_VCPU,
   PRICES,
+  READ_UNITS_PER_PARAGRAPH,
   readMeasurements,
   SERIES_PER_HOST,
+  WRITE_UNITS_PER_PARAGRAPH,
 } from '../../scripts/cost-model';
 import { synthPipeline } from '../infra/synth';
 
@@ -182,6 +184,16 @@ describe('computeCosts', () => {
     const logsStorage = ((1e6 * DEFAULT_INPUTS['logs.bytesPerArticle'].value) / 1e9) * PRICES.logsStoragePerGbMonth;
     expect(r.monthly.storageAfterMonths).toBeCloseTo(expected + logsStorage, 9);
     expect(r.perArticle.find((l) => l.component === 'S3 lifecycle transitions')!.dollars).toBeCloseTo((PRICES.s3GlacierIrTransitionPerThousand / 1000) * 1e6 / DEFAULT_SETTINGS.crawl.batchSize, 6);
+  });
+
+  it('scales the measured DynamoDB units to the paragraphs of real pages: one write and half a read per paragraph', () => {
+    const at = (real: number) =>
+      computeCosts({ ...base, inputs: inputsWith({ 'dynamodb.writeUnitsPerArticle': 18, 'dynamodb.readUnitsPerArticle': 5, 'dynamodb.paragraphsPerArticleMeasured': 12, 'dedup.evidenceParagraphsPerArticle': real }) });
+    const line = (r: ReturnType<typeof at>, name: string) => r.perArticle.find((l) => l.component === name)!.dollars;
+    expect(line(at(12), 'DynamoDB writes')).toBeCloseTo(18 * PRICES.dynamodbPerMillionWriteUnits, 6);
+    expect(line(at(18), 'DynamoDB writes')).toBeCloseTo((18 + 6 * WRITE_UNITS_PER_PARAGRAPH) * PRICES.dynamodbPerMillionWriteUnits, 6);
+    expect(line(at(18), 'DynamoDB reads')).toBeCloseTo((5 + 6 * READ_UNITS_PER_PARAGRAPH) * PRICES.dynamodbPerMillionReadUnits, 6);
+    expect(line(at(8), 'DynamoDB writes')).toBeLessThan(line(at(12), 'DynamoDB writes'));
   });
 
   it('per-host metrics are a fixed monthly cost that the watched policy removes', () => {

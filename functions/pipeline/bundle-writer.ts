@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ObjectRange } from '../core/article';
-import type { ArchiveStore } from '../ports/archive-store';
+import type { ArchiveStorageClass, ArchiveStore } from '../ports/archive-store';
 
 /**
  * Group commit of archive items into bundle objects: the items written by the participants of one
@@ -23,6 +23,8 @@ export interface BundleFormat {
   /** Key of a new bundle of `group` written at `writtenAt`; `bundleId` is random lower-case hex. */
   key(group: string, writtenAt: Date, bundleId: string): string;
   contentType: string;
+  /** Storage-class hint of every bundle of this kind (see {@link ArchiveStorageClass}); absent = standard. */
+  storageClass?: ArchiveStorageClass;
 }
 
 /** One item to bundle: already encoded (a gzip member, a JSON line), placed in `group`'s bundle. */
@@ -157,7 +159,9 @@ export async function storeBundle(archive: ArchiveStore, format: BundleFormat, g
     ranges.push({ key, offset, length: item.byteLength });
     offset += item.byteLength;
   }
-  await archive.put(key, Buffer.concat(items), format.contentType);
+  const body = Buffer.concat(items);
+  if (format.storageClass === undefined) await archive.put(key, body, format.contentType);
+  else await archive.put(key, body, format.contentType, { storageClass: format.storageClass });
   return ranges;
 }
 

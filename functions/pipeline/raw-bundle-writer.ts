@@ -17,10 +17,16 @@ export const RAW_BUNDLE_CONTENT_TYPE = 'application/gzip';
 /** See {@link BUNDLE_LINGER_MS}: raw and clean bundles of a batch wait alike. */
 export const RAW_BUNDLE_LINGER_MS = BUNDLE_LINGER_MS;
 
-/** Raw bundles: one group, keyed by the day they are written. */
+/**
+ * Raw bundles: one group, keyed by the day they are written. Stored as `archive`: they are read
+ * only when extraction is re-run, and on S3 that class (Intelligent-Tiering) makes them cheap
+ * once unread without a lifecycle transition or retrieval fee per bundle. Clean bundles stay
+ * standard: queries read them.
+ */
 export const RAW_BUNDLE_FORMAT: BundleFormat = {
   key: (_group, writtenAt, bundleId) => rawBundleKey(writtenAt.toISOString(), bundleId),
   contentType: RAW_BUNDLE_CONTENT_TYPE,
+  storageClass: 'archive',
 };
 
 /** Where processPage archives a raw page. One sink per page being processed. */

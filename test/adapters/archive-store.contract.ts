@@ -29,6 +29,16 @@ export function archiveStoreContract(name: string, makeStore: ArchiveStoreFactor
       expect(await store.get('raw/example.com/2026/11/24/a.html.gz')).toEqual(bytes);
     });
 
+    it('a storage-class hint changes nothing that is read back', async () => {
+      const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 13) % 256);
+      await store.put('raw/dt=2026-11-24/bundle-hinted.gz', bytes, 'application/gzip', { storageClass: 'archive' });
+      await store.put('clean/dt=2026-11-24/bundle-hinted.jsonl', '{"a":1}\n', 'application/x-ndjson', { storageClass: 'standard' });
+      expect(await store.get('raw/dt=2026-11-24/bundle-hinted.gz')).toEqual(bytes);
+      expect(await store.getRange('raw/dt=2026-11-24/bundle-hinted.gz', 100, 50)).toEqual(bytes.slice(100, 150));
+      expect(text(await store.get('clean/dt=2026-11-24/bundle-hinted.jsonl'))).toBe('{"a":1}\n');
+      expect(await collect(store.list('raw/dt=2026-11-24/'))).toEqual(['raw/dt=2026-11-24/bundle-hinted.gz']);
+    });
+
     it('returns undefined for an absent key', async () => {
       expect(await store.get('clean/nowhere/x.json')).toBeUndefined();
     });

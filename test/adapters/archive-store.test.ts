@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DeleteObjectCommand, ListObjectsV2Command, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileArchiveStore } from '../../functions/adapters/archive/file-archive-store';
-import { S3ArchiveStore } from '../../functions/adapters/archive/s3-archive-store';
+import { S3_STORAGE_CLASS, S3ArchiveStore } from '../../functions/adapters/archive/s3-archive-store';
 import { InvalidInputError } from '../../functions/errors';
 import { startS3Server, type S3Server } from '../helpers/s3-server';
 import { archiveStoreContract } from './archive-store.contract';
@@ -52,6 +52,27 @@ describe('S3ArchiveStore specifics', () => {
     await store.put('typed/a.json', '{}', 'application/json');
     const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: 'typed/a.json' }));
     expect(head.ContentType).toBe('application/json');
+  });
+
+  it("stores an 'archive' hint as INTELLIGENT_TIERING, and anything else in the default class", async () => {
+    const store = new S3ArchiveStore({ bucket: s3.bucket, client: s3.client });
+    const storageClassOf = async (key: string) =>
+      (await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }))).StorageClass;
+    await store.put('classes/archive.gz', 'a', 'application/gzip', { storageClass: 'archive' });
+    await store.put('classes/standard.jsonl', 's', 'application/x-ndjson', { storageClass: 'standard' });
+    await store.put('classes/none.json', 'n', 'application/json');
+    expect(await storageClassOf('classes/archive.gz')).toBe('INTELLIGENT_TIERING');
+    // S3 sends no x-amz-storage-class header for STANDARD objects; nor does s3rver when none was set.
+    expect(await storageClassOf('classes/standard.jsonl')).toBeUndefined();
+    expect(await storageClassOf('classes/none.json')).toBeUndefined();
+    // Overwriting without the hint puts the new version back in the default class.
+    await store.put('classes/archive.gz', 'b', 'application/gzip');
+    expect(await storageClassOf('classes/archive.gz')).toBeUndefined();
+  });
+
+  it('maps every storage-class hint to a class S3 accepts', () => {
+    // Not Archive Access / Deep Archive: those need hours of restore before a read (see S3_STORAGE_CLASS).
+    expect(S3_STORAGE_CLASS).toEqual({ standard: undefined, archive: 'INTELLIGENT_TIERING' });
   });
 });
 

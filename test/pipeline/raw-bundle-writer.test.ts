@@ -2,26 +2,32 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FileArchiveStore } from '../../functions/adapters/archive/file-archive-store';
+import { S3ArchiveStore } from '../../functions/adapters/archive/s3-archive-store';
 import type { RawPageRef } from '../../functions/core/article';
 import { StorageError } from '../../functions/errors';
+import { CleanBundleWriter, immediateCleanSink } from '../../functions/pipeline/clean-bundle';
 import { RawBundleWriter, singlePageRawSink } from '../../functions/pipeline/raw-bundle-writer';
-import type { ArchiveStore } from '../../functions/ports/archive-store';
+import type { ArchivePutOptions, ArchiveStore } from '../../functions/ports/archive-store';
+import { startS3Server, type S3Server } from '../helpers/s3-server';
 
 const dirs: string[] = [];
 afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-/** A file archive that counts PUTs and can be told to fail them. */
+/** A file archive that counts PUTs (and records their options) and can be told to fail them. */
 class TestArchive extends FileArchiveStore {
   puts: string[] = [];
+  putOptions: (ArchivePutOptions | undefined)[] = [];
   failPuts = false;
-  override async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+  override async put(key: string, body: Uint8Array | string, contentType: string, options?: ArchivePutOptions): Promise<void> {
     this.puts.push(key);
+    this.putOptions.push(options);
     if (this.failPuts) throw new StorageError(`injected PUT failure for ${key}`, { retryable: true });
-    await super.put(key, body, contentType);
+    await super.put(key, body, contentType, options);
   }
 }
 
@@ -128,5 +134,44 @@ describe('RawBundleWriter (group commit of a batch of raw pages)', () => {
     expect(one.offset).toBe(0);
     expect(text(gunzipSync((await archive.get(one.key))!))).toBe(text(page(1)));
     expect((await archive.get(two.key))!.byteLength).toBe(two.length);
+  });
+});
+
+describe('storage class of bundles', () => {
+  let s3: S3Server;
+  beforeAll(async () => {
+    s3 = await startS3Server('raw-bundle-class');
+  });
+  afterAll(async () => {
+    await s3?.stop();
+  });
+  const storageClassOf = async (key: string) => (await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }))).StorageClass;
+
+  it("raw bundles are PUT with the 'archive' hint, clean bundles without one", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'raw-bundle-'));
+    dirs.push(dir);
+    const archive = new TestArchive(dir);
+    const raw = new RawBundleWriter({ archive, participants: 2 });
+    await Promise.all([raw.participant().write(page(1)), raw.participant().write(page(2))]);
+    await singlePageRawSink(archive).write(page(3));
+    expect(archive.putOptions).toEqual([{ storageClass: 'archive' }, { storageClass: 'archive' }]);
+    archive.putOptions = [];
+    const line = { day: '2026-11-24', copy: { id: 'a' } as never };
+    await new CleanBundleWriter({ archive, participants: 1 }).participant().write([line]);
+    await immediateCleanSink(archive).write([line]);
+    expect(archive.putOptions).toEqual([undefined, undefined]);
+  });
+
+  it('on S3, a batch bundle and a bundle of one are stored INTELLIGENT_TIERING and read back by range; clean bundles stay STANDARD', async () => {
+    const archive = new S3ArchiveStore({ bucket: s3.bucket, client: s3.client });
+    const raw = new RawBundleWriter({ archive, participants: 3 });
+    const refs = await Promise.all([1, 2, 3].map((i) => raw.participant().write(page(i))));
+    const single = await singlePageRawSink(archive).write(page(4));
+    expect(await storageClassOf(refs[0].key)).toBe('INTELLIGENT_TIERING');
+    expect(await storageClassOf(single.key)).toBe('INTELLIGENT_TIERING');
+    expect(text(gunzipSync((await archive.getRange(refs[2].key, refs[2].offset, refs[2].length))!))).toBe(text(page(3)));
+    const [clean] = await immediateCleanSink(archive).write([{ day: '2026-11-24', copy: { id: 'a' } as never }]);
+    // S3 (and s3rver) report no storage class for STANDARD objects.
+    expect(await storageClassOf(clean.key)).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { InvalidInputError, StorageError } from '../../errors';
-import type { ArchiveStore } from '../../ports/archive-store';
+import type { ArchivePutOptions, ArchiveStore } from '../../ports/archive-store';
 import { checkByteRange } from './byte-range';
 
 /** Temp files of in-progress writes: hidden, and never listed as keys. */
@@ -13,7 +13,7 @@ const TEMP_FILE_PATTERN = /^\..+\.tmp-[0-9a-f]{12}$/;
  * `<rootDir>/a/b/c.json`, the same layout as in S3, so the archive can be browsed or synced to a
  * bucket as is. Writes go to a temp file in the target directory and are renamed into place, so a
  * crash never leaves a half-written object. Content types are not stored (file extensions carry
- * them).
+ * them), nor are storage-class hints (a disk has one class).
  *
  * @example
  * const archive = new FileArchiveStore('.data/archive');
@@ -26,7 +26,7 @@ export class FileArchiveStore implements ArchiveStore {
     this.rootDir = resolve(rootDir);
   }
 
-  async put(key: string, body: Uint8Array | string, _contentType: string): Promise<void> {
+  async put(key: string, body: Uint8Array | string, _contentType: string, _options?: ArchivePutOptions): Promise<void> {
     const file = this.fileOf(key);
     const dir = dirname(file);
     const temp = join(dir, `.${file.slice(dir.length + 1)}.tmp-${randomBytes(6).toString('hex')}`);

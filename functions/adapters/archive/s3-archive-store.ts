@@ -5,10 +5,29 @@ import {
   NoSuchKey,
   PutObjectCommand,
   S3Client,
+  type StorageClass,
 } from '@aws-sdk/client-s3';
 import { StorageError } from '../../errors';
-import type { ArchiveStore } from '../../ports/archive-store';
+import type { ArchivePutOptions, ArchiveStorageClass, ArchiveStore } from '../../ports/archive-store';
 import { checkByteRange } from './byte-range';
+
+/**
+ * S3 storage class per {@link ArchiveStorageClass}; `undefined` sends no header (the bucket's
+ * default, STANDARD).
+ *
+ * `archive` is INTELLIGENT_TIERING written directly by the PUT: S3 then moves an object not read
+ * for 30 days to its Infrequent Access tier and after 90 days to Archive Instant Access (priced
+ * like Glacier Instant Retrieval), all still readable in milliseconds, with no retrieval fee and
+ * no lifecycle transition request to pay (a lifecycle rule into Glacier IR bills both). Objects
+ * under 128 KB are not monitored and stay in the frequent tier at Standard price with no
+ * monitoring fee, so small bundles lose nothing. See docs/deploy.md (Archive bucket) for sources.
+ * The bucket's optional Archive Access / Deep Archive Access tiers are NOT enabled by the stack:
+ * those need a restore taking hours before a GET, which would break reprocessing.
+ */
+export const S3_STORAGE_CLASS: Record<ArchiveStorageClass, StorageClass | undefined> = {
+  standard: undefined,
+  archive: 'INTELLIGENT_TIERING',
+};
 
 /** Options of {@link S3ArchiveStore}. */
 export interface S3ArchiveStoreOptions {
@@ -21,11 +40,12 @@ export interface S3ArchiveStoreOptions {
 
 /**
  * {@link ArchiveStore} on one S3 bucket. Keys are used as given (the layout of
- * `functions/core/archive-keys.ts`); encryption is the bucket's default (set by the stack).
+ * `functions/core/archive-keys.ts`); encryption is the bucket's default (set by the stack); the
+ * storage class follows the put's hint ({@link S3_STORAGE_CLASS}).
  *
  * @example
  * const archive = new S3ArchiveStore({ bucket: process.env.ARCHIVE_BUCKET! });
- * await archive.put('raw/dt=2026-11-24/bundle-2026-11-24T10-00-00-000Z-0123456789ab.gz', gzipped, 'application/gzip');
+ * await archive.put('raw/dt=2026-11-24/bundle-2026-11-24T10-00-00-000Z-0123456789ab.gz', gzipped, 'application/gzip', { storageClass: 'archive' });
  */
 export class S3ArchiveStore implements ArchiveStore {
   private readonly bucket: string;
@@ -38,10 +58,11 @@ export class S3ArchiveStore implements ArchiveStore {
     this.listPageSize = options.listPageSize;
   }
 
-  async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+  async put(key: string, body: Uint8Array | string, contentType: string, options?: ArchivePutOptions): Promise<void> {
+    const storageClass = S3_STORAGE_CLASS[options?.storageClass ?? 'standard'];
     try {
       await this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, StorageClass: storageClass }),
       );
     } catch (error) {
       throw toStorageError('PutObject', key, error);

@@ -76,7 +76,6 @@ export class NewsPipelineStack extends Stack {
     const s = props.settings;
 
     this.archive = new ArchiveBucket(this, 'Archive', {
-      rawTransitionDays: s.rawTransitionDays,
       rawExpirationDays: s.rawExpirationDays,
       noncurrentVersionExpirationDays: s.noncurrentVersionExpirationDays,
       athenaResultsExpirationDays: s.athenaResultsExpirationDays,

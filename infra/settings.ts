@@ -76,11 +76,10 @@ const settingsSchema = z.object({
   /** Full `s3://bucket/key` of the sources file when it lives outside the archive bucket. */
   sourcesUri: z.string().regex(/^s3:\/\/[^/]+\/.+/).optional(),
   /**
-   * Days after which raw pages larger than {@link RAW_TRANSITION_MIN_OBJECT_BYTES} move to
-   * Glacier Instant Retrieval (still readable in milliseconds for re-extraction).
+   * Days after which raw pages are deleted; `null` keeps them forever. (Raw pages need no
+   * transition setting: they are written in S3 Intelligent-Tiering, which moves them to cheaper
+   * instant tiers by itself; see infra/constructs/archive-bucket.ts.)
    */
-  rawTransitionDays: z.coerce.number().int().min(1),
-  /** Days after which raw pages are deleted; `null` keeps them forever. */
   rawExpirationDays: z.coerce.number().int().min(1).nullable(),
   /** Days to keep overwritten/deleted object versions (versioning guards against bad writes). */
   noncurrentVersionExpirationDays: z.coerce.number().int().min(1),
@@ -127,8 +126,14 @@ const settingsSchema = z.object({
 
 export type PipelineSettings = z.infer<typeof settingsSchema>;
 
-/** S3 bills Standard-IA/Glacier IR objects as at least 128 KB, so smaller raw pages stay put. */
-export const RAW_TRANSITION_MIN_OBJECT_BYTES = 128 * 1024;
+/**
+ * Settings that no longer exist, with why: naming one in cdk.json or `-c` fails the synth rather
+ * than being silently ignored, so nobody believes it still takes effect.
+ */
+export const REMOVED_SETTINGS: Readonly<Record<string, string>> = {
+  rawTransitionDays:
+    'raw pages are now written in S3 Intelligent-Tiering, which moves unread objects to its Archive Instant Access tier after 90 days by itself (no lifecycle transition); remove the setting',
+};
 
 /** Defaults: a small, cheap deployment that suits a few hundred sources. */
 export const DEFAULT_SETTINGS: PipelineSettings = {
@@ -137,7 +142,6 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
   scheduleTimeZone: 'UTC',
   scheduleEnabled: true,
   sourcesKey: 'config/sources.yaml',
-  rawTransitionDays: 90,
   rawExpirationDays: null,
   noncurrentVersionExpirationDays: 30,
   athenaResultsExpirationDays: 30,
@@ -214,6 +218,11 @@ export function resolveSettings(getContext: (key: string) => unknown): PipelineS
   const stage = (getContext('stage') as string | undefined) ?? DEFAULT_SETTINGS.stage;
   const stages = (parseMaybeJson(getContext('stages')) ?? {}) as Record<string, Record<string, unknown>>;
   const stageOverrides = stages[stage] ?? {};
+  for (const [key, why] of Object.entries(REMOVED_SETTINGS)) {
+    if (key in stageOverrides || getContext(key) !== undefined) {
+      throw new Error(`invalid CDK context for stage "${stage}": ${key} is no longer a setting: ${why}`);
+    }
+  }
   const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS, ...stageOverrides, stage };
   for (const key of Object.keys(settingsSchema.shape)) {
     if (key === 'stage') continue;

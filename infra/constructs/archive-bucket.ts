@@ -1,8 +1,7 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { cleanBundleKey, rawBundleKey, renderingKey } from '../../functions/core/archive-keys';
-import { RAW_TRANSITION_MIN_OBJECT_BYTES } from '../settings';
 
 /** First path segment of a key, with its slash: the prefix IAM grants and lifecycle rules use. */
 const topPrefix = (key: string) => `${key.split('/')[0]}/`;
@@ -25,7 +24,7 @@ const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 const ACCESS_LOG_RETENTION_DAYS = 90;
 
 export interface ArchiveBucketProps {
-  readonly rawTransitionDays: number;
+  /** Days after which raw pages are deleted; `null` keeps them (re-extraction needs them). */
   readonly rawExpirationDays: number | null;
   readonly noncurrentVersionExpirationDays: number;
   readonly athenaResultsExpirationDays: number;
@@ -66,32 +65,18 @@ export class ArchiveBucket extends Construct {
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'archive/',
       lifecycleRules: [
-        {
-          id: 'raw-pages-to-glacier-ir',
-          prefix: ARCHIVE_PREFIX.raw,
-          // Raw pages are re-read only when extraction is re-run, which Glacier IR serves in ms.
-          transitions: [
-            {
-              storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
-              transitionAfter: Duration.days(props.rawTransitionDays),
-            },
-          ],
-          // Objects under 128 KB would be billed as 128 KB in Glacier IR and cost a transition
-          // request each, so the typical compressed page (tens of KB) is better left in Standard.
-          objectSizeGreaterThan: RAW_TRANSITION_MIN_OBJECT_BYTES,
-          expiration: props.rawExpirationDays === null ? undefined : Duration.days(props.rawExpirationDays),
-        },
+        // No storage-class transition for raw/: the crawl writes raw bundles straight into
+        // INTELLIGENT_TIERING (S3ArchiveStore, 'archive' hint), which moves a bundle unread for 30
+        // days to its Infrequent Access tier and after 90 days to Archive Instant Access (Glacier IR
+        // price), readable in milliseconds, with no lifecycle transition request and no retrieval
+        // fee. A Glacier IR transition here would bill both. Bundles under 128 KB are not
+        // monitored and stay at Standard price with no monitoring fee, so no size filter is needed.
+        // Deliberately NO intelligentTieringConfigurations: the optional Archive Access / Deep
+        // Archive Access tiers need a RestoreObject taking hours before a GET, which would break
+        // reprocessing (it reads raw pages by range on demand).
         ...(props.rawExpirationDays === null
           ? []
-          : [
-              {
-                // The size filter above hides small pages from that rule; expire them as well.
-                id: 'raw-pages-expire-small',
-                prefix: ARCHIVE_PREFIX.raw,
-                objectSizeLessThan: RAW_TRANSITION_MIN_OBJECT_BYTES + 1,
-                expiration: Duration.days(props.rawExpirationDays),
-              },
-            ]),
+          : [{ id: 'raw-pages-expire', prefix: ARCHIVE_PREFIX.raw, expiration: Duration.days(props.rawExpirationDays) }]),
         {
           id: 'athena-results-expire',
           prefix: ARCHIVE_PREFIX.athenaResults,
@@ -104,10 +89,6 @@ export class ArchiveBucket extends Construct {
           expiredObjectDeleteMarker: true,
         },
       ],
-    });
-    Validations.of(this.bucket).acknowledge({
-      id: 'CloudFormation-Validate::W9003',
-      reason: 'aws-cdk-lib writes ObjectSizeGreaterThan as a number; CloudFormation coerces it to the string it expects, with the same meaning.',
     });
   }
 }

@@ -47,6 +47,12 @@ describe('resolveSettings', () => {
     expect(resolveSettings(lookup({ reprocess: '{"maxConcurrency":4,"reservedConcurrency":4}' })).reprocess.reservedConcurrency).toBe(4);
   });
 
+  it('refuses the removed rawTransitionDays, from -c or from a stage in cdk.json, saying why', () => {
+    expect(() => resolveSettings(lookup({ rawTransitionDays: '90' }))).toThrow(/rawTransitionDays is no longer a setting: .*Intelligent-Tiering/);
+    expect(() => resolveSettings(lookup({ stage: 'prod', stages: { prod: { rawTransitionDays: 30 } } }))).toThrow(/rawTransitionDays/);
+    expect(DEFAULT_SETTINGS).not.toHaveProperty('rawTransitionDays');
+  });
+
   it('rejects a crawl concurrency reservation below the poller concurrency', () => {
     expect(() => resolveSettings(lookup({ crawl: '{"maxConcurrency":20,"reservedConcurrency":10}' }))).toThrow(
       /reservedConcurrency \(10\) must be >= crawl.maxConcurrency \(20\)/,

@@ -1,7 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTableInput, GSI1, TABLE_KEY, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/table-schema';
-import { RAW_TRANSITION_MIN_OBJECT_BYTES } from '../../infra/settings';
 import { synthPipeline, VARIANT_CONTEXT } from './synth';
 
 let template: Template;
@@ -66,18 +65,21 @@ describe('S3 buckets', () => {
     expect(props.VersioningConfiguration).toEqual({ Status: 'Enabled' });
   });
 
-  it('moves large raw pages to Glacier Instant Retrieval and leaves small ones in Standard', () => {
-    const rules: any[] = archiveBucket().props.LifecycleConfiguration.Rules;
-    const raw = rules.filter((r) => r.Prefix === 'raw/');
-    expect(raw).toEqual([
-      expect.objectContaining({
-        Status: 'Enabled',
-        Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
-        ObjectSizeGreaterThan: RAW_TRANSITION_MIN_OBJECT_BYTES,
-      }),
-    ]);
+  it('has no storage-class transition or Intelligent-Tiering archive configuration, and keeps raw pages by default', () => {
+    const { props } = archiveBucket();
+    const rules: any[] = props.LifecycleConfiguration.Rules;
+    // Raw bundles are written INTELLIGENT_TIERING by the crawl, which tiers them down itself; a
+    // lifecycle transition would bill a request per bundle (and Glacier IR a fee per read).
+    for (const rule of rules) {
+      expect(rule.Transitions, rule.Id).toBeUndefined();
+      expect(rule.NoncurrentVersionTransitions, rule.Id).toBeUndefined();
+    }
+    // The optional Archive Access / Deep Archive Access tiers need hours of restore before a read,
+    // which reprocessing cannot wait for: they stay off.
+    expect(props.IntelligentTieringConfigurations).toBeUndefined();
     // Default keeps raw pages forever: re-extraction needs them.
-    expect(raw[0].ExpirationInDays).toBeUndefined();
+    expect(rules.filter((r) => r.Prefix === 'raw/')).toEqual([]);
+    expect(rules.map((r) => r.Id).sort()).toEqual(['athena-results-expire', 'noncurrent-versions-and-uploads']);
     expect(rules).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ Prefix: 'athena-results/', ExpirationInDays: 30 }),
@@ -89,15 +91,14 @@ describe('S3 buckets', () => {
     );
   });
 
-  it('raw lifecycle follows context: transition days and expiry of all raw pages', () => {
+  it('rawExpirationDays expires every raw page, whatever its size', () => {
     const buckets = variant.findResources('AWS::S3::Bucket', {
       Properties: { VersioningConfiguration: { Status: 'Enabled' } },
     });
-    const rules: any[] = Object.values(buckets)[0].Properties.LifecycleConfiguration.Rules;
-    const raw = rules.filter((r) => r.Prefix === 'raw/');
-    expect(raw).toHaveLength(2);
-    expect(raw[0]).toMatchObject({ Transitions: [{ TransitionInDays: 30 }], ExpirationInDays: 400 });
-    expect(raw[1]).toMatchObject({ ObjectSizeLessThan: RAW_TRANSITION_MIN_OBJECT_BYTES + 1, ExpirationInDays: 400 });
+    const { LifecycleConfiguration, IntelligentTieringConfigurations } = Object.values(buckets)[0].Properties;
+    const raw = (LifecycleConfiguration.Rules as any[]).filter((r) => r.Prefix === 'raw/');
+    expect(raw).toEqual([{ Id: 'raw-pages-expire', Prefix: 'raw/', Status: 'Enabled', ExpirationInDays: 400 }]);
+    expect(IntelligentTieringConfigurations).toBeUndefined();
   });
 });
 

@@ -82,7 +82,6 @@ export const VARIANT_CONTEXT: Record<string, unknown> = {
   scheduleTimeZone: 'Europe/Berlin',
   alarmEmail: 'ops@example.com',
   tracing: 'false',
-  rawTransitionDays: '30',
   rawExpirationDays: '400',
   sourcesUri: 's3://shared-config-bucket/news/sources.yaml',
   extractionWatchHosts: 'www.example.com,news.example.org',

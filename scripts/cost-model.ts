@@ -33,10 +33,14 @@ export const PRICES = {
   s3PutPerThousand: 0.005,
   s3GetPerThousand: 0.0004,
   s3StandardPerGbMonth: 0.023,
-  /** Lifecycle transition into Glacier Instant Retrieval, per 1,000 objects. */
-  s3GlacierIrTransitionPerThousand: 0.02,
-  /** S3 Glacier Instant Retrieval storage. */
-  s3GlacierIrPerGbMonth: 0.004,
+  /**
+   * S3 Intelligent-Tiering (raw bundles are written into it): objects not read for 30 days move to
+   * the Infrequent Access tier, after 90 days to Archive Instant Access; no transition or retrieval
+   * fees; objects of 128 KB or more pay a monitoring fee per 1,000 objects per month.
+   */
+  s3IntelligentTieringInfrequentPerGbMonth: 0.0125,
+  s3IntelligentTieringArchiveInstantPerGbMonth: 0.004,
+  s3IntelligentTieringMonitoringPerThousandObjects: 0.0025,
   /** SQS standard queue, per million requests (64 KB chunks) beyond the free tier. */
   sqsPerMillionRequests: 0.4,
   /** CloudWatch Logs standard class. */
@@ -155,11 +159,11 @@ export const DEFAULT_INPUTS: Record<string, InputDefault> = {
     why: 'the clean JSON copy, plus one raw-page bundle per crawl invocation (functions/pipeline/process-page.ts); renderings only when writeRenderings, false on AWS',
   },
   's3.getsPerArticle': { value: 0.05, unit: 'GET', basis: 'assumed', why: 'the sources file per container start, a previous clean copy on change' },
-  's3.rawTransitionsPerArticle': {
+  's3.rawObjectsPerArticle': {
     value: 1 / DEFAULT_SETTINGS.crawl.batchSize,
-    unit: 'transitions',
+    unit: 'objects',
     basis: 'code',
-    why: `one raw bundle per crawl invocation; bundles of ${DEFAULT_SETTINGS.crawl.batchSize} compressed pages exceed the 128 KB floor of the lifecycle rule (infra/settings.ts RAW_TRANSITION_MIN_OBJECT_BYTES), so each moves to Glacier IR after rawTransitionDays`,
+    why: `one raw bundle per crawl invocation of ${DEFAULT_SETTINGS.crawl.batchSize} pages, written into Intelligent-Tiering; bundles over 128 KB pay its monitoring fee every month they are kept`,
   },
   's3.rawBytesPerArticle': { value: 30_000, unit: 'bytes', basis: 'assumed', why: 'gzip-compressed HTML page (typical news page 100-300 KB raw)' },
   's3.cleanBytesPerArticle': {
@@ -392,8 +396,6 @@ export function computeCosts(o: CostOptions) {
   const gets = v('s3.getsPerArticle');
   add('S3 PUT', (puts * PRICES.s3PutPerThousand) / 1e3, `${puts.toFixed(2)} PUT/article`);
   add('S3 GET', (gets * PRICES.s3GetPerThousand) / 1e3, `${gets.toFixed(2)} GET/article`);
-  // Billed once per raw object when the lifecycle rule moves it (after rawTransitionDays).
-  add('S3 lifecycle transitions', (v('s3.rawTransitionsPerArticle') * PRICES.s3GlacierIrTransitionPerThousand) / 1e3, `${v('s3.rawTransitionsPerArticle').toFixed(2)} raw objects/article into Glacier IR`);
   add('SQS requests', (v('sqs.requestsPerArticle') * PRICES.sqsPerMillionRequests) / 1e6, `${v('sqs.requestsPerArticle')} requests/article`);
   add('CloudWatch Logs ingest', (v('logs.bytesPerArticle') / 1e9) * PRICES.logsIngestPerGb, `${v('logs.bytesPerArticle')} B/article`);
   const traces = invocations * v('xray.sampledFraction');
@@ -403,16 +405,24 @@ export function computeCosts(o: CostOptions) {
   const rawGbPerMillion = (v('s3.rawBytesPerArticle') / 1e9) * 1e6;
   const cleanGbPerMillion = (v('s3.cleanBytesPerArticle') / 1e9) * 1e6;
   const ddbGb = v('dynamodb.storageBytesPerArticle') / 1e9;
-  // Raw bundles move to Glacier IR after rawTransitionDays: the steady-state line uses that price,
-  // and the month-by-month figures below add the Standard price of each month's first 90 days.
-  const transitionMonths = DEFAULT_SETTINGS.rawTransitionDays / 30;
-  const rawStandardExtraPerMillionMonth = rawGbPerMillion * (PRICES.s3StandardPerGbMonth - PRICES.s3GlacierIrPerGbMonth);
+  // Raw bundles sit in Intelligent-Tiering: unread ones reach the Archive Instant Access tier after
+  // 90 days (the steady-state line); the month-by-month figures add the Frequent Access price of the
+  // newest month and the Infrequent Access price of the two before it. Reprocessing reads them back
+  // to the frequent tier (not modelled: an occasional run).
+  const rawArchiveMonthly = rawGbPerMillion * PRICES.s3IntelligentTieringArchiveInstantPerGbMonth;
+  const rawMonitoringMonthly = ((v('s3.rawObjectsPerArticle') * 1e6) / 1e3) * PRICES.s3IntelligentTieringMonitoringPerThousandObjects;
+  const rawYoungExtra = (months: number) =>
+    rawGbPerMillion *
+    ((PRICES.s3StandardPerGbMonth - PRICES.s3IntelligentTieringArchiveInstantPerGbMonth) * Math.min(months, 1) +
+      (PRICES.s3IntelligentTieringInfrequentPerGbMonth - PRICES.s3IntelligentTieringArchiveInstantPerGbMonth) * Math.min(Math.max(months - 1, 0), 2));
   const storagePerMillionPerMonth: CostLine[] = [
     { component: 'S3 Standard (clean copies)', dollars: cleanGbPerMillion * PRICES.s3StandardPerGbMonth, detail: `${cleanGbPerMillion.toFixed(1)} GB per million` },
     {
       component: 'S3 raw pages',
-      dollars: rawGbPerMillion * PRICES.s3GlacierIrPerGbMonth,
-      detail: `${rawGbPerMillion.toFixed(1)} GB per million in Glacier IR after ${DEFAULT_SETTINGS.rawTransitionDays} days (Standard before: +${money(rawStandardExtraPerMillionMonth)} per M per month)`,
+      dollars: rawArchiveMonthly + rawMonitoringMonthly,
+      detail:
+        `${rawGbPerMillion.toFixed(1)} GB per million in Intelligent-Tiering, Archive Instant Access after 90 days unread (${money(rawArchiveMonthly)}; ` +
+        `the newest three months cost +${money(rawYoungExtra(3))} per M per month) + monitoring of ${(v('s3.rawObjectsPerArticle') * 1e6).toFixed(0)} bundles (${money(rawMonitoringMonthly)})`,
     },
     { component: 'DynamoDB storage', dollars: ddbGb * 1e6 * PRICES.dynamodbStoragePerGbMonth, detail: `${(ddbGb * 1e6).toFixed(1)} GB per million` },
     { component: 'DynamoDB PITR', dollars: ddbGb * 1e6 * PRICES.dynamodbPitrPerGbMonth, detail: 'continuous backups of the table size' },
@@ -444,8 +454,8 @@ export function computeCosts(o: CostOptions) {
   const logsStorage = ((articlesPerMonth * v('logs.bytesPerArticle')) / 1e9) * PRICES.logsStoragePerGbMonth;
   const monthly = {
     processing: processingPerMillion * millionsPerMonth,
-    storageFirstMonth: (storagePerMillionMonth + rawStandardExtraPerMillionMonth) * millionsPerMonth * 0.5 + logsStorage * 0.5,
-    storageAfterMonths: (storagePerMillionMonth * o.months + rawStandardExtraPerMillionMonth * Math.min(o.months, transitionMonths)) * millionsPerMonth + logsStorage,
+    storageFirstMonth: (storagePerMillionMonth + rawYoungExtra(1)) * millionsPerMonth * 0.5 + logsStorage * 0.5,
+    storageAfterMonths: (storagePerMillionMonth * o.months + rawYoungExtra(o.months)) * millionsPerMonth + logsStorage,
     fixed: fixedPerMonth,
   };
   // Ingesting a million articles: processing plus their share of this month's fixed costs.

@@ -1,4 +1,4 @@
-import type { ArchiveStore } from '../../functions/ports/archive-store';
+import type { ArchivePutOptions, ArchiveStore } from '../../functions/ports/archive-store';
 import type { CrawlMessage, CrawlQueue } from '../../functions/ports/crawl-queue';
 
 /** S3 requests and bytes an {@link ArchiveStore} was asked for, by the request S3 would bill. */
@@ -21,12 +21,12 @@ export class CountingArchiveStore implements ArchiveStore {
 
   constructor(private readonly inner: ArchiveStore) {}
 
-  async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+  async put(key: string, body: Uint8Array | string, contentType: string, options?: ArchivePutOptions): Promise<void> {
     this.counts.puts++;
     const prefix = key.split('/')[0];
     const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
     this.counts.bytesPut[prefix] = (this.counts.bytesPut[prefix] ?? 0) + bytes;
-    await this.inner.put(key, body, contentType);
+    await this.inner.put(key, body, contentType, options);
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {

@@ -175,15 +175,17 @@ describe('computeCosts', () => {
     expect(below.allInPerMillion).toBeGreaterThan(GOAL_DOLLARS_PER_MILLION);
   });
 
-  it('raw pages are kept in Glacier IR after the transition, at Standard price before it', () => {
-    const r = computeCosts({ ...base, articlesPerDay: 1e6 / 30, months: 12, inputs: inputsWith({ 's3.rawBytesPerArticle': 1_000, 's3.cleanBytesPerArticle': 0, 'dynamodb.storageBytesPerArticle': 0 }) });
-    // 1 GB of raw pages per million articles.
-    expect(r.storagePerMillionPerMonth.find((l) => l.component === 'S3 raw pages')!.dollars).toBeCloseTo(PRICES.s3GlacierIrPerGbMonth, 9);
-    const transitionMonths = DEFAULT_SETTINGS.rawTransitionDays / 30;
-    const expected = 12 * PRICES.s3GlacierIrPerGbMonth + transitionMonths * (PRICES.s3StandardPerGbMonth - PRICES.s3GlacierIrPerGbMonth);
+  it('raw bundles in Intelligent-Tiering: Archive Instant price when old, frequent/infrequent prices while young, plus monitoring', () => {
+    const r = computeCosts({ ...base, articlesPerDay: 1e6 / 30, months: 12, inputs: inputsWith({ 's3.rawBytesPerArticle': 1_000, 's3.cleanBytesPerArticle': 0, 'dynamodb.storageBytesPerArticle': 0, 's3.rawObjectsPerArticle': 0.1 }) });
+    // 1 GB of raw pages and 100,000 bundles per million articles.
+    const monitoring = 100 * PRICES.s3IntelligentTieringMonitoringPerThousandObjects;
+    const steady = PRICES.s3IntelligentTieringArchiveInstantPerGbMonth + monitoring;
+    expect(r.storagePerMillionPerMonth.find((l) => l.component === 'S3 raw pages')!.dollars).toBeCloseTo(steady, 9);
+    const young = PRICES.s3StandardPerGbMonth - PRICES.s3IntelligentTieringArchiveInstantPerGbMonth + 2 * (PRICES.s3IntelligentTieringInfrequentPerGbMonth - PRICES.s3IntelligentTieringArchiveInstantPerGbMonth);
     const logsStorage = ((1e6 * DEFAULT_INPUTS['logs.bytesPerArticle'].value) / 1e9) * PRICES.logsStoragePerGbMonth;
-    expect(r.monthly.storageAfterMonths).toBeCloseTo(expected + logsStorage, 9);
-    expect(r.perArticle.find((l) => l.component === 'S3 lifecycle transitions')!.dollars).toBeCloseTo((PRICES.s3GlacierIrTransitionPerThousand / 1000) * 1e6 / DEFAULT_SETTINGS.crawl.batchSize, 6);
+    expect(r.monthly.storageAfterMonths).toBeCloseTo(12 * steady + young + logsStorage, 9);
+    // No lifecycle transitions are paid per article any more.
+    expect(r.perArticle.some((l) => /transition/i.test(l.component))).toBe(false);
   });
 
   it('scales the measured DynamoDB units to the paragraphs of real pages: one write and half a read per paragraph', () => {

@@ -2,7 +2,7 @@ import type { ArticleRecord, ObjectRange, StoredCleanCopy } from '../core/articl
 import { cleanBundleKey } from '../core/archive-keys';
 import { StorageError } from '../errors';
 import type { ArchiveStore } from '../ports/archive-store';
-import { BundleWriter, immediateParticipant, type BundleFormat, type BundleParticipant } from './bundle-writer';
+import { BundleWriter, immediateParticipant, type BundleFormat, type BundleParticipant, type BundleWriterOptions } from './bundle-writer';
 
 /**
  * Clean copies are archived in JSON Lines bundles: the clean copies (one line each) that one crawl
@@ -38,16 +38,8 @@ export interface CleanCopySink {
   done(): void;
 }
 
-/** Options of {@link CleanBundleWriter}. */
-export interface CleanBundleWriterOptions {
-  archive: ArchiveStore;
-  /** Number of participants (pages of the batch). */
-  participants: number;
-  /** See `BUNDLE_LINGER_MS` (the default). */
-  lingerMs?: number;
-  /** Clock for the keys' time stamps. */
-  now?: () => Date;
-}
+/** Options of {@link CleanBundleWriter}: the generic writer's, its format fixed. */
+export type CleanBundleWriterOptions = Omit<BundleWriterOptions, 'format'>;
 
 /**
  * Group commit of clean copies, one bundle per article day (the generic `BundleWriter` over the

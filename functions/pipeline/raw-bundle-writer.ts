@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import type { RawPageRef } from '../core/article';
 import { rawBundleKey } from '../core/archive-keys';
 import type { ArchiveStore } from '../ports/archive-store';
-import { BUNDLE_LINGER_MS, BundleWriter, immediateParticipant, storeBundle, type BundleFormat, type BundleParticipant } from './bundle-writer';
+import { BUNDLE_LINGER_MS, BundleWriter, immediateParticipant, storeBundle, type BundleFormat, type BundleParticipant, type BundleWriterOptions } from './bundle-writer';
 
 /**
  * Raw pages are archived in bundles: the pages of one crawl batch concatenated as independent
@@ -40,16 +40,8 @@ export interface RawPageSink {
   done(): void;
 }
 
-/** Options of {@link RawBundleWriter}. */
-export interface RawBundleWriterOptions {
-  archive: ArchiveStore;
-  /** Number of participants (pages of the batch): the bundle is stored when all have settled. */
-  participants: number;
-  /** See {@link RAW_BUNDLE_LINGER_MS} (the default). */
-  lingerMs?: number;
-  /** Clock for the key's day and time stamp. */
-  now?: () => Date;
-}
+/** Options of {@link RawBundleWriter}: the generic writer's, its format fixed. */
+export type RawBundleWriterOptions = Omit<BundleWriterOptions, 'format'>;
 
 /**
  * Group commit of raw pages: each participant of a batch either writes its page or says it is

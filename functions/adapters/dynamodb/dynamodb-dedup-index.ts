@@ -16,8 +16,13 @@ import type {
   ParagraphInfo,
   ParagraphSighting,
 } from '../../ports/dedup-index';
+import { BoundedSet } from '../bounded-set';
 import { mapWithConcurrency } from '../concurrency';
 import { batchGetItems, batchPutItems } from './batch-operations';
+import { findByFingerprintKeys, putFingerprintKeys } from './fingerprint-keys';
+import { readAllPages } from './paged-reads';
+
+export { FINGERPRINT_QUERY_CONCURRENCY, MAX_CANDIDATES_PER_FINGERPRINT_KEY } from './fingerprint-keys';
 import { isConditionalCheckFailed, toStorageError } from './dynamodb-errors';
 import { decodeCursor, encodeCursor } from './page-cursor';
 import { RequestStats, type DynamoDbStats } from './request-stats';
@@ -34,7 +39,6 @@ import {
   copyItem,
   copyKey,
   encodeCopyLink,
-  fingerprintPk,
   hostGsiPk,
   HOSTS_PK,
   paragraphKey,
@@ -47,14 +51,6 @@ import { ParagraphRecorder } from './paragraph-recorder';
 
 export { PARAGRAPH_ARTICLE_IDS_CAP, RECORD_CONCURRENCY } from './paragraph-recorder';
 
-/** Fingerprint-key queries in flight per findByFingerprintKeys call (same reasoning). */
-export const FINGERPRINT_QUERY_CONCURRENCY = 8;
-/**
- * Candidates read per fingerprint key. A key shared by more articles than this is not
- * discriminative (a boilerplate band), and reading it all would make one article cost
- * unbounded reads.
- */
-export const MAX_CANDIDATES_PER_FINGERPRINT_KEY = 200;
 /** Largest page listArticles serves (DynamoDB returns at most 1 MB per query anyway). */
 export const MAX_LIST_LIMIT = 1000;
 /**
@@ -80,18 +76,6 @@ const copyMark = (originId: string, copyId: string) => {
   return `${key.pk}|${key.sk}`;
 };
 
-/** A set of strings that forgets everything when it reaches its size (a cache of facts that stay true). */
-class BoundedSet {
-  private readonly values = new Set<string>();
-  constructor(private readonly maxSize: number) {}
-  has(value: string): boolean {
-    return this.values.has(value);
-  }
-  add(value: string): void {
-    if (this.values.size >= this.maxSize) this.values.clear();
-    this.values.add(value);
-  }
-}
 /** Options of {@link DynamoDbDedupIndex}. */
 export interface DynamoDbDedupIndexOptions {
   /** The single table created from `createTableInput` / the stack. */
@@ -180,27 +164,12 @@ export class DynamoDbDedupIndex implements DedupIndex {
     return result;
   }
 
-  async putFingerprintKeys(articleId: string, keys: readonly string[]): Promise<void> {
-    const items = [...new Set(keys)].map((key) => ({ pk: fingerprintPk(key), sk: articleId }));
-    await batchPutItems(this.doc, this.counters, this.tableName, items);
+  putFingerprintKeys(articleId: string, keys: readonly string[]): Promise<void> {
+    return putFingerprintKeys(this.doc, this.counters, this.tableName, articleId, keys);
   }
 
-  async findByFingerprintKeys(articleId: string, keys: readonly string[]): Promise<string[]> {
-    const perKey = await mapWithConcurrency([...new Set(keys)], FINGERPRINT_QUERY_CONCURRENCY, (key) =>
-      this.queryAll(
-        {
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': fingerprintPk(key) },
-          ProjectionExpression: 'sk',
-        },
-        MAX_CANDIDATES_PER_FINGERPRINT_KEY,
-      ),
-    );
-    const ids = new Set<string>();
-    for (const items of perKey) for (const item of items) ids.add(String(item.sk));
-    ids.delete(articleId);
-    return [...ids].sort();
+  findByFingerprintKeys(articleId: string, keys: readonly string[]): Promise<string[]> {
+    return findByFingerprintKeys(this.doc, this.counters, this.tableName, articleId, keys);
   }
 
   /**
@@ -418,27 +387,7 @@ export class DynamoDbDedupIndex implements DedupIndex {
   }
 
   /** Runs a query through all its pages, stopping after `maxItems`. */
-  private async queryAll(input: QueryCommandInput, maxItems = Number.POSITIVE_INFINITY): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      let response;
-      try {
-        response = await this.doc.send(
-          new QueryCommand({
-            ...input,
-            ExclusiveStartKey: startKey,
-            Limit: Number.isFinite(maxItems) ? maxItems - items.length : undefined,
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        );
-      } catch (error) {
-        throw toStorageError('Query', error);
-      }
-      this.counters.record('read', response.ConsumedCapacity);
-      items.push(...(response.Items ?? []));
-      startKey = response.LastEvaluatedKey;
-    } while (startKey && items.length < maxItems);
-    return items;
+  private queryAll(input: QueryCommandInput, maxItems = Number.POSITIVE_INFINITY): Promise<Item[]> {
+    return readAllPages(this.doc, this.counters, { query: input }, maxItems);
   }
 }

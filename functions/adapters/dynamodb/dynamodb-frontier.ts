@@ -1,12 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type UpdateCommandInput,
+  DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConfigError } from '../../errors';
 import type { ClaimAttempt, ClaimInput, Frontier, PendingQuery, SourceRun, UrlState } from '../../ports/frontier';
 import { batchGetItems } from './batch-operations';
 import { isConditionalCheckFailed, toStorageError } from './dynamodb-errors';
+import { readAllPages } from './paged-reads';
 import { RequestStats, type DynamoDbStats } from './request-stats';
 import { GSI1 } from './table-schema';
 
@@ -264,29 +265,16 @@ export class DynamoDbFrontier implements Frontier {
       filter += ' AND updatedAt <= :before';
       values[':before'] = beforeIso;
     }
-    const states: UrlState[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      let response;
-      try {
-        response = await this.doc.send(
-          new ScanCommand({
-            TableName: this.tableName,
-            FilterExpression: filter,
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: values,
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        );
-      } catch (error) {
-        throw toStorageError('Scan', error);
-      }
-      this.counters.record('read', response.ConsumedCapacity);
-      for (const item of response.Items ?? []) states.push(toState(item));
-      startKey = response.LastEvaluatedKey;
-    } while (startKey);
+    const items = await readAllPages(this.doc, this.counters, {
+      scan: {
+        TableName: this.tableName,
+        FilterExpression: filter,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: values,
+        ConsistentRead: true,
+      },
+    });
+    const states = items.map(toState);
     // The order the PENDING index gave: claim time, then key.
     const order = (s: UrlState) => `${s.updatedAt}#${s.urlKey}`;
     states.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));

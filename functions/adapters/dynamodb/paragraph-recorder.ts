@@ -2,6 +2,7 @@ import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ArticleRef } from '../../core/article';
 import type { ParagraphSighting } from '../../ports/dedup-index';
+import { BoundedSet } from '../bounded-set';
 import { mapWithConcurrency } from '../concurrency';
 import { HOST_COUNT_PREFIX, idSet, membershipKey, paragraphKey, refItem, toSighting, type Item } from './dedup-index-items';
 import { isConditionalCheckFailed, toStorageError } from './dynamodb-errors';
@@ -33,7 +34,7 @@ export type ItemReader = (key: Record<string, string>, consistentRead: boolean) 
  */
 export class ParagraphRecorder {
   /** Hashes whose id set is known to be full: skip the first (failing) update for them. */
-  private readonly knownFull = new Set<string>();
+  private readonly knownFull = new BoundedSet(KNOWN_FULL_CACHE_SIZE);
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -71,7 +72,6 @@ export class ParagraphRecorder {
       if (outcome.kind === 'recorded' || outcome.kind === 'already-recorded') {
         return toSighting(hash, outcome.item, article.articleId);
       }
-      if (this.knownFull.size >= KNOWN_FULL_CACHE_SIZE) this.knownFull.clear();
       this.knownFull.add(hash);
     }
     return this.recordPastCap(article, hash);

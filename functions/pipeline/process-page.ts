@@ -129,8 +129,10 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
     await deps.archive.put(renderingKey(day, articleHost, articleId, 'md'), renderMarkdown(copy), 'text/markdown; charset=utf-8');
     await deps.archive.put(renderingKey(day, articleHost, articleId, 'txt'), renderText(copy), 'text/plain; charset=utf-8');
   }
-  await deps.index.putArticle(record);
+  // Copies first: until this record is stored, a rerun processes this page again and redoes its
+  // copies' lines; once it is stored, nothing would, so a copy's newer line must already be its.
   for (const [i, rewrite] of rewrites.entries()) await repointCleanCopy(deps, rewrite.current, ranges[i + 1]);
+  await deps.index.putArticle(record);
   if (previous) await dropSupersededObjects(deps, previous, record);
   return {
     kind: 'stored',

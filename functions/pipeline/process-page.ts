@@ -131,7 +131,7 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
   }
   // Copies first: until this record is stored, a rerun processes this page again and redoes its
   // copies' lines; once it is stored, nothing would, so a copy's newer line must already be its.
-  for (const [i, rewrite] of rewrites.entries()) await repointCleanCopy(deps, rewrite.current, ranges[i + 1]);
+  for (const [i, rewrite] of rewrites.entries()) await repointCleanCopy(deps, rewrite.current, ranges[i + 1], storedAt);
   await deps.index.putArticle(record);
   if (previous) await dropSupersededObjects(deps, previous, record);
   return {
@@ -224,19 +224,41 @@ async function copyLineRewrites(deps: PipelineDeps, origin: RecordFields, stored
 }
 
 /**
- * Points a copy's record at its rewritten line, unless the record changed meanwhile (re-stored
- * with a newer line: that one wins). A copy written before bundling then has its old object removed.
+ * Rewrites of one copy that race (two of its cluster's articles stored at once) each try to
+ * re-point it; a few rounds settle them, since each round either moves the record or finds a line
+ * at least as new.
  */
-async function repointCleanCopy(deps: PipelineDeps, current: ArticleRecord, next: ObjectRange): Promise<void> {
-  let moved: boolean;
-  if (deps.index.setCleanCopy) {
-    moved = await deps.index.setCleanCopy(current, next);
-  } else {
+const REPOINT_MAX_ROUNDS = 4;
+
+/**
+ * Points a copy's record at its rewritten line `next` (stored at `nextStoredAt`), unless the record
+ * was re-stored meanwhile with another version (that one wins) or already points at a line at
+ * least as new: another origin's rewrite of the same copy may have moved it first, and the newest
+ * line is the one Athena's `clean_latest` view shows, so the record must end there too. A copy
+ * written before bundling then has its old object removed.
+ */
+async function repointCleanCopy(deps: PipelineDeps, current: ArticleRecord, next: ObjectRange, nextStoredAt: string): Promise<void> {
+  let from = current;
+  for (let round = 0; round < REPOINT_MAX_ROUNDS; round++) {
+    if (await moveCleanPointer(deps, from, next)) {
+      if (current.cleanOffset === undefined && current.cleanKey !== next.key) await deps.archive.delete(current.cleanKey);
+      return;
+    }
     const now = await deps.index.getArticle(current.id);
-    moved = now !== undefined && now.cleanKey === current.cleanKey && now.cleanOffset === current.cleanOffset;
-    if (moved) await deps.index.putArticle({ ...now!, ...cleanPointer(next) });
+    if (!now || now.version !== current.version) return;
+    const pointed = await readCleanCopy(deps.archive, now);
+    if (!pointed || (pointed.storedAt ?? '') >= nextStoredAt) return;
+    from = now;
   }
-  if (moved && current.cleanOffset === undefined && current.cleanKey !== next.key) await deps.archive.delete(current.cleanKey);
+}
+
+/** One conditional move of the record's clean pointer from where `from` says it is to `next`. */
+async function moveCleanPointer(deps: PipelineDeps, from: ArticleRecord, next: ObjectRange): Promise<boolean> {
+  if (deps.index.setCleanCopy) return deps.index.setCleanCopy(from, next);
+  const now = await deps.index.getArticle(from.id);
+  const unchanged = now !== undefined && now.cleanKey === from.cleanKey && now.cleanOffset === from.cleanOffset;
+  if (unchanged) await deps.index.putArticle({ ...now!, ...cleanPointer(next) });
+  return unchanged;
 }
 
 /** Field by field: an index round trip need not keep the key order JSON.stringify would compare. */

@@ -237,7 +237,7 @@ const REPOINT_MAX_ROUNDS = 4;
  * line is the one Athena's `clean_latest` view shows, so the record must end there too. A copy
  * written before bundling then has its old object removed.
  */
-async function repointCleanCopy(deps: PipelineDeps, current: ArticleRecord, next: ObjectRange, nextStoredAt: string): Promise<void> {
+export async function repointCleanCopy(deps: PipelineDeps, current: ArticleRecord, next: ObjectRange, nextStoredAt: string): Promise<void> {
   let from = current;
   for (let round = 0; round < REPOINT_MAX_ROUNDS; round++) {
     if (await moveCleanPointer(deps, from, next)) {

@@ -7,9 +7,14 @@ export interface ArchiveCounts {
   gets: number;
   lists: number;
   deletes: number;
-  /** Bytes written per top-level key prefix (`raw`, `clean`, ...). */
+  /** PUTs, GETs and bytes written per top-level key prefix (`raw`, `clean`, ...). */
+  putsByPrefix: Record<string, number>;
+  getsByPrefix: Record<string, number>;
   bytesPut: Record<string, number>;
 }
+
+const topPrefix = (key: string) => key.split('/')[0];
+const addTo = (into: Record<string, number>, key: string, n = 1) => (into[key] = (into[key] ?? 0) + n);
 
 /**
  * Counts the requests an archive store receives, one per S3 request it stands for (a ranged read
@@ -17,25 +22,26 @@ export interface ArchiveCounts {
  * here because nothing in the ingest path lists).
  */
 export class CountingArchiveStore implements ArchiveStore {
-  readonly counts: ArchiveCounts = { puts: 0, gets: 0, lists: 0, deletes: 0, bytesPut: {} };
+  readonly counts: ArchiveCounts = { puts: 0, gets: 0, lists: 0, deletes: 0, putsByPrefix: {}, getsByPrefix: {}, bytesPut: {} };
 
   constructor(private readonly inner: ArchiveStore) {}
 
   async put(key: string, body: Uint8Array | string, contentType: string, options?: ArchivePutOptions): Promise<void> {
     this.counts.puts++;
-    const prefix = key.split('/')[0];
-    const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-    this.counts.bytesPut[prefix] = (this.counts.bytesPut[prefix] ?? 0) + bytes;
+    addTo(this.counts.putsByPrefix, topPrefix(key));
+    addTo(this.counts.bytesPut, topPrefix(key), typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
     await this.inner.put(key, body, contentType, options);
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
     this.counts.gets++;
+    addTo(this.counts.getsByPrefix, topPrefix(key));
     return this.inner.get(key);
   }
 
   async getRange(key: string, offset: number, length: number): Promise<Uint8Array | undefined> {
     this.counts.gets++;
+    addTo(this.counts.getsByPrefix, topPrefix(key));
     return this.inner.getRange(key, offset, length);
   }
 

@@ -23,7 +23,7 @@ import { RobotsCache } from '../../functions/fetch/robots';
 import { makeHandler } from '../../functions/handlers/crawl';
 import { readCleanCopy } from '../../functions/pipeline/clean-bundle';
 import { fetchOptionsFrom, silentLog, type PipelineDeps } from '../../functions/pipeline/deps';
-import type { ArchiveStore } from '../../functions/ports/archive-store';
+import { CountingArchiveStore } from '../../scripts/lib/counting-stores';
 import type { CrawlMessage } from '../../functions/ports/crawl-queue';
 import { newestLines, pointsAt, readCleanLines } from '../helpers/clean-lines';
 import { startDynalite, type DynaliteServer } from '../helpers/dynalite-server';
@@ -33,40 +33,14 @@ import { generateSites, startSyntheticSites, type SyntheticSites, type Synthetic
 /** SQS's largest crawl batch (infra/settings.ts allows up to 10). */
 const BATCH = 10;
 
-/** S3 requests by kind and top-level prefix, the way S3 bills them (a ranged GET is one GET). */
-class CountingArchive implements ArchiveStore {
-  puts: Record<string, number> = {};
-  gets: Record<string, number> = {};
-  /** Set to make PUTs under this prefix fail as S3 would (a 503). */
+/** The S3 store with injected failures: PUTs under `failPutsUnder` fail as S3 would (a 503). */
+class FailingS3ArchiveStore extends S3ArchiveStore {
   failPutsUnder?: string;
 
-  constructor(private readonly inner: ArchiveStore) {}
-
-  private count(into: Record<string, number>, key: string) {
-    const prefix = key.split('/')[0];
-    into[prefix] = (into[prefix] ?? 0) + 1;
-  }
-  async put(key: string, body: Uint8Array | string, contentType: string) {
-    this.count(this.puts, key);
+  override async put(...args: Parameters<S3ArchiveStore['put']>): Promise<void> {
+    const [key] = args;
     if (this.failPutsUnder && key.startsWith(this.failPutsUnder)) throw new StorageError(`S3 PutObject ${key} failed: SlowDown (injected)`, { retryable: true });
-    await this.inner.put(key, body, contentType);
-  }
-  async get(key: string) {
-    this.count(this.gets, key);
-    return this.inner.get(key);
-  }
-  async getRange(key: string, offset: number, length: number) {
-    this.count(this.gets, key);
-    return this.inner.getRange(key, offset, length);
-  }
-  list(prefix: string) {
-    return this.inner.list(prefix);
-  }
-  async delete(key: string) {
-    await this.inner.delete(key);
-  }
-  total(of: Record<string, number>) {
-    return Object.values(of).reduce((a, b) => a + b, 0);
+    await super.put(...args);
   }
 }
 
@@ -116,7 +90,8 @@ describe('crawl handler: raw pages and clean copies bundled per SQS batch (s3rve
   });
 
   /** Fresh bucket contents and a fresh table for each test. */
-  let archive: CountingArchive;
+  let archive: CountingArchiveStore;
+  let s3Store: FailingS3ArchiveStore;
   let deps: PipelineDeps & { index: DynamoDbDedupIndex; frontier: DynamoDbFrontier };
   let queue: RecordingQueue;
   beforeEach(async () => {
@@ -127,7 +102,8 @@ describe('crawl handler: raw pages and clean copies bundled per SQS batch (s3rve
     }
     const tableName = `crawl-bundles-${++tableNo}`;
     await ensureTable(dynamo.client, tableName);
-    archive = new CountingArchive(new S3ArchiveStore({ bucket: s3.bucket, client: s3.client }));
+    s3Store = new FailingS3ArchiveStore({ bucket: s3.bucket, client: s3.client });
+    archive = new CountingArchiveStore(s3Store);
     queue = new RecordingQueue();
     const fetchOptions = { ...fetchOptionsFrom(loadConfig({})), hostMap: server.hostMap, allowedLoopbackPorts: [server.port] };
     deps = {
@@ -203,7 +179,7 @@ describe('crawl handler: raw pages and clean copies bundled per SQS batch (s3rve
     const objects = await rawObjects();
     expect(objects).toHaveLength(1);
     expect(objects[0]).toMatch(/^raw\/dt=\d{4}-\d{2}-\d{2}\/bundle-[0-9TZ-]+-[0-9a-f]{12}\.gz$/);
-    expect(archive.puts.raw).toBe(1);
+    expect(archive.counts.putsByPrefix.raw).toBe(1);
     const ranges = new Set<string>();
     for (const url of batch) {
       const record = (await recordOf(url))!;
@@ -222,7 +198,7 @@ describe('crawl handler: raw pages and clean copies bundled per SQS batch (s3rve
     const records = await Promise.all(batch.map(async (u) => (await recordOf(u))!));
     const days = new Set(records.map((r) => r.day));
     expect((await cleanObjects()).length).toBe(days.size);
-    expect(archive.puts.clean).toBe(days.size);
+    expect(archive.counts.putsByPrefix.clean).toBe(days.size);
     const lines = await readCleanLines(archive);
     expect(lines.map((l) => l.copy.id).sort()).toEqual(records.map((r) => r.id).sort());
     for (const line of lines) {
@@ -255,19 +231,19 @@ describe('crawl handler: raw pages and clean copies bundled per SQS batch (s3rve
 
   it('a failed bundle PUT fails every page of the batch: no record, clean copy or raw object; the redelivery stores them in one bundle', async () => {
     const handler = makeHandler(deps);
-    archive.failPutsUnder = 'raw/';
+    s3Store.failPutsUnder = 'raw/';
     const batch = urls.slice(0, BATCH);
     const failed = await handler(sqsEvent(batch.map((u) => JSON.stringify(message(u)))));
     // Each page's failure is recorded and the message re-sent with a backoff delay (the original acknowledged).
     expect(failed.batchItemFailures).toEqual([]);
     expect(queue.sent.map((m) => m.url).sort()).toEqual([...batch].sort());
     for (const url of batch) expect((await deps.frontier.get(canonicalizeUrl(url)))?.status).toBe('failed');
-    expect(archive.puts.raw).toBe(1);
-    expect(archive.puts.clean ?? 0).toBe(0);
+    expect(archive.counts.putsByPrefix.raw).toBe(1);
+    expect(archive.counts.putsByPrefix.clean ?? 0).toBe(0);
     expect(await rawObjects()).toEqual([]);
     expect(await allRecords()).toEqual([]);
 
-    archive.failPutsUnder = undefined;
+    s3Store.failPutsUnder = undefined;
     const retried = await handler(sqsEvent(queue.sent.map((m) => JSON.stringify(m))));
     expect(retried.batchItemFailures).toEqual([]);
     expect(await rawObjects()).toHaveLength(1);
@@ -277,19 +253,19 @@ describe('crawl handler: raw pages and clean copies bundled per SQS batch (s3rve
 
   it('a failed clean bundle PUT fails every page of the batch after the raw bundle: no record or clean object; the redelivery stores them', async () => {
     const handler = makeHandler(deps);
-    archive.failPutsUnder = 'clean/';
+    s3Store.failPutsUnder = 'clean/';
     const batch = urls.slice(0, BATCH);
     const failed = await handler(sqsEvent(batch.map((u) => JSON.stringify(message(u)))));
     expect(failed.batchItemFailures).toEqual([]);
     expect(queue.sent.map((m) => m.url).sort()).toEqual([...batch].sort());
     for (const url of batch) expect((await deps.frontier.get(canonicalizeUrl(url)))?.status).toBe('failed');
     // The raw bundle was stored first (it stays, unreferenced); no clean object, no record.
-    expect(archive.puts.raw).toBe(1);
-    expect(archive.puts.clean).toBeGreaterThanOrEqual(1);
+    expect(archive.counts.putsByPrefix.raw).toBe(1);
+    expect(archive.counts.putsByPrefix.clean).toBeGreaterThanOrEqual(1);
     expect(await cleanObjects()).toEqual([]);
     expect(await allRecords()).toEqual([]);
 
-    archive.failPutsUnder = undefined;
+    s3Store.failPutsUnder = undefined;
     const retried = await handler(sqsEvent(queue.sent.map((m) => JSON.stringify(m))));
     expect(retried.batchItemFailures).toEqual([]);
     expect(await allRecords()).toHaveLength(BATCH);
@@ -302,38 +278,38 @@ describe('crawl handler: raw pages and clean copies bundled per SQS batch (s3rve
     let rewritten = 0;
     for (let i = 0; i < order.length; i += BATCH) {
       const before = new Map((await allRecords()).map((r) => [r.id, r.cleanKey]));
-      const cleanPutsBefore = archive.puts.clean ?? 0;
+      const cleanPutsBefore = archive.counts.putsByPrefix.clean ?? 0;
       const result = await handler(sqsEvent(order.slice(i, i + BATCH).map((u) => JSON.stringify(message(u)))));
       expect(result.batchItemFailures).toEqual([]);
       // One clean bundle per article day among the lines this batch wrote: its own articles' and
       // the re-pointed lines of copies crawled before their origin.
       const written = (await allRecords()).filter((r) => before.get(r.id) !== r.cleanKey);
       rewritten += written.filter((r) => before.has(r.id)).length;
-      expect(archive.puts.clean - cleanPutsBefore).toBe(new Set(written.map((r) => r.cleanKey)).size);
+      expect(archive.counts.putsByPrefix.clean - cleanPutsBefore).toBe(new Set(written.map((r) => r.cleanKey)).size);
       expect(new Set(written.map((r) => r.cleanKey)).size).toBe(new Set(written.map((r) => r.day)).size);
     }
     const records = await allRecords();
     const stored = records.length;
     const copies = records.filter((r) => r.copyOf).length;
-    const puts = archive.total(archive.puts);
-    const gets = archive.total(archive.gets);
+    const puts = archive.counts.puts;
+    const gets = archive.counts.gets;
     console.log(
       `crawl handler, batches of ${BATCH}, ${label}: ${stored} articles stored (${copies} syndicated copies), ` +
-        `S3 PUTs ${puts} = ${(puts / stored).toFixed(3)}/article ${JSON.stringify(archive.puts)}, ` +
-        `GETs ${gets} = ${(gets / stored).toFixed(3)}/article ${JSON.stringify(archive.gets)}`,
+        `S3 PUTs ${puts} = ${(puts / stored).toFixed(3)}/article ${JSON.stringify(archive.counts.putsByPrefix)}, ` +
+        `GETs ${gets} = ${(gets / stored).toFixed(3)}/article ${JSON.stringify(archive.counts.getsByPrefix)}`,
     );
     expect(stored).toBe(order.length);
     // One raw bundle per batch; one line per article, plus a new line of a copy crawled before
     // its origin (it learns its copyOf, in its origin's batch's bundle); an origin's line is never
     // rewritten for its copies.
-    expect(archive.puts.raw).toBe(order.length / BATCH);
+    expect(archive.counts.putsByPrefix.raw).toBe(order.length / BATCH);
     const lines = await readCleanLines(archive);
     expect(lines.length).toBe(stored + rewritten);
     expect(rewritten).toBeLessThanOrEqual(copies);
     const linesPerId = new Map<string, number>();
     for (const line of lines) linesPerId.set(line.copy.id, (linesPerId.get(line.copy.id) ?? 0) + 1);
     for (const record of records) if (!record.copyOf) expect(linesPerId.get(record.id), record.id).toBe(1);
-    console.log(`  ${rewritten} copies got a new line (copy crawled before its origin), ${archive.puts.clean} clean bundles`);
+    console.log(`  ${rewritten} copies got a new line (copy crawled before its origin), ${archive.counts.putsByPrefix.clean} clean bundles`);
     await expectNothingDangling();
     return { stored, copies, putsPerArticle: puts / stored, cleanRewrites: rewritten };
   }

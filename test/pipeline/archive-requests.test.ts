@@ -13,40 +13,10 @@ import { openLocalPipeline } from '../../functions/cli/local-pipeline';
 import { loadConfig } from '../../functions/config';
 import { silentLog } from '../../functions/pipeline/deps';
 import { runIngest } from '../../functions/pipeline/run-ingest';
-import type { ArchiveStore } from '../../functions/ports/archive-store';
+import { CountingArchiveStore } from '../../scripts/lib/counting-stores';
 import { newestLines, pointsAt, readCleanLines } from '../helpers/clean-lines';
 import { allArticles } from '../helpers/pipeline-audit';
 import { generateSites, sourcesFor, startSyntheticSites, type SyntheticSites, type SyntheticSitesServer } from '../helpers/synthetic-sites';
-
-/** Counts S3-billed requests (a ranged read is one GET) and the PUTs of each key. */
-class CountingArchive implements ArchiveStore {
-  putsByKey = new Map<string, number>();
-  gets = 0;
-  constructor(private readonly inner: ArchiveStore) {}
-  async put(key: string, body: Uint8Array | string, contentType: string) {
-    this.putsByKey.set(key, (this.putsByKey.get(key) ?? 0) + 1);
-    await this.inner.put(key, body, contentType);
-  }
-  async get(key: string) {
-    this.gets++;
-    return this.inner.get(key);
-  }
-  async getRange(key: string, offset: number, length: number) {
-    this.gets++;
-    return this.inner.getRange(key, offset, length);
-  }
-  list(prefix: string) {
-    return this.inner.list(prefix);
-  }
-  delete(key: string) {
-    return this.inner.delete(key);
-  }
-  puts(prefix = '') {
-    let n = 0;
-    for (const [key, count] of this.putsByKey) if (key.startsWith(prefix)) n += count;
-    return n;
-  }
-}
 
 describe('S3 requests per stored article, local pipeline', () => {
   let sites: SyntheticSites;
@@ -67,7 +37,7 @@ describe('S3 requests per stored article, local pipeline', () => {
     const pipeline = await openLocalPipeline(loadConfig({ DATA_DIR: dataDir, HOST_MIN_INTERVAL_MS: '5' }), {
       hostMap: server.hostMap, allowedLoopbackPorts: [server.port], log: silentLog,
     });
-    const archive = new CountingArchive(pipeline.deps.archive);
+    const archive = new CountingArchiveStore(pipeline.deps.archive);
     // As on AWS: no Markdown/text renderings (locally they add two PUTs per article).
     Object.assign(pipeline.deps, { archive, writeRenderings: false });
     try {
@@ -77,12 +47,12 @@ describe('S3 requests per stored article, local pipeline', () => {
       const copies = records.filter((r) => r.copyOf);
       expect(summary.failed).toEqual([]);
       expect(stored).toBe(sites.articleUrls.length);
-      const puts = archive.puts();
+      const puts = archive.counts.puts;
       console.log(
         `local pipeline: ${stored} articles (${copies.length} syndicated copies), S3 PUTs ${puts} = ${(puts / stored).toFixed(3)}/article ` +
-          `(raw ${archive.puts('raw/')}, clean ${archive.puts('clean/')}), GETs ${archive.gets} = ${(archive.gets / stored).toFixed(3)}/article`,
+          `(raw ${archive.counts.putsByPrefix.raw ?? 0}, clean ${archive.counts.putsByPrefix.clean ?? 0}), GETs ${archive.counts.gets} = ${(archive.counts.gets / stored).toFixed(3)}/article`,
       );
-      expect(archive.puts('raw/')).toBe(stored);
+      expect(archive.counts.putsByPrefix.raw ?? 0).toBe(stored);
       // One line per article; only a copy crawled before its origin gets a second line (it learns
       // its copyOf), written with its origin's line (a second PUT only when their days differ).
       const lines = await readCleanLines(archive);
@@ -92,8 +62,8 @@ describe('S3 requests per stored article, local pipeline', () => {
       expect(rewritten.filter((r) => !r.copyOf).map((r) => r.id)).toEqual([]);
       expect(records.every((r) => (linesPerId.get(r.id) ?? 0) <= 2)).toBe(true);
       expect(lines.length).toBe(stored + rewritten.length);
-      expect(archive.puts('clean/')).toBeGreaterThanOrEqual(stored);
-      expect(archive.puts('clean/')).toBeLessThanOrEqual(stored + rewritten.length);
+      expect(archive.counts.putsByPrefix.clean ?? 0).toBeGreaterThanOrEqual(stored);
+      expect(archive.counts.putsByPrefix.clean ?? 0).toBeLessThanOrEqual(stored + rewritten.length);
       // Every origin with copies lists them in the index, though its stored line was written once.
       const origins = records.filter((r) => r.copies.length > 0 && !r.copyOf);
       expect(origins.length).toBeGreaterThan(0);

@@ -10,28 +10,8 @@ import { loadConfig } from '../../functions/config';
 import { openLocalPipeline, type LocalPipeline } from '../../functions/cli/local-pipeline';
 import { silentLog } from '../../functions/pipeline/deps';
 import { runIngest, type IngestSummary } from '../../functions/pipeline/run-ingest';
-import type { ArchiveStore } from '../../functions/ports/archive-store';
+import { CountingArchiveStore } from '../../scripts/lib/counting-stores';
 import { generateSites, sourcesFor, startSyntheticSites, type SyntheticSites, type SyntheticSitesServer } from '../helpers/synthetic-sites';
-
-/** Counts archive writes while passing everything through. */
-function countingArchive(inner: ArchiveStore): ArchiveStore & { puts: number; deletes: number } {
-  const counted = {
-    puts: 0,
-    deletes: 0,
-    put: async (key: string, body: Uint8Array | string, contentType: string) => {
-      counted.puts++;
-      await inner.put(key, body, contentType);
-    },
-    get: (key: string) => inner.get(key),
-    getRange: (key: string, offset: number, length: number) => inner.getRange(key, offset, length),
-    list: (prefix: string) => inner.list(prefix),
-    delete: async (key: string) => {
-      counted.deletes++;
-      await inner.delete(key);
-    },
-  };
-  return counted;
-}
 
 describe('conditional GET across runs', () => {
   let sites: SyntheticSites;
@@ -54,7 +34,7 @@ describe('conditional GET across runs', () => {
     const pipeline: LocalPipeline = await openLocalPipeline(loadConfig({ DATA_DIR: dataDir, HOST_MIN_INTERVAL_MS: '5' }), {
       hostMap: server.hostMap, allowedLoopbackPorts: [server.port], log: silentLog,
     });
-    const archive = countingArchive(pipeline.deps.archive);
+    const archive = new CountingArchiveStore(pipeline.deps.archive);
     pipeline.deps.archive = archive;
     const firstRequest = server.requests.length;
     try {
@@ -66,8 +46,8 @@ describe('conditional GET across runs', () => {
       return {
         summary,
         indexWrites: after.writeUnits - before.writeUnits,
-        archivePuts: archive.puts,
-        archiveDeletes: archive.deletes,
+        archivePuts: archive.counts.puts,
+        archiveDeletes: archive.counts.deletes,
         statuses: requests.map((r) => r.status),
         pageRequests: requests.filter((r) => r.path.startsWith('/news/')).length,
       };

@@ -237,19 +237,14 @@ async function drainCrawlQueue(
 ): Promise<{ invocations: number; messages: number }> {
   let invocations = 0;
   let messages = 0;
-  let inFlight = 0;
-  let next = 0;
   const running = new Set<Promise<void>>();
   for (;;) {
-    if (inFlight < parallel) {
+    if (running.size < parallel) {
       const batch = await queue.receive({ maxMessages: batchSize, waitMs: running.size ? 0 : RECEIVE_WAIT_MS });
       if (batch.length > 0) {
         invocations++;
-        messages += batch.length;
-        inFlight++;
-        const event: SQSEvent = { Records: batch.map((m) => ({ messageId: `m${next++}`, body: JSON.stringify(m) }) as SQSEvent['Records'][number]) };
+        const event: SQSEvent = { Records: batch.map((m) => ({ messageId: `m${messages++}`, body: JSON.stringify(m) }) as SQSEvent['Records'][number]) };
         const tracked: Promise<void> = invoke(event).then(() => undefined).finally(() => {
-          inFlight--;
           running.delete(tracked);
         });
         running.add(tracked);

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import type { RawPageRef } from '../core/article';
 import { rawBundleKey } from '../core/archive-keys';
 import type { ArchiveStore } from '../ports/archive-store';
-import { BUNDLE_LINGER_MS, BundleWriter, immediateParticipant, storeBundle, type BundleFormat, type BundleParticipant, type BundleWriterOptions } from './bundle-writer';
+import { BundleWriter, immediateParticipant, storeBundle, type BundleFormat, type BundleParticipant, type BundleWriterOptions } from './bundle-writer';
 
 /**
  * Raw pages are archived in bundles: the pages of one crawl batch concatenated as independent
@@ -13,9 +13,6 @@ import { BUNDLE_LINGER_MS, BundleWriter, immediateParticipant, storeBundle, type
 
 /** Content type of a bundle: a (multi-member) gzip stream. */
 export const RAW_BUNDLE_CONTENT_TYPE = 'application/gzip';
-
-/** See {@link BUNDLE_LINGER_MS}: raw and clean bundles of a batch wait alike. */
-export const RAW_BUNDLE_LINGER_MS = BUNDLE_LINGER_MS;
 
 /**
  * Raw bundles: one group, keyed by the day they are written. Stored as `archive`: they are read

@@ -4,7 +4,7 @@
  */
 import type { Paragraph } from '../article';
 import type { TextBlock } from './blocks';
-import { blockLinkDensity, type ElementStats } from './candidates';
+import { blockLinkDensity, type ElementStats } from './candidate-scoring';
 import { MAX_BLOCK_LINK_DENSITY, MAX_PRUNED_SHARE, MAX_SUBTREE_LINK_DENSITY, SHORT_LINE_CHARS } from './constants';
 import { hintString, isElement, type Element } from './dom';
 import { POSITIVE_HINT, PRUNE_HINT } from './hints';

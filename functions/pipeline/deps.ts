@@ -48,6 +48,11 @@ export interface PipelineDeps {
    * page's lines are stored at once (bundles of one).
    */
   cleanCopies?: CleanCopySink;
+  /**
+   * Discovery releases each source's new URLs over this many ms (per-message queue delays) rather
+   * than at once; 0 or absent sends them together (core/discover/spread-delays.ts).
+   */
+  discoverSpreadMs?: number;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
   log: PipelineLog;

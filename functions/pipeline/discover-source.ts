@@ -2,6 +2,7 @@ import { decodeHtmlBytes } from '../core/extract/charset';
 import { parseFeed } from '../core/discover/feed';
 import { decodeSeenEntries, encodeSeenEntries, seenEntryToken } from '../core/discover/seen-entries';
 import { dedupeDiscovered } from '../core/discover/select-urls';
+import { spreadDelaysMs } from '../core/discover/spread-delays';
 import { maybeGunzip, parseSitemap } from '../core/discover/sitemap';
 import type { Source } from '../core/sources';
 import { matchesSourceFilters } from '../core/sources';
@@ -173,7 +174,7 @@ export async function discoverSource(deps: PipelineDeps, source: Source, allowPr
     }
     messages.push({ url: entry.url, urlKey: entry.urlKey, sourceId: source.id, attempt: claimed.attempts, allowPrivateNetwork, hostIntervalMs: hostIntervalMsOf(source) });
   }
-  if (messages.length) await deps.queue.send(messages);
+  if (messages.length) await deps.queue.send(messages, spreadDelaysMs(messages.length, deps.discoverSpreadMs ?? 0));
   report.urlsQueued = messages.length;
   for (const doc of documents) {
     const dropValidators = capped ? 'read-capped' : doc.offersPending ? 'read-queued-pending' : undefined;

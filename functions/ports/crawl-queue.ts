@@ -16,8 +16,20 @@ export interface CrawlMessage {
   hostIntervalMs?: number;
 }
 
+/**
+ * A delivery delay for a send: one delay for every message, or one per message (same order and
+ * length as the messages), e.g. discovery spreading a run's URLs over the interval to the next run.
+ */
+export type SendDelayMs = number | readonly number[];
+
+/** The delay of message `index` of a send (0 when none was given). */
+export function delayOfMessage(delayMs: SendDelayMs | undefined, index: number): number {
+  if (delayMs === undefined) return 0;
+  return typeof delayMs === 'number' ? delayMs : (delayMs[index] ?? 0);
+}
+
 /** Where discovery puts work for the crawler (SQS on AWS, in-process locally). */
 export interface CrawlQueue {
-  /** Enqueues messages; `delayMs` postpones delivery (per-host politeness, retries). */
-  send(messages: readonly CrawlMessage[], delayMs?: number): Promise<void>;
+  /** Enqueues messages; `delayMs` postpones delivery (per-host politeness, retries, spreading). */
+  send(messages: readonly CrawlMessage[], delayMs?: SendDelayMs): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { ArchivePutOptions, ArchiveStore } from '../../functions/ports/archive-store';
-import type { CrawlMessage, CrawlQueue } from '../../functions/ports/crawl-queue';
+import type { CrawlMessage, CrawlQueue, SendDelayMs } from '../../functions/ports/crawl-queue';
 
 /** S3 requests and bytes an {@link ArchiveStore} was asked for, by the request S3 would bill. */
 export interface ArchiveCounts {
@@ -72,7 +72,7 @@ export class CountingCrawlQueue implements CrawlQueue {
 
   constructor(private readonly inner: CrawlQueue) {}
 
-  async send(messages: readonly CrawlMessage[], delayMs?: number): Promise<void> {
+  async send(messages: readonly CrawlMessage[], delayMs?: SendDelayMs): Promise<void> {
     if (messages.length === 0) return;
     this.counts.sendRequests += Math.ceil(messages.length / SQS_BATCH_LIMIT);
     this.counts.messagesSent += messages.length;

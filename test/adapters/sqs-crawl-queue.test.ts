@@ -101,6 +101,14 @@ describe('SqsCrawlQueue', () => {
     client.destroy();
   });
 
+  it('gives each message its own delay when a list of delays is passed', async () => {
+    const { queue, client } = makeQueue();
+    await queue.send([message(1), message(2), message(3)], [0, 450_000, 899_500]);
+    expect(batches).toHaveLength(1);
+    expect(batches[0].map((e) => e.DelaySeconds)).toEqual([0, 450, 900]);
+    client.destroy();
+  });
+
   it('retries only the entries SQS failed on its side', async () => {
     const { queue, client } = makeQueue();
     failOnce.add('k3');

@@ -1,4 +1,4 @@
-import type { CrawlMessage, CrawlQueue } from '../../ports/crawl-queue';
+import { delayOfMessage, type CrawlMessage, type CrawlQueue, type SendDelayMs } from '../../ports/crawl-queue';
 
 /** Options of {@link MemoryCrawlQueue}. */
 export interface MemoryCrawlQueueOptions {
@@ -32,9 +32,11 @@ export class MemoryCrawlQueue implements CrawlQueue {
     this.now = options.now ?? Date.now;
   }
 
-  async send(messages: readonly CrawlMessage[], delayMs = 0): Promise<void> {
-    const availableAtMs = this.now() + Math.max(0, delayMs);
-    for (const message of messages) this.insert({ message: { ...message }, availableAtMs });
+  async send(messages: readonly CrawlMessage[], delayMs?: SendDelayMs): Promise<void> {
+    const nowMs = this.now();
+    for (const [i, message] of messages.entries()) {
+      this.insert({ message: { ...message }, availableAtMs: nowMs + Math.max(0, delayOfMessage(delayMs, i)) });
+    }
     for (const wake of [...this.waiters]) wake();
   }
 

@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { StorageError } from '../../errors';
-import type { CrawlMessage, CrawlQueue } from '../../ports/crawl-queue';
+import { delayOfMessage, type CrawlMessage, type CrawlQueue, type SendDelayMs } from '../../ports/crawl-queue';
 import { chunk, sleep } from '../concurrency';
 
 /** SendMessageBatch accepts at most 10 entries. */
@@ -25,12 +25,11 @@ export function toDelaySeconds(delayMs: number | undefined): number {
 }
 
 /** Builds the SendMessageBatch entries (ids unique within one batch) for messages. */
-export function toBatchEntries(messages: readonly CrawlMessage[], delayMs?: number): SendMessageBatchRequestEntry[] {
-  const delaySeconds = toDelaySeconds(delayMs);
+export function toBatchEntries(messages: readonly CrawlMessage[], delayMs?: SendDelayMs): SendMessageBatchRequestEntry[] {
   return messages.map((message, i) => ({
     Id: String(i),
     MessageBody: JSON.stringify(message),
-    DelaySeconds: delaySeconds,
+    DelaySeconds: toDelaySeconds(delayOfMessage(delayMs, i)),
   }));
 }
 
@@ -51,7 +50,7 @@ export class SqsCrawlQueue implements CrawlQueue {
     this.client = options.client ?? new SQSClient({});
   }
 
-  async send(messages: readonly CrawlMessage[], delayMs?: number): Promise<void> {
+  async send(messages: readonly CrawlMessage[], delayMs?: SendDelayMs): Promise<void> {
     for (const entries of chunk(toBatchEntries(messages, delayMs), SQS_BATCH_MAX_ENTRIES)) {
       let pending = entries;
       for (let attempt = 0; pending.length > 0; attempt++) {

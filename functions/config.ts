@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors';
+import type { PerHostMetricPolicy } from './observability/metrics';
+import { EXTRACTION_METRIC_HOSTS_ENV } from './observability/names';
 
 /**
  * The single configuration loader. Every setting has an env var, a documented default and a
@@ -11,6 +13,36 @@ const flag = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0'])
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1');
+
+/** What `new URL(url).host` can give for a page: a hostname, perhaps with a port. */
+const HOST_PATTERN = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*(:\d{1,5})?$/;
+
+/**
+ * The per-host metric policy: unset or `*` = every host; otherwise a comma-separated host list,
+ * compared case-insensitively, where empty entries are ignored (the stack writes an empty value
+ * when no host is watched: aggregate series only). A URL, a path or `*` inside a list is refused:
+ * such an entry would never match a page's host, silently dropping the series it was meant to keep.
+ */
+const perHostMetricPolicy = z
+  .string()
+  .optional()
+  .transform((value, ctx): PerHostMetricPolicy => {
+    const raw = value?.trim();
+    if (raw === undefined || raw === '*') return { kind: 'all' };
+    const hosts = raw
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean);
+    const malformed = hosts.filter((h) => !HOST_PATTERN.test(h));
+    if (malformed.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected '*' or a comma-separated list of hosts (e.g. www.example.com,news.example.org:8080), not ${malformed.map((h) => JSON.stringify(h)).join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return { kind: 'listed', hosts: new Set(hosts) };
+  });
 
 const schema = z.object({
   /** Local data directory for the embedded backends. */
@@ -40,6 +72,8 @@ const schema = z.object({
   /** Endpoint overrides for DynamoDB Local / S3-compatible servers. */
   DYNAMODB_ENDPOINT: z.string().url().optional(),
   S3_ENDPOINT: z.string().url().optional(),
+  /** Hosts that get their own per-host metric series (crawl); set by the stack. */
+  [EXTRACTION_METRIC_HOSTS_ENV]: perHostMetricPolicy,
 });
 
 export type Config = Readonly<{
@@ -59,6 +93,8 @@ export type Config = Readonly<{
   awsRegion: string;
   dynamodbEndpoint?: string;
   s3Endpoint?: string;
+  /** Which hosts get per-host metric series (`EXTRACTION_METRIC_HOSTS`; unset = all). */
+  perHostMetricPolicy: PerHostMetricPolicy;
 }>;
 
 /**
@@ -92,5 +128,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     awsRegion: e.AWS_REGION,
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
     s3Endpoint: e.S3_ENDPOINT,
+    perHostMetricPolicy: e[EXTRACTION_METRIC_HOSTS_ENV],
   });
 }

@@ -3,7 +3,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { loadConfig } from '../config';
 import { describeError } from '../errors';
 import { createLogger } from '../observability/logger';
-import { createMetrics, perHostMetricPolicyFromEnv, type PerHostMetricPolicy } from '../observability/metrics';
+import { createMetrics, type PerHostMetricPolicy } from '../observability/metrics';
 import { CRAWL_SERVICE_NAME } from '../observability/names';
 import { crawlUrl, type CrawlOutcome } from '../pipeline/crawl-url';
 import type { PipelineDeps } from '../pipeline/deps';
@@ -96,10 +96,11 @@ let cached: ReturnType<typeof makeHandler> | undefined;
 /** Lambda entry point. */
 export const handler = (event: SQSEvent) => {
   if (!cached) {
+    const config = loadConfig(process.env);
     const logger = createLogger({ serviceName: CRAWL_SERVICE_NAME });
-    cached = makeHandler(createAwsDeps(loadConfig(process.env), pipelineLogFrom(logger)), {
+    cached = makeHandler(createAwsDeps(config, pipelineLogFrom(logger)), {
       metrics: createMetrics({ serviceName: CRAWL_SERVICE_NAME }),
-      hostPolicy: perHostMetricPolicyFromEnv(process.env),
+      hostPolicy: config.perHostMetricPolicy,
     });
   }
   return cached(event);

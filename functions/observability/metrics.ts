@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { EXTRACTION_METRIC_HOSTS_ENV, HOST_DIMENSION, METRICS_NAMESPACE, PARAGRAPHS_PER_ARTICLE_METRIC } from './names';
+import { HOST_DIMENSION, METRICS_NAMESPACE, PARAGRAPHS_PER_ARTICLE_METRIC } from './names';
 
 export interface CreateMetricsOptions {
   /** Powertools service name (the `service` dimension); defaults to `POWERTOOLS_SERVICE_NAME`. */
@@ -27,20 +27,10 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
 /**
  * Which hosts get their own `ParagraphsPerArticle` time series. Each host is a CloudWatch custom
  * metric billed monthly (about $0.30 each), so a deployment with many sources may limit it to
- * the hosts it alarms on. `all` is the default.
+ * the hosts it alarms on. `all` is the default. Read from `EXTRACTION_METRIC_HOSTS` by the config
+ * loader (`config.perHostMetricPolicy`).
  */
 export type PerHostMetricPolicy = { kind: 'all' } | { kind: 'listed'; hosts: ReadonlySet<string> };
-
-/**
- * Reads the per-host policy from the environment (unset or `*` = all hosts).
- * @example
- * perHostMetricPolicyFromEnv({ EXTRACTION_METRIC_HOSTS: 'www.example.com,news.example.org' });
- */
-export function perHostMetricPolicyFromEnv(env: Record<string, string | undefined>): PerHostMetricPolicy {
-  const raw = env[EXTRACTION_METRIC_HOSTS_ENV]?.trim();
-  if (raw === undefined || raw === '*') return { kind: 'all' };
-  return { kind: 'listed', hosts: new Set(raw.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)) };
-}
 
 /**
  * Records extraction health for one stored article: `ParagraphsPerArticle` once with the default

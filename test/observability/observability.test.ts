@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { appendArticleKeys, articleLogger, createLogger } from '../../functions/observability/logger';
-import { createMetrics, perHostMetricPolicyFromEnv, recordExtractionHealth } from '../../functions/observability/metrics';
-import { CRAWL_SERVICE_NAME, METRICS_NAMESPACE, PARAGRAPHS_PER_ARTICLE_METRIC } from '../../functions/observability/names';
+import { loadConfig } from '../../functions/config';
+import { createMetrics, recordExtractionHealth } from '../../functions/observability/metrics';
+import { CRAWL_SERVICE_NAME, METRICS_NAMESPACE, PARAGRAPHS_PER_ARTICLE_METRIC, REPROCESS_SERVICE_NAME } from '../../functions/observability/names';
+import { REPROCESS_SERVICE_NAME as STACK_REPROCESS_SERVICE_NAME } from '../../infra/news-pipeline-stack';
 
 /** Captures JSON lines Powertools writes to stdout. */
 let lines: Array<Record<string, any>>;
@@ -63,20 +65,10 @@ describe('createMetrics / recordExtractionHealth', () => {
 });
 
 describe('per-host metric policy', () => {
-  it('reads all hosts from "*" or unset, else the listed hosts', () => {
-    expect(perHostMetricPolicyFromEnv({})).toEqual({ kind: 'all' });
-    expect(perHostMetricPolicyFromEnv({ EXTRACTION_METRIC_HOSTS: '*' })).toEqual({ kind: 'all' });
-    expect(perHostMetricPolicyFromEnv({ EXTRACTION_METRIC_HOSTS: 'A.example, b.example,' })).toEqual({
-      kind: 'listed',
-      hosts: new Set(['a.example', 'b.example']),
-    });
-    // An empty list (watched mode, no watched hosts) publishes the aggregate only.
-    expect(perHostMetricPolicyFromEnv({ EXTRACTION_METRIC_HOSTS: '' })).toEqual({ kind: 'listed', hosts: new Set() });
-  });
-
+  // Reading EXTRACTION_METRIC_HOSTS is tested with the config loader (test/config.test.ts).
   it('publishes only the aggregate for hosts outside the list', () => {
     const metrics = createMetrics({ serviceName: CRAWL_SERVICE_NAME });
-    const policy = perHostMetricPolicyFromEnv({ EXTRACTION_METRIC_HOSTS: 'watched.example' });
+    const policy = loadConfig({ EXTRACTION_METRIC_HOSTS: 'watched.example' }).perHostMetricPolicy;
     recordExtractionHealth(metrics, 'other.example', 4, policy);
     recordExtractionHealth(metrics, 'Watched.example', 9, policy);
     metrics.publishStoredMetrics();
@@ -86,5 +78,11 @@ describe('per-host metric policy', () => {
     const aggregate = emf.filter((l) => !l.host);
     expect(aggregate).toHaveLength(1);
     expect(aggregate[0][PARAGRAPHS_PER_ARTICLE_METRIC]).toEqual([4, 9]);
+  });
+});
+
+describe('service names', () => {
+  it('the reprocess handler logs under the service name the stack gives its function', () => {
+    expect(REPROCESS_SERVICE_NAME).toBe(STACK_REPROCESS_SERVICE_NAME);
   });
 });

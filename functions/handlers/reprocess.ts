@@ -6,12 +6,15 @@ import { z } from 'zod';
 import { TABLE_KEY, TTL_ATTRIBUTE } from '../adapters/dynamodb/table-schema';
 import { loadConfig } from '../config';
 import { describeError, StorageError } from '../errors';
+import { createLogger } from '../observability/logger';
+import { REPROCESS_SERVICE_NAME } from '../observability/names';
 import type { PipelineDeps } from '../pipeline/deps';
 import {
   CHECKPOINT_EVERY_KEYS,
   deleteUnreferencedCleanObjects,
   filterDays,
   listArticleKeys,
+  parseArticleKey,
   REPROCESS_ARTICLES_PER_BUNDLE,
   reprocessKeys,
   tally,
@@ -19,6 +22,7 @@ import {
   type ReprocessSummary,
 } from '../pipeline/reprocess';
 import { createAwsDeps } from './aws-deps';
+import { pipelineLogFrom } from './lambda-observability';
 
 /**
  * Reprocess Lambda, fed by its own SQS queue (batch size 1). Two message kinds:
@@ -143,7 +147,15 @@ async function runSlice(
   }
   const { failed, ...counts } = summary;
   deps.pipeline.log.info('reprocess slice', { runId: message.runId, day: message.day, host: message.host, ...counts, failed: failed.length, continued: outOfTime });
-  for (const f of failed) deps.pipeline.log.warn('reprocess page failed', { key: f.key, error: f.detail });
+  for (const f of failed) {
+    // The same keys as crawl's page lines, so one query finds a page's lines from both functions.
+    const parts = parseArticleKey(f.key);
+    deps.pipeline.log.warn('reprocess page failed', {
+      key: f.key,
+      ...(parts ? { articleId: parts.articleId, host: parts.host } : {}),
+      error: f.detail,
+    });
+  }
 }
 
 /**
@@ -210,10 +222,8 @@ let cached: ReturnType<typeof makeHandler> | undefined;
 export const handler = (event: SQSEvent, context: Context) => {
   if (!cached) {
     const config = loadConfig(process.env);
-    const log = {
-      info: (message: string, fields?: Record<string, unknown>) => console.log(JSON.stringify({ level: 'INFO', message, ...fields })),
-      warn: (message: string, fields?: Record<string, unknown>) => console.log(JSON.stringify({ level: 'WARN', message, ...fields })),
-    };
+    // Powertools JSON lines with the `service` field, like the other functions' logs.
+    const log = pipelineLogFrom(createLogger({ serviceName: REPROCESS_SERVICE_NAME }));
     // The crawl queue client is part of the shared deps but reprocessing never sends crawl work:
     // a placeholder URL spares the function a CRAWL_QUEUE_URL it does not use.
     const pipeline = createAwsDeps({ ...config, crawlQueueUrl: config.crawlQueueUrl ?? 'https://sqs.invalid/unused' }, log);

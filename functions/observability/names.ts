@@ -11,11 +11,16 @@ export const METRICS_NAMESPACE = 'NewsPipeline';
 export const DISCOVER_SERVICE_NAME = 'news-discover';
 export const CRAWL_SERVICE_NAME = 'news-crawl';
 export const QUERY_SERVICE_NAME = 'news-query';
+/** The reprocess function publishes no metrics; the name is its `service` log field. */
+export const REPROCESS_SERVICE_NAME = 'news-reprocess';
 
 /** Paragraphs kept per stored article; a sudden drop for a host means its layout changed. */
 export const PARAGRAPHS_PER_ARTICLE_METRIC = 'ParagraphsPerArticle';
 /** Dimension naming the publisher host on per-host metrics. */
 export const HOST_DIMENSION = 'host';
 
-/** Env var the stack sets on the crawl function: `*` for every host, else a comma-separated host list. */
+/**
+ * Env var the stack sets on the crawl function: `*` for every host, else a comma-separated host
+ * list (empty: none). Read by the config loader into `config.perHostMetricPolicy`.
+ */
 export const EXTRACTION_METRIC_HOSTS_ENV = 'EXTRACTION_METRIC_HOSTS';

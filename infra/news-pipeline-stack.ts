@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,7 +9,6 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { GSI1, TABLE_KEY, TTL_ATTRIBUTE } from '../functions/adapters/dynamodb/table-schema';
 import {
   CRAWL_SERVICE_NAME,
   DISCOVER_SERVICE_NAME,
@@ -19,6 +18,7 @@ import {
 } from '../functions/observability/names';
 import { Analytics } from './constructs/analytics';
 import { ARCHIVE_PREFIX, ArchiveBucket } from './constructs/archive-bucket';
+import { createIndexTable } from './constructs/index-table';
 import { Monitoring } from './constructs/monitoring';
 import { PipelineFunction } from './constructs/pipeline-function';
 import type { PipelineSettings } from './settings';
@@ -82,25 +82,7 @@ export class NewsPipelineStack extends Stack {
     });
     const bucket = this.archive.bucket;
 
-    this.table = new dynamodb.Table(this, 'Index', {
-      partitionKey: { name: TABLE_KEY.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: TABLE_KEY.sortKey, type: dynamodb.AttributeType.STRING },
-      // Crawl volume follows publishers' news cycles; on-demand has no idle cost and no throttling tuning.
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // AWS managed key: key use is visible in CloudTrail; no key to administer or pay for monthly.
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      timeToLiveAttribute: TTL_ATTRIBUTE,
-      deletionProtection: s.tableDeletionProtection,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.table.addGlobalSecondaryIndex({
-      indexName: GSI1.indexName,
-      partitionKey: { name: GSI1.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: GSI1.sortKey, type: dynamodb.AttributeType.STRING },
-      // Same projection as the local stores create (table-schema.ts), so the two cannot drift.
-      projectionType: GSI1.projectionType as dynamodb.ProjectionType,
-    });
+    this.table = createIndexTable(this, { capacity: s.tableCapacity, deletionProtection: s.tableDeletionProtection });
 
     this.crawlDeadLetterQueue = new sqs.Queue(this, 'CrawlDeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -175,6 +157,7 @@ export class NewsPipelineStack extends Stack {
         ...fetchEnvironment,
         CRAWL_QUEUE_URL: this.crawlQueue.queueUrl,
         SOURCES_URI: sourcesUri,
+        DISCOVER_SPREAD_SECONDS: String(s.discover.spreadSeconds),
       },
     });
     // Scheduler invokes asynchronously: one Lambda retry, then the failure record goes to SQS.

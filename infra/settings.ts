@@ -6,7 +6,7 @@ import { z } from 'zod';
  * Precedence (later wins): {@link DEFAULT_SETTINGS} < `context.stages[<stage>]` in cdk.json <
  * individual `-c key=value` flags. Keys are the field names below, e.g.
  * `npx cdk deploy -c stage=prod -c scheduleExpression="rate(30 minutes)" -c alarmEmail=ops@example.com`.
- * Nested groups (crawl, discover, reprocess, query, fetch) can only be set as objects in cdk.json, or as
+ * Nested groups (crawl, discover, tableCapacity, reprocess, query, fetch) can only be set as objects in cdk.json, or as
  * JSON strings on the command line: `-c crawl='{"maxConcurrency":10}'`.
  */
 
@@ -31,6 +31,33 @@ const crawlSettings = functionSizing.extend({
    * per-host spacing is enforced by the handler with HOST_MIN_INTERVAL_MS.
    */
   maxConcurrency: z.coerce.number().int().min(2).max(1000),
+});
+
+const discoverSettings = functionSizing.extend({
+  /**
+   * Seconds over which one run's new URLs are released to the crawl queue (SQS DelaySeconds,
+   * at most 900). 0 sends them at once: an hourly run then makes a burst of crawl work (and
+   * DynamoDB writes) at the top of each hour, which on-demand capacity absorbs. Provisioned
+   * capacity is only cheaper when the load is smooth: spread each run over the whole interval
+   * to the next one (a schedule of 15 minutes or less with 900 s).
+   */
+  spreadSeconds: z.coerce.number().int().min(0).max(900),
+});
+
+/**
+ * DynamoDB capacity mode. On-demand bills each request unit ($0.625 per million writes); provisioned
+ * bills capacity by the hour (one write unit per second for $0.00065 an hour, $0.18 per million
+ * writes when fully used), so a steady load costs about half at the usual 60-70 % use. The table
+ * and its index scale between min and max units, tracking `targetUtilizationPercent`.
+ */
+const tableCapacitySettings = z.object({
+  billing: z.enum(['on-demand', 'provisioned']),
+  minWriteUnits: z.coerce.number().int().min(1),
+  maxWriteUnits: z.coerce.number().int().min(1),
+  minReadUnits: z.coerce.number().int().min(1),
+  maxReadUnits: z.coerce.number().int().min(1),
+  /** Auto scaling keeps consumed capacity near this share of provisioned (20-90 %, AWS's range). */
+  targetUtilizationPercent: z.coerce.number().int().min(20).max(90),
 });
 
 const reprocessSettings = z.object({
@@ -117,8 +144,9 @@ const settingsSchema = z.object({
   perHostMetrics: z.enum(['all', 'watched']),
   /** Hosts that get their own extraction-health alarm (the aggregate alarm covers the rest). */
   extractionWatchHosts: z.union([z.array(z.string().min(1)), z.string().transform((v) => v.split(',').filter(Boolean))]),
-  discover: functionSizing,
+  discover: discoverSettings,
   crawl: crawlSettings,
+  tableCapacity: tableCapacitySettings,
   reprocess: reprocessSettings,
   query: functionSizing,
   fetch: fetchSettings,
@@ -162,7 +190,7 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
   extractionWatchHosts: [],
   // Discover reads the feeds and sitemaps of every source one after another in one run; with a
   // few hundred sources at up to a fetch timeout each it needs the Lambda maximum.
-  discover: { memoryMb: 512, timeoutSeconds: 900, reservedConcurrency: 1 },
+  discover: { memoryMb: 512, timeoutSeconds: 900, reservedConcurrency: 1, spreadSeconds: 0 },
   // Crawl: a batch's URLs are fetched in parallel (20 s fetch budget each) and extracted one after
   // another on the one JavaScript thread, which fits in 150 s. Ten per batch: the invocation mostly
   // waits on its slowest fetch, so more URLs per batch share that wait, and raw pages and clean
@@ -177,6 +205,9 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
     maxBatchingWindowSeconds: 5,
     maxConcurrency: 10,
   },
+  // On-demand: no idle cost and no throttling while volume is small or bursty. The provisioned
+  // figures apply when `billing` is switched (see the `steady` stage in cdk.json and docs/cost.md).
+  tableCapacity: { billing: 'on-demand', minWriteUnits: 5, maxWriteUnits: 400, minReadUnits: 5, maxReadUnits: 200, targetUtilizationPercent: 70 },
   // Reprocess: started by hand (docs/deploy.md); a day of raw pages per slice, 5 days at a time.
   reprocess: { memoryMb: null, timeoutSeconds: 300, reservedConcurrency: null, maxConcurrency: 5 },
   query: { memoryMb: 512, timeoutSeconds: 15, reservedConcurrency: 5 },
@@ -205,7 +236,7 @@ function parseMaybeJson(value: unknown): unknown {
   return value;
 }
 
-const NESTED_KEYS = ['discover', 'crawl', 'reprocess', 'query', 'fetch'] as const;
+const NESTED_KEYS = ['discover', 'crawl', 'tableCapacity', 'reprocess', 'query', 'fetch'] as const;
 
 /**
  * Resolves the settings of one stage from a context lookup (e.g. `(k) => app.node.tryGetContext(k)`).
@@ -254,6 +285,17 @@ export function resolveSettings(getContext: (key: string) => unknown): PipelineS
   if (reprocess.reservedConcurrency !== null && reprocess.reservedConcurrency < reprocess.maxConcurrency) {
     throw new Error(
       `reprocess.reservedConcurrency (${reprocess.reservedConcurrency}) must be >= reprocess.maxConcurrency (${reprocess.maxConcurrency})`,
+    );
+  }
+  const capacity = settings.tableCapacity;
+  if (capacity.minWriteUnits > capacity.maxWriteUnits || capacity.minReadUnits > capacity.maxReadUnits) {
+    throw new Error(`invalid CDK context for stage "${stage}": tableCapacity min units must not exceed max units`);
+  }
+  if (capacity.billing === 'provisioned' && settings.discover.spreadSeconds === 0) {
+    // Hourly bursts would be throttled, or need capacity for the peak, which costs more than on-demand.
+    throw new Error(
+      `invalid CDK context for stage "${stage}": tableCapacity.billing=provisioned needs discover.spreadSeconds > 0 ` +
+        '(spread each run\'s URLs over the interval to the next run, e.g. scheduleExpression "rate(15 minutes)" with spreadSeconds 900)',
     );
   }
   return settings;

@@ -17,10 +17,18 @@ import { fetchOptionsFrom, type PipelineDeps, type PipelineLog } from '../pipeli
  */
 const MAX_INLINE_WAIT_MS = 2_000;
 
+/**
+ * DynamoDB client retries. A throttled request (provisioned capacity while auto scaling catches up,
+ * or on-demand past twice its previous peak) is retried with backoff; adaptive mode also slows the
+ * client's own request rate while throttles last. Eight attempts ride out a scaling step of a
+ * minute or two; the SDK default of three would fail the URL and retry the whole page via SQS.
+ */
+export const DYNAMODB_CLIENT_RETRY = { retryMode: 'adaptive', maxAttempts: 8 } as const;
+
 /** The production composition root: AWS clients built once per container and reused. */
 export function createAwsDeps(config: Config, log: PipelineLog): PipelineDeps & { s3: S3Client } {
   if (!config.crawlQueueUrl) throw new ConfigError('CRAWL_QUEUE_URL is required on AWS');
-  const dynamo = new DynamoDBClient({ region: config.awsRegion, endpoint: config.dynamodbEndpoint });
+  const dynamo = new DynamoDBClient({ region: config.awsRegion, endpoint: config.dynamodbEndpoint, ...DYNAMODB_CLIENT_RETRY });
   const s3 = new S3Client({ region: config.awsRegion, endpoint: config.s3Endpoint, forcePathStyle: Boolean(config.s3Endpoint) });
   const sqs = new SQSClient({ region: config.awsRegion });
   const fetchOptions = fetchOptionsFrom(config);

@@ -27,6 +27,10 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
     expect(nagFindings(variantSynth)).toEqual([]);
   });
 
+  it('report none for the steady stage (provisioned capacity with auto scaling, spread discovery)', () => {
+    expect(nagFindings(synthPipeline({ context: { stage: 'steady' } }))).toEqual([]);
+  });
+
   it('see a finding when there is one (the packs are not silently off)', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'Control');

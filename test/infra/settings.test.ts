@@ -34,6 +34,23 @@ describe('resolveSettings', () => {
     expect(settings.rawExpirationDays).toBeNull();
   });
 
+  it('the steady stage is provisioned, spreads discovery over its 15-minute schedule and batches for up to 5 minutes', () => {
+    const settings = resolveSettings(lookup({ ...cdkJsonContext(), stage: 'steady' }));
+    expect(settings.tableCapacity).toEqual({ ...DEFAULT_SETTINGS.tableCapacity, billing: 'provisioned' });
+    expect(settings.scheduleExpression).toBe('rate(15 minutes)');
+    expect(settings.discover.spreadSeconds).toBe(900);
+    expect(settings.crawl.maxBatchingWindowSeconds).toBe(300);
+    expect(DEFAULT_SETTINGS.tableCapacity.billing).toBe('on-demand');
+    expect(DEFAULT_SETTINGS.discover.spreadSeconds).toBe(0);
+  });
+
+  it('refuses provisioned capacity without a discovery spread, and min units above max', () => {
+    expect(() => resolveSettings(lookup({ tableCapacity: { billing: 'provisioned' } }))).toThrow(/tableCapacity\.billing=provisioned needs discover\.spreadSeconds/);
+    expect(() => resolveSettings(lookup({ tableCapacity: { minWriteUnits: 50, maxWriteUnits: 10 } }))).toThrow(/min units must not exceed max units/);
+    expect(() => resolveSettings(lookup({ tableCapacity: '{"billing":"reserved"}' }))).toThrow(/tableCapacity\.billing/);
+    expect(() => resolveSettings(lookup({ discover: { spreadSeconds: 1200 } }))).toThrow(/discover\.spreadSeconds/);
+  });
+
   it('rejects invalid values, naming each', () => {
     expect(() =>
       resolveSettings(lookup({ stage: 'Prod!', scheduleExpression: 'every hour', crawl: '{"maxConcurrency":1}' })),

@@ -147,6 +147,35 @@ describe('DynamoDB table', () => {
     });
   });
 
+  it('on the steady stage: provisioned table and index, each scaling reads and writes by target tracking', () => {
+    const steady = synthPipeline({ context: { stage: 'steady' } }).template;
+    const table = Object.values(steady.findResources('AWS::DynamoDB::Table'))[0] as { Properties: Record<string, any> };
+    // CDK leaves BillingMode out for provisioned tables: CloudFormation's default.
+    expect(table.Properties.BillingMode ?? 'PROVISIONED').toBe('PROVISIONED');
+    expect(table.Properties.ProvisionedThroughput).toEqual({ ReadCapacityUnits: 5, WriteCapacityUnits: 5 });
+    expect(table.Properties.GlobalSecondaryIndexes[0].ProvisionedThroughput).toEqual({ ReadCapacityUnits: 1, WriteCapacityUnits: 1 });
+    const targets = Object.values(steady.findResources('AWS::ApplicationAutoScaling::ScalableTarget')).map((r: any) => r.Properties);
+    const dimensions = targets.map((t) => t.ScalableDimension).sort();
+    expect(dimensions).toEqual([
+      'dynamodb:index:ReadCapacityUnits',
+      'dynamodb:index:WriteCapacityUnits',
+      'dynamodb:table:ReadCapacityUnits',
+      'dynamodb:table:WriteCapacityUnits',
+    ]);
+    const tableWrites = targets.find((t) => t.ScalableDimension === 'dynamodb:table:WriteCapacityUnits');
+    expect([tableWrites.MinCapacity, tableWrites.MaxCapacity]).toEqual([5, 400]);
+    const policies = Object.values(steady.findResources('AWS::ApplicationAutoScaling::ScalingPolicy')).map((r: any) => r.Properties);
+    expect(policies).toHaveLength(4);
+    for (const policy of policies) expect(policy.TargetTrackingScalingPolicyConfiguration.TargetValue).toBe(70);
+    // Discovery spreads each 15-minute run over the interval to the next.
+    const discover = Object.values(steady.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'news-discover' } } },
+    }))[0] as { Properties: Record<string, any> };
+    expect(discover.Properties.Environment.Variables.DISCOVER_SPREAD_SECONDS).toBe('900');
+    // The default stage has no capacity to scale.
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
+  });
+
   it('has deletion protection in prod only', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
     variant.hasResourceProperties('AWS::DynamoDB::Table', {

@@ -61,6 +61,11 @@ const schema = z.object({
   HOST_MIN_INTERVAL_MS: positiveInt(1_000),
   /** Attempts per URL before it is parked as failed (and on AWS sent to the DLQ). */
   MAX_FETCH_ATTEMPTS: positiveInt(4),
+  /**
+   * Discover releases each source's new URLs over this many seconds (SQS DelaySeconds caps it at
+   * 900); 0 sends them at once. Set by the stack from `discover.spreadSeconds`.
+   */
+  DISCOVER_SPREAD_SECONDS: z.coerce.number().int().min(0).max(900).default(0),
   /** Allow fetching loopback/private addresses: only for the local demo and tests. */
   ALLOW_PRIVATE_NETWORK: flag(false),
   TABLE_NAME: z.string().min(3).default('news-index'),
@@ -85,6 +90,7 @@ export type Config = Readonly<{
   fetchMaxRedirects: number;
   hostMinIntervalMs: number;
   maxFetchAttempts: number;
+  discoverSpreadMs: number;
   allowPrivateNetwork: boolean;
   tableName: string;
   bucketName: string;
@@ -120,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     fetchMaxRedirects: e.FETCH_MAX_REDIRECTS,
     hostMinIntervalMs: e.HOST_MIN_INTERVAL_MS,
     maxFetchAttempts: e.MAX_FETCH_ATTEMPTS,
+    discoverSpreadMs: e.DISCOVER_SPREAD_SECONDS * 1000,
     allowPrivateNetwork: e.ALLOW_PRIVATE_NETWORK,
     tableName: e.TABLE_NAME,
     bucketName: e.BUCKET_NAME,

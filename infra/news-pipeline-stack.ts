@@ -15,6 +15,7 @@ import {
   EXTRACTION_METRIC_HOSTS_ENV,
   METRICS_NAMESPACE,
   QUERY_SERVICE_NAME,
+  REPROCESS_SERVICE_NAME,
 } from '../functions/observability/names';
 import { Analytics } from './constructs/analytics';
 import { ARCHIVE_PREFIX, ArchiveBucket } from './constructs/archive-bucket';
@@ -39,12 +40,6 @@ const SCHEDULE_MAX_EVENT_AGE = Duration.hours(1);
  * itself is the problem (a listing or store outage), which an operator should look at.
  */
 const REPROCESS_MAX_RECEIVE_COUNT = 3;
-/**
- * Powertools service name of the reprocess function (log field `service`). Kept here rather than
- * in functions/observability/names.ts because the handler publishes no metrics under it.
- */
-export const REPROCESS_SERVICE_NAME = 'news-reprocess';
-
 export interface NewsPipelineStackProps extends StackProps {
   readonly settings: PipelineSettings;
 }

@@ -21,6 +21,12 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('reads the discovery spread in seconds into ms, 0 by default, at most SQS\'s 900 s', () => {
+    expect(loadConfig({}).discoverSpreadMs).toBe(0);
+    expect(loadConfig({ DISCOVER_SPREAD_SECONDS: '900' }).discoverSpreadMs).toBe(900_000);
+    expect(configError({ DISCOVER_SPREAD_SECONDS: '901' })).toMatch(/DISCOVER_SPREAD_SECONDS/);
+  });
+
   it('names the invalid variable', () => {
     expect(configError({ FETCH_TOTAL_TIMEOUT_MS: '-5' })).toMatch(/^invalid configuration: FETCH_TOTAL_TIMEOUT_MS: /);
   });

@@ -44,6 +44,7 @@ export function createAwsDeps(config: Config, log: PipelineLog): PipelineDeps & 
     fetchOptions,
     hostMinIntervalMs: config.hostMinIntervalMs,
     maxFetchAttempts: config.maxFetchAttempts,
+    discoverSpreadMs: config.discoverSpreadMs,
     maxInlineWaitMs: MAX_INLINE_WAIT_MS,
     writeRenderings: false,
     now: () => new Date(),

@@ -21,7 +21,7 @@ import {
   type ReprocessCheckpointStore,
   type ReprocessSummary,
 } from '../pipeline/reprocess';
-import { createAwsDeps } from './aws-deps';
+import { createAwsDeps, DYNAMODB_CLIENT_RETRY } from './aws-deps';
 import { pipelineLogFrom } from './lambda-observability';
 
 /**
@@ -227,7 +227,7 @@ export const handler = (event: SQSEvent, context: Context) => {
     // The crawl queue client is part of the shared deps but reprocessing never sends crawl work:
     // a placeholder URL spares the function a CRAWL_QUEUE_URL it does not use.
     const pipeline = createAwsDeps({ ...config, crawlQueueUrl: config.crawlQueueUrl ?? 'https://sqs.invalid/unused' }, log);
-    const dynamo = new DynamoDBClient({ region: config.awsRegion, endpoint: config.dynamodbEndpoint });
+    const dynamo = new DynamoDBClient({ region: config.awsRegion, endpoint: config.dynamodbEndpoint, ...DYNAMODB_CLIENT_RETRY });
     cached = makeHandler({
       pipeline,
       checkpoint: new DynamoDbReprocessCheckpoint({ tableName: config.tableName, client: dynamo }),

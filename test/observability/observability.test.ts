@@ -2,8 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { appendArticleKeys, articleLogger, createLogger } from '../../functions/observability/logger';
 import { loadConfig } from '../../functions/config';
 import { createMetrics, recordExtractionHealth } from '../../functions/observability/metrics';
-import { CRAWL_SERVICE_NAME, METRICS_NAMESPACE, PARAGRAPHS_PER_ARTICLE_METRIC, REPROCESS_SERVICE_NAME } from '../../functions/observability/names';
-import { REPROCESS_SERVICE_NAME as STACK_REPROCESS_SERVICE_NAME } from '../../infra/news-pipeline-stack';
+import { CRAWL_SERVICE_NAME, METRICS_NAMESPACE, PARAGRAPHS_PER_ARTICLE_METRIC } from '../../functions/observability/names';
 
 /** Captures JSON lines Powertools writes to stdout. */
 let lines: Array<Record<string, any>>;
@@ -78,11 +77,5 @@ describe('per-host metric policy', () => {
     const aggregate = emf.filter((l) => !l.host);
     expect(aggregate).toHaveLength(1);
     expect(aggregate[0][PARAGRAPHS_PER_ARTICLE_METRIC]).toEqual([4, 9]);
-  });
-});
-
-describe('service names', () => {
-  it('the reprocess handler logs under the service name the stack gives its function', () => {
-    expect(REPROCESS_SERVICE_NAME).toBe(STACK_REPROCESS_SERVICE_NAME);
   });
 });

@@ -3,23 +3,24 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../infra/settings';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import {
   AGGREGATE_METRIC_SERIES,
   alarmMetricCount,
   articlesPerDayForAllIn,
   computeCosts,
+  crawlBatchFill,
   crawlBilledMsPerArticle,
-  DEFAULT_INPUTS,
-  defaultInputs,
   EVENT_SOURCE_MAPPINGS,
   GOAL_DOLLARS_PER_MILLION,
   LAMBDA_MB_PER_VCPU,
-  PRICES,
   READ_UNITS_PER_PARAGRAPH,
-  readMeasurements,
   SERIES_PER_HOST,
   WRITE_UNITS_PER_PARAGRAPH,
-} from '../../scripts/cost-model';
+} from '../../scripts/lib/cost/compute';
+import { DEFAULT_INPUTS, defaultInputs, readMeasurements, runsPerDayOf } from '../../scripts/lib/cost/inputs';
+import { PRICES } from '../../scripts/lib/cost/prices';
 import { synthPipeline } from '../infra/synth';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-model-'));
@@ -128,7 +129,7 @@ describe('crawl Lambda time (batch processed in parallel)', () => {
 });
 
 describe('computeCosts', () => {
-  const base = { articlesPerDay: 100_000, hosts: 300, perHostMetrics: 'all' as const, watchedHosts: 0, months: 12 };
+  const base = { articlesPerDay: 100_000, hosts: 300, perHostMetrics: 'all' as const, watchedHosts: 0, months: 12, tableCapacity: DEFAULT_SETTINGS.tableCapacity };
 
   it('prices each per-article figure at list price', () => {
     const r = computeCosts({
@@ -214,6 +215,74 @@ describe('computeCosts', () => {
     expect(small.allInPerMillion).toBeGreaterThan(large.allInPerMillion);
     expect(large.allInPerMillion).toBeGreaterThan(large.processingPerMillion);
   });
+});
+
+describe('capacity mode, discovery spread and schedule', () => {
+  const base = { articlesPerDay: 100_000, hosts: 300, perHostMetrics: 'watched' as const, watchedHosts: 0, months: 12 };
+  const provisioned = { ...DEFAULT_SETTINGS.tableCapacity, billing: 'provisioned' as const };
+  const line = (r: ReturnType<typeof computeCosts>, name: string) => [...r.perArticle, ...r.fixedMonthly].find((l) => l.component === name)?.dollars;
+
+  it('provisioned capacity costs the unit-hour price over the utilisation, on-demand the request-unit price', () => {
+    const inputs = inputsWith({ 'dynamodb.writeUnitsPerArticle': 20, 'dynamodb.readUnitsPerArticle': 8, 'dynamodb.provisionedUtilization': 0.5 });
+    const onDemand = computeCosts({ ...base, tableCapacity: DEFAULT_SETTINGS.tableCapacity, inputs });
+    const steady = computeCosts({ ...base, tableCapacity: provisioned, inputs });
+    expect(line(onDemand, 'DynamoDB writes')).toBeCloseTo(20 * PRICES.dynamodbPerMillionWriteUnits, 6);
+    // A million articles x 20 WRU, each WRU a 3,600th of a unit-hour, at half use.
+    expect(line(steady, 'DynamoDB writes')).toBeCloseTo((20e6 / 3600 / 0.5) * PRICES.dynamodbPerWriteCapacityUnitHour, 6);
+    expect(line(steady, 'DynamoDB reads')).toBeCloseTo((8e6 / 3600 / 0.5) * PRICES.dynamodbPerReadCapacityUnitHour, 6);
+    expect(line(onDemand, 'DynamoDB capacity floor')).toBeUndefined();
+    // At 100,000 articles a day the volume needs more than the minimum: no floor cost.
+    expect(line(steady, 'DynamoDB capacity floor')).toBe(0);
+  });
+
+  it('a tiny volume pays the auto-scaling minimum as a fixed cost', () => {
+    const inputs = inputsWith({ 'dynamodb.writeUnitsPerArticle': 20, 'dynamodb.readUnitsPerArticle': 8 });
+    const r = computeCosts({ ...base, articlesPerDay: 10, tableCapacity: provisioned, inputs });
+    const hours = 30 * 24;
+    const minimum = (provisioned.minWriteUnits + 1) * hours * PRICES.dynamodbPerWriteCapacityUnitHour + (provisioned.minReadUnits + 1) * hours * PRICES.dynamodbPerReadCapacityUnitHour;
+    expect(line(r, 'DynamoDB capacity floor')!).toBeGreaterThan(0.99 * minimum);
+    expect(line(r, 'DynamoDB capacity floor')!).toBeLessThan(minimum);
+  });
+
+  it('with a discovery spread, batches fill only as far as the pollers gather URLs within the window', () => {
+    const spread = (articlesPerDay: number) =>
+      crawlBatchFill(inputsWith({ 'discover.spreadSeconds': 900, 'crawl.maxBatchingWindowSeconds': 60, 'sqs.pollersPerMapping': 5, 'crawl.fetchAttemptsPerArticle': 1 }), articlesPerDay);
+    // 14,400 a day = 1 per 6 s; 60 s / 5 pollers = 2 per batch.
+    expect(spread(14_400)).toBeCloseTo(2, 6);
+    expect(spread(1_000_000)).toBe(DEFAULT_SETTINGS.crawl.batchSize);
+    expect(spread(10)).toBe(1);
+    expect(crawlBatchFill(inputsWith({ 'discover.spreadSeconds': 0 }), 10)).toBe(DEFAULT_SETTINGS.crawl.batchSize);
+    // Partial batches: more invocations, bundles and receives per article.
+    const at = (spreadSeconds: number) =>
+      computeCosts({ ...base, articlesPerDay: 14_400, tableCapacity: DEFAULT_SETTINGS.tableCapacity, inputs: inputsWith({ 'discover.spreadSeconds': spreadSeconds, 'crawl.maxBatchingWindowSeconds': 60, 'crawl.fetchAttemptsPerArticle': 1 }) });
+    const full = at(0);
+    const partial = at(900);
+    expect(line(partial, 'Lambda requests')!).toBeCloseTo(5 * line(full, 'Lambda requests')!, 6);
+    expect(line(partial, 'S3 PUT')!).toBeCloseTo(5 * line(full, 'S3 PUT')!, 6);
+    expect(line(partial, 'Lambda crawl (GB-s)')!).toBeGreaterThan(line(full, 'Lambda crawl (GB-s)')!);
+  });
+
+  it('discover is billed per source and run, spread over the articles of the day', () => {
+    const at = (runsPerDay: number, articlesPerDay: number) =>
+      line(computeCosts({ ...base, articlesPerDay, tableCapacity: DEFAULT_SETTINGS.tableCapacity, inputs: inputsWith({ 'discover.runsPerDay': runsPerDay }) }), 'Lambda discover (GB-s)')!;
+    expect(at(96, 100_000)).toBeCloseTo(4 * at(24, 100_000), 9);
+    expect(at(24, 50_000)).toBeCloseTo(2 * at(24, 100_000), 9);
+    expect(runsPerDayOf('rate(15 minutes)')).toEqual({ runs: 96, exact: true });
+    expect(runsPerDayOf('rate(1 hour)')).toEqual({ runs: 24, exact: true });
+    expect(runsPerDayOf('cron(0 */2 * * ? *)')).toEqual({ runs: 24, exact: false });
+  });
+
+  it('the CLI prices the stage it is given, with its settings, and names a stage that does not exist', async () => {
+    const run = (...args: string[]) => promisify(execFile)('npx', ['tsx', 'scripts/cost-model.ts', ...args], { cwd: path.join(__dirname, '..', '..') });
+    const steady = JSON.parse((await run('--stage', 'steady', '--json', '--articles-per-day', '100000')).stdout) as Record<string, any>;
+    expect(steady.options.tableCapacity.billing).toBe('provisioned');
+    expect(steady.options.inputs['discover.runsPerDay'].value).toBe(96);
+    expect(steady.options.inputs['discover.spreadSeconds'].value).toBe(900);
+    const prod = JSON.parse((await run('--json', '--articles-per-day', '100000')).stdout) as Record<string, any>;
+    expect(prod.options.tableCapacity.billing).toBe('on-demand');
+    expect(steady.processingPerMillion).toBeLessThan(prod.processingPerMillion);
+    await expect(run('--stage', 'nope')).rejects.toThrow(/--stage nope: no such stage in cdk.json/);
+  }, 60_000);
 });
 
 describe('the model matches the stack it prices', () => {

@@ -1,5 +1,6 @@
 import type { ArticleRecord, ArticleRef, CopyLink } from '../../core/article';
 import type { ParagraphInfo, ParagraphSighting } from '../../ports/dedup-index';
+import { packFields, unpackFields } from './article-item-packing';
 import { GSI1 } from './table-schema';
 
 /*
@@ -60,23 +61,33 @@ export function toSighting(hash: string, item: Item, articleId: string): Paragra
 
 /*
  * Article items. The record is written on every store of an article and DynamoDB bills writes per
- * started KB, so the item is kept compact (bench:dedup articles went from ~1.3 KB to ~0.6 KB):
- * - attribute names are short (names count toward the size);
+ * started KB (and an in-place update at the item's full size), so the item is kept compact:
  * - id, host and day are not stored again: they are in the keys (`ART#<id>`, gsi1
  *   `HOST#<host>` / `<day>#<id>`), which the item needs anyway;
- * - canonicalUrl is left out when it equals url, clusterId is a number when it names the article
- *   itself (1) or its origin (2);
- * - 128-bit hex hashes (paragraphHashes, contentHash, copyOf's id) are stored as binary (16 bytes
- *   instead of 33), the MinHash sketch's base64 part as binary, stats and copy links as lists,
- *   times of the form `toISOString()` gives as epoch milliseconds;
- * - URLs and archive keys repeat the id, host and day (a copy link's URL its host): those are
- *   stored as one-character placeholders (see {@link packText}).
- * Every mapping is exact: a value not of the compact shape (e.g. a hash that is not 32 lower-case
- * hex digits) is stored as it is, and fields this table does not name are stored under their own
- * name, so a field added to ArticleRecord later is kept.
+ * - the clean-copy pointer stays in attributes of its own (`ck`, `cko`, `ckl`): setCleanCopy
+ *   moves it with an update whose condition compares them;
+ * - everything else is one binary attribute, `z` ({@link PACKED_ATTRIBUTE}, see
+ *   `article-item-packing.ts`): hashes and the MinHash sketch as binary, the rest as JSON in
+ *   compact shapes, brotli-compressed;
+ * - copyOf is packed too, with `co` = true beside it ({@link PACKED_COPY_OF}) for setCopyOf's
+ *   condition (set it once); a copyOf that setCopyOf writes later is a `co` link, and its
+ *   clusterId a `cl`, which win over the packed ones.
+ * A real page's item went from ~1.4 KB to ~0.95 KB: most take one write unit instead of two
+ * (`scripts/measure-article-item.ts`, docs/dedup.md).
+ * Every mapping is exact: fields this layout does not name are packed under their own name, so a
+ * field added to ArticleRecord later is kept.
+ *
+ * Items written before the packed attribute (short attribute names per field, "v1", and the
+ * first layout with long names and a `copyMap`) are still read: deployed tables hold them.
+ * Their v1 encodings of copyOf and the clean key are the ones used now.
  */
 
-/** Stored attribute name per record field (none may clash with a key or the TTL attribute). */
+/** The attribute holding the packed fields. */
+export const PACKED_ATTRIBUTE = 'z';
+/** `co` of an item whose copyOf is packed: present for setCopyOf's `attribute_not_exists`, one byte. */
+const PACKED_COPY_OF = true;
+
+/** Stored attribute name per record field in the v1 layout (none may clash with a key or the TTL attribute). */
 const FIELD_ATTRIBUTES = {
   url: 'u',
   canonicalUrl: 'cu',
@@ -106,31 +117,31 @@ const FIELD_ATTRIBUTES = {
 } as const satisfies Partial<Record<keyof ArticleRecord, string>>;
 /** Record fields that live in the keys or in items of their own, not in article attributes. */
 const KEY_FIELDS = new Set(['id', 'host', 'day', 'copies']);
+/** Record fields kept as attributes of their own (the clean pointer, updated in place), not packed. */
+const IN_PLACE_FIELDS = new Set(['cleanKey', 'cleanOffset', 'cleanLength']);
 /** Attribute names of the two record fields setCopyOf updates in place. */
 export const COPY_OF_ATTRIBUTE = FIELD_ATTRIBUTES.copyOf;
 export const CLUSTER_ID_ATTRIBUTE = FIELD_ATTRIBUTES.clusterId;
 /** Attribute names of the clean-copy pointer setCleanCopy moves. */
 export const CLEAN_POINTER_ATTRIBUTES = { key: FIELD_ATTRIBUTES.cleanKey, offset: FIELD_ATTRIBUTES.cleanOffset, length: FIELD_ATTRIBUTES.cleanLength } as const;
 
-/** A clean key as the article item stores it (packed with the article's id / host / day). */
+/** A clean key as the article item stores it (packed with the article's id / host / day; the same in every layout). */
 export function storedCleanKey(record: Pick<ArticleRecord, 'id' | 'host' | 'day'>, cleanKey: string): string | [string] {
   return encodePacked(cleanKey, record);
 }
 const FIELD_OF_ATTRIBUTE = new Map<string, string>(Object.entries(FIELD_ATTRIBUTES).map(([field, name]) => [name, field]));
 const ITEM_KEY_ATTRIBUTES = new Set(['pk', 'sk', GSI1.partitionKey, GSI1.sortKey]);
 
-/** URL and key fields stored with id / host / day placeholders (see {@link packText}). */
+/** URL and key fields the v1 layout stores with id / host / day placeholders (see {@link packText}). */
 const PACKED_FIELDS = ['url', 'canonicalUrl', 'image', 'cleanKey', 'rawKey'] as const;
-/** Times stored as epoch milliseconds when that gives back the same text. */
+/** Times the v1 layout stores as epoch milliseconds when that gives back the same text. */
 const TIME_FIELDS = ['fetchedAt', 'publishedAt', 'modifiedAt'] as const;
 
-/** clusterId stored as a number: the article's own id / its copyOf's article id. */
+/** clusterId stored as a number in the v1 layout: the article's own id / its copyOf's article id. */
 const CLUSTER_SELF = 1;
 const CLUSTER_ORIGIN = 2;
 const HEX128 = /^[0-9a-f]{32}$/;
 const HEX128_BYTES = 16;
-/** `<prefix>.<count>.` then base64: the sketch encoding of `core/dedup/near-duplicate.ts`. */
-const SKETCH_SHAPE = /^([^.]*\.\d+\.)([A-Za-z0-9+/]*={0,2})$/;
 
 /** Partition and gsi1 keys of an article item. */
 export function articleItemKeys(record: Pick<ArticleRecord, 'id' | 'host' | 'day'>): Item {
@@ -140,29 +151,18 @@ export function articleItemKeys(record: Pick<ArticleRecord, 'id' | 'host' | 'day
 /** The compact article item (without copies: those are items of their own, see {@link copyItem}). */
 export function toArticleItem(record: ArticleRecord): Item {
   const item: Item = articleItemKeys(record);
+  const packed: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(record)) {
-    if (value === undefined || KEY_FIELDS.has(field)) continue;
-    const name = (FIELD_ATTRIBUTES as Record<string, string>)[field] ?? field;
-    item[name] = value;
+    if (value === undefined || KEY_FIELDS.has(field) || IN_PLACE_FIELDS.has(field)) continue;
+    packed[field] = value;
   }
-  if (record.canonicalUrl === record.url) delete item[FIELD_ATTRIBUTES.canonicalUrl];
-  item[FIELD_ATTRIBUTES.paragraphHashes] = encodeHashList(record.paragraphHashes);
-  item[FIELD_ATTRIBUTES.contentHash] = encodeHash(record.contentHash);
-  item[FIELD_ATTRIBUTES.stats] = encodeStats(record.stats);
-  if (record.copyOf) item[FIELD_ATTRIBUTES.copyOf] = encodeCopyLink(record.copyOf);
-  if (record.minhash !== undefined) item[FIELD_ATTRIBUTES.minhash] = encodeSketch(record.minhash);
-  for (const field of PACKED_FIELDS) {
-    const value = record[field];
-    if (typeof value === 'string' && item[FIELD_ATTRIBUTES[field]] !== undefined) item[FIELD_ATTRIBUTES[field]] = encodePacked(value, record);
+  item[PACKED_ATTRIBUTE] = packFields(packed, record);
+  if (record.copyOf !== undefined) item[FIELD_ATTRIBUTES.copyOf] = PACKED_COPY_OF;
+  if (record.cleanKey !== undefined) {
+    item[FIELD_ATTRIBUTES.cleanKey] = typeof record.cleanKey === 'string' ? encodePacked(record.cleanKey, record) : record.cleanKey;
   }
-  for (const field of TIME_FIELDS) {
-    const value = record[field];
-    if (value !== undefined) item[FIELD_ATTRIBUTES[field]] = encodeTime(value);
-  }
-  if (record.clusterId !== undefined) {
-    if (record.clusterId === record.id) item[FIELD_ATTRIBUTES.clusterId] = CLUSTER_SELF;
-    else if (record.clusterId === record.copyOf?.articleId) item[FIELD_ATTRIBUTES.clusterId] = CLUSTER_ORIGIN;
-  }
+  if (record.cleanOffset !== undefined) item[FIELD_ATTRIBUTES.cleanOffset] = record.cleanOffset;
+  if (record.cleanLength !== undefined) item[FIELD_ATTRIBUTES.cleanLength] = record.cleanLength;
   return item;
 }
 
@@ -185,13 +185,9 @@ export function toArticle(item: Item, copyItems: readonly Item[] = []): ArticleR
     .sort((a, b) => a.seq - b.seq || a.link.articleId.localeCompare(b.link.articleId))
     .map((entry) => entry.link);
   if ('paragraphHashes' in item) return fromLegacyItem(item, ordered);
-  const id = articleIdOfKey(String(item.pk));
-  const gsiSk = String(item[GSI1.sortKey]);
-  const record: Record<string, unknown> = {
-    id,
-    host: String(item[GSI1.partitionKey]).slice(HOST_GSI_PREFIX.length),
-    day: gsiSk.slice(0, gsiSk.length - id.length - 1),
-  };
+  if (item[PACKED_ATTRIBUTE] instanceof Uint8Array) return fromPackedItem(item, ordered);
+  const record: Record<string, unknown> = keyFieldsOf(item);
+  const id = record.id as string;
   for (const [name, value] of Object.entries(item)) {
     if (ITEM_KEY_ATTRIBUTES.has(name)) continue;
     record[FIELD_OF_ATTRIBUTE.get(name) ?? name] = value;
@@ -208,6 +204,33 @@ export function toArticle(item: Item, copyItems: readonly Item[] = []): ArticleR
   if (record.clusterId === CLUSTER_SELF) record.clusterId = id;
   else if (record.clusterId === CLUSTER_ORIGIN) record.clusterId = (record.copyOf as CopyLink | undefined)?.articleId;
   record.copies = ordered;
+  return record as unknown as ArticleRecord;
+}
+
+/** id, host and day from an article item's keys. */
+function keyFieldsOf(item: Item): { id: string; host: string; day: string } {
+  const id = articleIdOfKey(String(item.pk));
+  const gsiSk = String(item[GSI1.sortKey]);
+  return { id, host: String(item[GSI1.partitionKey]).slice(HOST_GSI_PREFIX.length), day: gsiSk.slice(0, gsiSk.length - id.length - 1) };
+}
+
+/** An item with packed fields: those, overridden by the attributes updated in place. */
+function fromPackedItem(item: Item, copies: CopyLink[]): ArticleRecord {
+  const keys = keyFieldsOf(item);
+  const record: Record<string, unknown> = { ...keys, ...unpackFields(item[PACKED_ATTRIBUTE] as Uint8Array, keys) };
+  const copyOf = item[FIELD_ATTRIBUTES.copyOf];
+  if (copyOf !== undefined && copyOf !== PACKED_COPY_OF) record.copyOf = decodeCopyLink(copyOf);
+  for (const [name, value] of Object.entries(item)) {
+    if (ITEM_KEY_ATTRIBUTES.has(name) || name === PACKED_ATTRIBUTE || name === FIELD_ATTRIBUTES.copyOf) continue;
+    const field = FIELD_OF_ATTRIBUTE.get(name) ?? name;
+    if (field === 'cleanKey') record.cleanKey = decodePacked(value, keys);
+    else if (field === 'clusterId') {
+      // setCopyOf writes the id itself; 1 and 2 are the v1 shorthands, kept readable.
+      const origin = (record.copyOf as CopyLink | undefined)?.articleId;
+      record.clusterId = value === CLUSTER_SELF ? keys.id : value === CLUSTER_ORIGIN ? origin : value;
+    } else record[field] = value;
+  }
+  record.copies = copies;
   return record as unknown as ArticleRecord;
 }
 
@@ -255,11 +278,6 @@ function decodeHash(value: unknown): string {
   return value instanceof Uint8Array ? Buffer.from(value).toString('hex') : String(value);
 }
 
-function encodeHashList(hashes: readonly string[]): string[] | Uint8Array {
-  if (hashes.length === 0 || !hashes.every((hash) => HEX128.test(hash))) return [...hashes];
-  return Buffer.from(hashes.join(''), 'hex');
-}
-
 function decodeHashList(value: unknown): string[] {
   if (!(value instanceof Uint8Array)) return Array.isArray(value) ? value.map(String) : [];
   const hex = Buffer.from(value).toString('hex');
@@ -271,22 +289,9 @@ function decodeHashList(value: unknown): string[] {
 type Stats = ArticleRecord['stats'];
 const STATS_FIELDS = ['repeatedParagraphsRemoved', 'boilerplateParagraphsRemoved', 'paragraphsFirstSeenElsewhere'] as const;
 
-function encodeStats(stats: Stats): number[] | Stats {
-  const exact = Object.keys(stats).length === STATS_FIELDS.length && STATS_FIELDS.every((field) => typeof stats[field] === 'number');
-  return exact ? STATS_FIELDS.map((field) => stats[field]) : stats;
-}
-
 function decodeStats(value: unknown): Stats {
   if (!Array.isArray(value)) return value as Stats;
   return Object.fromEntries(STATS_FIELDS.map((field, i) => [field, Number(value[i])])) as unknown as Stats;
-}
-
-function encodeSketch(minhash: string): string | [string, Uint8Array] {
-  const match = SKETCH_SHAPE.exec(minhash);
-  if (!match) return minhash;
-  const bytes = Buffer.from(match[2], 'base64');
-  // Only when base64 gives back the same text (canonical padding), so decoding is exact.
-  return bytes.toString('base64') === match[2] ? [match[1], bytes] : minhash;
 }
 
 function decodeSketch(value: unknown): string {
@@ -294,7 +299,6 @@ function decodeSketch(value: unknown): string {
   const [prefix, bytes] = value as [string, Uint8Array];
   return prefix + Buffer.from(bytes).toString('base64');
 }
-
 
 /**
  * Placeholders for values a text repeats from elsewhere in the item. Packing is exactly
@@ -340,14 +344,6 @@ function encodePacked(text: string, tokens: PackTokens): string | [string] {
 
 function decodePacked(value: unknown, tokens: PackTokens): string {
   return Array.isArray(value) ? String(value[0]) : unpackText(String(value), tokens);
-}
-
-const ISO_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-
-function encodeTime(iso: string): string | number {
-  if (!ISO_MILLIS.test(iso)) return iso;
-  const ms = Date.parse(iso);
-  return Number.isFinite(ms) && new Date(ms).toISOString() === iso ? ms : iso;
 }
 
 function decodeTime(value: unknown): string {

@@ -23,17 +23,25 @@ const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
 /**
  * Whether a source with this schedule should be discovered now, given when it last ran. A source
- * that never ran is due. `rate(N unit)`: due once N units (less {@link SCHEDULE_SLACK_MS}) have
- * passed. `cron(...)`: due when a slot of the expression lies between the last run and now (both
- * shifted by the slack). An expression this function cannot read counts as due, so a source is
- * crawled too often rather than never.
+ * that never ran is due. `cron(...)`: due when a slot of the expression lies between the last run
+ * and now (both shifted by the slack). `rate(N unit)` without a `phaseKey`: due once N units (less
+ * {@link SCHEDULE_SLACK_MS}) have passed. With a `phaseKey` (the source id): due when a slot of
+ * the source's own grid, one every N units at an offset derived from the key, lies between the
+ * last run and now (see {@link rateSlotIndex}). An expression this function cannot read counts as
+ * due, so a source is crawled too often rather than never.
+ *
+ * The phase matters when the scheduler ticks more often than sources are due: hourly sources on a
+ * 15-minute tick then spread over the four ticks instead of all falling due on the same one after
+ * their first run (which made one run a burst and left three empty), and publishers are not all
+ * polled at the same minute. On a tick as slow as the sources' rate nothing changes: every tick
+ * has a slot since the previous one.
  *
  * @example
  * isDue('rate(30 minutes)', '2026-11-24T10:00:00Z', '2026-11-24T10:29:30Z'); // true (within slack)
  * isDue('rate(30 minutes)', '2026-11-24T10:00:00Z', '2026-11-24T10:20:00Z'); // false
  * isDue('cron(0 6 * * ? *)', '2026-11-24T06:00:10Z', '2026-11-25T06:00:05Z'); // true
  */
-export function isDue(schedule: string, lastRunIso: string | undefined, nowIso: string): boolean {
+export function isDue(schedule: string, lastRunIso: string | undefined, nowIso: string, phaseKey?: string): boolean {
   if (lastRunIso === undefined) return true;
   const lastMs = Date.parse(lastRunIso);
   const nowMs = Date.parse(nowIso);
@@ -41,7 +49,11 @@ export function isDue(schedule: string, lastRunIso: string | undefined, nowIso: 
   if (nowMs < lastMs) return false; // clock went back: wait rather than run twice
   const text = schedule.trim();
   const rate = /^rate\(\s*(\d+)\s+(minute|hour|day)s?\s*\)$/.exec(text);
-  if (rate) return nowMs - lastMs >= Number(rate[1]) * RATE_UNIT_MS[rate[2]] - SCHEDULE_SLACK_MS;
+  if (rate) {
+    const intervalMs = Number(rate[1]) * RATE_UNIT_MS[rate[2]];
+    if (phaseKey === undefined || !(intervalMs > 0)) return nowMs - lastMs >= intervalMs - SCHEDULE_SLACK_MS;
+    return rateSlotIndex(nowMs + SCHEDULE_SLACK_MS, intervalMs, phaseKey) > rateSlotIndex(lastMs + SCHEDULE_SLACK_MS, intervalMs, phaseKey);
+  }
   const cron = /^cron\((.*)\)$/.exec(text);
   if (cron) {
     const matcher = parseCron(cron[1]);
@@ -49,6 +61,19 @@ export function isDue(schedule: string, lastRunIso: string | undefined, nowIso: 
     return cronFiresBetween(matcher, lastMs + SCHEDULE_SLACK_MS, nowMs + SCHEDULE_SLACK_MS);
   }
   return true;
+}
+
+/**
+ * Index of the last slot at or before `atMs` on a source's rate grid: slots every `intervalMs`
+ * from the epoch, shifted by a whole-minute offset in `[0, intervalMs)` taken from an FNV-1a hash
+ * of `phaseKey` (stable across deployments and runs, spread evenly over the interval).
+ */
+export function rateSlotIndex(atMs: number, intervalMs: number, phaseKey: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < phaseKey.length; i++) hash = Math.imul(hash ^ phaseKey.charCodeAt(i), 0x01000193) >>> 0;
+  const minutes = Math.max(1, Math.floor(intervalMs / MINUTE_MS));
+  const phaseMs = (hash % minutes) * MINUTE_MS;
+  return Math.floor((atMs - phaseMs) / intervalMs);
 }
 
 /**

@@ -35,7 +35,7 @@ export function makeHandler(deps: PipelineDeps, loadSources: () => Promise<Sourc
     for (const source of wanted) {
       if (!named && !event.force) {
         const lastRun = await deps.frontier.getSourceRun(source.id);
-        if (!isDue(source.schedule, lastRun?.lastRunAt, deps.now().toISOString())) {
+        if (!isDue(source.schedule, lastRun?.lastRunAt, deps.now().toISOString(), source.id)) {
           notDue.push(source.id);
           continue;
         }

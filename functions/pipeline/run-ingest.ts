@@ -91,7 +91,7 @@ export async function runIngest(
     if (!source.enabled) continue;
     if (options.respectSchedule) {
       const lastRun = await deps.frontier.getSourceRun(source.id);
-      if (!isDue(source.schedule, lastRun?.lastRunAt, deps.now().toISOString())) {
+      if (!isDue(source.schedule, lastRun?.lastRunAt, deps.now().toISOString(), source.id)) {
         summary.sourcesNotDue.push(source.id);
         continue;
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cronFiresBetween, isDue, parseCron } from '../../functions/core/schedule';
+import { cronFiresBetween, isDue, parseCron, rateSlotIndex } from '../../functions/core/schedule';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -35,6 +35,58 @@ describe('isDue', () => {
   it('does not run twice when the clock goes back, and runs unreadable expressions', () => {
     expect(isDue('rate(5 minutes)', '2026-11-24T10:00:00Z', '2026-11-24T09:00:00Z')).toBe(false);
     expect(isDue('every now and then', '2026-11-24T10:00:00Z', '2026-11-24T10:00:01Z')).toBe(true);
+  });
+});
+
+describe('isDue with a phase key: each rate source on its own slot grid', () => {
+  const MINUTE_MS = 60_000;
+  const ids = Array.from({ length: 400 }, (_, i) => `source-${i}`);
+  /** Ticks every `tickMinutes` for a day (first tick runs everything); runs per source and per tick. */
+  function simulate(schedule: string, tickMinutes: number, jitterMs = 20_000) {
+    const start = Date.parse('2026-11-25T00:00:00Z');
+    const lastRun = new Map<string, string>();
+    const runsPerSource = new Map<string, number>();
+    const runsPerTick: number[] = [];
+    for (let t = 0; t <= 24 * 60; t += tickMinutes) {
+      const nowIso = new Date(start + t * MINUTE_MS + jitterMs * ((t / tickMinutes) % 3) / 2).toISOString();
+      let n = 0;
+      for (const id of ids) {
+        if (!isDue(schedule, lastRun.get(id), nowIso, id)) continue;
+        lastRun.set(id, nowIso);
+        runsPerSource.set(id, (runsPerSource.get(id) ?? 0) + 1);
+        n++;
+      }
+      runsPerTick.push(n);
+    }
+    return { runsPerSource, runsPerTick };
+  }
+
+  it('hourly sources on a 15-minute tick run once an hour each, spread over the four ticks', () => {
+    const { runsPerSource, runsPerTick } = simulate('rate(1 hour)', 15);
+    // The first tick runs all; then one run per source per hour (24 or 25 in the day).
+    for (const id of ids) expect(runsPerSource.get(id)).toBeGreaterThanOrEqual(24);
+    for (const id of ids) expect(runsPerSource.get(id)).toBeLessThanOrEqual(25);
+    const later = runsPerTick.slice(8);
+    // Without phases all 400 would fall on one tick in four; with them each tick gets about 100.
+    expect(Math.max(...later)).toBeLessThan(160);
+    expect(Math.min(...later)).toBeGreaterThan(50);
+  });
+
+  it('on a tick as slow as the rate, every tick runs every source, as without a phase', () => {
+    const { runsPerTick } = simulate('rate(1 hour)', 60);
+    expect(runsPerTick.every((n) => n === ids.length)).toBe(true);
+  });
+
+  it('the offset is a whole minute within the interval and stable for a key', () => {
+    const hour = 60 * MINUTE_MS;
+    const at = Date.parse('2026-11-25T10:00:00Z');
+    expect(rateSlotIndex(at, hour, 'a')).toBe(rateSlotIndex(at, hour, 'a'));
+    // Slot boundaries fall on a whole minute: the index only changes between minute starts.
+    const boundaries = new Set<number>();
+    for (let s = 0; s < 3_600; s += 10) {
+      if (rateSlotIndex(at + s * 1000, hour, 'key-7') !== rateSlotIndex(at + (s - 10) * 1000, hour, 'key-7')) boundaries.add(s % 60);
+    }
+    expect([...boundaries]).toEqual([0]);
   });
 });
 

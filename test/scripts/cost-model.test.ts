@@ -264,7 +264,7 @@ describe('capacity mode, discovery spread and schedule', () => {
 
   it('discover is billed per source and run, spread over the articles of the day', () => {
     const at = (runsPerDay: number, articlesPerDay: number) =>
-      line(computeCosts({ ...base, articlesPerDay, tableCapacity: DEFAULT_SETTINGS.tableCapacity, inputs: inputsWith({ 'discover.runsPerDay': runsPerDay }) }), 'Lambda discover (GB-s)')!;
+      line(computeCosts({ ...base, articlesPerDay, tableCapacity: DEFAULT_SETTINGS.tableCapacity, inputs: inputsWith({ 'discover.sourceRunsPerDay': runsPerDay }) }), 'Lambda discover (GB-s)')!;
     expect(at(96, 100_000)).toBeCloseTo(4 * at(24, 100_000), 9);
     expect(at(24, 50_000)).toBeCloseTo(2 * at(24, 100_000), 9);
     expect(runsPerDayOf('rate(15 minutes)')).toEqual({ runs: 96, exact: true });
@@ -277,6 +277,8 @@ describe('capacity mode, discovery spread and schedule', () => {
     const steady = JSON.parse((await run('--stage', 'steady', '--json', '--articles-per-day', '100000')).stdout) as Record<string, any>;
     expect(steady.options.tableCapacity.billing).toBe('provisioned');
     expect(steady.options.inputs['discover.runsPerDay'].value).toBe(96);
+    // Hourly sources are read once an hour however often the scheduler ticks.
+    expect(steady.options.inputs['discover.sourceRunsPerDay'].value).toBe(24);
     expect(steady.options.inputs['discover.spreadSeconds'].value).toBe(900);
     const prod = JSON.parse((await run('--json', '--articles-per-day', '100000')).stdout) as Record<string, any>;
     expect(prod.options.tableCapacity.billing).toBe('on-demand');

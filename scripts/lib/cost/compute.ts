@@ -147,13 +147,13 @@ function costsAt(o: CostOptions) {
   const crawlMs = crawlBilledMsPerArticle(o.inputs, fill);
   const crawlGbS = (crawlMs.ms / 1000) * (v('crawl.memoryMb') / 1024);
   add('Lambda crawl (GB-s)', crawlGbS * PRICES.lambdaArmPerGbSecond, `${crawlMs.ms.toFixed(0)} ms = ${crawlGbS.toFixed(3)} GB-s/article: ${crawlMs.detail}`);
-  // Each source is read on every run, whether or not it yields new URLs.
-  const discoverMsPerArticle = (v('discover.runsPerDay') * o.hosts * v('discover.billedMsPerSourceRun')) / Math.max(o.articlesPerDay, 1e-9);
+  // Each source is read on its schedule, whether or not it yields new URLs.
+  const discoverMsPerArticle = (v('discover.sourceRunsPerDay') * o.hosts * v('discover.billedMsPerSourceRun')) / Math.max(o.articlesPerDay, 1e-9);
   const discoverGbS = (discoverMsPerArticle / 1000) * (v('discover.memoryMb') / 1024);
   add(
     'Lambda discover (GB-s)',
     discoverGbS * PRICES.lambdaArmPerGbSecond,
-    `${discoverMsPerArticle.toFixed(0)} ms = ${discoverGbS.toFixed(3)} GB-s/article: ${v('discover.runsPerDay')} runs/day x ${o.hosts} sources x ${v('discover.billedMsPerSourceRun')} ms over ${o.articlesPerDay} articles/day`,
+    `${discoverMsPerArticle.toFixed(0)} ms = ${discoverGbS.toFixed(3)} GB-s/article: ${v('discover.sourceRunsPerDay')} runs/day x ${o.hosts} sources x ${v('discover.billedMsPerSourceRun')} ms over ${o.articlesPerDay} articles/day`,
   );
   const invocations = v('crawl.fetchAttemptsPerArticle') / fill;
   add('Lambda requests', (invocations * PRICES.lambdaPerMillionRequests) / 1e6, `${invocations.toFixed(2)} invocations/article`);

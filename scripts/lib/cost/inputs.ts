@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DEFAULT_SCHEDULE } from '../../../functions/core/sources/source-schema';
 import { DEFAULT_SETTINGS, type PipelineSettings } from '../../../infra/settings';
 
 // ---------------------------------------------------------------------------------------------
@@ -88,7 +89,7 @@ const ASSUMED_INPUTS: Record<string, InputDefault> = {
     value: 170,
     unit: 'ms',
     basis: 'assumed',
-    why: 'one source in one discover run: conditional GETs of its feed and sitemap (mostly 304 Not Modified), parsing the changed ones, claims; billed per run whether or not it finds new URLs',
+    why: 'one source read by discover: conditional GETs of its feed and sitemap (mostly 304 Not Modified), parsing the changed ones, claims; billed per run whether or not it finds new URLs',
   },
   's3.putsPerArticle': {
     value: 1 + 1 / DEFAULT_SETTINGS.crawl.batchSize,
@@ -156,6 +157,9 @@ export function runsPerDayOf(scheduleExpression: string): { runs: number; exact:
   return Number.isFinite(minutes) && minutes > 0 ? { runs: 1_440 / minutes, exact: true } : { runs: 24, exact: false };
 }
 
+/** Runs per day of a source on the default schedule (functions/core/sources/source-schema.ts). */
+const SOURCE_RUNS_PER_DAY = runsPerDayOf(DEFAULT_SCHEDULE).runs;
+
 /** The inputs a stage's settings decide (basis `settings`). */
 export function settingsInputs(settings: PipelineSettings, stage = settings.stage): Record<string, InputDefault> {
   const schedule = runsPerDayOf(settings.scheduleExpression);
@@ -170,6 +174,12 @@ export function settingsInputs(settings: PipelineSettings, stage = settings.stag
       unit: 'runs',
       basis: 'settings',
       why: from(`scheduleExpression ${settings.scheduleExpression}${schedule.exact ? '' : ' (not a rate: counted as hourly)'}`),
+    },
+    'discover.sourceRunsPerDay': {
+      value: Math.min(schedule.runs, SOURCE_RUNS_PER_DAY),
+      unit: 'runs/source',
+      basis: 'settings',
+      why: `each source is read once per its own schedule (default ${DEFAULT_SCHEDULE}), at most once per scheduler tick`,
     },
     'discover.spreadSeconds': { value: settings.discover.spreadSeconds, unit: 's', basis: 'settings', why: from('discover.spreadSeconds (0: each run\'s URLs are sent at once and crawl batches fill)') },
   };

@@ -37,6 +37,7 @@ import { DEFAULT_SETTINGS } from '../infra/settings';
 import { startDynamoDbLocal } from '../test/helpers/dynamodb-local';
 import { startS3Server } from '../test/helpers/s3-server';
 import { generateSites, publishShare, sourcesFor, startSyntheticSites } from '../test/helpers/synthetic-sites';
+import { DEFAULT_COPY_SHARE } from './lib/synthetic-news';
 import { CountingArchiveStore, CountingCrawlQueue } from './lib/counting-stores';
 import { itemSizeBytes, STORAGE_OVERHEAD_BYTES_PER_ITEM } from './lib/dynamodb-item-size';
 
@@ -70,6 +71,8 @@ async function main(): Promise<void> {
       parallel: { type: 'string', default: '4' },
       'host-interval-ms': { type: 'string', default: '50' },
       seed: { type: 'string', default: '2026' },
+      // Share of generated articles that are syndicated copies (exact or edited) of another.
+      'copy-share': { type: 'string', default: String(DEFAULT_COPY_SHARE) },
       out: { type: 'string', default: RESULTS_FILE },
     },
   });
@@ -86,8 +89,11 @@ async function main(): Promise<void> {
   const parallel = num('parallel');
   const hostIntervalMs = num('host-interval-ms');
 
+  const copyShare = Number(values['copy-share']);
+  if (!(copyShare >= 0 && copyShare <= 1)) throw new Error(`--copy-share must be a number from 0 to 1, got ${values['copy-share']}`);
+
   const say = process.stdout.write.bind(process.stdout);
-  const sites = generateSites({ articles, hosts: hostCount, seed: num('seed') });
+  const sites = generateSites({ articles, hosts: hostCount, seed: num('seed'), copyShare });
   const server = await startSyntheticSites(sites);
   const dynamo = await startDynamoDbLocal();
   const s3 = await startS3Server(BUCKET);
@@ -169,7 +175,7 @@ async function main(): Promise<void> {
     const result = {
       source:
         `bench:pipeline --articles ${articles} --hosts ${hostCount} --rounds ${rounds} --feed-window ${feedWindow} ` +
-        `--batch-size ${batchSize} --parallel ${parallel}, ${new Date().toISOString()}`,
+        `--batch-size ${batchSize} --parallel ${parallel} --copy-share ${copyShare}, ${new Date().toISOString()}`,
       dynamodb: {
         writeUnitsPerArticle: per(ddb.writeUnits),
         readUnitsPerArticle: per(ddb.readUnits),
@@ -203,7 +209,8 @@ async function main(): Promise<void> {
         s3: archive.counts,
         rawBytesPerArticleSynthetic: Math.round((archive.counts.bytesPut.raw ?? 0) / stored),
         note:
-          'Synthetic publishers on loopback (test/helpers/synthetic-sites.ts: about half the articles are syndicated copies). ' +
+          `Synthetic publishers on loopback (test/helpers/synthetic-sites.ts; --copy-share ${copyShare} of the generated articles are syndicated copies: ` +
+          'originals store 4 near-duplicate keys, copies a copy link instead, so fewer copies mean more writes). ' +
           'crawl.cpuMsPerArticle is this process\'s CPU while crawling (handlers, SDK serialisation, the loopback site server; ' +
           'DynamoDB Local and s3rver run in other processes): an upper bound of the Lambda\'s CPU work. Raw page bytes of ' +
           'synthetic pages are smaller than real ones and are not used by the cost model.',

@@ -82,11 +82,14 @@ export interface SyntheticArticle {
 }
 
 /** Generator options (defaults give a mix close to a wire-heavy news feed). */
+/** Share of generated articles that copy an earlier story: heavy syndication, as on news aggregators. */
+export const DEFAULT_COPY_SHARE = 0.55;
+
 export interface SyntheticNewsOptions {
   articles: number;
   seed?: number;
   hosts?: number;
-  /** Share of articles that are copies of an earlier story (default 0.55). */
+  /** Share of articles that are copies of an earlier story (default {@link DEFAULT_COPY_SHARE}). */
   copyShare?: number;
   /** Share of copies that are edited rather than exact (default 0.5). */
   editedShare?: number;
@@ -251,7 +254,7 @@ export function generateSyntheticNews(options: SyntheticNewsOptions): SyntheticA
   const words = new WordModel(random);
   const text = new TextModel(random, words);
   const hostCount = options.hosts ?? 60;
-  const copyShare = options.copyShare ?? 0.55;
+  const copyShare = options.copyShare ?? DEFAULT_COPY_SHARE;
   const editedShare = options.editedShare ?? 0.5;
   const heavyShare = options.heavyShare ?? 0.25;
   const earlyCopyShare = options.earlyCopyShare ?? 0.1;

@@ -3,7 +3,7 @@
  * serves every suite (starting it costs more CPU than the tests on a 2-core machine).
  */
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DynamoDbDedupIndex,
@@ -14,9 +14,10 @@ import { GSI1 } from '../../functions/adapters/dynamodb/table-schema';
 import { ensureTable } from '../../functions/adapters/local/embedded-dynamodb';
 import { startDynalite, type DynaliteServer } from '../helpers/dynalite-server';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
-import type { CopyLink } from '../../functions/core/article';
+import type { ArticleRecord, CopyLink } from '../../functions/core/article';
 import { dedupIndexContract, hashes, ref } from './dedup-index.contract';
 import { hex32, leanRecord, realisticRecord } from './dynamodb/realistic-article';
+import { toV1ArticleItem } from './dynamodb/v1-article-item';
 import { frontierContract } from './frontier.contract';
 
 let dynamoDbLocal: DynamoDbLocal;
@@ -175,6 +176,64 @@ describe('DynamoDbDedupIndex article storage', () => {
     const stored = (await worker().getArticle(record.id))!;
     expect(stored.copies.map((c) => c.articleId).sort()).toEqual(links.map((l) => l.articleId).sort());
     expect(stored.version).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('DynamoDbDedupIndex article item layouts', () => {
+  const servers = [
+    ['DynamoDB Local', () => dynamoDbLocal],
+    ['dynalite', () => dynaliteServer],
+  ] as const;
+  const origin: CopyLink = { articleId: hex32('origin'), url: 'https://www.wire.example/2026/11/24/o', host: 'wire.example', overlap: 11 / 12, method: 'exact' };
+
+  async function rawItem(server: Server, tableName: string, id: string) {
+    const doc = DynamoDBDocumentClient.from(server.client);
+    const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: { pk: `ART#${id}`, sk: 'A' } }));
+    return Item;
+  }
+
+  // Deployed tables hold items written before fields were packed: read, updated in place and rewritten.
+  it.each(servers)('reads and updates an item of the v1 layout, and a re-store packs it, on %s', async (_name, server) => {
+    const tableName = await freshTable(server());
+    const index = new DynamoDbDedupIndex({ tableName, client: server().client });
+    const doc = DynamoDBDocumentClient.from(server().client, { marshallOptions: { removeUndefinedValues: true } });
+    const { copyOf: _o, clusterId: _c, ...early } = { ...realisticRecord(21), rawOffset: 40, rawLength: 5_000, rawContentType: 'text/html' };
+    const record: ArticleRecord = { ...early, clusterId: early.id, cleanOffset: 0, cleanLength: 300 };
+    await doc.send(new PutCommand({ TableName: tableName, Item: toV1ArticleItem(record) }));
+    expect(await index.getArticle(record.id)).toEqual(record);
+    // setCopyOf sets it once; setCleanCopy's condition matches the v1 clean key.
+    await index.setCopyOf!(record.id, origin, origin.articleId);
+    await index.setCopyOf!(record.id, { ...origin, articleId: 'someone-else' }, 'other');
+    const next = { key: `clean/dt=${record.day}/bundle-2026-11-24T11-00-00-000Z-bbbbbbbbbbbb.jsonl`, offset: 900, length: 950 };
+    expect(await index.setCleanCopy!(record, next)).toBe(true);
+    const updated = { ...record, copyOf: origin, clusterId: origin.articleId, cleanKey: next.key, cleanOffset: 900, cleanLength: 950 };
+    expect(await index.getArticle(record.id)).toEqual(updated);
+    expect(await rawItem(server(), tableName, record.id)).not.toHaveProperty('z');
+    // Stored again (a new version): the packed layout, the same record.
+    await index.putArticle({ ...updated, version: 2 });
+    expect(await rawItem(server(), tableName, record.id)).toHaveProperty('z');
+    expect(await index.getArticle(record.id)).toEqual({ ...updated, version: 2 });
+    // And the packed item's pointer moves as before.
+    const later = { ...next, offset: 0, length: 10 };
+    expect(await index.setCleanCopy!(updated, later)).toBe(true);
+    expect((await index.getArticle(record.id))!.cleanOffset).toBe(0);
+  });
+
+  it.each(servers)('never lets setCopyOf replace a copyOf stored packed, and keeps long unicode fields exactly, on %s', async (_name, server) => {
+    const index = await freshIndex(server());
+    const copy = { ...realisticRecord(22), copyOf: origin, clusterId: origin.articleId };
+    await index.putArticle(copy);
+    await index.setCopyOf!(copy.id, { ...origin, articleId: 'someone-else' }, 'other');
+    expect(await index.getArticle(copy.id)).toEqual(copy);
+    const unicode: ArticleRecord = {
+      ...leanRecord(23),
+      title: 'Überraschung in Zürich: 中文 العربية 😀 \ue001 \u0002',
+      description: 'Ελληνικά και русский текст. '.repeat(300),
+      authors: ['Zoë Ångström'],
+      image: 'https://img.example/\u0001/ü.jpg',
+    };
+    await index.putArticle(unicode);
+    expect(await index.getArticle(unicode.id)).toEqual(unicode);
   });
 });
 

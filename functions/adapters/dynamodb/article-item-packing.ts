@@ -214,6 +214,18 @@ const rawKeySlot: Slot = {
   },
 };
 
+/**
+ * Content-Type headers most pages come with, stored as their index (~7 bytes less than the
+ * compressed text). Stored items refer to these by position: only append.
+ */
+const COMMON_CONTENT_TYPES: readonly string[] = [
+  'text/html; charset=utf-8',
+  'text/html; charset=UTF-8',
+  'text/html',
+  'text/html;charset=UTF-8',
+  'text/html;charset=utf-8',
+];
+
 const COPY_LINK_FIELDS = ['articleId', 'url', 'host', 'overlap', 'method'] as const;
 const COPY_METHODS: readonly string[] = ['exact', 'near-duplicate'];
 
@@ -250,7 +262,14 @@ const SLOTS: readonly Slot[] = [
   rawKeySlot,
   numberSlot('rawOffset'),
   numberSlot('rawLength'),
-  textSlot('rawContentType'),
+  {
+    field: 'rawContentType',
+    encode: (value) => {
+      const common = COMMON_CONTENT_TYPES.indexOf(value as string);
+      return common >= 0 ? common : isString(value) ? value : undefined;
+    },
+    decode: (stored) => (typeof stored === 'number' ? COMMON_CONTENT_TYPES[stored] : stored),
+  },
   numberSlot('version'),
   numberSlot('paragraphCount'),
   {

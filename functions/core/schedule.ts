@@ -51,7 +51,8 @@ export function isDue(schedule: string, lastRunIso: string | undefined, nowIso: 
   const rate = /^rate\(\s*(\d+)\s+(minute|hour|day)s?\s*\)$/.exec(text);
   if (rate) {
     const intervalMs = Number(rate[1]) * RATE_UNIT_MS[rate[2]];
-    if (phaseKey === undefined || !(intervalMs > 0)) return nowMs - lastMs >= intervalMs - SCHEDULE_SLACK_MS;
+    // A rate no longer than the slack is always due: there is nothing to spread within a minute.
+    if (phaseKey === undefined || intervalMs <= SCHEDULE_SLACK_MS) return nowMs - lastMs >= intervalMs - SCHEDULE_SLACK_MS;
     return rateSlotIndex(nowMs + SCHEDULE_SLACK_MS, intervalMs, phaseKey) > rateSlotIndex(lastMs + SCHEDULE_SLACK_MS, intervalMs, phaseKey);
   }
   const cron = /^cron\((.*)\)$/.exec(text);

@@ -70,6 +70,12 @@ const textSlot = (field: string): Slot => ({
   decode: (stored) => stored,
 });
 
+const textListSlot = (field: string): Slot => ({
+  field,
+  encode: (value) => (Array.isArray(value) && value.every(isString) ? value : undefined),
+  decode: (stored) => stored,
+});
+
 const numberSlot = (field: string): Slot => ({
   field,
   encode: (value) => (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0) ? value : undefined),
@@ -199,11 +205,7 @@ export const SLOTS: readonly Slot[] = [
   textSlot('description'),
   textSlot('siteName'),
   textSlot('section'),
-  {
-    field: 'authors',
-    encode: (value) => (Array.isArray(value) && value.every(isString) ? value : undefined),
-    decode: (stored) => stored,
-  },
+  textListSlot('authors'),
   urlSlot('url'),
   {
     field: 'canonicalUrl',
@@ -272,11 +274,7 @@ export const SLOTS: readonly Slot[] = [
   },
   // Set only when the binary section cannot hold them (not hex, not the sketch shape).
   textSlot('contentHash'),
-  {
-    field: 'paragraphHashes',
-    encode: (value) => (Array.isArray(value) && value.every(isString) ? value : undefined),
-    decode: (stored) => stored,
-  },
+  textListSlot('paragraphHashes'),
   textSlot('minhash'),
 ];
 const SLOT_INDEX = new Map(SLOTS.map((slot, i) => [slot.field, i]));

@@ -8,6 +8,8 @@ import {
   CANONICAL_SLOT,
   decodeFetchedAt,
   FETCHED_AT_SLOT,
+  HEX128,
+  HEX128_BYTES,
   isString,
   MINHASH_SLOT,
   SLOTS,
@@ -50,8 +52,6 @@ const FLAG_SKETCH = 4;
 const FLAG_BROTLI = 8;
 const KNOWN_FLAGS = FLAG_CONTENT_HASH | FLAG_PARAGRAPH_HASHES | FLAG_SKETCH | FLAG_BROTLI;
 
-const HEX128 = /^[0-9a-f]{32}$/;
-const HEX128_BYTES = 16;
 
 /**
  * Brotli at its best ratio: ~1 ms per article item of CPU, worth ~15% smaller output than quality 9

@@ -1,6 +1,7 @@
 import type { ArticleRecord, ArticleRef, CopyLink } from '../../core/article';
 import type { ParagraphInfo, ParagraphSighting } from '../../ports/dedup-index';
 import { packFields, unpackFields } from './article-item-packing';
+import { HEX128, HEX128_BYTES, STATS_FIELDS } from './packed-json-slots';
 import { GSI1 } from './table-schema';
 
 /*
@@ -140,8 +141,6 @@ const TIME_FIELDS = ['fetchedAt', 'publishedAt', 'modifiedAt'] as const;
 /** clusterId stored as a number in the v1 layout: the article's own id / its copyOf's article id. */
 const CLUSTER_SELF = 1;
 const CLUSTER_ORIGIN = 2;
-const HEX128 = /^[0-9a-f]{32}$/;
-const HEX128_BYTES = 16;
 
 /** Partition and gsi1 keys of an article item. */
 export function articleItemKeys(record: Pick<ArticleRecord, 'id' | 'host' | 'day'>): Item {
@@ -287,7 +286,6 @@ function decodeHashList(value: unknown): string[] {
 }
 
 type Stats = ArticleRecord['stats'];
-const STATS_FIELDS = ['repeatedParagraphsRemoved', 'boilerplateParagraphsRemoved', 'paragraphsFirstSeenElsewhere'] as const;
 
 function decodeStats(value: unknown): Stats {
   if (!Array.isArray(value)) return value as Stats;

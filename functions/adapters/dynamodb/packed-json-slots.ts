@@ -197,7 +197,11 @@ const COMMON_CONTENT_TYPES: readonly string[] = [
 const COPY_LINK_FIELDS = ['articleId', 'url', 'host', 'overlap', 'method'] as const;
 const COPY_METHODS: readonly string[] = ['exact', 'near-duplicate'];
 
-const STATS_FIELDS = ['repeatedParagraphsRemoved', 'boilerplateParagraphsRemoved', 'paragraphsFirstSeenElsewhere'] as const;
+/** The record's stats fields, in the order both stored layouts keep them as a list. */
+export const STATS_FIELDS = ['repeatedParagraphsRemoved', 'boilerplateParagraphsRemoved', 'paragraphsFirstSeenElsewhere'] as const;
+/** A 128-bit hash as records hold it (lower-case hex), stored as its 16 bytes. */
+export const HEX128 = /^[0-9a-f]{32}$/;
+export const HEX128_BYTES = 16;
 
 export const SLOTS: readonly Slot[] = [
   // Texts first and URLs together: later ones often repeat words and paths of earlier ones.

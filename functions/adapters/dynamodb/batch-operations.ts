@@ -1,9 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { StorageError } from '../../errors';
 import { chunk, sleep } from '../concurrency';
 import type { RequestStats } from './request-stats';
-import { toStorageError } from './dynamodb-errors';
+import { isConditionalCheckFailed, toStorageError } from './dynamodb-errors';
 
 /** BatchGetItem accepts at most 100 keys per request. */
 export const BATCH_GET_MAX_KEYS = 100;
@@ -91,5 +91,23 @@ export async function batchPutItems(
       stats.record('write', response.ConsumedCapacity);
       pending = (response.UnprocessedItems?.[tableName] ?? []) as typeof pending;
     }
+  }
+}
+
+/**
+ * Puts an item unless one with its key exists (the existing one is left as it is). Returns whether
+ * this call wrote it; a refused put is counted as billed, like every rejected conditional write.
+ */
+export async function putIfAbsent(doc: DynamoDBDocumentClient, stats: RequestStats, tableName: string, item: Item): Promise<boolean> {
+  try {
+    const response = await doc.send(
+      new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)', ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    stats.record('write', response.ConsumedCapacity);
+    return true;
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw toStorageError('PutItem', error);
+    stats.recordRejectedWrite();
+    return false;
   }
 }

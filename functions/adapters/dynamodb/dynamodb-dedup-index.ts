@@ -2,7 +2,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
   UpdateCommand,
   type QueryCommandInput,
@@ -18,7 +17,7 @@ import type {
 } from '../../ports/dedup-index';
 import { BoundedSet } from '../bounded-set';
 import { mapWithConcurrency } from '../concurrency';
-import { batchGetItems, batchPutItems } from './batch-operations';
+import { batchGetItems, batchPutItems, putIfAbsent } from './batch-operations';
 import { findByFingerprintKeys, putFingerprintKeys } from './fingerprint-keys';
 import { readAllPages } from './paged-reads';
 
@@ -244,20 +243,7 @@ export class DynamoDbDedupIndex implements DedupIndex {
 
   /** Writes a copy item unless one for that copy exists (then it is left as it is). */
   private async putCopyItem(originId: string, copy: CopyLink, seq: number): Promise<void> {
-    try {
-      const response = await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: copyItem(originId, copy, seq),
-          ConditionExpression: 'attribute_not_exists(pk)',
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      this.counters.record('write', response.ConsumedCapacity);
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw toStorageError('PutItem', error);
-      this.counters.recordRejectedWrite();
-    }
+    await putIfAbsent(this.doc, this.counters, this.tableName, copyItem(originId, copy, seq));
     this.known.add(copyMark(originId, copy.articleId));
   }
 

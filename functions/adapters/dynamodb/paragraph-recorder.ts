@@ -1,4 +1,5 @@
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { putIfAbsent } from './batch-operations';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ArticleRef } from '../../core/article';
 import type { ParagraphSighting } from '../../ports/dedup-index';
@@ -119,19 +120,7 @@ export class ParagraphRecorder {
 
   /** Counts an article on a paragraph whose id set is full (see recordParagraphs). */
   private async recordPastCap(article: ArticleRef, hash: string): Promise<ParagraphSighting> {
-    try {
-      const response = await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: membershipKey(hash, article.articleId),
-          ConditionExpression: 'attribute_not_exists(pk)',
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      this.counters.record('write', response.ConsumedCapacity);
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw toStorageError('PutItem', error);
-      this.counters.recordRejectedWrite();
+    if (!(await putIfAbsent(this.doc, this.counters, this.tableName, membershipKey(hash, article.articleId)))) {
       // Already a member: counted before (or the count update of an earlier call was lost).
       return toSighting(hash, (await this.readItem(paragraphKey(hash), true))!, article.articleId);
     }

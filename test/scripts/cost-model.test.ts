@@ -8,7 +8,6 @@ import { promisify } from 'node:util';
 import {
   AGGREGATE_METRIC_SERIES,
   alarmMetricCount,
-  articlesPerDayForAllIn,
   computeCosts,
   crawlBatchFill,
   crawlBilledMsPerArticle,
@@ -164,9 +163,9 @@ describe('computeCosts', () => {
   });
 
   it('gives the daily volume from which all-in meets the goal, and none when processing alone misses it', () => {
-    // $12 a month over (20 - 14) dollars per million = 2 M articles a month = 66,667 a day.
-    expect(articlesPerDayForAllIn(GOAL_DOLLARS_PER_MILLION, 14, 12)).toBe(66_667);
-    expect(articlesPerDayForAllIn(20, 20.5, 12)).toBeUndefined();
+    const dear = computeCosts({ ...base, inputs: inputsWith({ 'dynamodb.writeUnitsPerArticle': 40 }) });
+    expect(dear.processingPerMillion).toBeGreaterThan(GOAL_DOLLARS_PER_MILLION);
+    expect(dear.breakEvenArticlesPerDay).toBeUndefined();
     const cheap = inputsWith({ 'dynamodb.writeUnitsPerArticle': 4, 's3.putsPerArticle': 0.5, 'crawl.fetchWallMsPerBatch': 200 });
     const r = computeCosts({ ...base, inputs: cheap });
     expect(r.processingPerMillion).toBeLessThan(GOAL_DOLLARS_PER_MILLION);

@@ -115,9 +115,8 @@ export function computeCosts(o: CostOptions) {
 
 /**
  * The smallest daily volume (to 0.1 %) at which all-in is under the goal, by bisection: processing
- * depends on volume too (discover runs, partial batches, a capacity floor), so the closed form of
- * {@link articlesPerDayForAllIn} is only exact when it does not. `undefined` when even a billion
- * articles a day miss it.
+ * depends on volume too (discover runs, partial batches, a capacity floor), so fixed / (goal -
+ * processing) has no closed form. `undefined` when even a billion articles a day miss it.
  */
 function breakEvenArticlesPerDay(o: CostOptions): number | undefined {
   const meets = (articlesPerDay: number) => costsAt({ ...o, articlesPerDay }).allInPerMillion < GOAL_DOLLARS_PER_MILLION;
@@ -265,14 +264,6 @@ function costsAt(o: CostOptions) {
 /** The issue's goal: dollars per million articles, all-in. */
 export const GOAL_DOLLARS_PER_MILLION = 20;
 
-/**
- * The daily volume above which processing plus the share of fixed monthly costs stays under
- * `goalPerMillion`; `undefined` when processing alone reaches it.
- */
-export function articlesPerDayForAllIn(goalPerMillion: number, processingPerMillion: number, fixedPerMonth: number): number | undefined {
-  if (processingPerMillion >= goalPerMillion) return undefined;
-  return Math.ceil(((fixedPerMonth / (goalPerMillion - processingPerMillion)) * 1e6) / 30);
-}
 
 /**
  * One evidence paragraph more in an article: one conditional UpdateItem of its paragraph item

@@ -2,6 +2,7 @@ import type { ArticleRecord, ArticleRef, CopyLink } from '../../core/article';
 import type { ParagraphInfo, ParagraphSighting } from '../../ports/dedup-index';
 import { packFields, unpackFields } from './article-item-packing';
 import { HEX128, HEX128_BYTES, STATS_FIELDS } from './packed-json-slots';
+import { placeholderCodec, type PlaceholderTokens } from './placeholder-text';
 import { GSI1 } from './table-schema';
 
 /*
@@ -133,7 +134,7 @@ export function storedCleanKey(record: Pick<ArticleRecord, 'id' | 'host' | 'day'
 const FIELD_OF_ATTRIBUTE = new Map<string, string>(Object.entries(FIELD_ATTRIBUTES).map(([field, name]) => [name, field]));
 const ITEM_KEY_ATTRIBUTES = new Set(['pk', 'sk', GSI1.partitionKey, GSI1.sortKey]);
 
-/** URL and key fields the v1 layout stores with id / host / day placeholders (see {@link packText}). */
+/** URL and key fields the v1 layout stores with id / host / day placeholders (see {@link TEXT_PLACEHOLDERS}). */
 const PACKED_FIELDS = ['url', 'canonicalUrl', 'image', 'cleanKey', 'rawKey'] as const;
 /** Times the v1 layout stores as epoch milliseconds when that gives back the same text. */
 const TIME_FIELDS = ['fetchedAt', 'publishedAt', 'modifiedAt'] as const;
@@ -251,7 +252,7 @@ type StoredCopyLink = [articleId: string | Uint8Array, url: string, host: string
  * holds a placeholder character is stored as the plain map.
  */
 export function encodeCopyLink(link: CopyLink): StoredCopyLink | CopyLink {
-  const url = packText(link.url, { host: link.host });
+  const url = TEXT_PLACEHOLDERS.pack(link.url, { host: link.host });
   if (url === undefined) return { ...link };
   return [encodeHash(link.articleId), url, link.host, link.overlap, link.method];
 }
@@ -259,7 +260,7 @@ export function encodeCopyLink(link: CopyLink): StoredCopyLink | CopyLink {
 function decodeCopyLink(value: unknown): CopyLink {
   if (!Array.isArray(value)) return value as CopyLink;
   const [articleId, url, host, overlap, method] = value as StoredCopyLink;
-  return { articleId: decodeHash(articleId), url: unpackText(url, { host }), host, overlap: Number(overlap), method };
+  return { articleId: decodeHash(articleId), url: TEXT_PLACEHOLDERS.unpack(url, { host }), host, overlap: Number(overlap), method };
 }
 
 function decodeCopyItem(item: Item): CopyLink {
@@ -298,50 +299,16 @@ function decodeSketch(value: unknown): string {
   return prefix + Buffer.from(bytes).toString('base64');
 }
 
-/**
- * Placeholders for values a text repeats from elsewhere in the item. Packing is exactly
- * reversible because no placeholder character occurs in the text or in a value (a text holding
- * one is not packed; a value holding one is not replaced), so restoring each placeholder, in any
- * order, gives back the text.
- */
-const PLACEHOLDERS = [
-  ['id', '\u0001'],
-  ['host', '\u0002'],
-  ['day', '\u0003'],
-] as const;
-const PLACEHOLDER_CHARACTER = /[\u0001-\u0003]/;
-type PackTokens = Partial<Record<(typeof PLACEHOLDERS)[number][0], string>>;
-
-const usable = (value: string | undefined): value is string => !!value && !PLACEHOLDER_CHARACTER.test(value);
-
-/** `text` with each token value replaced by its placeholder, or undefined when it holds one already. */
-export function packText(text: string, tokens: PackTokens): string | undefined {
-  if (PLACEHOLDER_CHARACTER.test(text)) return undefined;
-  let packed = text;
-  for (const [name, mark] of PLACEHOLDERS) {
-    const value = tokens[name];
-    if (usable(value)) packed = packed.split(value).join(mark);
-  }
-  return packed;
-}
-
-/** Undoes {@link packText} given the same tokens. */
-export function unpackText(packed: string, tokens: PackTokens): string {
-  let text = packed;
-  for (const [name, mark] of PLACEHOLDERS) {
-    const value = tokens[name];
-    if (usable(value)) text = text.split(mark).join(value);
-  }
-  return text;
-}
+/** Placeholders of the v1 layout's top-level text attributes (control characters, stored as they are). */
+const TEXT_PLACEHOLDERS = placeholderCodec({ id: '\u0001', host: '\u0002', day: '\u0003' });
 
 /** A packed string, or (when the text holds a placeholder character itself) a one-element list with the text. */
-function encodePacked(text: string, tokens: PackTokens): string | [string] {
-  return packText(text, tokens) ?? [text];
+function encodePacked(text: string, tokens: PlaceholderTokens): string | [string] {
+  return TEXT_PLACEHOLDERS.pack(text, tokens) ?? [text];
 }
 
-function decodePacked(value: unknown, tokens: PackTokens): string {
-  return Array.isArray(value) ? String(value[0]) : unpackText(String(value), tokens);
+function decodePacked(value: unknown, tokens: PlaceholderTokens): string {
+  return Array.isArray(value) ? String(value[0]) : TEXT_PLACEHOLDERS.unpack(String(value), tokens);
 }
 
 function decodeTime(value: unknown): string {

@@ -1,3 +1,5 @@
+import { placeholderCodec } from './placeholder-text';
+
 /*
  * The JSON part of a packed article item (see `article-item-packing.ts` for the whole layout):
  * one slot per record field, each storing its value in a shape that compresses well and comes
@@ -17,31 +19,16 @@ export interface PackTokens {
  * Placeholders inside the JSON part: private-use characters, which JSON leaves as they are (the
  * control characters the top-level attributes use would cost six bytes each as JSON escapes).
  */
-const PLACEHOLDERS = [
-  ['id', '\ue000'],
-  ['host', '\ue001'],
-  ['day', '\ue002'],
-] as const;
-const PLACEHOLDER_CHARACTER = /[\ue000-\ue002]/;
+const URL_PLACEHOLDERS = placeholderCodec({ id: '\ue000', host: '\ue001', day: '\ue002' });
 
+/** A URL with placeholders, or `[url]` as it is when it already holds a placeholder character. */
 function packUrl(text: string, tokens: PackTokens): string | [string] {
-  if (PLACEHOLDER_CHARACTER.test(text)) return [text];
-  let packed = text;
-  for (const [name, mark] of PLACEHOLDERS) {
-    const value = tokens[name];
-    if (value && !PLACEHOLDER_CHARACTER.test(value)) packed = packed.split(value).join(mark);
-  }
-  return packed;
+  return URL_PLACEHOLDERS.pack(text, tokens) ?? [text];
 }
 
 function unpackUrl(value: Json, tokens: PackTokens): string {
   if (Array.isArray(value)) return String(value[0]);
-  let text = String(value);
-  for (const [name, mark] of PLACEHOLDERS) {
-    const token = tokens[name];
-    if (token && !PLACEHOLDER_CHARACTER.test(token)) text = text.split(mark).join(token);
-  }
-  return text;
+  return URL_PLACEHOLDERS.unpack(String(value), tokens);
 }
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

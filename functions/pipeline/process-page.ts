@@ -206,6 +206,10 @@ async function copyLineRewrites(deps: PipelineDeps, origin: RecordFields, stored
       copy = await deps.index.getArticle(link.articleId);
       if (!copy) continue;
     }
+    // One writer per copy's line: the origin its record names (the first to claim it). Another
+    // member of the cluster stored at the same time would write the same line again. If that
+    // origin fails before its own record is stored, its page is processed again and redoes it.
+    if (copy.copyOf && copy.copyOf.articleId !== origin.id) continue;
     let stored: (StoredCleanCopy & { copies?: unknown; cleanKey?: unknown }) | undefined;
     try {
       stored = await readCleanCopy(deps.archive, copy);

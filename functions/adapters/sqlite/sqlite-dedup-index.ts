@@ -27,8 +27,9 @@ interface ParagraphRow {
   article_count: number;
 }
 
-/** What a page cursor holds: the last (day, id) served. */
+/** What a page cursor holds: the listing it belongs to (a host, or `*` for all) and the last (day, id) served. */
 interface CursorPosition {
+  scope: string;
   day: string;
   id: string;
 }
@@ -246,7 +247,9 @@ export class SqliteDedupIndex implements DedupIndex {
     if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > SQLITE_MAX_LIST_LIMIT) {
       throw new InvalidInputError(`limit must be an integer in 1..${SQLITE_MAX_LIST_LIMIT}`);
     }
+    const scope = query.host ?? '*';
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    if (after && after.scope !== scope) throw new InvalidInputError('page cursor does not match this query (it belongs to another listing)');
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.host !== undefined) {
@@ -274,7 +277,7 @@ export class SqliteDedupIndex implements DedupIndex {
         const rows = this.store.db.prepare(sql).all(...params, query.limit + 1) as { id: string; day: string; record: string }[];
         const items = rows.slice(0, query.limit).map((row) => this.withCopies(row.record, row.id));
         const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
-        return last ? { items, cursor: encodeCursor({ day: last.day, id: last.id }) } : { items };
+        return last ? { items, cursor: encodeCursor({ scope, day: last.day, id: last.id }) } : { items };
       }).deferred(),
     );
   }
@@ -290,14 +293,14 @@ function refOf(article: ArticleRef): ArticleRef {
 }
 
 function encodeCursor(position: CursorPosition): string {
-  return Buffer.from(JSON.stringify([position.day, position.id])).toString('base64url');
+  return Buffer.from(JSON.stringify([position.scope, position.day, position.id])).toString('base64url');
 }
 
 function decodeCursor(cursor: string): CursorPosition {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      return { day: value[0], id: value[1] };
+    if (Array.isArray(value) && value.length === 3 && value.every((part) => typeof part === 'string')) {
+      return { scope: value[0] as string, day: value[1] as string, id: value[2] as string };
     }
   } catch {
     // fall through to the clear error below

@@ -195,7 +195,10 @@ export class SqliteFrontier implements Frontier {
       if (!current || current.status !== listed.status || current.updatedAt !== listed.updatedAt) return undefined;
       if (current.status === 'failed' && !(current.nextRetryAt !== undefined && current.nextRetryAt <= nowIso)) return undefined;
       const { nextRetryAt: _retry, ...kept } = current;
-      const state: UrlState = { ...kept, status: 'queued', updatedAt: nowIso };
+      // The new state must differ from the listed one, or a sweep that listed it in the same
+      // millisecond as its claim could take it again: never the same updatedAt.
+      const updatedAt = nowIso > current.updatedAt ? nowIso : new Date(Date.parse(current.updatedAt) + 1).toISOString();
+      const state: UrlState = { ...kept, status: 'queued', updatedAt };
       this.write(state);
       return state;
     });

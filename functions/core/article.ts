@@ -49,8 +49,13 @@ export interface Extraction {
 export interface StoredParagraph extends Paragraph {
   /** Normalised paragraph hash (absent for paragraphs too short to be evidence). */
   hash?: string;
-  /** Set when this paragraph was first seen in another article. */
+  /**
+   * Set when this paragraph's first appearance is another article: the earliest-published
+   * article known to carry it (not necessarily the first one crawled).
+   */
   firstSeen?: ArticleRef;
+  /** The first article crawled with this paragraph, when that is not `firstSeen` (and not this one). */
+  firstCrawled?: ArticleRef;
 }
 
 /** A pointer to an article occurrence. */
@@ -60,17 +65,47 @@ export interface ArticleRef {
   host: string;
   /** When our pipeline saw it (ISO 8601). */
   seenAt: string;
+  /** When it was published (ISO 8601 with offset), where a view names the earliest publication. */
+  publishedAt?: string;
 }
 
-/** A link between an article and another publisher's copy of the same story. */
+/**
+ * How a member of a story relates to the story's origin: `original` for the origin itself (and
+ * an article in a story of its own); `exact` / `near-duplicate` for another publisher's copy
+ * (byte-identical paragraphs / edited text); `excerpt` for a short page carrying the start or a
+ * few paragraphs of the story; `update` for the same publisher's later version at another URL.
+ */
+export type StoryRelation = 'original' | 'exact' | 'near-duplicate' | 'excerpt' | 'update';
+
+/** Every {@link StoryRelation}, in the order documented. */
+export const STORY_RELATIONS = ['original', 'exact', 'near-duplicate', 'excerpt', 'update'] as const satisfies readonly StoryRelation[];
+
+/** A link between an article and another member of the same story. */
 export interface CopyLink {
   articleId: string;
   url: string;
   host: string;
-  /** Share of the smaller article's evidence paragraphs found in the other (0..1). */
+  /** Share of the smaller article's evidence paragraphs (or shingles, or leading words) found in the other (0..1). */
   overlap: number;
-  /** How the copy was found. */
-  method: 'exact' | 'near-duplicate';
+  /**
+   * How the link was found: shared exact paragraphs, a near-duplicate sketch, or `prefix`: one
+   * page's text is the beginning of the other's (an excerpt, paragraphs possibly run together).
+   */
+  method: 'exact' | 'near-duplicate' | 'prefix';
+  /** The linked article's relation to the story (set on links written since relations exist). */
+  relation?: StoryRelation;
+}
+
+/**
+ * The current origin of a story cluster, as the index keeps it (one per cluster id). `rank`
+ * orders candidates for the origin (smaller wins, see `functions/core/dedup/story-origin.ts`); the
+ * index only ever replaces the origin by a better-ranked one, so concurrent proposals converge.
+ */
+export interface StoryOrigin {
+  articleId: string;
+  url: string;
+  host: string;
+  rank: string;
 }
 
 /** The article record kept in the index (and embedded in the clean copy). */
@@ -121,8 +156,30 @@ export interface ArticleRecord {
   copyOf?: CopyLink;
   /** Other publishers' copies of this article. */
   copies: CopyLink[];
-  /** Story cluster id: the id of the cluster's likely origin article. */
+  /**
+   * Story cluster id: stable once given (the first member's id, or the cluster an origin crawled
+   * later joined). Not the origin: that is {@link ArticleRecord.originId}.
+   */
   clusterId?: string;
+  /**
+   * The story's origin (this article's own id for an original or a story of one). Stored as known
+   * when the record was written; every read through the query core replaces it with the index's
+   * current origin of the cluster ({@link StoryOrigin}), so a copy shows a later-found original.
+   */
+  originId?: string;
+  /** This article's relation to its story's origin (`original` when it is the origin). */
+  relation?: StoryRelation;
+  /**
+   * Set when the page declares itself a copy: a canonical link or `isBasedOn` to another host, or
+   * a credit in its text naming another member of its story. Such pages win the origin only when
+   * no other member is left.
+   */
+  declaresCopy?: boolean;
+  /**
+   * Leading-words fingerprint of the evidence text (`functions/core/dedup/lead-prefix.ts`): finds
+   * and verifies excerpts (a page whose text is the beginning of another's).
+   */
+  lead?: string;
   /**
    * Near-duplicate sketch of the evidence paragraphs (bottom-k MinHash, encoded by
    * `functions/core/dedup/near-duplicate.ts`), used to verify edited-copy candidates.

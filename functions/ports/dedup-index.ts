@@ -1,4 +1,4 @@
-import type { ArticleRecord, ArticleRef, CopyLink, ObjectRange } from '../core/article';
+import type { ArticleRecord, ArticleRef, CopyLink, ObjectRange, StoryOrigin } from '../core/article';
 
 /** What the index knows about one paragraph hash. */
 export interface ParagraphInfo {
@@ -57,6 +57,19 @@ export interface DedupIndex {
   putArticle(record: ArticleRecord): Promise<void>;
   getArticle(id: string): Promise<ArticleRecord | undefined>;
   getArticles(ids: readonly string[]): Promise<ArticleRecord[]>;
+  /**
+   * The current origin of each story cluster that has one (clusters of a single article have
+   * none: their origin is that article). Missing ids are absent from the map.
+   */
+  getStoryOrigins(clusterIds: readonly string[]): Promise<Map<string, StoryOrigin>>;
+  /**
+   * Proposes `origin` as the origin of cluster `clusterId`: stored when the cluster has none or
+   * when `origin.rank` is smaller than the stored origin's rank (an atomic conditional write, so
+   * concurrent proposals leave the best-ranked one whatever their order; the same article
+   * proposed again with a different rank replaces its own entry only when the rank is smaller).
+   * Returns the cluster's origin after the call.
+   */
+  proposeStoryOrigin(clusterId: string, origin: StoryOrigin): Promise<StoryOrigin>;
   /** Adds a copy link to an existing article (idempotent per copy article id). */
   addCopy(articleId: string, copy: CopyLink): Promise<void>;
   /**

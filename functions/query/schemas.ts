@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ArticleRecord, ArticleRef, CleanCopy, CopyLink, StoredParagraph } from '../core/article';
+import { STORY_RELATIONS, type ArticleRecord, type ArticleRef, type CleanCopy, type CopyLink, type StoredParagraph } from '../core/article';
 import type { Page, ParagraphInfo } from '../ports/dedup-index';
 
 /**
@@ -19,8 +19,17 @@ export const articleRefSchema = z
     url: z.string(),
     host: z.string(),
     seenAt: z.string().describe('when the pipeline saw it, ISO 8601'),
+    publishedAt: z.string().optional().describe('when it was published, ISO 8601 with offset (where known)'),
   })
   .register(apiRegistry, { id: 'ArticleRef', description: 'A pointer to one article occurrence.' });
+
+export const storyRelationSchema = z
+  .enum(STORY_RELATIONS)
+  .register(apiRegistry, {
+    id: 'StoryRelation',
+    description:
+      "An article's relation to its story's origin: original (the origin itself), exact or near-duplicate copy on another publisher, excerpt (the story's start or a few of its paragraphs), update (the same publisher's later version at another URL).",
+  });
 
 export const copyLinkSchema = z
   .object({
@@ -28,9 +37,10 @@ export const copyLinkSchema = z
     url: z.string(),
     host: z.string(),
     overlap: z.number().min(0).max(1).describe("share of the smaller article's evidence paragraphs found in the other"),
-    method: z.enum(['exact', 'near-duplicate']),
+    method: z.enum(['exact', 'near-duplicate', 'prefix']).describe('shared exact paragraphs, edited text (sketch), or one text is the start of the other'),
+    relation: storyRelationSchema.optional().describe("the linked article's relation to the story's origin"),
   })
-  .register(apiRegistry, { id: 'CopyLink', description: "A link to another publisher's copy of the same story." });
+  .register(apiRegistry, { id: 'CopyLink', description: 'A link to another member of the same story.' });
 
 const pageKindSchema = z.enum(['article', 'consent-wall', 'paywall', 'index', 'error-page', 'empty', 'not-html']);
 
@@ -69,7 +79,11 @@ const articleRecordShape = {
   }),
   copyOf: copyLinkSchema.optional(),
   copies: z.array(copyLinkSchema),
-  clusterId: z.string().optional(),
+  clusterId: z.string().optional().describe('story cluster id (stable; not the origin)'),
+  originId: z.string().optional().describe("the story's current origin (the article's own id for an original)"),
+  relation: storyRelationSchema.optional(),
+  declaresCopy: z.boolean().optional().describe('the page names another member of its story as its source'),
+  lead: z.string().optional().describe('leading-words fingerprint (finds excerpts)'),
   minhash: z.string().optional(),
 };
 
@@ -82,7 +96,8 @@ export const storedParagraphSchema = z
     kind: z.enum(['heading', 'paragraph', 'quote', 'list-item']),
     text: z.string(),
     hash: z.string().optional(),
-    firstSeen: articleRefSchema.optional().describe('set when the paragraph was first seen in another article'),
+    firstSeen: articleRefSchema.optional().describe('set when the earliest-published article carrying the paragraph is another one'),
+    firstCrawled: articleRefSchema.optional().describe('the first article crawled with it, when that is not firstSeen'),
   })
   .register(apiRegistry, { id: 'StoredParagraph' });
 

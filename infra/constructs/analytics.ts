@@ -42,6 +42,8 @@ export const CLEAN_COPY_COLUMNS: ReadonlyArray<{ name: string; type: string; com
   { name: 'text', type: 'string' },
   { name: 'copyof', type: copyLinkType },
   { name: 'clusterid', type: 'string' },
+  { name: 'originid', type: 'string', comment: "the story's origin as known when the line was written" },
+  { name: 'relation', type: 'string', comment: 'original, exact, near-duplicate, excerpt or update' },
   { name: 'storedat', type: 'string', comment: 'ISO 8601, when this line was written; newest (version, storedat) is current' },
 ];
 

@@ -172,6 +172,32 @@ export function dedupIndexContract(name: string, makeIndex: DedupIndexFactory, o
       });
     });
 
+    describe('story origins', () => {
+      const origin = (articleId: string, rank: string) => ({ articleId, url: `https://news.example/${articleId}`, host: 'news.example', rank });
+
+      it('has no origin for a cluster nobody proposed one for', async () => {
+        expect((await index.getStoryOrigins(['c1'])).size).toBe(0);
+      });
+
+      it('keeps the best-ranked proposal whatever the order, and returns the winner', async () => {
+        expect(await index.proposeStoryOrigin('c1', origin('b', '1-0200'))).toEqual(origin('b', '1-0200'));
+        expect(await index.proposeStoryOrigin('c1', origin('a', '1-0100'))).toEqual(origin('a', '1-0100'));
+        expect(await index.proposeStoryOrigin('c1', origin('c', '1-0300'))).toEqual(origin('a', '1-0100'));
+        expect(await index.proposeStoryOrigin('c2', origin('c', '1-0300'))).toEqual(origin('c', '1-0300'));
+        const stored = await index.getStoryOrigins(['c1', 'c2', 'c3']);
+        expect(Object.fromEntries(stored)).toEqual({ c1: origin('a', '1-0100'), c2: origin('c', '1-0300') });
+      });
+
+      it('leaves one origin when many proposals race', async () => {
+        const ranks = Array.from({ length: 16 }, (_, i) => `1-${String(1000 - i * 7).padStart(4, '0')}`);
+        const answers = await Promise.all(ranks.map((rank, i) => index.proposeStoryOrigin('race', origin(`m${i}`, rank))));
+        const best = origin('m15', '1-0895');
+        expect(Object.fromEntries(await index.getStoryOrigins(['race']))).toEqual({ race: best });
+        // Every answer is a proposal at least as good as the caller's own.
+        for (const [i, answer] of answers.entries()) expect(answer.rank <= ranks[i]).toBe(true);
+      });
+    });
+
     describe('fingerprint keys', () => {
       it('finds other articles sharing a key, excluding the asking article', async () => {
         await index.putFingerprintKeys('a', ['k1', 'k2']);

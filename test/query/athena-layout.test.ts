@@ -13,7 +13,7 @@ import { seedArchive, type SeededArchive } from './helpers/seed-archive';
  */
 
 /** JSON keys of a clean copy that the Glue table does not expose (Athena ignores them). */
-const NOT_IN_TABLE = new Set(['paragraphhashes', 'rawkey', 'rawoffset', 'rawlength', 'rawcontenttype', 'stats', 'minhash']);
+const NOT_IN_TABLE = new Set(['paragraphhashes', 'rawkey', 'rawoffset', 'rawlength', 'rawcontenttype', 'stats', 'minhash', 'declarescopy', 'lead']);
 /**
  * Fields of the query API's clean copy that are never stored: merged in from the index on read
  * (a clean copy is written once per version; its list of copies grows later, in the index only;

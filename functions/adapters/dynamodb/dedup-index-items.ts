@@ -1,4 +1,4 @@
-import type { ArticleRecord, ArticleRef, CopyLink } from '../../core/article';
+import type { ArticleRecord, ArticleRef, CopyLink, StoryOrigin } from '../../core/article';
 import type { ParagraphInfo, ParagraphSighting } from '../../ports/dedup-index';
 import { packFields, unpackFields } from './article-item-packing';
 import { HEX128, HEX128_BYTES, STATS_FIELDS } from './packed-json-slots';
@@ -29,6 +29,24 @@ export const articleKey = (id: string) => ({ pk: `${ARTICLE_PK_PREFIX}${id}`, sk
 export const articleIdOfKey = (pk: string) => pk.slice(ARTICLE_PK_PREFIX.length);
 export const copyKey = (originId: string, copyId: string) => ({ pk: `${ARTICLE_PK_PREFIX}${originId}`, sk: `${COPY_SK_PREFIX}${copyId}` });
 export const fingerprintPk = (key: string) => `FP#${key}`;
+export const STORY_SK = 'S';
+/** A story cluster's origin item (one per cluster that has more than one member). */
+export const storyKey = (clusterId: string) => ({ pk: `STORY#${clusterId}`, sk: STORY_SK });
+/** Short attribute names of a story item: origin id, URL, host and rank. */
+export const STORY_ATTRIBUTES = { articleId: 'o', url: 'u', host: 'h', rank: 'r' } as const;
+
+/** The story origin held by a story item. */
+export function toStoryOrigin(item: Item): StoryOrigin {
+  return {
+    articleId: String(item[STORY_ATTRIBUTES.articleId]),
+    url: String(item[STORY_ATTRIBUTES.url]),
+    host: String(item[STORY_ATTRIBUTES.host]),
+    rank: String(item[STORY_ATTRIBUTES.rank]),
+  };
+}
+
+/** The cluster id of a `STORY#<id>` partition key. */
+export const clusterIdOfStoryKey = (pk: string) => pk.slice('STORY#'.length);
 const HOST_GSI_PREFIX = 'HOST#';
 export const hostGsiPk = (host: string) => `${HOST_GSI_PREFIX}${host}`;
 
@@ -170,8 +188,8 @@ export function toArticleItem(record: ArticleRecord): Item {
 export function copyItem(originId: string, copy: CopyLink, seq: number): Item {
   const link = encodeCopyLink(copy);
   if (!Array.isArray(link)) return { ...copyKey(originId, copy.articleId), c: link, q: seq };
-  const [, url, host, overlap, method] = link;
-  return { ...copyKey(originId, copy.articleId), c: [url, host, overlap, method], q: seq };
+  const [, ...rest] = link;
+  return { ...copyKey(originId, copy.articleId), c: rest, q: seq };
 }
 
 /**
@@ -244,7 +262,9 @@ function fromLegacyItem(item: Item, copies: CopyLink[]): ArticleRecord {
   return { ...(rest as unknown as Omit<ArticleRecord, 'copies'>), copies: [...legacy, ...copies.filter((c) => !seen.has(c.articleId))] };
 }
 
-type StoredCopyLink = [articleId: string | Uint8Array, url: string, host: string, overlap: number, method: CopyLink['method']];
+type StoredCopyLink =
+  | [articleId: string | Uint8Array, url: string, host: string, overlap: number, method: CopyLink['method']]
+  | [articleId: string | Uint8Array, url: string, host: string, overlap: number, method: CopyLink['method'], relation: CopyLink['relation']];
 
 /**
  * A copy link as stored in an article item's copyOf and (without its id) in a copy item: a list,
@@ -254,20 +274,22 @@ type StoredCopyLink = [articleId: string | Uint8Array, url: string, host: string
 export function encodeCopyLink(link: CopyLink): StoredCopyLink | CopyLink {
   const url = TEXT_PLACEHOLDERS.pack(link.url, { host: link.host });
   if (url === undefined) return { ...link };
-  return [encodeHash(link.articleId), url, link.host, link.overlap, link.method];
+  const base = [encodeHash(link.articleId), url, link.host, link.overlap, link.method] as const;
+  return link.relation === undefined ? [...base] : [...base, link.relation];
 }
 
 function decodeCopyLink(value: unknown): CopyLink {
   if (!Array.isArray(value)) return value as CopyLink;
-  const [articleId, url, host, overlap, method] = value as StoredCopyLink;
-  return { articleId: decodeHash(articleId), url: TEXT_PLACEHOLDERS.unpack(url, { host }), host, overlap: Number(overlap), method };
+  const [articleId, url, host, overlap, method, relation] = value as [...StoredCopyLink, CopyLink['relation']?];
+  const link: CopyLink = { articleId: decodeHash(articleId), url: TEXT_PLACEHOLDERS.unpack(url, { host }), host, overlap: Number(overlap), method };
+  if (relation !== undefined) link.relation = relation;
+  return link;
 }
 
 function decodeCopyItem(item: Item): CopyLink {
   const articleId = String(item.sk).slice(COPY_SK_PREFIX.length);
   if (!Array.isArray(item.c)) return { ...(item.c as CopyLink), articleId };
-  const [url, host, overlap, method] = item.c as [string, string, number, CopyLink['method']];
-  return decodeCopyLink([articleId, url, host, overlap, method]);
+  return decodeCopyLink([articleId, ...(item.c as unknown[])]);
 }
 
 function encodeHash(hash: string): string | Uint8Array {

@@ -6,7 +6,7 @@ import {
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { ArticleRecord, ArticleRef, CopyLink, ObjectRange } from '../../core/article';
+import type { ArticleRecord, ArticleRef, CopyLink, ObjectRange, StoryOrigin } from '../../core/article';
 import { InvalidInputError, NotFoundError } from '../../errors';
 import type {
   DedupIndex,
@@ -41,6 +41,10 @@ import {
   hostGsiPk,
   HOSTS_PK,
   paragraphKey,
+  clusterIdOfStoryKey,
+  STORY_ATTRIBUTES,
+  storyKey,
+  toStoryOrigin,
   toArticle,
   toArticleItem,
   toInfo,
@@ -96,6 +100,8 @@ export interface DynamoDbDedupIndexOptions {
  * - `ART#<id>` / `C#<copyId>`: one small item per copy link, written with a conditional put so
  *   the first link per copy wins; one Query on the partition reads the record with its copies.
  * - `HOSTS` / `<host>`: one item per host with articles.
+ * - `STORY#<clusterId>` / `S`: the cluster's current origin (id, URL, host, rank), replaced only by
+ *   a better-ranked proposal (conditional update).
  *
  * @example
  * const index = new DynamoDbDedupIndex({ tableName: 'news', client: new DynamoDBClient({}) });
@@ -222,6 +228,41 @@ export class DynamoDbDedupIndex implements DedupIndex {
     const records = await mapWithConcurrency(distinct, ARTICLE_QUERY_CONCURRENCY, (id) => this.getArticle(id));
     const byId = new Map(distinct.map((id, i) => [id, records[i]]));
     return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async getStoryOrigins(clusterIds: readonly string[]): Promise<Map<string, StoryOrigin>> {
+    const distinct = [...new Set(clusterIds)];
+    const items = await batchGetItems(this.doc, this.counters, this.tableName, distinct.map(storyKey));
+    return new Map(items.map((item) => [clusterIdOfStoryKey(String(item.pk)), toStoryOrigin(item)]));
+  }
+
+  /**
+   * One conditional update (set when absent or when the proposal ranks better), returning the new
+   * item; a refused proposal (billed as a write, as on AWS) reads the winner consistently.
+   */
+  async proposeStoryOrigin(clusterId: string, origin: StoryOrigin): Promise<StoryOrigin> {
+    const names = { '#o': STORY_ATTRIBUTES.articleId, '#u': STORY_ATTRIBUTES.url, '#h': STORY_ATTRIBUTES.host, '#r': STORY_ATTRIBUTES.rank };
+    try {
+      const response = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: storyKey(clusterId),
+          UpdateExpression: 'SET #o = :o, #u = :u, #h = :h, #r = :r',
+          ConditionExpression: 'attribute_not_exists(#r) OR #r > :r',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':o': origin.articleId, ':u': origin.url, ':h': origin.host, ':r': origin.rank },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      this.counters.record('write', response.ConsumedCapacity);
+      return { ...origin };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw toStorageError('UpdateItem', error);
+      this.counters.recordRejectedWrite();
+    }
+    const current = await this.getItem(storyKey(clusterId), true);
+    if (!current) throw new NotFoundError(`story ${clusterId} lost its origin item`);
+    return toStoryOrigin(current);
   }
 
   /**

@@ -4,7 +4,7 @@
  * per article). For fast dedup-quality iteration in `bench:dedup --store memory`; storage
  * behaviour itself is tested against DynamoDB Local and dynalite.
  */
-import type { ArticleRecord, ArticleRef, CopyLink } from '../../../functions/core/article';
+import type { ArticleRecord, ArticleRef, CopyLink, StoryOrigin } from '../../../functions/core/article';
 import { NotFoundError } from '../../../functions/errors';
 import type { DedupIndex, ListArticlesQuery, Page, ParagraphInfo, ParagraphSighting } from '../../../functions/ports/dedup-index';
 
@@ -22,6 +22,22 @@ export class MemoryDedupIndex implements DedupIndex {
   private readonly paragraphs = new Map<string, ParagraphState>();
   private readonly articles = new Map<string, ArticleRecord>();
   private readonly fingerprints = new Map<string, Set<string>>();
+  private readonly stories = new Map<string, StoryOrigin>();
+
+  async getStoryOrigins(clusterIds: readonly string[]): Promise<Map<string, StoryOrigin>> {
+    const out = new Map<string, StoryOrigin>();
+    for (const id of clusterIds) {
+      const origin = this.stories.get(id);
+      if (origin) out.set(id, { ...origin });
+    }
+    return out;
+  }
+
+  async proposeStoryOrigin(clusterId: string, origin: StoryOrigin): Promise<StoryOrigin> {
+    const current = this.stories.get(clusterId);
+    if (!current || origin.rank < current.rank) this.stories.set(clusterId, { ...origin });
+    return { ...(this.stories.get(clusterId) as StoryOrigin) };
+  }
 
   async recordParagraphs(article: ArticleRef, hashes: readonly string[], normVersion: number): Promise<ParagraphSighting[]> {
     return hashes.map((hash) => {

@@ -7,7 +7,7 @@ import { StorageError } from '../../errors';
 import type { UrlState } from '../../ports/frontier';
 import { sleep } from '../concurrency';
 import { DynamoDbDedupIndex } from '../dynamodb/dynamodb-dedup-index';
-import { idSet, toInfo, type Item } from '../dynamodb/dedup-index-items';
+import { idSet, toInfo, toStoryOrigin, type Item } from '../dynamodb/dedup-index-items';
 import { startEmbeddedDynamoDb } from '../local/embedded-dynamodb';
 import { openSqliteDatabase } from './sqlite-database';
 import { SqliteDedupIndex } from './sqlite-dedup-index';
@@ -38,6 +38,7 @@ export interface MigrationReport {
   fingerprintKeys: number;
   urls: number;
   sourceRuns: number;
+  storyOrigins: number;
 }
 
 /** Whether `dataDir` holds an index of an earlier version that has not been migrated yet. */
@@ -157,7 +158,7 @@ async function removeSqliteFile(file: string): Promise<void> {
 
 /** Scans the whole dynalite table once, writing each kind of item into the SQLite file. */
 async function copyItems(doc: DynamoDBDocumentClient, tableName: string, source: DynamoDbDedupIndex, store: ReturnType<typeof openSqliteDatabase>): Promise<MigrationReport> {
-  const report: MigrationReport = { articles: 0, copyLinks: 0, paragraphs: 0, paragraphMemberships: 0, fingerprintKeys: 0, urls: 0, sourceRuns: 0 };
+  const report: MigrationReport = { articles: 0, copyLinks: 0, paragraphs: 0, paragraphMemberships: 0, fingerprintKeys: 0, urls: 0, sourceRuns: 0, storyOrigins: 0 };
   const db = store.db;
   const insertParagraph = db.prepare('INSERT OR REPLACE INTO paragraphs (hash, norm_version, first_seen, article_count) VALUES (?, ?, ?, ?)');
   const insertMember = db.prepare('INSERT OR IGNORE INTO paragraph_articles (hash, article_id) VALUES (?, ?)');
@@ -165,6 +166,7 @@ async function copyItems(doc: DynamoDBDocumentClient, tableName: string, source:
   const insertKey = db.prepare('INSERT OR IGNORE INTO fingerprint_keys (key, article_id) VALUES (?, ?)');
   const insertUrl = db.prepare('INSERT OR REPLACE INTO urls (url_key, status, updated_at, failed_order, owner, state) VALUES (?, ?, ?, ?, NULL, ?)');
   const insertRun = db.prepare('INSERT OR REPLACE INTO source_runs (source_id, run) VALUES (?, ?)');
+  const insertStory = db.prepare('INSERT OR REPLACE INTO story_origins (cluster_id, rank, origin) VALUES (?, ?, ?)');
   const articleIds: string[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -197,6 +199,10 @@ async function copyItems(doc: DynamoDBDocumentClient, tableName: string, source:
           const failedOrder = state.status === 'failed' ? `${state.nextRetryAt ?? ''}#${state.urlKey}` : null;
           insertUrl.run(state.urlKey, state.status, state.updatedAt, failedOrder, JSON.stringify(state));
           report.urls++;
+        } else if (pk.startsWith('STORY#') && sk === 'S') {
+          const origin = toStoryOrigin(item);
+          insertStory.run(pk.slice('STORY#'.length), origin.rank, JSON.stringify(origin));
+          report.storyOrigins++;
         } else if (pk.startsWith('SOURCE#') && sk === 'RUN') {
           const { pk: _pk, sk: _sk, ...run } = item;
           insertRun.run(String(run.sourceId), JSON.stringify(run));

@@ -19,6 +19,7 @@ export const SCHEMA_VERSION = 1;
  * - `fingerprint_keys`: near-duplicate candidate keys (LSH bands) per article.
  * - `articles`: the article record without its copy links; by host and day, and by day.
  * - `copy_links`: other publishers' copies of an article, first link per copy wins.
+ * - `story_origins`: a story cluster's current origin and its rank (smaller ranks win).
  * - `urls`: the frontier, one row per canonical URL, with the process that queued it (`owner`).
  * - `source_runs`: a source's last discovery run.
  * - `host_slots`: the next free request slot per host, shared by every crawling process.
@@ -62,6 +63,11 @@ CREATE TABLE IF NOT EXISTS copy_links (
   seq INTEGER NOT NULL,
   link TEXT NOT NULL,
   PRIMARY KEY (origin_id, copy_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS story_origins (
+  cluster_id TEXT PRIMARY KEY,
+  rank TEXT NOT NULL,
+  origin TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS urls (
   url_key TEXT PRIMARY KEY,

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { ArticleRecord, ArticleRef, CopyLink, ObjectRange } from '../../core/article';
+import type { ArticleRecord, ArticleRef, CopyLink, ObjectRange, StoryOrigin } from '../../core/article';
 import { InvalidInputError, NotFoundError } from '../../errors';
 import type { DedupIndex, ListArticlesQuery, Page, ParagraphInfo, ParagraphSighting } from '../../ports/dedup-index';
 import type { SqliteDatabase } from './sqlite-database';
@@ -73,6 +73,11 @@ export class SqliteDedupIndex implements DedupIndex {
       nextCopySeq: db.prepare('SELECT coalesce(max(seq), -1) + 1 AS seq FROM copy_links WHERE origin_id = ?'),
       copies: db.prepare('SELECT link FROM copy_links WHERE origin_id = ? ORDER BY seq'),
       hosts: db.prepare('SELECT DISTINCT host FROM articles ORDER BY host'),
+      storyOrigin: db.prepare('SELECT origin FROM story_origins WHERE cluster_id = ?'),
+      proposeOrigin: db.prepare(
+        'INSERT INTO story_origins (cluster_id, rank, origin) VALUES (?, ?, ?) ' +
+          'ON CONFLICT (cluster_id) DO UPDATE SET rank = excluded.rank, origin = excluded.origin WHERE excluded.rank < story_origins.rank',
+      ),
     };
   }
 
@@ -201,6 +206,26 @@ export class SqliteDedupIndex implements DedupIndex {
       return found;
     });
     return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async getStoryOrigins(clusterIds: readonly string[]): Promise<Map<string, StoryOrigin>> {
+    return this.store.read('reading story origins', () => {
+      const out = new Map<string, StoryOrigin>();
+      for (const id of new Set(clusterIds)) {
+        const row = this.s.storyOrigin.get(id) as { origin: string } | undefined;
+        if (row) out.set(id, JSON.parse(row.origin) as StoryOrigin);
+      }
+      return out;
+    });
+  }
+
+  /** Stores `origin` when the cluster has none or it ranks better (smaller rank); returns the winner. */
+  async proposeStoryOrigin(clusterId: string, origin: StoryOrigin): Promise<StoryOrigin> {
+    const stored: StoryOrigin = { articleId: origin.articleId, url: origin.url, host: origin.host, rank: origin.rank };
+    return this.store.write('proposing a story origin', () => {
+      this.s.proposeOrigin.run(clusterId, origin.rank, JSON.stringify(stored));
+      return JSON.parse((this.s.storyOrigin.get(clusterId) as { origin: string }).origin) as StoryOrigin;
+    });
   }
 
   /** Adds a copy link once per copy article id (first wins); {@link NotFoundError} for an unknown article. */

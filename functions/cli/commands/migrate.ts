@@ -18,7 +18,7 @@ export async function runMigrate(config: Config): Promise<string[]> {
     `migrated ${join(config.dataDir, 'index')} to ${join(config.dataDir, SQLITE_INDEX_FILE)}:`,
     `  articles ${report.articles} (copy links ${report.copyLinks})`,
     `  paragraphs ${report.paragraphs} (article memberships ${report.paragraphMemberships})`,
-    `  near-duplicate keys ${report.fingerprintKeys}`,
+    `  near-duplicate keys ${report.fingerprintKeys}, story origins ${report.storyOrigins}`,
     `  URLs ${report.urls}, source runs ${report.sourceRuns}`,
     `the old index is kept in ${join(config.dataDir, 'index.dynalite-migrated')} (delete it once you are happy)`,
   ];

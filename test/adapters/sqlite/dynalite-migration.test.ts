@@ -16,7 +16,7 @@ import { startSiteServer, type SiteServer } from '../../../functions/cli/demo/si
 import { loadSourcesFile } from '../../../functions/cli/load-sources-file';
 import { openLocalPipeline, type LocalIndexKind } from '../../../functions/cli/local-pipeline';
 import { loadConfig } from '../../../functions/config';
-import type { ArticleRecord } from '../../../functions/core/article';
+import type { ArticleRecord, StoryOrigin } from '../../../functions/core/article';
 import type { Source } from '../../../functions/core/sources';
 import { canonicalizeUrl } from '../../../functions/core/url/canonical-url';
 import { silentLog } from '../../../functions/pipeline/deps';
@@ -33,6 +33,7 @@ interface IndexAnswers {
   urls: Map<string, UrlState | undefined>;
   failed: UrlState[];
   runs: Map<string, SourceRun | undefined>;
+  origins: Map<string, StoryOrigin>;
 }
 
 describe('a data directory of the dynalite version, opened by the SQLite store', () => {
@@ -64,7 +65,8 @@ describe('a data directory of the dynalite version, opened by the SQLite store',
       for (const key of urlKeys) urls.set(key, await frontier.get(key));
       const runs = new Map<string, SourceRun | undefined>();
       for (const source of sources) runs.set(source.id, await frontier.getSourceRun(source.id));
-      return { hosts: (await index.listHosts()).sort(), articles: records ? await allArticles(index) : articles, paragraphs, urls, failed: await frontier.listFailed(), runs };
+      const origins = await index.getStoryOrigins([...new Set([...articles.values()].flatMap((r) => r.clusterId ?? []))]);
+      return { hosts: (await index.listHosts()).sort(), articles: records ? await allArticles(index) : articles, paragraphs, urls, failed: await frontier.listFailed(), runs, origins };
     } finally {
       await pipeline.close();
     }
@@ -118,6 +120,7 @@ describe('a data directory of the dynalite version, opened by the SQLite store',
     expect(after.urls).toEqual(before.urls);
     expect(after.failed).toEqual(before.failed);
     expect(after.runs).toEqual(before.runs);
+    expect(after.origins).toEqual(before.origins);
     expect([...after.paragraphs.keys()].sort()).toEqual([...before.paragraphs.keys()].sort());
     for (const [hash, info] of before.paragraphs) {
       const now = after.paragraphs.get(hash)!;

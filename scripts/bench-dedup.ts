@@ -11,6 +11,7 @@
  * BENCH_DEBUG=1 also prints clusters that mix stories and false copyOf links.
  */
 import { parseArgs } from 'node:util';
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 import type { ArticleRecord } from '../functions/core/article';
 import { DynamoDbDedupIndex } from '../functions/adapters/dynamodb/dynamodb-dedup-index';
 import { mapWithConcurrency } from '../functions/adapters/concurrency';
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
     let onlyRemovals = 0;
     await mapWithConcurrency(sample, concurrency, async (article) => {
       const previous = records.get(article.id);
-      const outcome = await dedupArticle(reprocessIndex, {
+      const outcome = await dedupArticle({ index: reprocessIndex, sleep: realSleep }, {
         ref: { articleId: article.id, url: article.url, host: article.host, seenAt: article.seenAt },
         publishedAt: article.publishedAt,
         paragraphs: article.paragraphs,
@@ -162,7 +163,7 @@ async function runInMemory(stream: SyntheticArticle[]): Promise<void> {
 async function ingest(dedupIndex: DedupIndex, callerIndex: DedupIndex, article: SyntheticArticle): Promise<DedupOutcome> {
   const ref = { articleId: article.id, url: article.url, host: article.host, seenAt: article.seenAt };
   const previous = await callerIndex.getArticle(article.id);
-  const outcome = await dedupArticle(dedupIndex, {
+  const outcome = await dedupArticle({ index: dedupIndex, sleep: realSleep }, {
     ref,
     publishedAt: article.publishedAt,
     paragraphs: article.paragraphs,
@@ -190,7 +191,11 @@ async function ingest(dedupIndex: DedupIndex, callerIndex: DedupIndex, article: 
     copyOf: outcome.copyOf,
     copies: outcome.copies,
     clusterId: outcome.clusterId,
+    originId: outcome.originId,
+    relation: outcome.relation,
+    ...(outcome.declaresCopy ? { declaresCopy: true } : {}),
     minhash: outcome.minhash,
+    lead: outcome.lead,
   };
   await callerIndex.putArticle(record);
   return outcome;

@@ -71,7 +71,7 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
 
   const articleHost = hostOf(canonicalUrl);
   const meta = extraction.metadata;
-  const dedup = await dedupArticle(deps.index, {
+  const dedup = await dedupArticle({ index: deps.index, sleep: deps.sleep }, {
     ref: { articleId, url: canonicalUrl, host: articleHost, seenAt: previous?.fetchedAt ?? page.fetchedAt },
     publishedAt: meta.publishedAt,
     paragraphs: extraction.paragraphs,
@@ -117,7 +117,11 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
     copyOf: dedup.copyOf,
     copies: mergeCopies(previous?.copies ?? [], dedup.copies),
     clusterId: dedup.clusterId,
+    originId: dedup.originId,
+    relation: dedup.relation,
+    ...(dedup.declaresCopy ? { declaresCopy: true } : {}),
     ...(dedup.minhash ? { minhash: dedup.minhash } : {}),
+    ...(dedup.lead ? { lead: dedup.lead } : {}),
   };
   const storedAt = deps.now().toISOString();
   const rewrites = await copyLineRewrites(deps, fields, storedAt);

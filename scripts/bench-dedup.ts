@@ -16,7 +16,7 @@ import type { ArticleRecord } from '../functions/core/article';
 import { DynamoDbDedupIndex } from '../functions/adapters/dynamodb/dynamodb-dedup-index';
 import { mapWithConcurrency } from '../functions/adapters/concurrency';
 import { ensureTable } from '../functions/adapters/local/embedded-dynamodb';
-import { dedupArticle, type DedupOutcome } from '../functions/pipeline/dedup-article';
+import { dedupArticle, dedupRecordFields, type DedupOutcome } from '../functions/pipeline/dedup-article';
 import { isEvidenceParagraph } from '../functions/core/dedup/paragraph-hash';
 import { startDynamoDbLocal } from '../test/helpers/dynamodb-local';
 import { startDynalite } from '../test/helpers/dynalite-server';
@@ -185,17 +185,9 @@ async function ingest(dedupIndex: DedupIndex, callerIndex: DedupIndex, article: 
     contentHash: article.id,
     version: 1,
     paragraphCount: outcome.paragraphs.length,
-    paragraphHashes: outcome.paragraphHashes,
     cleanKey: `clean/${article.publishedAt.slice(0, 10)}/${article.host}/${article.id}.json`,
     stats: { repeatedParagraphsRemoved: 0, ...outcome.stats },
-    copyOf: outcome.copyOf,
-    copies: outcome.copies,
-    clusterId: outcome.clusterId,
-    originId: outcome.originId,
-    relation: outcome.relation,
-    ...(outcome.declaresCopy ? { declaresCopy: true } : {}),
-    minhash: outcome.minhash,
-    lead: outcome.lead,
+    ...dedupRecordFields(outcome),
   };
   await callerIndex.putArticle(record);
   return outcome;

@@ -226,3 +226,29 @@ function mergeCopies(fresh: readonly CopyLink[], previous: readonly CopyLink[], 
   for (const link of fresh) byId.set(link.articleId, link);
   return [...byId.values()];
 }
+
+/** The fields of an article record that dedup decides, as the caller stores them. */
+export type DedupRecordFields = Pick<
+  ArticleRecord,
+  'paragraphHashes' | 'copyOf' | 'copies' | 'clusterId' | 'originId' | 'relation' | 'declaresCopy' | 'minhash' | 'lead'
+>;
+
+/**
+ * The record fields an outcome sets (one mapping for the crawl pipeline, the bench and tests).
+ *
+ * @example
+ * await index.putArticle({ ...pageFields, ...dedupRecordFields(outcome), stats: { ...outcome.stats, repeatedParagraphsRemoved } });
+ */
+export function dedupRecordFields(outcome: DedupOutcome): DedupRecordFields {
+  return {
+    paragraphHashes: outcome.paragraphHashes,
+    copyOf: outcome.copyOf,
+    copies: outcome.copies,
+    clusterId: outcome.clusterId,
+    originId: outcome.originId,
+    relation: outcome.relation,
+    ...(outcome.declaresCopy ? { declaresCopy: true } : {}),
+    ...(outcome.minhash ? { minhash: outcome.minhash } : {}),
+    ...(outcome.lead ? { lead: outcome.lead } : {}),
+  };
+}

@@ -4,7 +4,7 @@ import type { ArticleRecord, ArticleRef, Paragraph } from '../../functions/core/
 import { paragraphHash } from '../../functions/core/dedup/paragraph-hash';
 import { DynamoDbDedupIndex } from '../../functions/adapters/dynamodb/dynamodb-dedup-index';
 import { ensureTable } from '../../functions/adapters/local/embedded-dynamodb';
-import { dedupArticle, type DedupOutcome } from '../../functions/pipeline/dedup-article';
+import { dedupArticle, dedupRecordFields, type DedupOutcome } from '../../functions/pipeline/dedup-article';
 import { startDynalite, type DynaliteServer } from '../helpers/dynalite-server';
 import { STOCK_PARAGRAPH, STORY_A, STORY_B } from '../core/dedup/story-fixtures';
 import { MemoryDedupIndex } from '../core/dedup/memory-dedup-index';
@@ -57,13 +57,9 @@ async function ingest(
     contentHash: 'x',
     version: 1,
     paragraphCount: outcome.paragraphs.length,
-    paragraphHashes: outcome.paragraphHashes,
     cleanKey: 'k',
     stats: { repeatedParagraphsRemoved: 0, ...outcome.stats },
-    copyOf: outcome.copyOf,
-    copies: outcome.copies,
-    clusterId: outcome.clusterId,
-    minhash: outcome.minhash,
+    ...dedupRecordFields(outcome),
   };
   await index.putArticle(record);
   return outcome;

@@ -11,7 +11,7 @@ import { clusterOf, withCurrentOrigin } from '../../functions/core/dedup/current
 import { paragraphHash } from '../../functions/core/dedup/paragraph-hash';
 import { DynamoDbDedupIndex } from '../../functions/adapters/dynamodb/dynamodb-dedup-index';
 import { ensureTable } from '../../functions/adapters/local/embedded-dynamodb';
-import { dedupArticle, type DedupOutcome } from '../../functions/pipeline/dedup-article';
+import { dedupArticle, dedupRecordFields, type DedupOutcome } from '../../functions/pipeline/dedup-article';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
 import { STORY_A, STORY_B } from '../core/dedup/story-fixtures';
 
@@ -76,16 +76,9 @@ async function ingest(page: Page): Promise<DedupOutcome> {
     contentHash: 'same',
     version: 1,
     paragraphCount: outcome.paragraphs.length,
-    paragraphHashes: outcome.paragraphHashes,
     cleanKey: 'k',
     stats: { repeatedParagraphsRemoved: 0, ...outcome.stats },
-    copyOf: outcome.copyOf,
-    copies: outcome.copies,
-    clusterId: outcome.clusterId,
-    originId: outcome.originId,
-    relation: outcome.relation,
-    minhash: outcome.minhash,
-    lead: outcome.lead,
+    ...dedupRecordFields(outcome),
   };
   await index.putArticle(record);
   return outcome;

@@ -189,12 +189,14 @@ export function compareCandidate(subject: SyndicationSubject, candidate: Syndica
   let link: CopyLink | undefined;
   if (exactOverlap >= EXACT_MIN_OVERLAP && sharedParagraphs >= Math.min(MIN_SHARED_PARAGRAPHS, smaller) && sharedParagraphs > 0) {
     link = { ...base, overlap: round3(exactOverlap), method: 'exact' };
-  } else if (containment >= NEAR_MIN_CONTAINMENT && sharedShingles >= NEAR_MIN_SHARED_SHINGLES) {
-    link = { ...base, overlap: round3(containment), method: 'near-duplicate' };
   } else {
+    // The text of one the start of the other's (an excerpt) is exact evidence: checked before the estimate.
     const theirs = decodeLead(candidate.lead);
     const prefix = subject.lead && theirs ? comparePrefix(subject.lead, theirs) : undefined;
     if (prefix?.isPrefix) link = { ...base, overlap: round3(Math.min(1, prefix.prefixWords / prefix.shorterWords)), method: 'prefix' };
+    else if (containment >= NEAR_MIN_CONTAINMENT && sharedShingles >= NEAR_MIN_SHARED_SHINGLES) {
+      link = { ...base, overlap: round3(containment), method: 'near-duplicate' };
+    }
   }
   return { exactOverlap, sharedParagraphs, containment, sharedShingles, link };
 }

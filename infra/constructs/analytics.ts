@@ -38,7 +38,7 @@ export const CLEAN_COPY_COLUMNS: ReadonlyArray<{ name: string; type: string; com
   { name: 'contenthash', type: 'string' },
   { name: 'version', type: 'int' },
   { name: 'paragraphcount', type: 'int' },
-  { name: 'paragraphs', type: `array<struct<kind:string,text:string,hash:string,firstseen:${articleRefType}>>` },
+  { name: 'paragraphs', type: `array<struct<kind:string,text:string,hash:string,firstseen:${articleRefType},firstcrawled:${articleRefType}>>` },
   { name: 'text', type: 'string' },
   { name: 'copyof', type: copyLinkType },
   { name: 'clusterid', type: 'string' },

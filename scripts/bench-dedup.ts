@@ -11,11 +11,12 @@
  * BENCH_DEBUG=1 also prints clusters that mix stories and false copyOf links.
  */
 import { parseArgs } from 'node:util';
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 import type { ArticleRecord } from '../functions/core/article';
 import { DynamoDbDedupIndex } from '../functions/adapters/dynamodb/dynamodb-dedup-index';
 import { mapWithConcurrency } from '../functions/adapters/concurrency';
 import { ensureTable } from '../functions/adapters/local/embedded-dynamodb';
-import { dedupArticle, type DedupOutcome } from '../functions/pipeline/dedup-article';
+import { dedupArticle, dedupRecordFields, type DedupOutcome } from '../functions/pipeline/dedup-article';
 import { isEvidenceParagraph } from '../functions/core/dedup/paragraph-hash';
 import { startDynamoDbLocal } from '../test/helpers/dynamodb-local';
 import { startDynalite } from '../test/helpers/dynalite-server';
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
     let onlyRemovals = 0;
     await mapWithConcurrency(sample, concurrency, async (article) => {
       const previous = records.get(article.id);
-      const outcome = await dedupArticle(reprocessIndex, {
+      const outcome = await dedupArticle({ index: reprocessIndex, sleep: realSleep }, {
         ref: { articleId: article.id, url: article.url, host: article.host, seenAt: article.seenAt },
         publishedAt: article.publishedAt,
         paragraphs: article.paragraphs,
@@ -162,7 +163,7 @@ async function runInMemory(stream: SyntheticArticle[]): Promise<void> {
 async function ingest(dedupIndex: DedupIndex, callerIndex: DedupIndex, article: SyntheticArticle): Promise<DedupOutcome> {
   const ref = { articleId: article.id, url: article.url, host: article.host, seenAt: article.seenAt };
   const previous = await callerIndex.getArticle(article.id);
-  const outcome = await dedupArticle(dedupIndex, {
+  const outcome = await dedupArticle({ index: dedupIndex, sleep: realSleep }, {
     ref,
     publishedAt: article.publishedAt,
     paragraphs: article.paragraphs,
@@ -184,13 +185,9 @@ async function ingest(dedupIndex: DedupIndex, callerIndex: DedupIndex, article: 
     contentHash: article.id,
     version: 1,
     paragraphCount: outcome.paragraphs.length,
-    paragraphHashes: outcome.paragraphHashes,
     cleanKey: `clean/${article.publishedAt.slice(0, 10)}/${article.host}/${article.id}.json`,
     stats: { repeatedParagraphsRemoved: 0, ...outcome.stats },
-    copyOf: outcome.copyOf,
-    copies: outcome.copies,
-    clusterId: outcome.clusterId,
-    minhash: outcome.minhash,
+    ...dedupRecordFields(outcome),
   };
   await callerIndex.putArticle(record);
   return outcome;

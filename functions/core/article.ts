@@ -43,7 +43,15 @@ export interface Extraction {
   paragraphs: Paragraph[];
   /** Paragraphs dropped because they repeated earlier text of the same page. */
   repeatedParagraphsRemoved: number;
+  /**
+   * Which strategy produced the body: the scored container, the JSON-LD `articleBody`
+   * cross-check, or the recall-floor fallback; absent when the body is empty.
+   */
+  bodySource?: BodySource;
 }
+
+/** The extraction strategy that produced a body (see docs/extraction.md). */
+export type BodySource = 'container' | 'json-ld' | 'fallback';
 
 /** A paragraph as stored in a clean copy, with dedup provenance when known. */
 export interface StoredParagraph extends Paragraph {

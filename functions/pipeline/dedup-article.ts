@@ -1,45 +1,27 @@
 /**
  * Dedup step of the crawl pipeline: paragraph provenance, learned host boilerplate, syndicated
- * and edited copies, story clusters. Talks to storage only through the {@link DedupIndex} port.
+ * and edited copies, excerpts and same-publisher updates, story clusters and their origin. Talks
+ * to storage only through the {@link DedupIndex} port; each numbered step is a helper of its own
+ * under `./dedup/`.
  */
-import type { ArticleMetadata, ArticleRecord, ArticleRef, CopyLink, Paragraph, StoredParagraph } from '../core/article';
-import { isHostBoilerplate, shouldRecordForHostCount } from '../core/dedup/boilerplate';
-import {
-  decodeSketch,
-  encodeSketch,
-  nearDuplicateSketch,
-  sketchIndexKeys,
-  sketchQueryKeys,
-  toDecoded,
-} from '../core/dedup/near-duplicate';
-import { NORMALIZATION_VERSION, normalizeParagraph } from '../core/dedup/normalize-paragraph';
-import { hashNormalized, isEvidenceNormalized } from '../core/dedup/paragraph-hash';
+import type { ArticleMetadata, ArticleRecord, ArticleRef, CopyLink, Paragraph, StoredParagraph, StoryRelation } from '../core/article';
+import { firstAppearance, type Carrier } from '../core/dedup/first-appearance';
+import { encodeLead, leadFingerprint } from '../core/dedup/lead-prefix';
+import { encodeSketch, nearDuplicateSketch, sketchIndexKeys, toDecoded } from '../core/dedup/near-duplicate';
 import { creditedSources } from '../core/dedup/source-credit';
-import { decideSyndication, type SyndicationCandidate, type SyndicationSubject } from '../core/dedup/syndication';
-import { NotFoundError } from '../errors';
+import { decideSyndication, type SyndicationSubject } from '../core/dedup/syndication';
 import type { DedupIndex, ParagraphInfo } from '../ports/dedup-index';
+import { leadDiffersFromOrigin, placeInStory } from './dedup/apply-decision';
+import { prepareParagraphs, unique, type PreparedParagraph } from './dedup/prepare-paragraphs';
+import { awaitInFlightMatches, exactCandidates, similarTextCandidates, type WaitDeps } from './dedup/read-candidates';
+import { recordSightings } from './dedup/record-sightings';
 
-/**
- * Articles sharing exact paragraphs that are read back for verification, best first (most shared
- * paragraphs). Syndicated stories are found through their first few sightings; the cap bounds
- * the read when a stock paragraph sits in hundreds of articles. One BatchGetItem holds 100 keys.
- */
-export const MAX_EXACT_CANDIDATES = 20;
+export { IN_FLIGHT_RECHECK_DELAYS_MS, MAX_EXACT_CANDIDATES, MAX_FINGERPRINT_CANDIDATES } from './dedup/read-candidates';
 
-/**
- * Near-duplicate candidates read back, best first (most shared keys). Bounds the read when a key
- * is a common shingle (a stock phrase's shingle happened to hash low).
- */
-export const MAX_FINGERPRINT_CANDIDATES = 20;
-
-/**
- * Waits before re-reading matched candidates whose record is not stored yet (their worker is
- * between recording paragraphs and storing the record, which follows the clean-copy writes:
- * typically well under a second). Their publication time decides the origin, so it is worth a
- * short wait; only this race pays it, at most 1 s in all. When two workers see each other in
- * flight neither record can appear while both wait, and the crawl-order rule decides.
- */
-export const IN_FLIGHT_RECHECK_DELAYS_MS = [150, 350, 500] as const;
+/** What `dedupArticle` needs: the index, and the sleep its in-flight waits use. */
+export interface DedupDeps extends WaitDeps {
+  index: DedupIndex;
+}
 
 /** Input of {@link dedupArticle}. */
 export interface DedupArticleInput {
@@ -54,292 +36,188 @@ export interface DedupArticleInput {
 
 /** What the caller stores in the article record and clean copy. */
 export interface DedupOutcome {
-  /** Paragraphs with host boilerplate removed; evidence paragraphs carry their hash and, when first seen elsewhere, `firstSeen`. */
+  /**
+   * Paragraphs with host boilerplate removed; evidence paragraphs carry their hash and, when the
+   * earliest-published article carrying them is another one, `firstSeen` (and `firstCrawled`).
+   */
   paragraphs: StoredParagraph[];
   /** Unique evidence paragraph hashes of the kept paragraphs, in page order. */
   paragraphHashes: string[];
   copyOf?: CopyLink;
-  /** Other publishers' copies of this article (merged with the previous record's). */
+  /** Other members linked from this article when it is the origin (merged with the previous record's). */
   copies: CopyLink[];
   clusterId: string;
+  /** The story's origin as the index holds it after this article (its own id when it is the origin). */
+  originId: string;
+  relation: StoryRelation;
+  /** Set when the page declares itself a copy of another member. */
+  declaresCopy?: boolean;
   /** Encoded near-duplicate sketch for `ArticleRecord.minhash` (absent without evidence paragraphs). */
   minhash?: string;
+  /** Encoded leading-words fingerprint for `ArticleRecord.lead` (absent without evidence paragraphs). */
+  lead?: string;
   stats: {
     boilerplateParagraphsRemoved: number;
     paragraphsFirstSeenElsewhere: number;
   };
 }
 
-interface PreparedParagraph {
-  paragraph: Paragraph;
-  normalized: string;
-  hash?: string;
-}
-
 /**
- * Deduplicates one article against the index and records its paragraphs.
+ * Deduplicates one article against the index, records its paragraphs and places it in its story.
  *
  * Workflow:
- * 1. Normalise and hash evidence paragraphs (short ones are kept but not hashed).
- * 2. `lookupParagraphs` (batched) with the host: host page counts and known sightings.
- * 3. Drop host boilerplate ({@link isHostBoilerplate}); boilerplate is still recorded until its
- *    count proves it, so a reprocess of the cold-start pages removes it there too.
- * 4. `recordParagraphs` for hashes this page has not recorded yet (first-seen decided atomically
- *    by the store; a reprocess records nothing and changes no count).
- * 5. Candidates from sightings (first seen / containing articles), read with `getArticles`;
- *    matched candidates still in flight (record not stored yet) are re-read after short waits
- *    ({@link IN_FLIGHT_RECHECK_DELAYS_MS}), since their publication time decides the origin.
- * 6. Only when no exact copy was found: near-duplicate candidates from fingerprint keys.
- * 7. Syndication decision ({@link decideSyndication}); `addCopy` on the origin when this article
- *    is a copy; `putFingerprintKeys` when this article is a cluster origin (copies are found
- *    through their origin, so they store no keys); when it is the origin of copies processed
- *    before it, `setCopyOf` on them if the index offers it.
+ * 1. Normalise and hash evidence paragraphs ({@link prepareParagraphs}).
+ * 2-4. Look up, drop host boilerplate, record what this page has not recorded yet
+ *    ({@link recordSightings}).
+ * 5. Exact candidates from the sightings, read with `getArticles`; matched candidates still in
+ *    flight are re-read after short waits ({@link awaitInFlightMatches}).
+ * 6. Only when no exact match: candidates from near-duplicate keys and the lead key
+ *    ({@link similarTextCandidates}).
+ * 7. Syndication decision ({@link decideSyndication}), then the story's origin settled in the index
+ *    and the links written ({@link placeInStory}); fingerprint keys when this article is the origin
+ *    (copies are found through it), its lead key also when its opening differs from the origin's.
+ * 8. Each kept paragraph's first appearance: the earliest-published carrier known
+ *    ({@link firstAppearance}), the first-crawled sighting beside it.
  *
- * DynamoDB requests per article are bounded: one lookup, one record, at most two `getArticles`
- * (40 ids) plus three re-reads of in-flight candidates, 8 fingerprint queries (only when no exact
- * copy exists), one `addCopy`, one `putFingerprintKeys` and, with an index offering it, one
- * `setCopyOf` per matched earlier-processed copy; the adapter's batching turns each into a
- * bounded number of requests (see docs/dedup.md).
+ * DynamoDB requests per article are bounded (see docs/dedup.md).
  *
  * @example
- * const outcome = await dedupArticle(index, { ref, publishedAt, paragraphs, metadata });
- * await index.putArticle({ ...record, paragraphHashes: outcome.paragraphHashes, copyOf: outcome.copyOf, ... });
+ * const outcome = await dedupArticle({ index, sleep }, { ref, publishedAt, paragraphs, metadata });
+ * await index.putArticle({ ...record, paragraphHashes: outcome.paragraphHashes, originId: outcome.originId, ... });
  */
-export async function dedupArticle(index: DedupIndex, input: DedupArticleInput): Promise<DedupOutcome> {
+export async function dedupArticle(deps: DedupDeps, input: DedupArticleInput): Promise<DedupOutcome> {
+  const { index } = deps;
   const { ref, previous } = input;
   const selfId = ref.articleId;
 
-  // 1. Normalise and hash.
-  const prepared: PreparedParagraph[] = input.paragraphs.map((paragraph) => {
-    const normalized = normalizeParagraph(paragraph.text);
-    return { paragraph, normalized, hash: isEvidenceNormalized(normalized) ? hashNormalized(normalized) : undefined };
-  });
-  const allHashes = unique(prepared.flatMap((p) => (p.hash ? [p.hash] : [])));
-  if (allHashes.length === 0) {
-    return {
-      paragraphs: prepared.map((p) => ({ ...p.paragraph })),
-      paragraphHashes: [],
-      copyOf: previous?.copyOf,
-      copies: previous?.copies ?? [],
-      clusterId: previous?.clusterId ?? selfId,
-      stats: { boilerplateParagraphsRemoved: 0, paragraphsFirstSeenElsewhere: 0 },
-    };
-  }
+  const prepared = prepareParagraphs(input.paragraphs);
+  if (!prepared.some((p) => p.hash)) return unlinked(prepared.map((p) => ({ ...p.paragraph })), [], previous, selfId, 0);
 
-  // 2. What the index knows, with this host's page counts.
-  const known = await index.lookupParagraphs(allHashes, ref.host);
-  const previouslyRecorded = new Set(previous?.paragraphHashes ?? []);
+  const { infoByHash, boilerplate } = await recordSightings(index, ref, prepared, previous);
+  const kept = prepared.filter((p) => !(p.hash && boilerplate.has(p.hash)));
+  const boilerplateRemoved = prepared.length - kept.length;
+  const evidence = kept.filter((p): p is PreparedParagraph & { hash: string } => p.hash !== undefined);
+  const paragraphHashes = unique(evidence.map((p) => p.hash));
+  if (paragraphHashes.length === 0) return unlinked(kept.map((p) => ({ ...p.paragraph })), [], previous, selfId, boilerplateRemoved);
 
-  // 3. Host boilerplate; 4. record what this page has not recorded yet.
-  const boilerplate = new Set<string>();
-  const toRecord: string[] = [];
-  for (const hash of allHashes) {
-    const info = known.get(hash);
-    const countedThisPage =
-      previouslyRecorded.has(hash) || (info !== undefined && (info.firstSeen.articleId === selfId || info.articleIds.includes(selfId)));
-    const count = { hostPageCount: info?.hostPageCounts[ref.host] ?? 0, countedThisPage };
-    const isBoilerplate = isHostBoilerplate(count);
-    if (isBoilerplate) boilerplate.add(hash);
-    if (isBoilerplate ? shouldRecordForHostCount(count) : !countedThisPage) toRecord.push(hash);
-  }
-  const sightings = toRecord.length > 0 ? await index.recordParagraphs(ref, toRecord, NORMALIZATION_VERSION) : [];
-  const infoByHash = new Map<string, ParagraphInfo>(known);
-  for (const sighting of sightings) infoByHash.set(sighting.hash, sighting);
-
-  const stored: StoredParagraph[] = [];
-  const kept: PreparedParagraph[] = [];
-  let boilerplateParagraphsRemoved = 0;
-  let paragraphsFirstSeenElsewhere = 0;
-  for (const p of prepared) {
-    if (p.hash && boilerplate.has(p.hash)) {
-      boilerplateParagraphsRemoved++;
-      continue;
-    }
-    const out: StoredParagraph = { ...p.paragraph };
-    if (p.hash) {
-      out.hash = p.hash;
-      const firstSeen = infoByHash.get(p.hash)?.firstSeen;
-      if (firstSeen && firstSeen.articleId !== selfId) {
-        out.firstSeen = firstSeen;
-        paragraphsFirstSeenElsewhere++;
-      }
-      kept.push(p);
-    }
-    stored.push(out);
-  }
-  const paragraphHashes = unique(kept.map((p) => p.hash as string));
-  const stats = { boilerplateParagraphsRemoved, paragraphsFirstSeenElsewhere };
-  if (paragraphHashes.length === 0) {
-    return {
-      paragraphs: stored,
-      paragraphHashes,
-      copyOf: previous?.copyOf,
-      copies: previous?.copies ?? [],
-      clusterId: previous?.clusterId ?? selfId,
-      stats,
-    };
-  }
-
-  const sketch = nearDuplicateSketch(
-    unique(kept.map((p) => p.normalized)),
-    true,
-  );
-  const sketchExcluding = (hashes: ReadonlySet<string>) => {
-    const rest = kept.filter((p) => !hashes.has(p.hash as string));
-    return rest.length > 0 ? toDecoded(nearDuplicateSketch(unique(rest.map((p) => p.normalized)), true)) : undefined;
-  };
+  const texts = unique(evidence.map((p) => p.normalized));
+  const sketch = nearDuplicateSketch(texts, true);
   const minhash = encodeSketch(sketch);
+  const leadPrint = leadFingerprint(evidence.map((p) => p.normalized));
+  const lead = encodeLead(leadPrint);
   const subject: SyndicationSubject = {
     ref,
     publishedAt: input.publishedAt,
+    modifiedAt: input.metadata.modifiedAt,
+    title: input.metadata.title,
+    lead: leadPrint,
     paragraphHashes,
     sketch: toDecoded(sketch),
-    sketchExcluding,
+    sketchExcluding: (hashes) => {
+      const rest = evidence.filter((p) => !hashes.has(p.hash));
+      return rest.length > 0 ? toDecoded(nearDuplicateSketch(unique(rest.map((p) => p.normalized)), true)) : undefined;
+    },
     canonicalUrl: input.metadata.canonicalUrl,
     basedOnUrl: input.metadata.basedOnUrl,
     credits: creditedSources(input.paragraphs.map((p) => p.text)),
     previousClusterId: previous?.clusterId,
   };
 
-  // 5. Exact candidates: articles that the index says share our paragraphs.
-  const sharedCount = new Map<string, number>();
-  const refById = new Map<string, ArticleRef>();
-  for (const hash of paragraphHashes) {
-    const info = infoByHash.get(hash);
-    if (!info) continue;
-    refById.set(info.firstSeen.articleId, refById.get(info.firstSeen.articleId) ?? info.firstSeen);
-    for (const id of unique([info.firstSeen.articleId, ...info.articleIds])) {
-      if (id !== selfId) sharedCount.set(id, (sharedCount.get(id) ?? 0) + 1);
+  // 5. Exact candidates, waiting briefly for matched ones in flight.
+  const pool = await exactCandidates(index, selfId, paragraphHashes, infoByHash);
+  const decide = () => decideSyndication({ ...subject, firstSeenCounts: firstSeenCounts(pool.candidates, paragraphHashes, infoByHash) }, pool.candidates);
+  let decision = await awaitInFlightMatches(index, deps, pool, decide);
+
+  // 6. Edited copies and excerpts, only when exact paragraphs found no member of the story.
+  if (decision.matches.length === 0 && (await similarTextCandidates(index, selfId, pool, sketch, leadPrint.key))) decision = decide();
+
+  // 7. The story's origin and links.
+  const placement = await placeInStory(index, { ...ref }, decision, pool.recordsById, previous);
+  const isOrigin = placement.originId === selfId;
+  const indexedBefore = previous !== undefined && previous.minhash === minhash && previous.lead === lead;
+  if (isOrigin) {
+    if (!(indexedBefore && (previous.originId ?? previous.id) === selfId && !previous.copyOf)) {
+      await index.putFingerprintKeys(selfId, [...sketchIndexKeys(sketch), ...(leadPrint.key ? [leadPrint.key] : [])]);
     }
-  }
-  const exactIds = topByCount(sharedCount, MAX_EXACT_CANDIDATES);
-  const recordsById = new Map<string, ArticleRecord>();
-  const candidates = await readCandidates(index, exactIds, sharedCount, refById, recordsById);
-  // Per in-flight candidate set: who recorded first the paragraphs we share with them.
-  const decide = () => {
-    const inFlight = new Set(candidates.filter((c) => !c.paragraphHashes).map((c) => c.ref.articleId));
-    const firstSeenCounts = new Map<string, number>();
-    if (inFlight.size > 0) {
-      for (const hash of paragraphHashes) {
-        const info = infoByHash.get(hash);
-        if (!info || !(inFlight.has(info.firstSeen.articleId) || info.articleIds.some((id) => inFlight.has(id)))) continue;
-        firstSeenCounts.set(info.firstSeen.articleId, (firstSeenCounts.get(info.firstSeen.articleId) ?? 0) + 1);
-      }
-    }
-    return decideSyndication({ ...subject, firstSeenCounts }, candidates);
-  };
-  let decision = decide();
-  for (const delayMs of IN_FLIGHT_RECHECK_DELAYS_MS) {
-    const waiting = decision.matches.filter((m) => !recordsById.has(m.articleId)).map((m) => m.articleId);
-    if (waiting.length === 0) break;
-    await delay(delayMs);
-    const arrived = await readCandidates(index, waiting, sharedCount, refById, recordsById);
-    let changed = false;
-    for (const candidate of arrived) {
-      if (!candidate.paragraphHashes) continue;
-      const i = candidates.findIndex((c) => c.ref.articleId === candidate.ref.articleId);
-      if (i >= 0) candidates[i] = candidate;
-      changed = true;
-    }
-    if (changed) decision = decide();
+  } else if (leadPrint.key && !indexedBefore && leadDiffersFromOrigin(lead, pool.recordsById.get(placement.originId))) {
+    await index.putFingerprintKeys(selfId, [leadPrint.key]);
   }
 
-  // 6. Near-duplicate candidates, only when exact paragraphs found no copy.
-  if (decision.matches.length === 0) {
-    const perKey = await Promise.all(sketchQueryKeys(sketch).map((key) => index.findByFingerprintKeys(selfId, [key])));
-    const keyHits = new Map<string, number>();
-    const alreadyRead = new Set(exactIds);
-    for (const ids of perKey) {
-      for (const id of unique(ids)) if (id !== selfId && !alreadyRead.has(id)) keyHits.set(id, (keyHits.get(id) ?? 0) + 1);
+  // 8. First appearance of each kept paragraph, by publication.
+  const self: Carrier = { ref: { ...ref, ...(input.publishedAt ? { publishedAt: input.publishedAt } : {}) }, publishedAt: input.publishedAt, paragraphHashes };
+  const carriers: Carrier[] = [self, ...[...pool.recordsById.values()].map(carrierOf)];
+  let firstSeenElsewhere = 0;
+  const paragraphs = kept.map((p): StoredParagraph => {
+    const out: StoredParagraph = { ...p.paragraph };
+    if (!p.hash) return out;
+    out.hash = p.hash;
+    const crawled = infoByHash.get(p.hash)?.firstSeen;
+    const extra: Carrier[] = crawled && !pool.recordsById.has(crawled.articleId) && crawled.articleId !== selfId ? [{ ref: crawled, paragraphHashes: [p.hash] }] : [];
+    const first = firstAppearance(p.hash, [...carriers, ...extra]);
+    if (first && first.articleId !== selfId) {
+      out.firstSeen = first;
+      firstSeenElsewhere++;
     }
-    const fingerprintIds = topByCount(keyHits, MAX_FINGERPRINT_CANDIDATES);
-    if (fingerprintIds.length > 0) {
-      candidates.push(...(await readCandidates(index, fingerprintIds, sharedCount, refById, recordsById)));
-      decision = decide();
-    }
-  }
-
-  // 7. Apply: mark the origin, index our keys when we are an origin.
-  const originLink = decision.originCopyLink;
-  // The origin's record (read as a candidate) shows whether an earlier run already linked us;
-  // skipping the call then keeps a reprocess free of writes.
-  const alreadyLinked = recordsById.get(originLink?.originId ?? '')?.copies.some((c) => c.articleId === selfId) ?? false;
-  if (originLink && !alreadyLinked) {
-    try {
-      await index.addCopy(originLink.originId, originLink.link);
-    } catch (error) {
-      // The origin is in flight (its worker recorded paragraphs but has not stored its record):
-      // our copyOf still names it; its copies list misses us until it or we are reprocessed.
-      if (!(error instanceof NotFoundError)) throw error;
-    }
-  }
-  if (!decision.copyOf && index.setCopyOf) {
-    // We are the origin: matched articles that were processed before us and took themselves for
-    // the origin learn their origin now (they keep their cluster id, which we joined).
-    for (const link of decision.copies) {
-      const record = recordsById.get(link.articleId);
-      if (!record || record.copyOf) continue;
-      await index.setCopyOf(link.articleId, { articleId: selfId, url: ref.url, host: ref.host, overlap: link.overlap, method: link.method });
-    }
-  }
-  let copyOf = decision.copyOf;
-  let clusterId = decision.clusterId;
-  if (decision.matches.length === 0 && previous?.copyOf) {
-    // Data only grows, so a link found before and missed now is a capped-candidate artefact:
-    // keep it rather than flip the article out of its cluster.
-    copyOf = previous.copyOf;
-    clusterId = previous.clusterId ?? clusterId;
-  }
-  if (!copyOf) {
-    const alreadyIndexed = previous !== undefined && !previous.copyOf && previous.minhash === minhash;
-    if (!alreadyIndexed) await index.putFingerprintKeys(selfId, sketchIndexKeys(sketch));
-  }
+    if (crawled && crawled.articleId !== selfId && crawled.articleId !== first?.articleId) out.firstCrawled = crawled;
+    return out;
+  });
 
   return {
-    paragraphs: stored,
+    paragraphs,
     paragraphHashes,
-    copyOf,
-    copies: mergeCopies(decision.copies, previous?.copies ?? [], selfId),
-    clusterId,
+    copyOf: placement.copyOf,
+    copies: mergeCopies(placement.copies, previous?.copies ?? [], selfId),
+    clusterId: placement.clusterId,
+    originId: placement.originId,
+    relation: placement.relation,
+    ...(decision.subjectDeclaresCopy ? { declaresCopy: true } : {}),
     minhash,
-    stats,
+    lead,
+    stats: { boilerplateParagraphsRemoved: boilerplateRemoved, paragraphsFirstSeenElsewhere: firstSeenElsewhere },
   };
 }
 
-async function readCandidates(
-  index: DedupIndex,
-  ids: readonly string[],
-  sharedCount: ReadonlyMap<string, number>,
-  refById: ReadonlyMap<string, ArticleRef>,
-  recordsById: Map<string, ArticleRecord>,
-): Promise<SyndicationCandidate[]> {
-  if (ids.length === 0) return [];
-  const records = await index.getArticles(ids);
-  for (const record of records) recordsById.set(record.id, record);
-  const byId = new Map(records.map((r) => [r.id, r]));
-  const candidates: SyndicationCandidate[] = [];
-  for (const id of ids) {
-    const record = byId.get(id);
-    const sharedFromIndex = sharedCount.get(id) ?? 0;
-    if (record) {
-      candidates.push({
-        ref: { articleId: record.id, url: record.url, host: record.host, seenAt: record.fetchedAt },
-        publishedAt: record.publishedAt,
-        paragraphHashes: record.paragraphHashes,
-        sharedFromIndex,
-        sketch: decodeSketch(record.minhash),
-        canonicalUrl: record.canonicalUrl,
-        siteName: record.siteName,
-        copyOf: record.copyOf,
-        clusterId: record.clusterId,
-      });
-    } else {
-      // In flight: another worker recorded its paragraphs but has not stored its record yet.
-      const ref = refById.get(id);
-      if (ref) candidates.push({ ref, sharedFromIndex });
-    }
+/** The outcome of a page without evidence paragraphs: it keeps what an earlier run said. */
+function unlinked(paragraphs: StoredParagraph[], paragraphHashes: string[], previous: ArticleRecord | undefined, selfId: string, boilerplateRemoved: number): DedupOutcome {
+  const originId = previous?.originId ?? previous?.copyOf?.articleId ?? selfId;
+  return {
+    paragraphs,
+    paragraphHashes,
+    copyOf: previous?.copyOf,
+    copies: previous?.copies ?? [],
+    clusterId: previous?.clusterId ?? selfId,
+    originId,
+    relation: originId === selfId ? 'original' : (previous?.relation ?? 'exact'),
+    stats: { boilerplateParagraphsRemoved: boilerplateRemoved, paragraphsFirstSeenElsewhere: 0 },
+  };
+}
+
+/**
+ * For in-flight candidates: how many of the subject's shared paragraphs each article of the group
+ * (subject or in-flight candidate) recorded first. Every worker reads the same first-seen values.
+ */
+function firstSeenCounts(
+  candidates: ReadonlyArray<{ ref: ArticleRef; paragraphHashes?: readonly string[] }>,
+  paragraphHashes: readonly string[],
+  infoByHash: ReadonlyMap<string, ParagraphInfo>,
+): Map<string, number> {
+  const inFlight = new Set(candidates.filter((c) => !c.paragraphHashes).map((c) => c.ref.articleId));
+  const counts = new Map<string, number>();
+  if (inFlight.size === 0) return counts;
+  for (const hash of paragraphHashes) {
+    const info = infoByHash.get(hash);
+    if (!info || !(inFlight.has(info.firstSeen.articleId) || info.articleIds.some((id) => inFlight.has(id)))) continue;
+    counts.set(info.firstSeen.articleId, (counts.get(info.firstSeen.articleId) ?? 0) + 1);
   }
-  return candidates;
+  return counts;
+}
+
+function carrierOf(record: ArticleRecord): Carrier {
+  return {
+    ref: { articleId: record.id, url: record.url, host: record.host, seenAt: record.fetchedAt, ...(record.publishedAt ? { publishedAt: record.publishedAt } : {}) },
+    publishedAt: record.publishedAt,
+    paragraphHashes: record.paragraphHashes,
+  };
 }
 
 function mergeCopies(fresh: readonly CopyLink[], previous: readonly CopyLink[], selfId: string): CopyLink[] {
@@ -349,17 +227,28 @@ function mergeCopies(fresh: readonly CopyLink[], previous: readonly CopyLink[], 
   return [...byId.values()];
 }
 
-function topByCount(counts: ReadonlyMap<string, number>, limit: number): string[] {
-  return [...counts.entries()]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .slice(0, limit)
-    .map(([id]) => id);
-}
+/** The fields of an article record that dedup decides, as the caller stores them. */
+export type DedupRecordFields = Pick<
+  ArticleRecord,
+  'paragraphHashes' | 'copyOf' | 'copies' | 'clusterId' | 'originId' | 'relation' | 'declaresCopy' | 'minhash' | 'lead'
+>;
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function unique<T>(items: readonly T[]): T[] {
-  return [...new Set(items)];
+/**
+ * The record fields an outcome sets (one mapping for the crawl pipeline, the bench and tests).
+ *
+ * @example
+ * await index.putArticle({ ...pageFields, ...dedupRecordFields(outcome), stats: { ...outcome.stats, repeatedParagraphsRemoved } });
+ */
+export function dedupRecordFields(outcome: DedupOutcome): DedupRecordFields {
+  return {
+    paragraphHashes: outcome.paragraphHashes,
+    copyOf: outcome.copyOf,
+    copies: outcome.copies,
+    clusterId: outcome.clusterId,
+    originId: outcome.originId,
+    relation: outcome.relation,
+    ...(outcome.declaresCopy ? { declaresCopy: true } : {}),
+    ...(outcome.minhash ? { minhash: outcome.minhash } : {}),
+    ...(outcome.lead ? { lead: outcome.lead } : {}),
+  };
 }

@@ -8,7 +8,7 @@ import { renderMarkdown, renderText } from '../core/render';
 import { articleIdFor, hostOf, resolveCanonical } from '../core/url/canonical-url';
 import { describeError } from '../errors';
 import { cleanPointer, immediateCleanSink, readCleanCopy, type CleanLine } from './clean-bundle';
-import { dedupArticle } from './dedup-article';
+import { dedupArticle, dedupRecordFields } from './dedup-article';
 import type { PipelineDeps } from './deps';
 import { singlePageRawSink } from './raw-bundle-writer';
 
@@ -71,7 +71,7 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
 
   const articleHost = hostOf(canonicalUrl);
   const meta = extraction.metadata;
-  const dedup = await dedupArticle(deps.index, {
+  const dedup = await dedupArticle({ index: deps.index, sleep: deps.sleep }, {
     ref: { articleId, url: canonicalUrl, host: articleHost, seenAt: previous?.fetchedAt ?? page.fetchedAt },
     publishedAt: meta.publishedAt,
     paragraphs: extraction.paragraphs,
@@ -104,7 +104,6 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
     // Reprocessing the same text is not a new version of the article.
     version: sameText ? previous!.version : (previous?.version ?? 0) + 1,
     paragraphCount: dedup.paragraphs.length,
-    paragraphHashes: dedup.paragraphHashes,
     rawKey: raw.key,
     rawOffset: raw.offset,
     rawLength: raw.length,
@@ -114,10 +113,8 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
       boilerplateParagraphsRemoved: dedup.stats.boilerplateParagraphsRemoved,
       paragraphsFirstSeenElsewhere: dedup.stats.paragraphsFirstSeenElsewhere,
     },
-    copyOf: dedup.copyOf,
+    ...dedupRecordFields(dedup),
     copies: mergeCopies(previous?.copies ?? [], dedup.copies),
-    clusterId: dedup.clusterId,
-    ...(dedup.minhash ? { minhash: dedup.minhash } : {}),
   };
   const storedAt = deps.now().toISOString();
   const rewrites = await copyLineRewrites(deps, fields, storedAt);
@@ -206,6 +203,10 @@ async function copyLineRewrites(deps: PipelineDeps, origin: RecordFields, stored
       copy = await deps.index.getArticle(link.articleId);
       if (!copy) continue;
     }
+    // One writer per copy's line: the origin its record names (the first to claim it). Another
+    // member of the cluster stored at the same time would write the same line again. If that
+    // origin fails before its own record is stored, its page is processed again and redoes it.
+    if (copy.copyOf && copy.copyOf.articleId !== origin.id) continue;
     let stored: (StoredCleanCopy & { copies?: unknown; cleanKey?: unknown }) | undefined;
     try {
       stored = await readCleanCopy(deps.archive, copy);

@@ -73,13 +73,12 @@ export interface DedupIndex {
   /** Adds a copy link to an existing article (idempotent per copy article id). */
   addCopy(articleId: string, copy: CopyLink): Promise<void>;
   /**
-   * Optional. Marks an existing article as a copy of another (sets `copyOf`, leaves everything
-   * else) unless it already has a `copyOf`; absent articles are ignored. Dedup calls it when an
-   * original is processed after copies that took themselves for the origin; without it their
-   * `copyOf` stays empty until they are reprocessed. `clusterId`, when given, is set too; otherwise
-   * the article keeps its cluster id (an origin processed later joins its copies' cluster).
+   * Marks an existing article as a copy of another (sets `copyOf`, leaves everything else) unless
+   * it already has a `copyOf`; absent articles are ignored. Dedup calls it when an original is
+   * processed after copies that took themselves for the origin, so their stored records name it.
+   * `clusterId`, when given, is set too; otherwise the article keeps its cluster id.
    */
-  setCopyOf?(articleId: string, copyOf: CopyLink, clusterId?: string): Promise<void>;
+  setCopyOf(articleId: string, copyOf: CopyLink, clusterId?: string): Promise<void>;
   /**
    * Optional. Moves an existing article's clean-copy pointer to `next` (a newer line of the same
    * copy) if the record still points where `current` says (`cleanKey` and `cleanOffset`), leaving

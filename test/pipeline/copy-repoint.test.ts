@@ -8,6 +8,7 @@ import { loadConfig } from '../../functions/config';
 import { immediateCleanSink, readCleanCopy } from '../../functions/pipeline/clean-bundle';
 import { silentLog } from '../../functions/pipeline/deps';
 import { processPage, repointCleanCopy } from '../../functions/pipeline/process-page';
+import { readCleanLines } from '../helpers/clean-lines';
 
 const PAGES = [
   'test/fixtures/sites/dailyplanet.example/news/2026/11/23/harbour-street-bridge-reopens.html',
@@ -62,5 +63,51 @@ describe('re-pointing a copy at a rewritten clean line', () => {
     await repointCleanCopy(pipeline.deps, stored, newer, newerAt);
     await repointCleanCopy(pipeline.deps, stored, older, olderAt);
     expect(pointsAt(await pipeline.deps.index.getArticle(stored.id), newer)).toBe(true);
+  });
+});
+
+/**
+ * Regression (archive-requests under load): an origin and another member of its cluster stored
+ * at once both rewrote the line of a copy crawled before them, giving the copy a third line and
+ * a wasted PUT. Only the article the copy's record names as its origin rewrites that line; the
+ * interleaving is fixed here by letting the "other member" claim the copy first.
+ */
+describe('one writer per copy line', () => {
+  const COPY_FILE = 'test/fixtures/sites/wirewatch.example/news/2026/11/23/104521-harbour-street-bridge-reopens-to-traffic.html';
+  const ORIGIN_FILE = PAGES[0];
+  const urlOf = (file: string) => `http://${file.split('test/fixtures/sites/')[1]}`;
+
+  async function storeCopyThenOrigin(claimFirst: boolean): Promise<{ copyLines: number; copyOf?: string }> {
+    const dir = await mkdtemp(join(tmpdir(), 'copy-owner-'));
+    const local = await openLocalPipeline(loadConfig({ DATA_DIR: dir }), { log: silentLog });
+    try {
+      const store = async (file: string, fetchedAt: string) =>
+        processPage(local.deps, { url: urlOf(file), body: await readFile(file), contentType: 'text/html; charset=utf-8', fetchedAt });
+      const copy = await store(COPY_FILE, '2026-11-25T06:00:00.000Z');
+      if (copy.kind !== 'stored') throw new Error(`copy fixture not stored: ${copy.kind}`);
+      if (claimFirst) {
+        const other = { articleId: 'f'.repeat(32), url: 'http://other.example/a', host: 'other.example', overlap: 1, method: 'exact' as const };
+        await local.deps.index.setCopyOf!(copy.articleId, other, other.articleId);
+      }
+      const origin = await store(ORIGIN_FILE, '2026-11-25T06:01:00.000Z');
+      if (origin.kind !== 'stored') throw new Error(`origin fixture not stored: ${origin.kind}`);
+      const copyLines = (await readCleanLines(local.deps.archive)).filter((l) => l.copy.id === copy.articleId).length;
+      return { copyLines, copyOf: (await local.deps.index.getArticle(copy.articleId))?.copyOf?.articleId };
+    } finally {
+      await local.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('the origin rewrites the line of a copy crawled before it (the copy learns its copyOf)', async () => {
+    const { copyLines, copyOf } = await storeCopyThenOrigin(false);
+    expect(copyOf).toBeDefined();
+    expect(copyLines).toBe(2);
+  });
+
+  it('an origin does not rewrite a copy line another member of the cluster claimed first', async () => {
+    const { copyLines, copyOf } = await storeCopyThenOrigin(true);
+    expect(copyOf).toBe('f'.repeat(32));
+    expect(copyLines).toBe(1);
   });
 });

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 import type { ArticleRecord, ArticleRef, Paragraph } from '../../functions/core/article';
 import { paragraphHash } from '../../functions/core/dedup/paragraph-hash';
 import { DynamoDbDedupIndex } from '../../functions/adapters/dynamodb/dynamodb-dedup-index';
 import { ensureTable } from '../../functions/adapters/local/embedded-dynamodb';
-import { dedupArticle, type DedupOutcome } from '../../functions/pipeline/dedup-article';
+import { dedupArticle, dedupRecordFields, type DedupOutcome } from '../../functions/pipeline/dedup-article';
 import { startDynalite, type DynaliteServer } from '../helpers/dynalite-server';
 import { STOCK_PARAGRAPH, STORY_A, STORY_B } from '../core/dedup/story-fixtures';
 import { MemoryDedupIndex } from '../core/dedup/memory-dedup-index';
@@ -36,7 +37,7 @@ async function ingest(
 ): Promise<DedupOutcome> {
   const ref: ArticleRef = { articleId: id, url: `https://${host}/n/${id}`, host, seenAt: options.seenAt ?? '2026-11-20T12:00:00Z' };
   const previous = await index.getArticle(id);
-  const outcome = await dedupArticle(index, {
+  const outcome = await dedupArticle({ index: index, sleep: realSleep }, {
     ref,
     publishedAt: options.publishedAt,
     paragraphs: paragraphs(texts),
@@ -56,13 +57,9 @@ async function ingest(
     contentHash: 'x',
     version: 1,
     paragraphCount: outcome.paragraphs.length,
-    paragraphHashes: outcome.paragraphHashes,
     cleanKey: 'k',
     stats: { repeatedParagraphsRemoved: 0, ...outcome.stats },
-    copyOf: outcome.copyOf,
-    copies: outcome.copies,
-    clusterId: outcome.clusterId,
-    minhash: outcome.minhash,
+    ...dedupRecordFields(outcome),
   };
   await index.putArticle(record);
   return outcome;
@@ -134,7 +131,7 @@ describe('dedupArticle', () => {
     const before = await index.lookupParagraphs(first.paragraphHashes);
     const writesBefore = index.stats().writeUnits;
     const previous = await index.getArticle('c');
-    const again = await dedupArticle(index, {
+    const again = await dedupArticle({ index: index, sleep: realSleep }, {
       ref: { articleId: 'c', url: 'https://copy.example/n/c', host: 'copy.example', seenAt: '2026-11-20T12:00:00Z' },
       publishedAt: '2026-11-20T09:00:00Z',
       paragraphs: paragraphs(STORY_A),
@@ -162,7 +159,7 @@ describe('dedupArticle', () => {
     await index.recordParagraphs(copyRef, STORY_A.map(paragraphHash), 1);
     const originRun = ingest(index, 'o', 'origin.example', STORY_A, { publishedAt: '2026-11-20T08:00:00Z' });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const copyOutcome = await dedupArticle(index, {
+    const copyOutcome = await dedupArticle({ index: index, sleep: realSleep }, {
       ref: copyRef,
       publishedAt: '2026-11-20T09:00:00Z',
       paragraphs: paragraphs(STORY_A),
@@ -196,7 +193,7 @@ describe('dedupArticle with an index offering setCopyOf', () => {
     const ingestInto = async (id: string, host: string, publishedAt: string) => {
       const ref: ArticleRef = { articleId: id, url: `https://${host}/n/${id}`, host, seenAt: '2026-11-20T12:00:00Z' };
       const previous = await index.getArticle(id);
-      const outcome = await dedupArticle(index, { ref, publishedAt, paragraphs: paragraphs(STORY_A), metadata: { authors: [], publishedAt }, previous });
+      const outcome = await dedupArticle({ index: index, sleep: realSleep }, { ref, publishedAt, paragraphs: paragraphs(STORY_A), metadata: { authors: [], publishedAt }, previous });
       await index.putArticle({
         id, url: ref.url, canonicalUrl: ref.url, host, fetchedAt: ref.seenAt, day: '2026-11-20', authors: [], publishedAt,
         pageKind: 'article', contentHash: 'x', version: 1, paragraphCount: outcome.paragraphs.length,

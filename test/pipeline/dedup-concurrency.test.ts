@@ -1,16 +1,21 @@
 /**
  * Many crawl workers ingest copies of the same stories at once, against Amazon DynamoDB Local:
  * first-seen must be decided exactly once per paragraph, counts must be exact (also when the
- * same page is delivered twice at once, as SQS may do), and reprocessing changes no count.
+ * same page is delivered twice at once, as SQS may do), every member of a story must end with
+ * the same origin (the earliest-published one, crawled in the middle of the run) however the
+ * workers interleave, and reprocessing changes no count.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArticleRecord, ArticleRef, Paragraph } from '../../functions/core/article';
+import { clusterOf, withCurrentOrigin } from '../../functions/core/dedup/current-origin';
 import { paragraphHash } from '../../functions/core/dedup/paragraph-hash';
 import { DynamoDbDedupIndex } from '../../functions/adapters/dynamodb/dynamodb-dedup-index';
 import { ensureTable } from '../../functions/adapters/local/embedded-dynamodb';
-import { dedupArticle, type DedupOutcome } from '../../functions/pipeline/dedup-article';
+import { dedupArticle, dedupRecordFields, type DedupOutcome } from '../../functions/pipeline/dedup-article';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
 import { STORY_A, STORY_B } from '../core/dedup/story-fixtures';
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const WORKERS = 10;
 const HOSTS = Array.from({ length: 12 }, (_, i) => `www.paper${i}.example`);
@@ -19,7 +24,11 @@ interface Page {
   ref: ArticleRef;
   story: 'A' | 'B';
   texts: string[];
+  publishedAt: string;
 }
+
+/** Host whose copies are published first: crawled late, while other workers hold its story's copies. */
+const EARLIEST_HOST_INDEX = 9;
 
 /** Every host carries both stories; odd hosts trim the last paragraph and add a local one. */
 function pages(): Page[] {
@@ -28,7 +37,10 @@ function pages(): Page[] {
     for (const [story, body] of [['A', STORY_A], ['B', STORY_B]] as const) {
       const texts = i % 2 === 0 ? [...body] : [...body.slice(0, -1), `Local editors at paper ${i} added this note about story ${story} for their readers today.`];
       const id = `${story}-${i}`;
-      out.push({ ref: { articleId: id, url: `https://${host}/n/${id}`, host, seenAt: '2026-11-20T12:00:00Z' }, story, texts });
+      // Publication order unrelated to crawl order: host 9 first, each other host hours later.
+      const hoursAfter = (i * 5 + 12 - ((EARLIEST_HOST_INDEX * 5) % 12)) % 12;
+      const publishedAt = new Date(Date.parse('2026-11-20T00:00:00+01:00') + hoursAfter * 3_600_000).toISOString();
+      out.push({ ref: { articleId: id, url: `https://${host}/n/${id}`, host, seenAt: '2026-11-20T12:00:00Z' }, story, texts, publishedAt });
     }
   });
   return out;
@@ -49,7 +61,8 @@ afterAll(async () => {
 async function ingest(page: Page): Promise<DedupOutcome> {
   const previous = await index.getArticle(page.ref.articleId);
   const paragraphs: Paragraph[] = page.texts.map((text) => ({ kind: 'paragraph', text }));
-  const outcome = await dedupArticle(index, { ref: page.ref, paragraphs, metadata: { authors: [] }, previous });
+  const metadata = { authors: [], publishedAt: page.publishedAt };
+  const outcome = await dedupArticle({ index, sleep: realSleep }, { ref: page.ref, publishedAt: page.publishedAt, paragraphs, metadata, previous });
   const record: ArticleRecord = {
     id: page.ref.articleId,
     url: page.ref.url,
@@ -58,17 +71,14 @@ async function ingest(page: Page): Promise<DedupOutcome> {
     fetchedAt: page.ref.seenAt,
     day: '2026-11-20',
     authors: [],
+    publishedAt: page.publishedAt,
     pageKind: 'article',
     contentHash: 'same',
     version: 1,
     paragraphCount: outcome.paragraphs.length,
-    paragraphHashes: outcome.paragraphHashes,
     cleanKey: 'k',
     stats: { repeatedParagraphsRemoved: 0, ...outcome.stats },
-    copyOf: outcome.copyOf,
-    copies: outcome.copies,
-    clusterId: outcome.clusterId,
-    minhash: outcome.minhash,
+    ...dedupRecordFields(outcome),
   };
   await index.putArticle(record);
   return outcome;
@@ -119,21 +129,30 @@ describe('dedup under concurrent workers (DynamoDB Local)', () => {
       }
     }
 
-    // Exactly one article saw each paragraph first; every other names that same article.
+    // First crawled is one fact per paragraph (above); first appearance follows publication: the
+    // earliest-published carrier, whatever the crawl order. Checked once every page knows the others
+    // (after the reprocess round below); here each names a carrier published no later than itself.
     const byArticle = new Map<string, DedupOutcome>();
     outcomes.forEach((outcome, i) => byArticle.set(jobs[i].ref.articleId, outcome));
-    for (const [hash, ids] of containing) {
-      const firstSeenId = infos.get(hash)!.firstSeen.articleId;
-      const owners = [...ids].filter((id) => {
-        const paragraph = byArticle.get(id)!.paragraphs.find((p) => p.hash === hash)!;
-        return paragraph.firstSeen === undefined;
-      });
-      expect(owners).toEqual([firstSeenId]);
-      for (const id of ids) {
-        const paragraph = byArticle.get(id)!.paragraphs.find((p) => p.hash === hash)!;
-        if (id !== firstSeenId) expect(paragraph.firstSeen?.articleId).toBe(firstSeenId);
+    const pageById = new Map(all.map((p) => [p.ref.articleId, p]));
+    for (const [id, outcome] of byArticle) {
+      for (const paragraph of outcome.paragraphs) {
+        if (!paragraph.firstSeen) continue;
+        expect(containing.get(paragraph.hash!)?.has(paragraph.firstSeen.articleId)).toBe(true);
+        expect(pageById.get(paragraph.firstSeen.articleId)!.publishedAt <= pageById.get(id)!.publishedAt).toBe(true);
       }
     }
+    const earliestCarrier = (hash: string) =>
+      [...containing.get(hash)!].sort((a, b) => pageById.get(a)!.publishedAt.localeCompare(pageById.get(b)!.publishedAt) || a.localeCompare(b))[0];
+    const expectOneOriginPerStory = async (records: ArticleRecord[]) => {
+      const origins = await index.getStoryOrigins(records.map(clusterOf));
+      for (const story of ['A', 'B'] as const) {
+        const members = records.filter((r) => storyOf.get(r.id) === story);
+        const current = members.map((r) => withCurrentOrigin(r, origins.get(clusterOf(r))));
+        expect(new Set(current.map((r) => r.originId)), `story ${story}`).toEqual(new Set([`${story}-${EARLIEST_HOST_INDEX}`]));
+        for (const r of current) expect(r.relation).toBe(r.id === `${story}-${EARLIEST_HOST_INDEX}` ? 'original' : 'exact');
+      }
+    };
 
     // Syndication: never across stories.
     const ids = all.map((p) => p.ref.articleId);
@@ -146,6 +165,7 @@ describe('dedup under concurrent workers (DynamoDB Local)', () => {
       }
     };
     expectNoCrossStoryLinks(await index.getArticles(ids));
+    await expectOneOriginPerStory(await index.getArticles(ids));
 
     // Reprocess every page, concurrently: no count or first-seen changes. Links may still grow:
     // an origin whose copies were processed while it was in flight learns them now.
@@ -155,6 +175,7 @@ describe('dedup under concurrent workers (DynamoDB Local)', () => {
     for (const hash of hashes) expect(after.get(hash)).toEqual(before.get(hash));
     const settled = await index.getArticles(ids);
     expectNoCrossStoryLinks(settled);
+    await expectOneOriginPerStory(settled);
     for (const record of settled) {
       expect(record.copyOf !== undefined || record.copies.length > 0, `${record.id} is linked to its story`).toBe(true);
     }
@@ -162,13 +183,21 @@ describe('dedup under concurrent workers (DynamoDB Local)', () => {
     // And once more: now nothing changes at all, and dedup itself writes nothing.
     const writesBefore = index.stats().writeUnits;
     const again = await runWorkers(all, WORKERS, async (page) =>
-      dedupArticle(index, {
+      dedupArticle({ index, sleep: realSleep }, {
         ref: page.ref,
+        publishedAt: page.publishedAt,
         paragraphs: page.texts.map((text) => ({ kind: 'paragraph' as const, text })),
-        metadata: { authors: [] },
+        metadata: { authors: [], publishedAt: page.publishedAt },
         previous: await index.getArticle(page.ref.articleId),
       }),
     );
+    // Every page now knows its story: each paragraph's first appearance is its earliest-published carrier.
+    again.forEach((outcome, i) => {
+      for (const paragraph of outcome.paragraphs) {
+        const expected = earliestCarrier(paragraph.hash!);
+        expect(paragraph.firstSeen?.articleId ?? all[i].ref.articleId).toBe(expected);
+      }
+    });
     expect(index.stats().writeUnits).toBe(writesBefore);
     const linksOf = (rs: ArticleRecord[]) =>
       Object.fromEntries(rs.map((r) => [r.id, { copyOf: r.copyOf?.articleId, copies: r.copies.map((c) => c.articleId).sort(), clusterId: r.clusterId }]));

@@ -38,6 +38,9 @@ export interface DynamoDbHostRateLimiterOptions {
  * 2. Idle host (no item, or `nextSlotMs < now`): claim `now` and set `nextSlotMs = now + interval`.
  * 3. The instance tries first the path it last saw the host on (idle for a host it has not seen);
  *    when that condition fails, another worker changed the state meanwhile: try the other path.
+ * 4. Reservations for one host from this instance go out one after another (the URLs of one host
+ *    in a crawl batch): each then knows the state the previous one left, whatever order the
+ *    server would have handled concurrent requests in. They wait for their slot anyway.
  *
  * Costs one write when the host's state is what this instance last saw (busy or idle), two when
  * another worker changed it meanwhile (the rejected conditional write is billed too).
@@ -53,6 +56,8 @@ export class DynamoDbHostRateLimiter implements HostRateLimiter {
   private readonly counters = new RequestStats();
   /** Per host, the next slot as of this instance's last reservation (a hint for which write to try first). */
   private readonly lastSeenNextSlotMs = new Map<string, number>();
+  /** Per host, the tail of this instance's reservations in flight (see step 4 above). */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(options: DynamoDbHostRateLimiterOptions) {
     this.tableName = options.tableName;
@@ -66,6 +71,19 @@ export class DynamoDbHostRateLimiter implements HostRateLimiter {
   }
 
   async reserve(host: string, minIntervalMs: number, nowMs: number): Promise<number> {
+    const hostKey = host.toLowerCase();
+    const reserveNow = () => this.reserveInTurn(host, minIntervalMs, nowMs);
+    const mine = (this.inFlight.get(hostKey) ?? Promise.resolve()).then(reserveNow, reserveNow);
+    const tail = mine.catch(() => undefined);
+    this.inFlight.set(hostKey, tail);
+    void tail.then(() => {
+      if (this.inFlight.get(hostKey) === tail) this.inFlight.delete(hostKey);
+    });
+    return mine;
+  }
+
+  /** One reservation, once this instance's earlier reservations for the host have settled. */
+  private async reserveInTurn(host: string, minIntervalMs: number, nowMs: number): Promise<number> {
     const intervalMs = Math.max(0, Math.round(minIntervalMs));
     const now = Math.round(nowMs);
     const key = {
@@ -78,9 +96,6 @@ export class DynamoDbHostRateLimiter implements HostRateLimiter {
     // a polite crawler mostly finds a host's previous slot already past.
     const lastSeenNextSlotMs = this.lastSeenNextSlotMs.get(host.toLowerCase());
     let busyFirst = lastSeenNextSlotMs !== undefined && lastSeenNextSlotMs >= now;
-    // Whichever path wins, the host is busy for the next interval: concurrent callers of this
-    // instance (the URLs of one host in a crawl batch) should try the busy path first.
-    this.remember(host, Math.max(lastSeenNextSlotMs ?? 0, now + intervalMs));
     for (let round = 0; round < this.maxRounds; round++) {
       const waitMs = busyFirst ? await this.takeNextSlot(key, intervalMs, now, expiresAt, host) : await this.claimIdle(key, intervalMs, now, expiresAt);
       if (waitMs !== undefined) {

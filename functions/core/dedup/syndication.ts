@@ -3,9 +3,12 @@
  * article, which one is the likely origin, and which story cluster they belong to. Pure: the
  * caller gathers candidates from the dedup index and applies the result.
  */
-import type { ArticleRef, CopyLink } from '../article';
-import { creditMatches } from './source-credit';
+import type { ArticleRef, CopyLink, StoryOrigin, StoryRelation } from '../article';
+import { comparePrefix, decodeLead, type LeadFingerprint } from './lead-prefix';
 import { estimateOverlap, type DecodedSketch } from './near-duplicate';
+import { normalizeParagraph, paragraphWords } from './normalize-paragraph';
+import { creditMatches } from './source-credit';
+import { bestOrigin, type OriginCandidate } from './story-origin';
 
 /**
  * Share of the smaller article's evidence paragraphs that must occur, exactly, in the other.
@@ -56,17 +59,15 @@ export const NEAR_MIN_JACCARD = 0.2;
  */
 export const NEAR_MIN_SKETCH_SAMPLES = 12;
 
-/**
- * Publication times closer than this are treated as a tie: partners publish wire copies within
- * minutes of the wire, and CMS timestamps are coarse, so a few minutes say nothing about who
- * copied whom; credits and copy status decide instead.
- */
-export const PUBLISH_TIE_TOLERANCE_MS = 10 * 60 * 1000;
 
 /** The article being deduplicated. */
 export interface SyndicationSubject {
   ref: ArticleRef;
   publishedAt?: string;
+  modifiedAt?: string;
+  title?: string;
+  /** Leading-words fingerprint of the evidence text ({@link leadFingerprint}). */
+  lead?: Omit<LeadFingerprint, 'key'>;
   /** Evidence paragraph hashes (unique). */
   paragraphHashes: readonly string[];
   sketch?: DecodedSketch;
@@ -95,6 +96,12 @@ export interface SyndicationSubject {
 export interface SyndicationCandidate {
   ref: ArticleRef;
   publishedAt?: string;
+  modifiedAt?: string;
+  title?: string;
+  /** Encoded leading-words fingerprint (`ArticleRecord.lead`). */
+  lead?: string;
+  /** The candidate's record says it declares itself a copy. */
+  declaresCopy?: boolean;
   /** Its evidence paragraph hashes, when its record is available (absent while it is in flight). */
   paragraphHashes?: readonly string[];
   /** Paragraphs of the subject the index says this article also contains (a lower bound). */
@@ -102,23 +109,24 @@ export interface SyndicationCandidate {
   sketch?: DecodedSketch;
   canonicalUrl?: string;
   siteName?: string;
-  /** Set when this candidate is itself known to be a copy of another article. */
-  copyOf?: CopyLink;
   clusterId?: string;
 }
 
 /** Outcome of the decision. */
 export interface SyndicationDecision {
-  /** Every candidate judged a copy of the same story, as links from the subject's point of view. */
+  /**
+   * Every candidate judged a member of the same story, as links from the subject's point of view
+   * (`relation`: the candidate's relation to the story if the subject is its origin).
+   */
   matches: CopyLink[];
-  /** The likely origin when it is another article. */
-  copyOf?: CopyLink;
-  /** Copies of the subject when the subject is the likely origin. */
-  copies: CopyLink[];
   /** Story cluster id for the subject. */
   clusterId: string;
-  /** Link to add to the origin's `copies` (when the origin is another article). */
-  originCopyLink?: { originId: string; link: CopyLink };
+  /** The origin the subject proposes for the cluster (absent without matches). */
+  proposedOrigin?: StoryOrigin;
+  /** Whether the subject declares itself a copy (canonical/isBasedOn elsewhere, credits a match). */
+  subjectDeclaresCopy: boolean;
+  /** Per matched candidate: the subject's link to it and the subject's relation if it is the origin. */
+  subjectRelations?: ReadonlyMap<string, { link: CopyLink; relation: StoryRelation }>;
 }
 
 /** How one candidate compares with the subject. */
@@ -131,14 +139,16 @@ export interface CandidateComparison {
 }
 
 /**
- * Compares a candidate with the subject; returns a link when they are copies of one story.
- * Same-host candidates never link (a paragraph repeated on one host is boilerplate or a
- * re-publication under a second URL, not syndication).
+ * Compares a candidate with the subject; returns a link when they belong to one story: shared
+ * exact paragraphs, an edited copy (near-duplicate sketch), or one page's text the start of the
+ * other's (an excerpt, {@link comparePrefix}). On one host only the same publisher's second
+ * version of a story links (an update: same headline, or most paragraphs unchanged; stored
+ * records only); a paragraph repeated on one host is otherwise boilerplate, not syndication.
  */
 export function compareCandidate(subject: SyndicationSubject, candidate: SyndicationCandidate): CandidateComparison {
   const none = { exactOverlap: 0, sharedParagraphs: 0, containment: 0, sharedShingles: 0 };
   if (candidate.ref.articleId === subject.ref.articleId) return none;
-  if (candidate.ref.host === subject.ref.host) return none;
+  if (candidate.ref.host === subject.ref.host) return compareSameHost(subject, candidate);
 
   const n = subject.paragraphHashes.length;
   let sharedParagraphs: number;
@@ -179,10 +189,47 @@ export function compareCandidate(subject: SyndicationSubject, candidate: Syndica
   let link: CopyLink | undefined;
   if (exactOverlap >= EXACT_MIN_OVERLAP && sharedParagraphs >= Math.min(MIN_SHARED_PARAGRAPHS, smaller) && sharedParagraphs > 0) {
     link = { ...base, overlap: round3(exactOverlap), method: 'exact' };
-  } else if (containment >= NEAR_MIN_CONTAINMENT && sharedShingles >= NEAR_MIN_SHARED_SHINGLES) {
-    link = { ...base, overlap: round3(containment), method: 'near-duplicate' };
+  } else {
+    // The text of one the start of the other's (an excerpt) is exact evidence: checked before the estimate.
+    const theirs = decodeLead(candidate.lead);
+    const prefix = subject.lead && theirs ? comparePrefix(subject.lead, theirs) : undefined;
+    if (prefix?.isPrefix) link = { ...base, overlap: round3(Math.min(1, prefix.prefixWords / prefix.shorterWords)), method: 'prefix' };
+    else if (containment >= NEAR_MIN_CONTAINMENT && sharedShingles >= NEAR_MIN_SHARED_SHINGLES) {
+      link = { ...base, overlap: round3(containment), method: 'near-duplicate' };
+    }
   }
   return { exactOverlap, sharedParagraphs, containment, sharedShingles, link };
+}
+
+/**
+ * A same-host candidate links only as another version of the same story: at least
+ * {@link MIN_SHARED_PARAGRAPHS} exact paragraphs and half of the smaller version, and the same
+ * headline ({@link sameHeadline}) or {@link UPDATE_MIN_OVERLAP_OTHER_TITLE} of it unchanged.
+ */
+function compareSameHost(subject: SyndicationSubject, candidate: SyndicationCandidate): CandidateComparison {
+  const none = { exactOverlap: 0, sharedParagraphs: 0, containment: 0, sharedShingles: 0 };
+  if (!candidate.paragraphHashes) return none;
+  const theirs = new Set(candidate.paragraphHashes);
+  const sharedParagraphs = subject.paragraphHashes.filter((h) => theirs.has(h)).length;
+  const smaller = Math.min(subject.paragraphHashes.length, theirs.size);
+  const exactOverlap = smaller > 0 ? sharedParagraphs / smaller : 0;
+  const needed = sameHeadline(subject.title, candidate.title) ? EXACT_MIN_OVERLAP : UPDATE_MIN_OVERLAP_OTHER_TITLE;
+  if (sharedParagraphs < MIN_SHARED_PARAGRAPHS || exactOverlap < needed) return { ...none, exactOverlap, sharedParagraphs };
+  const ref = candidate.ref;
+  const link: CopyLink = { articleId: ref.articleId, url: ref.url, host: ref.host, overlap: round3(exactOverlap), method: 'exact' };
+  return { ...none, exactOverlap, sharedParagraphs, link };
+}
+
+/** Whether two headlines name the same story: {@link SAME_TITLE_MIN_WORD_SHARE} of the shorter's words in the other. */
+export function sameHeadline(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const wa = new Set(paragraphWords(normalizeParagraph(a)));
+  const wb = new Set(paragraphWords(normalizeParagraph(b)));
+  const smaller = Math.min(wa.size, wb.size);
+  if (smaller === 0) return false;
+  let shared = 0;
+  for (const w of wa) if (wb.has(w)) shared++;
+  return shared / smaller >= SAME_TITLE_MIN_WORD_SHARE;
 }
 
 /** Containment and shared-shingle estimates, zero when the sketches cannot support a link. */
@@ -197,41 +244,53 @@ function sharedShingleEstimate(a: DecodedSketch, b: DecodedSketch): number {
   return estimateOverlap(a, b).containment * Math.min(a.shingleCount, b.shingleCount);
 }
 
+/**
+ * A copy this much shorter than the article it matched (evidence words) is an excerpt of it: copies
+ * that trim a tail keep most of the text, excerpts keep the first two to four paragraphs of a
+ * story that is usually three or more times longer.
+ */
+export const EXCERPT_MAX_WORD_SHARE = 0.6;
+
+/**
+ * Same-publisher versions (a second URL for the same story) need this share of the smaller
+ * version's evidence paragraphs byte-identical when their headlines differ; with the same
+ * headline the cross-host rule suffices. A publisher's two different stories share background
+ * paragraphs more often than two publishers do, so the bar is higher without the headline.
+ */
+export const UPDATE_MIN_OVERLAP_OTHER_TITLE = 0.8;
+
+/**
+ * Share of title words (normalised) two versions must share to count as the same headline
+ * ("Fire closes ring road" vs "UPDATE: Fire closes ring road for a second day").
+ */
+export const SAME_TITLE_MIN_WORD_SHARE = 0.6;
+
 interface Participant {
   id: string;
   ref: ArticleRef;
-  timeMs: number;
+  candidate: OriginCandidate;
   isSubject: boolean;
-  /** Declared itself a copy (canonical elsewhere, isBasedOn) or is known as a copy. */
-  declaredCopy: boolean;
-  /** The subject points at it with canonical/isBasedOn. */
-  pointedAtBySubject: boolean;
-  /** The subject credits it in the text. */
-  creditedBySubject: boolean;
   /** Its record is not stored yet (processed at the same moment): no publication time known. */
   inFlight: boolean;
   clusterId?: string;
   link?: CopyLink;
+  /** The subject's relation to the story if this participant is its origin. */
+  subjectRelation?: StoryRelation;
 }
 
 /**
- * Decides copy links, the likely origin and the cluster id.
+ * Decides copy links, the origin this article proposes for its story, and the cluster id.
  *
- * Origin rules, in order:
- * 1. A candidate the subject points at with its canonical link or `isBasedOn` URL is the origin
- *    (a publisher naming its source is direct evidence; timestamps of copies are often wrong by
- *    a time zone, so this outranks time).
- * 2. Otherwise the earliest publication (publishedAt, else when we first saw it) wins; articles
- *    that declare themselves copies (canonical link to another host, isBasedOn, or known copyOf)
- *    only win when nothing else is left.
- * 3. Publications within {@link PUBLISH_TIE_TOLERANCE_MS} of the earliest are a tie, broken by:
- *    credited in the subject's text (dateline or credit line), not itself a copy, earlier time,
- *    earlier first sighting, smaller id (deterministic).
+ * The origin proposed is the best-ranked ({@link originRank}) of the subject and its matched
+ * candidates whose records are stored: a member that another names as its source (canonical
+ * link, `isBasedOn`, a credit in the text), else the earliest publication, a page declaring itself
+ * a copy last. The caller proposes it to the index, which keeps the best proposal per cluster,
+ * so the story's origin follows the evidence, not the crawl order. Candidates in flight (record
+ * not stored yet) propose themselves when their worker finishes.
  *
- * The cluster id propagates from the origin (its cluster id, else its id). When the subject is
- * the origin it keeps the cluster id it already had; a new origin whose matched articles already
- * belong to a cluster joins that cluster (so clusters stay stable when an earlier original is
- * crawled after its copies).
+ * The cluster id is stable: the subject keeps the id it had while a match still supports it;
+ * otherwise it joins the cluster of its best-ranked stored match; with only in-flight matches,
+ * the crawl-first article of the group (the same answer for every worker of the group).
  */
 export function decideSyndication(
   subject: SyndicationSubject,
@@ -239,115 +298,97 @@ export function decideSyndication(
 ): SyndicationDecision {
   const participants: Participant[] = [];
   const seen = new Set<string>([subject.ref.articleId]);
+  const subjectWords = subject.lead?.words;
+  const subjectPoints: string[] = [];
   for (const candidate of candidates) {
     if (seen.has(candidate.ref.articleId)) continue;
     const { link } = compareCandidate(subject, candidate);
     if (!link) continue;
     seen.add(candidate.ref.articleId);
+    const pointed = pointsAt(subject.canonicalUrl, candidate) || pointsAt(subject.basedOnUrl, candidate);
+    const credited = subject.credits.some((c) => creditMatches(c, candidate.ref.host, candidate.siteName));
+    if (pointed || credited) subjectPoints.push(candidate.ref.articleId);
+    const sameHost = candidate.ref.host === subject.ref.host;
+    const theirWords = candidate.lead ? decodeLead(candidate.lead)?.words : undefined;
     participants.push({
       id: candidate.ref.articleId,
       ref: candidate.ref,
-      timeMs: timeOf(candidate.publishedAt, candidate.ref.seenAt),
+      candidate: {
+        ref: candidate.ref,
+        publishedAt: candidate.publishedAt,
+        modifiedAt: candidate.modifiedAt,
+        words: theirWords,
+        declaresCopy: Boolean(candidate.declaresCopy) || pointsElsewhere(candidate.canonicalUrl, candidate.ref.host),
+        namedAsSource: pointed || credited,
+      },
       isSubject: false,
-      declaredCopy: Boolean(candidate.copyOf) || pointsElsewhere(candidate.canonicalUrl, candidate.ref.host),
-      pointedAtBySubject: pointsAt(subject.canonicalUrl, candidate) || pointsAt(subject.basedOnUrl, candidate),
-      creditedBySubject: subject.credits.some((c) => creditMatches(c, candidate.ref.host, candidate.siteName)),
       inFlight: candidate.paragraphHashes === undefined,
       clusterId: candidate.clusterId,
-      link,
+      link: { ...link, relation: relationOf(link.method, sameHost, theirWords, subjectWords) },
+      subjectRelation: relationOf(link.method, sameHost, subjectWords, theirWords),
     });
   }
+  const subjectDeclaresCopy = Boolean(subject.basedOnUrl) || pointsElsewhere(subject.canonicalUrl, subject.ref.host) || subjectPoints.length > 0;
   const matches = participants.map((p) => p.link as CopyLink);
-  if (participants.length === 0) {
-    return { matches, copies: [], clusterId: subject.ref.articleId };
-  }
+  if (participants.length === 0) return { matches, clusterId: subject.ref.articleId, subjectDeclaresCopy };
 
   const subjectParticipant: Participant = {
     id: subject.ref.articleId,
     ref: subject.ref,
-    timeMs: timeOf(subject.publishedAt, subject.ref.seenAt),
+    candidate: {
+      ref: subject.ref,
+      publishedAt: subject.publishedAt,
+      modifiedAt: subject.modifiedAt,
+      words: subjectWords,
+      declaresCopy: subjectDeclaresCopy,
+      namedAsSource: false,
+    },
     isSubject: true,
-    declaredCopy: Boolean(subject.basedOnUrl) || pointsElsewhere(subject.canonicalUrl, subject.ref.host),
-    pointedAtBySubject: false,
-    creditedBySubject: false,
     inFlight: false,
   };
-  const origin = chooseOrigin(resolveInFlight(subjectParticipant, participants, subject.firstSeenCounts));
+  const settled = participants.filter((p) => !p.inFlight);
+  const proposed = bestOrigin([subjectParticipant, ...settled].map((p) => p.candidate)).origin;
 
-  if (origin.isSubject) {
-    // An origin keeps the cluster id it already has: copies follow the origin's id, so an origin
-    // that followed one of its copies instead would make the two swap ids on every reprocess.
-    // The kept id must still be supported by a match (or be the subject's own), so a wrong merge
-    // from an earlier run does not stick once the evidence is gone.
-    const clusterSource = chooseOrigin(participants);
-    const previous = subject.previousClusterId;
-    const supported =
-      previous !== undefined && (previous === subject.ref.articleId || participants.some((p) => p.id === previous || p.clusterId === previous));
-    return {
-      matches,
-      copies: matches,
-      clusterId: supported ? previous : (clusterSource.clusterId ?? clusterSource.id),
-    };
-  }
-  const copyOf = origin.link as CopyLink;
-  return {
-    matches,
-    copyOf,
-    copies: [],
-    clusterId: origin.clusterId ?? origin.id,
-    originCopyLink: {
-      originId: origin.id,
-      link: { articleId: subject.ref.articleId, url: subject.ref.url, host: subject.ref.host, overlap: copyOf.overlap, method: copyOf.method },
-    },
-  };
+  const previous = subject.previousClusterId;
+  const supported =
+    previous !== undefined && (previous === subject.ref.articleId || participants.some((p) => p.id === previous || p.clusterId === previous));
+  let clusterId: string;
+  if (supported) clusterId = previous;
+  else if (settled.length > 0) {
+    const source = bestOrigin(settled.map((p) => p.candidate)).candidate.ref.articleId;
+    const p = settled.find((x) => x.id === source) as Participant;
+    clusterId = p.clusterId ?? p.id;
+  } else clusterId = crawlFirst(subjectParticipant, participants, subject.firstSeenCounts).id;
+
+  const subjectRelations = new Map(participants.map((p) => [p.id, { link: p.link as CopyLink, relation: p.subjectRelation as StoryRelation }]));
+  return { matches, clusterId, proposedOrigin: proposed, subjectDeclaresCopy, subjectRelations };
 }
 
 /**
- * Candidates in flight have no publication time, and their crawl time is always later than any
- * publication time, so comparing it with the subject's would always make the subject the origin
- * (and the other worker, seeing our record, would agree wrongly). Instead the subject and the
- * in-flight candidates are ranked by crawl order (who recorded most of the shared paragraphs
- * first; ties by id, so both workers agree). The crawl-first one stands for the group, with the
- * subject's publication time as its proxy; the others leave the origin race.
+ * A member's relation to the story when `other` is its origin: same host is an update (a
+ * publisher's second version); much shorter than the other is an excerpt; else how it was found.
  */
-function resolveInFlight(
+function relationOf(method: CopyLink['method'], sameHost: boolean, ownWords: number | undefined, otherWords: number | undefined): StoryRelation {
+  if (sameHost) return 'update';
+  if (ownWords !== undefined && otherWords !== undefined && ownWords <= EXCERPT_MAX_WORD_SHARE * otherWords) return 'excerpt';
+  return method === 'near-duplicate' ? 'near-duplicate' : 'exact';
+}
+
+/**
+ * With only in-flight matches (no record stored, so no publication time or cluster yet), the
+ * cluster id is the crawl-first article of the group: who recorded most of the shared paragraphs
+ * first (ties by id). Every worker of the group reads the same first-seen values, so all pick the
+ * same id and propose their origins to the same cluster.
+ */
+function crawlFirst(
   subject: Participant,
   participants: readonly Participant[],
   firstSeenCounts: ReadonlyMap<string, number> = new Map(),
-): Participant[] {
-  const inFlight = participants.filter((p) => p.inFlight);
-  const settled = participants.filter((p) => !p.inFlight);
-  if (inFlight.length === 0) return [subject, ...settled];
-  const group = [subject, ...inFlight].sort(
+): Participant {
+  const group = [subject, ...participants.filter((p) => p.inFlight)].sort(
     (a, b) => (firstSeenCounts.get(b.id) ?? 0) - (firstSeenCounts.get(a.id) ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
-  const crawlFirst = group[0];
-  const standIn = crawlFirst.isSubject ? subject : { ...crawlFirst, timeMs: subject.timeMs, declaredCopy: subject.declaredCopy };
-  return [standIn, ...settled];
-}
-
-function chooseOrigin(all: readonly Participant[]): Participant {
-  const pointed = all.find((p) => p.pointedAtBySubject);
-  if (pointed) return pointed;
-  const undeclared = all.filter((p) => !p.declaredCopy);
-  const pool = undeclared.length > 0 ? undeclared : [...all];
-  const earliest = Math.min(...pool.map((p) => p.timeMs));
-  const tied = pool.filter((p) => p.timeMs - earliest <= PUBLISH_TIE_TOLERANCE_MS);
-  tied.sort(
-    (a, b) =>
-      Number(b.creditedBySubject) - Number(a.creditedBySubject) ||
-      a.timeMs - b.timeMs ||
-      Date.parse(a.ref.seenAt) - Date.parse(b.ref.seenAt) ||
-      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
-  return tied[0];
-}
-
-function timeOf(publishedAt: string | undefined, seenAt: string): number {
-  const published = publishedAt ? Date.parse(publishedAt) : NaN;
-  if (Number.isFinite(published)) return published;
-  const seen = Date.parse(seenAt);
-  return Number.isFinite(seen) ? seen : Number.MAX_SAFE_INTEGER;
+  return group[0];
 }
 
 /** Comparable form of a URL: host lower-cased without `www.`, no scheme, query kept, no trailing slash or fragment. */

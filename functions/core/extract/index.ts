@@ -2,7 +2,7 @@
  * Article-body extraction with cheerio's htmlparser2 path.
  */
 import { load } from 'cheerio/slim';
-import { joinParagraphs, type Extraction, type Paragraph } from '../article';
+import { joinParagraphs, type BodySource, type Extraction, type Paragraph } from '../article';
 import { ExtractionError } from '../../errors';
 import { assembleParagraphs, isTeaserCard } from './assemble';
 import { collectBlocks, type TextBlock } from './blocks';
@@ -103,7 +103,9 @@ function extract(input: string, options: ExtractOptions): Extraction {
   }
 
   // 6b.
-  paragraphs = crossCheckWithJsonLd(paragraphs, blocks, jsonLdBody).paragraphs;
+  const crossCheck = crossCheckWithJsonLd(paragraphs, blocks, jsonLdBody);
+  paragraphs = crossCheck.paragraphs;
+  let bodySource: BodySource = crossCheck.source === 'ours' ? 'container' : 'json-ld';
 
   // 7.
   const repeats = removeRepeatedParagraphs(paragraphs);
@@ -134,7 +136,9 @@ function extract(input: string, options: ExtractOptions): Extraction {
     });
     if (metadata.publishedAt === undefined) delete metadata.publishedAt;
   }
-  return { pageKind, metadata, paragraphs: repeats.paragraphs, repeatedParagraphsRemoved: repeats.removed };
+  const extraction: Extraction = { pageKind, metadata, paragraphs: repeats.paragraphs, repeatedParagraphsRemoved: repeats.removed };
+  if (repeats.paragraphs.length > 0) extraction.bodySource = bodySource;
+  return extraction;
 }
 
 function groupByOwner(blocks: readonly TextBlock[]): Map<Element, TextBlock[]> {

@@ -88,15 +88,7 @@ export class SqliteDedupIndex implements DedupIndex {
     const byHash = this.store.write('recording paragraphs', () => {
       const out = new Map<string, ParagraphSighting>();
       for (const hash of distinct) {
-        if (this.s.insertParagraph.run(hash, normVersion, firstSeen).changes === 1) {
-          // A paragraph nobody recorded before (most of a crawl's): its answer is known without reading it back.
-          this.s.insertMember.run(hash, article.articleId);
-          this.s.countArticle.run(hash);
-          this.s.countHost.run(hash, article.host);
-          const ref = refOf(article);
-          out.set(hash, { hash, normVersion, firstSeen: ref, articleCount: 1, articleIds: [article.articleId], hostPageCounts: { [article.host]: 1 }, isFirstSeen: true });
-          continue;
-        }
+        this.s.insertParagraph.run(hash, normVersion, firstSeen);
         if (this.s.insertMember.run(hash, article.articleId).changes === 1) {
           this.s.countArticle.run(hash);
           this.s.countHost.run(hash, article.host);

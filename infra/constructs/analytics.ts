@@ -5,8 +5,8 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ARCHIVE_PREFIX } from './archive-bucket';
 
-const copyLinkType = 'struct<articleid:string,url:string,host:string,overlap:double,method:string>';
-const articleRefType = 'struct<articleid:string,url:string,host:string,seenat:string>';
+const copyLinkType = 'struct<articleid:string,url:string,host:string,overlap:double,method:string,relation:string>';
+const articleRefType = 'struct<articleid:string,url:string,host:string,seenat:string,publishedat:string>';
 
 /**
  * Columns of the clean-copy table (lower case: the OpenX SerDe matches JSON keys case-insensitively).

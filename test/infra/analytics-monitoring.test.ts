@@ -60,7 +60,7 @@ describe('Glue catalog and Athena', () => {
     expect(definition.columns.map((c) => c.name)).toEqual(names);
     expect(definition.originalSql.startsWith(`SELECT ${names.join(', ')} FROM`)).toBe(true);
     expect(view.TableInput.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name)).toEqual(names);
-    expect(definition.columns.find((c) => c.name === 'copyof')!.type).toBe('row(articleid varchar, url varchar, host varchar, overlap double, method varchar)');
+    expect(definition.columns.find((c) => c.name === 'copyof')!.type).toBe('row(articleid varchar, url varchar, host varchar, overlap double, method varchar, relation varchar)');
     expect(definition.columns.find((c) => c.name === 'version')!.type).toBe('integer');
     expect(definition.columns.find((c) => c.name === 'authors')!.type).toBe('array(varchar)');
     // Created after the table it reads.
@@ -101,7 +101,7 @@ describe('Glue catalog and Athena', () => {
     expect(names).toContain('storedat');
     expect(names).not.toContain('dt');
     expect(columns.find((c) => c.Name === 'authors')?.Type).toBe('array<string>');
-    expect(columns.find((c) => c.Name === 'copyof')?.Type).toMatch(/^struct<articleid:string,url:string,host:string,overlap:double,method:string>$/);
+    expect(columns.find((c) => c.Name === 'copyof')?.Type).toMatch(/^struct<articleid:string,url:string,host:string,overlap:double,method:string,relation:string>$/);
     expect(names.length).toBe(CLEAN_COPY_COLUMNS.length);
   });
 

@@ -5,29 +5,19 @@ import { DynamoDbDedupIndex } from '../adapters/dynamodb/dynamodb-dedup-index';
 import { DynamoDbFrontier } from '../adapters/dynamodb/dynamodb-frontier';
 import { startEmbeddedDynamoDb } from '../adapters/local/embedded-dynamodb';
 import { MemoryCrawlQueue } from '../adapters/local/memory-crawl-queue';
-import { openLocalIndex } from '../adapters/sqlite/local-index';
 import type { Config } from '../config';
-import { InMemoryHostRateLimiter, type HostRateLimiter } from '../fetch/host-rate-limiter';
+import { InMemoryHostRateLimiter } from '../fetch/host-rate-limiter';
 import { RobotsCache } from '../fetch/robots';
-import type { DedupIndex } from '../ports/dedup-index';
-import type { Frontier } from '../ports/frontier';
 import { fetchOptionsFrom, type PipelineDeps, type PipelineLog } from '../pipeline/deps';
 
 /** The embedded backends of one local run, opened together and closed together. */
 export interface LocalPipeline {
   deps: PipelineDeps;
   queue: MemoryCrawlQueue;
-  index: DedupIndex;
+  index: DynamoDbDedupIndex;
   archiveDir: string;
   close(): Promise<void>;
 }
-
-/**
- * Which index a local pipeline opens: `sqlite` (the local archive's store, the default) or
- * `dynalite` (the DynamoDB adapters on the embedded emulator under `<data-dir>/index/`: what the
- * AWS stack runs, for tests that measure DynamoDB requests and write units on a local run).
- */
-export type LocalIndexKind = 'sqlite' | 'dynalite';
 
 /** Options that only local runs have. */
 export interface LocalPipelineOptions {
@@ -35,21 +25,22 @@ export interface LocalPipelineOptions {
   hostMap?: Record<string, { host: string; port: number }>;
   /** Loopback ports that may be fetched without opening all private addresses (the demo server). */
   allowedLoopbackPorts?: number[];
-  /** Default `sqlite`; see {@link LocalIndexKind}. */
-  indexKind?: LocalIndexKind;
   log: PipelineLog;
 }
 
 /**
  * Opens the embedded storage under `config.dataDir`: clean copies and raw pages as files in the S3
- * key layout under `archive/`, the index in one SQLite file (`index.sqlite`, WAL mode: several
- * processes may have it open at once). A data directory of an earlier version (dynalite under
- * `index/`) is migrated on first open. No AWS account, Docker or Java needed.
+ * key layout under `archive/`, the index in an in-process DynamoDB-compatible store persisted under
+ * `index/`. No AWS account, Docker or Java needed.
  */
 export async function openLocalPipeline(config: Config, options: LocalPipelineOptions): Promise<LocalPipeline> {
   await mkdir(config.dataDir, { recursive: true });
   const archiveDir = join(config.dataDir, 'archive');
-  const backend = options.indexKind === 'dynalite' ? await openDynalite(config) : await openSqlite(config, options.log);
+  const dynamo = await startEmbeddedDynamoDb({ dataDir: config.dataDir, tableName: config.tableName });
+  const index = new DynamoDbDedupIndex({ tableName: config.tableName, client: dynamo.client });
+  // Every run starts by re-enqueueing every queued URL (the in-process queue died with the last
+  // process): one Scan of the embedded table per run, instead of an index entry per claim.
+  const frontier = new DynamoDbFrontier({ tableName: config.tableName, client: dynamo.client, queuedListing: 'scan' });
   const queue = new MemoryCrawlQueue();
   const fetchOptions = {
     ...fetchOptionsFrom(config),
@@ -58,11 +49,11 @@ export async function openLocalPipeline(config: Config, options: LocalPipelineOp
   };
   const deps: PipelineDeps = {
     archive: new FileArchiveStore(archiveDir),
-    index: backend.index,
-    frontier: backend.frontier,
+    index,
+    frontier,
     queue,
     robots: new RobotsCache({ fetchOptions }),
-    rateLimiter: backend.rateLimiter,
+    rateLimiter: new InMemoryHostRateLimiter(),
     fetchOptions,
     hostMinIntervalMs: config.hostMinIntervalMs,
     maxFetchAttempts: config.maxFetchAttempts,
@@ -72,30 +63,5 @@ export async function openLocalPipeline(config: Config, options: LocalPipelineOp
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     log: options.log,
   };
-  return { deps, queue, index: backend.index, archiveDir, close: backend.close };
-}
-
-interface IndexBackend {
-  index: DedupIndex;
-  frontier: Frontier;
-  rateLimiter: HostRateLimiter;
-  close(): Promise<void>;
-}
-
-async function openSqlite(config: Config, log: PipelineLog): Promise<IndexBackend> {
-  const local = await openLocalIndex(config.dataDir, { tableName: config.tableName, log });
-  // Politeness is shared by every process crawling from this data directory.
-  return { index: local.index, frontier: local.frontier, rateLimiter: local.rateLimiter, close: async () => local.close() };
-}
-
-async function openDynalite(config: Config): Promise<IndexBackend> {
-  const dynamo = await startEmbeddedDynamoDb({ dataDir: config.dataDir, tableName: config.tableName });
-  return {
-    index: new DynamoDbDedupIndex({ tableName: config.tableName, client: dynamo.client }),
-    // Every run starts by re-enqueueing every queued URL (the in-process queue died with the last
-    // process): one Scan of the embedded table per run, instead of an index entry per claim.
-    frontier: new DynamoDbFrontier({ tableName: config.tableName, client: dynamo.client, queuedListing: 'scan' }),
-    rateLimiter: new InMemoryHostRateLimiter(),
-    close: () => dynamo.close(),
-  };
+  return { deps, queue, index, archiveDir, close: () => dynamo.close() };
 }

@@ -3,7 +3,6 @@ import { Command, Option } from 'commander';
 import { loadConfig, type Config } from '../config';
 import { describeError, PipelineError } from '../errors';
 import { runDemo } from './commands/demo';
-import { registerMigrateCommand } from './commands/migrate';
 import { registerQueryCommands } from './commands/query';
 import { registerReprocessCommand } from './commands/reprocess';
 import { extractManifest } from './extract-manifest';
@@ -73,7 +72,6 @@ program
 
 registerQueryCommands(program, configFor);
 registerReprocessCommand(program, configFor);
-registerMigrateCommand(program, configFor);
 
 program
   .command('serve')

@@ -26,10 +26,9 @@ export interface Page<T> {
   cursor?: string;
 }
 
-/** Query for articles of one host, or of every host, in a time range (on `day`, inclusive). */
+/** Query for articles of one host in a time range (on `day`, inclusive). */
 export interface ListArticlesQuery {
-  /** Absent: every host's articles, merged newest first. */
-  host?: string;
+  host: string;
   fromDay?: string;
   toDay?: string;
   limit: number;

@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/config';
-import type { DynamoDbDedupIndex } from '../../functions/adapters/dynamodb/dynamodb-dedup-index';
 import { openLocalPipeline, type LocalPipeline } from '../../functions/cli/local-pipeline';
 import { silentLog } from '../../functions/pipeline/deps';
 import { runIngest, type IngestSummary } from '../../functions/pipeline/run-ingest';
@@ -33,18 +32,16 @@ describe('conditional GET across runs', () => {
   /** One run; returns its summary, the index and archive writes it made, and the requests it sent. */
   async function run(): Promise<{ summary: IngestSummary; indexWrites: number; archivePuts: number; archiveDeletes: number; statuses: number[]; pageRequests: number }> {
     const pipeline: LocalPipeline = await openLocalPipeline(loadConfig({ DATA_DIR: dataDir, HOST_MIN_INTERVAL_MS: '5' }), {
-      // Index write units are DynamoDB's: measured on the DynamoDB adapters (embedded dynalite).
-      hostMap: server.hostMap, allowedLoopbackPorts: [server.port], log: silentLog, indexKind: 'dynalite',
+      hostMap: server.hostMap, allowedLoopbackPorts: [server.port], log: silentLog,
     });
-    const index = pipeline.index as DynamoDbDedupIndex;
     const archive = new CountingArchiveStore(pipeline.deps.archive);
     pipeline.deps.archive = archive;
     const firstRequest = server.requests.length;
     try {
-      const before = index.stats();
+      const before = pipeline.index.stats();
       // Feeds only: the sitemap would list the same URLs again.
       const summary = await runIngest(pipeline.deps, pipeline.queue, sourcesFor(sites, { sitemaps: [] }), { concurrency: 4 });
-      const after = index.stats();
+      const after = pipeline.index.stats();
       const requests = server.requests.slice(firstRequest);
       return {
         summary,

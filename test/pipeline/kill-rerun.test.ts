@@ -28,12 +28,8 @@ import { generateSites, publishShare, sourcesFor, startSyntheticSites, type Synt
 
 const WORKER = fileURLToPath(new URL('../../scripts/lib/ingest-worker.ts', import.meta.url));
 const KILLS_WANTED = 20;
-/**
- * Kill delays after the worker reports its store open: covers recovery, discovery and crawling.
- * With the SQLite index a cycle's run often ends within half a second, so later delays would
- * mostly miss it.
- */
-const KILL_DELAY_MAX_MS = 500;
+/** Kill delays after the worker reports its store open: covers recovery, discovery and crawling. */
+const KILL_DELAY_MAX_MS = 900;
 const SEED = 0x5eed;
 
 /** mulberry32: a tiny seeded PRNG so the kill schedule is reproducible. */
@@ -109,7 +105,7 @@ describe('kill -9 at random points, then rerun', () => {
     let cycles = 0;
     const delays: number[] = [];
     // The site grows while the worker is being killed, so every cycle has new work to be cut.
-    while (kills < KILLS_WANTED && cycles < KILLS_WANTED * 3) {
+    while (kills < KILLS_WANTED && cycles < KILLS_WANTED * 2) {
       cycles++;
       publishShare(sites, server, Math.min(0.9, cycles / KILLS_WANTED));
       const delay = Math.floor(random() * KILL_DELAY_MAX_MS);

@@ -361,7 +361,6 @@ export class DynamoDbDedupIndex implements DedupIndex {
     if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_LIST_LIMIT) {
       throw new InvalidInputError(`limit must be an integer in 1..${MAX_LIST_LIMIT}`);
     }
-    if (query.host === undefined) return this.listAllHosts(query);
     const values: Record<string, string> = { ':pk': hostGsiPk(query.host) };
     let condition = `${GSI1.partitionKey} = :pk`;
     // '\uffff' sorts after every "#<id>" suffix, so the upper bound includes the whole last day.
@@ -404,55 +403,6 @@ export class DynamoDbDedupIndex implements DedupIndex {
     return { items: await this.getArticles(ids), cursor: encodeCursor(response.LastEvaluatedKey) };
   }
 
-  /**
-   * Every host's articles, newest first (day, then id, descending): one keys-only index query per
-   * host for the next `limit + 1` keys after the cursor, merged, then the page's records read.
-   * Costs a query per host per page; the cursor names the last (day, id) served.
-   */
-  private async listAllHosts(query: ListArticlesQuery): Promise<Page<ArticleRecord>> {
-    const after = query.cursor === undefined ? undefined : decodePosition(query.cursor);
-    const afterSk = after ? `${after.day}#${after.id}` : undefined;
-    const values: Record<string, string> = {};
-    const bounds: string[] = [];
-    const upper = afterSk ?? (query.toDay === undefined ? undefined : `${query.toDay}\uffff`);
-    if (query.fromDay !== undefined && upper !== undefined) {
-      bounds.push(`${GSI1.sortKey} BETWEEN :from AND :to`);
-      Object.assign(values, { ':from': query.fromDay, ':to': upper });
-    } else if (query.fromDay !== undefined) {
-      bounds.push(`${GSI1.sortKey} >= :from`);
-      values[':from'] = query.fromDay;
-    } else if (upper !== undefined) {
-      bounds.push(`${GSI1.sortKey} <= :to`);
-      values[':to'] = upper;
-    }
-    if (query.toDay !== undefined && afterSk !== undefined && afterSk > `${query.toDay}\uffff`) values[':to'] = `${query.toDay}\uffff`;
-    const hosts = await this.listHosts();
-    const perHost = await mapWithConcurrency(hosts, ARTICLE_QUERY_CONCURRENCY, (host) =>
-      this.queryAll(
-        {
-          TableName: this.tableName,
-          IndexName: GSI1.indexName,
-          KeyConditionExpression: [`${GSI1.partitionKey} = :pk`, ...bounds].join(' AND '),
-          ExpressionAttributeValues: { ...values, ':pk': hostGsiPk(host) },
-          ScanIndexForward: false,
-        },
-        // The cursor's own key may come back (the bound is inclusive): one more than needed.
-        query.limit + 2,
-      ),
-    );
-    const keys = perHost
-      .flat()
-      .map((item) => ({ sk: String(item[GSI1.sortKey]), id: articleIdOfKey(String(item.pk)) }))
-      .filter((key) => afterSk === undefined || key.sk < afterSk)
-      .sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
-    const page = keys.slice(0, query.limit);
-    const items = await this.getArticles(page.map((key) => key.id));
-    const last = keys.length > query.limit ? page.at(-1) : undefined;
-    if (!last) return { items };
-    const [day] = last.sk.split('#', 1);
-    return { items, cursor: encodePosition({ day, id: last.id }) };
-  }
-
   async listHosts(): Promise<string[]> {
     const items = await this.queryAll({
       TableName: this.tableName,
@@ -467,21 +417,4 @@ export class DynamoDbDedupIndex implements DedupIndex {
   private queryAll(input: QueryCommandInput, maxItems = Number.POSITIVE_INFINITY): Promise<Item[]> {
     return readAllPages(this.doc, this.counters, { query: input }, maxItems);
   }
-}
-
-/** A cursor of the all-hosts listing: the last (day, id) served. */
-function encodePosition(position: { day: string; id: string }): string {
-  return Buffer.from(JSON.stringify(['all', position.day, position.id])).toString('base64url');
-}
-
-function decodePosition(cursor: string): { day: string; id: string } {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 3 && value[0] === 'all' && typeof value[1] === 'string' && typeof value[2] === 'string') {
-      return { day: value[1], id: value[2] };
-    }
-  } catch {
-    // fall through to the clear error below
-  }
-  throw new InvalidInputError('malformed page cursor (pass the cursor of the previous page unchanged)');
 }

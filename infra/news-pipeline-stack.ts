@@ -1,5 +1,5 @@
 import { CfnOutput, Duration, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import {
   CRAWL_SERVICE_NAME,
   DISCOVER_SERVICE_NAME,
@@ -77,7 +77,10 @@ export class NewsPipelineStack extends Stack {
     });
     const bucket = this.archive.bucket;
 
-    this.table = createIndexTable(this, { capacity: s.tableCapacity, deletionProtection: s.tableDeletionProtection });
+    this.table = createIndexTable(this, {
+      capacity: s.tableCapacity,
+      deletionProtection: s.tableDeletionProtection,
+    });
 
     this.crawlDeadLetterQueue = new sqs.Queue(this, 'CrawlDeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -87,7 +90,9 @@ export class NewsPipelineStack extends Stack {
     this.crawlQueue = new sqs.Queue(this, 'CrawlQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(s.crawl.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR + s.crawl.maxBatchingWindowSeconds),
+      visibilityTimeout: Duration.seconds(
+        s.crawl.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR + s.crawl.maxBatchingWindowSeconds,
+      ),
       deadLetterQueue: { queue: this.crawlDeadLetterQueue, maxReceiveCount: s.fetch.maxFetchAttempts },
     });
     // Failed asynchronous discover invocations and undeliverable schedule events land here.
@@ -98,7 +103,8 @@ export class NewsPipelineStack extends Stack {
     });
     Validations.of(this.failedInvocationsQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the terminal failure destination of discover and its schedule; a further DLQ would have nothing to catch.',
+      reason:
+        'This queue is itself the terminal failure destination of discover and its schedule; a further DLQ would have nothing to catch.',
     });
     this.reprocessDeadLetterQueue = new sqs.Queue(this, 'ReprocessDeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -114,10 +120,15 @@ export class NewsPipelineStack extends Stack {
       retentionPeriod: DLQ_RETENTION,
       deadLetterQueue: { queue: this.reprocessDeadLetterQueue, maxReceiveCount: REPROCESS_MAX_RECEIVE_COUNT },
     });
-    for (const deadLetterQueue of [this.crawlDeadLetterQueue, this.failedInvocationsQueue, this.reprocessDeadLetterQueue]) {
+    for (const deadLetterQueue of [
+      this.crawlDeadLetterQueue,
+      this.failedInvocationsQueue,
+      this.reprocessDeadLetterQueue,
+    ]) {
       Validations.of(deadLetterQueue).acknowledge({
         id: 'Serverless-SQSRedrivePolicy',
-        reason: 'A dead-letter queue is the end of the redrive chain; it is alarmed on and redriven by an operator.',
+        reason:
+          'A dead-letter queue is the end of the redrive chain; it is alarmed on and redriven by an operator.',
       });
     }
 
@@ -196,7 +207,8 @@ export class NewsPipelineStack extends Stack {
     this.reprocess = new PipelineFunction(this, 'Reprocess', {
       ...common,
       entry: 'functions/handlers/reprocess.ts',
-      description: 'Re-extracts and re-dedups archived raw pages, one fetch day per message, continuing itself until done',
+      description:
+        'Re-extracts and re-dedups archived raw pages, one fetch day per message, continuing itself until done',
       serviceName: REPROCESS_SERVICE_NAME,
       memoryMb: s.reprocess.memoryMb ?? s.crawl.memoryMb,
       timeoutSeconds: s.reprocess.timeoutSeconds,
@@ -234,7 +246,8 @@ export class NewsPipelineStack extends Stack {
     });
     Validations.of(schedulerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.discover.function.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
-      reason: 'grantInvoke also names the function ARN with ":*" so published versions/aliases of this one function can be invoked; nothing else is reachable.',
+      reason:
+        'grantInvoke also names the function ARN with ":*" so published versions/aliases of this one function can be invoked; nothing else is reachable.',
     });
     this.schedule = new scheduler.Schedule(this, 'DiscoverSchedule', {
       description: `Runs news discovery (${s.stage})`,
@@ -290,7 +303,9 @@ export class NewsPipelineStack extends Stack {
     new CfnOutput(this, 'QueryFunctionArn', { value: this.query.function.functionArn });
     new CfnOutput(this, 'AthenaWorkGroup', { value: this.analytics.workGroup.ref });
     new CfnOutput(this, 'AthenaDatabase', { value: this.analytics.databaseName });
-    new CfnOutput(this, 'AthenaTable', { value: `${this.analytics.databaseName}.${this.analytics.tableName}` });
+    new CfnOutput(this, 'AthenaTable', {
+      value: `${this.analytics.databaseName}.${this.analytics.tableName}`,
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
   }
 
@@ -303,8 +318,12 @@ export class NewsPipelineStack extends Stack {
 
     // Discover: reads the sources file, claims URLs in the frontier, enqueues crawl messages.
     // The sources file is one object: in the archive bucket by default, or s3://<bucket>/<key> elsewhere.
-    const [, sourcesBucketName, sourcesObjectKey] = s.sourcesUri ? /^s3:\/\/([^/]+)\/(.+)$/.exec(s.sourcesUri) ?? [] : [];
-    const sourcesBucket = s.sourcesUri ? s3.Bucket.fromBucketName(this, 'SourcesBucket', sourcesBucketName) : bucket;
+    const [, sourcesBucketName, sourcesObjectKey] = s.sourcesUri
+      ? (/^s3:\/\/([^/]+)\/(.+)$/.exec(s.sourcesUri) ?? [])
+      : [];
+    const sourcesBucket = s.sourcesUri
+      ? s3.Bucket.fromBucketName(this, 'SourcesBucket', sourcesBucketName)
+      : bucket;
     const grantReadSources = (grantee: lambda.IFunction) =>
       sourcesBucket.grantRead(grantee, s.sourcesUri ? sourcesObjectKey : s.sourcesKey);
     grantReadSources(discover);
@@ -345,7 +364,8 @@ export class NewsPipelineStack extends Stack {
       'Object-level actions on one key prefix of the archive bucket: the prefix wildcard scopes the grant to the keys this function owns.';
     const s3ActionReason =
       'Wildcard suffixes come from bucket.grantRead/grantReadWrite (GetObject*, List*, DeleteObject*, Abort*): each expands only within S3 object read/write actions on the scoped prefix.';
-    const indexReason = 'Queries on the table GSI (gsi1: articles by host and day) need the index ARN; /index/* is how grants name it.';
+    const indexReason =
+      'Queries on the table GSI (gsi1: articles by host and day) need the index ARN; /index/* is how grants name it.';
 
     // (Serverless-LambdaStarPermissions only inspects inline role policies; grants go to a
     // separate policy resource, so only AwsSolutions-IAM5 reports them.)
@@ -358,14 +378,26 @@ export class NewsPipelineStack extends Stack {
     }
     for (const fn of [this.crawl, this.reprocess]) {
       acknowledge(fn, ['Action::s3:DeleteObject*', 'Action::s3:Abort*'], s3ActionReason);
-      acknowledge(fn, [ARCHIVE_PREFIX.raw, ARCHIVE_PREFIX.clean].map((prefix) => `Resource::${bucketArn}/${prefix}*`), bucketPrefixReason);
+      acknowledge(
+        fn,
+        [ARCHIVE_PREFIX.raw, ARCHIVE_PREFIX.clean].map((prefix) => `Resource::${bucketArn}/${prefix}*`),
+        bucketPrefixReason,
+      );
     }
     acknowledge(this.query, [`Resource::${bucketArn}/${ARCHIVE_PREFIX.clean}*`], bucketPrefixReason);
 
     // Function-level rules that do not apply to how each function is invoked.
     const sqsFed = [
-      { fn: this.crawl, what: 'failed URLs go to the crawl queue DLQ', receives: 'maxReceiveCount = MAX_FETCH_ATTEMPTS' },
-      { fn: this.reprocess, what: 'failed slices go to the reprocess queue DLQ', receives: `maxReceiveCount = ${REPROCESS_MAX_RECEIVE_COUNT}` },
+      {
+        fn: this.crawl,
+        what: 'failed URLs go to the crawl queue DLQ',
+        receives: 'maxReceiveCount = MAX_FETCH_ATTEMPTS',
+      },
+      {
+        fn: this.reprocess,
+        what: 'failed slices go to the reprocess queue DLQ',
+        receives: `maxReceiveCount = ${REPROCESS_MAX_RECEIVE_COUNT}`,
+      },
     ];
     for (const { fn, what, receives } of sqsFed) {
       Validations.of(fn.function).acknowledge({
@@ -379,11 +411,13 @@ export class NewsPipelineStack extends Stack {
     }
     Validations.of(this.query.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
-      reason: 'Invoked synchronously through its Function URL; the caller receives the error, nothing is retried asynchronously.',
+      reason:
+        'Invoked synchronously through its Function URL; the caller receives the error, nothing is retried asynchronously.',
     });
     Validations.of(this.discover.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
-      reason: 'Async failures go to an on-failure destination (the failed-invocations queue), which records more context than a DLQ.',
+      reason:
+        'Async failures go to an on-failure destination (the failed-invocations queue), which records more context than a DLQ.',
     });
   }
 }

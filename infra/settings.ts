@@ -101,7 +101,10 @@ const settingsSchema = z.object({
   /** Key of the sources file in the archive bucket (used when `sourcesUri` is unset). */
   sourcesKey: z.string().min(1),
   /** Full `s3://bucket/key` of the sources file when it lives outside the archive bucket. */
-  sourcesUri: z.string().regex(/^s3:\/\/[^/]+\/.+/).optional(),
+  sourcesUri: z
+    .string()
+    .regex(/^s3:\/\/[^/]+\/.+/)
+    .optional(),
   /**
    * Days after which raw pages are deleted; `null` keeps them forever. (Raw pages need no
    * transition setting: they are written in S3 Intelligent-Tiering, which moves them to cheaper
@@ -143,7 +146,10 @@ const settingsSchema = z.object({
    */
   perHostMetrics: z.enum(['all', 'watched']),
   /** Hosts that get their own extraction-health alarm (the aggregate alarm covers the rest). */
-  extractionWatchHosts: z.union([z.array(z.string().min(1)), z.string().transform((v) => v.split(',').filter(Boolean))]),
+  extractionWatchHosts: z.union([
+    z.array(z.string().min(1)),
+    z.string().transform((v) => v.split(',').filter(Boolean)),
+  ]),
   discover: discoverSettings,
   crawl: crawlSettings,
   tableCapacity: tableCapacitySettings,
@@ -207,7 +213,14 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
   },
   // On-demand: no idle cost and no throttling while volume is small or bursty. The provisioned
   // figures apply when `billing` is switched (see the `steady` stage in cdk.json and docs/cost.md).
-  tableCapacity: { billing: 'on-demand', minWriteUnits: 5, maxWriteUnits: 400, minReadUnits: 5, maxReadUnits: 200, targetUtilizationPercent: 70 },
+  tableCapacity: {
+    billing: 'on-demand',
+    minWriteUnits: 5,
+    maxWriteUnits: 400,
+    minReadUnits: 5,
+    maxReadUnits: 200,
+    targetUtilizationPercent: 70,
+  },
   // Reprocess: started by hand (docs/deploy.md); a day of raw pages per slice, 5 days at a time.
   reprocess: { memoryMb: null, timeoutSeconds: 300, reservedConcurrency: null, maxConcurrency: 5 },
   query: { memoryMb: 512, timeoutSeconds: 15, reservedConcurrency: 5 },
@@ -275,7 +288,10 @@ export function resolveSettings(getContext: (key: string) => unknown): PipelineS
     throw new Error(`invalid CDK context for stage "${stage}": ${problems}`);
   }
   const settings = parsed.data;
-  if (settings.crawl.reservedConcurrency !== null && settings.crawl.reservedConcurrency < settings.crawl.maxConcurrency) {
+  if (
+    settings.crawl.reservedConcurrency !== null &&
+    settings.crawl.reservedConcurrency < settings.crawl.maxConcurrency
+  ) {
     // The poller would keep invoking into throttles, and throttled batches count as receives.
     throw new Error(
       `crawl.reservedConcurrency (${settings.crawl.reservedConcurrency}) must be >= crawl.maxConcurrency (${settings.crawl.maxConcurrency})`,
@@ -289,7 +305,9 @@ export function resolveSettings(getContext: (key: string) => unknown): PipelineS
   }
   const capacity = settings.tableCapacity;
   if (capacity.minWriteUnits > capacity.maxWriteUnits || capacity.minReadUnits > capacity.maxReadUnits) {
-    throw new Error(`invalid CDK context for stage "${stage}": tableCapacity min units must not exceed max units`);
+    throw new Error(
+      `invalid CDK context for stage "${stage}": tableCapacity min units must not exceed max units`,
+    );
   }
   if (capacity.billing === 'provisioned' && settings.discover.spreadSeconds === 0) {
     // Hourly bursts would be throttled, or need capacity for the peak, which costs more than on-demand.

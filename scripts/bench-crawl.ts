@@ -20,7 +20,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateSites, maxRequestsPerSecondByHost, sourcesFor, startSyntheticSites } from '../test/helpers/synthetic-sites';
+import {
+  generateSites,
+  maxRequestsPerSecondByHost,
+  sourcesFor,
+  startSyntheticSites,
+} from '../test/helpers/synthetic-sites';
 import type { IngestWorkerInput, IngestWorkerResult } from './lib/ingest-worker';
 
 /** 100 ms between requests = 10 requests/s per host: 20 hosts finish 2,000 pages in well under two minutes. */
@@ -47,7 +52,10 @@ async function main(): Promise<void> {
 
   const generatedAt = Date.now();
   const sites = generateSites({ articles, hosts: hostCount, seed: 2026 });
-  const siteBytes = [...sites.pages.values()].reduce((sum, site) => sum + [...site.values()].reduce((s, p) => s + p.body.length, 0), 0);
+  const siteBytes = [...sites.pages.values()].reduce(
+    (sum, site) => sum + [...site.values()].reduce((s, p) => s + p.body.length, 0),
+    0,
+  );
   process.stdout.write(
     `generated ${sites.articleUrls.length} article pages on ${sites.hosts.length} hosts ` +
       `(${(siteBytes / 1024 / 1024).toFixed(1)} MB of HTML, feeds and sitemaps) in ${Date.now() - generatedAt} ms\n`,
@@ -62,7 +70,9 @@ async function main(): Promise<void> {
     hostMinIntervalMs: hostIntervalMs,
     concurrency,
   };
-  process.stdout.write(`crawling with ${concurrency} workers, one request per ${hostIntervalMs} ms per host, data in ${dataDir}\n`);
+  process.stdout.write(
+    `crawling with ${concurrency} workers, one request per ${hostIntervalMs} ms per host, data in ${dataDir}\n`,
+  );
   try {
     const result = await runWorker(input);
     const perHost = maxRequestsPerSecondByHost(server.requests);
@@ -95,7 +105,11 @@ async function main(): Promise<void> {
         "worker's CPU in the embedded store (dynalite, LevelDB, AWS SDK serialisation, loopback HTTP) and about 3% in extraction " +
         'and dedup logic, so ms per article here overstates the CPU a Lambda spends against real DynamoDB.',
     };
-    const worst = [...perHost.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([h, n]) => `${h} ${n}`).join(', ');
+    const worst = [...perHost.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([h, n]) => `${h} ${n}`)
+      .join(', ');
     process.stdout.write(
       [
         '',
@@ -111,7 +125,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
     await mkdir(join(RESULTS_FILE, '..'), { recursive: true });
-    await writeFile(RESULTS_FILE, JSON.stringify(figures, null, 2) + '\n');
+    await writeFile(RESULTS_FILE, `${JSON.stringify(figures, null, 2)}\n`);
     process.stdout.write(`wrote ${RESULTS_FILE}\n`);
     if (maxPerHost > limitPerSecond) {
       const [host] = [...perHost.entries()].sort((a, b) => b[1] - a[1])[0];
@@ -121,11 +135,15 @@ async function main(): Promise<void> {
         while (times[end].atMs - times[start].atMs >= 1000) start++;
         if (end - start + 1 === maxPerHost) {
           const window = times.slice(start, end + 1);
-          process.stderr.write(`busiest window on ${host}:\n${window.map((r) => `  +${r.atMs - window[0].atMs} ms ${r.path}`).join('\n')}\n`);
+          process.stderr.write(
+            `busiest window on ${host}:\n${window.map((r) => `  +${r.atMs - window[0].atMs} ms ${r.path}`).join('\n')}\n`,
+          );
           break;
         }
       }
-      process.stderr.write(`a host received ${maxPerHost} requests in one second, above its limit of ${limitPerSecond}\n`);
+      process.stderr.write(
+        `a host received ${maxPerHost} requests in one second, above its limit of ${limitPerSecond}\n`,
+      );
       process.exitCode = 1;
     }
     if (result.articlesStored + result.skipped.length < sites.articleUrls.length || failures > 0) {
@@ -140,7 +158,9 @@ async function main(): Promise<void> {
 
 function runWorker(input: IngestWorkerInput): Promise<IngestWorkerResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(input)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.on('exit', (code) => {

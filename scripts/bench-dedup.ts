@@ -39,8 +39,10 @@ const { values } = parseArgs({
 const articleCount = Number(values.articles);
 const concurrency = Number(values.concurrency);
 const seed = Number(values.seed);
-if (!Number.isInteger(articleCount) || articleCount < 1) throw new Error('--articles must be a positive integer');
-if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('--concurrency must be a positive integer');
+if (!Number.isInteger(articleCount) || articleCount < 1)
+  throw new Error('--articles must be a positive integer');
+if (!Number.isInteger(concurrency) || concurrency < 1)
+  throw new Error('--concurrency must be a positive integer');
 
 const TABLE_NAME = 'bench-dedup';
 
@@ -59,7 +61,10 @@ async function main(): Promise<void> {
     // Separate adapter instances so requests are attributed: dedup itself vs the caller's
     // read-previous / store-record around it.
     const byMethod = new Map<string, DynamoDbDedupIndex>();
-    const dedupIndex = attributedIndex(() => new DynamoDbDedupIndex({ tableName: TABLE_NAME, client: server.client }), byMethod);
+    const dedupIndex = attributedIndex(
+      () => new DynamoDbDedupIndex({ tableName: TABLE_NAME, client: server.client }),
+      byMethod,
+    );
     const callerIndex = new DynamoDbDedupIndex({ tableName: TABLE_NAME, client: server.client });
     const readBack = new DynamoDbDedupIndex({ tableName: TABLE_NAME, client: server.client });
 
@@ -76,23 +81,40 @@ async function main(): Promise<void> {
     });
     const elapsedMs = Date.now() - started;
 
-    const records = await readRecords(readBack, stream.map((a) => a.id));
+    const records = await readRecords(
+      readBack,
+      stream.map((a) => a.id),
+    );
 
     // Reprocess a sample of pages (the crawler's `--force` path): dedup must write nothing.
-    const reprocessCount = Math.min(stream.length, values.reprocess === undefined ? Math.ceil(stream.length / 20) : Number(values.reprocess));
+    const reprocessCount = Math.min(
+      stream.length,
+      values.reprocess === undefined ? Math.ceil(stream.length / 20) : Number(values.reprocess),
+    );
     const reprocessIndex = new DynamoDbDedupIndex({ tableName: TABLE_NAME, client: server.client });
-    const sample = stream.filter((_, i) => i % Math.max(1, Math.floor(stream.length / Math.max(1, reprocessCount))) === 0).slice(0, reprocessCount);
+    const sample = stream
+      .filter((_, i) => i % Math.max(1, Math.floor(stream.length / Math.max(1, reprocessCount))) === 0)
+      .slice(0, reprocessCount);
     let changedOutcomes = 0;
     let onlyRemovals = 0;
     await mapWithConcurrency(sample, concurrency, async (article) => {
       const previous = records.get(article.id);
-      const outcome = await dedupArticle({ index: reprocessIndex, sleep: realSleep }, {
-        ref: { articleId: article.id, url: article.url, host: article.host, seenAt: article.seenAt },
-        publishedAt: article.publishedAt,
-        paragraphs: article.paragraphs,
-        metadata: { authors: [], title: article.title, publishedAt: article.publishedAt, siteName: article.siteName, basedOnUrl: article.basedOnUrl },
-        previous,
-      });
+      const outcome = await dedupArticle(
+        { index: reprocessIndex, sleep: realSleep },
+        {
+          ref: { articleId: article.id, url: article.url, host: article.host, seenAt: article.seenAt },
+          publishedAt: article.publishedAt,
+          paragraphs: article.paragraphs,
+          metadata: {
+            authors: [],
+            title: article.title,
+            publishedAt: article.publishedAt,
+            siteName: article.siteName,
+            basedOnUrl: article.basedOnUrl,
+          },
+          previous,
+        },
+      );
       if (JSON.stringify(outcome.paragraphHashes) !== JSON.stringify(previous?.paragraphHashes)) {
         changedOutcomes++;
         const before = new Set(previous?.paragraphHashes ?? []);
@@ -100,25 +122,39 @@ async function main(): Promise<void> {
       }
     });
     const paragraphs = stream.reduce((n, a) => n + a.paragraphs.length, 0);
-    const evidence = stream.reduce((n, a) => n + a.paragraphs.filter((p) => isEvidenceParagraph(p.text)).length, 0);
+    const evidence = stream.reduce(
+      (n, a) => n + a.paragraphs.filter((p) => isEvidenceParagraph(p.text)).length,
+      0,
+    );
     const dedupStats = sumStats([...byMethod.values()].map((i) => i.stats()));
     const callerStats = callerIndex.stats();
     const totalWrites = dedupStats.writeUnits + callerStats.writeUnits;
 
     const kinds = countBy(stream, (a) => a.kind);
-    console.log(`bench:dedup — ${articleCount} articles (${kinds.original ?? 0} original, ${kinds.exact ?? 0} exact copies, ${kinds.edited ?? 0} edited copies), seed ${seed}`);
+    console.log(
+      `bench:dedup — ${articleCount} articles (${kinds.original ?? 0} original, ${kinds.exact ?? 0} exact copies, ${kinds.edited ?? 0} edited copies), seed ${seed}`,
+    );
     console.log(`store: ${values.store}, concurrency ${concurrency}; generated in ${generateMs} ms`);
-    console.log(`paragraphs: ${paragraphs} (${(paragraphs / articleCount).toFixed(1)}/article), evidence ${evidence} (${(evidence / articleCount).toFixed(1)}/article)`);
-    console.log(`throughput: ${((articleCount / elapsedMs) * 1000).toFixed(1)} articles/s (${(elapsedMs / 1000).toFixed(1)} s)`);
-    console.log(`boilerplate paragraphs removed: ${boilerplateRemoved}; paragraphs first seen elsewhere: ${firstSeenElsewhere}`);
+    console.log(
+      `paragraphs: ${paragraphs} (${(paragraphs / articleCount).toFixed(1)}/article), evidence ${evidence} (${(evidence / articleCount).toFixed(1)}/article)`,
+    );
+    console.log(
+      `throughput: ${((articleCount / elapsedMs) * 1000).toFixed(1)} articles/s (${(elapsedMs / 1000).toFixed(1)} s)`,
+    );
+    console.log(
+      `boilerplate paragraphs removed: ${boilerplateRemoved}; paragraphs first seen elsewhere: ${firstSeenElsewhere}`,
+    );
     console.log('');
-    console.log('DynamoDB                  requests/article  read units/article  write units/article  write units/paragraph  write units/evidence paragraph');
+    console.log(
+      'DynamoDB                  requests/article  read units/article  write units/article  write units/paragraph  write units/evidence paragraph',
+    );
     const row = (label: string, s: { requests: number; readUnits: number; writeUnits: number }) =>
       console.log(
         `${label.padEnd(26)}${fmt(s.requests / articleCount, 17)}${fmt(s.readUnits / articleCount, 20)}${fmt(s.writeUnits / articleCount, 21)}${fmt(s.writeUnits / paragraphs, 23)}${fmt(s.writeUnits / evidence, 32)}`,
       );
     row('dedupArticle', dedupStats);
-    for (const [method, index] of [...byMethod.entries()].sort()) if (index.stats().requests > 0) row(`  ${method}`, index.stats());
+    for (const [method, index] of [...byMethod.entries()].sort())
+      if (index.stats().requests > 0) row(`  ${method}`, index.stats());
     row('caller (get + put record)', callerStats);
     row('total', {
       requests: dedupStats.requests + callerStats.requests,
@@ -143,7 +179,7 @@ async function main(): Promise<void> {
         readUnitsPerArticle: round2((dedupStats.readUnits + callerStats.readUnits) / articleCount),
         requestsPerArticle: round2((dedupStats.requests + callerStats.requests) / articleCount),
       };
-      await writeFile(values.out, JSON.stringify(figures, null, 2) + '\n');
+      await writeFile(values.out, `${JSON.stringify(figures, null, 2)}\n`);
       console.log(`figures written to ${values.out}`);
     }
   } finally {
@@ -156,20 +192,41 @@ async function runInMemory(stream: SyntheticArticle[]): Promise<void> {
   const index = new MemoryDedupIndex();
   const started = Date.now();
   await mapWithConcurrency(stream, concurrency, (article) => ingest(index, index, article));
-  console.log(`store: memory (quality only), ${stream.length} articles in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  printQuality(stream, await readRecords(index, stream.map((a) => a.id)));
+  console.log(
+    `store: memory (quality only), ${stream.length} articles in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  printQuality(
+    stream,
+    await readRecords(
+      index,
+      stream.map((a) => a.id),
+    ),
+  );
 }
 
-async function ingest(dedupIndex: DedupIndex, callerIndex: DedupIndex, article: SyntheticArticle): Promise<DedupOutcome> {
+async function ingest(
+  dedupIndex: DedupIndex,
+  callerIndex: DedupIndex,
+  article: SyntheticArticle,
+): Promise<DedupOutcome> {
   const ref = { articleId: article.id, url: article.url, host: article.host, seenAt: article.seenAt };
   const previous = await callerIndex.getArticle(article.id);
-  const outcome = await dedupArticle({ index: dedupIndex, sleep: realSleep }, {
-    ref,
-    publishedAt: article.publishedAt,
-    paragraphs: article.paragraphs,
-    metadata: { authors: [], title: article.title, publishedAt: article.publishedAt, siteName: article.siteName, basedOnUrl: article.basedOnUrl },
-    previous,
-  });
+  const outcome = await dedupArticle(
+    { index: dedupIndex, sleep: realSleep },
+    {
+      ref,
+      publishedAt: article.publishedAt,
+      paragraphs: article.paragraphs,
+      metadata: {
+        authors: [],
+        title: article.title,
+        publishedAt: article.publishedAt,
+        siteName: article.siteName,
+        basedOnUrl: article.basedOnUrl,
+      },
+      previous,
+    },
+  );
   const record: ArticleRecord = {
     id: article.id,
     url: article.url,
@@ -198,7 +255,10 @@ async function ingest(dedupIndex: DedupIndex, callerIndex: DedupIndex, article: 
  * so each instance's request/capacity counters attribute traffic to one method even with many
  * articles in flight.
  */
-function attributedIndex(make: () => DynamoDbDedupIndex, byMethod: Map<string, DynamoDbDedupIndex>): DedupIndex {
+function attributedIndex(
+  make: () => DynamoDbDedupIndex,
+  byMethod: Map<string, DynamoDbDedupIndex>,
+): DedupIndex {
   const forMethod = (method: string) => {
     let index = byMethod.get(method);
     if (!index) {
@@ -218,7 +278,11 @@ function attributedIndex(make: () => DynamoDbDedupIndex, byMethod: Map<string, D
 
 function sumStats(all: Array<{ requests: number; readUnits: number; writeUnits: number }>) {
   return all.reduce(
-    (sum, s) => ({ requests: sum.requests + s.requests, readUnits: sum.readUnits + s.readUnits, writeUnits: sum.writeUnits + s.writeUnits }),
+    (sum, s) => ({
+      requests: sum.requests + s.requests,
+      readUnits: sum.readUnits + s.readUnits,
+      writeUnits: sum.writeUnits + s.writeUnits,
+    }),
     { requests: 0, readUnits: 0, writeUnits: 0 },
   );
 }
@@ -252,7 +316,8 @@ function printQuality(stream: SyntheticArticle[], records: Map<string, ArticleRe
     list.push(article);
     byStory.set(article.storyId, list);
   }
-  const label = (a: SyntheticArticle, b: SyntheticArticle) => (a.kind === 'edited' || b.kind === 'edited' ? 'edited' : 'exact');
+  const label = (a: SyntheticArticle, b: SyntheticArticle) =>
+    a.kind === 'edited' || b.kind === 'edited' ? 'edited' : 'exact';
   const counts = { exact: { tp: 0, predicted: 0, truth: 0 }, edited: { tp: 0, predicted: 0, truth: 0 } };
   for (const members of byCluster.values()) {
     for (let i = 0; i < members.length; i++) {
@@ -272,10 +337,18 @@ function printQuality(stream: SyntheticArticle[], records: Map<string, ArticleRe
   console.log('syndication pairs (same cluster)   true pairs  predicted  correct  precision  recall');
   for (const key of ['exact', 'edited'] as const) {
     const c = counts[key];
-    console.log(`${key.padEnd(35)}${fmt(c.truth, 10, 0)}${fmt(c.predicted, 11, 0)}${fmt(c.tp, 9, 0)}  ${pct(c.tp, c.predicted).padStart(9)}  ${pct(c.tp, c.truth).padStart(6)}`);
+    console.log(
+      `${key.padEnd(35)}${fmt(c.truth, 10, 0)}${fmt(c.predicted, 11, 0)}${fmt(c.tp, 9, 0)}  ${pct(c.tp, c.predicted).padStart(9)}  ${pct(c.tp, c.truth).padStart(6)}`,
+    );
   }
-  const all = { tp: counts.exact.tp + counts.edited.tp, predicted: counts.exact.predicted + counts.edited.predicted, truth: counts.exact.truth + counts.edited.truth };
-  console.log(`${'all'.padEnd(35)}${fmt(all.truth, 10, 0)}${fmt(all.predicted, 11, 0)}${fmt(all.tp, 9, 0)}  ${pct(all.tp, all.predicted).padStart(9)}  ${pct(all.tp, all.truth).padStart(6)}`);
+  const all = {
+    tp: counts.exact.tp + counts.edited.tp,
+    predicted: counts.exact.predicted + counts.edited.predicted,
+    truth: counts.exact.truth + counts.edited.truth,
+  };
+  console.log(
+    `${'all'.padEnd(35)}${fmt(all.truth, 10, 0)}${fmt(all.predicted, 11, 0)}${fmt(all.tp, 9, 0)}  ${pct(all.tp, all.predicted).padStart(9)}  ${pct(all.tp, all.truth).padStart(6)}`,
+  );
 
   // Copy -> origin: is each copy in its origin's cluster, and is copyOf the true origin?
   console.log('');
@@ -284,45 +357,118 @@ function printQuality(stream: SyntheticArticle[], records: Map<string, ArticleRe
     ['exact', (a) => a.kind === 'exact'],
     ['edited (all)', (a) => a.kind === 'edited'],
     ...(['reworded', 'typographic', 'added', 'cut', 'reordered', 'headline', 'heavy'] as EditKind[]).map(
-      (e) => [`  ${e}`, (a: SyntheticArticle) => a.kind === 'edited' && a.edits.includes(e)] as [string, (a: SyntheticArticle) => boolean],
+      (e) =>
+        [`  ${e}`, (a: SyntheticArticle) => a.kind === 'edited' && a.edits.includes(e)] as [
+          string,
+          (a: SyntheticArticle) => boolean,
+        ],
     ),
   ];
   for (const [name, test] of groups) {
     const copies = stream.filter(test);
     const clustered = copies.filter((a) => clusterOf.get(a.id) === clusterOf.get(a.originId)).length;
     const originRight = copies.filter((a) => records.get(a.id)?.copyOf?.articleId === a.originId).length;
-    console.log(`${name.padEnd(22)}${fmt(copies.length, 7, 0)}${pct(clustered, copies.length).padStart(24)}${pct(originRight, copies.length).padStart(22)}`);
+    console.log(
+      `${name.padEnd(22)}${fmt(copies.length, 7, 0)}${pct(clustered, copies.length).padStart(24)}${pct(originRight, copies.length).padStart(22)}`,
+    );
   }
   if (process.env.BENCH_DEBUG) {
     for (const [cluster, members] of byCluster) {
       const stories = new Set(members.map((m) => m.storyId));
       if (stories.size > 1) {
-        console.log('MIXED CLUSTER', cluster, members.map((m) => `${m.id}:${m.storyId}:${m.kind}:${records.get(m.id)?.copyOf?.articleId ?? '-'}:${records.get(m.id)?.copyOf?.method ?? ''}${records.get(m.id)?.copyOf?.overlap ?? ''}`).join(' '));
+        console.log(
+          'MIXED CLUSTER',
+          cluster,
+          members
+            .map(
+              (m) =>
+                `${m.id}:${m.storyId}:${m.kind}:${records.get(m.id)?.copyOf?.articleId ?? '-'}:${records.get(m.id)?.copyOf?.method ?? ''}${records.get(m.id)?.copyOf?.overlap ?? ''}`,
+            )
+            .join(' '),
+        );
       }
     }
-    const missed = stream.filter((a) => a.kind !== 'original' && clusterOf.get(a.id) !== clusterOf.get(a.originId));
+    const missed = stream.filter(
+      (a) => a.kind !== 'original' && clusterOf.get(a.id) !== clusterOf.get(a.originId),
+    );
     for (const a of missed.slice(0, 15)) {
       const record = records.get(a.id);
       const origin = records.get(a.originId);
-      const shared = record && origin ? record.paragraphHashes.filter((h) => origin.paragraphHashes.includes(h)).length : -1;
-      console.log('MISSED', a.id, a.kind, a.edits.join(','), 'origin', a.originId, 'shared', shared, 'of', record?.paragraphHashes.length, '/', origin?.paragraphHashes.length, 'copyOf', record?.copyOf?.articleId ?? '-', 'seen', a.seenAt < (stream.find((x) => x.id === a.originId)?.seenAt ?? '') ? 'before-origin' : 'after-origin');
+      const shared =
+        record && origin
+          ? record.paragraphHashes.filter((h) => origin.paragraphHashes.includes(h)).length
+          : -1;
+      console.log(
+        'MISSED',
+        a.id,
+        a.kind,
+        a.edits.join(','),
+        'origin',
+        a.originId,
+        'shared',
+        shared,
+        'of',
+        record?.paragraphHashes.length,
+        '/',
+        origin?.paragraphHashes.length,
+        'copyOf',
+        record?.copyOf?.articleId ?? '-',
+        'seen',
+        a.seenAt < (stream.find((x) => x.id === a.originId)?.seenAt ?? '') ? 'before-origin' : 'after-origin',
+      );
     }
-    const wrongOrigin = stream.filter((a) => a.kind !== 'original' && clusterOf.get(a.id) === clusterOf.get(a.originId) && records.get(a.id)?.copyOf?.articleId !== a.originId);
+    const wrongOrigin = stream.filter(
+      (a) =>
+        a.kind !== 'original' &&
+        clusterOf.get(a.id) === clusterOf.get(a.originId) &&
+        records.get(a.id)?.copyOf?.articleId !== a.originId,
+    );
     const originById = new Map(stream.map((a) => [a.id, a]));
     for (const a of wrongOrigin.slice(0, 15)) {
       const copyOf = records.get(a.id)?.copyOf;
       const target = copyOf ? originById.get(copyOf.articleId) : undefined;
       const origin = originById.get(a.originId);
-      console.log('WRONG ORIGIN', a.id, a.kind, a.edits.join(','), 'seen', a.seenAt < (origin?.seenAt ?? '') ? 'before-origin' : 'after-origin', 'copyOf', copyOf ? `${copyOf.articleId} (${target?.kind}, published ${target?.publishedAt}, ${copyOf.method} ${copyOf.overlap})` : '-', 'origin published', origin?.publishedAt, 'self', a.publishedAt, a.basedOnUrl ? 'basedOn' : '');
+      console.log(
+        'WRONG ORIGIN',
+        a.id,
+        a.kind,
+        a.edits.join(','),
+        'seen',
+        a.seenAt < (origin?.seenAt ?? '') ? 'before-origin' : 'after-origin',
+        'copyOf',
+        copyOf
+          ? `${copyOf.articleId} (${target?.kind}, published ${target?.publishedAt}, ${copyOf.method} ${copyOf.overlap})`
+          : '-',
+        'origin published',
+        origin?.publishedAt,
+        'self',
+        a.publishedAt,
+        a.basedOnUrl ? 'basedOn' : '',
+      );
     }
     let shown = 0;
     for (const article of stream) {
       const record = records.get(article.id);
       const target = record?.copyOf ? stream.find((a) => a.id === record.copyOf!.articleId) : undefined;
       if (target && target.storyId !== article.storyId && shown++ < 8) {
-        console.log('FALSE LINK', article.id, article.kind, article.edits, '->', target.id, target.kind, JSON.stringify(record!.copyOf));
-        console.log('  A:', article.paragraphs.map((p) => p.text.slice(0, 40) + ' #' + p.text.length));
-        console.log('  B:', target.paragraphs.map((p) => p.text.slice(0, 40) + ' #' + p.text.length));
+        console.log(
+          'FALSE LINK',
+          article.id,
+          article.kind,
+          article.edits,
+          '->',
+          target.id,
+          target.kind,
+          JSON.stringify(record!.copyOf),
+        );
+        console.log(
+          '  A:',
+          article.paragraphs.map((p) => `${p.text.slice(0, 40)} #${p.text.length}`),
+        );
+        console.log(
+          '  B:',
+          target.paragraphs.map((p) => `${p.text.slice(0, 40)} #${p.text.length}`),
+        );
       }
     }
   }

@@ -17,17 +17,24 @@ import { extractArticle } from '../functions/core/extract/index';
 
 /** The slice of jsdom's API we use (the package ships no types and @types/jsdom is not installed). */
 interface JsdomModule {
-  JSDOM: new (html: string, options: { virtualConsole: unknown }) => { window: { document: never; close(): void } };
+  JSDOM: new (
+    html: string,
+    options: { virtualConsole: unknown },
+  ) => { window: { document: never; close(): void } };
   VirtualConsole: new () => unknown;
 }
 const { JSDOM, VirtualConsole } = createRequire(import.meta.url)('jsdom') as JsdomModule;
 
 // Pin to one core: re-run this script under taskset unless already pinned (or asked not to).
 if (process.platform === 'linux' && !process.env.BENCH_EXTRACT_PINNED && !process.argv.includes('--no-pin')) {
-  const child = spawnSync('taskset', ['-c', '0', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-    env: { ...process.env, BENCH_EXTRACT_PINNED: '1' },
-  });
+  const child = spawnSync(
+    'taskset',
+    ['-c', '0', process.execPath, ...process.execArgv, ...process.argv.slice(1)],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_EXTRACT_PINNED: '1' },
+    },
+  );
   if (!child.error) process.exit(child.status ?? 1);
   console.log(`(taskset unavailable: ${child.error.message}; running unpinned)`);
 }
@@ -38,7 +45,9 @@ const flag = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && ['--limit', '--rounds'].includes(args[i - 1])));
+const positional = args.filter(
+  (a, i) => !a.startsWith('--') && !(i > 0 && ['--limit', '--rounds'].includes(args[i - 1])),
+);
 const datasetDir = resolve(positional[0] ?? join(projectRoot, '..', 'shared', 'datasets', 'scrapinghub'));
 const limit = Number(flag('--limit') ?? Infinity);
 const rounds = Math.max(1, Number(flag('--rounds') ?? 3));
@@ -46,10 +55,15 @@ const skipReadability = args.includes('--skip-readability');
 
 const htmlDir = join(datasetDir, 'html');
 if (!existsSync(htmlDir)) {
-  console.error(`bench-extract: no pages at ${htmlDir} (expected html/<id>.html.gz). Pass the dataset directory.`);
+  console.error(
+    `bench-extract: no pages at ${htmlDir} (expected html/<id>.html.gz). Pass the dataset directory.`,
+  );
   process.exit(2);
 }
-const files = readdirSync(htmlDir).filter((f) => /\.html(\.gz)?$/.test(f)).sort().slice(0, limit);
+const files = readdirSync(htmlDir)
+  .filter((f) => /\.html(\.gz)?$/.test(f))
+  .sort()
+  .slice(0, limit);
 const pages = files.map((f) => {
   const raw = readFileSync(join(htmlDir, f));
   return f.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
@@ -80,7 +94,9 @@ function runRound(m: Measured, fn: (html: string) => unknown): void {
 
 function report(m: Measured): number {
   const pagesPerSecond = pages.length / (m.bestMs / 1000);
-  console.log(`${m.name.padEnd(34)} ${pagesPerSecond.toFixed(1).padStart(7)} pages/s  (${(m.bestMs / pages.length).toFixed(2)} ms/page, best of ${m.rounds})`);
+  console.log(
+    `${m.name.padEnd(34)} ${pagesPerSecond.toFixed(1).padStart(7)} pages/s  (${(m.bestMs / pages.length).toFixed(2)} ms/page, best of ${m.rounds})`,
+  );
   return pagesPerSecond;
 }
 
@@ -92,7 +108,12 @@ for (const html of pages.slice(0, 10)) {
 }
 // Rounds alternate between parse-only and ours so that load from other processes on the
 // machine hits both alike; the ratio compares the best round of each.
-const parseOnly: Measured = { name: 'cheerio+htmlparser2 parse only', bestMs: Infinity, peakHeap: 0, rounds: 0 };
+const parseOnly: Measured = {
+  name: 'cheerio+htmlparser2 parse only',
+  bestMs: Infinity,
+  peakHeap: 0,
+  rounds: 0,
+};
 const ours: Measured = { name: 'extractArticle (ours)', bestMs: Infinity, peakHeap: 0, rounds: 0 };
 for (let r = 0; r < rounds; r++) {
   runRound(parseOnly, parseFn);
@@ -101,8 +122,12 @@ for (let r = 0; r < rounds; r++) {
 const parsePagesPerSecond = report(parseOnly);
 const oursPagesPerSecond = report(ours);
 const oursRss = process.resourceUsage().maxRSS * 1024;
-console.log(`ours memory: peak RSS ${mb(oursRss)} (process so far, incl. the ${totalMb.toFixed(0)} MB of pages held), peak heap used ${mb(ours.peakHeap)}`);
-console.log(`ratio: ours takes ${(parsePagesPerSecond / oursPagesPerSecond).toFixed(2)}x the parse-only time (goal <= 2x)`);
+console.log(
+  `ours memory: peak RSS ${mb(oursRss)} (process so far, incl. the ${totalMb.toFixed(0)} MB of pages held), peak heap used ${mb(ours.peakHeap)}`,
+);
+console.log(
+  `ratio: ours takes ${(parsePagesPerSecond / oursPagesPerSecond).toFixed(2)}x the parse-only time (goal <= 2x)`,
+);
 
 if (!skipReadability) {
   const virtualConsole = new VirtualConsole(); // silence jsdom's CSS parse warnings
@@ -122,6 +147,10 @@ if (!skipReadability) {
   });
   const readabilityPagesPerSecond = report(readability);
   if (failures > 0) console.log(`(jsdom threw on ${failures} page visits; counted as processed)`);
-  console.log(`readability memory: peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} (process), peak heap used ${mb(readability.peakHeap)}`);
-  console.log(`ratio: ours is ${(oursPagesPerSecond / readabilityPagesPerSecond).toFixed(1)}x Readability+jsdom throughput (goal >= 10x)`);
+  console.log(
+    `readability memory: peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} (process), peak heap used ${mb(readability.peakHeap)}`,
+  );
+  console.log(
+    `ratio: ours is ${(oursPagesPerSecond / readabilityPagesPerSecond).toFixed(1)}x Readability+jsdom throughput (goal >= 10x)`,
+  );
 }

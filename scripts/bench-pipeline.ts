@@ -18,7 +18,12 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { SQSEvent } from 'aws-lambda';
-import { CreateTableCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  ScanCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { S3ArchiveStore } from '../functions/adapters/archive/s3-archive-store';
 import { DynamoDbDedupIndex } from '../functions/adapters/dynamodb/dynamodb-dedup-index';
 import { DynamoDbFrontier } from '../functions/adapters/dynamodb/dynamodb-frontier';
@@ -36,7 +41,12 @@ import { fetchOptionsFrom, type PipelineDeps } from '../functions/pipeline/deps'
 import { DEFAULT_SETTINGS } from '../infra/settings';
 import { startDynamoDbLocal } from '../test/helpers/dynamodb-local';
 import { startS3Server } from '../test/helpers/s3-server';
-import { generateSites, publishShare, sourcesFor, startSyntheticSites } from '../test/helpers/synthetic-sites';
+import {
+  generateSites,
+  publishShare,
+  sourcesFor,
+  startSyntheticSites,
+} from '../test/helpers/synthetic-sites';
 import { DEFAULT_COPY_SHARE } from './lib/synthetic-news';
 import { CountingArchiveStore, CountingCrawlQueue } from './lib/counting-stores';
 import { itemSizeBytes, STORAGE_OVERHEAD_BYTES_PER_ITEM } from './lib/dynamodb-item-size';
@@ -78,7 +88,8 @@ async function main(): Promise<void> {
   });
   const num = (name: keyof typeof values) => {
     const n = Number(values[name]);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${values[name]}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`--${name} must be a positive integer, got ${values[name]}`);
     return n;
   };
   const articles = num('articles');
@@ -90,7 +101,8 @@ async function main(): Promise<void> {
   const hostIntervalMs = num('host-interval-ms');
 
   const copyShare = Number(values['copy-share']);
-  if (!(copyShare >= 0 && copyShare <= 1)) throw new Error(`--copy-share must be a number from 0 to 1, got ${values['copy-share']}`);
+  if (!(copyShare >= 0 && copyShare <= 1))
+    throw new Error(`--copy-share must be a number from 0 to 1, got ${values['copy-share']}`);
 
   const say = process.stdout.write.bind(process.stdout);
   const sites = generateSites({ articles, hosts: hostCount, seed: num('seed'), copyShare });
@@ -100,13 +112,21 @@ async function main(): Promise<void> {
   try {
     await dynamo.client.send(new CreateTableCommand(createTableInput(TABLE_NAME)));
     const index = new DynamoDbDedupIndex({ tableName: TABLE_NAME, client: dynamo.client });
-    const frontier = new DynamoDbFrontier({ tableName: TABLE_NAME, client: dynamo.client, queuedListing: 'none' }); // as on AWS (aws-deps.ts)
+    const frontier = new DynamoDbFrontier({
+      tableName: TABLE_NAME,
+      client: dynamo.client,
+      queuedListing: 'none',
+    }); // as on AWS (aws-deps.ts)
     const rateLimiter = new DynamoDbHostRateLimiter({ tableName: TABLE_NAME, client: dynamo.client });
     const archive = new CountingArchiveStore(new S3ArchiveStore({ bucket: BUCKET, client: s3.client }));
     const memoryQueue = new MemoryCrawlQueue();
     const queue = new CountingCrawlQueue(memoryQueue);
     const config = loadConfig({ HOST_MIN_INTERVAL_MS: String(hostIntervalMs) });
-    const fetchOptions = { ...fetchOptionsFrom(config), hostMap: server.hostMap, allowedLoopbackPorts: [server.port] };
+    const fetchOptions = {
+      ...fetchOptionsFrom(config),
+      hostMap: server.hostMap,
+      allowedLoopbackPorts: [server.port],
+    };
     const logger = createLogger({ serviceName: 'bench-pipeline' });
     const deps: PipelineDeps = {
       archive,
@@ -126,7 +146,10 @@ async function main(): Promise<void> {
     };
     const sources = sourcesFor(sites, { maxArticlesPerRun: 10_000 });
     const discover = makeDiscoverHandler(deps, async () => sources);
-    const crawl = makeCrawlHandler(deps, { metrics: createMetrics({ serviceName: 'bench-pipeline' }), hostPolicy: { kind: 'listed', hosts: new Set() } });
+    const crawl = makeCrawlHandler(deps, {
+      metrics: createMetrics({ serviceName: 'bench-pipeline' }),
+      hostPolicy: { kind: 'listed', hosts: new Set() },
+    });
 
     // Everything the handlers print (Powertools JSON logs and EMF metric records) is what
     // CloudWatch Logs would ingest: count it instead of printing it.
@@ -150,7 +173,9 @@ async function main(): Promise<void> {
         crawlCpuMs += cpuMsSince(cpu);
         invocations += drained.invocations;
         messagesDelivered += drained.messages;
-        say(`round ${round}/${rounds}: ${drained.messages} crawl messages in ${drained.invocations} invocations\n`);
+        say(
+          `round ${round}/${rounds}: ${drained.messages} crawl messages in ${drained.invocations} invocations\n`,
+        );
       }
     } finally {
       restore();
@@ -158,7 +183,11 @@ async function main(): Promise<void> {
     const wallSeconds = (Date.now() - started) / 1000;
 
     const ddb = [index.stats(), frontier.stats(), rateLimiter.stats()].reduce<Totals>(
-      (sum, s) => ({ writeUnits: sum.writeUnits + s.writeUnits, readUnits: sum.readUnits + s.readUnits, requests: sum.requests + s.requests }),
+      (sum, s) => ({
+        writeUnits: sum.writeUnits + s.writeUnits,
+        readUnits: sum.readUnits + s.readUnits,
+        requests: sum.requests + s.requests,
+      }),
       { writeUnits: 0, readUnits: 0, requests: 0 },
     );
     const byPart = { index: index.stats(), frontier: frontier.stats(), rateLimiter: rateLimiter.stats() };
@@ -211,22 +240,32 @@ async function main(): Promise<void> {
         note:
           `Synthetic publishers on loopback (test/helpers/synthetic-sites.ts; --copy-share ${copyShare} of the generated articles are syndicated copies: ` +
           'originals store 4 near-duplicate keys, copies a copy link instead, so fewer copies mean more writes). ' +
-          'crawl.cpuMsPerArticle is this process\'s CPU while crawling (handlers, SDK serialisation, the loopback site server; ' +
-          'DynamoDB Local and s3rver run in other processes): an upper bound of the Lambda\'s CPU work. Raw page bytes of ' +
+          "crawl.cpuMsPerArticle is this process's CPU while crawling (handlers, SDK serialisation, the loopback site server; " +
+          "DynamoDB Local and s3rver run in other processes): an upper bound of the Lambda's CPU work. Raw page bytes of " +
           'synthetic pages are smaller than real ones and are not used by the cost model.',
       },
     };
     await mkdir(dirname(values.out!), { recursive: true });
-    await writeFile(values.out!, JSON.stringify(result, null, 2) + '\n');
-    say(`\n${stored} articles stored in ${wallSeconds.toFixed(1)} s (${invocations} crawl invocations of up to ${batchSize}, ${rounds} discovery rounds)\n`);
+    await writeFile(values.out!, `${JSON.stringify(result, null, 2)}\n`);
+    say(
+      `\n${stored} articles stored in ${wallSeconds.toFixed(1)} s (${invocations} crawl invocations of up to ${batchSize}, ${rounds} discovery rounds)\n`,
+    );
     say(`per stored article:\n`);
-    say(`  DynamoDB   ${result.dynamodb.writeUnitsPerArticle} WRU (index ${result.info.writeUnitsByPart.index}, frontier ${result.info.writeUnitsByPart.frontier}, rate limiter ${result.info.writeUnitsByPart.rateLimiter}), ` +
-      `${result.dynamodb.readUnitsPerArticle} RRU, ${result.dynamodb.requestsPerArticle} requests, ${result.dynamodb.storageBytesPerArticle} B stored; ` +
-      `${result.dynamodb.paragraphsPerArticleMeasured} evidence paragraphs per article\n`);
-    say(`  S3         ${result.s3.putsPerArticle} PUT, ${result.s3.getsPerArticle} GET, ${result.s3.cleanBytesPerArticle} B clean copy\n`);
-    say(`  SQS        ${result.sqs.requestsPerArticle} requests; crawl messages ${result.info.crawlMessagesPerArticle}\n`);
+    say(
+      `  DynamoDB   ${result.dynamodb.writeUnitsPerArticle} WRU (index ${result.info.writeUnitsByPart.index}, frontier ${result.info.writeUnitsByPart.frontier}, rate limiter ${result.info.writeUnitsByPart.rateLimiter}), ` +
+        `${result.dynamodb.readUnitsPerArticle} RRU, ${result.dynamodb.requestsPerArticle} requests, ${result.dynamodb.storageBytesPerArticle} B stored; ` +
+        `${result.dynamodb.paragraphsPerArticleMeasured} evidence paragraphs per article\n`,
+    );
+    say(
+      `  S3         ${result.s3.putsPerArticle} PUT, ${result.s3.getsPerArticle} GET, ${result.s3.cleanBytesPerArticle} B clean copy\n`,
+    );
+    say(
+      `  SQS        ${result.sqs.requestsPerArticle} requests; crawl messages ${result.info.crawlMessagesPerArticle}\n`,
+    );
     say(`  Logs       ${result.logs.bytesPerArticle} B\n`);
-    say(`  CPU        crawl ${result.crawl.cpuMsPerArticle} ms, discover ${result.info.discoverCpuMsPerArticle} ms (upper bounds); process peak RSS ${result.info.peakRssMb} MB\n`);
+    say(
+      `  CPU        crawl ${result.crawl.cpuMsPerArticle} ms, discover ${result.info.discoverCpuMsPerArticle} ms (upper bounds); process peak RSS ${result.info.peakRssMb} MB\n`,
+    );
     say(`wrote ${values.out}\n`);
   } finally {
     await server.close();
@@ -247,13 +286,22 @@ async function drainCrawlQueue(
   const running = new Set<Promise<void>>();
   for (;;) {
     if (running.size < parallel) {
-      const batch = await queue.receive({ maxMessages: batchSize, waitMs: running.size ? 0 : RECEIVE_WAIT_MS });
+      const batch = await queue.receive({
+        maxMessages: batchSize,
+        waitMs: running.size ? 0 : RECEIVE_WAIT_MS,
+      });
       if (batch.length > 0) {
         invocations++;
-        const event: SQSEvent = { Records: batch.map((m) => ({ messageId: `m${messages++}`, body: JSON.stringify(m) }) as SQSEvent['Records'][number]) };
-        const tracked: Promise<void> = invoke(event).then(() => undefined).finally(() => {
-          running.delete(tracked);
-        });
+        const event: SQSEvent = {
+          Records: batch.map(
+            (m) => ({ messageId: `m${messages++}`, body: JSON.stringify(m) }) as SQSEvent['Records'][number],
+          ),
+        };
+        const tracked: Promise<void> = invoke(event)
+          .then(() => undefined)
+          .finally(() => {
+            running.delete(tracked);
+          });
         running.add(tracked);
         continue;
       }
@@ -263,7 +311,9 @@ async function drainCrawlQueue(
       continue;
     }
     if (queue.size === 0) return { invocations, messages };
-    await new Promise((resolve) => setTimeout(resolve, Math.min(queue.nextDueInMs() ?? RECEIVE_WAIT_MS, RECEIVE_WAIT_MS)));
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.min(queue.nextDueInMs() ?? RECEIVE_WAIT_MS, RECEIVE_WAIT_MS)),
+    );
   }
 }
 
@@ -291,7 +341,9 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
 }
 
 /** Stored articles and their evidence paragraphs as extracted (see below). */
-async function countStoredArticles(index: DynamoDbDedupIndex): Promise<{ articles: number; paragraphs: number }> {
+async function countStoredArticles(
+  index: DynamoDbDedupIndex,
+): Promise<{ articles: number; paragraphs: number }> {
   let articles = 0;
   let paragraphs = 0;
   for (const host of await index.listHosts()) {
@@ -301,7 +353,10 @@ async function countStoredArticles(index: DynamoDbDedupIndex): Promise<{ article
       articles += page.items.length;
       // As extracted, before dedup: kept evidence paragraphs plus those removed as learned
       // boilerplate (also evidence), comparable with eval:extract's count on real pages.
-      paragraphs += page.items.reduce((sum, record) => sum + record.paragraphHashes.length + record.stats.boilerplateParagraphsRemoved, 0);
+      paragraphs += page.items.reduce(
+        (sum, record) => sum + record.paragraphHashes.length + record.stats.boilerplateParagraphsRemoved,
+        0,
+      );
       cursor = page.cursor;
     } while (cursor);
   }

@@ -16,8 +16,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveSettings } from '../infra/settings';
-import { computeCosts, GOAL_DOLLARS_PER_MILLION, money, type CostLine, type CostOptions } from './lib/cost/compute';
-import { DEFAULT_INPUTS, defaultInputs, isKnown, OVERRIDE_ONLY_INPUTS, readMeasurements, type InputDefault } from './lib/cost/inputs';
+import {
+  computeCosts,
+  GOAL_DOLLARS_PER_MILLION,
+  money,
+  type CostLine,
+  type CostOptions,
+} from './lib/cost/compute';
+import {
+  DEFAULT_INPUTS,
+  defaultInputs,
+  isKnown,
+  OVERRIDE_ONLY_INPUTS,
+  readMeasurements,
+  type InputDefault,
+} from './lib/cost/inputs';
 import { PRICES } from './lib/cost/prices';
 
 /** The stage priced when --stage is not given: the hourly, on-demand production stage. */
@@ -25,12 +38,16 @@ export const DEFAULT_COST_STAGE = 'prod';
 
 /** A stage's settings as `cdk synth -c stage=<stage>` resolves them from cdk.json. */
 function stageSettings(stage: string) {
-  const context = (JSON.parse(fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+  const context = (
+    JSON.parse(
+      fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'cdk.json'), 'utf8'),
+    ) as { context: Record<string, unknown> }
+  ).context;
   const stages = Object.keys((context.stages as Record<string, unknown> | undefined) ?? {});
-  if (!stages.includes(stage)) throw new Error(`--stage ${stage}: no such stage in cdk.json (stages: ${stages.join(', ')})`);
+  if (!stages.includes(stage))
+    throw new Error(`--stage ${stage}: no such stage in cdk.json (stages: ${stages.join(', ')})`);
   return resolveSettings((key) => (key === 'stage' ? stage : context[key]));
 }
-
 
 function main(): void {
   const { values } = parseArgs({
@@ -54,7 +71,8 @@ function main(): void {
   };
   const settings = stageSettings(values.stage);
   const perHostMetrics = values['per-host-metrics'] ?? settings.perHostMetrics;
-  if (perHostMetrics !== 'all' && perHostMetrics !== 'watched') throw new Error('--per-host-metrics must be all or watched');
+  if (perHostMetrics !== 'all' && perHostMetrics !== 'watched')
+    throw new Error('--per-host-metrics must be all or watched');
 
   const files =
     values.measurements ??
@@ -71,7 +89,10 @@ function main(): void {
     const m = readMeasurements(file);
     for (const [key, value] of Object.entries(m.values)) {
       const earlier = inputs[key]?.source.startsWith('measured') ? inputs[key] : undefined;
-      if (earlier) notes.push(`${key} = ${value} from ${file} replaces ${earlier.value} from an earlier file (later files win)`);
+      if (earlier)
+        notes.push(
+          `${key} = ${value} from ${file} replaces ${earlier.value} from an earlier file (later files win)`,
+        );
       inputs[key] = { ...withDefaults(key), value, source: `measured (${m.label})` };
     }
     if (m.unknown.length) warnings.push(`${file}: ignored unknown fields ${m.unknown.join(', ')}`);
@@ -80,15 +101,25 @@ function main(): void {
   // --set section.field=value: what-if overrides, labelled as such.
   for (const assignment of values.set ?? []) {
     const [key, raw] = assignment.split('=');
-    if (!isKnown(key)) throw new Error(`--set ${assignment}: unknown input; known: ${[...Object.keys(DEFAULT_INPUTS), ...Object.keys(OVERRIDE_ONLY_INPUTS)].join(', ')}`);
-    inputs[key] = { ...withDefaults(key), value: num(`set ${key}`, raw), source: 'set on the command line (what-if)' };
+    if (!isKnown(key))
+      throw new Error(
+        `--set ${assignment}: unknown input; known: ${[...Object.keys(DEFAULT_INPUTS), ...Object.keys(OVERRIDE_ONLY_INPUTS)].join(', ')}`,
+      );
+    inputs[key] = {
+      ...withDefaults(key),
+      value: num(`set ${key}`, raw),
+      source: 'set on the command line (what-if)',
+    };
   }
 
   const options: CostOptions = {
     articlesPerDay: num('articles-per-day', values['articles-per-day']),
     hosts: num('hosts', values.hosts),
     perHostMetrics,
-    watchedHosts: num('watched-hosts', values['watched-hosts'] ?? String(settings.extractionWatchHosts.length)),
+    watchedHosts: num(
+      'watched-hosts',
+      values['watched-hosts'] ?? String(settings.extractionWatchHosts.length),
+    ),
     tableCapacity: settings.tableCapacity,
     months: num('months', values.months),
     inputs,
@@ -99,22 +130,45 @@ function main(): void {
     return;
   }
 
-  console.log(`Cost model — us-east-1 list prices (docs/cost.md), ${options.articlesPerDay} articles/day = ${result.articlesPerMonth} per 30-day month`);
+  console.log(
+    `Cost model — us-east-1 list prices (docs/cost.md), ${options.articlesPerDay} articles/day = ${result.articlesPerMonth} per 30-day month`,
+  );
   const capacity = settings.tableCapacity;
   console.log(
     `stage ${settings.stage} (cdk.json): schedule ${settings.scheduleExpression}, discovery spread ${settings.discover.spreadSeconds} s, DynamoDB ${capacity.billing}` +
-      (capacity.billing === 'provisioned' ? ` (${capacity.minWriteUnits}-${capacity.maxWriteUnits} write / ${capacity.minReadUnits}-${capacity.maxReadUnits} read units, target ${capacity.targetUtilizationPercent} %)` : ''),
+      (capacity.billing === 'provisioned'
+        ? ` (${capacity.minWriteUnits}-${capacity.maxWriteUnits} write / ${capacity.minReadUnits}-${capacity.maxReadUnits} read units, target ${capacity.targetUtilizationPercent} %)`
+        : ''),
   );
-  console.log(files.length ? `measurement files: ${files.join(', ')}` : 'measurement files: none found (bench-results/*.json); every input below is an assumption');
+  console.log(
+    files.length
+      ? `measurement files: ${files.join(', ')}`
+      : 'measurement files: none found (bench-results/*.json); every input below is an assumption',
+  );
   for (const w of warnings) console.log(`warning: ${w}`);
   for (const n of notes) console.log(`note: ${n}`);
-  console.log('\nInputs per stored article (MEASURED: from a file; ASSUMED: an estimate; CODE/SETTING: what the code or stack defaults do; WHAT-IF: --set)');
+  console.log(
+    '\nInputs per stored article (MEASURED: from a file; ASSUMED: an estimate; CODE/SETTING: what the code or stack defaults do; WHAT-IF: --set)',
+  );
   for (const [key, input] of Object.entries(inputs)) {
-    const tag = input.source.startsWith('measured') ? 'MEASURED' : input.source.startsWith('set on') ? 'WHAT-IF ' : input.source === 'code' ? 'CODE    ' : input.source === 'settings' ? 'SETTING ' : 'ASSUMED ';
-    const explanation = input.source.startsWith('measured') || input.source.startsWith('set on') ? input.source : input.why;
-    console.log(`  ${key.padEnd(40)} ${String(input.value).padStart(8)} ${input.unit.padEnd(16)} ${tag}  ${explanation}`);
+    const tag = input.source.startsWith('measured')
+      ? 'MEASURED'
+      : input.source.startsWith('set on')
+        ? 'WHAT-IF '
+        : input.source === 'code'
+          ? 'CODE    '
+          : input.source === 'settings'
+            ? 'SETTING '
+            : 'ASSUMED ';
+    const explanation =
+      input.source.startsWith('measured') || input.source.startsWith('set on') ? input.source : input.why;
+    console.log(
+      `  ${key.padEnd(40)} ${String(input.value).padStart(8)} ${input.unit.padEnd(16)} ${tag}  ${explanation}`,
+    );
   }
-  console.log(`  ${'=> crawl billed ms per article'.padEnd(40)} ${result.crawlBilledMs.ms.toFixed(0).padStart(8)} ${'ms'.padEnd(16)} DERIVED   ${result.crawlBilledMs.detail}`);
+  console.log(
+    `  ${'=> crawl billed ms per article'.padEnd(40)} ${result.crawlBilledMs.ms.toFixed(0).padStart(8)} ${'ms'.padEnd(16)} DERIVED   ${result.crawlBilledMs.detail}`,
+  );
   const counts = { measured: 0, assumed: 0, other: 0 };
   for (const input of Object.values(inputs)) {
     if (input.source.startsWith('measured')) counts.measured++;
@@ -122,9 +176,13 @@ function main(): void {
     else counts.other++;
   }
   if (result.crawlBatchFill < inputs['crawl.batchSize'].value) {
-    console.log(`  ${'=> crawl batch fill'.padEnd(40)} ${result.crawlBatchFill.toFixed(1).padStart(8)} ${'URLs/invocation'.padEnd(16)} DERIVED   URLs arrive evenly (discovery spread); each of ${inputs['sqs.pollersPerMapping'].value} pollers gathers what arrives within the ${inputs['crawl.maxBatchingWindowSeconds'].value} s window`);
+    console.log(
+      `  ${'=> crawl batch fill'.padEnd(40)} ${result.crawlBatchFill.toFixed(1).padStart(8)} ${'URLs/invocation'.padEnd(16)} DERIVED   URLs arrive evenly (discovery spread); each of ${inputs['sqs.pollersPerMapping'].value} pollers gathers what arrives within the ${inputs['crawl.maxBatchingWindowSeconds'].value} s window`,
+    );
   }
-  console.log(`  (${counts.measured} measured, ${counts.assumed} assumed, ${counts.other} from code, settings or --set)`);
+  console.log(
+    `  (${counts.measured} measured, ${counts.assumed} assumed, ${counts.other} from code, settings or --set)`,
+  );
   console.log('\nPrices');
   for (const [key, price] of Object.entries(PRICES)) console.log(`  ${key.padEnd(32)} ${price}`);
 
@@ -133,7 +191,9 @@ function main(): void {
     const total = lines.reduce((n, l) => n + l.dollars, 0);
     for (const l of [...lines].sort((a, b) => b.dollars - a.dollars)) {
       const share = total > 0 ? ((100 * l.dollars) / total).toFixed(0).padStart(3) : '  0';
-      console.log(`  ${l.component.padEnd(26)} ${money(l.dollars).padStart(10)} ${unit}  ${share} %  ${l.detail}`);
+      console.log(
+        `  ${l.component.padEnd(26)} ${money(l.dollars).padStart(10)} ${unit}  ${share} %  ${l.detail}`,
+      );
     }
     console.log(`  ${'total'.padEnd(26)} ${money(total).padStart(10)} ${unit}`);
   };
@@ -143,21 +203,35 @@ function main(): void {
 
   const top = [...result.perArticle].sort((a, b) => b.dollars - a.dollars)[0];
   console.log('\nSummary');
-  console.log(`  processing:                  ${money(result.processingPerMillion)} per million articles (dominated by ${top.component}, ${((100 * top.dollars) / result.processingPerMillion).toFixed(0)} %)`);
-  console.log(`  all-in at this volume:       ${money(result.allInPerMillion)} per million articles ingested (processing + share of fixed monthly costs)`);
-  console.log(`  keeping them:                ${money(result.storagePerMillionMonth)} per million articles per month (S3 + DynamoDB + PITR)`);
-  console.log(`  per month at this volume:    processing ${money(result.monthly.processing)} + fixed ${money(result.monthly.fixed)} + storage ${money(result.monthly.storageFirstMonth)} in month 1, ${money(result.monthly.storageAfterMonths)} after ${options.months} months`);
-  console.log(`  goal (issue): under $${GOAL_DOLLARS_PER_MILLION} per million all-in: ${result.allInPerMillion < GOAL_DOLLARS_PER_MILLION ? 'met' : 'NOT met'} at ${options.articlesPerDay} articles/day with these inputs`);
+  console.log(
+    `  processing:                  ${money(result.processingPerMillion)} per million articles (dominated by ${top.component}, ${((100 * top.dollars) / result.processingPerMillion).toFixed(0)} %)`,
+  );
+  console.log(
+    `  all-in at this volume:       ${money(result.allInPerMillion)} per million articles ingested (processing + share of fixed monthly costs)`,
+  );
+  console.log(
+    `  keeping them:                ${money(result.storagePerMillionMonth)} per million articles per month (S3 + DynamoDB + PITR)`,
+  );
+  console.log(
+    `  per month at this volume:    processing ${money(result.monthly.processing)} + fixed ${money(result.monthly.fixed)} + storage ${money(result.monthly.storageFirstMonth)} in month 1, ${money(result.monthly.storageAfterMonths)} after ${options.months} months`,
+  );
+  console.log(
+    `  goal (issue): under $${GOAL_DOLLARS_PER_MILLION} per million all-in: ${result.allInPerMillion < GOAL_DOLLARS_PER_MILLION ? 'met' : 'NOT met'} at ${options.articlesPerDay} articles/day with these inputs`,
+  );
   console.log(
     result.breakEvenArticlesPerDay === undefined
       ? `  processing alone is over $${GOAL_DOLLARS_PER_MILLION} per million: no volume meets the goal`
       : `  all-in is under $${GOAL_DOLLARS_PER_MILLION} per million from ${result.breakEvenArticlesPerDay} articles/day (fixed $${result.fixedPerMonth.toFixed(2)}/month spread over the volume)`,
   );
-  if (capacity.billing === 'on-demand') console.log('  provisioned capacity (a steady load): npm run cost -- --stage steady (docs/cost.md)');
-  console.log('  not included: Athena ($5/TB scanned, per query), data transfer out (none in normal operation), free tiers');
+  if (capacity.billing === 'on-demand')
+    console.log('  provisioned capacity (a steady load): npm run cost -- --stage steady (docs/cost.md)');
+  console.log(
+    '  not included: Athena ($5/TB scanned, per query), data transfer out (none in normal operation), free tiers',
+  );
 }
 
 export type { CostLine, CostOptions };
 
-const invokedDirectly = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+const invokedDirectly =
+  process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
 if (invokedDirectly) main();

@@ -33,7 +33,9 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && VALUE_FLAGS.has(args[i - 1])));
-const defaultSets = ['scrapinghub', 'fundus-dev', 'wcxb-dev'].map((name) => join(projectRoot, '..', 'shared', 'datasets', name));
+const defaultSets = ['scrapinghub', 'fundus-dev', 'wcxb-dev'].map((name) =>
+  join(projectRoot, '..', 'shared', 'datasets', name),
+);
 const datasetDirs = (positional.length > 0 ? positional : defaultSets).map((d) => resolve(d));
 const worstCount = Number(flag('--worst') ?? 10);
 const dumpFile = flag('--dump');
@@ -51,11 +53,32 @@ const CJK_PAGE_MIN_SHARE = 0.3;
 
 type Truth = Record<string, { articleBody: string; url: string; with?: string[]; without?: string[] }>;
 type Predictions = Record<string, { articleBody: string }>;
-interface DocScore { precision: number; recall: number }
+interface DocScore {
+  precision: number;
+  recall: number;
+}
 interface Scorer {
-  score: (t: Truth, p: Predictions) => { f1: number; precision: number; recall: number; accuracy: number; n: number; perDoc: Record<string, DocScore> };
-  scoreWords?: (t: Truth, p: Predictions) => {
-    f1: number; precision: number; recall: number; withShare: number; withoutShare: number; n: number;
+  score: (
+    t: Truth,
+    p: Predictions,
+  ) => {
+    f1: number;
+    precision: number;
+    recall: number;
+    accuracy: number;
+    n: number;
+    perDoc: Record<string, DocScore>;
+  };
+  scoreWords?: (
+    t: Truth,
+    p: Predictions,
+  ) => {
+    f1: number;
+    precision: number;
+    recall: number;
+    withShare: number;
+    withoutShare: number;
+    n: number;
     perDoc: Record<string, DocScore & { f1: number }>;
   };
 }
@@ -76,10 +99,12 @@ function withName(file: string, name: string): string {
 }
 
 const saved: Record<string, Record<string, number>> = {};
-const comparedAgainst: Record<string, Record<string, number>> | undefined = compareFile && existsSync(compareFile)
-  ? (JSON.parse(readFileSync(compareFile, 'utf8')) as Record<string, Record<string, number>>)
-  : undefined;
-if (compareFile && !comparedAgainst) console.error(`eval-extract: --compare file ${compareFile} not found; nothing to compare`);
+const comparedAgainst: Record<string, Record<string, number>> | undefined =
+  compareFile && existsSync(compareFile)
+    ? (JSON.parse(readFileSync(compareFile, 'utf8')) as Record<string, Record<string, number>>)
+    : undefined;
+if (compareFile && !comparedAgainst)
+  console.error(`eval-extract: --compare file ${compareFile} not found; nothing to compare`);
 
 const summary: string[] = [];
 let missingSets = 0;
@@ -87,13 +112,17 @@ for (const [setIndex, datasetDir] of datasetDirs.entries()) {
   const name = basename(datasetDir);
   const truthPath = join(datasetDir, 'ground-truth.json');
   if (!existsSync(truthPath)) {
-    console.error(`eval-extract: dataset "${name}" missing: no ground-truth.json in ${datasetDir} (expected ground-truth.json and html/<id>.html.gz); skipped.`);
+    console.error(
+      `eval-extract: dataset "${name}" missing: no ground-truth.json in ${datasetDir} (expected ground-truth.json and html/<id>.html.gz); skipped.`,
+    );
     missingSets++;
     continue;
   }
   const scorerPath = process.env.SCORER ?? join(datasetDir, '..', '..', 'tools', 'score-extraction.mjs');
   if (!existsSync(scorerPath)) {
-    console.error(`eval-extract: scorer not found at ${scorerPath}; set SCORER=/path/to/score-extraction.mjs`);
+    console.error(
+      `eval-extract: scorer not found at ${scorerPath}; set SCORER=/path/to/score-extraction.mjs`,
+    );
     process.exit(2);
   }
   const scorer = (await import(scorerPath)) as Scorer;
@@ -109,7 +138,11 @@ for (const [setIndex, datasetDir] of datasetDirs.entries()) {
   const pages = ids.map((id) => {
     const file = join(datasetDir, 'html', `${id}.html.gz`);
     const plain = join(datasetDir, 'html', `${id}.html`);
-    const html = existsSync(file) ? gunzipSync(readFileSync(file)).toString('utf8') : existsSync(plain) ? readFileSync(plain, 'utf8') : '';
+    const html = existsSync(file)
+      ? gunzipSync(readFileSync(file)).toString('utf8')
+      : existsSync(plain)
+        ? readFileSync(plain, 'utf8')
+        : '';
     return { id, html };
   });
 
@@ -152,10 +185,14 @@ for (const [setIndex, datasetDir] of datasetDirs.entries()) {
     const line = `F1 ${s.f1.toFixed(4)}  precision ${s.precision.toFixed(4)}  recall ${s.recall.toFixed(4)}  accuracy ${s.accuracy.toFixed(4)}`;
     if (metric === 'wcxb' && scorer.scoreWords) {
       const w = scorer.scoreWords(t, predictions);
-      console.log(`${pad(label)} n=${keep.length} wcxb F1 ${w.f1.toFixed(4)}  precision ${w.precision.toFixed(4)}  recall ${w.recall.toFixed(4)}  with ${(100 * w.withShare).toFixed(1)}%  without ${(100 * w.withoutShare).toFixed(1)}%`);
+      console.log(
+        `${pad(label)} n=${keep.length} wcxb F1 ${w.f1.toFixed(4)}  precision ${w.precision.toFixed(4)}  recall ${w.recall.toFixed(4)}  with ${(100 * w.withShare).toFixed(1)}%  without ${(100 * w.withoutShare).toFixed(1)}%`,
+      );
       console.log(`${pad('')} shingles ${line}`);
       for (const id of keep) perPageF1[id] = w.perDoc[id].f1;
-      summary.push(`${name}${label === 'all' ? '' : ` ${label}`}: wcxb F1 ${w.f1.toFixed(4)} (shingle F1 ${s.f1.toFixed(4)})`);
+      summary.push(
+        `${name}${label === 'all' ? '' : ` ${label}`}: wcxb F1 ${w.f1.toFixed(4)} (shingle F1 ${s.f1.toFixed(4)})`,
+      );
     } else {
       console.log(`${pad(label)} n=${keep.length} ${line}`);
       for (const id of keep) perPageF1[id] = f1Of(s.perDoc[id].precision, s.perDoc[id].recall);
@@ -172,14 +209,23 @@ for (const [setIndex, datasetDir] of datasetDirs.entries()) {
   const withBody = ids.filter((id) => /[\p{L}\p{N}]/u.test(truth[id].articleBody));
   const emptyIds = withBody.filter((id) => !/[\p{L}\p{N}]/u.test(predictions[id].articleBody));
   const fallbackPages = sources.fallback ?? 0;
-  console.log(`${pad('empty body')} ${emptyIds.length} of ${withBody.length} pages with a ground-truth body (${((100 * emptyIds.length) / Math.max(1, withBody.length)).toFixed(1)}%)${emptyIds.length ? `: ${emptyIds.slice(0, 10).join(' ')}` : ''}`);
-  console.log(`${pad('fallback')} fired on ${fallbackPages} of ${ids.length} pages (${((100 * fallbackPages) / ids.length).toFixed(1)}%); body sources ${JSON.stringify(sources)}`);
+  console.log(
+    `${pad('empty body')} ${emptyIds.length} of ${withBody.length} pages with a ground-truth body (${((100 * emptyIds.length) / Math.max(1, withBody.length)).toFixed(1)}%)${emptyIds.length ? `: ${emptyIds.slice(0, 10).join(' ')}` : ''}`,
+  );
+  console.log(
+    `${pad('fallback')} fired on ${fallbackPages} of ${ids.length} pages (${((100 * fallbackPages) / ids.length).toFixed(1)}%); body sources ${JSON.stringify(sources)}`,
+  );
   console.log(`${pad('pageKinds')} ${JSON.stringify(kinds)}`);
-  console.log(`${pad('speed')} ${(pages.length / (elapsedMs / 1000)).toFixed(1)} pages/s (${elapsedMs.toFixed(0)} ms, extraction only, one core)`);
+  console.log(
+    `${pad('speed')} ${(pages.length / (elapsedMs / 1000)).toFixed(1)} pages/s (${elapsedMs.toFixed(0)} ms, extraction only, one core)`,
+  );
   summary[summaryLine] += `, empty ${emptyIds.length}/${withBody.length}, fallback ${fallbackPages}`;
   if (failures.length) console.log(`${pad('failures')} ${failures.length}\n  ${failures.join('\n  ')}`);
   if (worstCount > 0) {
-    const worst = ids.map((id) => ({ id, f1: perPageF1[id] })).sort((a, b) => a.f1 - b.f1).slice(0, worstCount);
+    const worst = ids
+      .map((id) => ({ id, f1: perPageF1[id] }))
+      .sort((a, b) => a.f1 - b.f1)
+      .slice(0, worstCount);
     console.log(`${worstCount} worst pages (F1 id url):`);
     for (const w of worst) console.log(`  ${w.f1.toFixed(3)} ${w.id.slice(0, 28)} ${truth[w.id].url}`);
   }
@@ -193,23 +239,33 @@ for (const [setIndex, datasetDir] of datasetDirs.entries()) {
       dedup: { evidenceParagraphsPerArticle: Number(perArticle.toFixed(2)) },
       s3: { rawBytesPerArticle: Math.round(gzipBytes / pages.length) },
     };
-    writeFileSync(costOutFile, JSON.stringify(measurement, null, 2) + '\n');
-    console.log(`cost inputs: ${perArticle.toFixed(2)} evidence paragraphs per article page, ${measurement.s3.rawBytesPerArticle} gzip bytes per page -> ${costOutFile}`);
+    writeFileSync(costOutFile, `${JSON.stringify(measurement, null, 2)}\n`);
+    console.log(
+      `cost inputs: ${perArticle.toFixed(2)} evidence paragraphs per article page, ${measurement.s3.rawBytesPerArticle} gzip bytes per page -> ${costOutFile}`,
+    );
   }
   saved[name] = perPageF1;
   const before = comparedAgainst?.[name];
   if (before) {
-    const changed = ids.filter((id) => before[id] !== undefined && Math.abs(before[id] - perPageF1[id]) > 1e-4);
+    const changed = ids.filter(
+      (id) => before[id] !== undefined && Math.abs(before[id] - perPageF1[id]) > 1e-4,
+    );
     const gain = changed.reduce((n, id) => n + perPageF1[id] - before[id], 0);
-    console.log(`changed against ${compareFile}: ${changed.length} pages (sum of F1 changes ${gain >= 0 ? '+' : ''}${gain.toFixed(3)})`);
+    console.log(
+      `changed against ${compareFile}: ${changed.length} pages (sum of F1 changes ${gain >= 0 ? '+' : ''}${gain.toFixed(3)})`,
+    );
     for (const id of changed.sort((a, b) => perPageF1[a] - before[a] - (perPageF1[b] - before[b]))) {
-      console.log(`  ${before[id].toFixed(3)} -> ${perPageF1[id].toFixed(3)} ${id.slice(0, 28)} ${truth[id].url}`);
+      console.log(
+        `  ${before[id].toFixed(3)} -> ${perPageF1[id].toFixed(3)} ${id.slice(0, 28)} ${truth[id].url}`,
+      );
     }
   }
 }
 if (saveFile) writeFileSync(saveFile, JSON.stringify(saved));
 if (summary.length > 1) console.log(`\nsummary\n  ${summary.join('\n  ')}`);
 if (missingSets === datasetDirs.length) {
-  console.error('eval-extract: no dataset found. Pass dataset directories: npm run eval:extract -- /path/to/scrapinghub');
+  console.error(
+    'eval-extract: no dataset found. Pass dataset directories: npm run eval:extract -- /path/to/scrapinghub',
+  );
   process.exit(2);
 }

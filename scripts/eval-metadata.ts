@@ -32,7 +32,9 @@ const scorerPath = process.env.SCORER ?? join(datasetDir, '..', '..', 'tools', '
 
 const truthPath = join(datasetDir, 'ground-truth.json');
 if (!existsSync(truthPath)) {
-  console.error(`eval-metadata: no dataset at ${datasetDir} (expected ground-truth.json and html/<id>.html.gz).`);
+  console.error(
+    `eval-metadata: no dataset at ${datasetDir} (expected ground-truth.json and html/<id>.html.gz).`,
+  );
   console.error('Pass the dataset directory: npm run eval:metadata -- /path/to/fundus-dev');
   process.exit(2);
 }
@@ -63,7 +65,14 @@ for (const id of ids) {
   }
   try {
     const { metadata } = extractArticle(decodeHtmlBytes(bytes).html, { url: truth[id].url });
-    lines.push(JSON.stringify({ id, title: metadata.title ?? null, authors: metadata.authors, publishedAt: metadata.publishedAt ?? null }));
+    lines.push(
+      JSON.stringify({
+        id,
+        title: metadata.title ?? null,
+        authors: metadata.authors,
+        publishedAt: metadata.publishedAt ?? null,
+      }),
+    );
   } catch (error) {
     failures.push(`${id}: ${String(error)}`);
   }
@@ -72,26 +81,41 @@ const elapsedMs = performance.now() - started;
 
 const work = mkdtempSync(join(tmpdir(), 'eval-metadata-'));
 const predictionsPath = dumpFile ? resolve(dumpFile) : join(work, 'predictions.jsonl');
-writeFileSync(predictionsPath, lines.join('\n') + '\n');
-const run = spawnSync(process.execPath, [scorerPath, truthPath, predictionsPath, '--json', '--misses'], { encoding: 'utf8' });
+writeFileSync(predictionsPath, `${lines.join('\n')}\n`);
+const run = spawnSync(process.execPath, [scorerPath, truthPath, predictionsPath, '--json', '--misses'], {
+  encoding: 'utf8',
+});
 if (!dumpFile) rmSync(work, { recursive: true, force: true });
 if (run.status !== 0) {
   console.error(`eval-metadata: the scorer failed (${scorerPath}):\n${run.stderr}`);
   process.exit(1);
 }
 const outLines = run.stdout.trim().split('\n');
-const summary = JSON.parse(outLines[outLines.length - 1]) as { n: number; title: number; authorsF1: number; dateMinute: number; dateDay: number };
+const summary = JSON.parse(outLines[outLines.length - 1]) as {
+  n: number;
+  title: number;
+  authorsF1: number;
+  dateMinute: number;
+  dateDay: number;
+};
 const misses = outLines.slice(0, -1).map((l) => JSON.parse(l) as [string, string, unknown, unknown]);
 
 console.log(`dataset   ${datasetDir} (${summary.n} pages)`);
 console.log(`title     ${summary.title.toFixed(3)} exact (after the scorer's normalisation)`);
 console.log(`authors   ${summary.authorsF1.toFixed(3)} F1 (pages whose truth names someone)`);
-console.log(`published ${summary.dateMinute.toFixed(3)} within 1 minute, ${summary.dateDay.toFixed(3)} within 1 day`);
-console.log(`speed     ${(ids.length / (elapsedMs / 1000)).toFixed(1)} pages/s (${elapsedMs.toFixed(0)} ms, full extraction)`);
+console.log(
+  `published ${summary.dateMinute.toFixed(3)} within 1 minute, ${summary.dateDay.toFixed(3)} within 1 day`,
+);
+console.log(
+  `speed     ${(ids.length / (elapsedMs / 1000)).toFixed(1)} pages/s (${elapsedMs.toFixed(0)} ms, full extraction)`,
+);
 if (failures.length) console.log(`failures  ${failures.length}\n  ${failures.join('\n  ')}`);
 for (const field of ['title', 'authors', 'date']) {
   const list = misses.filter((m) => m[0] === field);
   if (list.length === 0) continue;
-  console.log(`\n${field} misses: ${list.length} (first ${Math.min(worstCount, list.length)}; truth -> ours)`);
-  for (const [, id, want, got] of list.slice(0, worstCount)) console.log(`  ${id}\n    ${JSON.stringify(want)}\n    ${JSON.stringify(got)}`);
+  console.log(
+    `\n${field} misses: ${list.length} (first ${Math.min(worstCount, list.length)}; truth -> ours)`,
+  );
+  for (const [, id, want, got] of list.slice(0, worstCount))
+    console.log(`  ${id}\n    ${JSON.stringify(want)}\n    ${JSON.stringify(got)}`);
 }

@@ -43,11 +43,16 @@ const FETCH_DELAY_MS = 3_600_000;
 /** What most publishers serve; the record keeps it as `rawContentType`. */
 const CONTENT_TYPE = 'text/html; charset=utf-8';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { json: { type: 'string' }, records: { type: 'string' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { json: { type: 'string' }, records: { type: 'string' } },
+});
 const datasetDir = resolve(positionals[0] ?? DEFAULT_DATASET);
 const truthPath = join(datasetDir, 'ground-truth.json');
 if (!existsSync(truthPath) || !existsSync(join(datasetDir, 'html'))) {
-  console.error(`measure-article-item: no dataset at ${datasetDir} (expected ground-truth.json and html/<id>.html.gz).`);
+  console.error(
+    `measure-article-item: no dataset at ${datasetDir} (expected ground-truth.json and html/<id>.html.gz).`,
+  );
   console.error('usage: npx tsx scripts/measure-article-item.ts [DATASET_DIR]');
   process.exit(2);
 }
@@ -83,7 +88,9 @@ function readPage(id: string): string | undefined {
 
 function fetchTimeOf(publishedAt: string | undefined): string {
   const published = publishedAt === undefined ? Number.NaN : Date.parse(publishedAt);
-  return Number.isFinite(published) ? new Date(published + FETCH_DELAY_MS).toISOString() : FALLBACK_FETCHED_AT;
+  return Number.isFinite(published)
+    ? new Date(published + FETCH_DELAY_MS).toISOString()
+    : FALLBACK_FETCHED_AT;
 }
 
 const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as Record<string, { url: string }>;
@@ -108,7 +115,12 @@ for (const [id, { url }] of Object.entries(truth)) {
   const fetchedAt = fetchTimeOf(extractArticle(html, { url }).metadata.publishedAt);
   // Bundles are written moments after the fetch; their keys carry that time.
   clock = Date.parse(fetchedAt) + 1_500;
-  const outcome = await processPage(deps, { url, body: Buffer.from(html, 'utf8'), contentType: CONTENT_TYPE, fetchedAt });
+  const outcome = await processPage(deps, {
+    url,
+    body: Buffer.from(html, 'utf8'),
+    contentType: CONTENT_TYPE,
+    fetchedAt,
+  });
   if (outcome.kind === 'skipped') skipped[outcome.reason] = (skipped[outcome.reason] ?? 0) + 1;
 }
 
@@ -149,15 +161,27 @@ function measure(layout: Layout, record: ArticleRecord): Measured {
 
 /** The record as a syndicated copy of `origin` would have it. */
 function asCopyOf(record: ArticleRecord, origin: ArticleRecord): ArticleRecord {
-  return { ...record, copyOf: { articleId: origin.id, url: origin.canonicalUrl, host: origin.host, overlap: 0.9166666666666666, method: 'exact' }, clusterId: origin.id };
+  return {
+    ...record,
+    copyOf: {
+      articleId: origin.id,
+      url: origin.canonicalUrl,
+      host: origin.host,
+      overlap: 0.9166666666666666,
+      method: 'exact',
+    },
+    clusterId: origin.id,
+  };
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 
 function summary(measured: Measured[]) {
   const sizes = measured.map((m) => m.size).sort((a, b) => a - b);
   const mean = sizes.reduce((n, s) => n + s, 0) / sizes.length;
-  const writeUnits = sizes.reduce((n, s) => n + Math.max(1, Math.ceil(s / WRITE_UNIT_BYTES)), 0) / sizes.length;
+  const writeUnits =
+    sizes.reduce((n, s) => n + Math.max(1, Math.ceil(s / WRITE_UNIT_BYTES)), 0) / sizes.length;
   return {
     items: sizes.length,
     meanBytes: Math.round(mean),
@@ -180,7 +204,11 @@ function attributeTable(measured: Measured[]) {
     }
   }
   return [...totals.entries()]
-    .map(([name, { bytes, present }]) => ({ name, meanBytes: bytes / measured.length, presentShare: present / measured.length }))
+    .map(([name, { bytes, present }]) => ({
+      name,
+      meanBytes: bytes / measured.length,
+      presentShare: present / measured.length,
+    }))
     .sort((a, b) => b.meanBytes - a.meanBytes);
 }
 
@@ -193,8 +221,17 @@ const report = {
   layouts: Object.fromEntries(
     Object.entries(layouts).map(([name, layout]) => {
       const plain = records.map((record) => measure(layout, record));
-      const copies = records.map((record, i) => measure(layout, asCopyOf(record, records[(i + 1) % records.length])));
-      return [name, { articleItem: summary(plain), articleItemAsCopy: summary(copies), attributes: attributeTable(plain) }];
+      const copies = records.map((record, i) =>
+        measure(layout, asCopyOf(record, records[(i + 1) % records.length])),
+      );
+      return [
+        name,
+        {
+          articleItem: summary(plain),
+          articleItemAsCopy: summary(copies),
+          attributes: attributeTable(plain),
+        },
+      ];
     }),
   ),
 };
@@ -202,14 +239,20 @@ const report = {
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 const line = (label: string, s: ReturnType<typeof summary>) =>
   `${label}: n=${s.items} mean ${s.meanBytes} B, median ${s.medianBytes} B, p90 ${s.p90Bytes} B, max ${s.maxBytes} B, over 1024 B ${pct(s.shareOver1024)}, write units per write ${s.writeUnitsPerWrite.toFixed(2)}`;
-console.log(`dataset ${datasetDir}: ${report.pages} pages, ${records.length} stored, skipped ${JSON.stringify(skipped)}`);
+console.log(
+  `dataset ${datasetDir}: ${report.pages} pages, ${records.length} stored, skipped ${JSON.stringify(skipped)}`,
+);
 console.log(`evidence paragraphs per stored article: ${report.evidenceParagraphsMean.toFixed(2)}`);
 for (const [name, layout] of Object.entries(report.layouts)) {
   console.log(`\n${name} layout`);
   console.log(line('  article item', layout.articleItem));
   console.log(line('  with copyOf  ', layout.articleItemAsCopy));
   console.log('  bytes per attribute (name + value, mean over all items; share of items that have it):');
-  for (const a of layout.attributes) if (a.meanBytes > 0) console.log(`    ${a.name.padEnd(24)} ${a.meanBytes.toFixed(1).padStart(7)}  ${pct(a.presentShare).padStart(6)}`);
+  for (const a of layout.attributes)
+    if (a.meanBytes > 0)
+      console.log(
+        `    ${a.name.padEnd(24)} ${a.meanBytes.toFixed(1).padStart(7)}  ${pct(a.presentShare).padStart(6)}`,
+      );
 }
-if (values.records) writeFileSync(values.records, JSON.stringify(records) + '\n');
-if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2) + '\n');
+if (values.records) writeFileSync(values.records, `${JSON.stringify(records)}\n`);
+if (values.json) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);

@@ -21,14 +21,16 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
-  it('reads the discovery spread in seconds into ms, 0 by default, at most SQS\'s 900 s', () => {
+  it("reads the discovery spread in seconds into ms, 0 by default, at most SQS's 900 s", () => {
     expect(loadConfig({}).discoverSpreadMs).toBe(0);
     expect(loadConfig({ DISCOVER_SPREAD_SECONDS: '900' }).discoverSpreadMs).toBe(900_000);
     expect(configError({ DISCOVER_SPREAD_SECONDS: '901' })).toMatch(/DISCOVER_SPREAD_SECONDS/);
   });
 
   it('names the invalid variable', () => {
-    expect(configError({ FETCH_TOTAL_TIMEOUT_MS: '-5' })).toMatch(/^invalid configuration: FETCH_TOTAL_TIMEOUT_MS: /);
+    expect(configError({ FETCH_TOTAL_TIMEOUT_MS: '-5' })).toMatch(
+      /^invalid configuration: FETCH_TOTAL_TIMEOUT_MS: /,
+    );
   });
 });
 
@@ -45,12 +47,21 @@ describe('loadConfig: EXTRACTION_METRIC_HOSTS (per-host metric policy)', () => {
       hosts: new Set(['a.example', 'b.example']),
     });
     // Pages on a non-default port have it in their host.
-    expect(loadConfig({ EXTRACTION_METRIC_HOSTS: '127.0.0.1:8080' }).perHostMetricPolicy).toEqual({ kind: 'listed', hosts: new Set(['127.0.0.1:8080']) });
+    expect(loadConfig({ EXTRACTION_METRIC_HOSTS: '127.0.0.1:8080' }).perHostMetricPolicy).toEqual({
+      kind: 'listed',
+      hosts: new Set(['127.0.0.1:8080']),
+    });
   });
 
   it('is no host when empty (watched mode with no watched host: aggregate series only)', () => {
-    expect(loadConfig({ EXTRACTION_METRIC_HOSTS: '' }).perHostMetricPolicy).toEqual({ kind: 'listed', hosts: new Set() });
-    expect(loadConfig({ EXTRACTION_METRIC_HOSTS: ' , ' }).perHostMetricPolicy).toEqual({ kind: 'listed', hosts: new Set() });
+    expect(loadConfig({ EXTRACTION_METRIC_HOSTS: '' }).perHostMetricPolicy).toEqual({
+      kind: 'listed',
+      hosts: new Set(),
+    });
+    expect(loadConfig({ EXTRACTION_METRIC_HOSTS: ' , ' }).perHostMetricPolicy).toEqual({
+      kind: 'listed',
+      hosts: new Set(),
+    });
   });
 
   it.each([
@@ -61,7 +72,9 @@ describe('loadConfig: EXTRACTION_METRIC_HOSTS (per-host metric policy)', () => {
     ['a bad port', 'www.example.com:http'],
   ])('refuses %s, naming the variable and the entry', (_what, value) => {
     const message = configError({ EXTRACTION_METRIC_HOSTS: value });
-    expect(message).toMatch(/^invalid configuration: EXTRACTION_METRIC_HOSTS: expected '\*' or a comma-separated list of hosts/);
+    expect(message).toMatch(
+      /^invalid configuration: EXTRACTION_METRIC_HOSTS: expected '\*' or a comma-separated list of hosts/,
+    );
     expect(message).toContain(JSON.stringify(value.split(',')[0].toLowerCase()));
   });
 

@@ -6,13 +6,20 @@ import type { PipelineLog } from '../pipeline/deps';
  */
 export function consoleLog(verbose: boolean): PipelineLog {
   const line = (level: string, message: string, fields?: Record<string, unknown>) =>
-    `${level} ${message}${fields ? ' ' + Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ') : ''}`;
+    `${level} ${message}${
+      fields
+        ? ' ' +
+          Object.entries(fields)
+            .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+            .join(' ')
+        : ''
+    }`;
   return {
     info: (message, fields) => {
-      if (verbose) process.stderr.write(line('info', message, fields) + '\n');
+      if (verbose) process.stderr.write(`${line('info', message, fields)}\n`);
     },
     warn: (message, fields) => {
-      if (verbose) process.stderr.write(line('warn', message, fields) + '\n');
+      if (verbose) process.stderr.write(`${line('warn', message, fields)}\n`);
     },
   };
 }

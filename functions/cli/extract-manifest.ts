@@ -44,7 +44,10 @@ async function readPage(path: string): Promise<string> {
  * for await (const line of extractManifest('pages.tsv')) process.stdout.write(`${line}\n`);
  */
 export async function* extractManifest(manifestPath: string): AsyncGenerator<string> {
-  const lines = createInterface({ input: createReadStream(manifestPath, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const lines = createInterface({
+    input: createReadStream(manifestPath, { encoding: 'utf8' }),
+    crlfDelay: Infinity,
+  });
   for await (const rawLine of lines) {
     const line = rawLine.replace(/^\ufeff/, '');
     if (!line.trim() || line.trimStart().startsWith('#')) continue;

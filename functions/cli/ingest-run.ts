@@ -20,9 +20,25 @@ export interface IngestRunOptions {
  * Runs a local ingest of `sources` with a progress bar and prints the summary table. Returns the
  * summary so callers (the demo, tests) can inspect it.
  */
-export async function runLocalIngestCommand(config: Config, sources: Source[], options: IngestRunOptions): Promise<IngestSummary> {
-  const pipeline = await openLocalPipeline(config, { hostMap: options.hostMap, allowedLoopbackPorts: options.allowedLoopbackPorts, log: consoleLog(options.verbose) });
-  const bar = new SingleBar({ format: 'crawling [{bar}] {value}/{total} URLs | {status}', noTTYOutput: options.progressBar, stream: process.stdout, hideCursor: true }, Presets.shades_classic);
+export async function runLocalIngestCommand(
+  config: Config,
+  sources: Source[],
+  options: IngestRunOptions,
+): Promise<IngestSummary> {
+  const pipeline = await openLocalPipeline(config, {
+    hostMap: options.hostMap,
+    allowedLoopbackPorts: options.allowedLoopbackPorts,
+    log: consoleLog(options.verbose),
+  });
+  const bar = new SingleBar(
+    {
+      format: 'crawling [{bar}] {value}/{total} URLs | {status}',
+      noTTYOutput: options.progressBar,
+      stream: process.stdout,
+      hideCursor: true,
+    },
+    Presets.shades_classic,
+  );
   let total = 0;
   let started = false;
   try {
@@ -32,7 +48,9 @@ export async function runLocalIngestCommand(config: Config, sources: Source[], o
       progress: {
         discovered: (report) => {
           total += report.urlsQueued;
-          process.stdout.write(`discovered ${report.sourceId}: ${report.urlsFound} URLs found, ${report.urlsQueued} new or changed, ${report.urlsAlreadyKnown} already known, ${report.urlsSkippedSeen} listed unchanged since the last read${report.errors.length ? `, ${report.errors.length} problem(s)` : ''}\n`);
+          process.stdout.write(
+            `discovered ${report.sourceId}: ${report.urlsFound} URLs found, ${report.urlsQueued} new or changed, ${report.urlsAlreadyKnown} already known, ${report.urlsSkippedSeen} listed unchanged since the last read${report.errors.length ? `, ${report.errors.length} problem(s)` : ''}\n`,
+          );
         },
         urlDone: (message, outcome) => {
           if (!options.progressBar) return;
@@ -48,7 +66,9 @@ export async function runLocalIngestCommand(config: Config, sources: Source[], o
       bar.update(total, { status: 'done' });
       bar.stop();
     }
-    process.stdout.write('\n' + formatSummary(summary, { archiveDir: pipeline.archiveDir, dataDir: config.dataDir }) + '\n');
+    process.stdout.write(
+      `\n${formatSummary(summary, { archiveDir: pipeline.archiveDir, dataDir: config.dataDir })}\n`,
+    );
     return summary;
   } finally {
     if (started) bar.stop();

@@ -8,7 +8,10 @@ export async function loadSourcesFile(path: string): Promise<Source[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`${path}: cannot read the sources file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+    throw new ConfigError(
+      `${path}: cannot read the sources file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      { cause: error },
+    );
   }
   return parseSources(text, path);
 }

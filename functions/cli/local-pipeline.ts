@@ -33,14 +33,21 @@ export interface LocalPipelineOptions {
  * key layout under `archive/`, the index in an in-process DynamoDB-compatible store persisted under
  * `index/`. No AWS account, Docker or Java needed.
  */
-export async function openLocalPipeline(config: Config, options: LocalPipelineOptions): Promise<LocalPipeline> {
+export async function openLocalPipeline(
+  config: Config,
+  options: LocalPipelineOptions,
+): Promise<LocalPipeline> {
   await mkdir(config.dataDir, { recursive: true });
   const archiveDir = join(config.dataDir, 'archive');
   const dynamo = await startEmbeddedDynamoDb({ dataDir: config.dataDir, tableName: config.tableName });
   const index = new DynamoDbDedupIndex({ tableName: config.tableName, client: dynamo.client });
   // Every run starts by re-enqueueing every queued URL (the in-process queue died with the last
   // process): one Scan of the embedded table per run, instead of an index entry per claim.
-  const frontier = new DynamoDbFrontier({ tableName: config.tableName, client: dynamo.client, queuedListing: 'scan' });
+  const frontier = new DynamoDbFrontier({
+    tableName: config.tableName,
+    client: dynamo.client,
+    queuedListing: 'scan',
+  });
   const queue = new MemoryCrawlQueue();
   const fetchOptions = {
     ...fetchOptionsFrom(config),

@@ -33,7 +33,9 @@ const program = new Command()
   .description('Fetch, extract, dedup, store and query news articles on one machine.')
   .showHelpAfterError();
 
-const concurrency = new Option('--concurrency <n>', 'URLs crawled at once').argParser((v) => Number(v)).default(4);
+const concurrency = new Option('--concurrency <n>', 'URLs crawled at once')
+  .argParser((v) => Number(v))
+  .default(4);
 
 program
   .command('demo')
@@ -43,7 +45,11 @@ program
   .option('--no-progress', 'no progress bar')
   .option('--verbose', 'log every step to stderr', false)
   .action(async (opts) => {
-    await runDemo(configFor(opts), { concurrency: opts.concurrency, verbose: opts.verbose, progressBar: opts.progress });
+    await runDemo(configFor(opts), {
+      concurrency: opts.concurrency,
+      verbose: opts.verbose,
+      progressBar: opts.progress,
+    });
   });
 
 program
@@ -57,16 +63,23 @@ program
   .option('--verbose', 'log every step to stderr', false)
   .action(async (opts) => {
     const sources = await loadSourcesFile(opts.sources);
-    await runLocalIngestCommand(configFor(opts), sources, { concurrency: opts.concurrency, verbose: opts.verbose, progressBar: opts.progress });
+    await runLocalIngestCommand(configFor(opts), sources, {
+      concurrency: opts.concurrency,
+      verbose: opts.verbose,
+      progressBar: opts.progress,
+    });
   });
 
 program
   .command('extract')
-  .description('extract article text from saved pages: one JSON object per manifest line (PATH<TAB>URL) on stdout')
+  .description(
+    'extract article text from saved pages: one JSON object per manifest line (PATH<TAB>URL) on stdout',
+  )
   .requiredOption('--manifest <file>', 'manifest file: PATH<TAB>URL per line, PATH is .html or .html.gz')
   .action(async (opts) => {
     for await (const line of extractManifest(opts.manifest)) {
-      if (!process.stdout.write(line + '\n')) await new Promise((resolve) => process.stdout.once('drain', resolve));
+      if (!process.stdout.write(`${line}\n`))
+        await new Promise((resolve) => process.stdout.once('drain', resolve));
     }
   });
 

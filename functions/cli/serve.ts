@@ -21,13 +21,22 @@ export interface QueryServer {
 export function createQueryListener(core: QueryCore, onError: (error: unknown) => void = () => {}) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const request = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams) };
-    const respond = isWebPath(url.pathname) ? handleWebRequest(core, request) : handleApiRequest(core, request, { logError: onError });
+    const request = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+    };
+    const respond = isWebPath(url.pathname)
+      ? handleWebRequest(core, request)
+      : handleApiRequest(core, request, { logError: onError });
     respond
       .then((response) => send(req, res, response))
       .catch((error: unknown) => {
         onError(error);
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'internal error' }));
+        if (!res.headersSent)
+          res
+            .writeHead(500, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: 'internal error' }));
         else res.destroy();
       });
   };
@@ -35,7 +44,10 @@ export function createQueryListener(core: QueryCore, onError: (error: unknown) =
 
 async function send(req: IncomingMessage, res: ServerResponse, response: ApiResponse): Promise<void> {
   if ('body' in response) {
-    res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
+    res.writeHead(response.status, {
+      ...response.headers,
+      'content-length': Buffer.byteLength(response.body),
+    });
     res.end(req.method === 'HEAD' ? undefined : response.body);
     return;
   }
@@ -50,10 +62,11 @@ async function send(req: IncomingMessage, res: ServerResponse, response: ApiResp
   });
   for await (const { line } of response.stream) {
     if (clientGone) break;
-    if (!res.write(line)) await new Promise<void>((resolve) => {
-      res.once('drain', resolve);
-      res.once('close', resolve);
-    });
+    if (!res.write(line))
+      await new Promise<void>((resolve) => {
+        res.once('drain', resolve);
+        res.once('close', resolve);
+      });
   }
   res.end();
 }
@@ -65,7 +78,9 @@ async function send(req: IncomingMessage, res: ServerResponse, response: ApiResp
 export async function startQueryServer(config: Config, options: { port: number }): Promise<QueryServer> {
   const pipeline = await openLocalPipeline(config, { log: consoleLog(false) });
   const core = new QueryCore({ index: pipeline.deps.index, archive: pipeline.deps.archive });
-  const server = createServer(createQueryListener(core, (error) => process.stderr.write(`serve: ${describeError(error)}\n`)));
+  const server = createServer(
+    createQueryListener(core, (error) => process.stderr.write(`serve: ${describeError(error)}\n`)),
+  );
   try {
     await listen(server, options.port);
   } catch (error) {

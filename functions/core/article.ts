@@ -86,7 +86,13 @@ export interface ArticleRef {
 export type StoryRelation = 'original' | 'exact' | 'near-duplicate' | 'excerpt' | 'update';
 
 /** Every {@link StoryRelation}, in the order documented. */
-export const STORY_RELATIONS = ['original', 'exact', 'near-duplicate', 'excerpt', 'update'] as const satisfies readonly StoryRelation[];
+export const STORY_RELATIONS = [
+  'original',
+  'exact',
+  'near-duplicate',
+  'excerpt',
+  'update',
+] as const satisfies readonly StoryRelation[];
 
 /** A link between an article and another member of the same story. */
 export interface CopyLink {

@@ -7,7 +7,9 @@ import type { CleanCopy } from './article';
 export function renderMarkdown(copy: CleanCopy): string {
   const lines: string[] = [];
   if (copy.title) lines.push(`# ${escapeMarkdown(copy.title)}`, '');
-  const byline = [copy.authors.join(', '), copy.publishedAt, copy.siteName ?? copy.host].filter(Boolean).join(' · ');
+  const byline = [copy.authors.join(', '), copy.publishedAt, copy.siteName ?? copy.host]
+    .filter(Boolean)
+    .join(' · ');
   if (byline) lines.push(`_${escapeMarkdown(byline)}_`, '');
   lines.push(`Source: <${copy.url}>`, '');
   for (const p of copy.paragraphs) {
@@ -23,7 +25,7 @@ export function renderMarkdown(copy: CleanCopy): string {
 
 /** Renders a clean copy as plain text: title, blank line, paragraphs separated by blank lines. */
 export function renderText(copy: CleanCopy): string {
-  return [copy.title, copy.text].filter(Boolean).join('\n\n') + '\n';
+  return `${[copy.title, copy.text].filter(Boolean).join('\n\n')}\n`;
 }
 
 function escapeMarkdown(text: string): string {

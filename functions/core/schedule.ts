@@ -17,7 +17,11 @@ export const SCHEDULE_SLACK_MS = 60_000;
 const MAX_CRON_SCAN_MINUTES = 366 * 24 * 60;
 
 const MINUTE_MS = 60_000;
-const RATE_UNIT_MS: Record<string, number> = { minute: MINUTE_MS, hour: 60 * MINUTE_MS, day: 24 * 60 * MINUTE_MS };
+const RATE_UNIT_MS: Record<string, number> = {
+  minute: MINUTE_MS,
+  hour: 60 * MINUTE_MS,
+  day: 24 * 60 * MINUTE_MS,
+};
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
@@ -41,7 +45,12 @@ const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
  * isDue('rate(30 minutes)', '2026-11-24T10:00:00Z', '2026-11-24T10:20:00Z'); // false
  * isDue('cron(0 6 * * ? *)', '2026-11-24T06:00:10Z', '2026-11-25T06:00:05Z'); // true
  */
-export function isDue(schedule: string, lastRunIso: string | undefined, nowIso: string, phaseKey?: string): boolean {
+export function isDue(
+  schedule: string,
+  lastRunIso: string | undefined,
+  nowIso: string,
+  phaseKey?: string,
+): boolean {
   if (lastRunIso === undefined) return true;
   const lastMs = Date.parse(lastRunIso);
   const nowMs = Date.parse(nowIso);
@@ -52,8 +61,12 @@ export function isDue(schedule: string, lastRunIso: string | undefined, nowIso: 
   if (rate) {
     const intervalMs = Number(rate[1]) * RATE_UNIT_MS[rate[2]];
     // A rate no longer than the slack is always due: there is nothing to spread within a minute.
-    if (phaseKey === undefined || intervalMs <= SCHEDULE_SLACK_MS) return nowMs - lastMs >= intervalMs - SCHEDULE_SLACK_MS;
-    return rateSlotIndex(nowMs + SCHEDULE_SLACK_MS, intervalMs, phaseKey) > rateSlotIndex(lastMs + SCHEDULE_SLACK_MS, intervalMs, phaseKey);
+    if (phaseKey === undefined || intervalMs <= SCHEDULE_SLACK_MS)
+      return nowMs - lastMs >= intervalMs - SCHEDULE_SLACK_MS;
+    return (
+      rateSlotIndex(nowMs + SCHEDULE_SLACK_MS, intervalMs, phaseKey) >
+      rateSlotIndex(lastMs + SCHEDULE_SLACK_MS, intervalMs, phaseKey)
+    );
   }
   const cron = /^cron\((.*)\)$/.exec(text);
   if (cron) {
@@ -81,7 +94,11 @@ export function rateSlotIndex(atMs: number, intervalMs: number, phaseKey: string
  * Whether the cron expression (EventBridge's six fields, without `cron(...)`) has a slot in
  * `(afterMs, atOrBeforeMs]`. Exported for tests and for showing the next run.
  */
-export function cronFiresBetween(matcher: CronMatcher | string, afterMs: number, atOrBeforeMs: number): boolean {
+export function cronFiresBetween(
+  matcher: CronMatcher | string,
+  afterMs: number,
+  atOrBeforeMs: number,
+): boolean {
   const m = typeof matcher === 'string' ? parseCron(matcher) : matcher;
   if (!m) return true;
   let t = Math.floor(afterMs / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
@@ -118,7 +135,12 @@ export function parseCron(body: string): CronMatcher | undefined {
 }
 
 /** `*`, `?`, lists, ranges, `a/step`, `a-b/step` and names. */
-function numberSet(field: string, min: number, max: number, names?: readonly string[]): Set<number> | undefined {
+function numberSet(
+  field: string,
+  min: number,
+  max: number,
+  names?: readonly string[],
+): Set<number> | undefined {
   const out = new Set<number>();
   if (field === '?') {
     for (let v = min; v <= max; v++) out.add(v);
@@ -135,8 +157,8 @@ function numberSet(field: string, min: number, max: number, names?: readonly str
       to = max;
     } else {
       const [a, b] = range.split('-');
-      from = valueOf(a, min, names);
-      to = b === undefined ? (stepText === undefined ? from : max) : valueOf(b, min, names);
+      from = fieldValueOf(a, min, names);
+      to = b === undefined ? (stepText === undefined ? from : max) : fieldValueOf(b, min, names);
     }
     if (from === undefined || to === undefined || from < min || to > max) return undefined;
     for (let v = from; v <= to; v += step) out.add(v);
@@ -144,7 +166,7 @@ function numberSet(field: string, min: number, max: number, names?: readonly str
   return out;
 }
 
-function valueOf(text: string, min: number, names?: readonly string[]): number | undefined {
+function fieldValueOf(text: string, min: number, names?: readonly string[]): number | undefined {
   const named = names?.indexOf(text) ?? -1;
   if (named >= 0) return named + min;
   return /^\d+$/.test(text) ? Number(text) : undefined;
@@ -194,12 +216,12 @@ function dayOfWeekTest(field: string): DayTest | undefined {
     const last = /^([A-Z0-9]+)L$/.exec(item);
     if (item === 'L') tests.push((at) => weekdayOf(at) === 7);
     else if (nth) {
-      const day = valueOf(nth[1], 1, WEEKDAYS);
+      const day = fieldValueOf(nth[1], 1, WEEKDAYS);
       const k = Number(nth[2]);
       if (day === undefined) return undefined;
       tests.push((at) => weekdayOf(at) === day && Math.ceil(at.getUTCDate() / 7) === k);
     } else if (last) {
-      const day = valueOf(last[1], 1, WEEKDAYS);
+      const day = fieldValueOf(last[1], 1, WEEKDAYS);
       if (day === undefined) return undefined;
       tests.push((at) => weekdayOf(at) === day && at.getUTCDate() + 7 > daysInMonth(at));
     } else {

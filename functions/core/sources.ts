@@ -9,7 +9,11 @@ import { suggestKey } from './sources/did-you-mean';
 import { normaliseSchedule } from './sources/schedule';
 import { describeValue, SOURCE_FIELDS, sourceEntrySchema } from './sources/source-schema';
 
-export { DEFAULT_MAX_ARTICLES_PER_RUN, DEFAULT_SCHEDULE, MAX_REQUESTS_PER_MINUTE } from './sources/source-schema';
+export {
+  DEFAULT_MAX_ARTICLES_PER_RUN,
+  DEFAULT_SCHEDULE,
+  MAX_REQUESTS_PER_MINUTE,
+} from './sources/source-schema';
 
 /** One publisher to crawl, validated and with defaults applied. */
 export interface Source {
@@ -65,10 +69,17 @@ export function parseSources(text: string, fileName: string): Source[] {
   const found: { line: number; text: string }[] = [];
   const report = (where: string, message: string, path: PathPart[], keyName?: string): void => {
     const line = lineOf(path, keyName);
-    found.push({ line: line ?? Number.POSITIVE_INFINITY, text: `${fileName}: ${where}${message}${line === undefined ? '' : ` (line ${line})`}` });
+    found.push({
+      line: line ?? Number.POSITIVE_INFINITY,
+      text: `${fileName}: ${where}${message}${line === undefined ? '' : ` (line ${line})`}`,
+    });
   };
   // In file order, so the list reads top to bottom next to the file (sort is stable).
-  const problems = (): string => found.sort((a, b) => a.line - b.line).map((p) => p.text).join('\n');
+  const problems = (): string =>
+    found
+      .sort((a, b) => a.line - b.line)
+      .map((p) => p.text)
+      .join('\n');
 
   let entries: unknown[];
   let basePath: PathPart[];
@@ -82,13 +93,23 @@ export function parseSources(text: string, fileName: string): Source[] {
       report('', `unknown top-level field "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`, [], key);
     }
     if (!Array.isArray(data.sources)) {
-      report('', data.sources === undefined ? 'missing "sources" list' : `"sources" must be a list, got ${describeValue(data.sources)}`, ['sources']);
+      report(
+        '',
+        data.sources === undefined
+          ? 'missing "sources" list'
+          : `"sources" must be a list, got ${describeValue(data.sources)}`,
+        ['sources'],
+      );
       throw new ConfigError(problems());
     }
     entries = data.sources;
     basePath = ['sources'];
   } else {
-    report('', `the top level must be a list of sources or a mapping with a "sources" list, got ${describeValue(data)}`, []);
+    report(
+      '',
+      `the top level must be a list of sources or a mapping with a "sources" list, got ${describeValue(data)}`,
+      [],
+    );
     throw new ConfigError(problems());
   }
   if (entries.length === 0) report('', 'no sources defined', basePath);
@@ -107,7 +128,11 @@ export function parseSources(text: string, fileName: string): Source[] {
     if (rawId !== undefined) {
       const first = firstEntryById.get(rawId);
       if (first === undefined) firstEntryById.set(rawId, index);
-      else report(where, `id: duplicate id ${JSON.stringify(rawId)} (already used by entry ${first + 1})`, [...entryPath, 'id']);
+      else
+        report(where, `id: duplicate id ${JSON.stringify(rawId)} (already used by entry ${first + 1})`, [
+          ...entryPath,
+          'id',
+        ]);
     }
 
     const hasTarget = ['feeds', 'sitemaps', 'homepage'].some((key) => {
@@ -122,7 +147,12 @@ export function parseSources(text: string, fileName: string): Source[] {
         if (issue.code === 'unrecognized_keys') {
           for (const key of issue.keys) {
             const hint = suggestKey(key, SOURCE_FIELDS);
-            report(where, `${formatPath([...issue.path, key])}: unknown field${hint ? ` (did you mean "${hint}"?)` : ''}`, [...entryPath, ...(issue.path as PathPart[])], key);
+            report(
+              where,
+              `${formatPath([...issue.path, key])}: unknown field${hint ? ` (did you mean "${hint}"?)` : ''}`,
+              [...entryPath, ...(issue.path as PathPart[])],
+              key,
+            );
           }
           continue;
         }
@@ -207,7 +237,9 @@ function parseDocumentText(
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const position = /at position (\d+)/.exec(message);
-      const where = position ? ` (line ${lineCounter.linePos(Number(position[1])).line}, column ${lineCounter.linePos(Number(position[1])).col})` : '';
+      const where = position
+        ? ` (line ${lineCounter.linePos(Number(position[1])).line}, column ${lineCounter.linePos(Number(position[1])).col})`
+        : '';
       throw new ConfigError(`${fileName}: invalid JSON${where}: ${message}`, { cause: error });
     }
   } else {
@@ -221,7 +253,10 @@ function parseDocumentText(
     try {
       data = doc.toJS({ maxAliasCount: 100 });
     } catch (error) {
-      throw new ConfigError(`${fileName}: invalid YAML: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new ConfigError(
+        `${fileName}: invalid YAML: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
   }
   const lineOf = (path: PathPart[], keyName?: string): number | undefined => {
@@ -232,7 +267,12 @@ function parseDocumentText(
 }
 
 /** 1-based line of the node at `path` (or of key `keyName` inside it), if it can be found. */
-function nodeLine(doc: Document, path: PathPart[], keyName: string | undefined, lineCounter: LineCounter): number | undefined {
+function nodeLine(
+  doc: Document,
+  path: PathPart[],
+  keyName: string | undefined,
+  lineCounter: LineCounter,
+): number | undefined {
   // A missing field has no node: fall back to the nearest enclosing one (the entry).
   let node: unknown = path.length === 0 ? doc.contents : doc.getIn(path, true);
   for (let depth = path.length - 1; node === undefined && depth >= 0; depth--) {

@@ -6,7 +6,11 @@ import { classifyNetworkError } from './fetch-connection';
 /* Streaming, size-capped body reading and content decoding for fetchPage. */
 
 /** Picks the decoder for a Content-Encoding; `undefined` for identity. */
-function decoderFor(url: string, encoding: string, firstByte: number): zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress | undefined {
+function decoderFor(
+  url: string,
+  encoding: string,
+  firstByte: number,
+): zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress | undefined {
   switch (encoding) {
     case '':
     case 'identity':
@@ -21,7 +25,9 @@ function decoderFor(url: string, encoding: string, firstByte: number): zlib.Gunz
     case 'br':
       return zlib.createBrotliDecompress();
     default:
-      throw new FetchError(url, 'unsupported-encoding', `content encoding ${encoding} is not supported`, { retryable: false });
+      throw new FetchError(url, 'unsupported-encoding', `content encoding ${encoding} is not supported`, {
+        retryable: false,
+      });
   }
 }
 
@@ -30,9 +36,17 @@ function decoderFor(url: string, encoding: string, firstByte: number): zlib.Gunz
  * reading (so neither a 20 MB page nor a decompression bomb is buffered), and fails when the
  * connection or the compressed stream ends early.
  */
-export function readBody(url: string, res: http.IncomingMessage, maxBodyBytes: number, signal: AbortSignal): Promise<Uint8Array> {
+export function readBody(
+  url: string,
+  res: http.IncomingMessage,
+  maxBodyBytes: number,
+  signal: AbortSignal,
+): Promise<Uint8Array> {
   const tooLarge = () =>
-    new FetchError(url, 'body-too-large', `body exceeds ${maxBodyBytes} bytes`, { retryable: false, status: res.statusCode });
+    new FetchError(url, 'body-too-large', `body exceeds ${maxBodyBytes} bytes`, {
+      retryable: false,
+      status: res.statusCode,
+    });
   const declaredBytes = Number(res.headers['content-length']);
   if (Number.isFinite(declaredBytes) && declaredBytes > maxBodyBytes) {
     res.destroy();
@@ -102,7 +116,12 @@ export function readBody(url: string, res: http.IncomingMessage, maxBodyBytes: n
           if (error.code === 'Z_BUF_ERROR' || /unexpected end/i.test(error.message)) {
             fail(truncated(`compressed body (${encoding}) ends early after ${wireBytes} bytes`, error));
           } else {
-            fail(new FetchError(url, 'decode-error', `cannot decode ${encoding} body: ${error.message}`, { cause: error, retryable: false }));
+            fail(
+              new FetchError(url, 'decode-error', `cannot decode ${encoding} body: ${error.message}`, {
+                cause: error,
+                retryable: false,
+              }),
+            );
           }
         });
       }

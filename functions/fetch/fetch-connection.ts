@@ -3,7 +3,13 @@ import https from 'node:https';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { Socket } from 'node:net';
 import { FetchError, PipelineError } from '../errors';
-import { ACCEPT_ENCODING, DEFAULT_ACCEPT_CONTENT_TYPES, type FetchOptions, type HostResolver, type ResolvedAddress } from './fetch-options';
+import {
+  ACCEPT_ENCODING,
+  DEFAULT_ACCEPT_CONTENT_TYPES,
+  type FetchOptions,
+  type HostResolver,
+  type ResolvedAddress,
+} from './fetch-options';
 import { assertAddressAllowed, effectivePort, hostAsIpLiteral, type AddressPolicy } from './ssrf-guard';
 
 /*
@@ -73,7 +79,15 @@ async function resolveTarget(
     const resolver = options.resolve ?? systemResolver;
     const dnsTimeout = new AbortController();
     const timer = setTimeout(
-      () => dnsTimeout.abort(new FetchError(url, 'timeout-connect', `DNS lookup of ${host} took over ${options.connectTimeoutMs} ms`, { retryable: true })),
+      () =>
+        dnsTimeout.abort(
+          new FetchError(
+            url,
+            'timeout-connect',
+            `DNS lookup of ${host} took over ${options.connectTimeoutMs} ms`,
+            { retryable: true },
+          ),
+        ),
       options.connectTimeoutMs,
     );
     try {
@@ -84,7 +98,8 @@ async function resolveTarget(
     } finally {
       clearTimeout(timer);
     }
-    if (answers.length === 0) throw new FetchError(url, 'dns-not-found', `${host} has no address`, { retryable: false });
+    if (answers.length === 0)
+      throw new FetchError(url, 'dns-not-found', `${host} has no address`, { retryable: false });
   }
   for (const answer of answers) assertAddressAllowed(url, answer.address, port, policy);
   const ordered = [...answers.filter((a) => a.family === 4), ...answers.filter((a) => a.family !== 4)];
@@ -170,7 +185,15 @@ function requestVia(
     let settled = false;
     let headersTimer: NodeJS.Timeout | undefined;
     const connectTimer = setTimeout(
-      () => fail(new FetchError(url, 'timeout-connect', `no connection to ${target.host} within ${options.connectTimeoutMs} ms`, { retryable: true })),
+      () =>
+        fail(
+          new FetchError(
+            url,
+            'timeout-connect',
+            `no connection to ${target.host} within ${options.connectTimeoutMs} ms`,
+            { retryable: true },
+          ),
+        ),
       options.connectTimeoutMs,
     );
     const onAbort = () => fail(signal.reason);
@@ -205,13 +228,22 @@ function requestVia(
       clearTimeout(connectTimer);
       if (options.headersTimeoutMs !== undefined && !settled) {
         headersTimer = setTimeout(
-          () => fail(new FetchError(url, 'timeout-headers', `no response headers within ${options.headersTimeoutMs} ms`, { retryable: true })),
+          () =>
+            fail(
+              new FetchError(
+                url,
+                'timeout-headers',
+                `no response headers within ${options.headersTimeoutMs} ms`,
+                { retryable: true },
+              ),
+            ),
           options.headersTimeoutMs,
         );
       }
     };
     req.on('socket', (socket: Socket) => {
-      if (req.reusedSocket) connected(); // a pooled socket is connected (and TLS-established) already
+      if (req.reusedSocket)
+        connected(); // a pooled socket is connected (and TLS-established) already
       else socket.once(isHttps ? 'secureConnect' : 'connect', connected);
     });
     req.on('error', fail);
@@ -229,8 +261,18 @@ const KEEP_ALIVE_IDLE_MS = 4_000;
 /** Idle sockets kept per origin address; a crawler rarely has more in flight to one host. */
 const KEEP_ALIVE_MAX_FREE_SOCKETS = 16;
 const keepAliveAgents = {
-  http: new http.Agent({ keepAlive: true, scheduling: 'lifo', timeout: KEEP_ALIVE_IDLE_MS, maxFreeSockets: KEEP_ALIVE_MAX_FREE_SOCKETS }),
-  https: new https.Agent({ keepAlive: true, scheduling: 'lifo', timeout: KEEP_ALIVE_IDLE_MS, maxFreeSockets: KEEP_ALIVE_MAX_FREE_SOCKETS }),
+  http: new http.Agent({
+    keepAlive: true,
+    scheduling: 'lifo',
+    timeout: KEEP_ALIVE_IDLE_MS,
+    maxFreeSockets: KEEP_ALIVE_MAX_FREE_SOCKETS,
+  }),
+  https: new https.Agent({
+    keepAlive: true,
+    scheduling: 'lifo',
+    timeout: KEEP_ALIVE_IDLE_MS,
+    maxFreeSockets: KEEP_ALIVE_MAX_FREE_SOCKETS,
+  }),
 };
 
 /** Errors a pooled socket gives when the server closed it while it sat idle. */
@@ -243,7 +285,8 @@ function isStaleSocketError(error: unknown): boolean {
 export function classifyNetworkError(url: string, error: unknown): FetchError {
   const code = (error as { code?: string })?.code ?? '';
   const message = error instanceof Error ? error.message : String(error);
-  const make = (reason: string, retryable: boolean) => new FetchError(url, reason, message, { cause: error, retryable });
+  const make = (reason: string, retryable: boolean) =>
+    new FetchError(url, reason, message, { cause: error, retryable });
   if (code === 'ECONNREFUSED') return make('connection-refused', true);
   if (code === 'ECONNRESET' || code === 'EPIPE') return make('connection-reset', true);
   if (code === 'ETIMEDOUT') return make('timeout-connect', true);
@@ -251,7 +294,11 @@ export function classifyNetworkError(url: string, error: unknown): FetchError {
   if (code === 'EAI_AGAIN' || code === 'ESERVFAIL') return make('dns-failure', true);
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return make('unreachable', true);
   if (code.startsWith('HPE_')) return make('bad-response', false);
-  if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
+  if (
+    code.startsWith('ERR_TLS') ||
+    code.startsWith('ERR_SSL') ||
+    /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
+  ) {
     return make('tls-error', false);
   }
   return make('network-error', true);

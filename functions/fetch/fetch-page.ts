@@ -31,11 +31,21 @@ const RETRYABLE_4XX = new Set([408, 425, 429]);
 export async function fetchPage(url: string, options: FetchOptions): Promise<FetchResult> {
   const deadline = new AbortController();
   const totalTimer = setTimeout(
-    () => deadline.abort(new FetchError(url, 'timeout-total', `no complete response within ${options.totalTimeoutMs} ms`, { retryable: true })),
+    () =>
+      deadline.abort(
+        new FetchError(url, 'timeout-total', `no complete response within ${options.totalTimeoutMs} ms`, {
+          retryable: true,
+        }),
+      ),
     options.totalTimeoutMs,
   );
   const onCallerAbort = () =>
-    deadline.abort(new FetchError(url, 'aborted', 'fetch cancelled by caller', { retryable: true, cause: options.signal?.reason }));
+    deadline.abort(
+      new FetchError(url, 'aborted', 'fetch cancelled by caller', {
+        retryable: true,
+        cause: options.signal?.reason,
+      }),
+    );
   if (options.signal?.aborted) onCallerAbort();
   options.signal?.addEventListener('abort', onCallerAbort, { once: true });
   try {
@@ -46,8 +56,15 @@ export async function fetchPage(url: string, options: FetchOptions): Promise<Fet
   }
 }
 
-async function followRedirects(url: string, options: FetchOptions, signal: AbortSignal): Promise<FetchResult> {
-  const policy: AddressPolicy = { allowPrivateNetwork: options.allowPrivateNetwork, allowedLoopbackPorts: options.allowedLoopbackPorts };
+async function followRedirects(
+  url: string,
+  options: FetchOptions,
+  signal: AbortSignal,
+): Promise<FetchResult> {
+  const policy: AddressPolicy = {
+    allowPrivateNetwork: options.allowPrivateNetwork,
+    allowedLoopbackPorts: options.allowedLoopbackPorts,
+  };
   const visited = new Set<string>();
   let current = url;
   let redirects = 0;
@@ -65,17 +82,29 @@ async function followRedirects(url: string, options: FetchOptions, signal: Abort
       try {
         next = new URL(headers.location, target);
       } catch (cause) {
-        throw new FetchError(url, 'bad-redirect', `unparseable Location ${JSON.stringify(headers.location)}`, { cause, status });
+        throw new FetchError(
+          url,
+          'bad-redirect',
+          `unparseable Location ${JSON.stringify(headers.location)}`,
+          { cause, status },
+        );
       }
       next.hash = '';
       if (visited.has(next.href)) {
-        throw new FetchError(url, 'redirect-loop', `redirect loop at ${next.href}`, { status, retryable: false });
+        throw new FetchError(url, 'redirect-loop', `redirect loop at ${next.href}`, {
+          status,
+          retryable: false,
+        });
       }
       if (redirects >= options.maxRedirects) {
-        throw new FetchError(url, 'too-many-redirects', `more than ${options.maxRedirects} redirects`, { status, retryable: false });
+        throw new FetchError(url, 'too-many-redirects', `more than ${options.maxRedirects} redirects`, {
+          status,
+          retryable: false,
+        });
       }
       redirects += 1;
-      if (options.beforeRedirect) await abortable(Promise.resolve(options.beforeRedirect(next.href, redirects)), signal);
+      if (options.beforeRedirect)
+        await abortable(Promise.resolve(options.beforeRedirect(next.href, redirects)), signal);
       current = next.href;
       continue;
     }
@@ -109,10 +138,15 @@ async function followRedirects(url: string, options: FetchOptions, signal: Abort
     const accepted = options.acceptContentTypes ?? DEFAULT_ACCEPT_CONTENT_TYPES;
     if (base.contentType !== undefined && !isAcceptedType(base.contentType, accepted)) {
       res.destroy();
-      throw new FetchError(url, 'unsupported-content-type', `content type ${base.contentType} is not one of ${accepted.join(', ')}`, {
-        status,
-        retryable: false,
-      });
+      throw new FetchError(
+        url,
+        'unsupported-content-type',
+        `content type ${base.contentType} is not one of ${accepted.join(', ')}`,
+        {
+          status,
+          retryable: false,
+        },
+      );
     }
     const body = await readBody(url, res, options.maxBodyBytes, signal);
     return { ...base, notModified: false, body };

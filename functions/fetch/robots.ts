@@ -97,7 +97,10 @@ export class RobotsCache {
     } catch (cause) {
       throw new FetchError(url, 'invalid-url', 'not a valid absolute URL', { cause, retryable: false });
     }
-    if (origin === 'null') throw new FetchError(url, 'unsupported-scheme', 'no origin to ask robots.txt for', { retryable: false });
+    if (origin === 'null')
+      throw new FetchError(url, 'unsupported-scheme', 'no origin to ask robots.txt for', {
+        retryable: false,
+      });
     const cached = this.entries.get(origin);
     if (cached && cached.expiresAtMs > this.now()) {
       this.entries.delete(origin); // re-insert: Map order is our LRU order
@@ -131,7 +134,11 @@ export class RobotsCache {
       policy = parsedPolicy(robotsUrl, Buffer.from(page.body).toString('utf8'), userAgent, page.fetchedAt);
     } catch (error) {
       if (error instanceof BlockedUrlError) throw error;
-      if (error instanceof FetchError && (error.reason === 'unsupported-scheme' || error.reason === 'invalid-url')) throw error;
+      if (
+        error instanceof FetchError &&
+        (error.reason === 'unsupported-scheme' || error.reason === 'invalid-url')
+      )
+        throw error;
       const status = error instanceof FetchError ? error.status : undefined;
       const fetchedAt = new Date(this.now()).toISOString();
       if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
@@ -140,7 +147,10 @@ export class RobotsCache {
         policy = previous; // stale-if-error: the last good rules beat shutting the site out
         ttlMs = this.errorTtlMs;
       } else {
-        policy = { ...fixedPolicy(robotsUrl, 'unavailable', false, fetchedAt), unavailableReason: error instanceof FetchError ? error.reason : describeError(error) };
+        policy = {
+          ...fixedPolicy(robotsUrl, 'unavailable', false, fetchedAt),
+          unavailableReason: error instanceof FetchError ? error.reason : describeError(error),
+        };
         ttlMs = this.errorTtlMs;
       }
     }
@@ -160,13 +170,21 @@ export class RobotsCache {
 }
 
 /** Parses robots.txt text into a policy for `userAgent` (its product token is matched). */
-export function parsedPolicy(robotsUrl: string, text: string, userAgent: string, fetchedAt = new Date().toISOString()): RobotsPolicy {
+export function parsedPolicy(
+  robotsUrl: string,
+  text: string,
+  userAgent: string,
+  fetchedAt = new Date().toISOString(),
+): RobotsPolicy {
   const robots = robotsParser(robotsUrl, text);
   const delaySeconds = robots.getCrawlDelay(userAgent);
   return {
     // undefined means "not this origin": a caller bug, so refuse rather than crawl blindly.
     isAllowed: (url) => isRobotsFile(url, robotsUrl) || (robots.isAllowed(url, userAgent) ?? false),
-    crawlDelayMs: delaySeconds !== undefined && Number.isFinite(delaySeconds) && delaySeconds >= 0 ? Math.round(delaySeconds * 1000) : undefined,
+    crawlDelayMs:
+      delaySeconds !== undefined && Number.isFinite(delaySeconds) && delaySeconds >= 0
+        ? Math.round(delaySeconds * 1000)
+        : undefined,
     sitemaps: robots.getSitemaps(),
     source: 'rules',
     robotsUrl,
@@ -174,7 +192,12 @@ export function parsedPolicy(robotsUrl: string, text: string, userAgent: string,
   };
 }
 
-function fixedPolicy(robotsUrl: string, source: 'missing' | 'unavailable', allowed: boolean, fetchedAt: string): RobotsPolicy {
+function fixedPolicy(
+  robotsUrl: string,
+  source: 'missing' | 'unavailable',
+  allowed: boolean,
+  fetchedAt: string,
+): RobotsPolicy {
   return {
     isAllowed: (url) => allowed || isRobotsFile(url, robotsUrl),
     sitemaps: [],

@@ -133,7 +133,8 @@ export function parseIpv6(input: string): number[] | undefined {
   const headGroups = head ? head.split(':') : [];
   const restGroups = rest === undefined ? [] : rest ? rest.split(':') : [];
   const missing = 8 - headGroups.length - restGroups.length;
-  const groups = rest === undefined ? headGroups : [...headGroups, ...Array(missing).fill('0'), ...restGroups];
+  const groups =
+    rest === undefined ? headGroups : [...headGroups, ...Array(missing).fill('0'), ...restGroups];
   if (groups.length !== 8) return undefined;
   const bytes: number[] = [];
   for (const g of groups) {
@@ -181,7 +182,12 @@ export function classifyAddress(address: string): AddressClass | undefined {
  * Throws {@link BlockedUrlError} unless `address` (an IP literal we are about to connect to)
  * is public, or is loopback and the policy allows loopback (on this port).
  */
-export function assertAddressAllowed(url: string, address: string, port: number, policy: AddressPolicy): void {
+export function assertAddressAllowed(
+  url: string,
+  address: string,
+  port: number,
+  policy: AddressPolicy,
+): void {
   const kind = classifyAddress(address);
   if (kind === undefined) return;
   if (kind === 'loopback') {
@@ -207,7 +213,9 @@ export function assertUrlAllowed(url: string): URL {
     throw new FetchError(url, 'invalid-url', 'not a valid absolute URL', { cause, retryable: false });
   }
   if (!ALLOWED_PROTOCOLS.has(parsed.protocol)) {
-    throw new FetchError(url, 'unsupported-scheme', `scheme ${parsed.protocol} is not fetched`, { retryable: false });
+    throw new FetchError(url, 'unsupported-scheme', `scheme ${parsed.protocol} is not fetched`, {
+      retryable: false,
+    });
   }
   if (parsed.username || parsed.password) {
     // Credentials in URLs leak into logs and archives, and are a classic SSRF smuggling trick.

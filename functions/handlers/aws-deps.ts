@@ -28,8 +28,16 @@ export const DYNAMODB_CLIENT_RETRY = { retryMode: 'adaptive', maxAttempts: 8 } a
 /** The production composition root: AWS clients built once per container and reused. */
 export function createAwsDeps(config: Config, log: PipelineLog): PipelineDeps & { s3: S3Client } {
   if (!config.crawlQueueUrl) throw new ConfigError('CRAWL_QUEUE_URL is required on AWS');
-  const dynamo = new DynamoDBClient({ region: config.awsRegion, endpoint: config.dynamodbEndpoint, ...DYNAMODB_CLIENT_RETRY });
-  const s3 = new S3Client({ region: config.awsRegion, endpoint: config.s3Endpoint, forcePathStyle: Boolean(config.s3Endpoint) });
+  const dynamo = new DynamoDBClient({
+    region: config.awsRegion,
+    endpoint: config.dynamodbEndpoint,
+    ...DYNAMODB_CLIENT_RETRY,
+  });
+  const s3 = new S3Client({
+    region: config.awsRegion,
+    endpoint: config.s3Endpoint,
+    forcePathStyle: Boolean(config.s3Endpoint),
+  });
   const sqs = new SQSClient({ region: config.awsRegion });
   const fetchOptions = fetchOptionsFrom(config);
   return {

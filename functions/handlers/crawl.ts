@@ -36,7 +36,9 @@ const MAX_SQS_DELAY_MS = 900_000;
 export function makeHandler(
   deps: PipelineDeps,
   observe: { metrics?: Metrics; hostPolicy?: PerHostMetricPolicy } = {},
-  options: { /** Linger of raw and clean bundles, default {@link BUNDLE_LINGER_MS}. */ rawBundleLingerMs?: number } = {},
+  options: {
+    /** Linger of raw and clean bundles, default {@link BUNDLE_LINGER_MS}. */ rawBundleLingerMs?: number;
+  } = {},
 ) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const writerOptions = {
@@ -58,7 +60,8 @@ export function makeHandler(
         try {
           const message = JSON.parse(record.body) as CrawlMessage;
           const outcome = await crawlUrl({ ...deps, rawPages, cleanCopies }, message).finally(settle);
-          if (observe.metrics) recordCrawlMetrics(observe.metrics, outcome, observe.hostPolicy ?? { kind: 'all' });
+          if (observe.metrics)
+            recordCrawlMetrics(observe.metrics, outcome, observe.hostPolicy ?? { kind: 'all' });
           await followUp(deps, message, outcome);
           return undefined;
         } catch (error) {
@@ -86,9 +89,15 @@ async function followUp(deps: PipelineDeps, message: CrawlMessage, outcome: Craw
   if (outcome.kind === 'deferred') {
     // Past SQS's 15-minute cap the slot is reserved anew on redelivery.
     const slot = outcome.delayMs <= MAX_SQS_DELAY_MS ? outcome.reservedSlotAtMs : undefined;
-    await deps.queue.send([{ ...message, reservedSlotAtMs: slot }], Math.min(outcome.delayMs, MAX_SQS_DELAY_MS));
+    await deps.queue.send(
+      [{ ...message, reservedSlotAtMs: slot }],
+      Math.min(outcome.delayMs, MAX_SQS_DELAY_MS),
+    );
   } else if (outcome.kind === 'failed' && outcome.retryable && outcome.retryInMs !== undefined) {
-    await deps.queue.send([{ ...message, attempt: message.attempt + 1, reservedSlotAtMs: undefined }], Math.min(outcome.retryInMs, MAX_SQS_DELAY_MS));
+    await deps.queue.send(
+      [{ ...message, attempt: message.attempt + 1, reservedSlotAtMs: undefined }],
+      Math.min(outcome.retryInMs, MAX_SQS_DELAY_MS),
+    );
   }
 }
 

@@ -25,7 +25,9 @@ export interface DiscoverEvent {
  * lost or parked) and re-enqueues them. One source's failure is reported and the others go on.
  */
 export function makeHandler(deps: PipelineDeps, loadSources: () => Promise<Source[]>) {
-  return async (event: DiscoverEvent = {}): Promise<{ reports: DiscoverReport[]; notDue: string[]; recovered: RecoverReport }> => {
+  return async (
+    event: DiscoverEvent = {},
+  ): Promise<{ reports: DiscoverReport[]; notDue: string[]; recovered: RecoverReport }> => {
     const all = await loadSources();
     const enabled = all.filter((s) => s.enabled);
     const named = Boolean(event.sourceIds?.length);
@@ -41,13 +43,22 @@ export function makeHandler(deps: PipelineDeps, loadSources: () => Promise<Sourc
         }
       }
       const report = await discoverSource(deps, source);
-      deps.log.info('discovered', { sourceId: source.id, found: report.urlsFound, queued: report.urlsQueued, errors: report.errors.length });
+      deps.log.info('discovered', {
+        sourceId: source.id,
+        found: report.urlsFound,
+        queued: report.urlsQueued,
+        errors: report.errors.length,
+      });
       reports.push(report);
     }
     // Due failures only: queued URLs are in no list on AWS (no index entry per claim: 2 write
     // units saved per URL). A lost crawl message waits in the crawl DLQ for a redrive; a claim whose
     // message was never sent is re-claimed by discovery above once stale.
-    const recovered = await recoverPending(deps, all, { includeQueued: false, failedOverdueMs: AWS_FAILED_OVERDUE_MS, markRemovedSources: true });
+    const recovered = await recoverPending(deps, all, {
+      includeQueued: false,
+      failedOverdueMs: AWS_FAILED_OVERDUE_MS,
+      markRemovedSources: true,
+    });
     return { reports, notDue, recovered };
   };
 }
@@ -56,7 +67,8 @@ export function makeHandler(deps: PipelineDeps, loadSources: () => Promise<Sourc
 export function s3SourcesLoader(config: Config, s3: S3Client): () => Promise<Source[]> {
   return async () => {
     const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(config.sourcesUri ?? '');
-    if (!match) throw new ConfigError(`SOURCES_URI must be s3://bucket/key, got "${config.sourcesUri ?? ''}"`);
+    if (!match)
+      throw new ConfigError(`SOURCES_URI must be s3://bucket/key, got "${config.sourcesUri ?? ''}"`);
     const object = await s3.send(new GetObjectCommand({ Bucket: match[1], Key: match[2] }));
     const text = (await object.Body?.transformToString('utf-8')) ?? '';
     return parseSources(text, config.sourcesUri!);

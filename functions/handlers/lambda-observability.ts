@@ -18,20 +18,32 @@ export function pipelineLogFrom(logger: Logger): PipelineLog {
  * the boilerplate ratio. Per-host series follow the same policy as extraction health, since each
  * host dimension is a billed custom metric.
  */
-export function recordCrawlMetrics(metrics: Metrics, outcome: CrawlOutcome, policy: PerHostMetricPolicy): void {
+export function recordCrawlMetrics(
+  metrics: Metrics,
+  outcome: CrawlOutcome,
+  policy: PerHostMetricPolicy,
+): void {
   switch (outcome.kind) {
     case 'stored': {
       metrics.addMetric('PagesFetched', MetricUnit.Count, 1);
       metrics.addMetric('ArticlesStored', MetricUnit.Count, 1);
       metrics.addMetric('ParagraphsRepeated', MetricUnit.Count, outcome.paragraphsFirstSeenElsewhere);
-      metrics.addMetric('ParagraphsNew', MetricUnit.Count, Math.max(0, outcome.paragraphs - outcome.paragraphsFirstSeenElsewhere));
+      metrics.addMetric(
+        'ParagraphsNew',
+        MetricUnit.Count,
+        Math.max(0, outcome.paragraphs - outcome.paragraphsFirstSeenElsewhere),
+      );
       if (outcome.copyOf) metrics.addMetric('SyndicatedArticles', MetricUnit.Count, 1);
       recordExtractionHealth(metrics, outcome.host, outcome.paragraphs, policy);
       if (policy.kind === 'all' || policy.hosts.has(outcome.host)) {
         const total = outcome.paragraphs + outcome.boilerplateParagraphsRemoved;
         const perHost = metrics.singleMetric();
         perHost.addDimension('host', outcome.host);
-        perHost.addMetric('BoilerplateRatio', MetricUnit.Percent, total ? (100 * outcome.boilerplateParagraphsRemoved) / total : 0);
+        perHost.addMetric(
+          'BoilerplateRatio',
+          MetricUnit.Percent,
+          total ? (100 * outcome.boilerplateParagraphsRemoved) / total : 0,
+        );
       }
       return;
     }

@@ -20,7 +20,8 @@ export async function toFunctionUrlResult(
   response: ApiResponse,
   maxBytes = LAMBDA_EXPORT_MAX_BYTES,
 ): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
-  if ('body' in response) return { statusCode: response.status, headers: response.headers, body: response.body };
+  if ('body' in response)
+    return { statusCode: response.status, headers: response.headers, body: response.body };
   const parts: string[] = [];
   let bytes = 0;
   let lastCursor: string | undefined;
@@ -51,9 +52,20 @@ export function makeHandler(core: QueryCore, options: { maxExportBytes?: number 
     const response = await handleApiRequest(
       core,
       { method: event.requestContext.http.method, path: event.rawPath, query },
-      { logError: (error) => console.error(JSON.stringify({ level: 'ERROR', message: 'query failed', path: event.rawPath, error: describeError(error) })) },
+      {
+        logError: (error) =>
+          console.error(
+            JSON.stringify({
+              level: 'ERROR',
+              message: 'query failed',
+              path: event.rawPath,
+              error: describeError(error),
+            }),
+          ),
+      },
     );
-    if (event.requestContext.http.method === 'HEAD') return { statusCode: response.status, headers: response.headers, body: '' };
+    if (event.requestContext.http.method === 'HEAD')
+      return { statusCode: response.status, headers: response.headers, body: '' };
     return toFunctionUrlResult(response, options.maxExportBytes);
   };
 }
@@ -64,11 +76,17 @@ export const handler = (event: LambdaFunctionURLEvent) => {
   if (!cached) {
     const config = loadConfig(process.env);
     const client = new DynamoDBClient({ region: config.awsRegion, endpoint: config.dynamodbEndpoint });
-    const s3 = new S3Client({ region: config.awsRegion, endpoint: config.s3Endpoint, forcePathStyle: Boolean(config.s3Endpoint) });
-    cached = makeHandler(new QueryCore({
-      index: new DynamoDbDedupIndex({ tableName: config.tableName, client }),
-      archive: new S3ArchiveStore({ bucket: config.bucketName, client: s3 }),
-    }));
+    const s3 = new S3Client({
+      region: config.awsRegion,
+      endpoint: config.s3Endpoint,
+      forcePathStyle: Boolean(config.s3Endpoint),
+    });
+    cached = makeHandler(
+      new QueryCore({
+        index: new DynamoDbDedupIndex({ tableName: config.tableName, client }),
+        archive: new S3ArchiveStore({ bucket: config.bucketName, client: s3 }),
+      }),
+    );
   }
   return cached(event);
 };

@@ -49,10 +49,25 @@ const CHECKPOINT_TTL_SECONDS = 30 * 24 * 3600;
 const SQS_BATCH_SIZE = 10;
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const host = z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i).optional();
+const host = z
+  .string()
+  .regex(/^[a-z0-9.-]+(:\d+)?$/i)
+  .optional();
 export const reprocessMessageSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('start'), runId: z.string().min(1).max(100).optional(), from: day, to: day, host }),
-  z.object({ kind: z.literal('slice'), runId: z.string().min(1).max(100), day, host, startAfter: z.string().optional() }),
+  z.object({
+    kind: z.literal('start'),
+    runId: z.string().min(1).max(100).optional(),
+    from: day,
+    to: day,
+    host,
+  }),
+  z.object({
+    kind: z.literal('slice'),
+    runId: z.string().min(1).max(100),
+    day,
+    host,
+    startAfter: z.string().optional(),
+  }),
 ]);
 export type ReprocessMessage = z.infer<typeof reprocessMessageSchema>;
 
@@ -76,7 +91,10 @@ export function queueUrlFromArn(arn: string): string {
 
 /** The SQS-fed reprocess handler (see the module comment). */
 export function makeHandler(deps: ReprocessHandlerDeps) {
-  return async (event: SQSEvent, context: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>): Promise<SQSBatchResponse> => {
+  return async (
+    event: SQSEvent,
+    context: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>,
+  ): Promise<SQSBatchResponse> => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       try {
@@ -86,14 +104,22 @@ export function makeHandler(deps: ReprocessHandlerDeps) {
           const runId = message.runId ?? `${new Date().toISOString()}-${context.awsRequestId}`;
           const days = filterDays({ from: message.from, to: message.to, host: message.host })!;
           for (let i = 0; i < days.length; i += SQS_BATCH_SIZE) {
-            await deps.send(queueUrl, days.slice(i, i + SQS_BATCH_SIZE).map((d) => ({ kind: 'slice', runId, day: d, host: message.host })));
+            await deps.send(
+              queueUrl,
+              days
+                .slice(i, i + SQS_BATCH_SIZE)
+                .map((d) => ({ kind: 'slice', runId, day: d, host: message.host })),
+            );
           }
           deps.pipeline.log.info('reprocess run started', { runId, days: days.length, host: message.host });
         } else {
           await runSlice(deps, message, queueUrl, context);
         }
       } catch (error) {
-        deps.pipeline.log.warn('reprocess message failed', { messageId: record.messageId, error: describeError(error) });
+        deps.pipeline.log.warn('reprocess message failed', {
+          messageId: record.messageId,
+          error: describeError(error),
+        });
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }
@@ -109,16 +135,32 @@ async function runSlice(
 ): Promise<void> {
   const runKey = `${message.runId}|${message.day}|${message.host ?? '*'}`;
   const saved = await deps.checkpoint.load(runKey);
-  const startAfter = [message.startAfter, saved].filter((k): k is string => Boolean(k)).sort().at(-1);
+  const startAfter = [message.startAfter, saved]
+    .filter((k): k is string => Boolean(k))
+    .sort()
+    .at(-1);
   const summary: ReprocessSummary = {
-    keys: 0, stored: 0, textChanged: 0, superseded: 0, orphan: 0, nowSkipped: 0, failed: [], cleanObjectsDeleted: 0, complete: false,
+    keys: 0,
+    stored: 0,
+    textChanged: 0,
+    superseded: 0,
+    orphan: 0,
+    nowSkipped: 0,
+    failed: [],
+    cleanObjectsDeleted: 0,
+    complete: false,
     ...(startAfter ? { resumedAfter: startAfter } : {}),
   };
   let lastKey = startAfter;
   let sinceCheckpoint = 0;
   let outOfTime = false;
   const keys: string[] = [];
-  for await (const key of listArticleKeys(deps.pipeline, { from: message.day, to: message.day, host: message.host }, startAfter)) keys.push(key);
+  for await (const key of listArticleKeys(
+    deps.pipeline,
+    { from: message.day, to: message.day, host: message.host },
+    startAfter,
+  ))
+    keys.push(key);
   const perBundle = deps.articlesPerBundle ?? REPROCESS_ARTICLES_PER_BUNDLE;
   for (let i = 0; i < keys.length; i += perBundle) {
     if (context.getRemainingTimeInMillis() < SLICE_TIME_MARGIN_MS) {
@@ -146,7 +188,14 @@ async function runSlice(
     await deps.checkpoint.clear(runKey);
   }
   const { failed, ...counts } = summary;
-  deps.pipeline.log.info('reprocess slice', { runId: message.runId, day: message.day, host: message.host, ...counts, failed: failed.length, continued: outOfTime });
+  deps.pipeline.log.info('reprocess slice', {
+    runId: message.runId,
+    day: message.day,
+    host: message.host,
+    ...counts,
+    failed: failed.length,
+    continued: outOfTime,
+  });
   for (const f of failed) {
     // The same keys as crawl's page lines, so one query finds a page's lines from both functions.
     const parts = parseArticleKey(f.key);
@@ -175,7 +224,9 @@ export class DynamoDbReprocessCheckpoint implements ReprocessCheckpointStore {
 
   async load(runKey: string): Promise<string | undefined> {
     try {
-      const { Item } = await this.doc.send(new GetCommand({ TableName: this.options.tableName, Key: this.key(runKey), ConsistentRead: true }));
+      const { Item } = await this.doc.send(
+        new GetCommand({ TableName: this.options.tableName, Key: this.key(runKey), ConsistentRead: true }),
+      );
       return typeof Item?.lastKey === 'string' ? Item.lastKey : undefined;
     } catch (error) {
       throw new StorageError('cannot read reprocess checkpoint', { cause: error });
@@ -188,7 +239,12 @@ export class DynamoDbReprocessCheckpoint implements ReprocessCheckpointStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.options.tableName,
-          Item: { ...this.key(runKey), lastKey, updatedAt: new Date(nowMs).toISOString(), [TTL_ATTRIBUTE]: Math.floor(nowMs / 1000) + CHECKPOINT_TTL_SECONDS },
+          Item: {
+            ...this.key(runKey),
+            lastKey,
+            updatedAt: new Date(nowMs).toISOString(),
+            [TTL_ATTRIBUTE]: Math.floor(nowMs / 1000) + CHECKPOINT_TTL_SECONDS,
+          },
         }),
       );
     } catch (error) {
@@ -209,10 +265,15 @@ export class DynamoDbReprocessCheckpoint implements ReprocessCheckpointStore {
 export function sqsSender(client: SQSClient): SendReprocessMessages {
   return async (queueUrl, messages) => {
     const response = await client.send(
-      new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), MessageBody: JSON.stringify(m) })) }),
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: messages.map((m, i) => ({ Id: String(i), MessageBody: JSON.stringify(m) })),
+      }),
     );
     if (response.Failed && response.Failed.length > 0) {
-      throw new StorageError(`SQS refused ${response.Failed.length} reprocess message(s): ${response.Failed.map((f) => f.Message ?? f.Code).join('; ')}`);
+      throw new StorageError(
+        `SQS refused ${response.Failed.length} reprocess message(s): ${response.Failed.map((f) => f.Message ?? f.Code).join('; ')}`,
+      );
     }
   };
 }
@@ -226,8 +287,15 @@ export const handler = (event: SQSEvent, context: Context) => {
     const log = pipelineLogFrom(createLogger({ serviceName: REPROCESS_SERVICE_NAME }));
     // The crawl queue client is part of the shared deps but reprocessing never sends crawl work:
     // a placeholder URL spares the function a CRAWL_QUEUE_URL it does not use.
-    const pipeline = createAwsDeps({ ...config, crawlQueueUrl: config.crawlQueueUrl ?? 'https://sqs.invalid/unused' }, log);
-    const dynamo = new DynamoDBClient({ region: config.awsRegion, endpoint: config.dynamodbEndpoint, ...DYNAMODB_CLIENT_RETRY });
+    const pipeline = createAwsDeps(
+      { ...config, crawlQueueUrl: config.crawlQueueUrl ?? 'https://sqs.invalid/unused' },
+      log,
+    );
+    const dynamo = new DynamoDBClient({
+      region: config.awsRegion,
+      endpoint: config.dynamodbEndpoint,
+      ...DYNAMODB_CLIENT_RETRY,
+    });
     cached = makeHandler({
       pipeline,
       checkpoint: new DynamoDbReprocessCheckpoint({ tableName: config.tableName, client: dynamo }),

@@ -85,14 +85,16 @@ export class BundleWriter {
   private lingerTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: BundleWriterOptions) {
-    if (!Number.isInteger(options.participants) || options.participants < 0) throw new RangeError(`participants must be a whole number, got ${options.participants}`);
+    if (!Number.isInteger(options.participants) || options.participants < 0)
+      throw new RangeError(`participants must be a whole number, got ${options.participants}`);
     this.lingerMs = options.lingerMs ?? BUNDLE_LINGER_MS;
     this.now = options.now ?? (() => new Date());
   }
 
   /** A handle for one participant; at most `participants` are handed out. */
   participant(): BundleParticipant {
-    if (this.handedOut >= this.options.participants) throw new RangeError(`more than ${this.options.participants} participants`);
+    if (this.handedOut >= this.options.participants)
+      throw new RangeError(`more than ${this.options.participants} participants`);
     this.handedOut += 1;
     let settled = false;
     const settle = () => {
@@ -137,7 +139,13 @@ export class BundleWriter {
     await Promise.all(
       [...groups].map(async ([group, members]) => {
         try {
-          const ranges = await storeBundle(this.options.archive, this.options.format, group, members.map((m) => m.bytes), writtenAt);
+          const ranges = await storeBundle(
+            this.options.archive,
+            this.options.format,
+            group,
+            members.map((m) => m.bytes),
+            writtenAt,
+          );
           members.forEach((member, i) => member.resolve(ranges[i]));
         } catch (error) {
           for (const member of members) member.reject(error);
@@ -151,7 +159,13 @@ export class BundleWriter {
  * Stores encoded items back to back as one bundle object of `group` and returns each item's
  * range, in order. Used by {@link BundleWriter} and for bundles of one.
  */
-export async function storeBundle(archive: ArchiveStore, format: BundleFormat, group: string, items: readonly Uint8Array[], writtenAt: Date): Promise<ObjectRange[]> {
+export async function storeBundle(
+  archive: ArchiveStore,
+  format: BundleFormat,
+  group: string,
+  items: readonly Uint8Array[],
+  writtenAt: Date,
+): Promise<ObjectRange[]> {
   const key = format.key(group, writtenAt, randomBytes(6).toString('hex'));
   const ranges: ObjectRange[] = [];
   let offset = 0;
@@ -169,7 +183,11 @@ export async function storeBundle(archive: ArchiveStore, format: BundleFormat, g
  * A participant that stores each write at once (one bundle per group of that write): the local
  * CLI pipeline, tools and tests get the same layout and references without waiting for others.
  */
-export function immediateParticipant(archive: ArchiveStore, format: BundleFormat, now: () => Date = () => new Date()): BundleParticipant {
+export function immediateParticipant(
+  archive: ArchiveStore,
+  format: BundleFormat,
+  now: () => Date = () => new Date(),
+): BundleParticipant {
   return {
     write: async (items) => {
       const groups = new Map<string, number[]>();
@@ -177,7 +195,13 @@ export function immediateParticipant(archive: ArchiveStore, format: BundleFormat
       const ranges: ObjectRange[] = new Array(items.length);
       const writtenAt = now();
       for (const [group, indexes] of groups) {
-        const stored = await storeBundle(archive, format, group, indexes.map((i) => items[i].bytes), writtenAt);
+        const stored = await storeBundle(
+          archive,
+          format,
+          group,
+          indexes.map((i) => items[i].bytes),
+          writtenAt,
+        );
         indexes.forEach((itemIndex, j) => (ranges[itemIndex] = stored[j]));
       }
       return ranges;

@@ -2,7 +2,13 @@ import type { ArticleRecord, ObjectRange, StoredCleanCopy } from '../core/articl
 import { cleanBundleKey } from '../core/archive-keys';
 import { StorageError } from '../errors';
 import type { ArchiveStore } from '../ports/archive-store';
-import { BundleWriter, immediateParticipant, type BundleFormat, type BundleParticipant, type BundleWriterOptions } from './bundle-writer';
+import {
+  BundleWriter,
+  immediateParticipant,
+  type BundleFormat,
+  type BundleParticipant,
+  type BundleWriterOptions,
+} from './bundle-writer';
 
 /**
  * Clean copies are archived in JSON Lines bundles: the clean copies (one line each) that one crawl
@@ -65,7 +71,8 @@ export class CleanBundleWriter {
 
 function cleanSinkOf(participant: BundleParticipant): CleanCopySink {
   return {
-    write: (lines) => participant.write(lines.map((line) => ({ group: line.day, bytes: encodeCleanLine(line.copy) }))),
+    write: (lines) =>
+      participant.write(lines.map((line) => ({ group: line.day, bytes: encodeCleanLine(line.copy) }))),
     done: () => participant.done(),
   };
 }
@@ -77,7 +84,7 @@ export function immediateCleanSink(archive: ArchiveStore, now: () => Date = () =
 
 /** One clean copy as its bundle line: JSON with no raw newline inside, ending in `\n`. */
 export function encodeCleanLine(copy: StoredCleanCopy): Uint8Array {
-  return Buffer.from(JSON.stringify(copy) + '\n', 'utf8');
+  return Buffer.from(`${JSON.stringify(copy)}\n`, 'utf8');
 }
 
 /**
@@ -85,21 +92,32 @@ export function encodeCleanLine(copy: StoredCleanCopy): Uint8Array {
  * copies written before bundling (no range). Undefined when the object is absent; a StorageError
  * when the range is not all there or is not one JSON line (the record and the archive disagree).
  */
-export async function readCleanCopy(archive: ArchiveStore, record: Pick<ArticleRecord, 'id' | 'cleanKey' | 'cleanOffset' | 'cleanLength'>): Promise<StoredCleanCopy | undefined> {
+export async function readCleanCopy(
+  archive: ArchiveStore,
+  record: Pick<ArticleRecord, 'id' | 'cleanKey' | 'cleanOffset' | 'cleanLength'>,
+): Promise<StoredCleanCopy | undefined> {
   const ranged = record.cleanOffset !== undefined && record.cleanLength !== undefined;
-  const bytes = ranged ? await archive.getRange(record.cleanKey, record.cleanOffset!, record.cleanLength!) : await archive.get(record.cleanKey);
+  const bytes = ranged
+    ? await archive.getRange(record.cleanKey, record.cleanOffset!, record.cleanLength!)
+    : await archive.get(record.cleanKey);
   if (!bytes) return undefined;
   if (ranged && bytes.byteLength !== record.cleanLength) {
-    throw new StorageError(`clean copy of ${record.id}: ${record.cleanKey} holds ${bytes.byteLength} of the ${record.cleanLength} bytes at ${record.cleanOffset}`);
+    throw new StorageError(
+      `clean copy of ${record.id}: ${record.cleanKey} holds ${bytes.byteLength} of the ${record.cleanLength} bytes at ${record.cleanOffset}`,
+    );
   }
   try {
     return JSON.parse(Buffer.from(bytes).toString('utf8')) as StoredCleanCopy;
   } catch (error) {
-    throw new StorageError(`clean copy of ${record.id} at ${record.cleanKey} is not a JSON line`, { cause: error });
+    throw new StorageError(`clean copy of ${record.id} at ${record.cleanKey} is not a JSON line`, {
+      cause: error,
+    });
   }
 }
 
 /** The clean-copy pointer of a record from where its line was stored. */
-export function cleanPointer(range: ObjectRange): Pick<ArticleRecord, 'cleanKey' | 'cleanOffset' | 'cleanLength'> {
+export function cleanPointer(
+  range: ObjectRange,
+): Pick<ArticleRecord, 'cleanKey' | 'cleanOffset' | 'cleanLength'> {
   return { cleanKey: range.key, cleanOffset: range.offset, cleanLength: range.length };
 }

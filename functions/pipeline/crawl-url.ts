@@ -42,8 +42,12 @@ export async function crawlUrl(deps: PipelineDeps, message: CrawlMessage): Promi
     updatedAt: started.toISOString(),
   };
   try {
-    const { waitMs, slotAtMs } = await admitRequest(deps, message.url, { reservedSlotAtMs: message.reservedSlotAtMs, hostIntervalMs: message.hostIntervalMs });
-    if (waitMs > deps.maxInlineWaitMs) return { kind: 'deferred', delayMs: waitMs, reservedSlotAtMs: slotAtMs };
+    const { waitMs, slotAtMs } = await admitRequest(deps, message.url, {
+      reservedSlotAtMs: message.reservedSlotAtMs,
+      hostIntervalMs: message.hostIntervalMs,
+    });
+    if (waitMs > deps.maxInlineWaitMs)
+      return { kind: 'deferred', delayMs: waitMs, reservedSlotAtMs: slotAtMs };
     if (waitMs > 0) await deps.sleep(waitMs);
 
     const origin = new URL(message.url).origin;
@@ -55,9 +59,17 @@ export async function crawlUrl(deps: PipelineDeps, message: CrawlMessage): Promi
         if (new URL(nextUrl).origin !== origin) await assertRobotsAllow(deps, nextUrl);
       },
     });
-    const validators = { etag: response.etag ?? baseState.etag, lastModified: response.lastModified ?? baseState.lastModified };
+    const validators = {
+      etag: response.etag ?? baseState.etag,
+      lastModified: response.lastModified ?? baseState.lastModified,
+    };
     if (response.notModified) {
-      await record(deps, baseState, { status: 'unchanged', reason: 'not-modified', httpStatus: 304, ...validators });
+      await record(deps, baseState, {
+        status: 'unchanged',
+        reason: 'not-modified',
+        httpStatus: 304,
+        ...validators,
+      });
       return { kind: 'unchanged', reason: 'not-modified', articleId: baseState.articleId };
     }
 
@@ -70,15 +82,22 @@ export async function crawlUrl(deps: PipelineDeps, message: CrawlMessage): Promi
     const status = processed.kind === 'stored' ? 'done' : processed.kind;
     await record(deps, baseState, {
       status,
-      reason: processed.kind === 'skipped' ? processed.reason : processed.kind === 'stored' ? 'stored' : 'same-content',
+      reason:
+        processed.kind === 'skipped'
+          ? processed.reason
+          : processed.kind === 'stored'
+            ? 'stored'
+            : 'same-content',
       detail: processed.kind === 'skipped' ? processed.detail : undefined,
       articleId: processed.kind === 'skipped' ? undefined : processed.articleId,
       contentHash: processed.kind === 'skipped' ? undefined : processed.contentHash,
       httpStatus: response.status,
       ...validators,
     });
-    if (processed.kind === 'unchanged') return { kind: 'unchanged', reason: 'same-content', articleId: processed.articleId };
-    if (processed.kind === 'skipped') return { kind: 'skipped', reason: processed.reason, detail: processed.detail };
+    if (processed.kind === 'unchanged')
+      return { kind: 'unchanged', reason: 'same-content', articleId: processed.articleId };
+    if (processed.kind === 'skipped')
+      return { kind: 'skipped', reason: processed.reason, detail: processed.detail };
     const { contentHash: _hash, ...stored } = processed;
     return stored;
   } catch (error) {
@@ -99,7 +118,12 @@ async function record(deps: PipelineDeps, base: UrlState, change: Partial<UrlSta
 
 async function recordFailure(deps: PipelineDeps, base: UrlState, error: unknown): Promise<CrawlOutcome> {
   const attempts = base.attempts + 1;
-  const reason = error instanceof FetchError ? error.reason : error instanceof PipelineError ? kebab(error.name) : 'internal-error';
+  const reason =
+    error instanceof FetchError
+      ? error.reason
+      : error instanceof PipelineError
+        ? kebab(error.name)
+        : 'internal-error';
   const detail = describeError(error);
   if (error instanceof RobotsDisallowedError) {
     await record(deps, base, { status: 'skipped', reason, detail });
@@ -108,7 +132,14 @@ async function recordFailure(deps: PipelineDeps, base: UrlState, error: unknown)
   const transient = error instanceof PipelineError ? error.retryable : true;
   const retryable = transient && attempts < deps.maxFetchAttempts;
   const retryAfterMs = error instanceof FetchError ? error.retryAfterMs : undefined;
-  const retryInMs = retryable ? retryDelayMs(attempts, { baseMs: RETRY_BASE_MS, maxMs: RETRY_MAX_MS, retryAfterMs, random: Math.random }) : undefined;
+  const retryInMs = retryable
+    ? retryDelayMs(attempts, {
+        baseMs: RETRY_BASE_MS,
+        maxMs: RETRY_MAX_MS,
+        retryAfterMs,
+        random: Math.random,
+      })
+    : undefined;
   const now = deps.now();
   // A transient failure that used up its attempts is parked, not dropped: the frontier offers it
   // again after a day, when the publisher's outage is likely over.
@@ -121,7 +152,8 @@ async function recordFailure(deps: PipelineDeps, base: UrlState, error: unknown)
       detail,
       httpStatus: error instanceof FetchError ? error.status : undefined,
       attempts,
-      nextRetryAt: nextRetryInMs === undefined ? undefined : new Date(now.getTime() + nextRetryInMs).toISOString(),
+      nextRetryAt:
+        nextRetryInMs === undefined ? undefined : new Date(now.getTime() + nextRetryInMs).toISOString(),
       updatedAt: now.toISOString(),
     });
   } catch (recordError) {
@@ -132,7 +164,10 @@ async function recordFailure(deps: PipelineDeps, base: UrlState, error: unknown)
 }
 
 function kebab(name: string): string {
-  return name.replace(/Error$/, '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
+  return name
+    .replace(/Error$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1-$2')
+    .toLowerCase();
 }
 
 function safeHost(url: string): string {

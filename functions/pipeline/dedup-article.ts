@@ -4,7 +4,15 @@
  * to storage only through the {@link DedupIndex} port; each numbered step is a helper of its own
  * under `./dedup/`.
  */
-import type { ArticleMetadata, ArticleRecord, ArticleRef, CopyLink, Paragraph, StoredParagraph, StoryRelation } from '../core/article';
+import type {
+  ArticleMetadata,
+  ArticleRecord,
+  ArticleRef,
+  CopyLink,
+  Paragraph,
+  StoredParagraph,
+  StoryRelation,
+} from '../core/article';
 import { firstAppearance, type Carrier } from '../core/dedup/first-appearance';
 import { encodeLead, leadFingerprint } from '../core/dedup/lead-prefix';
 import { encodeSketch, nearDuplicateSketch, sketchIndexKeys, toDecoded } from '../core/dedup/near-duplicate';
@@ -13,10 +21,19 @@ import { decideSyndication, type SyndicationSubject } from '../core/dedup/syndic
 import type { DedupIndex, ParagraphInfo } from '../ports/dedup-index';
 import { leadDiffersFromOrigin, placeInStory } from './dedup/apply-decision';
 import { prepareParagraphs, unique, type PreparedParagraph } from './dedup/prepare-paragraphs';
-import { awaitInFlightMatches, exactCandidates, similarTextCandidates, type WaitDeps } from './dedup/read-candidates';
+import {
+  awaitInFlightMatches,
+  exactCandidates,
+  similarTextCandidates,
+  type WaitDeps,
+} from './dedup/read-candidates';
 import { recordSightings } from './dedup/record-sightings';
 
-export { IN_FLIGHT_RECHECK_DELAYS_MS, MAX_EXACT_CANDIDATES, MAX_FINGERPRINT_CANDIDATES } from './dedup/read-candidates';
+export {
+  IN_FLIGHT_RECHECK_DELAYS_MS,
+  MAX_EXACT_CANDIDATES,
+  MAX_FINGERPRINT_CANDIDATES,
+} from './dedup/read-candidates';
 
 /** What `dedupArticle` needs: the index, and the sleep its in-flight waits use. */
 export interface DedupDeps extends WaitDeps {
@@ -91,14 +108,28 @@ export async function dedupArticle(deps: DedupDeps, input: DedupArticleInput): P
   const selfId = ref.articleId;
 
   const prepared = prepareParagraphs(input.paragraphs);
-  if (!prepared.some((p) => p.hash)) return unlinked(prepared.map((p) => ({ ...p.paragraph })), [], previous, selfId, 0);
+  if (!prepared.some((p) => p.hash))
+    return unlinked(
+      prepared.map((p) => ({ ...p.paragraph })),
+      [],
+      previous,
+      selfId,
+      0,
+    );
 
   const { infoByHash, boilerplate } = await recordSightings(index, ref, prepared, previous);
   const kept = prepared.filter((p) => !(p.hash && boilerplate.has(p.hash)));
   const boilerplateRemoved = prepared.length - kept.length;
   const evidence = kept.filter((p): p is PreparedParagraph & { hash: string } => p.hash !== undefined);
   const paragraphHashes = unique(evidence.map((p) => p.hash));
-  if (paragraphHashes.length === 0) return unlinked(kept.map((p) => ({ ...p.paragraph })), [], previous, selfId, boilerplateRemoved);
+  if (paragraphHashes.length === 0)
+    return unlinked(
+      kept.map((p) => ({ ...p.paragraph })),
+      [],
+      previous,
+      selfId,
+      boilerplateRemoved,
+    );
 
   const texts = unique(evidence.map((p) => p.normalized));
   const sketch = nearDuplicateSketch(texts, true);
@@ -115,7 +146,9 @@ export async function dedupArticle(deps: DedupDeps, input: DedupArticleInput): P
     sketch: toDecoded(sketch),
     sketchExcluding: (hashes) => {
       const rest = evidence.filter((p) => !hashes.has(p.hash));
-      return rest.length > 0 ? toDecoded(nearDuplicateSketch(unique(rest.map((p) => p.normalized)), true)) : undefined;
+      return rest.length > 0
+        ? toDecoded(nearDuplicateSketch(unique(rest.map((p) => p.normalized)), true))
+        : undefined;
     },
     canonicalUrl: input.metadata.canonicalUrl,
     basedOnUrl: input.metadata.basedOnUrl,
@@ -125,11 +158,19 @@ export async function dedupArticle(deps: DedupDeps, input: DedupArticleInput): P
 
   // 5. Exact candidates, waiting briefly for matched ones in flight.
   const pool = await exactCandidates(index, selfId, paragraphHashes, infoByHash);
-  const decide = () => decideSyndication({ ...subject, firstSeenCounts: firstSeenCounts(pool.candidates, paragraphHashes, infoByHash) }, pool.candidates);
+  const decide = () =>
+    decideSyndication(
+      { ...subject, firstSeenCounts: firstSeenCounts(pool.candidates, paragraphHashes, infoByHash) },
+      pool.candidates,
+    );
   let decision = await awaitInFlightMatches(index, deps, pool, decide);
 
   // 6. Edited copies and excerpts, only when exact paragraphs found no member of the story.
-  if (decision.matches.length === 0 && (await similarTextCandidates(index, selfId, pool, sketch, leadPrint.key))) decision = decide();
+  if (
+    decision.matches.length === 0 &&
+    (await similarTextCandidates(index, selfId, pool, sketch, leadPrint.key))
+  )
+    decision = decide();
 
   // 7. The story's origin and links.
   const placement = await placeInStory(index, { ...ref }, decision, pool.recordsById, previous);
@@ -137,14 +178,25 @@ export async function dedupArticle(deps: DedupDeps, input: DedupArticleInput): P
   const indexedBefore = previous !== undefined && previous.minhash === minhash && previous.lead === lead;
   if (isOrigin) {
     if (!(indexedBefore && (previous.originId ?? previous.id) === selfId && !previous.copyOf)) {
-      await index.putFingerprintKeys(selfId, [...sketchIndexKeys(sketch), ...(leadPrint.key ? [leadPrint.key] : [])]);
+      await index.putFingerprintKeys(selfId, [
+        ...sketchIndexKeys(sketch),
+        ...(leadPrint.key ? [leadPrint.key] : []),
+      ]);
     }
-  } else if (leadPrint.key && !indexedBefore && leadDiffersFromOrigin(lead, pool.recordsById.get(placement.originId))) {
+  } else if (
+    leadPrint.key &&
+    !indexedBefore &&
+    leadDiffersFromOrigin(lead, pool.recordsById.get(placement.originId))
+  ) {
     await index.putFingerprintKeys(selfId, [leadPrint.key]);
   }
 
   // 8. First appearance of each kept paragraph, by publication.
-  const self: Carrier = { ref: { ...ref, ...(input.publishedAt ? { publishedAt: input.publishedAt } : {}) }, publishedAt: input.publishedAt, paragraphHashes };
+  const self: Carrier = {
+    ref: { ...ref, ...(input.publishedAt ? { publishedAt: input.publishedAt } : {}) },
+    publishedAt: input.publishedAt,
+    paragraphHashes,
+  };
   const carriers: Carrier[] = [self, ...[...pool.recordsById.values()].map(carrierOf)];
   let firstSeenElsewhere = 0;
   const paragraphs = kept.map((p): StoredParagraph => {
@@ -152,13 +204,17 @@ export async function dedupArticle(deps: DedupDeps, input: DedupArticleInput): P
     if (!p.hash) return out;
     out.hash = p.hash;
     const crawled = infoByHash.get(p.hash)?.firstSeen;
-    const extra: Carrier[] = crawled && !pool.recordsById.has(crawled.articleId) && crawled.articleId !== selfId ? [{ ref: crawled, paragraphHashes: [p.hash] }] : [];
+    const extra: Carrier[] =
+      crawled && !pool.recordsById.has(crawled.articleId) && crawled.articleId !== selfId
+        ? [{ ref: crawled, paragraphHashes: [p.hash] }]
+        : [];
     const first = firstAppearance(p.hash, [...carriers, ...extra]);
     if (first && first.articleId !== selfId) {
       out.firstSeen = first;
       firstSeenElsewhere++;
     }
-    if (crawled && crawled.articleId !== selfId && crawled.articleId !== first?.articleId) out.firstCrawled = crawled;
+    if (crawled && crawled.articleId !== selfId && crawled.articleId !== first?.articleId)
+      out.firstCrawled = crawled;
     return out;
   });
 
@@ -173,12 +229,21 @@ export async function dedupArticle(deps: DedupDeps, input: DedupArticleInput): P
     ...(decision.subjectDeclaresCopy ? { declaresCopy: true } : {}),
     minhash,
     lead,
-    stats: { boilerplateParagraphsRemoved: boilerplateRemoved, paragraphsFirstSeenElsewhere: firstSeenElsewhere },
+    stats: {
+      boilerplateParagraphsRemoved: boilerplateRemoved,
+      paragraphsFirstSeenElsewhere: firstSeenElsewhere,
+    },
   };
 }
 
 /** The outcome of a page without evidence paragraphs: it keeps what an earlier run said. */
-function unlinked(paragraphs: StoredParagraph[], paragraphHashes: string[], previous: ArticleRecord | undefined, selfId: string, boilerplateRemoved: number): DedupOutcome {
+function unlinked(
+  paragraphs: StoredParagraph[],
+  paragraphHashes: string[],
+  previous: ArticleRecord | undefined,
+  selfId: string,
+  boilerplateRemoved: number,
+): DedupOutcome {
   const originId = previous?.originId ?? previous?.copyOf?.articleId ?? selfId;
   return {
     paragraphs,
@@ -206,7 +271,8 @@ function firstSeenCounts(
   if (inFlight.size === 0) return counts;
   for (const hash of paragraphHashes) {
     const info = infoByHash.get(hash);
-    if (!info || !(inFlight.has(info.firstSeen.articleId) || info.articleIds.some((id) => inFlight.has(id)))) continue;
+    if (!info || !(inFlight.has(info.firstSeen.articleId) || info.articleIds.some((id) => inFlight.has(id))))
+      continue;
     counts.set(info.firstSeen.articleId, (counts.get(info.firstSeen.articleId) ?? 0) + 1);
   }
   return counts;
@@ -214,7 +280,13 @@ function firstSeenCounts(
 
 function carrierOf(record: ArticleRecord): Carrier {
   return {
-    ref: { articleId: record.id, url: record.url, host: record.host, seenAt: record.fetchedAt, ...(record.publishedAt ? { publishedAt: record.publishedAt } : {}) },
+    ref: {
+      articleId: record.id,
+      url: record.url,
+      host: record.host,
+      seenAt: record.fetchedAt,
+      ...(record.publishedAt ? { publishedAt: record.publishedAt } : {}),
+    },
     publishedAt: record.publishedAt,
     paragraphHashes: record.paragraphHashes,
   };
@@ -230,7 +302,15 @@ function mergeCopies(fresh: readonly CopyLink[], previous: readonly CopyLink[], 
 /** The fields of an article record that dedup decides, as the caller stores them. */
 export type DedupRecordFields = Pick<
   ArticleRecord,
-  'paragraphHashes' | 'copyOf' | 'copies' | 'clusterId' | 'originId' | 'relation' | 'declaresCopy' | 'minhash' | 'lead'
+  | 'paragraphHashes'
+  | 'copyOf'
+  | 'copies'
+  | 'clusterId'
+  | 'originId'
+  | 'relation'
+  | 'declaresCopy'
+  | 'minhash'
+  | 'lead'
 >;
 
 /**

@@ -16,9 +16,18 @@ import { admitRequest } from './politeness';
 
 /** Content types a feed or sitemap may arrive with in the wild (many servers say text/plain). */
 const DISCOVERY_CONTENT_TYPES = [
-  'application/rss+xml', 'application/atom+xml', 'application/rdf+xml', 'application/xml', 'text/xml',
-  'application/feed+json', 'application/json', 'application/gzip', 'application/x-gzip',
-  'application/octet-stream', 'text/plain', 'text/html',
+  'application/rss+xml',
+  'application/atom+xml',
+  'application/rdf+xml',
+  'application/xml',
+  'text/xml',
+  'application/feed+json',
+  'application/json',
+  'application/gzip',
+  'application/x-gzip',
+  'application/octet-stream',
+  'text/plain',
+  'text/html',
 ];
 /** Sitemap indexes can nest; two levels cover real publishers without letting one run explode. */
 const MAX_SITEMAP_DEPTH = 2;
@@ -95,12 +104,23 @@ type PendingCommit = (options: {
  *    is taken again once stale (`DEFAULT_QUEUED_STALE_AFTER_MS`).
  * Failures of single feeds are reported and the rest go on.
  */
-export async function discoverSource(deps: PipelineDeps, source: Source, allowPrivateNetwork = false): Promise<DiscoverReport> {
+export async function discoverSource(
+  deps: PipelineDeps,
+  source: Source,
+  allowPrivateNetwork = false,
+): Promise<DiscoverReport> {
   const startedIso = deps.now().toISOString();
   const documents: ParsedDocument[] = [];
   const report: DiscoverReport = {
-    sourceId: source.id, documentsFetched: 0, documentsUnchanged: 0, urlsFound: 0,
-    urlsQueued: 0, urlsAlreadyKnown: 0, urlsSkippedSeen: 0, urlsFiltered: 0, errors: [],
+    sourceId: source.id,
+    documentsFetched: 0,
+    documentsUnchanged: 0,
+    urlsFound: 0,
+    urlsQueued: 0,
+    urlsAlreadyKnown: 0,
+    urlsSkippedSeen: 0,
+    urlsFiltered: 0,
+    errors: [],
   };
   const found: Discovered[] = [];
   const sitemaps = new Set<string>(source.sitemaps);
@@ -125,7 +145,8 @@ export async function discoverSource(deps: PipelineDeps, source: Source, allowPr
       continue;
     }
     const doc = documents.push({ read, remembered: [], keepsValidators: true }) - 1;
-    for (const entry of entries) found.push({ url: entry.url, lastmod: entry.updatedAt ?? entry.publishedAt, doc });
+    for (const entry of entries)
+      found.push({ url: entry.url, lastmod: entry.updatedAt ?? entry.publishedAt, doc });
   }
   await readSitemaps(deps, source, [...sitemaps], 0, found, report, { read: 0 }, documents);
 
@@ -155,8 +176,12 @@ export async function discoverSource(deps: PipelineDeps, source: Source, allowPr
       continue;
     }
     const { claimed, refusedStatus } = await deps.frontier.tryClaim({
-      urlKey: entry.urlKey, url: entry.url, host: new URL(entry.url).host, sourceId: source.id,
-      lastmod: entry.lastmod, nowIso: deps.now().toISOString(),
+      urlKey: entry.urlKey,
+      url: entry.url,
+      host: new URL(entry.url).host,
+      sourceId: source.id,
+      lastmod: entry.lastmod,
+      nowIso: deps.now().toISOString(),
     });
     if (claimed || refusedStatus !== 'queued') {
       // Claimed, or refused for good reason (done, unchanged, failed and not due): settled.
@@ -172,15 +197,31 @@ export async function discoverSource(deps: PipelineDeps, source: Source, allowPr
       report.urlsAlreadyKnown++;
       continue;
     }
-    messages.push({ url: entry.url, urlKey: entry.urlKey, sourceId: source.id, attempt: claimed.attempts, allowPrivateNetwork, hostIntervalMs: hostIntervalMsOf(source) });
+    messages.push({
+      url: entry.url,
+      urlKey: entry.urlKey,
+      sourceId: source.id,
+      attempt: claimed.attempts,
+      allowPrivateNetwork,
+      hostIntervalMs: hostIntervalMsOf(source),
+    });
   }
-  if (messages.length) await deps.queue.send(messages, spreadDelaysMs(messages.length, deps.discoverSpreadMs ?? 0));
+  if (messages.length)
+    await deps.queue.send(messages, spreadDelaysMs(messages.length, deps.discoverSpreadMs ?? 0));
   report.urlsQueued = messages.length;
   for (const doc of documents) {
     const dropValidators = capped ? 'read-capped' : doc.offersPending ? 'read-queued-pending' : undefined;
-    await doc.read.commit({ keepValidators: doc.keepsValidators && !dropValidators, seenEntries: encodeSeenEntries(doc.remembered), dropReason: dropValidators });
+    await doc.read.commit({
+      keepValidators: doc.keepsValidators && !dropValidators,
+      seenEntries: encodeSeenEntries(doc.remembered),
+      dropReason: dropValidators,
+    });
   }
-  await deps.frontier.recordSourceRun({ sourceId: source.id, lastRunAt: startedIso, urlsQueued: messages.length });
+  await deps.frontier.recordSourceRun({
+    sourceId: source.id,
+    lastRunAt: startedIso,
+    urlsQueued: messages.length,
+  });
   return report;
 }
 
@@ -227,7 +268,13 @@ function remember(documents: ParsedDocument[], listed: readonly Listing[]): void
 }
 
 async function readSitemaps(
-  deps: PipelineDeps, source: Source, urls: string[], depth: number, found: Discovered[], report: DiscoverReport, budget: { read: number },
+  deps: PipelineDeps,
+  source: Source,
+  urls: string[],
+  depth: number,
+  found: Discovered[],
+  report: DiscoverReport,
+  budget: { read: number },
   documents: ParsedDocument[],
 ): Promise<void> {
   for (const sitemapUrl of urls) {
@@ -248,7 +295,9 @@ async function readSitemaps(
     const doc = documents.push({ read, remembered: [], keepsValidators: parsed.sitemaps.length === 0 }) - 1;
     for (const u of parsed.urls) found.push({ url: u.url, lastmod: u.lastmod ?? u.newsPublishedAt, doc });
     if (depth < MAX_SITEMAP_DEPTH && parsed.sitemaps.length) {
-      const children = [...parsed.sitemaps].sort((a, b) => (b.lastmod ?? '').localeCompare(a.lastmod ?? '')).map((s) => s.loc);
+      const children = [...parsed.sitemaps]
+        .sort((a, b) => (b.lastmod ?? '').localeCompare(a.lastmod ?? ''))
+        .map((s) => s.loc);
       await readSitemaps(deps, source, children, depth + 1, found, report, budget, documents);
     }
   }
@@ -270,7 +319,12 @@ interface ReadDocument {
  * outcome, or `undefined` when it is unchanged since the last run or failed (failures are
  * reported and recorded in the frontier).
  */
-async function readDocument(deps: PipelineDeps, source: Source, url: string, report: DiscoverReport): Promise<ReadDocument | undefined> {
+async function readDocument(
+  deps: PipelineDeps,
+  source: Source,
+  url: string,
+  report: DiscoverReport,
+): Promise<ReadDocument | undefined> {
   let key: string;
   try {
     key = `${DOCUMENT_KEY_PREFIX}${canonicalizeUrl(url)}`;
@@ -281,10 +335,19 @@ async function readDocument(deps: PipelineDeps, source: Source, url: string, rep
   const now = deps.now();
   const previous = await deps.frontier.get(key);
   const base: UrlState = previous ?? {
-    urlKey: key, url, host: new URL(url).host, sourceId: source.id, status: 'queued', attempts: 0, updatedAt: now.toISOString(),
+    urlKey: key,
+    url,
+    host: new URL(url).host,
+    sourceId: source.id,
+    status: 'queued',
+    attempts: 0,
+    updatedAt: now.toISOString(),
   };
   try {
-    const { waitMs } = await admitRequest(deps, url, { hostIntervalMs: hostIntervalMsOf(source), sendsAfterWait: true });
+    const { waitMs } = await admitRequest(deps, url, {
+      hostIntervalMs: hostIntervalMsOf(source),
+      sendsAfterWait: true,
+    });
     if (waitMs > 0) await deps.sleep(waitMs);
     const response = await fetchPage(url, {
       ...deps.fetchOptions,
@@ -292,9 +355,16 @@ async function readDocument(deps: PipelineDeps, source: Source, url: string, rep
       conditional: { etag: previous?.etag, lastModified: previous?.lastModified },
     });
     const outcome: UrlState = {
-      ...base, status: response.notModified ? 'unchanged' : 'done', reason: response.notModified ? 'not-modified' : 'read',
-      detail: undefined, attempts: 0, httpStatus: response.status, nextRetryAt: undefined,
-      etag: response.etag ?? base.etag, lastModified: response.lastModified ?? base.lastModified, updatedAt: deps.now().toISOString(),
+      ...base,
+      status: response.notModified ? 'unchanged' : 'done',
+      reason: response.notModified ? 'not-modified' : 'read',
+      detail: undefined,
+      attempts: 0,
+      httpStatus: response.status,
+      nextRetryAt: undefined,
+      etag: response.etag ?? base.etag,
+      lastModified: response.lastModified ?? base.lastModified,
+      updatedAt: deps.now().toISOString(),
     };
     if (response.notModified) {
       // The record carries the seen entries (up to 80 KB): rewriting it on every 304 of a large,
@@ -312,21 +382,40 @@ async function readDocument(deps: PipelineDeps, source: Source, url: string, rep
         deps.frontier.update(
           keepValidators
             ? { ...outcome, seenEntries }
-            : { ...outcome, seenEntries, reason: dropReason ?? 'read-capped', etag: undefined, lastModified: undefined },
+            : {
+                ...outcome,
+                seenEntries,
+                reason: dropReason ?? 'read-capped',
+                etag: undefined,
+                lastModified: undefined,
+              },
         ),
       fail: async (reason, error) => {
         const entry = { ...errorEntry(url, error), reason };
         report.errors.push(entry);
         // No validators: the next run reads it in full again (the publisher may have fixed it).
         await deps.frontier.update({
-          ...outcome, status: 'failed', reason, detail: entry.detail, attempts: base.attempts + 1, etag: undefined, lastModified: undefined,
+          ...outcome,
+          status: 'failed',
+          reason,
+          detail: entry.detail,
+          attempts: base.attempts + 1,
+          etag: undefined,
+          lastModified: undefined,
         });
       },
     };
   } catch (error) {
     const entry = errorEntry(url, error);
     report.errors.push(entry);
-    await deps.frontier.update({ ...base, status: 'failed', reason: entry.reason, detail: entry.detail, attempts: base.attempts + 1, updatedAt: deps.now().toISOString() });
+    await deps.frontier.update({
+      ...base,
+      status: 'failed',
+      reason: entry.reason,
+      detail: entry.detail,
+      attempts: base.attempts + 1,
+      updatedAt: deps.now().toISOString(),
+    });
     return undefined;
   }
 }
@@ -336,8 +425,12 @@ async function readDocument(deps: PipelineDeps, source: Source, url: string, rep
  * document was read successfully and its validators are the same.
  */
 function isRecordedSuccess(previous: UrlState | undefined, outcome: UrlState): boolean {
-  return previous !== undefined && (previous.status === 'done' || previous.status === 'unchanged') &&
-    previous.etag === outcome.etag && previous.lastModified === outcome.lastModified;
+  return (
+    previous !== undefined &&
+    (previous.status === 'done' || previous.status === 'unchanged') &&
+    previous.etag === outcome.etag &&
+    previous.lastModified === outcome.lastModified
+  );
 }
 
 /** The source's own request rate, when it sets one, as spacing between requests. */

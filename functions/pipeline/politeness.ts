@@ -19,7 +19,12 @@ export async function assertRobotsAllow(deps: PipelineDeps, url: string) {
   const policy = await deps.robots.policyFor(url);
   if (!policy.isAllowed(url)) {
     if (policy.source === 'unavailable') {
-      throw new FetchError(url, 'robots-unavailable', `host unreachable or failing: ${policy.robotsUrl} could not be read${policy.unavailableReason ? ` (${policy.unavailableReason})` : ''}, so nothing is fetched from it until it answers`, { retryable: true });
+      throw new FetchError(
+        url,
+        'robots-unavailable',
+        `host unreachable or failing: ${policy.robotsUrl} could not be read${policy.unavailableReason ? ` (${policy.unavailableReason})` : ''}, so nothing is fetched from it until it answers`,
+        { retryable: true },
+      );
     }
     throw new RobotsDisallowedError(url);
   }
@@ -47,9 +52,13 @@ export async function admitRequest(
   const nowMs = deps.now().getTime();
   const host = new URL(url).host;
   const intervalMs = Math.max(deps.hostMinIntervalMs, options.hostIntervalMs ?? 0, policy.crawlDelayMs ?? 0);
-  let slotAtMs = options.reservedSlotAtMs ?? nowMs + (await deps.rateLimiter.reserve(host, intervalMs, nowMs));
+  let slotAtMs =
+    options.reservedSlotAtMs ?? nowMs + (await deps.rateLimiter.reserve(host, intervalMs, nowMs));
   let sends = lastSendByLimiter.get(deps.rateLimiter);
-  if (!sends) lastSendByLimiter.set(deps.rateLimiter, (sends = new Map()));
+  if (!sends) {
+    sends = new Map();
+    lastSendByLimiter.set(deps.rateLimiter, sends);
+  }
   const robotsAtMs = Date.parse(policy.fetchedAt);
   // The robots cache may run on another clock (tests inject one): a fetch time ahead of ours is ignored.
   const robotsSendMs = Number.isNaN(robotsAtMs) || robotsAtMs > nowMs ? Number.NEGATIVE_INFINITY : robotsAtMs;

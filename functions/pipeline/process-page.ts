@@ -1,4 +1,11 @@
-import type { ArticleRecord, CleanCopy, CopyLink, ObjectRange, RawPageRef, StoredCleanCopy } from '../core/article';
+import type {
+  ArticleRecord,
+  CleanCopy,
+  CopyLink,
+  ObjectRange,
+  RawPageRef,
+  StoredCleanCopy,
+} from '../core/article';
 import { joinParagraphs } from '../core/article';
 import { dayOf, renderingKey } from '../core/archive-keys';
 import { contentHash } from '../core/content-hash';
@@ -54,11 +61,16 @@ export type ProcessOutcome =
  *    renderings, and only then the article record (and the copies' re-pointed records), so a
  *    record never points at a missing raw page or clean copy.
  */
-export async function processPage(deps: PipelineDeps, page: FetchedPage, options: { force?: boolean } = {}): Promise<ProcessOutcome> {
+export async function processPage(
+  deps: PipelineDeps,
+  page: FetchedPage,
+  options: { force?: boolean } = {},
+): Promise<ProcessOutcome> {
   const { html } = decodeHtmlBytes(page.body, page.contentType);
   const extraction = extractArticle(html, { url: page.url });
   if (extraction.pageKind !== 'article' || extraction.paragraphs.length === 0) {
-    const kind = extraction.paragraphs.length === 0 && extraction.pageKind === 'article' ? 'empty' : extraction.pageKind;
+    const kind =
+      extraction.paragraphs.length === 0 && extraction.pageKind === 'article' ? 'empty' : extraction.pageKind;
     const detail = `not stored: the page is ${kind === 'empty' ? 'empty (no article text)' : `a ${kind}, not an article body`}`;
     return { kind: 'skipped', reason: `page-${kind}`, detail };
   }
@@ -67,21 +79,26 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
   const articleId = articleIdFor(canonicalUrl);
   const hash = contentHash(joinParagraphs(extraction.paragraphs));
   const previous = await deps.index.getArticle(articleId);
-  if (previous && previous.contentHash === hash && !options.force) return { kind: 'unchanged', articleId, contentHash: hash };
+  if (previous && previous.contentHash === hash && !options.force)
+    return { kind: 'unchanged', articleId, contentHash: hash };
 
   const articleHost = hostOf(canonicalUrl);
   const meta = extraction.metadata;
-  const dedup = await dedupArticle({ index: deps.index, sleep: deps.sleep }, {
-    ref: { articleId, url: canonicalUrl, host: articleHost, seenAt: previous?.fetchedAt ?? page.fetchedAt },
-    publishedAt: meta.publishedAt,
-    paragraphs: extraction.paragraphs,
-    metadata: meta,
-    previous,
-  });
+  const dedup = await dedupArticle(
+    { index: deps.index, sleep: deps.sleep },
+    {
+      ref: { articleId, url: canonicalUrl, host: articleHost, seenAt: previous?.fetchedAt ?? page.fetchedAt },
+      publishedAt: meta.publishedAt,
+      paragraphs: extraction.paragraphs,
+      metadata: meta,
+      previous,
+    },
+  );
   const day = dayOf(meta.publishedAt ?? page.fetchedAt);
   // Written after extraction and dedup, just before the clean copy: the bundle waits for the
   // batch's slowest page, and by now this page's own work is done.
-  const raw = page.raw ?? (await (deps.rawPages ?? singlePageRawSink(deps.archive, deps.now)).write(page.body));
+  const raw =
+    page.raw ?? (await (deps.rawPages ?? singlePageRawSink(deps.archive, deps.now)).write(page.body));
   const sameText = previous?.contentHash === hash;
   const fields: RecordFields = {
     id: articleId,
@@ -118,17 +135,34 @@ export async function processPage(deps: PipelineDeps, page: FetchedPage, options
   };
   const storedAt = deps.now().toISOString();
   const rewrites = await copyLineRewrites(deps, fields, storedAt);
-  const copy: CleanCopy = { ...fields, cleanKey: '', paragraphs: dedup.paragraphs, text: joinParagraphs(dedup.paragraphs) };
+  const copy: CleanCopy = {
+    ...fields,
+    cleanKey: '',
+    paragraphs: dedup.paragraphs,
+    text: joinParagraphs(dedup.paragraphs),
+  };
   const sink = deps.cleanCopies ?? immediateCleanSink(deps.archive, deps.now);
-  const ranges = await sink.write([{ day, copy: storedLineOf(copy, storedAt) }, ...rewrites.map((r) => r.line)]);
+  const ranges = await sink.write([
+    { day, copy: storedLineOf(copy, storedAt) },
+    ...rewrites.map((r) => r.line),
+  ]);
   const record: ArticleRecord = { ...fields, ...cleanPointer(ranges[0]) };
   if (deps.writeRenderings) {
-    await deps.archive.put(renderingKey(day, articleHost, articleId, 'md'), renderMarkdown(copy), 'text/markdown; charset=utf-8');
-    await deps.archive.put(renderingKey(day, articleHost, articleId, 'txt'), renderText(copy), 'text/plain; charset=utf-8');
+    await deps.archive.put(
+      renderingKey(day, articleHost, articleId, 'md'),
+      renderMarkdown(copy),
+      'text/markdown; charset=utf-8',
+    );
+    await deps.archive.put(
+      renderingKey(day, articleHost, articleId, 'txt'),
+      renderText(copy),
+      'text/plain; charset=utf-8',
+    );
   }
   // Copies first: until this record is stored, a rerun processes this page again and redoes its
   // copies' lines; once it is stored, nothing would, so a copy's newer line must already be its.
-  for (const [i, rewrite] of rewrites.entries()) await repointCleanCopy(deps, rewrite.current, ranges[i + 1], storedAt);
+  for (const [i, rewrite] of rewrites.entries())
+    await repointCleanCopy(deps, rewrite.current, ranges[i + 1], storedAt);
   await deps.index.putArticle(record);
   if (previous) await dropSupersededObjects(deps, previous, record);
   return {
@@ -160,8 +194,13 @@ function storedLineOf(copy: CleanCopy, storedAt: string): StoredCleanCopy {
  * copy written before bundling (one object per article; superseded lines inside bundles are left
  * to `reprocess`, which deletes bundles nothing points at) and renderings of another day or host.
  */
-async function dropSupersededObjects(deps: PipelineDeps, previous: ArticleRecord, record: ArticleRecord): Promise<void> {
-  if (previous.cleanOffset === undefined && previous.cleanKey !== record.cleanKey) await deps.archive.delete(previous.cleanKey);
+async function dropSupersededObjects(
+  deps: PipelineDeps,
+  previous: ArticleRecord,
+  record: ArticleRecord,
+): Promise<void> {
+  if (previous.cleanOffset === undefined && previous.cleanKey !== record.cleanKey)
+    await deps.archive.delete(previous.cleanKey);
   if (deps.writeRenderings && (previous.day !== record.day || previous.host !== record.host)) {
     await deps.archive.delete(renderingKey(previous.day, previous.host, previous.id, 'md'));
     await deps.archive.delete(renderingKey(previous.day, previous.host, previous.id, 'txt'));
@@ -189,13 +228,23 @@ interface CopyLineRewrite {
  * record says is not rewritten: a GET costs a twelfth of a PUT line's share, and an origin's
  * re-crawl visits copies that are already up to date.
  */
-async function copyLineRewrites(deps: PipelineDeps, origin: RecordFields, storedAt: string): Promise<CopyLineRewrite[]> {
+async function copyLineRewrites(
+  deps: PipelineDeps,
+  origin: RecordFields,
+  storedAt: string,
+): Promise<CopyLineRewrite[]> {
   const rewrites: CopyLineRewrite[] = [];
   for (const link of origin.copies) {
     let copy = await deps.index.getArticle(link.articleId);
     if (!copy) continue;
     if (!copy.copyOf) {
-      const copyOf: CopyLink = { articleId: origin.id, url: origin.canonicalUrl, host: origin.host, overlap: link.overlap, method: link.method };
+      const copyOf: CopyLink = {
+        articleId: origin.id,
+        url: origin.canonicalUrl,
+        host: origin.host,
+        overlap: link.overlap,
+        method: link.method,
+      };
       const clusterId = origin.clusterId ?? origin.id;
       if (deps.index.setCopyOf) await deps.index.setCopyOf(copy.id, copyOf, clusterId);
       else await deps.index.putArticle({ ...copy, copyOf, clusterId });
@@ -212,13 +261,30 @@ async function copyLineRewrites(deps: PipelineDeps, origin: RecordFields, stored
       stored = await readCleanCopy(deps.archive, copy);
     } catch (error) {
       // The copy's own re-crawl or reprocess repairs it; it must not fail its origin's page.
-      deps.log.warn('cannot read a copy\'s clean line', { articleId: copy.id, error: describeError(error) });
+      deps.log.warn("cannot read a copy's clean line", { articleId: copy.id, error: describeError(error) });
       continue;
     }
     if (!stored) continue;
-    if (sameLink(stored.copyOf, copy.copyOf) && stored.clusterId === copy.clusterId && stored.copies === undefined) continue;
-    const { copyOf: _copyOf, clusterId: _clusterId, copies: _copies, cleanKey: _cleanKey, storedAt: _storedAt, ...rest } = stored;
-    const line: StoredCleanCopy = { ...rest, ...(copy.copyOf ? { copyOf: copy.copyOf } : {}), ...(copy.clusterId ? { clusterId: copy.clusterId } : {}), storedAt };
+    if (
+      sameLink(stored.copyOf, copy.copyOf) &&
+      stored.clusterId === copy.clusterId &&
+      stored.copies === undefined
+    )
+      continue;
+    const {
+      copyOf: _copyOf,
+      clusterId: _clusterId,
+      copies: _copies,
+      cleanKey: _cleanKey,
+      storedAt: _storedAt,
+      ...rest
+    } = stored;
+    const line: StoredCleanCopy = {
+      ...rest,
+      ...(copy.copyOf ? { copyOf: copy.copyOf } : {}),
+      ...(copy.clusterId ? { clusterId: copy.clusterId } : {}),
+      storedAt,
+    };
     rewrites.push({ current: copy, line: { day: copy.day, copy: line } });
   }
   return rewrites;
@@ -238,11 +304,17 @@ const REPOINT_MAX_ROUNDS = 4;
  * line is the one Athena's `clean_latest` view shows, so the record must end there too. A copy
  * written before bundling then has its old object removed.
  */
-export async function repointCleanCopy(deps: PipelineDeps, current: ArticleRecord, next: ObjectRange, nextStoredAt: string): Promise<void> {
+export async function repointCleanCopy(
+  deps: PipelineDeps,
+  current: ArticleRecord,
+  next: ObjectRange,
+  nextStoredAt: string,
+): Promise<void> {
   let from = current;
   for (let round = 0; round < REPOINT_MAX_ROUNDS; round++) {
     if (await moveCleanPointer(deps, from, next)) {
-      if (current.cleanOffset === undefined && current.cleanKey !== next.key) await deps.archive.delete(current.cleanKey);
+      if (current.cleanOffset === undefined && current.cleanKey !== next.key)
+        await deps.archive.delete(current.cleanKey);
       return;
     }
     const now = await deps.index.getArticle(current.id);
@@ -254,10 +326,15 @@ export async function repointCleanCopy(deps: PipelineDeps, current: ArticleRecor
 }
 
 /** One conditional move of the record's clean pointer from where `from` says it is to `next`. */
-async function moveCleanPointer(deps: PipelineDeps, from: ArticleRecord, next: ObjectRange): Promise<boolean> {
+async function moveCleanPointer(
+  deps: PipelineDeps,
+  from: ArticleRecord,
+  next: ObjectRange,
+): Promise<boolean> {
   if (deps.index.setCleanCopy) return deps.index.setCleanCopy(from, next);
   const now = await deps.index.getArticle(from.id);
-  const unchanged = now !== undefined && now.cleanKey === from.cleanKey && now.cleanOffset === from.cleanOffset;
+  const unchanged =
+    now !== undefined && now.cleanKey === from.cleanKey && now.cleanOffset === from.cleanOffset;
   if (unchanged) await deps.index.putArticle({ ...now!, ...cleanPointer(next) });
   return unchanged;
 }
@@ -265,7 +342,13 @@ async function moveCleanPointer(deps: PipelineDeps, from: ArticleRecord, next: O
 /** Field by field: an index round trip need not keep the key order JSON.stringify would compare. */
 function sameLink(a: CopyLink | undefined, b: CopyLink | undefined): boolean {
   if (!a || !b) return a === b;
-  return a.articleId === b.articleId && a.url === b.url && a.host === b.host && a.overlap === b.overlap && a.method === b.method;
+  return (
+    a.articleId === b.articleId &&
+    a.url === b.url &&
+    a.host === b.host &&
+    a.overlap === b.overlap &&
+    a.method === b.method
+  );
 }
 
 function mergeCopies(existing: CopyLink[], found: CopyLink[]): CopyLink[] {

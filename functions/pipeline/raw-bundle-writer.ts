@@ -2,7 +2,14 @@ import { gzipSync } from 'node:zlib';
 import type { RawPageRef } from '../core/article';
 import { rawBundleKey } from '../core/archive-keys';
 import type { ArchiveStore } from '../ports/archive-store';
-import { BundleWriter, immediateParticipant, storeBundle, type BundleFormat, type BundleParticipant, type BundleWriterOptions } from './bundle-writer';
+import {
+  BundleWriter,
+  immediateParticipant,
+  storeBundle,
+  type BundleFormat,
+  type BundleParticipant,
+  type BundleWriterOptions,
+} from './bundle-writer';
 
 /**
  * Raw pages are archived in bundles: the pages of one crawl batch concatenated as independent
@@ -76,7 +83,11 @@ function rawSinkOf(participant: BundleParticipant): RawPageSink {
  * Stores gzip members as one bundle object and returns each member's range, in order (tools and
  * tests that build bundles by hand).
  */
-export function storeRawBundle(archive: ArchiveStore, members: readonly Uint8Array[], writtenAt: Date): Promise<RawPageRef[]> {
+export function storeRawBundle(
+  archive: ArchiveStore,
+  members: readonly Uint8Array[],
+  writtenAt: Date,
+): Promise<RawPageRef[]> {
   return storeBundle(archive, RAW_BUNDLE_FORMAT, '', members, writtenAt);
 }
 

@@ -65,14 +65,27 @@ export interface RecoverOptions {
  * URLs of a source that left the sources file are recorded as `skipped` (`source-removed`) when
  * `markRemovedSources` (AWS), else left alone; those of a disabled source stay pending.
  */
-export async function recoverPending(deps: PipelineDeps, sources: readonly Source[], options: RecoverOptions = {}): Promise<RecoverReport> {
-  const report: RecoverReport = { listed: 0, requeued: 0, alreadyTaken: 0, sourceDisabled: 0, sourceRemoved: 0 };
+export async function recoverPending(
+  deps: PipelineDeps,
+  sources: readonly Source[],
+  options: RecoverOptions = {},
+): Promise<RecoverReport> {
+  const report: RecoverReport = {
+    listed: 0,
+    requeued: 0,
+    alreadyTaken: 0,
+    sourceDisabled: 0,
+    sourceRemoved: 0,
+  };
   const nowMs = deps.now().getTime();
   const nowIso = new Date(nowMs).toISOString();
   const listed = await deps.frontier.listPending({
     nowIso: new Date(nowMs - (options.failedOverdueMs ?? 0)).toISOString(),
     includeQueued: options.includeQueued ?? true,
-    queuedBeforeIso: options.queuedOlderThanMs === undefined ? undefined : new Date(nowMs - options.queuedOlderThanMs).toISOString(),
+    queuedBeforeIso:
+      options.queuedOlderThanMs === undefined
+        ? undefined
+        : new Date(nowMs - options.queuedOlderThanMs).toISOString(),
     limit: options.limit ?? DEFAULT_RECOVER_LIMIT,
   });
   const byId = new Map(sources.map((s) => [s.id, s]));
@@ -96,8 +109,12 @@ export async function recoverPending(deps: PipelineDeps, sources: readonly Sourc
       continue;
     }
     messages.push({
-      url: taken.url, urlKey: taken.urlKey, sourceId: taken.sourceId, attempt: taken.attempts,
-      allowPrivateNetwork: options.allowPrivateNetwork, hostIntervalMs: hostIntervalMsOf(source),
+      url: taken.url,
+      urlKey: taken.urlKey,
+      sourceId: taken.sourceId,
+      attempt: taken.attempts,
+      allowPrivateNetwork: options.allowPrivateNetwork,
+      hostIntervalMs: hostIntervalMsOf(source),
     });
   }
   if (messages.length) await deps.queue.send(messages);
@@ -108,7 +125,11 @@ export async function recoverPending(deps: PipelineDeps, sources: readonly Sourc
 
 async function markSourceRemoved(deps: PipelineDeps, state: UrlState, nowIso: string): Promise<void> {
   await deps.frontier.update({
-    ...state, status: 'skipped', reason: 'source-removed', nextRetryAt: undefined,
-    detail: `source "${state.sourceId}" is no longer in the sources file; not crawled`, updatedAt: nowIso,
+    ...state,
+    status: 'skipped',
+    reason: 'source-removed',
+    nextRetryAt: undefined,
+    detail: `source "${state.sourceId}" is no longer in the sources file; not crawled`,
+    updatedAt: nowIso,
   });
 }

@@ -116,14 +116,22 @@ export function reprocessRunKey(filter: ReprocessFilter): string {
 }
 /** Validates a filter; returns the days of a closed range (for per-day listing) or undefined. */
 export function filterDays(filter: ReprocessFilter): string[] | undefined {
-  for (const [name, value] of [['from', filter.from], ['to', filter.to]] as const) {
-    if (value !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))) {
+  for (const [name, value] of [
+    ['from', filter.from],
+    ['to', filter.to],
+  ] as const) {
+    if (
+      value !== undefined &&
+      (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+    ) {
       throw new InvalidInputError(`${name} must be a day as YYYY-MM-DD, got "${value}"`);
     }
   }
-  if (filter.host !== undefined && !/^[a-z0-9.-]+(:\d+)?$/i.test(filter.host)) throw new InvalidInputError(`host must be a host name, got "${filter.host}"`);
+  if (filter.host !== undefined && !/^[a-z0-9.-]+(:\d+)?$/i.test(filter.host))
+    throw new InvalidInputError(`host must be a host name, got "${filter.host}"`);
   if (filter.from === undefined || filter.to === undefined) return undefined;
-  if (filter.from > filter.to) throw new InvalidInputError(`from (${filter.from}) is after to (${filter.to})`);
+  if (filter.from > filter.to)
+    throw new InvalidInputError(`from (${filter.from}) is after to (${filter.to})`);
   const days: string[] = [];
   for (let t = Date.parse(`${filter.from}T00:00:00Z`); ; t += 86_400_000) {
     const day = new Date(t).toISOString().slice(0, 10);
@@ -171,10 +179,17 @@ function runDays(archive: ArchiveStore, filter: ReprocessFilter): Promise<string
  * Article keys (`dt=<day>/host=<host>/<id>`, one per article) matching the filter, in
  * lexicographic order, after `startAfter`: day by day, host by host, from the index.
  */
-export async function* listArticleKeys(deps: Pick<PipelineDeps, 'archive' | 'index'>, filter: ReprocessFilter, startAfter?: string): AsyncGenerator<string> {
+export async function* listArticleKeys(
+  deps: Pick<PipelineDeps, 'archive' | 'index'>,
+  filter: ReprocessFilter,
+  startAfter?: string,
+): AsyncGenerator<string> {
   const days = await runDays(deps.archive, filter);
   // Sorted as they appear in keys ("a.b/" after "a.b.c/"), so key order is visiting order.
-  const hosts = filter.host !== undefined ? [filter.host.toLowerCase()] : (await deps.index.listHosts()).sort((a, b) => (a + '/' < b + '/' ? -1 : 1));
+  const hosts =
+    filter.host !== undefined
+      ? [filter.host.toLowerCase()]
+      : (await deps.index.listHosts()).sort((a, b) => (`${a}/` < `${b}/` ? -1 : 1));
   for (const day of days) {
     if (startAfter && `dt=${day}/\uffff` <= startAfter) continue;
     for (const host of hosts) {
@@ -194,12 +209,18 @@ export async function* listArticleKeys(deps: Pick<PipelineDeps, 'archive' | 'ind
  * Reads an article's current raw page: the member range of its bundle, or the whole object for
  * records written before bundling (no range). Undefined when the object or range is not there.
  */
-export async function readRawPage(archive: ArchiveStore, record: ArticleRecord): Promise<{ body: Uint8Array; raw: RawPageRef } | undefined> {
+export async function readRawPage(
+  archive: ArchiveStore,
+  record: ArticleRecord,
+): Promise<{ body: Uint8Array; raw: RawPageRef } | undefined> {
   if (!record.rawKey) return undefined;
   if (record.rawOffset !== undefined && record.rawLength !== undefined) {
     const gz = await archive.getRange(record.rawKey, record.rawOffset, record.rawLength);
     if (!gz || gz.byteLength !== record.rawLength) return undefined;
-    return { body: gunzipSync(gz), raw: { key: record.rawKey, offset: record.rawOffset, length: record.rawLength } };
+    return {
+      body: gunzipSync(gz),
+      raw: { key: record.rawKey, offset: record.rawOffset, length: record.rawLength },
+    };
   }
   const gz = await archive.get(record.rawKey);
   if (!gz) return undefined;
@@ -218,18 +239,32 @@ export async function reprocessArticleKey(deps: PipelineDeps, key: string): Prom
   try {
     const record = await deps.index.getArticle(parts.articleId);
     if (!record) return { kind: 'orphan', detail: `no article ${parts.articleId} for ${key}` };
-    if (record.day !== parts.day) return { kind: 'superseded', detail: `article ${record.id} now belongs to day ${record.day}` };
+    if (record.day !== parts.day)
+      return { kind: 'superseded', detail: `article ${record.id} now belongs to day ${record.day}` };
     const page = await readRawPage(deps.archive, record);
-    if (!page) return { kind: 'missing', detail: `raw page of article ${record.id} is gone (${record.rawKey ?? 'never archived'})` };
+    if (!page)
+      return {
+        kind: 'missing',
+        detail: `raw page of article ${record.id} is gone (${record.rawKey ?? 'never archived'})`,
+      };
     const outcome = await processPage(
       deps,
-      { url: record.url, body: page.body, contentType: record.rawContentType, fetchedAt: record.fetchedAt, raw: page.raw },
+      {
+        url: record.url,
+        body: page.body,
+        contentType: record.rawContentType,
+        fetchedAt: record.fetchedAt,
+        raw: page.raw,
+      },
       { force: true },
     );
-    if (outcome.kind === 'skipped') return { kind: 'now-skipped', articleId: record.id, detail: outcome.detail };
+    if (outcome.kind === 'skipped')
+      return { kind: 'now-skipped', articleId: record.id, detail: outcome.detail };
     // Dedup can change the clean text without the extraction changing (newly learned boilerplate).
     const after = await deps.index.getArticle(outcome.articleId);
-    const textChanged = outcome.contentHash !== record.contentHash || after?.paragraphHashes.join() !== record.paragraphHashes.join();
+    const textChanged =
+      outcome.contentHash !== record.contentHash ||
+      after?.paragraphHashes.join() !== record.paragraphHashes.join();
     return { kind: 'stored', articleId: outcome.articleId, textChanged };
   } catch (error) {
     return { kind: 'failed', detail: describeError(error) };
@@ -240,7 +275,10 @@ export async function reprocessArticleKey(deps: PipelineDeps, key: string): Prom
  * Reprocesses a run of article keys together: their clean lines share one bundle per article day
  * (as a crawl batch's do). Outcomes in key order; a failure stays with its key.
  */
-export async function reprocessKeys(deps: PipelineDeps, keys: readonly string[]): Promise<ReprocessKeyOutcome[]> {
+export async function reprocessKeys(
+  deps: PipelineDeps,
+  keys: readonly string[],
+): Promise<ReprocessKeyOutcome[]> {
   const writer = new CleanBundleWriter({ archive: deps.archive, participants: keys.length, now: deps.now });
   return Promise.all(
     keys.map(async (key) => {
@@ -273,11 +311,15 @@ export async function deleteUnreferencedCleanObjects(
   for await (const key of deps.archive.list(`clean/dt=${day}/`)) {
     const writtenAtMs = bundleWrittenAtMs(key);
     // A key without a stamp is a copy stored before bundling: nothing writes those any more.
-    if (writtenAtMs === undefined ? /\/host=[^/]+\/[0-9a-f]{32}\.json$/.test(key) : writtenAtMs < oldestKeptMs) candidates.push(key);
+    if (
+      writtenAtMs === undefined ? /\/host=[^/]+\/[0-9a-f]{32}\.json$/.test(key) : writtenAtMs < oldestKeptMs
+    )
+      candidates.push(key);
   }
   if (candidates.length === 0) return [];
   const referenced = new Set<string>();
-  for (const host of await deps.index.listHosts()) for (const record of await articlesOfDay(deps.index, host, day)) referenced.add(record.cleanKey);
+  for (const host of await deps.index.listHosts())
+    for (const record of await articlesOfDay(deps.index, host, day)) referenced.add(record.cleanKey);
   const unreferenced = candidates.filter((key) => !referenced.has(key));
   for (const key of unreferenced) await deps.archive.delete(key);
   return unreferenced;
@@ -324,7 +366,15 @@ export async function runReprocess(deps: PipelineDeps, options: ReprocessOptions
   options.progress?.start?.(keys.length, resumedAfter);
 
   const summary: ReprocessSummary = {
-    keys: keys.length, stored: 0, textChanged: 0, superseded: 0, orphan: 0, nowSkipped: 0, failed: [], cleanObjectsDeleted: 0, complete: false,
+    keys: keys.length,
+    stored: 0,
+    textChanged: 0,
+    superseded: 0,
+    orphan: 0,
+    nowSkipped: 0,
+    failed: [],
+    cleanObjectsDeleted: 0,
+    complete: false,
     ...(resumedAfter ? { resumedAfter } : {}),
   };
   let sinceCheckpoint = 0;
@@ -352,7 +402,9 @@ export async function runReprocess(deps: PipelineDeps, options: ReprocessOptions
   if (summary.complete) {
     // Every day of the run is rewritten (also days with no current article left, only stale objects).
     for (const day of await runDays(deps.archive, options.filter)) {
-      summary.cleanObjectsDeleted += (await deleteUnreferencedCleanObjects(deps, day, options.cleanGcMarginMs)).length;
+      summary.cleanObjectsDeleted += (
+        await deleteUnreferencedCleanObjects(deps, day, options.cleanGcMarginMs)
+      ).length;
     }
     await options.checkpoint.clear(runKey);
   } else if (lastKey) await options.checkpoint.save(runKey, lastKey);

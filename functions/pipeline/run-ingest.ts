@@ -80,9 +80,24 @@ export async function runIngest(
   options: RunIngestOptions,
 ): Promise<IngestSummary> {
   const summary: IngestSummary = {
-    sources: sources.length, sourcesNotDue: [], urlsRecovered: 0, documentsFetched: 0, documentsUnchanged: 0, urlsQueued: 0, urlsAlreadyKnown: 0, pagesFetched: 0, articlesStored: 0,
-    articlesUnchanged: 0, paragraphs: 0, repeatedParagraphsRemoved: 0, boilerplateParagraphsRemoved: 0,
-    paragraphsFirstSeenElsewhere: 0, syndicatedArticles: [], skipped: [], failed: [], discoverErrors: [],
+    sources: sources.length,
+    sourcesNotDue: [],
+    urlsRecovered: 0,
+    documentsFetched: 0,
+    documentsUnchanged: 0,
+    urlsQueued: 0,
+    urlsAlreadyKnown: 0,
+    pagesFetched: 0,
+    articlesStored: 0,
+    articlesUnchanged: 0,
+    paragraphs: 0,
+    repeatedParagraphsRemoved: 0,
+    boilerplateParagraphsRemoved: 0,
+    paragraphsFirstSeenElsewhere: 0,
+    syndicatedArticles: [],
+    skipped: [],
+    failed: [],
+    discoverErrors: [],
   };
   // Before discovery: URLs claimed by this run's discovery are queued too, and must not be sent twice.
   const recovered = await recoverPending(deps, sources, { allowPrivateNetwork: options.allowPrivateNetwork });
@@ -106,11 +121,14 @@ export async function runIngest(
   }
 
   const stored = new Set<string>();
-  await queue.drain(async (message) => {
-    const outcome = await crawlUrl(deps, message);
-    if (outcome.kind === 'stored') stored.add(outcome.articleId);
-    await account(deps, queue, summary, message, outcome, options.progress);
-  }, { concurrency: Math.max(1, options.concurrency) });
+  await queue.drain(
+    async (message) => {
+      const outcome = await crawlUrl(deps, message);
+      if (outcome.kind === 'stored') stored.add(outcome.articleId);
+      await account(deps, queue, summary, message, outcome, options.progress);
+    },
+    { concurrency: Math.max(1, options.concurrency) },
+  );
   summary.syndicatedArticles = await syndicatedAmong(deps, [...stored]);
   return summary;
 }
@@ -119,7 +137,10 @@ export async function runIngest(
  * Copies among the articles a run stored, read back from the index once the run is over: a copy
  * crawled before its original only learns its `copyOf` when the original is processed later.
  */
-async function syndicatedAmong(deps: PipelineDeps, articleIds: string[]): Promise<IngestSummary['syndicatedArticles']> {
+async function syndicatedAmong(
+  deps: PipelineDeps,
+  articleIds: string[],
+): Promise<IngestSummary['syndicatedArticles']> {
   const records = articleIds.length ? await deps.index.getArticles(articleIds) : [];
   return records
     .filter((r) => r.copyOf)
@@ -128,7 +149,12 @@ async function syndicatedAmong(deps: PipelineDeps, articleIds: string[]): Promis
 }
 
 async function account(
-  deps: PipelineDeps, queue: DrainableQueue, summary: IngestSummary, message: CrawlMessage, outcome: CrawlOutcome, progress?: IngestProgress,
+  deps: PipelineDeps,
+  queue: DrainableQueue,
+  summary: IngestSummary,
+  message: CrawlMessage,
+  outcome: CrawlOutcome,
+  progress?: IngestProgress,
 ): Promise<void> {
   switch (outcome.kind) {
     case 'deferred':
@@ -152,11 +178,19 @@ async function account(
     case 'failed': {
       const willRetry = outcome.retryable && outcome.retryInMs !== undefined;
       if (willRetry) {
-        await queue.send([{ ...message, attempt: message.attempt + 1, reservedSlotAtMs: undefined }], Math.min(outcome.retryInMs ?? 0, LOCAL_RETRY_CAP_MS));
+        await queue.send(
+          [{ ...message, attempt: message.attempt + 1, reservedSlotAtMs: undefined }],
+          Math.min(outcome.retryInMs ?? 0, LOCAL_RETRY_CAP_MS),
+        );
         deps.log.info('retrying', { url: message.url, reason: outcome.reason });
         return;
       }
-      summary.failed.push({ url: message.url, reason: outcome.reason, detail: outcome.detail, willRetry: false });
+      summary.failed.push({
+        url: message.url,
+        reason: outcome.reason,
+        detail: outcome.detail,
+        willRetry: false,
+      });
       break;
     }
   }

@@ -18,7 +18,12 @@ export interface ArchivePutOptions {
  */
 export interface ArchiveStore {
   /** Writes (or overwrites) one object; `options.storageClass` says how it will be read. */
-  put(key: string, body: Uint8Array | string, contentType: string, options?: ArchivePutOptions): Promise<void>;
+  put(
+    key: string,
+    body: Uint8Array | string,
+    contentType: string,
+    options?: ArchivePutOptions,
+  ): Promise<void>;
   /** Reads one object, or `undefined` when absent. */
   get(key: string): Promise<Uint8Array | undefined>;
   /**

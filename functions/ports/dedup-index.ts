@@ -45,7 +45,11 @@ export interface DedupIndex {
    * Records that `article` contains these paragraph hashes. First-seen is decided atomically by
    * the store; repeating the call for the same article changes no count.
    */
-  recordParagraphs(article: ArticleRef, hashes: readonly string[], normVersion: number): Promise<ParagraphSighting[]>;
+  recordParagraphs(
+    article: ArticleRef,
+    hashes: readonly string[],
+    normVersion: number,
+  ): Promise<ParagraphSighting[]>;
   /** Reads what is known about these hashes (missing ones are absent from the map). */
   lookupParagraphs(hashes: readonly string[], host?: string): Promise<Map<string, ParagraphInfo>>;
   /** Stores near-duplicate candidate keys (e.g. LSH bands) for an article. Idempotent. */
@@ -85,7 +89,10 @@ export interface DedupIndex {
    * origin is re-pointed this way; a record re-stored meanwhile (a newer version) is left alone.
    * Without it, processPage reads the record and re-puts it.
    */
-  setCleanCopy?(current: Pick<ArticleRecord, 'id' | 'host' | 'day' | 'cleanKey' | 'cleanOffset'>, next: ObjectRange): Promise<boolean>;
+  setCleanCopy?(
+    current: Pick<ArticleRecord, 'id' | 'host' | 'day' | 'cleanKey' | 'cleanOffset'>,
+    next: ObjectRange,
+  ): Promise<boolean>;
   listArticles(query: ListArticlesQuery): Promise<Page<ArticleRecord>>;
   /** Lists hosts that have at least one article. */
   listHosts(): Promise<string[]>;

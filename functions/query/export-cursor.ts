@@ -11,7 +11,10 @@ export interface ExportPosition {
 
 /** Encodes a position as an opaque URL-safe cursor. */
 export function encodeExportCursor(position: ExportPosition): string {
-  return Buffer.from(JSON.stringify({ h: position.host, c: position.pageCursor, s: position.skip }), 'utf8').toString('base64url');
+  return Buffer.from(
+    JSON.stringify({ h: position.host, c: position.pageCursor, s: position.skip }),
+    'utf8',
+  ).toString('base64url');
 }
 
 /** Decodes a cursor made by {@link encodeExportCursor}; anything else is an InvalidInputError. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { InvalidInputError, NotFoundError, StorageError } from '../errors';
 import { openApiDocument, OPENAPI_PATH } from './openapi';
 import type { QueryCore } from './query-core';
@@ -27,7 +27,11 @@ export interface StreamedResponse {
 
 export type ApiResponse = BufferedResponse | StreamedResponse;
 
-const json = (status: number, value: unknown, extraHeaders: Record<string, string> = {}): BufferedResponse => ({
+const json = (
+  status: number,
+  value: unknown,
+  extraHeaders: Record<string, string> = {},
+): BufferedResponse => ({
   status,
   headers: { 'content-type': 'application/json', ...extraHeaders },
   body: JSON.stringify(value),
@@ -42,7 +46,9 @@ interface CompiledRoute {
 const COMPILED: CompiledRoute[] = API_ROUTES.map((route) => ({
   route,
   // Path parameters match one non-empty segment; the rest of the template is literal.
-  pattern: new RegExp(`^${route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`),
+  pattern: new RegExp(
+    `^${route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`,
+  ),
 }));
 
 /** Path templates the router serves, the OpenAPI document's own path included. */
@@ -63,7 +69,11 @@ export async function handleApiRequest(
 ): Promise<ApiResponse> {
   const path = request.path.replace(/\/+$/, '') || '/';
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    return json(405, { error: `method ${request.method} not allowed: the query API is read-only` }, { allow: 'GET, HEAD' });
+    return json(
+      405,
+      { error: `method ${request.method} not allowed: the query API is read-only` },
+      { allow: 'GET, HEAD' },
+    );
   }
   if (path === OPENAPI_PATH) return json(200, openApiDocument());
   const match = matchRoute(path);
@@ -72,7 +82,8 @@ export async function handleApiRequest(
     const params = parseParams(match.route, match.pathParams, request.query);
     const result = await match.route.run(core, params);
     if (result.kind === 'json') return json(200, result.value);
-    if (result.kind === 'text') return { status: 200, headers: { 'content-type': result.contentType }, body: result.body };
+    if (result.kind === 'text')
+      return { status: 200, headers: { 'content-type': result.contentType }, body: result.body };
     return { status: 200, headers: { 'content-type': result.contentType }, stream: result.lines };
   } catch (error) {
     const response = errorResponse(error);
@@ -85,7 +96,8 @@ export async function handleApiRequest(
 export function errorResponse(error: unknown): BufferedResponse {
   if (error instanceof InvalidInputError) return json(400, { error: error.message });
   if (error instanceof NotFoundError) return json(404, { error: error.message });
-  if (error instanceof StorageError) return json(503, { error: 'storage unavailable, retry later' }, { 'retry-after': '1' });
+  if (error instanceof StorageError)
+    return json(503, { error: 'storage unavailable, retry later' }, { 'retry-after': '1' });
   return json(500, { error: 'internal error' });
 }
 
@@ -106,7 +118,11 @@ function matchRoute(path: string): { route: ApiRoute; pathParams: Record<string,
   return undefined;
 }
 
-function parseParams(route: ApiRoute, pathParams: Record<string, string>, query: ApiRequest['query']): Record<string, unknown> {
+function parseParams(
+  route: ApiRoute,
+  pathParams: Record<string, string>,
+  query: ApiRequest['query'],
+): Record<string, unknown> {
   const definedQuery = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined));
   const parsedPath = route.pathParams.safeParse(pathParams);
   if (!parsedPath.success) throw new InvalidInputError(describeIssues(parsedPath.error));
@@ -121,7 +137,8 @@ function describeIssues(error: z.ZodError): string {
     .map((issue) => {
       if (issue.code === 'unrecognized_keys') return `unknown parameter(s): ${issue.keys.join(', ')}`;
       const name = issue.path.join('.') || 'parameters';
-      if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return `${name}: required`;
+      if (issue.code === 'invalid_type' && /received undefined/.test(issue.message))
+        return `${name}: required`;
       return `${name}: ${issue.message}`;
     })
     .join('; ');

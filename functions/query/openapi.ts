@@ -15,7 +15,11 @@ const COMPONENT_PREFIX = '#/components/schemas/';
 function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const id = apiRegistry.get(schema)?.id;
   if (id) return { $ref: COMPONENT_PREFIX + id };
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+  }) as JsonSchema;
   return rest;
 }
 
@@ -51,14 +55,26 @@ function operation(route: ApiRoute): JsonSchema {
   for (const response of route.responses) {
     const content = response.content
       ? Object.fromEntries(
-          Object.entries(response.content).map(([type, media]) => [type, media.schema ? { schema: toSchema(media.schema, 'output') } : {}]),
+          Object.entries(response.content).map(([type, media]) => [
+            type,
+            media.schema ? { schema: toSchema(media.schema, 'output') } : {},
+          ]),
         )
       : undefined;
-    responses[String(response.status)] = { description: response.description, ...(content ? { content } : {}) };
+    responses[String(response.status)] = {
+      description: response.description,
+      ...(content ? { content } : {}),
+    };
   }
   // Every route has a strict query schema, so any route can answer 400.
-  responses['400'] ??= { description: 'Invalid or unknown parameter (the message says which).', content: { 'application/json': { schema: { $ref: `${COMPONENT_PREFIX}Error` } } } };
-  responses['503'] = { description: 'Storage unavailable; retry.', content: { 'application/json': { schema: { $ref: `${COMPONENT_PREFIX}Error` } } } };
+  responses['400'] ??= {
+    description: 'Invalid or unknown parameter (the message says which).',
+    content: { 'application/json': { schema: { $ref: `${COMPONENT_PREFIX}Error` } } },
+  };
+  responses['503'] = {
+    description: 'Storage unavailable; retry.',
+    content: { 'application/json': { schema: { $ref: `${COMPONENT_PREFIX}Error` } } },
+  };
   return {
     operationId: route.operationId,
     summary: route.summary,
@@ -101,7 +117,11 @@ export function openApiDocument(): JsonSchema {
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [
       { url: 'http://127.0.0.1:8787', description: 'local `serve` (default port)' },
-      { url: 'https://{functionUrlId}.lambda-url.{region}.on.aws', description: 'query Lambda Function URL (IAM auth)', variables: { functionUrlId: { default: 'example' }, region: { default: 'us-east-1' } } },
+      {
+        url: 'https://{functionUrlId}.lambda-url.{region}.on.aws',
+        description: 'query Lambda Function URL (IAM auth)',
+        variables: { functionUrlId: { default: 'example' }, region: { default: 'us-east-1' } },
+      },
     ],
     components: {
       schemas: componentSchemas(),
@@ -110,7 +130,8 @@ export function openApiDocument(): JsonSchema {
           type: 'apiKey',
           name: 'Authorization',
           in: 'header',
-          description: 'AWS Signature Version 4 (service `lambda`), required by the Function URL; not used locally.',
+          description:
+            'AWS Signature Version 4 (service `lambda`), required by the Function URL; not used locally.',
         },
       },
     },

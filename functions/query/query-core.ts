@@ -67,14 +67,26 @@ export class QueryCore {
    * const page = await core.listArticles({ host: 'dailyplanet.example', from: '2026-11-01', limit: 10 });
    * const next = page.cursor && (await core.listArticles({ host: 'dailyplanet.example', from: '2026-11-01', limit: 10, cursor: page.cursor }));
    */
-  async listArticles(query: { host: string; from?: string; to?: string; limit?: number; cursor?: string }): Promise<Page<ArticleRecord>> {
+  async listArticles(query: {
+    host: string;
+    from?: string;
+    to?: string;
+    limit?: number;
+    cursor?: string;
+  }): Promise<Page<ArticleRecord>> {
     const host = checkHost(query.host);
     checkDayRange(query.from, query.to);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
       throw new InvalidInputError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${query.limit}`);
     }
-    return this.deps.index.listArticles({ host, fromDay: query.from, toDay: query.to, limit, cursor: query.cursor || undefined });
+    return this.deps.index.listArticles({
+      host,
+      fromDay: query.from,
+      toDay: query.to,
+      limit,
+      cursor: query.cursor || undefined,
+    });
   }
 
   /** Hosts with at least one article, sorted. */
@@ -84,7 +96,8 @@ export class QueryCore {
 
   /** The article record, or NotFoundError. */
   async getRecord(id: string): Promise<ArticleRecord> {
-    if (!ARTICLE_ID_PATTERN.test(id)) throw new InvalidInputError(`article id must be 32 lower-case hex characters, got "${id}"`);
+    if (!ARTICLE_ID_PATTERN.test(id))
+      throw new InvalidInputError(`article id must be 32 lower-case hex characters, got "${id}"`);
     const record = await this.deps.index.getArticle(id);
     if (!record) throw new NotFoundError(`no article with id ${id}`);
     return record;
@@ -102,8 +115,12 @@ export class QueryCore {
   }
 
   /** One article rendered as JSON, Markdown or plain text. */
-  async getArticle(id: string, format: ArticleFormat = 'json'): Promise<{ contentType: string; body: string }> {
-    if (!ARTICLE_FORMATS.includes(format)) throw new InvalidInputError(`format must be json, md or text, got "${format}"`);
+  async getArticle(
+    id: string,
+    format: ArticleFormat = 'json',
+  ): Promise<{ contentType: string; body: string }> {
+    if (!ARTICLE_FORMATS.includes(format))
+      throw new InvalidInputError(`format must be json, md or text, got "${format}"`);
     const copy = await this.getCleanCopy(id);
     if (format === 'md') return { contentType: 'text/markdown; charset=utf-8', body: renderMarkdown(copy) };
     if (format === 'text') return { contentType: 'text/plain; charset=utf-8', body: renderText(copy) };
@@ -113,28 +130,44 @@ export class QueryCore {
   /** The article's direct copy links: what it copies, and who copied it. */
   async getCopies(id: string): Promise<CopiesView> {
     const record = await this.getRecord(id);
-    return { articleId: record.id, ...(record.copyOf ? { copyOf: record.copyOf } : {}), copies: record.copies };
+    return {
+      articleId: record.id,
+      ...(record.copyOf ? { copyOf: record.copyOf } : {}),
+      copies: record.copies,
+    };
   }
 
   /** The article's story cluster: origin and copies on other publishers, oldest first. */
   async getStory(id: string): Promise<StoryView> {
     const article = await this.getRecord(id);
     const originId = article.clusterId ?? article.copyOf?.articleId ?? article.id;
-    const origin = originId === article.id ? article : ((await this.deps.index.getArticle(originId)) ?? article);
-    const ids = new Set<string>([origin.id, article.id, ...origin.copies.map((c) => c.articleId), ...article.copies.map((c) => c.articleId)]);
+    const origin =
+      originId === article.id ? article : ((await this.deps.index.getArticle(originId)) ?? article);
+    const ids = new Set<string>([
+      origin.id,
+      article.id,
+      ...origin.copies.map((c) => c.articleId),
+      ...article.copies.map((c) => c.articleId),
+    ]);
     if (article.copyOf) ids.add(article.copyOf.articleId);
     const members = await this.deps.index.getArticles([...ids]);
-    members.sort((a, b) => (a.publishedAt ?? a.fetchedAt).localeCompare(b.publishedAt ?? b.fetchedAt) || a.id.localeCompare(b.id));
+    members.sort(
+      (a, b) =>
+        (a.publishedAt ?? a.fetchedAt).localeCompare(b.publishedAt ?? b.fetchedAt) ||
+        a.id.localeCompare(b.id),
+    );
     return { article, origin, members };
   }
 
   /** Where did this paragraph appear first, and where else? Looks the text up by its normalised hash. */
   async lookupParagraph(text: string): Promise<ParagraphInfo> {
-    if (!text || !text.trim()) throw new InvalidInputError('paragraph text is required');
-    if (text.length > MAX_PARAGRAPH_LOOKUP_CHARS) throw new InvalidInputError(`paragraph text is longer than ${MAX_PARAGRAPH_LOOKUP_CHARS} characters`);
+    if (!text?.trim()) throw new InvalidInputError('paragraph text is required');
+    if (text.length > MAX_PARAGRAPH_LOOKUP_CHARS)
+      throw new InvalidInputError(`paragraph text is longer than ${MAX_PARAGRAPH_LOOKUP_CHARS} characters`);
     const hash = paragraphHash(text);
     const found = (await this.deps.index.lookupParagraphs([hash])).get(hash);
-    if (!found) throw new NotFoundError(`paragraph not seen (hash ${hash}, normalisation v${NORMALIZATION_VERSION})`);
+    if (!found)
+      throw new NotFoundError(`paragraph not seen (hash ${hash}, normalisation v${NORMALIZATION_VERSION})`);
     return found;
   }
 
@@ -149,7 +182,13 @@ export class QueryCore {
     let cursor: string | undefined;
     do {
       const limit = Math.min(SCAN_PAGE_SIZE, MAX_STATS_ARTICLES - totals.count);
-      const page = await this.deps.index.listArticles({ host, fromDay: query.from, toDay: query.to, limit, cursor });
+      const page = await this.deps.index.listArticles({
+        host,
+        fromDay: query.from,
+        toDay: query.to,
+        limit,
+        cursor,
+      });
       totals.add(page.items);
       cursor = page.cursor;
     } while (cursor && totals.count < MAX_STATS_ARTICLES);
@@ -165,8 +204,14 @@ export class QueryCore {
    * @example
    * for await (const { line } of core.exportLines({ from: '2026-11-01', to: '2026-11-30' })) process.stdout.write(line);
    */
-  async *exportLines(query: { from: string; to: string; host?: string; cursor?: string }): AsyncGenerator<ExportLine> {
-    if (query.from === undefined || query.to === undefined) throw new InvalidInputError('from and to are required');
+  async *exportLines(query: {
+    from: string;
+    to: string;
+    host?: string;
+    cursor?: string;
+  }): AsyncGenerator<ExportLine> {
+    if (query.from === undefined || query.to === undefined)
+      throw new InvalidInputError('from and to are required');
     checkDayRange(query.from, query.to);
     const start = query.cursor ? decodeExportCursor(query.cursor) : undefined;
     const hosts = query.host !== undefined ? [checkHost(query.host)] : await this.listHosts();
@@ -176,7 +221,13 @@ export class QueryCore {
       let pageCursor = resuming ? start.pageCursor : undefined;
       let skip = resuming ? start.skip : 0;
       for (;;) {
-        const page = await this.deps.index.listArticles({ host, fromDay: query.from, toDay: query.to, limit: SCAN_PAGE_SIZE, cursor: pageCursor });
+        const page = await this.deps.index.listArticles({
+          host,
+          fromDay: query.from,
+          toDay: query.to,
+          limit: SCAN_PAGE_SIZE,
+          cursor: pageCursor,
+        });
         const records = page.items.slice(skip);
         for (let i = 0; i < records.length; i += EXPORT_READ_CONCURRENCY) {
           const batch = records.slice(i, i + EXPORT_READ_CONCURRENCY);
@@ -186,7 +237,7 @@ export class QueryCore {
             const stored = copies[j];
             // A record whose copy is missing (deleted by hand) is left out rather than failing the export.
             if (!stored) continue;
-            const line = JSON.stringify(withIndexLinks(stored, batch[j])) + '\n';
+            const line = `${JSON.stringify(withIndexLinks(stored, batch[j]))}\n`;
             yield { line, cursor: encodeExportCursor({ host, pageCursor, skip: position }) };
           }
         }
@@ -208,7 +259,9 @@ function withIndexLinks(stored: StoredCleanCopy & { copies?: unknown }, record: 
   return {
     ...rest,
     cleanKey: record.cleanKey,
-    ...(record.cleanOffset !== undefined ? { cleanOffset: record.cleanOffset, cleanLength: record.cleanLength } : {}),
+    ...(record.cleanOffset !== undefined
+      ? { cleanOffset: record.cleanOffset, cleanLength: record.cleanLength }
+      : {}),
     ...(record.copyOf ? { copyOf: record.copyOf } : {}),
     copies: record.copies,
     ...(record.clusterId ? { clusterId: record.clusterId } : {}),
@@ -218,16 +271,25 @@ function withIndexLinks(stored: StoredCleanCopy & { copies?: unknown }, record: 
 /** A host name as the index stores it: lower case, no scheme or path. */
 function checkHost(host: string | undefined): string {
   if (!host) throw new InvalidInputError('host is required');
-  if (host.length > 253 || !/^[a-z0-9.-]+(:\d{1,5})?$/i.test(host)) throw new InvalidInputError(`host must be a host name such as example.com, got "${host}"`);
+  if (host.length > 253 || !/^[a-z0-9.-]+(:\d{1,5})?$/i.test(host))
+    throw new InvalidInputError(`host must be a host name such as example.com, got "${host}"`);
   return host.toLowerCase();
 }
 
 function checkDayRange(from: string | undefined, to: string | undefined): void {
-  for (const [name, value] of [['from', from], ['to', to]] as const) {
+  for (const [name, value] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
     if (value === undefined) continue;
-    if (!DAY_PATTERN.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+    if (
+      !DAY_PATTERN.test(value) ||
+      Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ||
+      new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value
+    ) {
       throw new InvalidInputError(`${name} must be a day as YYYY-MM-DD, got "${value}"`);
     }
   }
-  if (from !== undefined && to !== undefined && from > to) throw new InvalidInputError(`from (${from}) is after to (${to})`);
+  if (from !== undefined && to !== undefined && from > to)
+    throw new InvalidInputError(`from (${from}) is after to (${to})`);
 }

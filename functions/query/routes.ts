@@ -1,10 +1,5 @@
 import { z } from 'zod';
-import {
-  ARTICLE_FORMATS,
-  MAX_PAGE_SIZE,
-  MAX_PARAGRAPH_LOOKUP_CHARS,
-  type QueryCore,
-} from './query-core';
+import { ARTICLE_FORMATS, MAX_PAGE_SIZE, MAX_PARAGRAPH_LOOKUP_CHARS, type QueryCore } from './query-core';
 import {
   articlePageSchema,
   cleanCopySchema,
@@ -63,15 +58,30 @@ const dayParam = (what: string) =>
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD')
     .describe(what);
 const hostParam = z.string().min(1).max(253).describe('publisher host name, e.g. dailyplanet.example');
-const cursorParam = z.string().min(1).max(MAX_CURSOR_CHARS).describe('opaque cursor from the previous response');
+const cursorParam = z
+  .string()
+  .min(1)
+  .max(MAX_CURSOR_CHARS)
+  .describe('opaque cursor from the previous response');
 const idParam = z.object({
-  id: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lower-case hex characters').describe('article id'),
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, 'must be 32 lower-case hex characters')
+    .describe('article id'),
 });
 const noParams = z.object({}).strict();
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
-const badRequest: RouteResponse = { status: 400, description: 'Invalid parameter (the message says which).', content: json(errorSchema) };
-const notFound: RouteResponse = { status: 404, description: 'No article with this id.', content: json(errorSchema) };
+const badRequest: RouteResponse = {
+  status: 400,
+  description: 'Invalid parameter (the message says which).',
+  content: json(errorSchema),
+};
+const notFound: RouteResponse = {
+  status: 404,
+  description: 'No article with this id.',
+  content: json(errorSchema),
+};
 
 export const API_ROUTES: readonly ApiRoute[] = [
   route({
@@ -90,9 +100,20 @@ export const API_ROUTES: readonly ApiRoute[] = [
     description:
       'Counts articles and sums their paragraph statistics: repeated-paragraph and boilerplate ratios, share of paragraphs first seen elsewhere, share of syndicated articles. Scans at most 10,000 article records (`complete: false` beyond).',
     pathParams: z.object({ host: hostParam }),
-    query: z.object({ from: dayParam('first day, inclusive').optional(), to: dayParam('last day, inclusive').optional() }).strict(),
-    responses: [{ status: 200, description: 'Figures of the host.', content: json(hostStatsSchema) }, badRequest],
-    run: async (core, p) => ({ kind: 'json', value: await core.hostStats({ host: p.host, from: p.from, to: p.to }) }),
+    query: z
+      .object({
+        from: dayParam('first day, inclusive').optional(),
+        to: dayParam('last day, inclusive').optional(),
+      })
+      .strict(),
+    responses: [
+      { status: 200, description: 'Figures of the host.', content: json(hostStatsSchema) },
+      badRequest,
+    ],
+    run: async (core, p) => ({
+      kind: 'json',
+      value: await core.hostStats({ host: p.host, from: p.from, to: p.to }),
+    }),
   }),
   route({
     operationId: 'listArticles',
@@ -114,15 +135,29 @@ export const API_ROUTES: readonly ApiRoute[] = [
         cursor: cursorParam.optional(),
       })
       .strict(),
-    responses: [{ status: 200, description: 'One page of article records.', content: json(articlePageSchema) }, badRequest],
-    run: async (core, p) => ({ kind: 'json', value: await core.listArticles({ host: p.host, from: p.from, to: p.to, limit: p.limit, cursor: p.cursor }) }),
+    responses: [
+      { status: 200, description: 'One page of article records.', content: json(articlePageSchema) },
+      badRequest,
+    ],
+    run: async (core, p) => ({
+      kind: 'json',
+      value: await core.listArticles({
+        host: p.host,
+        from: p.from,
+        to: p.to,
+        limit: p.limit,
+        cursor: p.cursor,
+      }),
+    }),
   }),
   route({
     operationId: 'getArticle',
     path: '/articles/{id}',
     summary: 'One article as JSON (the clean copy), Markdown or plain text',
     pathParams: idParam,
-    query: z.object({ format: z.enum(ARTICLE_FORMATS).optional().describe('json (default), md or text') }).strict(),
+    query: z
+      .object({ format: z.enum(ARTICLE_FORMATS).optional().describe('json (default), md or text') })
+      .strict(),
     responses: [
       {
         status: 200,
@@ -144,7 +179,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "An article's direct copy links: the article it copies and the copies of it",
     pathParams: idParam,
     query: noParams,
-    responses: [{ status: 200, description: 'Copy links.', content: json(copiesViewSchema) }, badRequest, notFound],
+    responses: [
+      { status: 200, description: 'Copy links.', content: json(copiesViewSchema) },
+      badRequest,
+      notFound,
+    ],
     run: async (core, p) => ({ kind: 'json', value: await core.getCopies(p.id) }),
   }),
   route({
@@ -153,18 +192,29 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "An article's story cluster: likely origin and every known copy",
     pathParams: idParam,
     query: noParams,
-    responses: [{ status: 200, description: 'The cluster.', content: json(storyViewSchema) }, badRequest, notFound],
+    responses: [
+      { status: 200, description: 'The cluster.', content: json(storyViewSchema) },
+      badRequest,
+      notFound,
+    ],
     run: async (core, p) => ({ kind: 'json', value: await core.getStory(p.id) }),
   }),
   route({
     operationId: 'lookupParagraph',
     path: '/paragraphs',
     summary: 'Where was this paragraph first seen, and in which articles?',
-    description: 'The text is normalised and hashed the way the pipeline does; very short paragraphs are not indexed.',
+    description:
+      'The text is normalised and hashed the way the pipeline does; very short paragraphs are not indexed.',
     pathParams: noParams,
-    query: z.object({ text: z.string().min(1).max(MAX_PARAGRAPH_LOOKUP_CHARS).describe('paragraph text') }).strict(),
+    query: z
+      .object({ text: z.string().min(1).max(MAX_PARAGRAPH_LOOKUP_CHARS).describe('paragraph text') })
+      .strict(),
     responses: [
-      { status: 200, description: 'What the index knows about the paragraph.', content: json(paragraphInfoSchema) },
+      {
+        status: 200,
+        description: 'What the index knows about the paragraph.',
+        content: json(paragraphInfoSchema),
+      },
       badRequest,
       { status: 404, description: 'Paragraph never seen.', content: json(errorSchema) },
     ],

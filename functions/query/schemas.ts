@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { STORY_RELATIONS, type ArticleRecord, type ArticleRef, type CleanCopy, type CopyLink, type StoredParagraph } from '../core/article';
+import {
+  STORY_RELATIONS,
+  type ArticleRecord,
+  type ArticleRef,
+  type CleanCopy,
+  type CopyLink,
+  type StoredParagraph,
+} from '../core/article';
 import type { Page, ParagraphInfo } from '../ports/dedup-index';
 
 /**
@@ -23,26 +30,38 @@ export const articleRefSchema = z
   })
   .register(apiRegistry, { id: 'ArticleRef', description: 'A pointer to one article occurrence.' });
 
-export const storyRelationSchema = z
-  .enum(STORY_RELATIONS)
-  .register(apiRegistry, {
-    id: 'StoryRelation',
-    description:
-      "An article's relation to its story's origin: original (the origin itself), exact or near-duplicate copy on another publisher, excerpt (the story's start or a few of its paragraphs), update (the same publisher's later version at another URL).",
-  });
+export const storyRelationSchema = z.enum(STORY_RELATIONS).register(apiRegistry, {
+  id: 'StoryRelation',
+  description:
+    "An article's relation to its story's origin: original (the origin itself), exact or near-duplicate copy on another publisher, excerpt (the story's start or a few of its paragraphs), update (the same publisher's later version at another URL).",
+});
 
 export const copyLinkSchema = z
   .object({
     articleId: z.string(),
     url: z.string(),
     host: z.string(),
-    overlap: z.number().min(0).max(1).describe("share of the smaller article's evidence paragraphs found in the other"),
-    method: z.enum(['exact', 'near-duplicate', 'prefix']).describe('shared exact paragraphs, edited text (sketch), or one text is the start of the other'),
+    overlap: z
+      .number()
+      .min(0)
+      .max(1)
+      .describe("share of the smaller article's evidence paragraphs found in the other"),
+    method: z
+      .enum(['exact', 'near-duplicate', 'prefix'])
+      .describe('shared exact paragraphs, edited text (sketch), or one text is the start of the other'),
     relation: storyRelationSchema.optional().describe("the linked article's relation to the story's origin"),
   })
   .register(apiRegistry, { id: 'CopyLink', description: 'A link to another member of the same story.' });
 
-const pageKindSchema = z.enum(['article', 'consent-wall', 'paywall', 'index', 'error-page', 'empty', 'not-html']);
+const pageKindSchema = z.enum([
+  'article',
+  'consent-wall',
+  'paywall',
+  'index',
+  'error-page',
+  'empty',
+  'not-html',
+]);
 
 const articleRecordShape = {
   id: z.string().describe('32 hex characters: hash of the canonical URL'),
@@ -66,11 +85,31 @@ const articleRecordShape = {
   paragraphCount: z.number().int().min(0),
   paragraphHashes: z.array(z.string()),
   cleanKey: z.string().describe('archive object holding the clean copy (a JSON Lines bundle)'),
-  cleanOffset: z.number().int().min(0).optional().describe("byte offset of the article's line in that bundle"),
-  cleanLength: z.number().int().min(1).optional().describe('byte length of that line (absent: the whole object)'),
+  cleanOffset: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("byte offset of the article's line in that bundle"),
+  cleanLength: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('byte length of that line (absent: the whole object)'),
   rawKey: z.string().optional(),
-  rawOffset: z.number().int().min(0).optional().describe("byte offset of the page's gzip member in the raw bundle"),
-  rawLength: z.number().int().min(1).optional().describe("byte length of that member (absent: the whole object)"),
+  rawOffset: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("byte offset of the page's gzip member in the raw bundle"),
+  rawLength: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('byte length of that member (absent: the whole object)'),
   rawContentType: z.string().optional().describe('HTTP Content-Type the page was served with'),
   stats: z.object({
     repeatedParagraphsRemoved: z.number().int().min(0),
@@ -80,7 +119,10 @@ const articleRecordShape = {
   copyOf: copyLinkSchema.optional(),
   copies: z.array(copyLinkSchema),
   clusterId: z.string().optional().describe('story cluster id (stable; not the origin)'),
-  originId: z.string().optional().describe("the story's current origin (the article's own id for an original)"),
+  originId: z
+    .string()
+    .optional()
+    .describe("the story's current origin (the article's own id for an original)"),
   relation: storyRelationSchema.optional(),
   declaresCopy: z.boolean().optional().describe('the page names another member of its story as its source'),
   lead: z.string().optional().describe('leading-words fingerprint (finds excerpts)'),
@@ -96,14 +138,21 @@ export const storedParagraphSchema = z
     kind: z.enum(['heading', 'paragraph', 'quote', 'list-item']),
     text: z.string(),
     hash: z.string().optional(),
-    firstSeen: articleRefSchema.optional().describe('set when the earliest-published article carrying the paragraph is another one'),
-    firstCrawled: articleRefSchema.optional().describe('the first article crawled with it, when that is not firstSeen'),
+    firstSeen: articleRefSchema
+      .optional()
+      .describe('set when the earliest-published article carrying the paragraph is another one'),
+    firstCrawled: articleRefSchema
+      .optional()
+      .describe('the first article crawled with it, when that is not firstSeen'),
   })
   .register(apiRegistry, { id: 'StoredParagraph' });
 
 export const cleanCopySchema = z
   .object({ ...articleRecordShape, paragraphs: z.array(storedParagraphSchema), text: z.string() })
-  .register(apiRegistry, { id: 'CleanCopy', description: 'The clean copy as stored: record, paragraphs and text.' });
+  .register(apiRegistry, {
+    id: 'CleanCopy',
+    description: 'The clean copy as stored: record, paragraphs and text.',
+  });
 
 export const articlePageSchema = z
   .object({
@@ -112,13 +161,15 @@ export const articlePageSchema = z
   })
   .register(apiRegistry, { id: 'ArticlePage' });
 
-export const hostListSchema = z.object({ hosts: z.array(z.string()) }).register(apiRegistry, { id: 'HostList' });
+export const hostListSchema = z
+  .object({ hosts: z.array(z.string()) })
+  .register(apiRegistry, { id: 'HostList' });
 
 export const copiesViewSchema = z
   .object({
     articleId: z.string(),
     copyOf: copyLinkSchema.optional().describe('the earlier article this one copies'),
-    copies: z.array(copyLinkSchema).describe("later copies of this article on other publishers"),
+    copies: z.array(copyLinkSchema).describe('later copies of this article on other publishers'),
   })
   .register(apiRegistry, { id: 'Copies' });
 
@@ -152,15 +203,26 @@ export const hostStatsSchema = z
     repeatedParagraphsRemoved: z.number().int().min(0),
     boilerplateParagraphsRemoved: z.number().int().min(0),
     paragraphsFirstSeenElsewhere: z.number().int().min(0),
-    repeatedParagraphRatio: ratio.describe('repeats removed / paragraphs extracted (kept + repeated + boilerplate)'),
+    repeatedParagraphRatio: ratio.describe(
+      'repeats removed / paragraphs extracted (kept + repeated + boilerplate)',
+    ),
     boilerplateRatio: ratio.describe('boilerplate removed / paragraphs extracted'),
-    firstSeenElsewhereRatio: ratio.describe('kept paragraphs first seen on another article / paragraphs kept'),
-    syndicatedArticles: z.number().int().min(0).describe('articles that are a copy of an earlier article on another host'),
+    firstSeenElsewhereRatio: ratio.describe(
+      'kept paragraphs first seen on another article / paragraphs kept',
+    ),
+    syndicatedArticles: z
+      .number()
+      .int()
+      .min(0)
+      .describe('articles that are a copy of an earlier article on another host'),
     syndicatedShare: ratio,
     articlesWithCopies: z.number().int().min(0).describe('articles copied by other hosts'),
     complete: z.boolean().describe('false when the scan stopped at the article cap; narrow the day range'),
   })
-  .register(apiRegistry, { id: 'HostStats', description: 'Extraction and dedup figures of one host, from its article records.' });
+  .register(apiRegistry, {
+    id: 'HostStats',
+    description: 'Extraction and dedup figures of one host, from its article records.',
+  });
 
 export const errorSchema = z
   .object({ error: z.string().describe('what was wrong, for a human') })

@@ -5,7 +5,8 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ARCHIVE_PREFIX } from './archive-bucket';
 
-const copyLinkType = 'struct<articleid:string,url:string,host:string,overlap:double,method:string,relation:string>';
+const copyLinkType =
+  'struct<articleid:string,url:string,host:string,overlap:double,method:string,relation:string>';
 const articleRefType = 'struct<articleid:string,url:string,host:string,seenat:string,publishedat:string>';
 
 /**
@@ -38,13 +39,20 @@ export const CLEAN_COPY_COLUMNS: ReadonlyArray<{ name: string; type: string; com
   { name: 'contenthash', type: 'string' },
   { name: 'version', type: 'int' },
   { name: 'paragraphcount', type: 'int' },
-  { name: 'paragraphs', type: `array<struct<kind:string,text:string,hash:string,firstseen:${articleRefType},firstcrawled:${articleRefType}>>` },
+  {
+    name: 'paragraphs',
+    type: `array<struct<kind:string,text:string,hash:string,firstseen:${articleRefType},firstcrawled:${articleRefType}>>`,
+  },
   { name: 'text', type: 'string' },
   { name: 'copyof', type: copyLinkType },
   { name: 'clusterid', type: 'string' },
   { name: 'originid', type: 'string', comment: "the story's origin as known when the line was written" },
   { name: 'relation', type: 'string', comment: 'original, exact, near-duplicate, excerpt or update' },
-  { name: 'storedat', type: 'string', comment: 'ISO 8601, when this line was written; newest (version, storedat) is current' },
+  {
+    name: 'storedat',
+    type: 'string',
+    comment: 'ISO 8601, when this line was written; newest (version, storedat) is current',
+  },
 ];
 
 /** Name of the view over the current line of each article. */
@@ -77,7 +85,13 @@ export function prestoType(hive: string): string {
       pos += 1;
       return `row(${fields.join(', ')})`;
     }
-    const primitive: Record<string, string> = { string: 'varchar', int: 'integer', bigint: 'bigint', double: 'double', boolean: 'boolean' };
+    const primitive: Record<string, string> = {
+      string: 'varchar',
+      int: 'integer',
+      bigint: 'bigint',
+      double: 'double',
+      boolean: 'boolean',
+    };
     if (!primitive[name]) throw new RangeError(`no Presto type for Hive type ${name}`);
     return primitive[name];
   };
@@ -101,8 +115,17 @@ export function cleanLatestSql(databaseName: string, tableName: string): string 
 }
 
 /** The Glue encoding of an Athena (Presto) view: base64 JSON of the SQL and its output columns. */
-export function prestoViewText(databaseName: string, sql: string, columns: ReadonlyArray<{ name: string; type: string }>): string {
-  const definition = { originalSql: sql, catalog: 'awsdatacatalog', schema: databaseName, columns: columns.map((c) => ({ name: c.name, type: prestoType(c.type) })) };
+export function prestoViewText(
+  databaseName: string,
+  sql: string,
+  columns: ReadonlyArray<{ name: string; type: string }>,
+): string {
+  const definition = {
+    originalSql: sql,
+    catalog: 'awsdatacatalog',
+    schema: databaseName,
+    columns: columns.map((c) => ({ name: c.name, type: prestoType(c.type) })),
+  };
   return `/* Presto View: ${Buffer.from(JSON.stringify(definition), 'utf8').toString('base64')} */`;
 }
 
@@ -141,7 +164,8 @@ export class Analytics extends Construct {
       databaseName: this.databaseName,
       tableInput: {
         name: this.tableName,
-        description: 'Clean article copies, one JSON object per line; an article may have older lines (use clean_latest)',
+        description:
+          'Clean article copies, one JSON object per line; an article may have older lines (use clean_latest)',
         tableType: 'EXTERNAL_TABLE',
         parameters: {
           classification: 'json',
@@ -154,7 +178,9 @@ export class Analytics extends Construct {
           'projection.dt.interval.unit': 'DAYS',
           'storage.location.template': `${cleanRoot}dt=\${dt}/`,
         },
-        partitionKeys: [{ name: 'dt', type: 'string', comment: 'UTC day of publication (else of fetching), YYYY-MM-DD' }],
+        partitionKeys: [
+          { name: 'dt', type: 'string', comment: 'UTC day of publication (else of fetching), YYYY-MM-DD' },
+        ],
         storageDescriptor: {
           location: cleanRoot,
           inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
@@ -181,10 +207,15 @@ export class Analytics extends Construct {
       databaseName: this.databaseName,
       tableInput: {
         name: CLEAN_LATEST_VIEW,
-        description: 'Current line of each article per day (highest version, then latest storedat) of clean_articles',
+        description:
+          'Current line of each article per day (highest version, then latest storedat) of clean_articles',
         tableType: 'VIRTUAL_VIEW',
         parameters: { presto_view: 'true', comment: 'Presto View' },
-        viewOriginalText: prestoViewText(this.databaseName, cleanLatestSql(this.databaseName, this.tableName), viewColumns),
+        viewOriginalText: prestoViewText(
+          this.databaseName,
+          cleanLatestSql(this.databaseName, this.tableName),
+          viewColumns,
+        ),
         viewExpandedText: '/* Presto View */',
         storageDescriptor: { columns: viewColumns.map((c) => ({ name: c.name, type: c.type })) },
       },

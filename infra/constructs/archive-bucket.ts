@@ -76,7 +76,13 @@ export class ArchiveBucket extends Construct {
         // reprocessing (it reads raw pages by range on demand).
         ...(props.rawExpirationDays === null
           ? []
-          : [{ id: 'raw-pages-expire', prefix: ARCHIVE_PREFIX.raw, expiration: Duration.days(props.rawExpirationDays) }]),
+          : [
+              {
+                id: 'raw-pages-expire',
+                prefix: ARCHIVE_PREFIX.raw,
+                expiration: Duration.days(props.rawExpirationDays),
+              },
+            ]),
         {
           id: 'athena-results-expire',
           prefix: ARCHIVE_PREFIX.athenaResults,

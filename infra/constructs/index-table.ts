@@ -1,6 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { GSI1, TABLE_KEY, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/table-schema';
 import type { PipelineSettings } from '../settings';
 
@@ -48,8 +48,22 @@ export function createIndexTable(scope: Construct, props: IndexTableProps): dyna
 /** Target tracking on the table's and the index's read and write capacity. */
 function addAutoScaling(table: dynamodb.Table, capacity: PipelineSettings['tableCapacity']): void {
   const target = { targetUtilizationPercent: capacity.targetUtilizationPercent };
-  table.autoScaleWriteCapacity({ minCapacity: capacity.minWriteUnits, maxCapacity: capacity.maxWriteUnits }).scaleOnUtilization(target);
-  table.autoScaleReadCapacity({ minCapacity: capacity.minReadUnits, maxCapacity: capacity.maxReadUnits }).scaleOnUtilization(target);
-  table.autoScaleGlobalSecondaryIndexWriteCapacity(GSI1.indexName, { minCapacity: 1, maxCapacity: capacity.maxWriteUnits }).scaleOnUtilization(target);
-  table.autoScaleGlobalSecondaryIndexReadCapacity(GSI1.indexName, { minCapacity: 1, maxCapacity: capacity.maxReadUnits }).scaleOnUtilization(target);
+  table
+    .autoScaleWriteCapacity({ minCapacity: capacity.minWriteUnits, maxCapacity: capacity.maxWriteUnits })
+    .scaleOnUtilization(target);
+  table
+    .autoScaleReadCapacity({ minCapacity: capacity.minReadUnits, maxCapacity: capacity.maxReadUnits })
+    .scaleOnUtilization(target);
+  table
+    .autoScaleGlobalSecondaryIndexWriteCapacity(GSI1.indexName, {
+      minCapacity: 1,
+      maxCapacity: capacity.maxWriteUnits,
+    })
+    .scaleOnUtilization(target);
+  table
+    .autoScaleGlobalSecondaryIndexReadCapacity(GSI1.indexName, {
+      minCapacity: 1,
+      maxCapacity: capacity.maxReadUnits,
+    })
+    .scaleOnUtilization(target);
 }

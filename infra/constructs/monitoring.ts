@@ -247,7 +247,10 @@ export class Monitoring extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Dead-letter queues',
         left: props.deadLetterQueues.map((d) =>
-          d.queue.metricApproximateNumberOfMessagesVisible({ label: d.name, statistic: cloudwatch.Stats.MAXIMUM }),
+          d.queue.metricApproximateNumberOfMessagesVisible({
+            label: d.name,
+            statistic: cloudwatch.Stats.MAXIMUM,
+          }),
         ),
         width: 8,
       }),

@@ -111,13 +111,15 @@ export class PipelineFunction extends Construct {
     if (!props.tracing) {
       Validations.of(this.function).acknowledge({
         id: 'Serverless-LambdaTracing',
-        reason: 'X-Ray tracing was switched off for this stage with the `tracing` setting (cost); logs and metrics remain.',
+        reason:
+          'X-Ray tracing was switched off for this stage with the `tracing` setting (cost); logs and metrics remain.',
       });
     }
     if (props.tracing) {
       Validations.of(this.role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions; the service requires Resource "*".',
+        reason:
+          'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions; the service requires Resource "*".',
       });
     }
   }

@@ -22,14 +22,31 @@ const addTo = (into: Record<string, number>, key: string, n = 1) => (into[key] =
  * here because nothing in the ingest path lists).
  */
 export class CountingArchiveStore implements ArchiveStore {
-  readonly counts: ArchiveCounts = { puts: 0, gets: 0, lists: 0, deletes: 0, putsByPrefix: {}, getsByPrefix: {}, bytesPut: {} };
+  readonly counts: ArchiveCounts = {
+    puts: 0,
+    gets: 0,
+    lists: 0,
+    deletes: 0,
+    putsByPrefix: {},
+    getsByPrefix: {},
+    bytesPut: {},
+  };
 
   constructor(private readonly inner: ArchiveStore) {}
 
-  async put(key: string, body: Uint8Array | string, contentType: string, options?: ArchivePutOptions): Promise<void> {
+  async put(
+    key: string,
+    body: Uint8Array | string,
+    contentType: string,
+    options?: ArchivePutOptions,
+  ): Promise<void> {
     this.counts.puts++;
     addTo(this.counts.putsByPrefix, topPrefix(key));
-    addTo(this.counts.bytesPut, topPrefix(key), typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+    addTo(
+      this.counts.bytesPut,
+      topPrefix(key),
+      typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
+    );
     await this.inner.put(key, body, contentType, options);
   }
 

@@ -15,13 +15,17 @@ function valueBytes(value: AttributeValue): number {
   if (value.NS) return value.NS.reduce((n, s) => n + Math.ceil(s.length / 2) + 1, 0);
   if (value.BS) return value.BS.reduce((n, b) => n + b.byteLength, 0);
   if (value.L) return 3 + value.L.reduce((n, v) => n + 1 + valueBytes(v), 0);
-  if (value.M) return 3 + Object.entries(value.M).reduce((n, [k, v]) => n + 1 + Buffer.byteLength(k) + valueBytes(v), 0);
+  if (value.M)
+    return 3 + Object.entries(value.M).reduce((n, [k, v]) => n + 1 + Buffer.byteLength(k) + valueBytes(v), 0);
   return 0;
 }
 
 /** Size of an item as DynamoDB bills writes: attribute names plus values. */
 export function itemSizeBytes(item: Record<string, AttributeValue>): number {
-  return Object.entries(item).reduce((n, [name, value]) => n + Buffer.byteLength(name) + valueBytes(value), 0);
+  return Object.entries(item).reduce(
+    (n, [name, value]) => n + Buffer.byteLength(name) + valueBytes(value),
+    0,
+  );
 }
 
 /** Storage adds this much per item (and per index entry) to the item's own size (DynamoDB pricing page). */

@@ -51,10 +51,16 @@ async function main(): Promise<void> {
     ...(input.maxFetchAttempts ? { MAX_FETCH_ATTEMPTS: String(input.maxFetchAttempts) } : {}),
   });
   const started = Date.now();
-  const pipeline = await openLocalPipeline(config, { hostMap: input.hostMap, allowedLoopbackPorts: input.allowedLoopbackPorts, log: silentLog });
-  process.stdout.write(JSON.stringify({ event: 'opened' }) + '\n');
+  const pipeline = await openLocalPipeline(config, {
+    hostMap: input.hostMap,
+    allowedLoopbackPorts: input.allowedLoopbackPorts,
+    log: silentLog,
+  });
+  process.stdout.write(`${JSON.stringify({ event: 'opened' })}\n`);
   try {
-    const summary = await runIngest(pipeline.deps, pipeline.queue, input.sources, { concurrency: input.concurrency });
+    const summary = await runIngest(pipeline.deps, pipeline.queue, input.sources, {
+      concurrency: input.concurrency,
+    });
     const result: IngestWorkerResult = {
       event: 'done',
       wallMs: Date.now() - started,
@@ -69,7 +75,7 @@ async function main(): Promise<void> {
       skipped: summary.skipped.map(({ url, reason }) => ({ url, reason })),
       discoverErrors: summary.discoverErrors.map(({ url, reason }) => ({ url, reason })),
     };
-    process.stdout.write(JSON.stringify(result) + '\n');
+    process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await pipeline.close();
   }

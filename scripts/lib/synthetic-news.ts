@@ -99,16 +99,18 @@ export interface SyntheticNewsOptions {
   earlyCopyShare?: number;
 }
 
-const FUNCTION_WORDS = ('the of and to in a that for on is was said with he it as at by from his have has are but ' +
+const FUNCTION_WORDS = (
+  'the of and to in a that for on is was said with he it as at by from his have has are but ' +
   'be not an they this had which were after their been its who more will would up about over than also new one two ' +
-  'last year people government when there some could into other police officials told minister president week')
-  .split(' ');
+  'last year people government when there some could into other police officials told minister president week'
+).split(' ');
 
-const SYLLABLES = ('ba be bi bo bu ca co cu da de di do du fa fe fi fo ga ge go ha he hi ho ka ke ki ko la le li lo lu ' +
+const SYLLABLES = (
+  'ba be bi bo bu ca co cu da de di do du fa fe fi fo ga ge go ha he hi ho ka ke ki ko la le li lo lu ' +
   'ma me mi mo mu na ne ni no nu pa pe pi po pu ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo za ze zo ' +
   'bar ber cal cor dan den fal fen gar ger hal han kar ker lan len mar mer nar nor par per ran ren sal sen tar ter ' +
-  'val ven wal win str tra pro con dis ment tion able ing ers ous ist ant ent')
-  .split(' ');
+  'val ven wal win str tra pro con dis ment tion able ing ers ous ist ant ent'
+).split(' ');
 
 /** Vocabulary size of the content-word model. */
 const VOCABULARY_WORDS = 12_000;
@@ -139,7 +141,7 @@ class WordModel {
     this.cumulative = new Float64Array(VOCABULARY_WORDS);
     let sum = 0;
     for (let i = 0; i < VOCABULARY_WORDS; i++) {
-      sum += 1 / Math.pow(i + 1 + ZIPF_RANK_OFFSET, ZIPF_EXPONENT);
+      sum += 1 / (i + 1 + ZIPF_RANK_OFFSET) ** ZIPF_EXPONENT;
       this.cumulative[i] = sum;
     }
     for (let i = 0; i < VOCABULARY_WORDS; i++) this.cumulative[i] /= sum;
@@ -195,7 +197,7 @@ class TextModel {
       else out.push(this.words.word(r));
       if (i > 2 && i < n - 2 && r.chance(0.06)) out[out.length - 1] += ',';
     }
-    let s = capitalise(out.join(' ')) + '.';
+    let s = `${capitalise(out.join(' '))}.`;
     if (r.chance(0.12)) s = `"${s}" ${r.pick(ctx.names)} said.`;
     else if (r.chance(0.08)) s = s.replace(/ (\w+) /, " $1's ");
     return s;
@@ -224,7 +226,15 @@ const STOCK_SENTENCES = [
 ];
 
 /** Short stock lines (below the evidence threshold). */
-const STOCK_LINES = ['Advertisement', 'Read more:', 'Share this article', 'Photo: handout', 'Reporting by staff', 'Related coverage', 'Updated'];
+const STOCK_LINES = [
+  'Advertisement',
+  'Read more:',
+  'Share this article',
+  'Photo: handout',
+  'Reporting by staff',
+  'Related coverage',
+  'Updated',
+];
 
 interface HostProfile {
   host: string;
@@ -281,9 +291,14 @@ export function generateSyntheticNews(options: SyntheticNewsOptions): SyntheticA
     const paragraphs: Paragraph[] = [];
     if (random.chance(0.3)) paragraphs.push({ kind: 'paragraph', text: random.pick(STOCK_LINES) });
     for (const p of body) paragraphs.push({ kind: 'paragraph', text: p });
-    if (random.chance(0.35)) paragraphs.splice(random.int(1, paragraphs.length), 0, { kind: 'paragraph', text: random.pick(STOCK_SENTENCES) });
+    if (random.chance(0.35))
+      paragraphs.splice(random.int(1, paragraphs.length), 0, {
+        kind: 'paragraph',
+        text: random.pick(STOCK_SENTENCES),
+      });
     if (random.chance(0.25)) paragraphs.push({ kind: 'paragraph', text: random.pick(STOCK_LINES) });
-    for (const line of host.boilerplate) if (random.chance(0.6)) paragraphs.push({ kind: 'paragraph', text: line });
+    for (const line of host.boilerplate)
+      if (random.chance(0.6)) paragraphs.push({ kind: 'paragraph', text: line });
     if (host.groupLine && random.chance(0.5)) paragraphs.push({ kind: 'paragraph', text: host.groupLine });
     return paragraphs;
   };
@@ -356,7 +371,9 @@ export function generateSyntheticNews(options: SyntheticNewsOptions): SyntheticA
     }
     // Copies favour recent stories (the news cycle), with a long tail.
     const recent = Math.min(stories.length, 200);
-    const story = random.chance(0.8) ? stories[stories.length - 1 - random.int(0, recent - 1)] : random.pick(stories);
+    const story = random.chance(0.8)
+      ? stories[stories.length - 1 - random.int(0, recent - 1)]
+      : random.pick(stories);
     const freeHosts = hosts.filter((h) => !story.hosts.has(h.host));
     if (freeHosts.length === 0) continue;
     const host = random.pick(freeHosts);
@@ -377,7 +394,8 @@ export function generateSyntheticNews(options: SyntheticNewsOptions): SyntheticA
       ({ body, edits } = editCopy(random, text, story.ctx, base, heavyShare));
       if (edits.includes('headline')) title = text.sentence(story.ctx, 6, 12);
     }
-    if (credit && body.length > 0) body = [`${story.ctx.places[0].toUpperCase()} (${story.siteName}) - ${body[0]}`, ...body.slice(1)];
+    if (credit && body.length > 0)
+      body = [`${story.ctx.places[0].toUpperCase()} (${story.siteName}) - ${body[0]}`, ...body.slice(1)];
     story.versions.push(body);
     const basedOnUrl = random.chance(0.15) ? story.originUrl : undefined;
     const article = makeArticle(story, host, body, kind, edits, publishedMs, clockMs, title, basedOnUrl);
@@ -422,7 +440,7 @@ function editCopy(
     if (j >= 0) {
       const parts = body[j].split('. ');
       const cut = Math.ceil(parts.length / 2);
-      body.splice(j, 1, parts.slice(0, cut).join('. ') + '.', parts.slice(cut).join('. '));
+      body.splice(j, 1, `${parts.slice(0, cut).join('. ')}.`, parts.slice(cut).join('. '));
     }
   }
   const options: EditKind[] = ['reworded', 'typographic', 'added', 'cut', 'reordered', 'headline'];
@@ -439,11 +457,13 @@ function editCopy(
         body = body.map((p) => typographic(random, p));
         break;
       case 'added':
-        for (let k = random.int(1, 2); k > 0; k--) body.splice(random.int(0, body.length), 0, text.paragraph(ctx));
+        for (let k = random.int(1, 2); k > 0; k--)
+          body.splice(random.int(0, body.length), 0, text.paragraph(ctx));
         break;
       case 'cut': {
         const cut = Math.min(random.int(1, 3), Math.floor(body.length * 0.4));
-        for (let k = 0; k < cut; k++) body.splice(random.chance(0.6) ? body.length - 1 : random.int(1, body.length - 1), 1);
+        for (let k = 0; k < cut; k++)
+          body.splice(random.chance(0.6) ? body.length - 1 : random.int(1, body.length - 1), 1);
         break;
       }
       case 'reordered':

@@ -11,7 +11,8 @@ async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
   return keys;
 }
 
-const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
+const text = (bytes: Uint8Array | undefined) =>
+  bytes === undefined ? undefined : new TextDecoder().decode(bytes);
 
 /** The behaviour every {@link ArchiveStore} must show, run once per adapter. */
 export function archiveStoreContract(name: string, makeStore: ArchiveStoreFactory): void {
@@ -31,10 +32,16 @@ export function archiveStoreContract(name: string, makeStore: ArchiveStoreFactor
 
     it('a storage-class hint changes nothing that is read back', async () => {
       const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 13) % 256);
-      await store.put('raw/dt=2026-11-24/bundle-hinted.gz', bytes, 'application/gzip', { storageClass: 'archive' });
-      await store.put('clean/dt=2026-11-24/bundle-hinted.jsonl', '{"a":1}\n', 'application/x-ndjson', { storageClass: 'standard' });
+      await store.put('raw/dt=2026-11-24/bundle-hinted.gz', bytes, 'application/gzip', {
+        storageClass: 'archive',
+      });
+      await store.put('clean/dt=2026-11-24/bundle-hinted.jsonl', '{"a":1}\n', 'application/x-ndjson', {
+        storageClass: 'standard',
+      });
       expect(await store.get('raw/dt=2026-11-24/bundle-hinted.gz')).toEqual(bytes);
-      expect(await store.getRange('raw/dt=2026-11-24/bundle-hinted.gz', 100, 50)).toEqual(bytes.slice(100, 150));
+      expect(await store.getRange('raw/dt=2026-11-24/bundle-hinted.gz', 100, 50)).toEqual(
+        bytes.slice(100, 150),
+      );
       expect(text(await store.get('clean/dt=2026-11-24/bundle-hinted.jsonl'))).toBe('{"a":1}\n');
       expect(await collect(store.list('raw/dt=2026-11-24/'))).toEqual(['raw/dt=2026-11-24/bundle-hinted.gz']);
     });
@@ -46,7 +53,9 @@ export function archiveStoreContract(name: string, makeStore: ArchiveStoreFactor
     it('reads a byte range of an object: inside, to the end, past the end', async () => {
       const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
       await store.put('raw/dt=2026-11-24/bundle-a.gz', bytes, 'application/gzip');
-      expect(await store.getRange('raw/dt=2026-11-24/bundle-a.gz', 10, 5)).toEqual(Uint8Array.from([10, 11, 12, 13, 14]));
+      expect(await store.getRange('raw/dt=2026-11-24/bundle-a.gz', 10, 5)).toEqual(
+        Uint8Array.from([10, 11, 12, 13, 14]),
+      );
       // (Not a one-byte range at offset 0: s3rver reads `bytes=0-0` as the whole object.)
       expect(await store.getRange('raw/dt=2026-11-24/bundle-a.gz', 0, 2)).toEqual(Uint8Array.from([0, 1]));
       expect(await store.getRange('raw/dt=2026-11-24/bundle-a.gz', 250, 6)).toEqual(bytes.slice(250));
@@ -59,7 +68,9 @@ export function archiveStoreContract(name: string, makeStore: ArchiveStoreFactor
     it('reads a range of a larger object without reading the rest', async () => {
       const bytes = Uint8Array.from({ length: 3_000_000 }, (_, i) => (i * 7) % 251);
       await store.put('big/range.bin', bytes, 'application/octet-stream');
-      expect(await store.getRange('big/range.bin', 2_500_000, 70_000)).toEqual(bytes.slice(2_500_000, 2_570_000));
+      expect(await store.getRange('big/range.bin', 2_500_000, 70_000)).toEqual(
+        bytes.slice(2_500_000, 2_570_000),
+      );
     });
 
     it('returns undefined for a range of an absent key, and refuses an empty or negative range', async () => {
@@ -77,10 +88,22 @@ export function archiveStoreContract(name: string, makeStore: ArchiveStoreFactor
     });
 
     it('lists keys under a prefix in lexicographic order', async () => {
-      for (const key of ['x/b/2.json', 'x/a/1.json', 'x/b/10.json', 'x/ab.json', 'y/1.json', 'x-other/1.json']) {
+      for (const key of [
+        'x/b/2.json',
+        'x/a/1.json',
+        'x/b/10.json',
+        'x/ab.json',
+        'y/1.json',
+        'x-other/1.json',
+      ]) {
         await store.put(key, key, 'application/json');
       }
-      expect(await collect(store.list('x/'))).toEqual(['x/a/1.json', 'x/ab.json', 'x/b/10.json', 'x/b/2.json']);
+      expect(await collect(store.list('x/'))).toEqual([
+        'x/a/1.json',
+        'x/ab.json',
+        'x/b/10.json',
+        'x/b/2.json',
+      ]);
       // A prefix may end inside a path segment.
       expect(await collect(store.list('x/a'))).toEqual(['x/a/1.json', 'x/ab.json']);
       expect(await collect(store.list('nothing/'))).toEqual([]);
@@ -104,7 +127,9 @@ export function archiveStoreContract(name: string, makeStore: ArchiveStoreFactor
     });
 
     it('keeps concurrent writers of different keys apart', async () => {
-      await Promise.all(Array.from({ length: 20 }, (_, i) => store.put(`c/${i}.txt`, `body ${i}`, 'text/plain')));
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.put(`c/${i}.txt`, `body ${i}`, 'text/plain')),
+      );
       for (let i = 0; i < 20; i++) expect(text(await store.get(`c/${i}.txt`))).toBe(`body ${i}`);
     });
   });

@@ -114,7 +114,8 @@ describe('FileArchiveStore specifics', () => {
   // this ordering case is checked here rather than in the shared contract.
   it('lists in byte order across directory boundaries, like S3', async () => {
     const store = new FileArchiveStore(await freshDir());
-    for (const key of ['x/a/1.json', 'x-other/1.json', 'x.json', 'x/b.json']) await store.put(key, key, 'text/plain');
+    for (const key of ['x/a/1.json', 'x-other/1.json', 'x.json', 'x/b.json'])
+      await store.put(key, key, 'text/plain');
     const keys: string[] = [];
     for await (const key of store.list('x')) keys.push(key);
     expect(keys).toEqual(['x-other/1.json', 'x.json', 'x/a/1.json', 'x/b.json']);

@@ -15,7 +15,11 @@ export interface DedupIndexContractOptions {
   articleIdsCap: number;
 }
 
-export function ref(articleId: string, host = 'news.example', seenAt = '2026-11-24T10:00:00.000Z'): ArticleRef {
+export function ref(
+  articleId: string,
+  host = 'news.example',
+  seenAt = '2026-11-24T10:00:00.000Z',
+): ArticleRef {
   return { articleId, url: `https://${host}/story/${articleId}`, host, seenAt };
 }
 
@@ -49,7 +53,11 @@ export function article(id: string, overrides: Partial<ArticleRecord> = {}): Art
 }
 
 /** The behaviour every {@link DedupIndex} must show, run once per adapter. */
-export function dedupIndexContract(name: string, makeIndex: DedupIndexFactory, options: DedupIndexContractOptions): void {
+export function dedupIndexContract(
+  name: string,
+  makeIndex: DedupIndexFactory,
+  options: DedupIndexContractOptions,
+): void {
   describe(`DedupIndex contract: ${name}`, () => {
     let index: DedupIndexUnderTest;
     beforeEach(async () => {
@@ -62,7 +70,13 @@ export function dedupIndexContract(name: string, makeIndex: DedupIndexFactory, o
         const sightings = await index.recordParagraphs(ref('a1'), hs, 2);
         expect(sightings).toHaveLength(3);
         for (const [i, s] of sightings.entries()) {
-          expect(s).toMatchObject({ hash: hs[i], isFirstSeen: true, articleCount: 1, normVersion: 2, articleIds: ['a1'] });
+          expect(s).toMatchObject({
+            hash: hs[i],
+            isFirstSeen: true,
+            articleCount: 1,
+            normVersion: 2,
+            articleIds: ['a1'],
+          });
           expect(s.firstSeen).toEqual(ref('a1'));
           expect(s.hostPageCounts['news.example']).toBe(1);
         }
@@ -71,7 +85,11 @@ export function dedupIndexContract(name: string, makeIndex: DedupIndexFactory, o
       it('keeps the first sighting when another article records the same hash', async () => {
         const hs = hashes('second', 2);
         await index.recordParagraphs(ref('a1'), hs, 1);
-        const later = await index.recordParagraphs(ref('b1', 'other.example', '2026-11-24T11:00:00.000Z'), hs, 1);
+        const later = await index.recordParagraphs(
+          ref('b1', 'other.example', '2026-11-24T11:00:00.000Z'),
+          hs,
+          1,
+        );
         for (const s of later) {
           expect(s.isFirstSeen).toBe(false);
           expect(s.firstSeen).toEqual(ref('a1'));
@@ -173,7 +191,12 @@ export function dedupIndexContract(name: string, makeIndex: DedupIndexFactory, o
     });
 
     describe('story origins', () => {
-      const origin = (articleId: string, rank: string) => ({ articleId, url: `https://news.example/${articleId}`, host: 'news.example', rank });
+      const origin = (articleId: string, rank: string) => ({
+        articleId,
+        url: `https://news.example/${articleId}`,
+        host: 'news.example',
+        rank,
+      });
 
       it('has no origin for a cluster nobody proposed one for', async () => {
         expect((await index.getStoryOrigins(['c1'])).size).toBe(0);
@@ -190,7 +213,9 @@ export function dedupIndexContract(name: string, makeIndex: DedupIndexFactory, o
 
       it('leaves one origin when many proposals race', async () => {
         const ranks = Array.from({ length: 16 }, (_, i) => `1-${String(1000 - i * 7).padStart(4, '0')}`);
-        const answers = await Promise.all(ranks.map((rank, i) => index.proposeStoryOrigin('race', origin(`m${i}`, rank))));
+        const answers = await Promise.all(
+          ranks.map((rank, i) => index.proposeStoryOrigin('race', origin(`m${i}`, rank))),
+        );
         const best = origin('m15', '1-0895');
         expect(Object.fromEntries(await index.getStoryOrigins(['race']))).toEqual({ race: best });
         // Every answer is a proposal at least as good as the caller's own.
@@ -220,7 +245,15 @@ export function dedupIndexContract(name: string, makeIndex: DedupIndexFactory, o
     describe('articles', () => {
       it('stores and reads an article record unchanged', async () => {
         const record = article('art1', {
-          copies: [{ articleId: 'cp1', url: 'https://b.example/x', host: 'b.example', overlap: 0.9, method: 'exact' }],
+          copies: [
+            {
+              articleId: 'cp1',
+              url: 'https://b.example/x',
+              host: 'b.example',
+              overlap: 0.9,
+              method: 'exact',
+            },
+          ],
           clusterId: 'art1',
           description: undefined,
         });
@@ -249,23 +282,46 @@ export function dedupIndexContract(name: string, makeIndex: DedupIndexFactory, o
 
       it('adds a copy once per copy article id', async () => {
         await index.putArticle(article('orig'));
-        const copy = { articleId: 'c1', url: 'https://b.example/c1', host: 'b.example', overlap: 0.8, method: 'exact' as const };
+        const copy = {
+          articleId: 'c1',
+          url: 'https://b.example/c1',
+          host: 'b.example',
+          overlap: 0.8,
+          method: 'exact' as const,
+        };
         await index.addCopy('orig', copy);
         await index.addCopy('orig', copy);
         await Promise.all([index.addCopy('orig', copy), index.addCopy('orig', copy)]);
-        const second = { ...copy, articleId: 'c2', url: 'https://c.example/c2', host: 'c.example', method: 'near-duplicate' as const };
+        const second = {
+          ...copy,
+          articleId: 'c2',
+          url: 'https://c.example/c2',
+          host: 'c.example',
+          method: 'near-duplicate' as const,
+        };
         await index.addCopy('orig', second);
         expect((await index.getArticle('orig'))!.copies).toEqual([copy, second]);
       });
 
       it('keeps every copy link when addCopy and putArticle of a new version run concurrently', async () => {
-        const link = (n: number) => ({ articleId: `cc${n}`, url: `https://c${n}.example/x`, host: `c${n}.example`, overlap: 0.9, method: 'exact' as const });
+        const link = (n: number) => ({
+          articleId: `cc${n}`,
+          url: `https://c${n}.example/x`,
+          host: `c${n}.example`,
+          overlap: 0.9,
+          method: 'exact' as const,
+        });
         await index.putArticle(article('busy', { copies: [link(0)] }));
         const previous = (await index.getArticle('busy'))!;
         // A re-version read `previous` before these links landed, and stores afterwards.
         await Promise.all([
           index.addCopy('busy', link(1)),
-          index.putArticle({ ...previous, title: 'Second version', version: 2, copies: [...previous.copies, link(2)] }),
+          index.putArticle({
+            ...previous,
+            title: 'Second version',
+            version: 2,
+            copies: [...previous.copies, link(2)],
+          }),
           index.addCopy('busy', link(3)),
         ]);
         await index.addCopy('busy', link(4));
@@ -280,16 +336,35 @@ export function dedupIndexContract(name: string, makeIndex: DedupIndexFactory, o
       });
 
       it('keeps the first link per copy article id, whether added or stored with the record', async () => {
-        const first = { articleId: 'dup', url: 'https://b.example/dup', host: 'b.example', overlap: 0.8, method: 'exact' as const };
+        const first = {
+          articleId: 'dup',
+          url: 'https://b.example/dup',
+          host: 'b.example',
+          overlap: 0.8,
+          method: 'exact' as const,
+        };
         await index.putArticle(article('o1', { copies: [first] }));
         await index.addCopy('o1', { ...first, overlap: 0.5 });
-        await index.putArticle(article('o1', { copies: [{ ...first, overlap: 0.6 }, { ...first, overlap: 0.7 }] }));
+        await index.putArticle(
+          article('o1', {
+            copies: [
+              { ...first, overlap: 0.6 },
+              { ...first, overlap: 0.7 },
+            ],
+          }),
+        );
         expect((await index.getArticle('o1'))!.copies).toEqual([first]);
       });
 
       it('sets copyOf once, keeps the other fields, and ignores unknown articles', async () => {
         await index.putArticle(article('early-copy', { clusterId: 'early-copy' }));
-        const origin = { articleId: 'origin', url: 'https://a.example/o', host: 'a.example', overlap: 0.9, method: 'exact' as const };
+        const origin = {
+          articleId: 'origin',
+          url: 'https://a.example/o',
+          host: 'a.example',
+          overlap: 0.9,
+          method: 'exact' as const,
+        };
         await index.setCopyOf!('early-copy', origin);
         await index.setCopyOf!('early-copy', { ...origin, articleId: 'someone-else' }, 'other-cluster');
         await index.setCopyOf!('never-stored', origin);
@@ -300,11 +375,25 @@ export function dedupIndexContract(name: string, makeIndex: DedupIndexFactory, o
 
       it('moves the clean-copy pointer only while the record still points where the caller read it', async () => {
         if (!index.setCleanCopy) return expect(index.setCleanCopy).toBeUndefined();
-        const bundled = article('moved', { day: '2026-11-20', cleanKey: 'clean/dt=2026-11-20/bundle-2026-11-24T10-00-00-000Z-aaaaaaaaaaaa.jsonl', cleanOffset: 120, cleanLength: 900 });
+        const bundled = article('moved', {
+          day: '2026-11-20',
+          cleanKey: 'clean/dt=2026-11-20/bundle-2026-11-24T10-00-00-000Z-aaaaaaaaaaaa.jsonl',
+          cleanOffset: 120,
+          cleanLength: 900,
+        });
         await index.putArticle(bundled);
-        const next = { key: 'clean/dt=2026-11-20/bundle-2026-11-24T11-00-00-000Z-bbbbbbbbbbbb.jsonl', offset: 0, length: 950 };
+        const next = {
+          key: 'clean/dt=2026-11-20/bundle-2026-11-24T11-00-00-000Z-bbbbbbbbbbbb.jsonl',
+          offset: 0,
+          length: 950,
+        };
         expect(await index.setCleanCopy(bundled, next)).toBe(true);
-        expect(await index.getArticle('moved')).toEqual({ ...bundled, cleanKey: next.key, cleanOffset: 0, cleanLength: 950 });
+        expect(await index.getArticle('moved')).toEqual({
+          ...bundled,
+          cleanKey: next.key,
+          cleanOffset: 0,
+          cleanLength: 950,
+        });
         // A stale caller (it read the record before the move) changes nothing.
         expect(await index.setCleanCopy(bundled, { ...next, offset: 7 })).toBe(false);
         expect((await index.getArticle('moved'))!.cleanOffset).toBe(0);
@@ -312,13 +401,24 @@ export function dedupIndexContract(name: string, makeIndex: DedupIndexFactory, o
         const legacy = article('legacy', { cleanKey: 'clean/dt=2026-11-24/host=news.example/legacy.json' });
         await index.putArticle(legacy);
         expect(await index.setCleanCopy(legacy, next)).toBe(true);
-        expect(await index.getArticle('legacy')).toEqual({ ...legacy, cleanKey: next.key, cleanOffset: 0, cleanLength: 950 });
+        expect(await index.getArticle('legacy')).toEqual({
+          ...legacy,
+          cleanKey: next.key,
+          cleanOffset: 0,
+          cleanLength: 950,
+        });
         expect(await index.setCleanCopy(article('never-stored'), next)).toBe(false);
         expect(await index.getArticle('never-stored')).toBeUndefined();
       });
 
       it('refuses a copy for an unknown article', async () => {
-        const copy = { articleId: 'c1', url: 'https://b.example/c1', host: 'b.example', overlap: 0.8, method: 'exact' as const };
+        const copy = {
+          articleId: 'c1',
+          url: 'https://b.example/c1',
+          host: 'b.example',
+          overlap: 0.8,
+          method: 'exact' as const,
+        };
         await expect(index.addCopy('missing', copy)).rejects.toBeInstanceOf(NotFoundError);
       });
 
@@ -346,21 +446,37 @@ export function dedupIndexContract(name: string, makeIndex: DedupIndexFactory, o
       });
 
       it('lists complete records, copies included, equal to what getArticle returns', async () => {
-        const copy = { articleId: 'lc1', url: 'https://b.example/lc1', host: 'b.example', overlap: 0.7, method: 'near-duplicate' as const };
+        const copy = {
+          articleId: 'lc1',
+          url: 'https://b.example/lc1',
+          host: 'b.example',
+          overlap: 0.7,
+          method: 'near-duplicate' as const,
+        };
         await index.putArticle(article('listed1', { day: '2026-11-23', minhash: 'bk2n1.3.AAAAAQAAAg==' }));
         await index.putArticle(article('listed2', { day: '2026-11-24', copyOf: copy, clusterId: 'lc1' }));
         await index.addCopy('listed1', copy);
         const page = await index.listArticles({ host: 'news.example', limit: 10 });
-        expect(page.items).toEqual([(await index.getArticle('listed2'))!, (await index.getArticle('listed1'))!]);
+        expect(page.items).toEqual([
+          (await index.getArticle('listed2'))!,
+          (await index.getArticle('listed1'))!,
+        ]);
         expect(page.items[1].copies).toEqual([copy]);
-        expect(page.items[0]).toEqual(article('listed2', { day: '2026-11-24', copyOf: copy, clusterId: 'lc1' }));
+        expect(page.items[0]).toEqual(
+          article('listed2', { day: '2026-11-24', copyOf: copy, clusterId: 'lc1' }),
+        );
       });
 
       it('filters by an inclusive day range', async () => {
         for (const day of ['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23']) {
           await index.putArticle(article(`x${day}`, { day }));
         }
-        const range = await index.listArticles({ host: 'news.example', fromDay: '2026-11-21', toDay: '2026-11-22', limit: 50 });
+        const range = await index.listArticles({
+          host: 'news.example',
+          fromDay: '2026-11-21',
+          toDay: '2026-11-22',
+          limit: 50,
+        });
         expect(range.items.map((a) => a.day)).toEqual(['2026-11-22', '2026-11-21']);
         const from = await index.listArticles({ host: 'news.example', fromDay: '2026-11-22', limit: 50 });
         expect(from.items.map((a) => a.day)).toEqual(['2026-11-23', '2026-11-22']);
@@ -371,10 +487,12 @@ export function dedupIndexContract(name: string, makeIndex: DedupIndexFactory, o
       });
 
       it('refuses a malformed cursor and a bad limit', async () => {
-        await expect(index.listArticles({ host: 'news.example', limit: 5, cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(
+        await expect(
+          index.listArticles({ host: 'news.example', limit: 5, cursor: 'not-a-cursor' }),
+        ).rejects.toBeInstanceOf(InvalidInputError);
+        await expect(index.listArticles({ host: 'news.example', limit: 0 })).rejects.toBeInstanceOf(
           InvalidInputError,
         );
-        await expect(index.listArticles({ host: 'news.example', limit: 0 })).rejects.toBeInstanceOf(InvalidInputError);
       });
 
       it('lists the hosts that have articles', async () => {

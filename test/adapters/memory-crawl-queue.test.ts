@@ -87,7 +87,8 @@ describe('MemoryCrawlQueue', () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
         handled.push(`${m.url}#${m.attempt}`);
         // Odd URLs fail once and are retried after a short delay.
-        if (m.attempt === 1 && Number(m.url.split('/').pop()) % 2 === 1) await queue.send([{ ...m, attempt: 2 }], 30);
+        if (m.attempt === 1 && Number(m.url.split('/').pop()) % 2 === 1)
+          await queue.send([{ ...m, attempt: 2 }], 30);
         inFlight--;
       },
       { concurrency: 2 },

@@ -50,7 +50,9 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
         });
       }
     }
-    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ Successful, Failed }));
+    res
+      .writeHead(200, { 'content-type': 'application/x-amz-json-1.0' })
+      .end(JSON.stringify({ Successful, Failed }));
   });
 }
 
@@ -78,7 +80,12 @@ function makeQueue(): { queue: SqsCrawlQueue; client: SQSClient } {
   return { queue: new SqsCrawlQueue({ queueUrl: `${endpoint}/000000000000/crawl`, client }), client };
 }
 
-const message = (n: number): CrawlMessage => ({ url: `https://a.example/${n}`, urlKey: `k${n}`, sourceId: 's', attempt: 1 });
+const message = (n: number): CrawlMessage => ({
+  url: `https://a.example/${n}`,
+  urlKey: `k${n}`,
+  sourceId: 's',
+  attempt: 1,
+});
 
 describe('SqsCrawlQueue', () => {
   it('sends in batches of at most 10 with the JSON message as body', async () => {
@@ -97,7 +104,9 @@ describe('SqsCrawlQueue', () => {
     await queue.send([message(1)], 1_500);
     await queue.send([message(2)], 3_600_000);
     expect(batches.map((b) => b[0].DelaySeconds)).toEqual([2, 900]);
-    expect([toDelaySeconds(undefined), toDelaySeconds(0), toDelaySeconds(-5), toDelaySeconds(1)]).toEqual([0, 0, 0, 1]);
+    expect([toDelaySeconds(undefined), toDelaySeconds(0), toDelaySeconds(-5), toDelaySeconds(1)]).toEqual([
+      0, 0, 0, 1,
+    ]);
     client.destroy();
   });
 

@@ -33,7 +33,13 @@ describe('CLI commands as processes', () => {
 
   it('ingest rejects a sources file with typos, naming the file, entry and field, before touching storage', async () => {
     const dataDir = join(dir, 'data');
-    const result = await cli(['ingest', '--sources', 'test/fixtures/sources/typo-sources.yaml', '--data-dir', dataDir]);
+    const result = await cli([
+      'ingest',
+      '--sources',
+      'test/fixtures/sources/typo-sources.yaml',
+      '--data-dir',
+      dataDir,
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/typo-sources\.yaml: entry 1 \(id "dailyplanet"\)/);
     expect(result.stderr).toMatch(/feed: unknown field \(did you mean "feeds"\?\)/);
@@ -43,7 +49,13 @@ describe('CLI commands as processes', () => {
   });
 
   it('ingest names a missing sources file', async () => {
-    const result = await cli(['ingest', '--sources', join(dir, 'nope.yaml'), '--data-dir', join(dir, 'data2')]);
+    const result = await cli([
+      'ingest',
+      '--sources',
+      join(dir, 'nope.yaml'),
+      '--data-dir',
+      join(dir, 'data2'),
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('nope.yaml: cannot read the sources file (ENOENT)');
   });
@@ -51,16 +63,24 @@ describe('CLI commands as processes', () => {
   it('extract keeps its contract: one JSON object per manifest line, in order, errors inline', async () => {
     const page = 'test/fixtures/sites/dailyplanet.example/news/2026/11/23/harbour-street-bridge-reopens.html';
     const manifest = join(dir, 'manifest.tsv');
-    await writeFile(manifest, [
-      `${page}\thttp://dailyplanet.example/news/2026/11/23/harbour-street-bridge-reopens.html`,
-      `${join(dir, 'missing-page.html')}\thttp://example.com/missing`,
-      `${page}\thttp://dailyplanet.example/again`,
-    ].join('\n') + '\n');
+    await writeFile(
+      manifest,
+      `${[
+        `${page}\thttp://dailyplanet.example/news/2026/11/23/harbour-street-bridge-reopens.html`,
+        `${join(dir, 'missing-page.html')}\thttp://example.com/missing`,
+        `${page}\thttp://dailyplanet.example/again`,
+      ].join('\n')}\n`,
+    );
     const result = await cli(['extract', '--manifest', manifest]);
     expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
-    expect(Object.keys(lines[0]).sort()).toEqual(['authors', 'id', 'language', 'paragraphs', 'publishedAt', 'text', 'title', 'url'].sort());
+    expect(Object.keys(lines[0]).sort()).toEqual(
+      ['authors', 'id', 'language', 'paragraphs', 'publishedAt', 'text', 'title', 'url'].sort(),
+    );
     expect(lines[0].id).toBe('harbour-street-bridge-reopens');
     expect(lines[0].title).toMatch(/Harbour Street bridge reopens/);
     expect(lines[0].text).toBe(lines[0].paragraphs.map((p: { text: string }) => p.text).join('\n\n'));

@@ -27,11 +27,18 @@ async function snapshot(dir: string): Promise<Map<string, string>> {
 /** The current line of each article in the clean bundles (highest version, then latest storedAt). */
 async function cleanCopies(archiveDir: string): Promise<StoredCleanCopy[]> {
   const files = [...(await snapshot(join(archiveDir, 'clean'))).keys()];
-  const lines = (await Promise.all(files.map(async (f) => (await readFile(f, 'utf8')).trimEnd().split('\n')))).flat();
+  const lines = (
+    await Promise.all(files.map(async (f) => (await readFile(f, 'utf8')).trimEnd().split('\n')))
+  ).flat();
   const newest = new Map<string, StoredCleanCopy>();
   for (const line of lines.map((l) => JSON.parse(l) as StoredCleanCopy)) {
     const best = newest.get(line.id);
-    if (!best || line.version > best.version || (line.version === best.version && (line.storedAt ?? '') > (best.storedAt ?? ''))) newest.set(line.id, line);
+    if (
+      !best ||
+      line.version > best.version ||
+      (line.version === best.version && (line.storedAt ?? '') > (best.storedAt ?? ''))
+    )
+      newest.set(line.id, line);
   }
   return [...newest.values()];
 }
@@ -52,7 +59,8 @@ describe('npm start demo, end to end', () => {
     const pipeline = await openLocalPipeline(config, { log: silentLog });
     try {
       const core = new QueryCore({ index: pipeline.index, archive: pipeline.deps.archive });
-      for (const c of copies) api.set(c.id, { copy: await core.getCleanCopy(c.id), story: await core.getStory(c.id) });
+      for (const c of copies)
+        api.set(c.id, { copy: await core.getCleanCopy(c.id), story: await core.getStory(c.id) });
     } finally {
       await pipeline.close();
     }
@@ -70,7 +78,9 @@ describe('npm start demo, end to end', () => {
   });
 
   it("keeps the aggregator's republished story once, without disclaimer, popular list or comments", () => {
-    const aggregated = copies.filter((c) => c.host === 'wirewatch.example' && c.copyOf?.host === 'dailyplanet.example');
+    const aggregated = copies.filter(
+      (c) => c.host === 'wirewatch.example' && c.copyOf?.host === 'dailyplanet.example',
+    );
     expect(aggregated.length).toBeGreaterThanOrEqual(1);
     for (const copy of aggregated) {
       const origin = copies.find((c) => c.id === copy.copyOf!.articleId)!;
@@ -101,12 +111,16 @@ describe('npm start demo, end to end', () => {
       'wirewatch.example<dailyplanet.example',
       'wirewatch.example<metroherald.example',
     ]);
-    const edited = copies.filter((c) => c.host === 'wirewatch.example' && c.copyOf?.host === 'metroherald.example');
+    const edited = copies.filter(
+      (c) => c.host === 'wirewatch.example' && c.copyOf?.host === 'metroherald.example',
+    );
     expect(edited.length).toBeGreaterThanOrEqual(1);
     for (const copy of edited) {
       const origin = copies.find((c) => c.id === copy.copyOf!.articleId)!;
       expect(api.get(origin.id)!.copy.copies.map((c) => c.articleId)).toContain(copy.id);
-      expect(api.get(copy.id)!.story.members.map((m) => m.id)).toEqual(expect.arrayContaining([origin.id, copy.id]));
+      expect(api.get(copy.id)!.story.members.map((m) => m.id)).toEqual(
+        expect.arrayContaining([origin.id, copy.id]),
+      );
       // Stored and API copies agree on the link, even when the copy was crawled before its origin.
       expect(api.get(copy.id)!.copy.copyOf).toEqual(copy.copyOf);
       expect(copy.clusterId).toBe(origin.clusterId ?? origin.id);
@@ -117,7 +131,9 @@ describe('npm start demo, end to end', () => {
     const membership = /The Metro Herald has reported on Bayview and its eleven wards since 1911/;
     expect(first.boilerplateParagraphsRemoved).toBeGreaterThan(0);
     const herald = copies.filter((c) => c.host === 'metroherald.example');
-    expect(herald.some((c) => c.stats.boilerplateParagraphsRemoved > 0 && !membership.test(c.text))).toBe(true);
+    expect(herald.some((c) => c.stats.boilerplateParagraphsRemoved > 0 && !membership.test(c.text))).toBe(
+      true,
+    );
   });
 
   it('reports bad inputs with the URL and the reason, and the run goes on', () => {

@@ -8,13 +8,20 @@ import { gunzipSync } from 'node:zlib';
 import { load } from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { contentTypeFor, SITE_LAST_MODIFIED, startSiteServer, type SiteServer } from '../../functions/cli/demo/site-server';
+import {
+  contentTypeFor,
+  SITE_LAST_MODIFIED,
+  startSiteServer,
+  type SiteServer,
+} from '../../functions/cli/demo/site-server';
 
 const SITES_DIR = fileURLToPath(new URL('../fixtures/sites', import.meta.url));
 const SOURCES_DIR = fileURLToPath(new URL('../fixtures/sources', import.meta.url));
 
 /** Feed/sitemap entries that point at nothing on purpose (the demo's 404 bad input). */
-const INTENTIONALLY_MISSING = new Set(['http://dailyplanet.example/news/2026/11/24/ferry-timetable-changes.html']);
+const INTENTIONALLY_MISSING = new Set([
+  'http://dailyplanet.example/news/2026/11/24/ferry-timetable-changes.html',
+]);
 /** Hosts the demo sources name but the server must NOT serve (the unreachable publisher). */
 const UNSERVED_HOSTS = new Set(['offline-gazette.example']);
 /** The brief's size budget per page: realistic but small. */
@@ -29,14 +36,28 @@ interface Reply {
 let sites: SiteServer;
 
 /** One request to the site server over loopback, with the given Host header; body left encoded. */
-function get(host: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
+function get(
+  host: string,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<Reply> {
   return new Promise((resolvePromise, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: sites.port, path, method, headers: { Host: host, ...headers }, agent: false },
+      {
+        host: '127.0.0.1',
+        port: sites.port,
+        path,
+        method,
+        headers: { Host: host, ...headers },
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
         res.on('error', reject);
       },
     );
@@ -65,9 +86,7 @@ async function feedAndSitemapUrls(): Promise<{ document: string; url: string }[]
   const found: { document: string; url: string }[] = [];
   for (const host of sites.hosts) {
     const robots = (await get(host, '/robots.txt')).body.toString('utf8');
-    const documents = new Set(
-      [...robots.matchAll(/^Sitemap:\s*(\S+)/gim)].map((m) => m[1]),
-    );
+    const documents = new Set([...robots.matchAll(/^Sitemap:\s*(\S+)/gim)].map((m) => m[1]));
     for (const name of await readdir(join(SITES_DIR, host))) {
       if (/^(feed|atom|rss)\.xml$/.test(name)) documents.add(`http://${host}/${name}`);
     }
@@ -114,7 +133,11 @@ describe('startSiteServer', () => {
 
   it('sets content types by extension and sniffs RSS', async () => {
     const cases: [string, string, RegExp][] = [
-      ['dailyplanet.example', '/news/2026/11/23/harbour-street-bridge-reopens.html', /^text\/html; charset=utf-8$/],
+      [
+        'dailyplanet.example',
+        '/news/2026/11/23/harbour-street-bridge-reopens.html',
+        /^text\/html; charset=utf-8$/,
+      ],
       ['dailyplanet.example', '/feed.xml', /^application\/rss\+xml/],
       ['dailyplanet.example', '/sitemap.xml', /^application\/xml/],
       ['dailyplanet.example', '/robots.txt', /^text\/plain/],
@@ -177,7 +200,9 @@ describe('startSiteServer', () => {
 
     const byDate = await get('dailyplanet.example', path, { 'If-Modified-Since': SITE_LAST_MODIFIED });
     expect(byDate.status).toBe(304);
-    const older = await get('dailyplanet.example', path, { 'If-Modified-Since': 'Sun, 01 Nov 2026 00:00:00 GMT' });
+    const older = await get('dailyplanet.example', path, {
+      'If-Modified-Since': 'Sun, 01 Nov 2026 00:00:00 GMT',
+    });
     expect(older.status).toBe(200);
 
     // If-None-Match wins over If-Modified-Since when both are present.
@@ -241,7 +266,14 @@ describe('startSiteServer', () => {
   it('refuses path traversal, plain or encoded', async () => {
     // README.md sits one level above every host directory: a traversal would reach it.
     const readme = await readFile(join(SITES_DIR, 'README.md'), 'utf8');
-    for (const path of ['/../README.md', '/%2e%2e/README.md', '/..%2fREADME.md', '/news/..%2f..%2fREADME.md', '/..%5cREADME.md', '/%00']) {
+    for (const path of [
+      '/../README.md',
+      '/%2e%2e/README.md',
+      '/..%2fREADME.md',
+      '/news/..%2f..%2fREADME.md',
+      '/..%5cREADME.md',
+      '/%00',
+    ]) {
       const reply = await get('dailyplanet.example', path);
       expect(reply.status, path).toBe(400);
       expect(reply.body.toString(), path).not.toContain(readme.slice(0, 40));
@@ -270,10 +302,26 @@ describe('startSiteServer', () => {
 describe('contentTypeFor', () => {
   it('sniffs RSS, Atom and JSON Feed, and falls back by extension', () => {
     const cases: [string, string, string][] = [
-      ['feed.xml', '<?xml version="1.0"?>\n<rss version="2.0"><channel/></rss>', 'application/rss+xml; charset=utf-8'],
-      ['atom.xml', '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">', 'application/atom+xml; charset=utf-8'],
-      ['sitemap.xml', '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">', 'application/xml; charset=utf-8'],
-      ['feed.json', '{"version": "https://jsonfeed.org/version/1.1", "title": "x", "items": []}', 'application/feed+json; charset=utf-8'],
+      [
+        'feed.xml',
+        '<?xml version="1.0"?>\n<rss version="2.0"><channel/></rss>',
+        'application/rss+xml; charset=utf-8',
+      ],
+      [
+        'atom.xml',
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
+        'application/atom+xml; charset=utf-8',
+      ],
+      [
+        'sitemap.xml',
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        'application/xml; charset=utf-8',
+      ],
+      [
+        'feed.json',
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "x", "items": []}',
+        'application/feed+json; charset=utf-8',
+      ],
       ['data.json', '{"a": 1}', 'application/json; charset=utf-8'],
       ['news.rss', '<rss/>', 'application/rss+xml; charset=utf-8'],
       ['sitemap.xml.gz', '', 'application/gzip'],
@@ -307,7 +355,9 @@ describe('fixture publisher sites', () => {
       for (const name of files.filter((f) => /sitemap.*\.xml(\.gz)?$/.test(f))) {
         expect(robots, `${host} ${name}`).toContain(`Sitemap: http://${host}/${name}`);
       }
-      const privateListed = entries.some(({ url }) => new URL(url).host === host && new URL(url).pathname.startsWith('/private/'));
+      const privateListed = entries.some(
+        ({ url }) => new URL(url).host === host && new URL(url).pathname.startsWith('/private/'),
+      );
       expect(privateListed, host).toBe(true);
     }
   });
@@ -344,7 +394,9 @@ describe('fixture publisher sites', () => {
       const ld = $('script[type="application/ld+json"]')
         .toArray()
         .map((el) => JSON.parse($(el).text()) as Record<string, unknown>)
-        .flatMap((doc) => (Array.isArray(doc['@graph']) ? (doc['@graph'] as Record<string, unknown>[]) : [doc]))
+        .flatMap((doc) =>
+          Array.isArray(doc['@graph']) ? (doc['@graph'] as Record<string, unknown>[]) : [doc],
+        )
         .find((doc) => doc['@type'] === 'NewsArticle');
       expect(ld, url.pathname).toBeDefined();
       expect(String(ld!.datePublished), url.pathname).toMatch(/T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
@@ -368,10 +420,26 @@ async function publishedMs(host: string, path: string): Promise<number> {
   return Date.parse(String(text));
 }
 
-const BRIDGE = { host: 'dailyplanet.example', path: '/news/2026/11/23/harbour-street-bridge-reopens.html', container: '.story-body' };
-const BRIDGE_COPY = { host: 'wirewatch.example', path: '/news/2026/11/23/104521-harbour-street-bridge-reopens-to-traffic.html', container: '#articleBody' };
-const FARES = { host: 'metroherald.example', path: '/city/2026/11/24/council-freezes-transit-fares/', container: '.article__content' };
-const FARES_COPY = { host: 'wirewatch.example', path: '/news/2026/11/24/104877-bayview-fares-frozen.html', container: '#articleBody' };
+const BRIDGE = {
+  host: 'dailyplanet.example',
+  path: '/news/2026/11/23/harbour-street-bridge-reopens.html',
+  container: '.story-body',
+};
+const BRIDGE_COPY = {
+  host: 'wirewatch.example',
+  path: '/news/2026/11/23/104521-harbour-street-bridge-reopens-to-traffic.html',
+  container: '#articleBody',
+};
+const FARES = {
+  host: 'metroherald.example',
+  path: '/city/2026/11/24/council-freezes-transit-fares/',
+  container: '.article__content',
+};
+const FARES_COPY = {
+  host: 'wirewatch.example',
+  path: '/news/2026/11/24/104877-bayview-fares-frozen.html',
+  container: '#articleBody',
+};
 const MEMBERSHIP_PITCH = 'The Metro Herald has reported on Bayview and its eleven wards since 1911';
 const straight = (text: string): string => text.replace(/[“”]/g, '"').replace(/[‘’]/g, "'");
 
@@ -386,7 +454,9 @@ describe('syndication fixtures', () => {
     expect(rest).toContain('No comment');
     const $ = load((await get(BRIDGE_COPY.host, BRIDGE_COPY.path)).body.toString('utf8'));
     expect($(`${BRIDGE_COPY.container} h3`).text()).toContain('Most popular stories');
-    expect(await publishedMs(BRIDGE_COPY.host, BRIDGE_COPY.path)).toBeGreaterThan(await publishedMs(BRIDGE.host, BRIDGE.path));
+    expect(await publishedMs(BRIDGE_COPY.host, BRIDGE_COPY.path)).toBeGreaterThan(
+      await publishedMs(BRIDGE.host, BRIDGE.path),
+    );
   });
 
   it('wirewatch carries an edited Metro Herald fares story: one cut, one reworded, one added, quotes straightened', async () => {
@@ -394,13 +464,18 @@ describe('syndication fixtures', () => {
       (p) => !p.startsWith(MEMBERSHIP_PITCH) && !/^(Read more|Related|Also read):/.test(p),
     );
     const copy = await bodyParagraphs(FARES_COPY.host, FARES_COPY.path, `${FARES_COPY.container} > p`);
-    const copyBody = copy.slice(0, copy.findIndex((p) => p.startsWith('Legal Disclaimer:')));
+    const copyBody = copy.slice(
+      0,
+      copy.findIndex((p) => p.startsWith('Legal Disclaimer:')),
+    );
     const same = copyBody.filter((p) => original.map(straight).includes(p));
     expect(same.length).toBe(original.length - 2); // one paragraph cut, one reworded
     expect(copyBody.length).toBe(original.length); // ...and one added
     expect(copyBody.join('')).not.toMatch(/[“”’]/);
     expect(original.join('')).toMatch(/[“”]/);
-    expect(await publishedMs(FARES_COPY.host, FARES_COPY.path)).toBeGreaterThan(await publishedMs(FARES.host, FARES.path));
+    expect(await publishedMs(FARES_COPY.host, FARES_COPY.path)).toBeGreaterThan(
+      await publishedMs(FARES.host, FARES.path),
+    );
   });
 
   it('every Metro Herald article has the membership pitch inside its body container, unmarked', async () => {

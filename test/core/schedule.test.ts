@@ -48,7 +48,7 @@ describe('isDue with a phase key: each rate source on its own slot grid', () => 
     const runsPerSource = new Map<string, number>();
     const runsPerTick: number[] = [];
     for (let t = 0; t <= 24 * 60; t += tickMinutes) {
-      const nowIso = new Date(start + t * MINUTE_MS + jitterMs * ((t / tickMinutes) % 3) / 2).toISOString();
+      const nowIso = new Date(start + t * MINUTE_MS + (jitterMs * ((t / tickMinutes) % 3)) / 2).toISOString();
       let n = 0;
       for (const id of ids) {
         if (!isDue(schedule, lastRun.get(id), nowIso, id)) continue;
@@ -84,7 +84,8 @@ describe('isDue with a phase key: each rate source on its own slot grid', () => 
     // Slot boundaries fall on a whole minute: the index only changes between minute starts.
     const boundaries = new Set<number>();
     for (let s = 0; s < 3_600; s += 10) {
-      if (rateSlotIndex(at + s * 1000, hour, 'key-7') !== rateSlotIndex(at + (s - 10) * 1000, hour, 'key-7')) boundaries.add(s % 60);
+      if (rateSlotIndex(at + s * 1000, hour, 'key-7') !== rateSlotIndex(at + (s - 10) * 1000, hour, 'key-7'))
+        boundaries.add(s % 60);
     }
     expect([...boundaries]).toEqual([0]);
   });
@@ -117,8 +118,14 @@ describe('cron matching (UTC, EventBridge fields)', () => {
   });
 
   it('finds whether a slot lies in a window, and reports years-only expressions past their year', () => {
-    expect(cronFiresBetween('0 6 * * ? *', at('2026-11-24T06:00:00Z'), at('2026-11-25T05:59:59Z'))).toBe(false);
-    expect(cronFiresBetween('0 6 * * ? *', at('2026-11-24T05:59:59Z'), at('2026-11-24T06:00:00Z'))).toBe(true);
-    expect(cronFiresBetween('0 6 * * ? 2025', at('2026-01-01T00:00:00Z'), at('2026-12-01T00:00:00Z'))).toBe(false);
+    expect(cronFiresBetween('0 6 * * ? *', at('2026-11-24T06:00:00Z'), at('2026-11-25T05:59:59Z'))).toBe(
+      false,
+    );
+    expect(cronFiresBetween('0 6 * * ? *', at('2026-11-24T05:59:59Z'), at('2026-11-24T06:00:00Z'))).toBe(
+      true,
+    );
+    expect(cronFiresBetween('0 6 * * ? 2025', at('2026-01-01T00:00:00Z'), at('2026-12-01T00:00:00Z'))).toBe(
+      false,
+    );
   });
 });

@@ -8,14 +8,17 @@ const TYPO_FIXTURE = fileURLToPath(new URL('../fixtures/sources/typo-sources.yam
 
 /** The first fenced block of a language in docs/sources.md. */
 function block(language: string): string {
-  const match = new RegExp('```' + language + '\\n([\\s\\S]*?)```').exec(DOC);
+  const match = new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``).exec(DOC);
   if (!match) throw new Error(`docs/sources.md has no ${language} example`);
   return match[1];
 }
 
 describe('docs/sources.md stays true', () => {
   it('has a YAML example that parses', () => {
-    expect(parseSources(block('yaml'), 'sources.yaml').map((s) => s.id)).toEqual(['dailyplanet', 'metro-herald']);
+    expect(parseSources(block('yaml'), 'sources.yaml').map((s) => s.id)).toEqual([
+      'dailyplanet',
+      'metro-herald',
+    ]);
   });
 
   it('has only YAML examples that parse', () => {

@@ -71,7 +71,9 @@ describe('parseSources: valid files', () => {
     expect(expected).toHaveLength(1);
     expect(expected[0]).toMatchObject({ id: 'a', schedule: 'rate(1 hour)', maxArticlesPerRun: 50 });
     expect(parseSources(json, 'sources.conf')).toEqual(expected);
-    expect(parseSources(JSON.stringify({ sources: [{ id: 'a', feeds: ['https://a.test/rss'] }] }), 'x.json')).toEqual(expected);
+    expect(
+      parseSources(JSON.stringify({ sources: [{ id: 'a', feeds: ['https://a.test/rss'] }] }), 'x.json'),
+    ).toEqual(expected);
   });
 
   it('lets entries share settings through YAML anchors and merge keys', () => {
@@ -100,13 +102,24 @@ sources:
 `;
     const [a, b] = parseSources(inList, 's.yaml');
     expect(a).toMatchObject({ id: 'a', schedule: 'rate(15 minutes)', maxArticlesPerRun: 10 });
-    expect(b).toMatchObject({ id: 'b', feeds: ['https://a.test/rss'], schedule: 'rate(15 minutes)', maxArticlesPerRun: 99 });
+    expect(b).toMatchObject({
+      id: 'b',
+      feeds: ['https://a.test/rss'],
+      schedule: 'rate(15 minutes)',
+      maxArticlesPerRun: 99,
+    });
   });
 
   it('hands EventBridge the schedule with canonical spacing', () => {
-    const [a] = parseSources('- id: a\n  feeds: [https://a.test/rss]\n  schedule: "cron(0/30  *  * * ?  *)"\n', 's.yaml');
+    const [a] = parseSources(
+      '- id: a\n  feeds: [https://a.test/rss]\n  schedule: "cron(0/30  *  * * ?  *)"\n',
+      's.yaml',
+    );
     expect(a.schedule).toBe('cron(0/30 * * * ? *)');
-    const [b] = parseSources('- id: b\n  feeds: [https://b.test/rss]\n  schedule: "rate( 5   minutes )"\n', 's.yaml');
+    const [b] = parseSources(
+      '- id: b\n  feeds: [https://b.test/rss]\n  schedule: "rate( 5   minutes )"\n',
+      's.yaml',
+    );
     expect(b.schedule).toBe('rate(5 minutes)');
   });
 
@@ -118,9 +131,14 @@ sources:
 });
 
 describe('parseSources: problems', () => {
-  it('reports a typo\'d key as an unknown field with a suggestion', () => {
-    const problems = problemsOf('- id: planet\n  homepage: https://p.test/\n  feed: [https://p.test/rss]\n', 'sources.yaml');
-    expect(problems).toEqual(['sources.yaml: entry 1 (id "planet"): feed: unknown field (did you mean "feeds"?) (line 3)']);
+  it("reports a typo'd key as an unknown field with a suggestion", () => {
+    const problems = problemsOf(
+      '- id: planet\n  homepage: https://p.test/\n  feed: [https://p.test/rss]\n',
+      'sources.yaml',
+    );
+    expect(problems).toEqual([
+      'sources.yaml: entry 1 (id "planet"): feed: unknown field (did you mean "feeds"?) (line 3)',
+    ]);
   });
 
   it.each([
@@ -140,22 +158,39 @@ describe('parseSources: problems', () => {
   });
 
   it('names file, entry, id and field for a bad URL', () => {
-    const problems = problemsOf('- id: a\n  feeds: [https://a.test/rss]\n- id: dailyplanet\n  feeds:\n    - htp://x\n', 'sources.yaml');
-    expect(problems).toEqual(['sources.yaml: entry 2 (id "dailyplanet"): feeds[0]: "htp://x" is not an http(s) URL (line 5)']);
+    const problems = problemsOf(
+      '- id: a\n  feeds: [https://a.test/rss]\n- id: dailyplanet\n  feeds:\n    - htp://x\n',
+      'sources.yaml',
+    );
+    expect(problems).toEqual([
+      'sources.yaml: entry 2 (id "dailyplanet"): feeds[0]: "htp://x" is not an http(s) URL (line 5)',
+    ]);
   });
 
   it('reports a regular expression that does not compile', () => {
-    const problems = problemsOf('- id: a\n  feeds: [https://a.test/rss]\n  deny: ["ok", "(unclosed"]\n', 's.yaml');
-    expect(problems).toEqual(['s.yaml: entry 1 (id "a"): deny[1]: "(unclosed" is not a valid regular expression: Unterminated group (line 3)']);
+    const problems = problemsOf(
+      '- id: a\n  feeds: [https://a.test/rss]\n  deny: ["ok", "(unclosed"]\n',
+      's.yaml',
+    );
+    expect(problems).toEqual([
+      's.yaml: entry 1 (id "a"): deny[1]: "(unclosed" is not a valid regular expression: Unterminated group (line 3)',
+    ]);
   });
 
   it('rejects duplicate ids, naming the first use', () => {
-    const problems = problemsOf('- id: a\n  feeds: [https://a.test/rss]\n- id: a\n  feeds: [https://a.test/rss2]\n', 's.yaml');
-    expect(problems).toEqual(['s.yaml: entry 2 (id "a"): id: duplicate id "a" (already used by entry 1) (line 3)']);
+    const problems = problemsOf(
+      '- id: a\n  feeds: [https://a.test/rss]\n- id: a\n  feeds: [https://a.test/rss2]\n',
+      's.yaml',
+    );
+    expect(problems).toEqual([
+      's.yaml: entry 2 (id "a"): id: duplicate id "a" (already used by entry 1) (line 3)',
+    ]);
   });
 
   it('needs at least one of feeds, sitemaps or homepage', () => {
-    expect(problemsOf('- id: a\n  feeds: []\n', 's.yaml')).toEqual(['s.yaml: entry 1 (id "a"): needs at least one of feeds, sitemaps or homepage (line 1)']);
+    expect(problemsOf('- id: a\n  feeds: []\n', 's.yaml')).toEqual([
+      's.yaml: entry 1 (id "a"): needs at least one of feeds, sitemaps or homepage (line 1)',
+    ]);
   });
 
   it('collects every problem of every entry, in JSON too', () => {
@@ -163,7 +198,12 @@ describe('parseSources: problems', () => {
       {
         sources: [
           { id: 'Daily Planet', feeds: 'https://p.test/rss', maxArticlesPerRun: 2.5 },
-          { name: 'no id', sitemaps: ['https://s.test/sitemap.xml'], requestsPerMinute: 'fast', useRobotsSitemaps: 'yes' },
+          {
+            name: 'no id',
+            sitemaps: ['https://s.test/sitemap.xml'],
+            requestsPerMinute: 'fast',
+            useRobotsSitemaps: 'yes',
+          },
           42,
         ],
       },
@@ -172,7 +212,9 @@ describe('parseSources: problems', () => {
     );
     const problems = problemsOf(json, 'sources.json');
     expect(problems).toEqual([
-      expect.stringMatching(/^sources\.json: entry 1 \(id "Daily Planet"\): id: "Daily Planet" is not a valid id: .*\(e\.g\. "daily-planet"\) \(line 4\)$/),
+      expect.stringMatching(
+        /^sources\.json: entry 1 \(id "Daily Planet"\): id: "Daily Planet" is not a valid id: .*\(e\.g\. "daily-planet"\) \(line 4\)$/,
+      ),
       'sources.json: entry 1 (id "Daily Planet"): feeds: must be a list of feed URLs, got the string "https://p.test/rss" (line 5)',
       'sources.json: entry 1 (id "Daily Planet"): maxArticlesPerRun: must be a whole number, got 2.5 (line 6)',
       'sources.json: entry 2: id: is required (line 8)',
@@ -185,10 +227,18 @@ describe('parseSources: problems', () => {
   it('reports the shared typo fixture with entry and field for each mistake', () => {
     const path = fileURLToPath(new URL('../fixtures/sources/typo-sources.yaml', import.meta.url));
     const message = problemsOf(readFileSync(path, 'utf8'), 'typo-sources.yaml').join('\n');
-    expect(message).toContain('typo-sources.yaml: entry 1 (id "dailyplanet"): feed: unknown field (did you mean "feeds"?)');
-    expect(message).toContain('typo-sources.yaml: entry 2 (id "metroherald"): homepage: "htp://metroherald.example/" is not an http(s) URL');
-    expect(message).toContain('typo-sources.yaml: entry 2 (id "metroherald"): feeds[0]: "htp://metroherald.example/atom.xml" is not an http(s) URL');
-    expect(message).toMatch(/typo-sources\.yaml: entry 2 \(id "metroherald"\): schedule: "every hour": must be rate\(/);
+    expect(message).toContain(
+      'typo-sources.yaml: entry 1 (id "dailyplanet"): feed: unknown field (did you mean "feeds"?)',
+    );
+    expect(message).toContain(
+      'typo-sources.yaml: entry 2 (id "metroherald"): homepage: "htp://metroherald.example/" is not an http(s) URL',
+    );
+    expect(message).toContain(
+      'typo-sources.yaml: entry 2 (id "metroherald"): feeds[0]: "htp://metroherald.example/atom.xml" is not an http(s) URL',
+    );
+    expect(message).toMatch(
+      /typo-sources\.yaml: entry 2 \(id "metroherald"\): schedule: "every hour": must be rate\(/,
+    );
   });
 
   it.each([
@@ -204,25 +254,62 @@ describe('parseSources: problems', () => {
     ['at(2026-12-01T00:00:00)', 'one-time'],
     ['*/30 * * * *', 'must be rate('],
   ])('rejects schedule %j (%s)', (schedule, why) => {
-    const problems = problemsOf(`- id: a\n  feeds: [https://a.test/rss]\n  schedule: "${schedule}"\n`, 's.yaml');
+    const problems = problemsOf(
+      `- id: a\n  feeds: [https://a.test/rss]\n  schedule: "${schedule}"\n`,
+      's.yaml',
+    );
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain('entry 1 (id "a"): schedule: ');
     expect(problems[0]).toContain(why);
   });
 
-  it.each([['rate(1 minute)'], ['rate(45 minutes)'], ['rate(1 day)'], ['cron(0 8 * * ? *)'], ['cron(0 18 ? * MON-FRI *)'], ['cron(15 10 L * ? 2026-2030)'], ['cron(0 9 ? * 2#1 *)'], ['cron(0,30 6-22/2 1W JAN,JUL ? *)']])(
-    'accepts schedule %j',
-    (schedule) => {
-      expect(parseSources(`- id: a\n  feeds: [https://a.test/rss]\n  schedule: "${schedule}"\n`, 's.yaml')[0].schedule).toBe(schedule);
-    },
-  );
+  it.each([
+    ['rate(1 minute)'],
+    ['rate(45 minutes)'],
+    ['rate(1 day)'],
+    ['cron(0 8 * * ? *)'],
+    ['cron(0 18 ? * MON-FRI *)'],
+    ['cron(15 10 L * ? 2026-2030)'],
+    ['cron(0 9 ? * 2#1 *)'],
+    ['cron(0,30 6-22/2 1W JAN,JUL ? *)'],
+  ])('accepts schedule %j', (schedule) => {
+    expect(
+      parseSources(`- id: a\n  feeds: [https://a.test/rss]\n  schedule: "${schedule}"\n`, 's.yaml')[0]
+        .schedule,
+    ).toBe(schedule);
+  });
 
   it.each([
-    ['YAML syntax error', 'sources:\n  - id: a\n   feeds: [\n', 's.yaml', /^s\.yaml: invalid YAML \(line \d+\): /],
-    ['duplicate YAML key', '- id: a\n  id: b\n  feeds: [https://a.test/]\n', 's.yaml', /s\.yaml: invalid YAML \(line 2\): Map keys must be unique/],
-    ['JSON syntax error', '{"sources": [ {"id": "a", }]}', 'sources.json', /^sources\.json: invalid JSON \(line 1, column \d+\): /],
-    ['scalar top level', 'just text', 's.yaml', /^s\.yaml: the top level must be a list of sources or a mapping with a "sources" list, got the string "just text" \(line 1\)$/],
-    ['missing sources list', 'source:\n  - id: a\n', 's.yaml', /unknown top-level field "source" \(did you mean "sources"\?\)[\s\S]*missing "sources" list/],
+    [
+      'YAML syntax error',
+      'sources:\n  - id: a\n   feeds: [\n',
+      's.yaml',
+      /^s\.yaml: invalid YAML \(line \d+\): /,
+    ],
+    [
+      'duplicate YAML key',
+      '- id: a\n  id: b\n  feeds: [https://a.test/]\n',
+      's.yaml',
+      /s\.yaml: invalid YAML \(line 2\): Map keys must be unique/,
+    ],
+    [
+      'JSON syntax error',
+      '{"sources": [ {"id": "a", }]}',
+      'sources.json',
+      /^sources\.json: invalid JSON \(line 1, column \d+\): /,
+    ],
+    [
+      'scalar top level',
+      'just text',
+      's.yaml',
+      /^s\.yaml: the top level must be a list of sources or a mapping with a "sources" list, got the string "just text" \(line 1\)$/,
+    ],
+    [
+      'missing sources list',
+      'source:\n  - id: a\n',
+      's.yaml',
+      /unknown top-level field "source" \(did you mean "sources"\?\)[\s\S]*missing "sources" list/,
+    ],
     ['empty list', 'sources: []\n', 's.yaml', /^s\.yaml: no sources defined/],
   ])('refuses a file with a %s', (_case, text, fileName, message) => {
     expect(() => parseSources(text, fileName)).toThrow(ConfigError);
@@ -231,7 +318,12 @@ describe('parseSources: problems', () => {
 
   it('refuses YAML alias bombs', () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 12; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 12; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     lines.push('sources: *l');
     const started = performance.now();
     expect(() => parseSources(lines.join('\n'), 'bomb.yaml')).toThrow(ConfigError);
@@ -241,8 +333,16 @@ describe('parseSources: problems', () => {
 
 describe('matchesSourceFilters', () => {
   const base: Source = {
-    id: 'a', name: 'a', feeds: ['https://a.test/rss'], sitemaps: [], schedule: 'rate(1 hour)', allow: [], deny: [],
-    maxArticlesPerRun: 50, useRobotsSitemaps: true, enabled: true,
+    id: 'a',
+    name: 'a',
+    feeds: ['https://a.test/rss'],
+    sitemaps: [],
+    schedule: 'rate(1 hour)',
+    allow: [],
+    deny: [],
+    maxArticlesPerRun: 50,
+    useRobotsSitemaps: true,
+    enabled: true,
   };
 
   it('passes everything without filters', () => {

@@ -104,7 +104,10 @@ describe('fetchPage: successful fetches', () => {
   });
 
   it('conditional GET with Last-Modified alone gives notModified; a stale ETag gives the page', async () => {
-    const byDate = await fetchPage(server.url('/conditional'), options({ conditional: { lastModified: CONDITIONAL_LAST_MODIFIED } }));
+    const byDate = await fetchPage(
+      server.url('/conditional'),
+      options({ conditional: { lastModified: CONDITIONAL_LAST_MODIFIED } }),
+    );
     expect(byDate.notModified).toBe(true);
     expect(server.requests.at(-1)!.headers['if-modified-since']).toBe(CONDITIONAL_LAST_MODIFIED);
     const stale = await fetchPage(server.url('/conditional'), options({ conditional: { etag: '"old"' } }));
@@ -127,7 +130,10 @@ describe('fetchPage: HTTPS', () => {
   const mapTo = (name: string) => ({ hostMap: { [name]: { host: '127.0.0.1', port: tls.port } } });
 
   it('connects to the mapped address but presents and verifies the URL host (SNI + certificate)', async () => {
-    const page = await fetchPage('https://secure.example/ok.html', options({ ...mapTo('secure.example'), tlsCa: tls.certPem }));
+    const page = await fetchPage(
+      'https://secure.example/ok.html',
+      options({ ...mapTo('secure.example'), tlsCa: tls.certPem }),
+    );
     expect(text(page.body)).toBe(OK_HTML);
     expect(tls.serverNames.at(-1)).toBe('secure.example');
   });
@@ -139,7 +145,10 @@ describe('fetchPage: HTTPS', () => {
   });
 
   it('refuses a certificate for another name', async () => {
-    const error = await fetchError('https://impostor.example/ok.html', { ...mapTo('impostor.example'), tlsCa: tls.certPem });
+    const error = await fetchError('https://impostor.example/ok.html', {
+      ...mapTo('impostor.example'),
+      tlsCa: tls.certPem,
+    });
     expect(error.reason).toBe('tls-error');
   });
 });
@@ -171,7 +180,9 @@ describe('fetchPage: connection reuse (keepAlive)', () => {
         if (!chunk.includes('\r\n\r\n')) return;
         requests += 1;
         if (requests > 1) return socket.resetAndDestroy();
-        socket.write(`HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${OK_HTML.length}\r\nConnection: keep-alive\r\n\r\n${OK_HTML}`);
+        socket.write(
+          `HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${OK_HTML.length}\r\nConnection: keep-alive\r\n\r\n${OK_HTML}`,
+        );
       });
     });
     await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
@@ -220,7 +231,9 @@ describe('fetchPage: DNS answers', () => {
 
   it('bounds a DNS lookup that never answers by the connect timeout', async () => {
     const started = Date.now();
-    const error = await fetchError('http://slow-dns.example/', { resolve: () => new Promise(() => undefined) });
+    const error = await fetchError('http://slow-dns.example/', {
+      resolve: () => new Promise(() => undefined),
+    });
     expect(error.reason).toBe('timeout-connect');
     expect(error.retryable).toBe(true);
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -328,7 +341,10 @@ describe('fetchPage: failures carry a reason and a retry flag', () => {
 
   it('asks beforeRedirect about every hop and stops when it throws', async () => {
     const seen: Array<[string, number]> = [];
-    const page = await fetchPage(server.url('/redirect-chain/2'), options({ beforeRedirect: (next, n) => void seen.push([next, n]) }));
+    const page = await fetchPage(
+      server.url('/redirect-chain/2'),
+      options({ beforeRedirect: (next, n) => void seen.push([next, n]) }),
+    );
     expect(page.status).toBe(200);
     expect(seen).toEqual([
       [server.url('/redirect-chain/1'), 1],
@@ -336,7 +352,10 @@ describe('fetchPage: failures carry a reason and a retry flag', () => {
     ]);
     const before = server.requests.length;
     await expect(
-      fetchPage(server.url('/redirect-chain/2'), options({ beforeRedirect: () => Promise.reject(new RobotsDisallowedError('x')) })),
+      fetchPage(
+        server.url('/redirect-chain/2'),
+        options({ beforeRedirect: () => Promise.reject(new RobotsDisallowedError('x')) }),
+      ),
     ).rejects.toBeInstanceOf(RobotsDisallowedError);
     expect(server.requests.length).toBe(before + 1);
   });
@@ -359,7 +378,10 @@ describe('fetchPage: failures carry a reason and a retry flag', () => {
   });
 
   it('caps the decoded size of a gzip bomb', async () => {
-    const error = await fetchError(server.url('/gzip-bomb'), { maxBodyBytes: 512 * 1024, totalTimeoutMs: 5_000 });
+    const error = await fetchError(server.url('/gzip-bomb'), {
+      maxBodyBytes: 512 * 1024,
+      totalTimeoutMs: 5_000,
+    });
     expect(error.reason).toBe('body-too-large');
   });
 
@@ -370,7 +392,12 @@ describe('fetchPage: failures carry a reason and a retry flag', () => {
   });
 
   it('refuses non-http schemes', async () => {
-    for (const url of ['file:///etc/passwd', 'ftp://127.0.0.1/', 'gopher://127.0.0.1:70/', 'data:text/html,hi']) {
+    for (const url of [
+      'file:///etc/passwd',
+      'ftp://127.0.0.1/',
+      'gopher://127.0.0.1:70/',
+      'data:text/html,hi',
+    ]) {
       const error = await fetchError(url);
       expect(error.reason).toBe('unsupported-scheme');
       expect(error.retryable).toBe(false);
@@ -407,7 +434,10 @@ describe('fetchPage: SSRF guard on every hop and DNS answer', () => {
     const page = await fetchPage(server.url('/ok.html'), options(allowOne));
     expect(page.status).toBe(200);
     const before = server.requests.length;
-    const error = await fetchError(server.url(`/redirect?to=${encodeURIComponent('http://127.0.0.1:6379/')}`), allowOne);
+    const error = await fetchError(
+      server.url(`/redirect?to=${encodeURIComponent('http://127.0.0.1:6379/')}`),
+      allowOne,
+    );
     expect(error).toBeInstanceOf(BlockedUrlError);
     expect(server.requests.length).toBe(before + 1); // the redirect hop only
   });

@@ -5,7 +5,11 @@ import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbHostRateLimiter } from '../../functions/adapters/dynamodb/host-rate-limiter';
 import { createTableInput } from '../../functions/adapters/dynamodb/table-schema';
-import { hostIntervalMs, InMemoryHostRateLimiter, type HostRateLimiter } from '../../functions/fetch/host-rate-limiter';
+import {
+  hostIntervalMs,
+  InMemoryHostRateLimiter,
+  type HostRateLimiter,
+} from '../../functions/fetch/host-rate-limiter';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
 
 const TABLE = 'rate-limiter-test';
@@ -17,7 +21,11 @@ const clients: DynamoDBClient[] = [];
 /** A new client (one per simulated Lambda) for one of the two DynamoDB-protocol servers. */
 function newClient(backend: keyof typeof endpoints = 'dynalite'): DynamoDBClient {
   const endpoint = endpoints[backend];
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
   clients.push(client);
   return client;
 }
@@ -38,7 +46,13 @@ afterAll(async () => {
 });
 
 /** Reserves `perWorker` slots from each limiter concurrently; returns the slot times (now + wait). */
-async function reserveConcurrently(limiters: HostRateLimiter[], host: string, intervalMs: number, perWorker: number, nowMs: number) {
+async function reserveConcurrently(
+  limiters: HostRateLimiter[],
+  host: string,
+  intervalMs: number,
+  perWorker: number,
+  nowMs: number,
+) {
   const slots = await Promise.all(
     limiters.map(async (limiter) => {
       const mine: number[] = [];
@@ -76,10 +90,16 @@ function contract(name: string, make: () => HostRateLimiter) {
 
 contract('InMemoryHostRateLimiter', () => new InMemoryHostRateLimiter());
 for (const backend of ['dynalite', 'DynamoDB Local'] as const) {
-  contract(`DynamoDbHostRateLimiter on ${backend}`, () => new DynamoDbHostRateLimiter({ tableName: TABLE, client: newClient(backend) }));
+  contract(
+    `DynamoDbHostRateLimiter on ${backend}`,
+    () => new DynamoDbHostRateLimiter({ tableName: TABLE, client: newClient(backend) }),
+  );
 
   it(`DynamoDbHostRateLimiter on ${backend}: 40 concurrent reservations from 4 "Lambdas" get 40 slots one interval apart`, async () => {
-    const limiters = Array.from({ length: 4 }, () => new DynamoDbHostRateLimiter({ tableName: TABLE, client: newClient(backend) }));
+    const limiters = Array.from(
+      { length: 4 },
+      () => new DynamoDbHostRateLimiter({ tableName: TABLE, client: newClient(backend) }),
+    );
     const nowMs = 1_000_000;
     const slots = await reserveConcurrently(limiters, 'busy.example', 250, 10, nowMs);
     expect(slots).toEqual(Array.from({ length: 40 }, (_, k) => nowMs + k * 250));
@@ -101,7 +121,9 @@ for (const backend of ['dynalite', 'DynamoDB Local'] as const) {
     // claim, the others go straight to the busy path. They are sent one after another, so the
     // count does not depend on the order the server would handle concurrent requests in.
     const concurrentAt = 7_000_000;
-    const waits = await Promise.all(Array.from({ length: 8 }, () => limiter.reserve(host, 100, concurrentAt)));
+    const waits = await Promise.all(
+      Array.from({ length: 8 }, () => limiter.reserve(host, 100, concurrentAt)),
+    );
     expect(waits).toEqual(Array.from({ length: 8 }, (_, k) => k * 100));
     expect(limiter.stats().writeUnits).toBe(5 + 10 + 8);
   });
@@ -109,7 +131,10 @@ for (const backend of ['dynalite', 'DynamoDB Local'] as const) {
 
 describe('DynamoDbHostRateLimiter across concurrent workers', () => {
   it('with the real clock, no worker sends before its slot and slots never crowd', async () => {
-    const limiters = Array.from({ length: 3 }, () => new DynamoDbHostRateLimiter({ tableName: TABLE, client: newClient() }));
+    const limiters = Array.from(
+      { length: 3 },
+      () => new DynamoDbHostRateLimiter({ tableName: TABLE, client: newClient() }),
+    );
     const intervalMs = 60;
     // Warm the SDK clients first so setup cost does not blur the measurement.
     await Promise.all(limiters.map((l) => l.reserve('warm-up.example', 0, Date.now())));
@@ -136,8 +161,14 @@ describe('DynamoDbHostRateLimiter across concurrent workers', () => {
 
   it('stores the state as HOST#<host> / RATE with nextSlotMs and a TTL', async () => {
     const client = newClient();
-    await new DynamoDbHostRateLimiter({ tableName: TABLE, client }).reserve('Stored.Example', 1_000, 2_000_000);
-    const item = await client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'HOST#stored.example' }, sk: { S: 'RATE' } } }));
+    await new DynamoDbHostRateLimiter({ tableName: TABLE, client }).reserve(
+      'Stored.Example',
+      1_000,
+      2_000_000,
+    );
+    const item = await client.send(
+      new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'HOST#stored.example' }, sk: { S: 'RATE' } } }),
+    );
     expect(item.Item?.nextSlotMs?.N).toBe('2001000');
     expect(Number(item.Item?.expiresAt?.N)).toBeGreaterThan(2_001);
   });

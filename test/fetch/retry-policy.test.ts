@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { FetchError, PipelineError } from '../../functions/errors';
-import { MAX_RETRY_AFTER_MS, parseRetryAfterMs, retryDelayMs, shouldRetry } from '../../functions/fetch/retry-policy';
+import {
+  MAX_RETRY_AFTER_MS,
+  parseRetryAfterMs,
+  retryDelayMs,
+  shouldRetry,
+} from '../../functions/fetch/retry-policy';
 
 describe('retryDelayMs', () => {
   it('grows exponentially with full jitter', () => {
@@ -19,7 +24,9 @@ describe('retryDelayMs', () => {
 
   it('never retries sooner than Retry-After', () => {
     expect(retryDelayMs(1, { baseMs: 100, retryAfterMs: 7_000, random: () => 0.5 })).toBe(7_000);
-    expect(retryDelayMs(10, { baseMs: 1_000, maxMs: 60_000, retryAfterMs: 7_000, random: () => 0.5 })).toBe(30_000);
+    expect(retryDelayMs(10, { baseMs: 1_000, maxMs: 60_000, retryAfterMs: 7_000, random: () => 0.5 })).toBe(
+      30_000,
+    );
   });
 
   it('spreads delays across the whole window (full jitter)', () => {

@@ -18,7 +18,15 @@ const RULES = [
   'Sitemap: http://rules.example/news-sitemap.xml',
 ].join('\n');
 
-const HOSTS = ['rules.example', 'missing.example', 'forbidden.example', 'down.example', 'throttled.example', 'html.example', 'slow.example'];
+const HOSTS = [
+  'rules.example',
+  'missing.example',
+  'forbidden.example',
+  'down.example',
+  'throttled.example',
+  'html.example',
+  'slow.example',
+];
 
 let server: MisbehavingServer;
 
@@ -37,7 +45,10 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function cache(extra: Partial<RobotsCacheOptions> = {}, userAgent = 'RobotsTestBot/2.1 (+http://127.0.0.1/bot)'): RobotsCache {
+function cache(
+  extra: Partial<RobotsCacheOptions> = {},
+  userAgent = 'RobotsTestBot/2.1 (+http://127.0.0.1/bot)',
+): RobotsCache {
   return new RobotsCache({
     fetchOptions: {
       userAgent,
@@ -61,7 +72,10 @@ describe('RobotsCache', () => {
     // Our own group replaces "*": /private/ is not disallowed for us.
     expect(policy.isAllowed('http://rules.example/private/a')).toBe(true);
     expect(policy.crawlDelayMs).toBe(500);
-    expect(policy.sitemaps).toEqual(['http://rules.example/sitemap.xml', 'http://rules.example/news-sitemap.xml']);
+    expect(policy.sitemaps).toEqual([
+      'http://rules.example/sitemap.xml',
+      'http://rules.example/news-sitemap.xml',
+    ]);
     expect(policy.robotsUrl).toBe('http://rules.example/robots.txt');
   });
 
@@ -85,7 +99,11 @@ describe('RobotsCache', () => {
 
   it('treats 5xx, 429 and timeouts as "disallow all for now"', async () => {
     const robots = cache();
-    const reasons: Record<string, string> = { 'down.example': 'http-503', 'throttled.example': 'http-429', 'slow.example': 'timeout-total' };
+    const reasons: Record<string, string> = {
+      'down.example': 'http-503',
+      'throttled.example': 'http-429',
+      'slow.example': 'timeout-total',
+    };
     for (const [host, reason] of Object.entries(reasons)) {
       const policy = await robots.policyFor(`http://${host}/a`);
       expect(policy.source).toBe('unavailable');
@@ -111,7 +129,10 @@ describe('RobotsCache', () => {
         return fetchPage(url, options);
       },
     });
-    await Promise.all([robots.policyFor('http://rules.example/a'), robots.policyFor('http://rules.example/b')]);
+    await Promise.all([
+      robots.policyFor('http://rules.example/a'),
+      robots.policyFor('http://rules.example/b'),
+    ]);
     await robots.policyFor('http://rules.example/c');
     expect(calls).toBe(1);
     await robots.policyFor('http://missing.example/c'); // another origin
@@ -128,7 +149,8 @@ describe('RobotsCache', () => {
       now: () => nowMs,
       ttlMs: 10_000,
       errorTtlMs: 1_000,
-      fetcher: (url, options) => fetchPage(failing ? url.replace('rules.example', 'down.example') : url, options),
+      fetcher: (url, options) =>
+        fetchPage(failing ? url.replace('rules.example', 'down.example') : url, options),
     });
     expect((await robots.policyFor('http://rules.example/')).source).toBe('rules');
     failing = true;
@@ -140,7 +162,14 @@ describe('RobotsCache', () => {
 
   it('does not turn a blocked origin into a robots answer', async () => {
     const robots = new RobotsCache({
-      fetchOptions: { userAgent: 'RobotsTestBot/2.1', connectTimeoutMs: 300, totalTimeoutMs: 300, maxBodyBytes: 1e6, maxRedirects: 5, allowPrivateNetwork: false },
+      fetchOptions: {
+        userAgent: 'RobotsTestBot/2.1',
+        connectTimeoutMs: 300,
+        totalTimeoutMs: 300,
+        maxBodyBytes: 1e6,
+        maxRedirects: 5,
+        allowPrivateNetwork: false,
+      },
     });
     await expect(robots.policyFor('http://169.254.169.254/latest/')).rejects.toBeInstanceOf(BlockedUrlError);
   });
@@ -170,7 +199,11 @@ describe('parsedPolicy', () => {
   });
 
   it('handles wildcards and end anchors', () => {
-    const policy = parsedPolicy('https://a.example/robots.txt', 'User-agent: *\nDisallow: /*.pdf$\nDisallow: /search?', 'Bot/1.0');
+    const policy = parsedPolicy(
+      'https://a.example/robots.txt',
+      'User-agent: *\nDisallow: /*.pdf$\nDisallow: /search?',
+      'Bot/1.0',
+    );
     expect(policy.isAllowed('https://a.example/doc.pdf')).toBe(false);
     expect(policy.isAllowed('https://a.example/doc.pdf?x=1')).toBe(true);
     expect(policy.isAllowed('https://a.example/search?q=x')).toBe(false);

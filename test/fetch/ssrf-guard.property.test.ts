@@ -31,7 +31,12 @@ for (const [net, bits] of INTERNAL_V4) oracle.addSubnet(net, bits, 'ipv4');
 /** Addresses biased toward range edges, where off-by-one prefix bugs live. */
 const ipv4 = fc.oneof(
   fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)),
-  fc.tuple(fc.constantFrom(0, 10, 100, 127, 169, 172, 192, 198, 203, 223, 224, 239, 240, 255), fc.nat(255), fc.nat(255), fc.nat(255)),
+  fc.tuple(
+    fc.constantFrom(0, 10, 100, 127, 169, 172, 192, 198, 203, 223, 224, 239, 240, 255),
+    fc.nat(255),
+    fc.nat(255),
+    fc.nat(255),
+  ),
 );
 
 /** A spelling of an IPv4 address that WHATWG URL parsing accepts for the same address. */
@@ -93,7 +98,9 @@ describe('ssrf guard properties', () => {
   it('parseIpv6 reads back any address from its full, canonical and dotted-tail forms', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(255), { minLength: 16, maxLength: 16 }), (bytes) => {
-        const groups = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i] << 8) + bytes[2 * i + 1]).toString(16));
+        const groups = Array.from({ length: 8 }, (_, i) =>
+          ((bytes[2 * i] << 8) + bytes[2 * i + 1]).toString(16),
+        );
         const full = groups.join(':');
         const canonical = new URL(`http://[${full}]/`).hostname; // compressed by the URL parser
         const dottedTail = `${groups.slice(0, 6).join(':')}:${bytes.slice(12).join('.')}`;
@@ -112,16 +119,22 @@ describe('ssrf guard properties', () => {
       ['2001:db8::', 32],
     ];
     fc.assert(
-      fc.property(fc.constantFrom(...prefixes), fc.array(fc.nat(255), { minLength: 16, maxLength: 16 }), ([prefix, bits], random) => {
-        const base = parseIpv6(prefix)!;
-        const bytes = random.map((b, i) => {
-          const keep = Math.max(0, Math.min(8, bits - 8 * i)); // prefix bits of this byte
-          const mask = (0xff << (8 - keep)) & 0xff;
-          return (base[i] & mask) | (b & ~mask & 0xff);
-        });
-        const address = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i] << 8) + bytes[2 * i + 1]).toString(16)).join(':');
-        expect(classifyAddress(address)).not.toBeUndefined();
-      }),
+      fc.property(
+        fc.constantFrom(...prefixes),
+        fc.array(fc.nat(255), { minLength: 16, maxLength: 16 }),
+        ([prefix, bits], random) => {
+          const base = parseIpv6(prefix)!;
+          const bytes = random.map((b, i) => {
+            const keep = Math.max(0, Math.min(8, bits - 8 * i)); // prefix bits of this byte
+            const mask = (0xff << (8 - keep)) & 0xff;
+            return (base[i] & mask) | (b & ~mask & 0xff);
+          });
+          const address = Array.from({ length: 8 }, (_, i) =>
+            ((bytes[2 * i] << 8) + bytes[2 * i + 1]).toString(16),
+          ).join(':');
+          expect(classifyAddress(address)).not.toBeUndefined();
+        },
+      ),
       { numRuns: 2_000 },
     );
   });

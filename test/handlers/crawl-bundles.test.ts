@@ -28,7 +28,12 @@ import type { CrawlMessage } from '../../functions/ports/crawl-queue';
 import { newestLines, pointsAt, readCleanLines } from '../helpers/clean-lines';
 import { startDynalite, type DynaliteServer } from '../helpers/dynalite-server';
 import { startS3Server, type S3Server } from '../helpers/s3-server';
-import { generateSites, startSyntheticSites, type SyntheticSites, type SyntheticSitesServer } from '../helpers/synthetic-sites';
+import {
+  generateSites,
+  startSyntheticSites,
+  type SyntheticSites,
+  type SyntheticSitesServer,
+} from '../helpers/synthetic-sites';
 
 /** SQS's largest crawl batch (infra/settings.ts allows up to 10). */
 const BATCH = 10;
@@ -39,7 +44,8 @@ class FailingS3ArchiveStore extends S3ArchiveStore {
 
   override async put(...args: Parameters<S3ArchiveStore['put']>): Promise<void> {
     const [key] = args;
-    if (this.failPutsUnder && key.startsWith(this.failPutsUnder)) throw new StorageError(`S3 PutObject ${key} failed: SlowDown (injected)`, { retryable: true });
+    if (this.failPutsUnder && key.startsWith(this.failPutsUnder))
+      throw new StorageError(`S3 PutObject ${key} failed: SlowDown (injected)`, { retryable: true });
     await super.put(...args);
   }
 }
@@ -54,13 +60,21 @@ class RecordingQueue {
 const sqsEvent = (bodies: string[]): SQSEvent => ({
   Records: bodies.map((body, i) => ({ messageId: `m${i}`, body }) as SQSEvent['Records'][number]),
 });
-const message = (url: string): CrawlMessage => ({ url, urlKey: canonicalizeUrl(url), sourceId: 'synthetic', attempt: 0 });
+const message = (url: string): CrawlMessage => ({
+  url,
+  urlKey: canonicalizeUrl(url),
+  sourceId: 'synthetic',
+  attempt: 0,
+});
 
 /** A deterministic shuffle, so copies are sometimes crawled before their origin (as on SQS). */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
   let a = seed >>> 0;
-  const random = () => ((a = (Math.imul(a ^ (a >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296);
+  const random = () => {
+    a = (Math.imul(a ^ (a >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return a / 4294967296;
+  };
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [out[i], out[j]] = [out[j], out[i]];
@@ -97,7 +111,8 @@ describe('crawl handler: raw pages and clean copies bundled per SQS batch (s3rve
   beforeEach(async () => {
     for (;;) {
       const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
-      for (const object of listed.Contents ?? []) await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: object.Key }));
+      for (const object of listed.Contents ?? [])
+        await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: object.Key }));
       if (!listed.IsTruncated) break;
     }
     const tableName = `crawl-bundles-${++tableNo}`;
@@ -105,7 +120,11 @@ describe('crawl handler: raw pages and clean copies bundled per SQS batch (s3rve
     s3Store = new FailingS3ArchiveStore({ bucket: s3.bucket, client: s3.client });
     archive = new CountingArchiveStore(s3Store);
     queue = new RecordingQueue();
-    const fetchOptions = { ...fetchOptionsFrom(loadConfig({})), hostMap: server.hostMap, allowedLoopbackPorts: [server.port] };
+    const fetchOptions = {
+      ...fetchOptionsFrom(loadConfig({})),
+      hostMap: server.hostMap,
+      allowedLoopbackPorts: [server.port],
+    };
     deps = {
       archive,
       index: new DynamoDbDedupIndex({ tableName, client: dynamo.client }),
@@ -138,7 +157,8 @@ describe('crawl handler: raw pages and clean copies bundled per SQS batch (s3rve
 
   async function allRecords(): Promise<ArticleRecord[]> {
     const out: ArticleRecord[] = [];
-    for (const host of await deps.index.listHosts()) out.push(...(await deps.index.listArticles({ host, limit: 1_000 })).items);
+    for (const host of await deps.index.listHosts())
+      out.push(...(await deps.index.listArticles({ host, limit: 1_000 })).items);
     return out;
   }
 
@@ -165,8 +185,12 @@ describe('crawl handler: raw pages and clean copies bundled per SQS batch (s3rve
       expect(gz?.byteLength, `raw range of ${record.id}`).toBe(record.rawLength);
       const line = await readCleanCopy(archive, record);
       expect(line?.id, `clean line of ${record.id}`).toBe(record.id);
-      expect(record.cleanKey).toMatch(new RegExp(`^clean/dt=${record.day}/bundle-[0-9TZ-]+-[0-9a-f]{12}\\.jsonl$`));
-      expect(pointsAt(record, newest.get(record.id)!), `record ${record.id} points at its newest line`).toBe(true);
+      expect(record.cleanKey).toMatch(
+        new RegExp(`^clean/dt=${record.day}/bundle-[0-9TZ-]+-[0-9a-f]{12}\\.jsonl$`),
+      );
+      expect(pointsAt(record, newest.get(record.id)!), `record ${record.id} points at its newest line`).toBe(
+        true,
+      );
       expect(line!.copyOf?.articleId).toBe(record.copyOf?.articleId);
       expect(line!.clusterId).toBe(record.clusterId);
     }
@@ -187,7 +211,9 @@ describe('crawl handler: raw pages and clean copies bundled per SQS batch (s3rve
       expect(record.rawKey).toBe(objects[0]);
       expect(record.rawContentType).toBe('text/html; charset=utf-8');
       ranges.add(`${record.rawOffset}+${record.rawLength}`);
-      const page = gunzipSync((await archive.getRange(record.rawKey!, record.rawOffset!, record.rawLength!))!);
+      const page = gunzipSync(
+        (await archive.getRange(record.rawKey!, record.rawOffset!, record.rawLength!))!,
+      );
       expect(page.equals(served(url)), url).toBe(true);
     }
     expect(ranges.size).toBe(BATCH);
@@ -218,10 +244,13 @@ describe('crawl handler: raw pages and clean copies bundled per SQS batch (s3rve
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm9' }]);
     expect((await deps.frontier.get(canonicalizeUrl(missing)))?.reason).toBe('http-404');
-    for (const url of urls.slice(0, 3)) expect((await deps.frontier.get(canonicalizeUrl(url)))?.reason).toBe('not-modified');
+    for (const url of urls.slice(0, 3))
+      expect((await deps.frontier.get(canonicalizeUrl(url)))?.reason).toBe('not-modified');
     // The first batch's bundle and one for the five new pages of this batch.
     expect(await rawObjects()).toHaveLength(2);
-    const cleanKeys = new Set(await Promise.all(urls.slice(3, 8).map(async (u) => (await recordOf(u))!.cleanKey)));
+    const cleanKeys = new Set(
+      await Promise.all(urls.slice(3, 8).map(async (u) => (await recordOf(u))!.cleanKey)),
+    );
     const days = new Set(await Promise.all(urls.slice(3, 8).map(async (u) => (await recordOf(u))!.day)));
     expect(cleanKeys.size).toBe(days.size);
     const second = new Set(await Promise.all(urls.slice(3, 8).map(async (u) => (await recordOf(u))!.rawKey)));
@@ -279,13 +308,17 @@ describe('crawl handler: raw pages and clean copies bundled per SQS batch (s3rve
     for (let i = 0; i < order.length; i += BATCH) {
       const before = new Map((await allRecords()).map((r) => [r.id, r.cleanKey]));
       const cleanPutsBefore = archive.counts.putsByPrefix.clean ?? 0;
-      const result = await handler(sqsEvent(order.slice(i, i + BATCH).map((u) => JSON.stringify(message(u)))));
+      const result = await handler(
+        sqsEvent(order.slice(i, i + BATCH).map((u) => JSON.stringify(message(u)))),
+      );
       expect(result.batchItemFailures).toEqual([]);
       // One clean bundle per article day among the lines this batch wrote: its own articles' and
       // the re-pointed lines of copies crawled before their origin.
       const written = (await allRecords()).filter((r) => before.get(r.id) !== r.cleanKey);
       rewritten += written.filter((r) => before.has(r.id)).length;
-      expect(archive.counts.putsByPrefix.clean - cleanPutsBefore).toBe(new Set(written.map((r) => r.cleanKey)).size);
+      expect(archive.counts.putsByPrefix.clean - cleanPutsBefore).toBe(
+        new Set(written.map((r) => r.cleanKey)).size,
+      );
       expect(new Set(written.map((r) => r.cleanKey)).size).toBe(new Set(written.map((r) => r.day)).size);
     }
     const records = await allRecords();
@@ -309,7 +342,9 @@ describe('crawl handler: raw pages and clean copies bundled per SQS batch (s3rve
     const linesPerId = new Map<string, number>();
     for (const line of lines) linesPerId.set(line.copy.id, (linesPerId.get(line.copy.id) ?? 0) + 1);
     for (const record of records) if (!record.copyOf) expect(linesPerId.get(record.id), record.id).toBe(1);
-    console.log(`  ${rewritten} copies got a new line (copy crawled before its origin), ${archive.counts.putsByPrefix.clean} clean bundles`);
+    console.log(
+      `  ${rewritten} copies got a new line (copy crawled before its origin), ${archive.counts.putsByPrefix.clean} clean bundles`,
+    );
     await expectNothingDangling();
     return { stored, copies, putsPerArticle: puts / stored, cleanRewrites: rewritten };
   }

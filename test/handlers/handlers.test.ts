@@ -34,9 +34,13 @@ describe('Lambda handlers against the demo publishers on loopback', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'handlers-'));
     server = await startSiteServer({ rootDir: DEMO_SITES_DIR, port: 0 });
-    const hostMap = Object.fromEntries(server.hosts.map((h) => [h, { host: '127.0.0.1', port: server.port }]));
+    const hostMap = Object.fromEntries(
+      server.hosts.map((h) => [h, { host: '127.0.0.1', port: server.port }]),
+    );
     pipeline = await openLocalPipeline(loadConfig({ DATA_DIR: dataDir, HOST_MIN_INTERVAL_MS: '10' }), {
-      hostMap, allowedLoopbackPorts: [server.port], log: silentLog,
+      hostMap,
+      allowedLoopbackPorts: [server.port],
+      log: silentLog,
     });
     // As on AWS: short politeness waits are slept inside the invocation, and work goes to "SQS".
     Object.assign(pipeline.deps, { queue, maxInlineWaitMs: 2_000 });

@@ -14,7 +14,13 @@ import { SEED_PAGES, seedArchive, type SeededArchive } from '../query/helpers/se
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:123456789012:news-reprocess';
 
 const sqsEvent = (...bodies: unknown[]): SQSEvent =>
-  ({ Records: bodies.map((body, i) => ({ messageId: `m${i}`, body: typeof body === 'string' ? body : JSON.stringify(body), eventSourceARN: QUEUE_ARN })) }) as unknown as SQSEvent;
+  ({
+    Records: bodies.map((body, i) => ({
+      messageId: `m${i}`,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      eventSourceARN: QUEUE_ARN,
+    })),
+  }) as unknown as SQSEvent;
 
 const context = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 600_000 } as unknown as Context;
 
@@ -64,7 +70,9 @@ describe('reprocess Lambda entry point logs', () => {
       });
     }
     for (const method of ['log', 'info', 'warn', 'error'] as const) {
-      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => collect(args.map(String).join(' ')));
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) =>
+        collect(args.map(String).join(' ')),
+      );
     }
   });
   afterEach(() => {
@@ -72,17 +80,32 @@ describe('reprocess Lambda entry point logs', () => {
     vi.unstubAllEnvs();
   });
 
-  it('carries the Powertools service field on the handler\'s lines', async () => {
+  it("carries the Powertools service field on the handler's lines", async () => {
     // A malformed message (warn) and a slice of a day with no articles (info): neither sends to SQS.
-    const slice: ReprocessMessage = { kind: 'slice', runId: 'run-logs', day: '2026-11-24', host: 'wirewatch.example' };
+    const slice: ReprocessMessage = {
+      kind: 'slice',
+      runId: 'run-logs',
+      day: '2026-11-24',
+      host: 'wirewatch.example',
+    };
     const result = await handler(sqsEvent('{not json', slice), context);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
 
     const failed = lines.find((l) => l.message === 'reprocess message failed');
     const done = lines.find((l) => l.message === 'reprocess slice');
     expect(failed).toMatchObject({ level: 'WARN', service: REPROCESS_SERVICE_NAME, messageId: 'm0' });
-    expect(done).toMatchObject({ level: 'INFO', service: REPROCESS_SERVICE_NAME, host: 'wirewatch.example', complete: true, keys: 0 });
-    expect(lines.filter((l) => l.message?.startsWith('reprocess')).every((l) => l.service === REPROCESS_SERVICE_NAME)).toBe(true);
+    expect(done).toMatchObject({
+      level: 'INFO',
+      service: REPROCESS_SERVICE_NAME,
+      host: 'wirewatch.example',
+      complete: true,
+      keys: 0,
+    });
+    expect(
+      lines
+        .filter((l) => l.message?.startsWith('reprocess'))
+        .every((l) => l.service === REPROCESS_SERVICE_NAME),
+    ).toBe(true);
   });
 });
 
@@ -118,15 +141,31 @@ describe('reprocess page failures', () => {
       save: async (key, lastKey) => void checkpoints.set(key, lastKey),
       clear: async (key) => void checkpoints.delete(key),
     };
-    const reprocess = makeHandler({ pipeline: { ...deps, log: { info: record, warn: record } }, checkpoint, send: async () => {} });
-    const result = await reprocess(sqsEvent({ kind: 'slice', runId: 'run-damaged', day: victim!.day, host: 'wirewatch.example' }), context);
+    const reprocess = makeHandler({
+      pipeline: { ...deps, log: { info: record, warn: record } },
+      checkpoint,
+      send: async () => {},
+    });
+    const result = await reprocess(
+      sqsEvent({ kind: 'slice', runId: 'run-damaged', day: victim!.day, host: 'wirewatch.example' }),
+      context,
+    );
     expect(result.batchItemFailures).toEqual([]);
 
     const pageFailures = logs.filter((l) => l.message === 'reprocess page failed').map((l) => l.fields!);
     expect(pageFailures.length).toBeGreaterThan(0);
     expect(pageFailures).toContainEqual(
-      expect.objectContaining({ key: `dt=${victim!.day}/host=wirewatch.example/${victim!.id}`, articleId: victim!.id, host: 'wirewatch.example' }),
+      expect.objectContaining({
+        key: `dt=${victim!.day}/host=wirewatch.example/${victim!.id}`,
+        articleId: victim!.id,
+        host: 'wirewatch.example',
+      }),
     );
-    for (const fields of pageFailures) expect(fields).toMatchObject({ articleId: expect.any(String), host: 'wirewatch.example', error: expect.any(String) });
+    for (const fields of pageFailures)
+      expect(fields).toMatchObject({
+        articleId: expect.any(String),
+        host: 'wirewatch.example',
+        error: expect.any(String),
+      });
   });
 });

@@ -18,7 +18,12 @@ export async function readCleanLines(archive: ArchiveStore): Promise<StoredLine[
     while (offset < bytes.byteLength) {
       const end = bytes.indexOf(0x0a, offset);
       const stop = end < 0 ? bytes.byteLength : end + 1;
-      lines.push({ key, offset, length: stop - offset, copy: JSON.parse(bytes.subarray(offset, stop).toString('utf8')) as StoredCleanCopy });
+      lines.push({
+        key,
+        offset,
+        length: stop - offset,
+        copy: JSON.parse(bytes.subarray(offset, stop).toString('utf8')) as StoredCleanCopy,
+      });
       offset = stop;
     }
   }
@@ -45,5 +50,9 @@ function compareLines(a: StoredCleanCopy, b: StoredCleanCopy): number {
 
 /** Whether the record points at exactly this line. */
 export function pointsAt(record: ArticleRecord, line: StoredLine): boolean {
-  return record.cleanKey === line.key && (record.cleanOffset ?? 0) === line.offset && (record.cleanLength ?? line.length) === line.length;
+  return (
+    record.cleanKey === line.key &&
+    (record.cleanOffset ?? 0) === line.offset &&
+    (record.cleanLength ?? line.length) === line.length
+  );
 }

@@ -30,7 +30,10 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-export async function startFaultProxy(target: { host?: string; port: number }, initial: Fault = { kind: 'pass' }): Promise<FaultProxy> {
+export async function startFaultProxy(
+  target: { host?: string; port: number },
+  initial: Fault = { kind: 'pass' },
+): Promise<FaultProxy> {
   const upstreamHost = target.host ?? '127.0.0.1';
   let fault: Fault = initial;
   let accepted = 0;

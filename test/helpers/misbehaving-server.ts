@@ -46,7 +46,8 @@ export interface MisbehavingServerOptions {
   dripIntervalMs?: number;
 }
 
-export const OK_HTML = '<!doctype html><html><head><title>OK</title></head><body><p>Hello from the loopback publisher.</p></body></html>';
+export const OK_HTML =
+  '<!doctype html><html><head><title>OK</title></head><body><p>Hello from the loopback publisher.</p></body></html>';
 export const CONDITIONAL_ETAG = '"v1-abc"';
 export const CONDITIONAL_LAST_MODIFIED = 'Tue, 24 Nov 2026 10:00:00 GMT';
 
@@ -72,7 +73,9 @@ function streamBytes(res: http.ServerResponse, bytes: number): void {
   pump();
 }
 
-export async function startMisbehavingServer(options: MisbehavingServerOptions = {}): Promise<MisbehavingServer> {
+export async function startMisbehavingServer(
+  options: MisbehavingServerOptions = {},
+): Promise<MisbehavingServer> {
   const requests: MisbehavingServer['requests'] = [];
   const timers = new Set<NodeJS.Timeout>();
   const dripIntervalMs = options.dripIntervalMs ?? 50;
@@ -80,9 +83,16 @@ export async function startMisbehavingServer(options: MisbehavingServerOptions =
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
-    requests.push({ method: req.method ?? 'GET', path: `${url.pathname}${url.search}`, headers: req.headers });
+    requests.push({
+      method: req.method ?? 'GET',
+      path: `${url.pathname}${url.search}`,
+      headers: req.headers,
+    });
     const q = (name: string) => url.searchParams.get(name) ?? undefined;
-    const html = (extra: http.OutgoingHttpHeaders = {}) => ({ 'content-type': 'text/html; charset=utf-8', ...extra });
+    const html = (extra: http.OutgoingHttpHeaders = {}) => ({
+      'content-type': 'text/html; charset=utf-8',
+      ...extra,
+    });
 
     if (path === '/ok.html') {
       res.writeHead(200, html(q('type') ? { 'content-type': q('type') } : {}));
@@ -185,8 +195,9 @@ export async function startMisbehavingServer(options: MisbehavingServerOptions =
       const validators = { etag: CONDITIONAL_ETAG, 'last-modified': CONDITIONAL_LAST_MODIFIED };
       const inm = req.headers['if-none-match'];
       const ims = req.headers['if-modified-since'];
-      const etagMatches = inm !== undefined && inm.split(',').some((t) => t.trim() === CONDITIONAL_ETAG);
-      const notModifiedSince = inm === undefined && ims !== undefined && Date.parse(ims) >= Date.parse(CONDITIONAL_LAST_MODIFIED);
+      const etagMatches = inm?.split(',').some((t) => t.trim() === CONDITIONAL_ETAG);
+      const notModifiedSince =
+        inm === undefined && ims !== undefined && Date.parse(ims) >= Date.parse(CONDITIONAL_LAST_MODIFIED);
       if (etagMatches || notModifiedSince) {
         res.writeHead(304, validators);
         return res.end();
@@ -280,11 +291,29 @@ export async function startTlsServer(hostname: string): Promise<{
   const https = await import('node:https');
   const dir = mkdtempSync(join(tmpdir(), 'fetch-tls-'));
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1',
-      '-subj', `/CN=${hostname}`, '-addext', `subjectAltName=DNS:${hostname}`,
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${hostname}`,
+        '-addext',
+        `subjectAltName=DNS:${hostname}`,
+      ],
+      { stdio: 'ignore' },
+    );
     const certPem = readFileSync(join(dir, 'cert.pem'), 'utf8');
     const keyPem = readFileSync(join(dir, 'key.pem'), 'utf8');
     const serverNames: Array<string | false | null> = [];

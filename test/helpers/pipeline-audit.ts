@@ -22,7 +22,13 @@ export async function snapshotFiles(rootDir: string): Promise<Map<string, string
     for (const entry of entries) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) await walk(path);
-      else out.set(relative(rootDir, path), createHash('sha1').update(await readFile(path)).digest('hex'));
+      else
+        out.set(
+          relative(rootDir, path),
+          createHash('sha1')
+            .update(await readFile(path))
+            .digest('hex'),
+        );
     }
   };
   await walk(rootDir);
@@ -44,7 +50,11 @@ export async function allArticles(index: DedupIndex): Promise<Map<string, Articl
 }
 
 /** Entries of `before` that are missing or different in `after` (what must never happen to stored data). */
-export function changedEntries<T>(before: Map<string, T>, after: Map<string, T>, same: (a: T, b: T) => boolean = (a, b) => a === b): string[] {
+export function changedEntries<T>(
+  before: Map<string, T>,
+  after: Map<string, T>,
+  same: (a: T, b: T) => boolean = (a, b) => a === b,
+): string[] {
   const changed: string[] = [];
   for (const [key, value] of before) {
     const now = after.get(key);

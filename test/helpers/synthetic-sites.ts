@@ -52,7 +52,12 @@ const SITE_LAST_MODIFIED = 'Tue, 24 Nov 2026 06:00:00 GMT';
 
 /** Generates the sites (deterministic for a seed). Hosts are `<label>.example`, plain http. */
 export function generateSites(options: SyntheticSitesOptions): SyntheticSites {
-  const articles = generateSyntheticNews({ articles: options.articles, hosts: options.hosts, seed: options.seed ?? 7, copyShare: options.copyShare });
+  const articles = generateSyntheticNews({
+    articles: options.articles,
+    hosts: options.hosts,
+    seed: options.seed ?? 7,
+    copyShare: options.copyShare,
+  });
   const pages = new Map<string, Map<string, { body: Buffer; contentType: string }>>();
   const byHost = new Map<string, SyntheticArticle[]>();
   const articleUrls: string[] = [];
@@ -69,11 +74,23 @@ export function generateSites(options: SyntheticSitesOptions): SyntheticSites {
       const path = articlePath(a);
       articleUrls.push(`http://${host}${path}`);
       const related = list.slice(i + 1, i + 4);
-      site.set(path, { body: Buffer.from(renderArticle(host, a, mostRead, related)), contentType: 'text/html; charset=utf-8' });
+      site.set(path, {
+        body: Buffer.from(renderArticle(host, a, mostRead, related)),
+        contentType: 'text/html; charset=utf-8',
+      });
     }
-    site.set('/feed.xml', { body: Buffer.from(renderRss(host, list)), contentType: 'application/rss+xml; charset=utf-8' });
-    site.set('/sitemap.xml', { body: Buffer.from(renderSitemap(host, list)), contentType: 'application/xml; charset=utf-8' });
-    site.set('/robots.txt', { body: Buffer.from(`User-agent: *\nDisallow: /private/\n\nSitemap: http://${host}/sitemap.xml\n`), contentType: 'text/plain; charset=utf-8' });
+    site.set('/feed.xml', {
+      body: Buffer.from(renderRss(host, list)),
+      contentType: 'application/rss+xml; charset=utf-8',
+    });
+    site.set('/sitemap.xml', {
+      body: Buffer.from(renderSitemap(host, list)),
+      contentType: 'application/xml; charset=utf-8',
+    });
+    site.set('/robots.txt', {
+      body: Buffer.from(`User-agent: *\nDisallow: /private/\n\nSitemap: http://${host}/sitemap.xml\n`),
+      contentType: 'text/plain; charset=utf-8',
+    });
     site.set('/', { body: Buffer.from(renderHome(host, list)), contentType: 'text/html; charset=utf-8' });
   }
   return { hosts: [...byHost.keys()].sort(), articles, articleUrls, pages };
@@ -103,7 +120,12 @@ export function sourcesFor(sites: Pick<SyntheticSites, 'hosts'>, extra: Partial<
  * `window`, only the newest `window` published articles are listed, as in a real feed.
  * Returns the URLs now listed.
  */
-export function publishShare(sites: SyntheticSites, server: SyntheticSitesServer, fraction: number, options: { window?: number } = {}): string[] {
+export function publishShare(
+  sites: SyntheticSites,
+  server: SyntheticSitesServer,
+  fraction: number,
+  options: { window?: number } = {},
+): string[] {
   const listed: string[] = [];
   for (const host of sites.hosts) {
     const all = sites.articles.filter((a) => hostOfArticle(a) === host);
@@ -131,7 +153,10 @@ export interface SyntheticSitesServer {
 }
 
 /** Serves `sites` on 127.0.0.1 (ephemeral port unless `port` is given). */
-export async function startSyntheticSites(sites: SyntheticSites, options: { port?: number } = {}): Promise<SyntheticSitesServer> {
+export async function startSyntheticSites(
+  sites: SyntheticSites,
+  options: { port?: number } = {},
+): Promise<SyntheticSitesServer> {
   const requests: SiteRequest[] = [];
   const overrides = new Map<string, RouteOverride>();
   const extraHosts = new Set<string>();
@@ -151,11 +176,19 @@ export async function startSyntheticSites(sites: SyntheticSites, options: { port
     const etag = `"${createHash('sha1').update(page.body).digest('hex').slice(0, 16)}"`;
     const validators = { etag, 'last-modified': SITE_LAST_MODIFIED };
     const inm = req.headers['if-none-match'];
-    if (inm !== undefined ? inm.split(',').some((t) => t.trim() === etag) : req.headers['if-modified-since'] === SITE_LAST_MODIFIED) {
+    if (
+      inm !== undefined
+        ? inm.split(',').some((t) => t.trim() === etag)
+        : req.headers['if-modified-since'] === SITE_LAST_MODIFIED
+    ) {
       res.writeHead(304, validators);
       return res.end();
     }
-    res.writeHead(200, { 'content-type': page.contentType, 'content-length': String(page.body.length), ...validators });
+    res.writeHead(200, {
+      'content-type': page.contentType,
+      'content-length': String(page.body.length),
+      ...validators,
+    });
     res.end(page.body);
   });
   server.keepAliveTimeout = 5_000;
@@ -175,7 +208,10 @@ export async function startSyntheticSites(sites: SyntheticSites, options: { port
     setPage(host, path, body, contentType) {
       if (!sites.pages.has(host)) sites.pages.set(host, new Map());
       const site = sites.pages.get(host)!;
-      site.set(path, { body: Buffer.isBuffer(body) ? body : Buffer.from(body), contentType: contentType ?? site.get(path)?.contentType ?? 'text/html; charset=utf-8' });
+      site.set(path, {
+        body: Buffer.isBuffer(body) ? body : Buffer.from(body),
+        contentType: contentType ?? site.get(path)?.contentType ?? 'text/html; charset=utf-8',
+      });
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -190,7 +226,10 @@ export async function startSyntheticSites(sites: SyntheticSites, options: { port
  * The largest number of requests any host received within any 1-second window (`[t, t + 1000)`),
  * per host. This is what a publisher's rate limiter sees.
  */
-export function maxRequestsPerSecondByHost(requests: readonly SiteRequest[], windowMs = 1_000): Map<string, number> {
+export function maxRequestsPerSecondByHost(
+  requests: readonly SiteRequest[],
+  windowMs = 1_000,
+): Map<string, number> {
   const times = new Map<string, number[]>();
   for (const r of requests) {
     if (!times.has(r.host)) times.set(r.host, []);
@@ -221,7 +260,13 @@ function articlePath(a: SyntheticArticle): string {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'story';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'story'
+  );
 }
 
 function esc(text: string): string {
@@ -244,14 +289,24 @@ function footer(siteName: string): string {
 <p>&copy; 2026 ${esc(siteName)}. All rights reserved. Reproduction without permission is prohibited.</p></footer>`;
 }
 
-function renderArticle(host: string, a: SyntheticArticle, mostRead: SyntheticArticle[], related: SyntheticArticle[]): string {
+function renderArticle(
+  host: string,
+  a: SyntheticArticle,
+  mostRead: SyntheticArticle[],
+  related: SyntheticArticle[],
+): string {
   const url = `http://${host}${articlePath(a)}`;
   const jsonLd = JSON.stringify({
-    '@context': 'https://schema.org', '@type': 'NewsArticle', headline: a.title, datePublished: a.publishedAt,
-    publisher: { '@type': 'Organization', name: a.siteName }, mainEntityOfPage: url,
+    '@context': 'https://schema.org',
+    '@type': 'NewsArticle',
+    headline: a.title,
+    datePublished: a.publishedAt,
+    publisher: { '@type': 'Organization', name: a.siteName },
+    mainEntityOfPage: url,
   }).replace(/</g, '\\u003c');
   const body = a.paragraphs.map((p) => `<p>${esc(p.text)}</p>`).join('\n');
-  const list = (items: SyntheticArticle[]) => items.map((r) => `<li><a href="${articlePath(r)}">${esc(r.title)}</a></li>`).join('');
+  const list = (items: SyntheticArticle[]) =>
+    items.map((r) => `<li><a href="${articlePath(r)}">${esc(r.title)}</a></li>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(a.title)} | ${esc(a.siteName)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -280,21 +335,31 @@ ${footer(a.siteName)}
 
 function renderHome(host: string, list: SyntheticArticle[]): string {
   const siteName = list[0]?.siteName ?? host;
-  const items = list.slice(0, 30).map((a) => `<li><a href="${articlePath(a)}">${esc(a.title)}</a></li>`).join('\n');
+  const items = list
+    .slice(0, 30)
+    .map((a) => `<li><a href="${articlePath(a)}">${esc(a.title)}</a></li>`)
+    .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(siteName)}</title></head><body>
 ${header(host, siteName)}<main><h1>Latest news</h1><ul>${items}</ul></main>${footer(siteName)}</body></html>`;
 }
 
 function renderRss(host: string, list: SyntheticArticle[]): string {
   const items = list
-    .map((a) => `<item><title>${esc(a.title)}</title><link>http://${host}${articlePath(a)}?utm_source=rss&amp;utm_medium=feed</link>` +
-      `<guid isPermaLink="false">${a.id}</guid><pubDate>${new Date(a.publishedAt).toUTCString()}</pubDate></item>`)
+    .map(
+      (a) =>
+        `<item><title>${esc(a.title)}</title><link>http://${host}${articlePath(a)}?utm_source=rss&amp;utm_medium=feed</link>` +
+        `<guid isPermaLink="false">${a.id}</guid><pubDate>${new Date(a.publishedAt).toUTCString()}</pubDate></item>`,
+    )
     .join('\n');
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>${esc(list[0]?.siteName ?? host)}</title>` +
-    `<link>http://${host}/</link><description>Latest news</description>\n${items}\n</channel></rss>\n`;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>${esc(list[0]?.siteName ?? host)}</title>` +
+    `<link>http://${host}/</link><description>Latest news</description>\n${items}\n</channel></rss>\n`
+  );
 }
 
 function renderSitemap(host: string, list: SyntheticArticle[]): string {
-  const urls = list.map((a) => `<url><loc>http://${host}${articlePath(a)}</loc><lastmod>${a.publishedAt}</lastmod></url>`).join('\n');
+  const urls = list
+    .map((a) => `<url><loc>http://${host}${articlePath(a)}</loc><lastmod>${a.publishedAt}</lastmod></url>`)
+    .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls}\n</urlset>\n`;
 }

@@ -13,8 +13,14 @@ beforeAll(() => {
 type Resource = { Properties: Record<string, any> };
 
 describe('Glue catalog and Athena', () => {
-  const cleanTable = () => Object.values(template.findResources('AWS::Glue::Table', { Properties: { TableInput: { Name: 'clean_articles' } } }))[0] as Resource;
-  const latestView = () => Object.values(template.findResources('AWS::Glue::Table', { Properties: { TableInput: { Name: CLEAN_LATEST_VIEW } } }))[0] as Resource;
+  const cleanTable = () =>
+    Object.values(
+      template.findResources('AWS::Glue::Table', { Properties: { TableInput: { Name: 'clean_articles' } } }),
+    )[0] as Resource;
+  const latestView = () =>
+    Object.values(
+      template.findResources('AWS::Glue::Table', { Properties: { TableInput: { Name: CLEAN_LATEST_VIEW } } }),
+    )[0] as Resource;
 
   it('clean-copy table uses partition projection on dt (a date) only: bundles hold several hosts', () => {
     template.hasResourceProperties('AWS::Glue::Table', {
@@ -33,7 +39,11 @@ describe('Glue catalog and Athena', () => {
         }),
       }),
     });
-    expect(Object.keys(cleanTable().Properties.TableInput.Parameters).filter((k) => k.startsWith('projection.host'))).toEqual([]);
+    expect(
+      Object.keys(cleanTable().Properties.TableInput.Parameters).filter((k) =>
+        k.startsWith('projection.host'),
+      ),
+    ).toEqual([]);
   });
 
   it('storage template matches the clean/dt=YYYY-MM-DD/ bundle layout in the archive bucket', () => {
@@ -46,31 +56,46 @@ describe('Glue catalog and Athena', () => {
   it('the clean_latest view (Presto encoding) keeps the newest line per article and day, with every table column', () => {
     const view = latestView().Properties;
     expect(view.DatabaseName).toBe('news_pipeline_dev');
-    expect(view.TableInput).toMatchObject({ TableType: 'VIRTUAL_VIEW', ViewExpandedText: '/* Presto View */', Parameters: { presto_view: 'true', comment: 'Presto View' } });
+    expect(view.TableInput).toMatchObject({
+      TableType: 'VIRTUAL_VIEW',
+      ViewExpandedText: '/* Presto View */',
+      Parameters: { presto_view: 'true', comment: 'Presto View' },
+    });
     const text: string = view.TableInput.ViewOriginalText;
     const encoded = /^\/\* Presto View: ([A-Za-z0-9+/=]+) \*\/$/.exec(text)![1];
-    const definition = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as { originalSql: string; catalog: string; schema: string; columns: Array<{ name: string; type: string }> };
+    const definition = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as {
+      originalSql: string;
+      catalog: string;
+      schema: string;
+      columns: Array<{ name: string; type: string }>;
+    };
     expect(definition.catalog).toBe('awsdatacatalog');
     expect(definition.schema).toBe('news_pipeline_dev');
     expect(definition.originalSql).toContain('FROM "news_pipeline_dev"."clean_articles"');
-    expect(definition.originalSql).toMatch(/row_number\(\) OVER \(PARTITION BY dt, id ORDER BY version DESC, storedat DESC NULLS LAST\)/);
+    expect(definition.originalSql).toMatch(
+      /row_number\(\) OVER \(PARTITION BY dt, id ORDER BY version DESC, storedat DESC NULLS LAST\)/,
+    );
     expect(definition.originalSql).toMatch(/WHERE line_rank = 1$/);
     // The view's columns: the table's, then dt; the same in the SQL, the Presto JSON and the Glue schema.
     const names = [...CLEAN_COPY_COLUMNS.map((c) => c.name), 'dt'];
     expect(definition.columns.map((c) => c.name)).toEqual(names);
     expect(definition.originalSql.startsWith(`SELECT ${names.join(', ')} FROM`)).toBe(true);
     expect(view.TableInput.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name)).toEqual(names);
-    expect(definition.columns.find((c) => c.name === 'copyof')!.type).toBe('row(articleid varchar, url varchar, host varchar, overlap double, method varchar, relation varchar)');
+    expect(definition.columns.find((c) => c.name === 'copyof')!.type).toBe(
+      'row(articleid varchar, url varchar, host varchar, overlap double, method varchar, relation varchar)',
+    );
     expect(definition.columns.find((c) => c.name === 'version')!.type).toBe('integer');
     expect(definition.columns.find((c) => c.name === 'authors')!.type).toBe('array(varchar)');
     // Created after the table it reads.
-    expect((latestView() as unknown as { DependsOn: string[] }).DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/CleanArticles/)]));
+    expect((latestView() as unknown as { DependsOn: string[] }).DependsOn).toEqual(
+      expect.arrayContaining([expect.stringMatching(/CleanArticles/)]),
+    );
   });
 
   it('maps Hive column types to Presto types', () => {
-    expect(prestoType('array<struct<kind:string,text:string,firstseen:struct<articleid:string,seenat:string>>>')).toBe(
-      'array(row(kind varchar, text varchar, firstseen row(articleid varchar, seenat varchar)))',
-    );
+    expect(
+      prestoType('array<struct<kind:string,text:string,firstseen:struct<articleid:string,seenat:string>>>'),
+    ).toBe('array(row(kind varchar, text varchar, firstseen row(articleid varchar, seenat varchar)))');
     expect(() => prestoType('map<string,string>')).toThrow(RangeError);
   });
 
@@ -84,12 +109,30 @@ describe('Glue catalog and Athena', () => {
 
   it('has the issue-6 columns (but no copies list), lower case, and no column clashing with a partition key', () => {
     const table = cleanTable();
-    const columns: Array<{ Name: string; Type: string }> = table.Properties.TableInput.StorageDescriptor.Columns;
+    const columns: Array<{ Name: string; Type: string }> =
+      table.Properties.TableInput.StorageDescriptor.Columns;
     const names = columns.map((c) => c.Name);
     for (const required of [
-      'id', 'url', 'canonicalurl', 'fetchedat', 'title', 'authors', 'publishedat', 'modifiedat', 'language',
-      'sitename', 'section', 'description', 'image', 'pagekind', 'contenthash', 'version', 'paragraphcount',
-      'text', 'copyof', 'clusterid',
+      'id',
+      'url',
+      'canonicalurl',
+      'fetchedat',
+      'title',
+      'authors',
+      'publishedat',
+      'modifiedat',
+      'language',
+      'sitename',
+      'section',
+      'description',
+      'image',
+      'pagekind',
+      'contenthash',
+      'version',
+      'paragraphcount',
+      'text',
+      'copyof',
+      'clusterid',
     ]) {
       expect(names).toContain(required);
     }
@@ -101,7 +144,9 @@ describe('Glue catalog and Athena', () => {
     expect(names).toContain('storedat');
     expect(names).not.toContain('dt');
     expect(columns.find((c) => c.Name === 'authors')?.Type).toBe('array<string>');
-    expect(columns.find((c) => c.Name === 'copyof')?.Type).toMatch(/^struct<articleid:string,url:string,host:string,overlap:double,method:string,relation:string>$/);
+    expect(columns.find((c) => c.Name === 'copyof')?.Type).toMatch(
+      /^struct<articleid:string,url:string,host:string,overlap:double,method:string,relation:string>$/,
+    );
     expect(names.length).toBe(CLEAN_COPY_COLUMNS.length);
   });
 
@@ -113,7 +158,10 @@ describe('Glue catalog and Athena', () => {
         ResultConfiguration: {
           EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
           OutputLocation: {
-            'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^ArchiveBucket') }, '/athena-results/']],
+            'Fn::Join': [
+              '',
+              ['s3://', { Ref: Match.stringLikeRegexp('^ArchiveBucket') }, '/athena-results/'],
+            ],
           },
         },
       }),
@@ -122,24 +170,32 @@ describe('Glue catalog and Athena', () => {
 });
 
 describe('alarms and dashboard', () => {
-  const alarms = () => Object.entries(template.findResources('AWS::CloudWatch::Alarm')) as Array<[string, Resource]>;
+  const alarms = () =>
+    Object.entries(template.findResources('AWS::CloudWatch::Alarm')) as Array<[string, Resource]>;
 
   /** The single metric an alarm watches, whichever of the two CloudFormation forms it uses. */
   const watchedMetric = (alarm: Resource) => {
     const p = alarm.Properties;
-    if (p.MetricName) return { namespace: p.Namespace, name: p.MetricName, dimensions: p.Dimensions, stat: p.Statistic };
+    if (p.MetricName)
+      return { namespace: p.Namespace, name: p.MetricName, dimensions: p.Dimensions, stat: p.Statistic };
     const stat = p.Metrics?.length === 1 ? p.Metrics[0].MetricStat : undefined;
     return stat
-      ? { namespace: stat.Metric.Namespace, name: stat.Metric.MetricName, dimensions: stat.Metric.Dimensions, stat: stat.Stat }
+      ? {
+          namespace: stat.Metric.Namespace,
+          name: stat.Metric.MetricName,
+          dimensions: stat.Metric.Dimensions,
+          stat: stat.Stat,
+        }
       : undefined;
   };
-
 
   it('every alarm notifies the alarm topic', () => {
     const list = alarms();
     expect(list.length).toBeGreaterThanOrEqual(6);
     for (const [, alarm] of list) {
-      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^MonitoringAlarmTopic/) }]);
+      expect(alarm.Properties.AlarmActions).toEqual([
+        { Ref: expect.stringMatching(/^MonitoringAlarmTopic/) },
+      ]);
     }
   });
 
@@ -148,7 +204,9 @@ describe('alarms and dashboard', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'ApproximateNumberOfMessagesVisible',
         Namespace: 'AWS/SQS',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${queue}`), 'QueueName'] } }],
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${queue}`), 'QueueName'] } },
+        ],
         ComparisonOperator: 'GreaterThanThreshold',
         Threshold: 0,
       });
@@ -158,14 +216,20 @@ describe('alarms and dashboard', () => {
   it('alarms when Lambda drops a crawl or reprocess chain that re-sends to its own queue', () => {
     const dropped = alarms().filter(([, a]) => a.Properties.MetricName === 'RecursiveInvocationsDropped');
     const functionIds = dropped.map(([, a]) => a.Properties.Dimensions[0].Value.Ref as string).sort();
-    expect(functionIds).toEqual([expect.stringMatching(/^CrawlFunction/), expect.stringMatching(/^ReprocessFunction/)]);
-    for (const [, a] of dropped) expect(a.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(functionIds).toEqual([
+      expect.stringMatching(/^CrawlFunction/),
+      expect.stringMatching(/^ReprocessFunction/),
+    ]);
+    for (const [, a] of dropped)
+      expect(a.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
   });
 
   it('alarms when the oldest crawl message is older than the backlog limit', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateAgeOfOldestMessage',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CrawlQueue'), 'QueueName'] } }],
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CrawlQueue'), 'QueueName'] } },
+      ],
       Threshold: 6 * 3600,
       ComparisonOperator: 'GreaterThanThreshold',
     });

@@ -26,13 +26,19 @@ beforeAll(() => {
   env.AWS_SHARED_CREDENTIALS_FILE = '/dev/null';
   // No network: no notices refresh, no CLI telemetry (cdk.json also switches both off).
   env.CDK_DISABLE_CLI_TELEMETRY = 'true';
-  synthOutput = execFileSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--no-notices', '--output', outdir], {
-    cwd: REPO_ROOT,
-    env,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  template = Template.fromJSON(JSON.parse(fs.readFileSync(path.join(outdir, 'NewsPipeline-dev.template.json'), 'utf8')));
+  synthOutput = execFileSync(
+    path.join(REPO_ROOT, 'node_modules', '.bin', 'cdk'),
+    ['synth', '--quiet', '--no-notices', '--output', outdir],
+    {
+      cwd: REPO_ROOT,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  template = Template.fromJSON(
+    JSON.parse(fs.readFileSync(path.join(outdir, 'NewsPipeline-dev.template.json'), 'utf8')),
+  );
 }, 180_000);
 afterAll(() => {
   fs.rmSync(outdir, { recursive: true, force: true });
@@ -52,7 +58,9 @@ function assetDirOf(service: string): string {
 describe('cdk synth (the CLI, as npm run synth)', () => {
   it('synthesizes the dev stage without credentials, with cdk-nag acknowledgments in the template', () => {
     expect(synthOutput).not.toMatch(/AwsSolutions-|Serverless-/);
-    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Array<{ Metadata?: Record<string, any> }>;
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Array<{
+      Metadata?: Record<string, any>;
+    }>;
     const acknowledged = policies.flatMap((p) => p.Metadata?.cdk_nag?.rules_to_suppress ?? []);
     expect(acknowledged.length).toBeGreaterThan(0);
     for (const rule of acknowledged) expect(rule.reason.length).toBeGreaterThan(40);
@@ -60,40 +68,52 @@ describe('cdk synth (the CLI, as npm run synth)', () => {
 });
 
 describe('Lambda bundles', () => {
-  it.each(['news-discover', 'news-crawl', 'news-reprocess', 'news-query'])('%s: one ESM file exporting handler', (service) => {
-    const dir = assetDirOf(service);
-    expect(fs.readdirSync(dir)).toEqual(['index.mjs']);
-    const code = fs.readFileSync(path.join(dir, 'index.mjs'), 'utf8');
-    // ESM output: an export list naming `handler`, and the createRequire shim for CJS dependencies.
-    expect(code).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
-    expect(code.startsWith("import { createRequire as __pipelineCreateRequire } from 'node:module';")).toBe(true);
-    // The AWS SDK comes from the runtime, so no SDK client code is bundled.
-    expect(code).not.toMatch(/@aws-sdk\/client-s3\/dist-es/);
-  });
+  it.each(['news-discover', 'news-crawl', 'news-reprocess', 'news-query'])(
+    '%s: one ESM file exporting handler',
+    (service) => {
+      const dir = assetDirOf(service);
+      expect(fs.readdirSync(dir)).toEqual(['index.mjs']);
+      const code = fs.readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+      // ESM output: an export list naming `handler`, and the createRequire shim for CJS dependencies.
+      expect(code).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
+      expect(code.startsWith("import { createRequire as __pipelineCreateRequire } from 'node:module';")).toBe(
+        true,
+      );
+      // The AWS SDK comes from the runtime, so no SDK client code is bundled.
+      expect(code).not.toMatch(/@aws-sdk\/client-s3\/dist-es/);
+    },
+  );
 
-  it.each(['news-discover', 'news-crawl', 'news-reprocess', 'news-query'])('%s: the bundle loads in Node and exports a handler function', (service) => {
-    const entry = path.join(assetDirOf(service), 'index.mjs');
-    // A fresh Node process: module-level code runs as in a Lambda cold start (no network needed),
-    // which catches ESM/CommonJS interop failures such as "Dynamic require of ... is not supported".
-    const out = execFileSync(
-      process.execPath,
-      ['--input-type=module', '-e', `const m = await import(${JSON.stringify(entry)}); console.log(typeof m.handler);`],
-      {
-        encoding: 'utf8',
-        env: {
-          PATH: process.env.PATH,
-          AWS_REGION: 'us-east-1',
-          TABLE_NAME: 'news-index-test',
-          BUCKET_NAME: 'news-archive-test',
-          CRAWL_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/crawl',
-          SOURCES_URI: 's3://news-archive-test/config/sources.yaml',
-          POWERTOOLS_SERVICE_NAME: service,
-          POWERTOOLS_METRICS_NAMESPACE: 'NewsPipeline',
+  it.each(['news-discover', 'news-crawl', 'news-reprocess', 'news-query'])(
+    '%s: the bundle loads in Node and exports a handler function',
+    (service) => {
+      const entry = path.join(assetDirOf(service), 'index.mjs');
+      // A fresh Node process: module-level code runs as in a Lambda cold start (no network needed),
+      // which catches ESM/CommonJS interop failures such as "Dynamic require of ... is not supported".
+      const out = execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(entry)}); console.log(typeof m.handler);`,
+        ],
+        {
+          encoding: 'utf8',
+          env: {
+            PATH: process.env.PATH,
+            AWS_REGION: 'us-east-1',
+            TABLE_NAME: 'news-index-test',
+            BUCKET_NAME: 'news-archive-test',
+            CRAWL_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/crawl',
+            SOURCES_URI: 's3://news-archive-test/config/sources.yaml',
+            POWERTOOLS_SERVICE_NAME: service,
+            POWERTOOLS_METRICS_NAMESPACE: 'NewsPipeline',
+          },
         },
-      },
-    );
-    expect(out.trim()).toBe('function');
-  });
+      );
+      expect(out.trim()).toBe('function');
+    },
+  );
 
   it('asset files are referenced by the template', () => {
     for (const service of ['news-discover', 'news-crawl', 'news-reprocess', 'news-query']) {

@@ -66,27 +66,35 @@ function objectPatterns(service: string, actions: readonly string[]): string[] {
 
 /** IAM-style match: `*` spans any characters, including `/`. */
 const globMatches = (pattern: string, key: string) =>
-  new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(key);
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(key);
 
 describe('Lambda functions', () => {
   it.each([
     ['news-discover', DEFAULT_SETTINGS.discover],
     ['news-crawl', DEFAULT_SETTINGS.crawl],
     ['news-query', DEFAULT_SETTINGS.query],
-  ] as const)('%s: Node 22+ on arm64 with its memory, timeout and reserved concurrency', (service, sizing) => {
-    const { props } = fn(service);
-    const major = Number(/^nodejs(\d+)\.x$/.exec(props.Runtime)?.[1]);
-    expect(major).toBeGreaterThanOrEqual(22);
-    expect(props.Architectures).toEqual(['arm64']);
-    expect(props.MemorySize).toBe(sizing.memoryMb);
-    expect(props.Timeout).toBe(sizing.timeoutSeconds);
-    expect(props.ReservedConcurrentExecutions).toBe(sizing.reservedConcurrency);
-    expect(props.TracingConfig).toEqual({ Mode: 'Active' });
-    expect(props.LoggingConfig).toMatchObject({ LogFormat: 'JSON' });
-    expect(props.RecursiveLoop).toBe('Terminate');
-  });
+  ] as const)(
+    '%s: Node 22+ on arm64 with its memory, timeout and reserved concurrency',
+    (service, sizing) => {
+      const { props } = fn(service);
+      const major = Number(/^nodejs(\d+)\.x$/.exec(props.Runtime)?.[1]);
+      expect(major).toBeGreaterThanOrEqual(22);
+      expect(props.Architectures).toEqual(['arm64']);
+      expect(props.MemorySize).toBe(sizing.memoryMb);
+      expect(props.Timeout).toBe(sizing.timeoutSeconds);
+      expect(props.ReservedConcurrentExecutions).toBe(sizing.reservedConcurrency);
+      expect(props.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(props.LoggingConfig).toMatchObject({ LogFormat: 'JSON' });
+      expect(props.RecursiveLoop).toBe('Terminate');
+    },
+  );
 
-  it('news-reprocess: Node 22+ on arm64, crawl\'s memory, a 300 s timeout, no reservation', () => {
+  it("news-reprocess: Node 22+ on arm64, crawl's memory, a 300 s timeout, no reservation", () => {
     const { props } = fn('news-reprocess');
     expect(Number(/^nodejs(\d+)\.x$/.exec(props.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
     expect(props.Architectures).toEqual(['arm64']);
@@ -99,7 +107,7 @@ describe('Lambda functions', () => {
     expect(props.Handler).toBe('index.handler');
   });
 
-  it('reprocess sizing comes from context; its memory follows crawl\'s unless set', () => {
+  it("reprocess sizing comes from context; its memory follows crawl's unless set", () => {
     const reprocess = Object.values(
       variant.findResources('AWS::Lambda::Function', {
         Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'news-reprocess' } } },
@@ -108,7 +116,10 @@ describe('Lambda functions', () => {
     expect(reprocess.Properties.MemorySize).toBe(2048); // the variant's crawl memory
     expect(reprocess.Properties.Timeout).toBe(600);
     expect(reprocess.Properties.ReservedConcurrentExecutions).toBe(3);
-    variant.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1, ScalingConfig: { MaximumConcurrency: 3 } });
+    variant.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 1,
+      ScalingConfig: { MaximumConcurrency: 3 },
+    });
   });
 
   it('sizes come from context', () => {
@@ -121,9 +132,13 @@ describe('Lambda functions', () => {
     expect(crawl.Properties.MemorySize).toBe(2048);
     expect(crawl.Properties.ReservedConcurrentExecutions).toBeUndefined();
     expect(crawl.Properties.TracingConfig).toBeUndefined();
-    other.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 20 } });
+    other.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ScalingConfig: { MaximumConcurrency: 20 },
+    });
     // perHostMetrics=watched: only the watched hosts get a per-host metric series.
-    expect(crawl.Properties.Environment.Variables.EXTRACTION_METRIC_HOSTS).toBe('www.example.com,news.example.org');
+    expect(crawl.Properties.Environment.Variables.EXTRACTION_METRIC_HOSTS).toBe(
+      'www.example.com,news.example.org',
+    );
   });
 
   it('every function logs to its own log group with a retention', () => {
@@ -156,7 +171,9 @@ describe('Lambda functions', () => {
     expect(crawlVars.POWERTOOLS_METRICS_NAMESPACE).toBe('NewsPipeline');
     // Default: no host is watched, so crawl publishes the aggregate series only (settings.ts says why).
     expect(crawlVars.EXTRACTION_METRIC_HOSTS).toBe('');
-    expect(renderResource(crawlVars.SOURCES_URI)).toMatch(/^s3:\/\/<ArchiveBucket\w+>\/config\/sources\.yaml$/);
+    expect(renderResource(crawlVars.SOURCES_URI)).toMatch(
+      /^s3:\/\/<ArchiveBucket\w+>\/config\/sources\.yaml$/,
+    );
     expect(fn('news-discover').props.Environment.Variables).toHaveProperty('CRAWL_QUEUE_URL');
     // The query function needs no crawler settings.
     expect(fn('news-query').props.Environment.Variables).not.toHaveProperty('CRAWL_QUEUE_URL');
@@ -167,11 +184,19 @@ describe('Lambda functions', () => {
     expect(vars.TABLE_NAME).toEqual({ Ref: expect.stringMatching(/^Index/) });
     expect(vars.BUCKET_NAME).toEqual({ Ref: expect.stringMatching(/^ArchiveBucket/) });
     // Continuations go to the queue named by the event's eventSourceARN; no fetching, no sources.
-    for (const name of ['CRAWL_QUEUE_URL', 'REPROCESS_QUEUE_URL', 'SOURCES_URI', 'USER_AGENT', 'EXTRACTION_METRIC_HOSTS']) {
+    for (const name of [
+      'CRAWL_QUEUE_URL',
+      'REPROCESS_QUEUE_URL',
+      'SOURCES_URI',
+      'USER_AGENT',
+      'EXTRACTION_METRIC_HOSTS',
+    ]) {
       expect(vars, name).not.toHaveProperty(name);
     }
     // What the handler does with a missing CRAWL_QUEUE_URL: the config it builds must load.
-    const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : 'resolved-at-deploy']));
+    const env = Object.fromEntries(
+      Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : 'resolved-at-deploy']),
+    );
     expect(() => loadConfig(env)).not.toThrow();
   });
 });
@@ -198,7 +223,10 @@ describe('IAM', () => {
     for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
       for (const statement of (policy as Resource).Properties.PolicyDocument.Statement) {
         if (asList(statement.Resource).includes('*')) {
-          expect(asList(statement.Action as string | string[]).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+          expect(asList(statement.Action as string | string[]).sort()).toEqual([
+            'xray:PutTelemetryRecords',
+            'xray:PutTraceSegments',
+          ]);
         }
       }
     }
@@ -214,7 +242,10 @@ describe('IAM', () => {
       for (const statement of (policy as Resource).Properties.PolicyDocument.Statement) {
         for (const resource of asList(statement.Resource).map(renderResource)) {
           if (resource === '*' || !resource.includes('*')) continue;
-          expect(allowed.some((re) => re.test(resource)), resource).toBe(true);
+          expect(
+            allowed.some((re) => re.test(resource)),
+            resource,
+          ).toBe(true);
         }
       }
     }
@@ -231,7 +262,9 @@ describe('IAM', () => {
       .filter((s) => asList(s.Action as string | string[]).some((a) => a.startsWith('s3:')))
       .flatMap((s) => asList(s.Resource).map(renderResource));
     // Bucket ARN (for List) and the clean/ prefix only: no raw pages, no config.
-    expect(s3Resources.filter((r) => r.includes('/')).sort()).toEqual([expect.stringMatching(/\/clean\/\*$/)]);
+    expect(s3Resources.filter((r) => r.includes('/')).sort()).toEqual([
+      expect.stringMatching(/\/clean\/\*$/),
+    ]);
   });
 
   it('a sources file outside the archive bucket is readable by discover and crawl, and nothing else there', () => {
@@ -261,7 +294,10 @@ describe('IAM', () => {
   // The keys process-page.ts writes (and deletes when an article moves) on AWS: renderings only
   // when the AWS composition root asks for them.
   const renderings = AWS_WRITES_RENDERINGS
-    ? [renderingKey('2026-11-24', 'www.example.com', 'id1', 'md'), renderingKey('2026-11-24', 'www.example.com', 'id1', 'txt')]
+    ? [
+        renderingKey('2026-11-24', 'www.example.com', 'id1', 'md'),
+        renderingKey('2026-11-24', 'www.example.com', 'id1', 'txt'),
+      ]
     : [];
   const mayTouch = (patterns: string[], key: string) => patterns.some((pattern) => globMatches(pattern, key));
 
@@ -276,7 +312,8 @@ describe('IAM', () => {
     for (const key of [legacyClean, ...renderings]) expect(mayTouch(deletes, key), key).toBe(true);
     // raw/ and clean/, plus text/ only if renderings are written.
     expect(writes).toHaveLength(2 + (AWS_WRITES_RENDERINGS ? 1 : 0));
-    if (!AWS_WRITES_RENDERINGS) expect(mayTouch(writes, renderingKey('2026-11-24', 'www.example.com', 'id1', 'md'))).toBe(false);
+    if (!AWS_WRITES_RENDERINGS)
+      expect(mayTouch(writes, renderingKey('2026-11-24', 'www.example.com', 'id1', 'md'))).toBe(false);
   });
 
   it('reprocess reads raw pages, writes clean bundles and deletes unreferenced ones, and writes nothing else in S3', () => {
@@ -295,20 +332,33 @@ describe('IAM', () => {
 
   it('reprocess uses the table and sends only to its own queue', () => {
     const statements = statementsOf('news-reprocess');
-    const sqsStatements = statements.filter((s) => asList(s.Action as string | string[]).some((a) => a.startsWith('sqs:')));
+    const sqsStatements = statements.filter((s) =>
+      asList(s.Action as string | string[]).some((a) => a.startsWith('sqs:')),
+    );
     const sqsResources = sqsStatements.flatMap((s) => asList(s.Resource).map(renderResource));
     expect(new Set(sqsResources)).toEqual(new Set([expect.stringMatching(/^<ReprocessQueue\w+\.Arn>$/)]));
     const sqsActions = sqsStatements.flatMap((s) => asList(s.Action as string | string[]));
     // Sending (continuations, fan-out) from the grant; receiving/deleting from the event source mapping.
-    expect(sqsActions).toEqual(expect.arrayContaining(['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']));
-    const dynamo = statements.filter((s) => asList(s.Action as string | string[]).some((a) => a.startsWith('dynamodb:')));
+    expect(sqsActions).toEqual(
+      expect.arrayContaining(['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']),
+    );
+    const dynamo = statements.filter((s) =>
+      asList(s.Action as string | string[]).some((a) => a.startsWith('dynamodb:')),
+    );
     const dynamoActions = dynamo.flatMap((s) => asList(s.Action as string | string[]));
-    expect(dynamoActions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query']));
-    for (const r of dynamo.flatMap((s) => asList(s.Resource).map(renderResource))) expect(r).toMatch(/^<Index\w+\.Arn>(\/index\/\*)?$|^<AWS::NoValue>$/);
+    expect(dynamoActions).toEqual(
+      expect.arrayContaining([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+      ]),
+    );
+    for (const r of dynamo.flatMap((s) => asList(s.Resource).map(renderResource)))
+      expect(r).toMatch(/^<Index\w+\.Arn>(\/index\/\*)?$|^<AWS::NoValue>$/);
   });
 
   it('discover only reads the sources file', () => {
-
     const discover = statementsOf('news-discover');
     const discoverActions = discover.flatMap((s) => asList(s.Action as string | string[]));
     expect(discoverActions.filter((a) => /^s3:(Put|Delete)/.test(a))).toEqual([]);
@@ -361,7 +411,9 @@ describe('invocation wiring', () => {
         Arn: { 'Fn::GetAtt': [fn('news-discover').id, 'Arn'] },
         RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DiscoverScheduleRole'), 'Arn'] },
         RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedInvocationsQueue'), 'Arn'] } },
+        DeadLetterConfig: {
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedInvocationsQueue'), 'Arn'] },
+        },
       },
     });
   });
@@ -377,7 +429,9 @@ describe('invocation wiring', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: fn('news-discover').id },
       DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedInvocationsQueue'), 'Arn'] } },
+        OnFailure: {
+          Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedInvocationsQueue'), 'Arn'] },
+        },
       },
     });
   });

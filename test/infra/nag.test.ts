@@ -55,31 +55,35 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
     expect(() => app.synth()).toThrow(/AwsSolutions-S1/);
   });
 
-  it.each(['default', 'variant'])('every acknowledgment silences a finding that really occurs in its subtree (%s stack)', (which) => {
-    const synth = which === 'default' ? defaultSynth : variantSynth;
-    // Raw findings: the same packs with acknowledgments ignored.
-    const raw: Array<{ rule: string; path: string }> = [];
-    for (const pack of [new AwsSolutionsChecks(synth.app), new ServerlessChecks(synth.app)]) {
-      (pack as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
-      for (const v of pack.validateScope(synth.stack).violations) {
-        for (const r of v.violatingResources) raw.push({ rule: v.ruleName, path: r.constructPath ?? '' });
-      }
-    }
-    expect(raw.length).toBeGreaterThan(0);
-    const stale: string[] = [];
-    for (const node of synth.stack.node.findAll()) {
-      for (const entry of node.node.metadata) {
-        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
-        for (const qualified of Object.keys(entry.data as Record<string, unknown>)) {
-          const id = qualified.replace(/^annotation::/i, '');
-          if (id.startsWith('CloudFormation-Validate')) continue; // reported by CDK's own validator
-          const path = node.node.path;
-          if (!raw.some((f) => f.rule === id && (f.path === path || f.path.startsWith(`${path}/`)))) stale.push(`${path}: ${id}`);
+  it.each(['default', 'variant'])(
+    'every acknowledgment silences a finding that really occurs in its subtree (%s stack)',
+    (which) => {
+      const synth = which === 'default' ? defaultSynth : variantSynth;
+      // Raw findings: the same packs with acknowledgments ignored.
+      const raw: Array<{ rule: string; path: string }> = [];
+      for (const pack of [new AwsSolutionsChecks(synth.app), new ServerlessChecks(synth.app)]) {
+        (pack as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
+        for (const v of pack.validateScope(synth.stack).violations) {
+          for (const r of v.violatingResources) raw.push({ rule: v.ruleName, path: r.constructPath ?? '' });
         }
       }
-    }
-    expect(stale).toEqual([]);
-  });
+      expect(raw.length).toBeGreaterThan(0);
+      const stale: string[] = [];
+      for (const node of synth.stack.node.findAll()) {
+        for (const entry of node.node.metadata) {
+          if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+          for (const qualified of Object.keys(entry.data as Record<string, unknown>)) {
+            const id = qualified.replace(/^annotation::/i, '');
+            if (id.startsWith('CloudFormation-Validate')) continue; // reported by CDK's own validator
+            const path = node.node.path;
+            if (!raw.some((f) => f.rule === id && (f.path === path || f.path.startsWith(`${path}/`))))
+              stale.push(`${path}: ${id}`);
+          }
+        }
+      }
+      expect(stale).toEqual([]);
+    },
+  );
 
   it('every acknowledgment names a rule id and gives a reason', () => {
     const { stack } = defaultSynth;
@@ -88,7 +92,10 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
       for (const entry of node.node.metadata) {
         if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
         for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
-          acknowledgments.push({ id, reason: String(typeof reason === 'object' ? JSON.stringify(reason) : reason) });
+          acknowledgments.push({
+            id,
+            reason: String(typeof reason === 'object' ? JSON.stringify(reason) : reason),
+          });
         }
       }
     }

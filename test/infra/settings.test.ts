@@ -10,7 +10,12 @@ describe('resolveSettings', () => {
   });
 
   it('applies cdk.json stage overrides, then -c flags (strings, as the CLI passes them)', () => {
-    const context = { ...cdkJsonContext(), stage: 'prod', scheduleExpression: 'rate(15 minutes)', errorRateThresholdPercent: '2' };
+    const context = {
+      ...cdkJsonContext(),
+      stage: 'prod',
+      scheduleExpression: 'rate(15 minutes)',
+      errorRateThresholdPercent: '2',
+    };
     const settings = resolveSettings(lookup(context));
     expect(settings.stage).toBe('prod');
     expect(settings.tableDeletionProtection).toBe(true); // from cdk.json stages.prod
@@ -20,7 +25,9 @@ describe('resolveSettings', () => {
   });
 
   it('merges nested groups field by field, from objects or JSON strings', () => {
-    const settings = resolveSettings(lookup({ crawl: '{"batchSize":2}', fetch: { hostMinIntervalMs: 3000 } }));
+    const settings = resolveSettings(
+      lookup({ crawl: '{"batchSize":2}', fetch: { hostMinIntervalMs: 3000 } }),
+    );
     expect(settings.crawl).toEqual({ ...DEFAULT_SETTINGS.crawl, batchSize: 2 });
     expect(settings.fetch).toEqual({ ...DEFAULT_SETTINGS.fetch, hostMinIntervalMs: 3000 });
   });
@@ -45,34 +52,51 @@ describe('resolveSettings', () => {
   });
 
   it('refuses provisioned capacity without a discovery spread, and min units above max', () => {
-    expect(() => resolveSettings(lookup({ tableCapacity: { billing: 'provisioned' } }))).toThrow(/tableCapacity\.billing=provisioned needs discover\.spreadSeconds/);
-    expect(() => resolveSettings(lookup({ tableCapacity: { minWriteUnits: 50, maxWriteUnits: 10 } }))).toThrow(/min units must not exceed max units/);
-    expect(() => resolveSettings(lookup({ tableCapacity: '{"billing":"reserved"}' }))).toThrow(/tableCapacity\.billing/);
-    expect(() => resolveSettings(lookup({ discover: { spreadSeconds: 1200 } }))).toThrow(/discover\.spreadSeconds/);
+    expect(() => resolveSettings(lookup({ tableCapacity: { billing: 'provisioned' } }))).toThrow(
+      /tableCapacity\.billing=provisioned needs discover\.spreadSeconds/,
+    );
+    expect(() =>
+      resolveSettings(lookup({ tableCapacity: { minWriteUnits: 50, maxWriteUnits: 10 } })),
+    ).toThrow(/min units must not exceed max units/);
+    expect(() => resolveSettings(lookup({ tableCapacity: '{"billing":"reserved"}' }))).toThrow(
+      /tableCapacity\.billing/,
+    );
+    expect(() => resolveSettings(lookup({ discover: { spreadSeconds: 1200 } }))).toThrow(
+      /discover\.spreadSeconds/,
+    );
   });
 
   it('rejects invalid values, naming each', () => {
     expect(() =>
-      resolveSettings(lookup({ stage: 'Prod!', scheduleExpression: 'every hour', crawl: '{"maxConcurrency":1}' })),
+      resolveSettings(
+        lookup({ stage: 'Prod!', scheduleExpression: 'every hour', crawl: '{"maxConcurrency":1}' }),
+      ),
     ).toThrow(/stage.*scheduleExpression.*crawl\.maxConcurrency|scheduleExpression.*stage/s);
   });
 
   it('rejects a reprocess concurrency reservation below its poller concurrency', () => {
-    expect(() => resolveSettings(lookup({ reprocess: '{"maxConcurrency":4,"reservedConcurrency":2}' }))).toThrow(
-      /reprocess.reservedConcurrency \(2\) must be >= reprocess.maxConcurrency \(4\)/,
-    );
-    expect(resolveSettings(lookup({ reprocess: '{"maxConcurrency":4,"reservedConcurrency":4}' })).reprocess.reservedConcurrency).toBe(4);
+    expect(() =>
+      resolveSettings(lookup({ reprocess: '{"maxConcurrency":4,"reservedConcurrency":2}' })),
+    ).toThrow(/reprocess.reservedConcurrency \(2\) must be >= reprocess.maxConcurrency \(4\)/);
+    expect(
+      resolveSettings(lookup({ reprocess: '{"maxConcurrency":4,"reservedConcurrency":4}' })).reprocess
+        .reservedConcurrency,
+    ).toBe(4);
   });
 
   it('refuses the removed rawTransitionDays, from -c or from a stage in cdk.json, saying why', () => {
-    expect(() => resolveSettings(lookup({ rawTransitionDays: '90' }))).toThrow(/rawTransitionDays is no longer a setting: .*Intelligent-Tiering/);
-    expect(() => resolveSettings(lookup({ stage: 'prod', stages: { prod: { rawTransitionDays: 30 } } }))).toThrow(/rawTransitionDays/);
+    expect(() => resolveSettings(lookup({ rawTransitionDays: '90' }))).toThrow(
+      /rawTransitionDays is no longer a setting: .*Intelligent-Tiering/,
+    );
+    expect(() =>
+      resolveSettings(lookup({ stage: 'prod', stages: { prod: { rawTransitionDays: 30 } } })),
+    ).toThrow(/rawTransitionDays/);
     expect(DEFAULT_SETTINGS).not.toHaveProperty('rawTransitionDays');
   });
 
   it('rejects a crawl concurrency reservation below the poller concurrency', () => {
-    expect(() => resolveSettings(lookup({ crawl: '{"maxConcurrency":20,"reservedConcurrency":10}' }))).toThrow(
-      /reservedConcurrency \(10\) must be >= crawl.maxConcurrency \(20\)/,
-    );
+    expect(() =>
+      resolveSettings(lookup({ crawl: '{"maxConcurrency":20,"reservedConcurrency":10}' })),
+    ).toThrow(/reservedConcurrency \(10\) must be >= crawl.maxConcurrency \(20\)/);
   });
 });

@@ -1,6 +1,11 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTableInput, GSI1, TABLE_KEY, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/table-schema';
+import {
+  createTableInput,
+  GSI1,
+  TABLE_KEY,
+  TTL_ATTRIBUTE,
+} from '../../functions/adapters/dynamodb/table-schema';
 import { synthPipeline, VARIANT_CONTEXT } from './synth';
 
 let template: Template;
@@ -79,7 +84,10 @@ describe('S3 buckets', () => {
     expect(props.IntelligentTieringConfigurations).toBeUndefined();
     // Default keeps raw pages forever: re-extraction needs them.
     expect(rules.filter((r) => r.Prefix === 'raw/')).toEqual([]);
-    expect(rules.map((r) => r.Id).sort()).toEqual(['athena-results-expire', 'noncurrent-versions-and-uploads']);
+    expect(rules.map((r) => r.Id).sort()).toEqual([
+      'athena-results-expire',
+      'noncurrent-versions-and-uploads',
+    ]);
     expect(rules).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ Prefix: 'athena-results/', ExpirationInDays: 30 }),
@@ -97,7 +105,9 @@ describe('S3 buckets', () => {
     });
     const { LifecycleConfiguration, IntelligentTieringConfigurations } = Object.values(buckets)[0].Properties;
     const raw = (LifecycleConfiguration.Rules as any[]).filter((r) => r.Prefix === 'raw/');
-    expect(raw).toEqual([{ Id: 'raw-pages-expire', Prefix: 'raw/', Status: 'Enabled', ExpirationInDays: 400 }]);
+    expect(raw).toEqual([
+      { Id: 'raw-pages-expire', Prefix: 'raw/', Status: 'Enabled', ExpirationInDays: 400 },
+    ]);
     expect(IntelligentTieringConfigurations).toBeUndefined();
   });
 });
@@ -105,9 +115,14 @@ describe('S3 buckets', () => {
 describe('DynamoDB table', () => {
   it('matches the CreateTable input the local stores use (no drift between AWS and embedded)', () => {
     const local = createTableInput('any');
-    const table = Object.values(template.findResources('AWS::DynamoDB::Table'))[0] as { Properties: Record<string, any> };
-    const byName = (a: { AttributeName: string }, b: { AttributeName: string }) => a.AttributeName.localeCompare(b.AttributeName);
-    expect([...table.Properties.AttributeDefinitions].sort(byName)).toEqual([...local.AttributeDefinitions].sort(byName));
+    const table = Object.values(template.findResources('AWS::DynamoDB::Table'))[0] as {
+      Properties: Record<string, any>;
+    };
+    const byName = (a: { AttributeName: string }, b: { AttributeName: string }) =>
+      a.AttributeName.localeCompare(b.AttributeName);
+    expect([...table.Properties.AttributeDefinitions].sort(byName)).toEqual(
+      [...local.AttributeDefinitions].sort(byName),
+    );
     expect(table.Properties.KeySchema).toEqual(local.KeySchema);
     expect(table.Properties.GlobalSecondaryIndexes).toEqual(local.GlobalSecondaryIndexes);
     expect(table.Properties.BillingMode).toBe(local.BillingMode);
@@ -149,12 +164,19 @@ describe('DynamoDB table', () => {
 
   it('on the steady stage: provisioned table and index, each scaling reads and writes by target tracking', () => {
     const steady = synthPipeline({ context: { stage: 'steady' } }).template;
-    const table = Object.values(steady.findResources('AWS::DynamoDB::Table'))[0] as { Properties: Record<string, any> };
+    const table = Object.values(steady.findResources('AWS::DynamoDB::Table'))[0] as {
+      Properties: Record<string, any>;
+    };
     // CDK leaves BillingMode out for provisioned tables: CloudFormation's default.
     expect(table.Properties.BillingMode ?? 'PROVISIONED').toBe('PROVISIONED');
     expect(table.Properties.ProvisionedThroughput).toEqual({ ReadCapacityUnits: 5, WriteCapacityUnits: 5 });
-    expect(table.Properties.GlobalSecondaryIndexes[0].ProvisionedThroughput).toEqual({ ReadCapacityUnits: 1, WriteCapacityUnits: 1 });
-    const targets = Object.values(steady.findResources('AWS::ApplicationAutoScaling::ScalableTarget')).map((r: any) => r.Properties);
+    expect(table.Properties.GlobalSecondaryIndexes[0].ProvisionedThroughput).toEqual({
+      ReadCapacityUnits: 1,
+      WriteCapacityUnits: 1,
+    });
+    const targets = Object.values(steady.findResources('AWS::ApplicationAutoScaling::ScalableTarget')).map(
+      (r: any) => r.Properties,
+    );
     const dimensions = targets.map((t) => t.ScalableDimension).sort();
     expect(dimensions).toEqual([
       'dynamodb:index:ReadCapacityUnits',
@@ -164,13 +186,18 @@ describe('DynamoDB table', () => {
     ]);
     const tableWrites = targets.find((t) => t.ScalableDimension === 'dynamodb:table:WriteCapacityUnits');
     expect([tableWrites.MinCapacity, tableWrites.MaxCapacity]).toEqual([5, 400]);
-    const policies = Object.values(steady.findResources('AWS::ApplicationAutoScaling::ScalingPolicy')).map((r: any) => r.Properties);
+    const policies = Object.values(steady.findResources('AWS::ApplicationAutoScaling::ScalingPolicy')).map(
+      (r: any) => r.Properties,
+    );
     expect(policies).toHaveLength(4);
-    for (const policy of policies) expect(policy.TargetTrackingScalingPolicyConfiguration.TargetValue).toBe(70);
+    for (const policy of policies)
+      expect(policy.TargetTrackingScalingPolicyConfiguration.TargetValue).toBe(70);
     // Discovery spreads each 15-minute run over the interval to the next.
-    const discover = Object.values(steady.findResources('AWS::Lambda::Function', {
-      Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'news-discover' } } },
-    }))[0] as { Properties: Record<string, any> };
+    const discover = Object.values(
+      steady.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'news-discover' } } },
+      }),
+    )[0] as { Properties: Record<string, any> };
     expect(discover.Properties.Environment.Variables.DISCOVER_SPREAD_SECONDS).toBe('900');
     // The default stage has no capacity to scale.
     template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
@@ -186,7 +213,9 @@ describe('DynamoDB table', () => {
 
 describe('SQS queues', () => {
   it('crawl queue redrives to its DLQ after MAX_FETCH_ATTEMPTS receives', () => {
-    const dlq = template.findResources('AWS::SQS::Queue', { Properties: { MessageRetentionPeriod: 1_209_600 } });
+    const dlq = template.findResources('AWS::SQS::Queue', {
+      Properties: { MessageRetentionPeriod: 1_209_600 },
+    });
     const crawlDlqId = Object.keys(dlq).find((id) => id.startsWith('CrawlDeadLetterQueue'));
     expect(crawlDlqId).toBeDefined();
     template.hasResourceProperties('AWS::SQS::Queue', {
@@ -197,13 +226,15 @@ describe('SQS queues', () => {
   it.each([
     ['news-crawl', 'CrawlQueue'],
     ['news-reprocess', 'ReprocessQueue'],
-  ])('%s: its queue\'s visibility timeout is at least six function timeouts', (service, queueId) => {
+  ])("%s: its queue's visibility timeout is at least six function timeouts", (service, queueId) => {
     const fn = Object.values(
       template.findResources('AWS::Lambda::Function', {
         Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: service } } },
       }),
     )[0];
-    const queues = template.findResources('AWS::SQS::Queue', { Properties: { RedrivePolicy: Match.anyValue() } });
+    const queues = template.findResources('AWS::SQS::Queue', {
+      Properties: { RedrivePolicy: Match.anyValue() },
+    });
     const id = Object.keys(queues).find((k) => k.startsWith(queueId));
     expect(id, queueId).toBeDefined();
     expect(queues[id!].Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Properties.Timeout);
@@ -213,7 +244,10 @@ describe('SQS queues', () => {
     const queues = template.findResources('AWS::SQS::Queue');
     const dlqId = Object.keys(queues).find((id) => id.startsWith('ReprocessDeadLetterQueue'));
     const queueId = Object.keys(queues).find((id) => id.startsWith('ReprocessQueue'));
-    expect(queues[queueId!].Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 3 });
+    expect(queues[queueId!].Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+      maxReceiveCount: 3,
+    });
     // Dead letters are kept the SQS maximum for inspection and redrive.
     expect(queues[dlqId!].Properties.MessageRetentionPeriod).toBe(1_209_600);
   });
@@ -228,7 +262,10 @@ describe('SQS queues', () => {
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          expect.objectContaining({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
         ]),
       );
     }

@@ -2,7 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { appendArticleKeys, articleLogger, createLogger } from '../../functions/observability/logger';
 import { loadConfig } from '../../functions/config';
 import { createMetrics, recordExtractionHealth } from '../../functions/observability/metrics';
-import { CRAWL_SERVICE_NAME, METRICS_NAMESPACE, PARAGRAPHS_PER_ARTICLE_METRIC } from '../../functions/observability/names';
+import {
+  CRAWL_SERVICE_NAME,
+  METRICS_NAMESPACE,
+  PARAGRAPHS_PER_ARTICLE_METRIC,
+} from '../../functions/observability/names';
 
 /** Captures JSON lines Powertools writes to stdout. */
 let lines: Array<Record<string, any>>;
@@ -22,11 +26,20 @@ afterEach(() => {
 describe('createLogger / articleLogger', () => {
   it('logs JSON with the service name and the article keys of the child only', () => {
     const logger = createLogger({ serviceName: CRAWL_SERVICE_NAME, logLevel: 'INFO' });
-    const child = articleLogger(logger, { url: 'https://news.example/a', host: 'news.example', articleId: undefined });
+    const child = articleLogger(logger, {
+      url: 'https://news.example/a',
+      host: 'news.example',
+      articleId: undefined,
+    });
     child.info('fetched');
     logger.info('batch done');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ message: 'fetched', service: CRAWL_SERVICE_NAME, url: 'https://news.example/a', host: 'news.example' });
+    expect(lines[0]).toMatchObject({
+      message: 'fetched',
+      service: CRAWL_SERVICE_NAME,
+      url: 'https://news.example/a',
+      host: 'news.example',
+    });
     expect(lines[0]).not.toHaveProperty('articleId');
     expect(lines[1]).toMatchObject({ message: 'batch done', service: CRAWL_SERVICE_NAME });
     expect(lines[1]).not.toHaveProperty('url');
@@ -55,7 +68,9 @@ describe('createMetrics / recordExtractionHealth', () => {
     expect(dimensionSets).toEqual(expect.arrayContaining([['service'], ['host', 'service']]));
     for (const line of emf) {
       expect(line._aws.CloudWatchMetrics[0].Namespace).toBe(METRICS_NAMESPACE);
-      expect(line._aws.CloudWatchMetrics[0].Metrics).toEqual([{ Name: PARAGRAPHS_PER_ARTICLE_METRIC, Unit: 'Count' }]);
+      expect(line._aws.CloudWatchMetrics[0].Metrics).toEqual([
+        { Name: PARAGRAPHS_PER_ARTICLE_METRIC, Unit: 'Count' },
+      ]);
       expect(line[PARAGRAPHS_PER_ARTICLE_METRIC]).toBe(7);
       expect(line.service).toBe(CRAWL_SERVICE_NAME);
     }

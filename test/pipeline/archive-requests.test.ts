@@ -16,7 +16,13 @@ import { runIngest } from '../../functions/pipeline/run-ingest';
 import { CountingArchiveStore } from '../../scripts/lib/counting-stores';
 import { newestLines, pointsAt, readCleanLines } from '../helpers/clean-lines';
 import { allArticles } from '../helpers/pipeline-audit';
-import { generateSites, sourcesFor, startSyntheticSites, type SyntheticSites, type SyntheticSitesServer } from '../helpers/synthetic-sites';
+import {
+  generateSites,
+  sourcesFor,
+  startSyntheticSites,
+  type SyntheticSites,
+  type SyntheticSitesServer,
+} from '../helpers/synthetic-sites';
 
 describe('S3 requests per stored article, local pipeline', () => {
   let sites: SyntheticSites;
@@ -33,15 +39,21 @@ describe('S3 requests per stored article, local pipeline', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('one raw and one clean PUT per article (bundles of one); an origin is never rewritten when its copies arrive', { timeout: 120_000 }, async () => {
+  it('one raw and one clean PUT per article (bundles of one); an origin is never rewritten when its copies arrive', {
+    timeout: 120_000,
+  }, async () => {
     const pipeline = await openLocalPipeline(loadConfig({ DATA_DIR: dataDir, HOST_MIN_INTERVAL_MS: '5' }), {
-      hostMap: server.hostMap, allowedLoopbackPorts: [server.port], log: silentLog,
+      hostMap: server.hostMap,
+      allowedLoopbackPorts: [server.port],
+      log: silentLog,
     });
     const archive = new CountingArchiveStore(pipeline.deps.archive);
     // As on AWS: no Markdown/text renderings (locally they add two PUTs per article).
     Object.assign(pipeline.deps, { archive, writeRenderings: false });
     try {
-      const summary = await runIngest(pipeline.deps, pipeline.queue, sourcesFor(sites, { sitemaps: [] }), { concurrency: 4 });
+      const summary = await runIngest(pipeline.deps, pipeline.queue, sourcesFor(sites, { sitemaps: [] }), {
+        concurrency: 4,
+      });
       const records = [...(await allArticles(pipeline.index)).values()];
       const stored = records.length;
       const copies = records.filter((r) => r.copyOf);

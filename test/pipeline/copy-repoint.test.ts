@@ -34,9 +34,20 @@ describe('re-pointing a copy at a rewritten clean line', () => {
   });
 
   /** Stores a page and writes two later lines of it (as two racing rewrites would), not yet pointed at. */
-  async function storedWithTwoRewrites(file: string): Promise<{ stored: ArticleRecord; older: ObjectRange; newer: ObjectRange; olderAt: string; newerAt: string }> {
+  async function storedWithTwoRewrites(file: string): Promise<{
+    stored: ArticleRecord;
+    older: ObjectRange;
+    newer: ObjectRange;
+    olderAt: string;
+    newerAt: string;
+  }> {
     const url = `http://dailyplanet.example/${file.split('/dailyplanet.example/')[1]}`;
-    const outcome = await processPage(pipeline.deps, { url, body: await readFile(file), contentType: 'text/html; charset=utf-8', fetchedAt: '2026-11-25T06:00:00.000Z' });
+    const outcome = await processPage(pipeline.deps, {
+      url,
+      body: await readFile(file),
+      contentType: 'text/html; charset=utf-8',
+      fetchedAt: '2026-11-25T06:00:00.000Z',
+    });
     if (outcome.kind !== 'stored') throw new Error(`fixture not stored: ${outcome.kind}`);
     const stored = (await pipeline.deps.index.getArticle(outcome.articleId))!;
     const line = (await readCleanCopy(pipeline.deps.archive, stored))!;
@@ -44,7 +55,9 @@ describe('re-pointing a copy at a rewritten clean line', () => {
     const newerAt = '2026-11-25T06:00:02.000Z';
     const sink = immediateCleanSink(pipeline.deps.archive);
     const [older] = await sink.write([{ day: stored.day, copy: { ...line, storedAt: olderAt } }]);
-    const [newer] = await immediateCleanSink(pipeline.deps.archive).write([{ day: stored.day, copy: { ...line, storedAt: newerAt } }]);
+    const [newer] = await immediateCleanSink(pipeline.deps.archive).write([
+      { day: stored.day, copy: { ...line, storedAt: newerAt } },
+    ]);
     return { stored, older, newer, olderAt, newerAt };
   }
 
@@ -73,7 +86,8 @@ describe('re-pointing a copy at a rewritten clean line', () => {
  * interleaving is fixed here by letting the "other member" claim the copy first.
  */
 describe('one writer per copy line', () => {
-  const COPY_FILE = 'test/fixtures/sites/wirewatch.example/news/2026/11/23/104521-harbour-street-bridge-reopens-to-traffic.html';
+  const COPY_FILE =
+    'test/fixtures/sites/wirewatch.example/news/2026/11/23/104521-harbour-street-bridge-reopens-to-traffic.html';
   const ORIGIN_FILE = PAGES[0];
   const urlOf = (file: string) => `http://${file.split('test/fixtures/sites/')[1]}`;
 
@@ -82,16 +96,29 @@ describe('one writer per copy line', () => {
     const local = await openLocalPipeline(loadConfig({ DATA_DIR: dir }), { log: silentLog });
     try {
       const store = async (file: string, fetchedAt: string) =>
-        processPage(local.deps, { url: urlOf(file), body: await readFile(file), contentType: 'text/html; charset=utf-8', fetchedAt });
+        processPage(local.deps, {
+          url: urlOf(file),
+          body: await readFile(file),
+          contentType: 'text/html; charset=utf-8',
+          fetchedAt,
+        });
       const copy = await store(COPY_FILE, '2026-11-25T06:00:00.000Z');
       if (copy.kind !== 'stored') throw new Error(`copy fixture not stored: ${copy.kind}`);
       if (claimFirst) {
-        const other = { articleId: 'f'.repeat(32), url: 'http://other.example/a', host: 'other.example', overlap: 1, method: 'exact' as const };
+        const other = {
+          articleId: 'f'.repeat(32),
+          url: 'http://other.example/a',
+          host: 'other.example',
+          overlap: 1,
+          method: 'exact' as const,
+        };
         await local.deps.index.setCopyOf!(copy.articleId, other, other.articleId);
       }
       const origin = await store(ORIGIN_FILE, '2026-11-25T06:01:00.000Z');
       if (origin.kind !== 'stored') throw new Error(`origin fixture not stored: ${origin.kind}`);
-      const copyLines = (await readCleanLines(local.deps.archive)).filter((l) => l.copy.id === copy.articleId).length;
+      const copyLines = (await readCleanLines(local.deps.archive)).filter(
+        (l) => l.copy.id === copy.articleId,
+      ).length;
       return { copyLines, copyOf: (await local.deps.index.getArticle(copy.articleId))?.copyOf?.articleId };
     } finally {
       await local.close();

@@ -35,15 +35,23 @@ async function ingest(
   texts: string[],
   options: { publishedAt?: string; seenAt?: string; basedOnUrl?: string } = {},
 ): Promise<DedupOutcome> {
-  const ref: ArticleRef = { articleId: id, url: `https://${host}/n/${id}`, host, seenAt: options.seenAt ?? '2026-11-20T12:00:00Z' };
+  const ref: ArticleRef = {
+    articleId: id,
+    url: `https://${host}/n/${id}`,
+    host,
+    seenAt: options.seenAt ?? '2026-11-20T12:00:00Z',
+  };
   const previous = await index.getArticle(id);
-  const outcome = await dedupArticle({ index: index, sleep: realSleep }, {
-    ref,
-    publishedAt: options.publishedAt,
-    paragraphs: paragraphs(texts),
-    metadata: { authors: [], publishedAt: options.publishedAt, basedOnUrl: options.basedOnUrl },
-    previous,
-  });
+  const outcome = await dedupArticle(
+    { index: index, sleep: realSleep },
+    {
+      ref,
+      publishedAt: options.publishedAt,
+      paragraphs: paragraphs(texts),
+      metadata: { authors: [], publishedAt: options.publishedAt, basedOnUrl: options.basedOnUrl },
+      previous,
+    },
+  );
   const record: ArticleRecord = {
     id,
     url: ref.url,
@@ -114,7 +122,8 @@ describe('dedupArticle', () => {
     const pitch = 'Sign up for our morning newsletter to get the top stories of the day in your inbox.';
     const stories = [STORY_A.slice(0, 3), STORY_A.slice(3), STORY_B.slice(0, 3), STORY_B.slice(3)];
     const outcomes: DedupOutcome[] = [];
-    for (const [i, story] of stories.entries()) outcomes.push(await ingest(index, `p${i}`, 'host.example', [...story, pitch]));
+    for (const [i, story] of stories.entries())
+      outcomes.push(await ingest(index, `p${i}`, 'host.example', [...story, pitch]));
     expect(outcomes.map((o) => o.stats.boilerplateParagraphsRemoved)).toEqual([0, 0, 1, 1]);
     expect(outcomes[3].paragraphs.some((p) => p.text === pitch)).toBe(false);
     const again = await ingest(index, 'p0', 'host.example', [...stories[0], pitch]);
@@ -131,13 +140,21 @@ describe('dedupArticle', () => {
     const before = await index.lookupParagraphs(first.paragraphHashes);
     const writesBefore = index.stats().writeUnits;
     const previous = await index.getArticle('c');
-    const again = await dedupArticle({ index: index, sleep: realSleep }, {
-      ref: { articleId: 'c', url: 'https://copy.example/n/c', host: 'copy.example', seenAt: '2026-11-20T12:00:00Z' },
-      publishedAt: '2026-11-20T09:00:00Z',
-      paragraphs: paragraphs(STORY_A),
-      metadata: { authors: [], publishedAt: '2026-11-20T09:00:00Z' },
-      previous,
-    });
+    const again = await dedupArticle(
+      { index: index, sleep: realSleep },
+      {
+        ref: {
+          articleId: 'c',
+          url: 'https://copy.example/n/c',
+          host: 'copy.example',
+          seenAt: '2026-11-20T12:00:00Z',
+        },
+        publishedAt: '2026-11-20T09:00:00Z',
+        paragraphs: paragraphs(STORY_A),
+        metadata: { authors: [], publishedAt: '2026-11-20T09:00:00Z' },
+        previous,
+      },
+    );
     // Dedup itself writes nothing on a reprocess: paragraphs already counted, origin already linked.
     expect(index.stats().writeUnits - writesBefore).toBe(0);
     expect(again).toEqual(first);
@@ -150,27 +167,49 @@ describe('dedupArticle', () => {
     expect(origin?.copies).toHaveLength(1);
   });
 
-  it('waits for an in-flight candidate\'s record and uses its publication time', async () => {
+  it("waits for an in-flight candidate's record and uses its publication time", async () => {
     const index = await freshIndex();
     // A copy's worker has recorded its paragraphs (so it is first-seen everywhere) but has not
     // stored its record yet when the earlier-published original is deduplicated. Crawl order
     // alone would make the copy the origin; its record, arriving 100 ms later, says otherwise.
-    const copyRef: ArticleRef = { articleId: 'x', url: 'https://copy.example/n/x', host: 'copy.example', seenAt: '2026-11-20T12:00:00Z' };
+    const copyRef: ArticleRef = {
+      articleId: 'x',
+      url: 'https://copy.example/n/x',
+      host: 'copy.example',
+      seenAt: '2026-11-20T12:00:00Z',
+    };
     await index.recordParagraphs(copyRef, STORY_A.map(paragraphHash), 1);
     const originRun = ingest(index, 'o', 'origin.example', STORY_A, { publishedAt: '2026-11-20T08:00:00Z' });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const copyOutcome = await dedupArticle({ index: index, sleep: realSleep }, {
-      ref: copyRef,
-      publishedAt: '2026-11-20T09:00:00Z',
-      paragraphs: paragraphs(STORY_A),
-      metadata: { authors: [], publishedAt: '2026-11-20T09:00:00Z' },
-    });
+    const copyOutcome = await dedupArticle(
+      { index: index, sleep: realSleep },
+      {
+        ref: copyRef,
+        publishedAt: '2026-11-20T09:00:00Z',
+        paragraphs: paragraphs(STORY_A),
+        metadata: { authors: [], publishedAt: '2026-11-20T09:00:00Z' },
+      },
+    );
     await index.putArticle({
-      id: 'x', url: copyRef.url, canonicalUrl: copyRef.url, host: copyRef.host, fetchedAt: copyRef.seenAt, day: '2026-11-20',
-      authors: [], publishedAt: '2026-11-20T09:00:00Z', pageKind: 'article', contentHash: 'x', version: 1,
-      paragraphCount: copyOutcome.paragraphs.length, paragraphHashes: copyOutcome.paragraphHashes, cleanKey: 'k',
-      stats: { repeatedParagraphsRemoved: 0, ...copyOutcome.stats }, copyOf: copyOutcome.copyOf, copies: copyOutcome.copies,
-      clusterId: copyOutcome.clusterId, minhash: copyOutcome.minhash,
+      id: 'x',
+      url: copyRef.url,
+      canonicalUrl: copyRef.url,
+      host: copyRef.host,
+      fetchedAt: copyRef.seenAt,
+      day: '2026-11-20',
+      authors: [],
+      publishedAt: '2026-11-20T09:00:00Z',
+      pageKind: 'article',
+      contentHash: 'x',
+      version: 1,
+      paragraphCount: copyOutcome.paragraphs.length,
+      paragraphHashes: copyOutcome.paragraphHashes,
+      cleanKey: 'k',
+      stats: { repeatedParagraphsRemoved: 0, ...copyOutcome.stats },
+      copyOf: copyOutcome.copyOf,
+      copies: copyOutcome.copies,
+      clusterId: copyOutcome.clusterId,
+      minhash: copyOutcome.minhash,
     });
     const origin = await originRun;
     expect(origin.copyOf).toBeUndefined();
@@ -180,7 +219,9 @@ describe('dedupArticle', () => {
   it('lets an earlier original crawled after its copy become the origin of the same cluster', async () => {
     const index = await freshIndex();
     await ingest(index, 'c', 'copy.example', STORY_A, { publishedAt: '2026-11-20T09:00:00Z' });
-    const origin = await ingest(index, 'o', 'origin.example', STORY_A, { publishedAt: '2026-11-20T08:00:00Z' });
+    const origin = await ingest(index, 'o', 'origin.example', STORY_A, {
+      publishedAt: '2026-11-20T08:00:00Z',
+    });
     expect(origin.copyOf).toBeUndefined();
     expect(origin.copies.map((c) => c.articleId)).toEqual(['c']);
     expect(origin.clusterId).toBe('c');
@@ -191,14 +232,43 @@ describe('dedupArticle with an index offering setCopyOf', () => {
   it('marks copies processed before their original once the original arrives', async () => {
     const index = new MemoryDedupIndex();
     const ingestInto = async (id: string, host: string, publishedAt: string) => {
-      const ref: ArticleRef = { articleId: id, url: `https://${host}/n/${id}`, host, seenAt: '2026-11-20T12:00:00Z' };
+      const ref: ArticleRef = {
+        articleId: id,
+        url: `https://${host}/n/${id}`,
+        host,
+        seenAt: '2026-11-20T12:00:00Z',
+      };
       const previous = await index.getArticle(id);
-      const outcome = await dedupArticle({ index: index, sleep: realSleep }, { ref, publishedAt, paragraphs: paragraphs(STORY_A), metadata: { authors: [], publishedAt }, previous });
+      const outcome = await dedupArticle(
+        { index: index, sleep: realSleep },
+        {
+          ref,
+          publishedAt,
+          paragraphs: paragraphs(STORY_A),
+          metadata: { authors: [], publishedAt },
+          previous,
+        },
+      );
       await index.putArticle({
-        id, url: ref.url, canonicalUrl: ref.url, host, fetchedAt: ref.seenAt, day: '2026-11-20', authors: [], publishedAt,
-        pageKind: 'article', contentHash: 'x', version: 1, paragraphCount: outcome.paragraphs.length,
-        paragraphHashes: outcome.paragraphHashes, cleanKey: 'k', stats: { repeatedParagraphsRemoved: 0, ...outcome.stats },
-        copyOf: outcome.copyOf, copies: outcome.copies, clusterId: outcome.clusterId, minhash: outcome.minhash,
+        id,
+        url: ref.url,
+        canonicalUrl: ref.url,
+        host,
+        fetchedAt: ref.seenAt,
+        day: '2026-11-20',
+        authors: [],
+        publishedAt,
+        pageKind: 'article',
+        contentHash: 'x',
+        version: 1,
+        paragraphCount: outcome.paragraphs.length,
+        paragraphHashes: outcome.paragraphHashes,
+        cleanKey: 'k',
+        stats: { repeatedParagraphsRemoved: 0, ...outcome.stats },
+        copyOf: outcome.copyOf,
+        copies: outcome.copies,
+        clusterId: outcome.clusterId,
+        minhash: outcome.minhash,
       });
       return outcome;
     };

@@ -34,13 +34,29 @@ const EARLIEST_HOST_INDEX = 9;
 function pages(): Page[] {
   const out: Page[] = [];
   HOSTS.forEach((host, i) => {
-    for (const [story, body] of [['A', STORY_A], ['B', STORY_B]] as const) {
-      const texts = i % 2 === 0 ? [...body] : [...body.slice(0, -1), `Local editors at paper ${i} added this note about story ${story} for their readers today.`];
+    for (const [story, body] of [
+      ['A', STORY_A],
+      ['B', STORY_B],
+    ] as const) {
+      const texts =
+        i % 2 === 0
+          ? [...body]
+          : [
+              ...body.slice(0, -1),
+              `Local editors at paper ${i} added this note about story ${story} for their readers today.`,
+            ];
       const id = `${story}-${i}`;
       // Publication order unrelated to crawl order: host 9 first, each other host hours later.
       const hoursAfter = (i * 5 + 12 - ((EARLIEST_HOST_INDEX * 5) % 12)) % 12;
-      const publishedAt = new Date(Date.parse('2026-11-20T00:00:00+01:00') + hoursAfter * 3_600_000).toISOString();
-      out.push({ ref: { articleId: id, url: `https://${host}/n/${id}`, host, seenAt: '2026-11-20T12:00:00Z' }, story, texts, publishedAt });
+      const publishedAt = new Date(
+        Date.parse('2026-11-20T00:00:00+01:00') + hoursAfter * 3_600_000,
+      ).toISOString();
+      out.push({
+        ref: { articleId: id, url: `https://${host}/n/${id}`, host, seenAt: '2026-11-20T12:00:00Z' },
+        story,
+        texts,
+        publishedAt,
+      });
     }
   });
   return out;
@@ -62,7 +78,10 @@ async function ingest(page: Page): Promise<DedupOutcome> {
   const previous = await index.getArticle(page.ref.articleId);
   const paragraphs: Paragraph[] = page.texts.map((text) => ({ kind: 'paragraph', text }));
   const metadata = { authors: [], publishedAt: page.publishedAt };
-  const outcome = await dedupArticle({ index, sleep: realSleep }, { ref: page.ref, publishedAt: page.publishedAt, paragraphs, metadata, previous });
+  const outcome = await dedupArticle(
+    { index, sleep: realSleep },
+    { ref: page.ref, publishedAt: page.publishedAt, paragraphs, metadata, previous },
+  );
   const record: ArticleRecord = {
     id: page.ref.articleId,
     url: page.ref.url,
@@ -124,7 +143,9 @@ describe('dedup under concurrent workers (DynamoDB Local)', () => {
       expect(info.articleCount, hash).toBe(ids.size);
       expect(ids.has(info.firstSeen.articleId)).toBe(true);
       for (const host of HOSTS) {
-        const onHost = [...ids].filter((id) => all.find((p) => p.ref.articleId === id)!.ref.host === host).length;
+        const onHost = [...ids].filter(
+          (id) => all.find((p) => p.ref.articleId === id)!.ref.host === host,
+        ).length;
         expect(info.hostPageCounts[host] ?? 0).toBe(onHost);
       }
     }
@@ -139,18 +160,26 @@ describe('dedup under concurrent workers (DynamoDB Local)', () => {
       for (const paragraph of outcome.paragraphs) {
         if (!paragraph.firstSeen) continue;
         expect(containing.get(paragraph.hash!)?.has(paragraph.firstSeen.articleId)).toBe(true);
-        expect(pageById.get(paragraph.firstSeen.articleId)!.publishedAt <= pageById.get(id)!.publishedAt).toBe(true);
+        expect(
+          pageById.get(paragraph.firstSeen.articleId)!.publishedAt <= pageById.get(id)!.publishedAt,
+        ).toBe(true);
       }
     }
     const earliestCarrier = (hash: string) =>
-      [...containing.get(hash)!].sort((a, b) => pageById.get(a)!.publishedAt.localeCompare(pageById.get(b)!.publishedAt) || a.localeCompare(b))[0];
+      [...containing.get(hash)!].sort(
+        (a, b) =>
+          pageById.get(a)!.publishedAt.localeCompare(pageById.get(b)!.publishedAt) || a.localeCompare(b),
+      )[0];
     const expectOneOriginPerStory = async (records: ArticleRecord[]) => {
       const origins = await index.getStoryOrigins(records.map(clusterOf));
       for (const story of ['A', 'B'] as const) {
         const members = records.filter((r) => storyOf.get(r.id) === story);
         const current = members.map((r) => withCurrentOrigin(r, origins.get(clusterOf(r))));
-        expect(new Set(current.map((r) => r.originId)), `story ${story}`).toEqual(new Set([`${story}-${EARLIEST_HOST_INDEX}`]));
-        for (const r of current) expect(r.relation).toBe(r.id === `${story}-${EARLIEST_HOST_INDEX}` ? 'original' : 'exact');
+        expect(new Set(current.map((r) => r.originId)), `story ${story}`).toEqual(
+          new Set([`${story}-${EARLIEST_HOST_INDEX}`]),
+        );
+        for (const r of current)
+          expect(r.relation).toBe(r.id === `${story}-${EARLIEST_HOST_INDEX}` ? 'original' : 'exact');
       }
     };
 
@@ -177,19 +206,25 @@ describe('dedup under concurrent workers (DynamoDB Local)', () => {
     expectNoCrossStoryLinks(settled);
     await expectOneOriginPerStory(settled);
     for (const record of settled) {
-      expect(record.copyOf !== undefined || record.copies.length > 0, `${record.id} is linked to its story`).toBe(true);
+      expect(
+        record.copyOf !== undefined || record.copies.length > 0,
+        `${record.id} is linked to its story`,
+      ).toBe(true);
     }
 
     // And once more: now nothing changes at all, and dedup itself writes nothing.
     const writesBefore = index.stats().writeUnits;
     const again = await runWorkers(all, WORKERS, async (page) =>
-      dedupArticle({ index, sleep: realSleep }, {
-        ref: page.ref,
-        publishedAt: page.publishedAt,
-        paragraphs: page.texts.map((text) => ({ kind: 'paragraph' as const, text })),
-        metadata: { authors: [], publishedAt: page.publishedAt },
-        previous: await index.getArticle(page.ref.articleId),
-      }),
+      dedupArticle(
+        { index, sleep: realSleep },
+        {
+          ref: page.ref,
+          publishedAt: page.publishedAt,
+          paragraphs: page.texts.map((text) => ({ kind: 'paragraph' as const, text })),
+          metadata: { authors: [], publishedAt: page.publishedAt },
+          previous: await index.getArticle(page.ref.articleId),
+        },
+      ),
     );
     // Every page now knows its story: each paragraph's first appearance is its earliest-published carrier.
     again.forEach((outcome, i) => {
@@ -200,9 +235,25 @@ describe('dedup under concurrent workers (DynamoDB Local)', () => {
     });
     expect(index.stats().writeUnits).toBe(writesBefore);
     const linksOf = (rs: ArticleRecord[]) =>
-      Object.fromEntries(rs.map((r) => [r.id, { copyOf: r.copyOf?.articleId, copies: r.copies.map((c) => c.articleId).sort(), clusterId: r.clusterId }]));
+      Object.fromEntries(
+        rs.map((r) => [
+          r.id,
+          {
+            copyOf: r.copyOf?.articleId,
+            copies: r.copies.map((c) => c.articleId).sort(),
+            clusterId: r.clusterId,
+          },
+        ]),
+      );
     const outcomeLinks = Object.fromEntries(
-      again.map((o, i) => [all[i].ref.articleId, { copyOf: o.copyOf?.articleId, copies: o.copies.map((c) => c.articleId).sort(), clusterId: o.clusterId }]),
+      again.map((o, i) => [
+        all[i].ref.articleId,
+        {
+          copyOf: o.copyOf?.articleId,
+          copies: o.copies.map((c) => c.articleId).sort(),
+          clusterId: o.clusterId,
+        },
+      ]),
     );
     expect(outcomeLinks).toEqual(linksOf(settled));
     const final = await index.lookupParagraphs(hashes);

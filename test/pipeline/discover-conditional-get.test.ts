@@ -11,7 +11,13 @@ import { openLocalPipeline, type LocalPipeline } from '../../functions/cli/local
 import { silentLog } from '../../functions/pipeline/deps';
 import { runIngest, type IngestSummary } from '../../functions/pipeline/run-ingest';
 import { CountingArchiveStore } from '../../scripts/lib/counting-stores';
-import { generateSites, sourcesFor, startSyntheticSites, type SyntheticSites, type SyntheticSitesServer } from '../helpers/synthetic-sites';
+import {
+  generateSites,
+  sourcesFor,
+  startSyntheticSites,
+  type SyntheticSites,
+  type SyntheticSitesServer,
+} from '../helpers/synthetic-sites';
 
 describe('conditional GET across runs', () => {
   let sites: SyntheticSites;
@@ -30,17 +36,31 @@ describe('conditional GET across runs', () => {
   });
 
   /** One run; returns its summary, the index and archive writes it made, and the requests it sent. */
-  async function run(): Promise<{ summary: IngestSummary; indexWrites: number; archivePuts: number; archiveDeletes: number; statuses: number[]; pageRequests: number }> {
-    const pipeline: LocalPipeline = await openLocalPipeline(loadConfig({ DATA_DIR: dataDir, HOST_MIN_INTERVAL_MS: '5' }), {
-      hostMap: server.hostMap, allowedLoopbackPorts: [server.port], log: silentLog,
-    });
+  async function run(): Promise<{
+    summary: IngestSummary;
+    indexWrites: number;
+    archivePuts: number;
+    archiveDeletes: number;
+    statuses: number[];
+    pageRequests: number;
+  }> {
+    const pipeline: LocalPipeline = await openLocalPipeline(
+      loadConfig({ DATA_DIR: dataDir, HOST_MIN_INTERVAL_MS: '5' }),
+      {
+        hostMap: server.hostMap,
+        allowedLoopbackPorts: [server.port],
+        log: silentLog,
+      },
+    );
     const archive = new CountingArchiveStore(pipeline.deps.archive);
     pipeline.deps.archive = archive;
     const firstRequest = server.requests.length;
     try {
       const before = pipeline.index.stats();
       // Feeds only: the sitemap would list the same URLs again.
-      const summary = await runIngest(pipeline.deps, pipeline.queue, sourcesFor(sites, { sitemaps: [] }), { concurrency: 4 });
+      const summary = await runIngest(pipeline.deps, pipeline.queue, sourcesFor(sites, { sitemaps: [] }), {
+        concurrency: 4,
+      });
       const after = pipeline.index.stats();
       const requests = server.requests.slice(firstRequest);
       return {
@@ -60,7 +80,11 @@ describe('conditional GET across runs', () => {
   function bumpFeedDates(date: string): void {
     for (const host of sites.hosts) {
       const feed = sites.pages.get(host)!.get('/feed.xml')!.body.toString();
-      server.setPage(host, '/feed.xml', feed.replace(/<pubDate>[^<]*<\/pubDate>/g, `<pubDate>${date}</pubDate>`));
+      server.setPage(
+        host,
+        '/feed.xml',
+        feed.replace(/<pubDate>[^<]*<\/pubDate>/g, `<pubDate>${date}</pubDate>`),
+      );
     }
   }
 
@@ -76,7 +100,11 @@ describe('conditional GET across runs', () => {
     expect(second.pageRequests).toBe(0);
     expect(second.statuses.filter((s) => s !== 304 && s !== 200)).toEqual([]);
     expect(second.statuses.filter((s) => s === 200)).toHaveLength(sites.hosts.length); // robots.txt, fetched once per run
-    expect({ indexWrites: second.indexWrites, archivePuts: second.archivePuts, archiveDeletes: second.archiveDeletes }).toEqual({ indexWrites: 0, archivePuts: 0, archiveDeletes: 0 });
+    expect({
+      indexWrites: second.indexWrites,
+      archivePuts: second.archivePuts,
+      archiveDeletes: second.archiveDeletes,
+    }).toEqual({ indexWrites: 0, archivePuts: 0, archiveDeletes: 0 });
 
     // The feeds change (new dates), the pages do not: every page is re-checked with a
     // conditional GET, answered 304, and nothing is extracted or written.
@@ -84,10 +112,17 @@ describe('conditional GET across runs', () => {
     const third = await run();
     expect(third.summary.urlsQueued).toBe(sites.articleUrls.length);
     expect(third.pageRequests).toBe(sites.articleUrls.length);
-    const pageStatuses = server.requests.slice(-third.statuses.length).filter((r) => r.path.startsWith('/news/')).map((r) => r.status);
+    const pageStatuses = server.requests
+      .slice(-third.statuses.length)
+      .filter((r) => r.path.startsWith('/news/'))
+      .map((r) => r.status);
     expect(new Set(pageStatuses)).toEqual(new Set([304]));
     expect(third.summary.articlesUnchanged).toBe(sites.articleUrls.length);
-    expect({ indexWrites: third.indexWrites, archivePuts: third.archivePuts, archiveDeletes: third.archiveDeletes }).toEqual({ indexWrites: 0, archivePuts: 0, archiveDeletes: 0 });
+    expect({
+      indexWrites: third.indexWrites,
+      archivePuts: third.archivePuts,
+      archiveDeletes: third.archiveDeletes,
+    }).toEqual({ indexWrites: 0, archivePuts: 0, archiveDeletes: 0 });
 
     // Pages re-served with new validators but the same article text: fetched (200) and
     // extracted, found unchanged by content hash, and still nothing written.
@@ -100,6 +135,10 @@ describe('conditional GET across runs', () => {
     const fourth = await run();
     expect(fourth.summary.articlesUnchanged).toBe(sites.articleUrls.length);
     expect(fourth.summary.articlesStored).toBe(0);
-    expect({ indexWrites: fourth.indexWrites, archivePuts: fourth.archivePuts, archiveDeletes: fourth.archiveDeletes }).toEqual({ indexWrites: 0, archivePuts: 0, archiveDeletes: 0 });
+    expect({
+      indexWrites: fourth.indexWrites,
+      archivePuts: fourth.archivePuts,
+      archiveDeletes: fourth.archiveDeletes,
+    }).toEqual({ indexWrites: 0, archivePuts: 0, archiveDeletes: 0 });
   });
 });

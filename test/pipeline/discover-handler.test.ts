@@ -17,7 +17,13 @@ import { makeHandler } from '../../functions/handlers/discover';
 import { silentLog, type PipelineDeps } from '../../functions/pipeline/deps';
 import type { CrawlMessage } from '../../functions/ports/crawl-queue';
 import type { PendingQuery } from '../../functions/ports/frontier';
-import { generateSites, sourcesFor, startSyntheticSites, type SyntheticSites, type SyntheticSitesServer } from '../helpers/synthetic-sites';
+import {
+  generateSites,
+  sourcesFor,
+  startSyntheticSites,
+  type SyntheticSites,
+  type SyntheticSitesServer,
+} from '../helpers/synthetic-sites';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -47,7 +53,9 @@ describe('discover handler: schedules, the failure sweep, and lost claims', () =
     const dataDir = await mkdtemp(join(tmpdir(), 'discover-handler-'));
     dirs.push(dataDir);
     const pipeline = await openLocalPipeline(loadConfig({ DATA_DIR: dataDir, HOST_MIN_INTERVAL_MS: '5' }), {
-      hostMap: server.hostMap, allowedLoopbackPorts: [server.port], log: silentLog,
+      hostMap: server.hostMap,
+      allowedLoopbackPorts: [server.port],
+      log: silentLog,
     });
     open.push(pipeline);
     const clock = { nowMs: Date.parse(startIso) };
@@ -84,10 +92,18 @@ describe('discover handler: schedules, the failure sweep, and lost claims', () =
     // has come since their first run are due again.
     clock.nowMs += 30 * 60 * 1000;
     const slot = (ms: number, id: string) => rateSlotIndex(ms + SCHEDULE_SLACK_MS, 2 * HOUR_MS, id);
-    const dueIds = sources.map((s) => s.id).filter((id) => slot(clock.nowMs, id) > slot(Date.parse(start), id)).sort();
+    const dueIds = sources
+      .map((s) => s.id)
+      .filter((id) => slot(clock.nowMs, id) > slot(Date.parse(start), id))
+      .sort();
     const early = await handler({});
     expect(early.reports.map((r) => r.sourceId).sort()).toEqual(dueIds);
-    expect(early.notDue.sort()).toEqual(sources.map((s) => s.id).filter((id) => !dueIds.includes(id)).sort());
+    expect(early.notDue.sort()).toEqual(
+      sources
+        .map((s) => s.id)
+        .filter((id) => !dueIds.includes(id))
+        .sort(),
+    );
     expect(early.notDue.length).toBeGreaterThan(0);
     expect(early.recovered.requeued).toBe(0);
 
@@ -100,7 +116,12 @@ describe('discover handler: schedules, the failure sweep, and lost claims', () =
     const failedKey = canonicalizeUrl(sites.articleUrls[0]);
     const state = (await pipeline.deps.frontier.get(failedKey))!;
     await pipeline.deps.frontier.update({
-      ...state, status: 'failed', reason: 'http-503', attempts: 1, nextRetryAt: new Date(clock.nowMs).toISOString(), updatedAt: new Date(clock.nowMs).toISOString(),
+      ...state,
+      status: 'failed',
+      reason: 'http-503',
+      attempts: 1,
+      nextRetryAt: new Date(clock.nowMs).toISOString(),
+      updatedAt: new Date(clock.nowMs).toISOString(),
     });
     // Past the stale window of every claim: a queued URL is still not re-sent (its message is in
     // SQS, or in the crawl DLQ if its receives ran out: redrive it), only the overdue failure is.
@@ -125,10 +146,22 @@ describe('discover handler: schedules, the failure sweep, and lost claims', () =
     const { pipeline, deps, clock, sent } = await openPipeline(start);
     const sources = sourcesFor(sites, { schedule: 'rate(1 hour)' }); // feed and sitemap list every URL
     const keys = sites.articleUrls.map(canonicalizeUrl).sort();
-    const docKeys = sources.flatMap((s) => [...s.feeds, ...s.sitemaps]).map((u) => `doc:${canonicalizeUrl(u)}`);
+    const docKeys = sources
+      .flatMap((s) => [...s.feeds, ...s.sitemaps])
+      .map((u) => `doc:${canonicalizeUrl(u)}`);
 
     // The Lambda dies at the send, once per source: every URL is claimed (queued), no message exists.
-    const dying = makeHandler({ ...deps, queue: { send: async () => { throw new Error('killed'); } } }, async () => sources);
+    const dying = makeHandler(
+      {
+        ...deps,
+        queue: {
+          send: async () => {
+            throw new Error('killed');
+          },
+        },
+      },
+      async () => sources,
+    );
     for (const source of sources) await expect(dying({ sourceIds: [source.id] })).rejects.toThrow('killed');
     for (const key of keys) expect(await pipeline.deps.frontier.get(key)).toMatchObject({ status: 'queued' });
 

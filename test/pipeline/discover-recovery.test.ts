@@ -15,7 +15,13 @@ import { silentLog } from '../../functions/pipeline/deps';
 import { discoverSource } from '../../functions/pipeline/discover-source';
 import { recoverPending } from '../../functions/pipeline/recover-pending';
 import { runIngest } from '../../functions/pipeline/run-ingest';
-import { generateSites, sourcesFor, startSyntheticSites, type SyntheticSites, type SyntheticSitesServer } from '../helpers/synthetic-sites';
+import {
+  generateSites,
+  sourcesFor,
+  startSyntheticSites,
+  type SyntheticSites,
+  type SyntheticSitesServer,
+} from '../helpers/synthetic-sites';
 
 describe('recovery of pending work and per-source schedules', () => {
   let sites: SyntheticSites;
@@ -37,7 +43,9 @@ describe('recovery of pending work and per-source schedules', () => {
     const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'recovery-')));
     if (!dataDir) dirs.push(dir);
     const pipeline = await openLocalPipeline(loadConfig({ DATA_DIR: dir, HOST_MIN_INTERVAL_MS: '5' }), {
-      hostMap: server.hostMap, allowedLoopbackPorts: [server.port], log: silentLog,
+      hostMap: server.hostMap,
+      allowedLoopbackPorts: [server.port],
+      log: silentLog,
     });
     return { pipeline, dataDir: dir };
   }
@@ -47,7 +55,8 @@ describe('recovery of pending work and per-source schedules', () => {
   it('re-enqueues URLs a dead run left queued, although their feed now answers 304', async () => {
     const { pipeline, dataDir } = await open();
     // A run that dies after discovery: URLs claimed (queued), messages lost with the process.
-    for (const source of feedOnly()) await discoverSource({ ...pipeline.deps, queue: { send: async () => undefined } }, source);
+    for (const source of feedOnly())
+      await discoverSource({ ...pipeline.deps, queue: { send: async () => undefined } }, source);
     const queued = await pipeline.deps.frontier.listPending({ nowIso: new Date().toISOString() });
     expect(queued).toHaveLength(sites.articleUrls.length);
     await pipeline.close();
@@ -68,9 +77,16 @@ describe('recovery of pending work and per-source schedules', () => {
   it('takes a listed URL once even when two sweeps race', async () => {
     const { pipeline } = await open();
     try {
-      for (const source of feedOnly()) await discoverSource({ ...pipeline.deps, queue: { send: async () => undefined } }, source);
+      for (const source of feedOnly())
+        await discoverSource({ ...pipeline.deps, queue: { send: async () => undefined } }, source);
       const sent: string[] = [];
-      const deps = { ...pipeline.deps, queue: { send: async (messages: readonly { urlKey: string }[]) => void sent.push(...messages.map((m) => m.urlKey)) } };
+      const deps = {
+        ...pipeline.deps,
+        queue: {
+          send: async (messages: readonly { urlKey: string }[]) =>
+            void sent.push(...messages.map((m) => m.urlKey)),
+        },
+      };
       const [a, b] = await Promise.all([recoverPending(deps, feedOnly()), recoverPending(deps, feedOnly())]);
       expect(a.requeued + b.requeued).toBe(sites.articleUrls.length);
       expect(a.alreadyTaken + b.alreadyTaken).toBe(sites.articleUrls.length);
@@ -84,18 +100,26 @@ describe('recovery of pending work and per-source schedules', () => {
     const { pipeline } = await open();
     try {
       const [first, second] = feedOnly();
-      for (const source of [first, second]) await discoverSource({ ...pipeline.deps, queue: { send: async () => undefined } }, source);
+      for (const source of [first, second])
+        await discoverSource({ ...pipeline.deps, queue: { send: async () => undefined } }, source);
       const quiet = { ...pipeline.deps, queue: { send: async () => undefined } };
       // Locally (default) a source missing from this run's file is left alone: another file may list it.
       const local = await recoverPending(quiet, [{ ...second, enabled: false }]);
       expect(local.sourceRemoved).toBeGreaterThan(0);
-      expect((await pipeline.deps.frontier.listPending({ nowIso: new Date().toISOString() })).length).toBe(sites.articleUrls.length);
-      const report = await recoverPending(quiet, [{ ...second, enabled: false }], { markRemovedSources: true });
+      expect((await pipeline.deps.frontier.listPending({ nowIso: new Date().toISOString() })).length).toBe(
+        sites.articleUrls.length,
+      );
+      const report = await recoverPending(quiet, [{ ...second, enabled: false }], {
+        markRemovedSources: true,
+      });
       const firstUrls = sites.articleUrls.filter((u) => u.includes(first.feeds[0].split('/')[2]));
       expect(report.sourceRemoved).toBe(firstUrls.length);
       expect(report.sourceDisabled).toBe(sites.articleUrls.length - firstUrls.length);
       expect(report.requeued).toBe(0);
-      expect(await pipeline.deps.frontier.get(canonicalizeUrl(firstUrls[0]))).toMatchObject({ status: 'skipped', reason: 'source-removed' });
+      expect(await pipeline.deps.frontier.get(canonicalizeUrl(firstUrls[0]))).toMatchObject({
+        status: 'skipped',
+        reason: 'source-removed',
+      });
     } finally {
       await pipeline.close();
     }
@@ -123,12 +147,21 @@ describe('recovery of pending work and per-source schedules', () => {
   it('skips sources that are not due only when asked to respect schedules', async () => {
     const { pipeline } = await open();
     try {
-      const sources = feedOnly().map((s, i) => ({ ...s, schedule: i === 0 ? 'rate(1 day)' : 'rate(1 minute)' }));
-      const first = await runIngest(pipeline.deps, pipeline.queue, sources, { concurrency: 2, respectSchedule: true });
+      const sources = feedOnly().map((s, i) => ({
+        ...s,
+        schedule: i === 0 ? 'rate(1 day)' : 'rate(1 minute)',
+      }));
+      const first = await runIngest(pipeline.deps, pipeline.queue, sources, {
+        concurrency: 2,
+        respectSchedule: true,
+      });
       expect(first.sourcesNotDue).toEqual([]);
       const run = await pipeline.deps.frontier.getSourceRun(sources[0].id);
       expect(Date.parse(run!.lastRunAt)).toBeGreaterThan(Date.now() - 60_000);
-      const second = await runIngest(pipeline.deps, pipeline.queue, sources, { concurrency: 2, respectSchedule: true });
+      const second = await runIngest(pipeline.deps, pipeline.queue, sources, {
+        concurrency: 2,
+        respectSchedule: true,
+      });
       // rate(1 minute) is always due within the scheduler's one-minute slack.
       expect(second.sourcesNotDue).toEqual([sources[0].id]);
       const forced = await runIngest(pipeline.deps, pipeline.queue, sources, { concurrency: 2 });
@@ -148,13 +181,31 @@ describe('sitemap indexes', () => {
     const host = sites.hosts[0];
     const child = sites.pages.get(host)!.get('/sitemap.xml')!.body.toString();
     const urls = [...child.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
-    const childWith = (n: number) => child.replace(/<url>[\s\S]*<\/urlset>/, `${urls.slice(0, n).map((u) => `<url><loc>${u}</loc></url>`).join('\n')}\n</urlset>`);
-    server.setPage(host, '/sitemap-index.xml', `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>http://${host}/sitemap.xml</loc></sitemap></sitemapindex>`, 'application/xml');
+    const childWith = (n: number) =>
+      child.replace(
+        /<url>[\s\S]*<\/urlset>/,
+        `${urls
+          .slice(0, n)
+          .map((u) => `<url><loc>${u}</loc></url>`)
+          .join('\n')}\n</urlset>`,
+      );
+    server.setPage(
+      host,
+      '/sitemap-index.xml',
+      `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>http://${host}/sitemap.xml</loc></sitemap></sitemapindex>`,
+      'application/xml',
+    );
     server.setPage(host, '/sitemap.xml', childWith(3));
-    const pipeline = await openLocalPipeline(loadConfig({ DATA_DIR: dir, HOST_MIN_INTERVAL_MS: '5' }), { hostMap: server.hostMap, allowedLoopbackPorts: [server.port], log: silentLog });
+    const pipeline = await openLocalPipeline(loadConfig({ DATA_DIR: dir, HOST_MIN_INTERVAL_MS: '5' }), {
+      hostMap: server.hostMap,
+      allowedLoopbackPorts: [server.port],
+      log: silentLog,
+    });
     try {
       const sources = sourcesFor(sites, { feeds: [], sitemaps: [`http://${host}/sitemap-index.xml`] });
-      expect((await runIngest(pipeline.deps, pipeline.queue, sources, { concurrency: 2 })).articlesStored).toBe(3);
+      expect(
+        (await runIngest(pipeline.deps, pipeline.queue, sources, { concurrency: 2 })).articlesStored,
+      ).toBe(3);
       server.setPage(host, '/sitemap.xml', childWith(6));
       const second = await runIngest(pipeline.deps, pipeline.queue, sources, { concurrency: 2 });
       expect(second.articlesStored).toBe(3);

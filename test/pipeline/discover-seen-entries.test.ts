@@ -25,10 +25,20 @@ import { DEFAULT_QUEUED_STALE_AFTER_MS } from '../../functions/adapters/dynamodb
 import { runIngest } from '../../functions/pipeline/run-ingest';
 import type { CrawlMessage } from '../../functions/ports/crawl-queue';
 import type { Frontier } from '../../functions/ports/frontier';
-import { generateSites, publishShare, sourcesFor, startSyntheticSites, type SyntheticSites, type SyntheticSitesServer } from '../helpers/synthetic-sites';
+import {
+  generateSites,
+  publishShare,
+  sourcesFor,
+  startSyntheticSites,
+  type SyntheticSites,
+  type SyntheticSitesServer,
+} from '../helpers/synthetic-sites';
 
 /** The frontier with its `claim` calls counted; `hideSeen` drops stored seen entries on read. */
-function instrument(inner: Frontier, options: { hideSeen?: boolean } = {}): { frontier: Frontier; counts: { claims: number } } {
+function instrument(
+  inner: Frontier,
+  options: { hideSeen?: boolean } = {},
+): { frontier: Frontier; counts: { claims: number } } {
   const counts = { claims: 0 };
   const frontier: Frontier = {
     claim: (input) => {
@@ -80,7 +90,9 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
     const dir = await mkdtemp(join(tmpdir(), 'seen-entries-'));
     dirs.push(dir);
     const pipeline = await openLocalPipeline(loadConfig({ DATA_DIR: dir, HOST_MIN_INTERVAL_MS: '5' }), {
-      hostMap: server.hostMap, allowedLoopbackPorts: [server.port], log: silentLog,
+      hostMap: server.hostMap,
+      allowedLoopbackPorts: [server.port],
+      log: silentLog,
     });
     open.push(pipeline);
     return { ...pipeline, raw: pipeline.deps.frontier as DynamoDbFrontier };
@@ -99,7 +111,16 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
     pipeline.deps.frontier = frontier;
     const sources = sourcesFor(sites);
     const everListed = new Set<string>();
-    const rounds: { listed: number; newUrls: number; claims: number; discoveryWriteUnits: number; runWriteUnits: number; stored: number; skippedSeen: number; alreadyKnown: number }[] = [];
+    const rounds: {
+      listed: number;
+      newUrls: number;
+      claims: number;
+      discoveryWriteUnits: number;
+      runWriteUnits: number;
+      stored: number;
+      skippedSeen: number;
+      alreadyKnown: number;
+    }[] = [];
     for (const share of shares) {
       const listed = publishShare(sites, server, share, { window });
       const newUrls = listed.filter((u) => !everListed.has(u)).length;
@@ -113,14 +134,20 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
         progress: {
           discovered: (report) => {
             reports.push(report);
-            if (reports.length === sources.length) discoveryWriteUnits = pipeline.raw.stats().writeUnits - before;
+            if (reports.length === sources.length)
+              discoveryWriteUnits = pipeline.raw.stats().writeUnits - before;
           },
         },
       });
       rounds.push({
-        listed: listed.length, newUrls, claims: counts.claims - claimsBefore, discoveryWriteUnits,
-        runWriteUnits: pipeline.raw.stats().writeUnits - before, stored: summary.articlesStored,
-        skippedSeen: sum(reports.map((r) => r.urlsSkippedSeen)), alreadyKnown: sum(reports.map((r) => r.urlsAlreadyKnown)),
+        listed: listed.length,
+        newUrls,
+        claims: counts.claims - claimsBefore,
+        discoveryWriteUnits,
+        runWriteUnits: pipeline.raw.stats().writeUnits - before,
+        stored: summary.articlesStored,
+        skippedSeen: sum(reports.map((r) => r.urlsSkippedSeen)),
+        alreadyKnown: sum(reports.map((r) => r.urlsAlreadyKnown)),
       });
     }
     publishShare(sites, server, 1); // as generated, for the other tests
@@ -140,7 +167,9 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
       expect(round.skippedSeen, `round ${i + 2}`).toBe(round.listed - round.newUrls);
       expect(round.alreadyKnown, `round ${i + 2}`).toBe(0);
       // One write per claim, one per document record and one per source run (each record < 1 KB).
-      expect(round.discoveryWriteUnits, `round ${i + 2}`).toBeLessThanOrEqual(round.newUrls + remembered.documents + remembered.sources);
+      expect(round.discoveryWriteUnits, `round ${i + 2}`).toBeLessThanOrEqual(
+        round.newUrls + remembered.documents + remembered.sources,
+      );
       expect(round.stored, `round ${i + 2}`).toBe(round.newUrls);
     }
     // Without the memory, every listed URL is claimed every time the document changes.
@@ -150,13 +179,15 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
       expect(round.discoveryWriteUnits, `round ${i + 2}`).toBeGreaterThanOrEqual(round.listed);
       expect(round.stored, `round ${i + 2}`).toBe(round.newUrls);
     }
-    const perArticle = (r: typeof remembered) => sum(later(r).map((x) => x.discoveryWriteUnits)) / sum(later(r).map((x) => x.newUrls));
-    const runPerArticle = (r: typeof remembered) => sum(later(r).map((x) => x.runWriteUnits)) / sum(later(r).map((x) => x.newUrls));
+    const perArticle = (r: typeof remembered) =>
+      sum(later(r).map((x) => x.discoveryWriteUnits)) / sum(later(r).map((x) => x.newUrls));
+    const runPerArticle = (r: typeof remembered) =>
+      sum(later(r).map((x) => x.runWriteUnits)) / sum(later(r).map((x) => x.newUrls));
     expect(perArticle(remembered)).toBeLessThan(perArticle(forgetful) / 2);
     process.stdout.write(
       `seen entries, 5 hourly rounds (${sum(later(remembered).map((x) => x.newUrls))} new articles): discovery frontier write units per new article ` +
-      `${perArticle(forgetful).toFixed(2)} without -> ${perArticle(remembered).toFixed(2)} with; whole run (crawl included) ` +
-      `${runPerArticle(forgetful).toFixed(2)} -> ${runPerArticle(remembered).toFixed(2)}\n`,
+        `${perArticle(forgetful).toFixed(2)} without -> ${perArticle(remembered).toFixed(2)} with; whole run (crawl included) ` +
+        `${runPerArticle(forgetful).toFixed(2)} -> ${runPerArticle(remembered).toFixed(2)}\n`,
     );
   }, 120_000);
 
@@ -168,19 +199,29 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
     const sources = sourcesFor(sites, { feeds: [] }).filter((s) => s.sitemaps[0].includes(host));
     const listed = publishShare(sites, server, 0.25).filter((u) => u.includes(host));
     try {
-      expect((await runIngest(pipeline.deps, pipeline.queue, sources, { concurrency: 2 })).articlesStored).toBe(listed.length);
+      expect(
+        (await runIngest(pipeline.deps, pipeline.queue, sources, { concurrency: 2 })).articlesStored,
+      ).toBe(listed.length);
       const sitemap = sites.pages.get(host)!.get('/sitemap.xml')!.body.toString();
       const target = listed[1];
-      const redated = sitemap.replace(new RegExp(`(<loc>${target}</loc><lastmod>)[^<]+`), '$12026-11-30T09:00:00.000Z');
+      const redated = sitemap.replace(
+        new RegExp(`(<loc>${target}</loc><lastmod>)[^<]+`),
+        '$12026-11-30T09:00:00.000Z',
+      );
       expect(redated).not.toBe(sitemap);
       server.setPage(host, '/sitemap.xml', redated);
       counts.claims = 0;
       const reports: DiscoverReport[] = [];
-      const summary = await runIngest(pipeline.deps, pipeline.queue, sources, { concurrency: 2, progress: { discovered: (r) => void reports.push(r) } });
+      const summary = await runIngest(pipeline.deps, pipeline.queue, sources, {
+        concurrency: 2,
+        progress: { discovered: (r) => void reports.push(r) },
+      });
       expect(counts.claims).toBe(1);
       expect(summary.urlsQueued).toBe(1);
       expect(reports[0].urlsSkippedSeen).toBe(listed.length - 1);
-      expect(await pipeline.raw.get(canonicalizeUrl(target))).toMatchObject({ discoveredLastmod: '2026-11-30T09:00:00.000Z' });
+      expect(await pipeline.raw.get(canonicalizeUrl(target))).toMatchObject({
+        discoveredLastmod: '2026-11-30T09:00:00.000Z',
+      });
     } finally {
       publishShare(sites, server, 1);
     }
@@ -196,12 +237,21 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
       // One URL failed earlier and its retry is due now.
       const failedKey = canonicalizeUrl(first[0]);
       const state = (await pipeline.raw.get(failedKey))!;
-      await pipeline.raw.update({ ...state, status: 'failed', reason: 'http-503', attempts: 3, nextRetryAt: new Date(Date.now() - 60_000).toISOString() });
+      await pipeline.raw.update({
+        ...state,
+        status: 'failed',
+        reason: 'http-503',
+        attempts: 3,
+        nextRetryAt: new Date(Date.now() - 60_000).toISOString(),
+      });
       // The feeds change (more articles), so they are read in full: their old entries are seen.
       const second = publishShare(sites, server, 0.4);
       const added = second.filter((u) => !first.includes(u));
       const reports: DiscoverReport[] = [];
-      const summary = await runIngest(pipeline.deps, pipeline.queue, sources, { concurrency: 4, progress: { discovered: (r) => void reports.push(r) } });
+      const summary = await runIngest(pipeline.deps, pipeline.queue, sources, {
+        concurrency: 4,
+        progress: { discovered: (r) => void reports.push(r) },
+      });
       expect(sum(reports.map((r) => r.urlsSkippedSeen))).toBe(first.length);
       expect(summary.urlsQueued).toBe(added.length);
       expect(summary.urlsRecovered).toBe(first.length);
@@ -217,7 +267,11 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
     const pipeline = await openPipeline();
     let nowMs = Date.parse('2026-11-25T10:00:00.000Z');
     const sent: CrawlMessage[] = [];
-    const deps = { ...pipeline.deps, now: () => new Date(nowMs), queue: { send: async (m: readonly CrawlMessage[]) => void sent.push(...m) } };
+    const deps = {
+      ...pipeline.deps,
+      now: () => new Date(nowMs),
+      queue: { send: async (m: readonly CrawlMessage[]) => void sent.push(...m) },
+    };
     const sources = sourcesFor(sites, { sitemaps: [], schedule: 'rate(1 hour)' });
     const handler = makeHandler(deps, async () => sources);
     const first = publishShare(sites, server, 0.3);
@@ -228,7 +282,13 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
       // out). One URL instead failed and its retry is overdue.
       const failedKey = canonicalizeUrl(first[0]);
       const state = (await pipeline.raw.get(failedKey))!;
-      await pipeline.raw.update({ ...state, status: 'failed', reason: 'http-503', attempts: 2, nextRetryAt: new Date(nowMs + 10 * 60_000).toISOString() });
+      await pipeline.raw.update({
+        ...state,
+        status: 'failed',
+        reason: 'http-503',
+        attempts: 2,
+        nextRetryAt: new Date(nowMs + 10 * 60_000).toISOString(),
+      });
       const second = publishShare(sites, server, 0.4);
       const added = second.filter((u) => !first.includes(u)).map(canonicalizeUrl);
       nowMs += DEFAULT_QUEUED_STALE_AFTER_MS + AWS_FAILED_OVERDUE_MS;
@@ -258,7 +318,10 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
       expect((await discoverSource(deps, source)).urlsQueued).toBe(listed.length);
       // The sitemap re-dates the entry while its crawl is still queued: the claim is refused.
       const sitemap = sites.pages.get(host)!.get('/sitemap.xml')!.body.toString();
-      const redated = sitemap.replace(new RegExp(`(<loc>${target}</loc><lastmod>)[^<]+`), '$12026-11-30T09:00:00.000Z');
+      const redated = sitemap.replace(
+        new RegExp(`(<loc>${target}</loc><lastmod>)[^<]+`),
+        '$12026-11-30T09:00:00.000Z',
+      );
       expect(redated).not.toBe(sitemap);
       server.setPage(host, '/sitemap.xml', redated);
       counts.claims = 0;
@@ -271,14 +334,22 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
       expect(record.etag).toBeUndefined();
       // Its crawl finishes (with the content of before the re-dating, say).
       const queued = (await pipeline.raw.get(targetKey))!;
-      await pipeline.raw.update({ ...queued, status: 'done', reason: 'stored', updatedAt: new Date().toISOString() });
+      await pipeline.raw.update({
+        ...queued,
+        status: 'done',
+        reason: 'stored',
+        updatedAt: new Date().toISOString(),
+      });
       // The unchanged sitemap is read in full again and the re-dated entry claimed.
       counts.claims = 0;
       const again = await discoverSource(deps, source);
       expect(again.documentsFetched).toBe(1);
       expect(counts.claims).toBe(1);
       expect(again.urlsQueued).toBe(1);
-      expect(await pipeline.raw.get(targetKey)).toMatchObject({ status: 'queued', discoveredLastmod: '2026-11-30T09:00:00.000Z' });
+      expect(await pipeline.raw.get(targetKey)).toMatchObject({
+        status: 'queued',
+        discoveredLastmod: '2026-11-30T09:00:00.000Z',
+      });
       // Then it is remembered, and the sitemap keeps its validators again.
       expect((await discoverSource(deps, source)).documentsUnchanged).toBe(1);
     } finally {
@@ -291,7 +362,9 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
     const { frontier, counts } = instrument(pipeline.raw);
     const deps = { ...pipeline.deps, frontier, queue: lostQueue };
     const host = sites.hosts[0];
-    const source: Source = { ...sourcesFor(sites, { sitemaps: [], maxArticlesPerRun: 4 }).find((s) => s.feeds[0].includes(host))! };
+    const source: Source = {
+      ...sourcesFor(sites, { sitemaps: [], maxArticlesPerRun: 4 }).find((s) => s.feeds[0].includes(host))!,
+    };
     const listed = publishShare(sites, server, 0.5).filter((u) => u.includes(host));
     try {
       let queued = 0;
@@ -323,7 +396,10 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
     const denied = listed.filter((_, i) => i % 3 === 0);
     const deps = { ...pipeline.deps, queue: lostQueue };
     try {
-      const first = await discoverSource(deps, { ...base, deny: denied.map((u) => `${new URL(u).pathname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\?|$)`) });
+      const first = await discoverSource(deps, {
+        ...base,
+        deny: denied.map((u) => `${new URL(u).pathname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\?|$)`),
+      });
       expect(first.urlsFiltered).toBe(denied.length);
       expect(first.urlsQueued).toBe(listed.length - denied.length);
       const grown = publishShare(sites, server, 0.4).filter((u) => u.includes(host));
@@ -351,7 +427,12 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
         const state = (await pipeline.raw.get(canonicalizeUrl(url)))!;
         await pipeline.raw.update({ ...state, status: 'done', reason: 'stored' });
       }
-      await pipeline.raw.update({ ...record, seenEntries: undefined, etag: undefined, lastModified: undefined });
+      await pipeline.raw.update({
+        ...record,
+        seenEntries: undefined,
+        etag: undefined,
+        lastModified: undefined,
+      });
       counts.claims = 0;
       const old = await discoverSource(deps, source);
       expect(counts.claims).toBe(listed.length);
@@ -375,8 +456,15 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
     const listed = publishShare(sites, server, 0.3).filter((u) => u.includes(host));
     try {
       // The process dies at the commit (the first write of the document's record after its claims).
-      const dying = { ...frontier, update: async () => { throw new Error('killed'); } };
-      await expect(discoverSource({ ...pipeline.deps, frontier: dying, queue: lostQueue }, source)).rejects.toThrow('killed');
+      const dying = {
+        ...frontier,
+        update: async () => {
+          throw new Error('killed');
+        },
+      };
+      await expect(
+        discoverSource({ ...pipeline.deps, frontier: dying, queue: lostQueue }, source),
+      ).rejects.toThrow('killed');
       expect(counts.claims).toBe(listed.length);
       expect(await pipeline.raw.get(docKey(source.feeds[0]))).toBeUndefined();
       counts.claims = 0;
@@ -404,7 +492,12 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
       // A fetch failure keeps the validators and the seen entries; the next 304 records the recovery.
       await pipeline.raw.update({ ...record, status: 'failed', reason: 'timeout-total', attempts: 1 });
       expect((await discoverSource(deps, source)).documentsUnchanged).toBe(1);
-      expect(await pipeline.raw.get(docKey(source.feeds[0]))).toMatchObject({ status: 'unchanged', reason: 'not-modified', attempts: 0, seenEntries: record.seenEntries });
+      expect(await pipeline.raw.get(docKey(source.feeds[0]))).toMatchObject({
+        status: 'unchanged',
+        reason: 'not-modified',
+        attempts: 0,
+        seenEntries: record.seenEntries,
+      });
     } finally {
       publishShare(sites, server, 1);
     }

@@ -14,7 +14,12 @@ import { loadConfig } from '../../functions/config';
 import { silentLog } from '../../functions/pipeline/deps';
 import { discoverSource } from '../../functions/pipeline/discover-source';
 import { delayOfMessage, type CrawlMessage, type SendDelayMs } from '../../functions/ports/crawl-queue';
-import { generateSites, sourcesFor, startSyntheticSites, type SyntheticSitesServer } from '../helpers/synthetic-sites';
+import {
+  generateSites,
+  sourcesFor,
+  startSyntheticSites,
+  type SyntheticSitesServer,
+} from '../helpers/synthetic-sites';
 
 describe('discovery spreads a run over discoverSpreadMs', () => {
   let server: SyntheticSitesServer;
@@ -25,7 +30,11 @@ describe('discovery spreads a run over discoverSpreadMs', () => {
   beforeAll(async () => {
     server = await startSyntheticSites(sites);
     dir = await mkdtemp(join(tmpdir(), 'discover-spread-'));
-    pipeline = await openLocalPipeline(loadConfig({ DATA_DIR: dir }), { hostMap: server.hostMap, allowedLoopbackPorts: [server.port], log: silentLog });
+    pipeline = await openLocalPipeline(loadConfig({ DATA_DIR: dir }), {
+      hostMap: server.hostMap,
+      allowedLoopbackPorts: [server.port],
+      log: silentLog,
+    });
   });
   afterAll(async () => {
     await pipeline?.close();
@@ -37,11 +46,16 @@ describe('discovery spreads a run over discoverSpreadMs', () => {
     const sent: { message: CrawlMessage; delayMs: number }[] = [];
     const queue = {
       send: async (messages: readonly CrawlMessage[], delayMs?: SendDelayMs) => {
-        for (const [i, message] of messages.entries()) sent.push({ message, delayMs: delayOfMessage(delayMs, i) });
+        for (const [i, message] of messages.entries())
+          sent.push({ message, delayMs: delayOfMessage(delayMs, i) });
       },
     };
     const spreadMs = 900_000;
-    const report = await discoverSource({ ...pipeline.deps, queue, discoverSpreadMs: spreadMs }, sourcesFor(sites)[0], true);
+    const report = await discoverSource(
+      { ...pipeline.deps, queue, discoverSpreadMs: spreadMs },
+      sourcesFor(sites)[0],
+      true,
+    );
     expect(report.urlsQueued).toBeGreaterThanOrEqual(20);
     expect(sent).toHaveLength(report.urlsQueued);
     const delays = sent.map((s) => s.delayMs);
@@ -54,7 +68,12 @@ describe('discovery spreads a run over discoverSpreadMs', () => {
   it('the local queue holds each message until its own delay has passed', async () => {
     let nowMs = 1_000_000;
     const queue = new MemoryCrawlQueue({ now: () => nowMs });
-    const message = (n: number): CrawlMessage => ({ url: `https://a.example/${n}`, urlKey: `k${n}`, sourceId: 's', attempt: 1 });
+    const message = (n: number): CrawlMessage => ({
+      url: `https://a.example/${n}`,
+      urlKey: `k${n}`,
+      sourceId: 's',
+      attempt: 1,
+    });
     await queue.send([message(1), message(2), message(3)], [0, 10_000, 20_000]);
     expect((await queue.receive()).map((m) => m.urlKey)).toEqual(['k1']);
     nowMs += 10_000;

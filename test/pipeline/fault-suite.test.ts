@@ -17,9 +17,20 @@ import { openLocalPipeline, type LocalPipeline } from '../../functions/cli/local
 import { silentLog } from '../../functions/pipeline/deps';
 import { runIngest, type IngestSummary } from '../../functions/pipeline/run-ingest';
 import type { UrlState } from '../../functions/ports/frontier';
-import { startMisbehavingServer, startSilentTcpServer, type MisbehavingServer } from '../helpers/misbehaving-server';
+import {
+  startMisbehavingServer,
+  startSilentTcpServer,
+  type MisbehavingServer,
+} from '../helpers/misbehaving-server';
 import { allArticles, changedEntries, snapshotFiles } from '../helpers/pipeline-audit';
-import { generateSites, publishShare, sourcesFor, startSyntheticSites, type SyntheticSites, type SyntheticSitesServer } from '../helpers/synthetic-sites';
+import {
+  generateSites,
+  publishShare,
+  sourcesFor,
+  startSyntheticSites,
+  type SyntheticSites,
+  type SyntheticSitesServer,
+} from '../helpers/synthetic-sites';
 
 /** Small limits keep the suite quick: each timeout case costs at most attempts × total timeout. */
 const CONNECT_TIMEOUT_MS = 300;
@@ -58,36 +69,133 @@ const faultUrl = (path: string) => `http://${FAULT_HOST}${path}`;
 const CASES: FaultCase[] = [
   // The first request to a host is its robots.txt: a host whose handshake never completes is
   // reported as robots-unavailable, with the connect timeout in the detail.
-  { fault: 'connect timeout (TLS handshake never answered)', url: `https://${SILENT_HOST}/story.html`, expect: { status: 'failed', reason: 'robots-unavailable', detail: /timeout-connect/, retried: true } },
-  { fault: 'no response headers', url: faultUrl('/never-respond'), serverPath: '/never-respond', expect: { status: 'failed', reason: 'timeout-total', retried: true } },
-  { fault: 'slow drip (slowloris body)', url: faultUrl('/slow-drip'), serverPath: '/slow-drip', expect: { status: 'failed', reason: 'timeout-total', retried: true } },
-  { fault: 'reset mid-body', url: faultUrl('/reset-mid-body'), serverPath: '/reset-mid-body', expect: { status: 'failed', reason: 'connection-reset', retried: true } },
-  { fault: 'clean close mid-body', url: faultUrl('/close-mid-body'), serverPath: '/close-mid-body', expect: { status: 'failed', reason: 'truncated-body', retried: true } },
-  { fault: 'truncated gzip', url: faultUrl('/truncated-gzip'), serverPath: '/truncated-gzip', expect: { status: 'failed', reason: 'truncated-body', retried: true } },
-  { fault: 'HTTP 404', url: faultUrl('/status/404'), serverPath: '/status/404', expect: { status: 'failed', reason: 'http-404', retried: false } },
-  { fault: 'HTTP 410', url: faultUrl('/status/410'), serverPath: '/status/410', expect: { status: 'failed', reason: 'http-410', retried: false } },
-  { fault: 'HTTP 429 + Retry-After: 1', url: faultUrl('/status/429?retry-after=1'), serverPath: '/status/429?retry-after=1', expect: { status: 'failed', reason: 'http-429', retried: true } },
-  { fault: 'HTTP 500', url: faultUrl('/status/500'), serverPath: '/status/500', expect: { status: 'failed', reason: 'http-500', retried: true } },
-  { fault: 'HTTP 503', url: faultUrl('/status/503'), serverPath: '/status/503', expect: { status: 'failed', reason: 'http-503', retried: true } },
-  { fault: 'redirect loop', url: faultUrl('/redirect-loop/a'), serverPath: '/redirect-loop/a', expect: { status: 'failed', reason: 'redirect-loop', retried: false } },
-  { fault: '20 MB body (no Content-Length)', url: faultUrl('/huge?bytes=20971520'), serverPath: '/huge?bytes=20971520', expect: { status: 'failed', reason: 'body-too-large', retried: false } },
-  { fault: '20 MB body (declared)', url: faultUrl('/huge-declared?bytes=20971520'), serverPath: '/huge-declared?bytes=20971520', expect: { status: 'failed', reason: 'body-too-large', retried: false } },
-  { fault: 'wrong content type (PDF)', url: faultUrl('/pdf'), serverPath: '/pdf', expect: { status: 'failed', reason: 'unsupported-content-type', retried: false } },
-  { fault: 'robots.txt answers 503', url: `http://${ROBOTS_DOWN_HOST}/ok.html`, expect: { status: 'failed', reason: 'robots-unavailable', retried: true } },
-  { fault: 'wrong charset declaration (UTF-8 header, windows-1252 bytes)', url: `http://${FEED_HOST}/news/cafe-reopens.html`, expect: { status: 'done', reason: 'stored', retried: false } },
+  {
+    fault: 'connect timeout (TLS handshake never answered)',
+    url: `https://${SILENT_HOST}/story.html`,
+    expect: { status: 'failed', reason: 'robots-unavailable', detail: /timeout-connect/, retried: true },
+  },
+  {
+    fault: 'no response headers',
+    url: faultUrl('/never-respond'),
+    serverPath: '/never-respond',
+    expect: { status: 'failed', reason: 'timeout-total', retried: true },
+  },
+  {
+    fault: 'slow drip (slowloris body)',
+    url: faultUrl('/slow-drip'),
+    serverPath: '/slow-drip',
+    expect: { status: 'failed', reason: 'timeout-total', retried: true },
+  },
+  {
+    fault: 'reset mid-body',
+    url: faultUrl('/reset-mid-body'),
+    serverPath: '/reset-mid-body',
+    expect: { status: 'failed', reason: 'connection-reset', retried: true },
+  },
+  {
+    fault: 'clean close mid-body',
+    url: faultUrl('/close-mid-body'),
+    serverPath: '/close-mid-body',
+    expect: { status: 'failed', reason: 'truncated-body', retried: true },
+  },
+  {
+    fault: 'truncated gzip',
+    url: faultUrl('/truncated-gzip'),
+    serverPath: '/truncated-gzip',
+    expect: { status: 'failed', reason: 'truncated-body', retried: true },
+  },
+  {
+    fault: 'HTTP 404',
+    url: faultUrl('/status/404'),
+    serverPath: '/status/404',
+    expect: { status: 'failed', reason: 'http-404', retried: false },
+  },
+  {
+    fault: 'HTTP 410',
+    url: faultUrl('/status/410'),
+    serverPath: '/status/410',
+    expect: { status: 'failed', reason: 'http-410', retried: false },
+  },
+  {
+    fault: 'HTTP 429 + Retry-After: 1',
+    url: faultUrl('/status/429?retry-after=1'),
+    serverPath: '/status/429?retry-after=1',
+    expect: { status: 'failed', reason: 'http-429', retried: true },
+  },
+  {
+    fault: 'HTTP 500',
+    url: faultUrl('/status/500'),
+    serverPath: '/status/500',
+    expect: { status: 'failed', reason: 'http-500', retried: true },
+  },
+  {
+    fault: 'HTTP 503',
+    url: faultUrl('/status/503'),
+    serverPath: '/status/503',
+    expect: { status: 'failed', reason: 'http-503', retried: true },
+  },
+  {
+    fault: 'redirect loop',
+    url: faultUrl('/redirect-loop/a'),
+    serverPath: '/redirect-loop/a',
+    expect: { status: 'failed', reason: 'redirect-loop', retried: false },
+  },
+  {
+    fault: '20 MB body (no Content-Length)',
+    url: faultUrl('/huge?bytes=20971520'),
+    serverPath: '/huge?bytes=20971520',
+    expect: { status: 'failed', reason: 'body-too-large', retried: false },
+  },
+  {
+    fault: '20 MB body (declared)',
+    url: faultUrl('/huge-declared?bytes=20971520'),
+    serverPath: '/huge-declared?bytes=20971520',
+    expect: { status: 'failed', reason: 'body-too-large', retried: false },
+  },
+  {
+    fault: 'wrong content type (PDF)',
+    url: faultUrl('/pdf'),
+    serverPath: '/pdf',
+    expect: { status: 'failed', reason: 'unsupported-content-type', retried: false },
+  },
+  {
+    fault: 'robots.txt answers 503',
+    url: `http://${ROBOTS_DOWN_HOST}/ok.html`,
+    expect: { status: 'failed', reason: 'robots-unavailable', retried: true },
+  },
+  {
+    fault: 'wrong charset declaration (UTF-8 header, windows-1252 bytes)',
+    url: `http://${FEED_HOST}/news/cafe-reopens.html`,
+    expect: { status: 'done', reason: 'stored', retried: false },
+  },
 ];
 
 /** Feed of the fault source: every fault URL, as a publisher's RSS would list them. */
 function faultFeed(): string {
-  const items = CASES.map((c, i) => `<item><title>Case ${i}</title><link>${c.url.replace(/&/g, '&amp;')}</link><pubDate>Tue, 24 Nov 2026 0${i % 10}:00:00 GMT</pubDate></item>`).join('\n');
+  const items = CASES.map(
+    (c, i) =>
+      `<item><title>Case ${i}</title><link>${c.url.replace(/&/g, '&amp;')}</link><pubDate>Tue, 24 Nov 2026 0${i % 10}:00:00 GMT</pubDate></item>`,
+  ).join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Faults</title><link>http://${FEED_HOST}/</link>\n${items}\n</channel></rss>`;
 }
 
 function faultSource(): Source {
   return {
-    id: 'faults', name: 'Misbehaving publisher', homepage: `http://${FEED_HOST}/`,
-    feeds: [`http://${FEED_HOST}/feed.xml`, `http://${FEED_HOST}/broken-feed.xml`, `http://${FEED_HOST}/feed-as-pdf.xml`],
-    sitemaps: [], schedule: 'rate(1 hour)', allow: [], deny: [], maxArticlesPerRun: 100, useRobotsSitemaps: false, enabled: true,
+    id: 'faults',
+    name: 'Misbehaving publisher',
+    homepage: `http://${FEED_HOST}/`,
+    feeds: [
+      `http://${FEED_HOST}/feed.xml`,
+      `http://${FEED_HOST}/broken-feed.xml`,
+      `http://${FEED_HOST}/feed-as-pdf.xml`,
+    ],
+    sitemaps: [],
+    schedule: 'rate(1 hour)',
+    allow: [],
+    deny: [],
+    maxArticlesPerRun: 100,
+    useRobotsSitemaps: false,
+    enabled: true,
   };
 }
 
@@ -103,7 +211,9 @@ describe('fault suite through the real pipeline', () => {
     // from run 1, and this suite compares run 1's files byte for byte.
     sites = generateSites({ articles: 16, hosts: 2, seed: 3, copyShare: 0 });
     siteServer = await startSyntheticSites(sites);
-    misbehaving = await startMisbehavingServer({ robotsByHost: { [ROBOTS_DOWN_HOST]: { status: 503, body: 'down' } } });
+    misbehaving = await startMisbehavingServer({
+      robotsByHost: { [ROBOTS_DOWN_HOST]: { status: 503, body: 'down' } },
+    });
     silent = await startSilentTcpServer();
     dataDir = await mkdtemp(join(tmpdir(), 'fault-suite-'));
     siteServer.override(FEED_HOST, '/feed.xml', (_req, res) => {
@@ -112,7 +222,9 @@ describe('fault suite through the real pipeline', () => {
     });
     siteServer.override(FEED_HOST, '/broken-feed.xml', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/rss+xml' });
-      res.end('<?xml version="1.0"?><rss version="2.0"><channel><title>Half a feed</title><item><link>http://x.example/a</link></ite');
+      res.end(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Half a feed</title><item><link>http://x.example/a</link></ite',
+      );
     });
     siteServer.override(FEED_HOST, '/feed-as-pdf.xml', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/pdf' });
@@ -142,10 +254,16 @@ describe('fault suite through the real pipeline', () => {
       [ROBOTS_DOWN_HOST]: { host: '127.0.0.1', port: misbehaving.port },
       [SILENT_HOST]: { host: '127.0.0.1', port: silent.port },
     };
-    return openLocalPipeline(config, { hostMap, allowedLoopbackPorts: [siteServer.port, misbehaving.port, silent.port], log: silentLog });
+    return openLocalPipeline(config, {
+      hostMap,
+      allowedLoopbackPorts: [siteServer.port, misbehaving.port, silent.port],
+      log: silentLog,
+    });
   }
 
-  it('records every fault with its reason, retries the retryable ones and changes nothing stored before', { timeout: 90_000 }, async () => {
+  it('records every fault with its reason, retries the retryable ones and changes nothing stored before', {
+    timeout: 90_000,
+  }, async () => {
     const goodSources = sourcesFor(sites);
     // Run 1: half of the healthy publisher, no faults.
     publishShare(sites, siteServer, 0.5);
@@ -167,16 +285,34 @@ describe('fault suite through the real pipeline', () => {
     let recordsAfter;
     const notes = new Map<string, string>();
     try {
-      second = await runIngest(pipeline.deps, pipeline.queue, [...goodSources, faultSource()], { concurrency: 6 });
+      second = await runIngest(pipeline.deps, pipeline.queue, [...goodSources, faultSource()], {
+        concurrency: 6,
+      });
       for (const c of CASES) states.set(c.fault, await pipeline.deps.frontier.get(canonicalizeUrl(c.url)));
-      docStates = (await Promise.all(faultSource().feeds.map((f) => pipeline.deps.frontier.get(`doc:${canonicalizeUrl(f)}`)))).filter((s): s is UrlState => Boolean(s));
+      docStates = (
+        await Promise.all(
+          faultSource().feeds.map((f) => pipeline.deps.frontier.get(`doc:${canonicalizeUrl(f)}`)),
+        )
+      ).filter((s): s is UrlState => Boolean(s));
       recordsAfter = await allArticles(pipeline.index);
       // What a stored fault page looks like: U+FFFD in the clean text means bytes were decoded
       // with the wrong charset.
       for (const c of CASES) {
-        const record = states.get(c.fault)?.articleId ? recordsAfter.get(states.get(c.fault)!.articleId!) : undefined;
+        const record = states.get(c.fault)?.articleId
+          ? recordsAfter.get(states.get(c.fault)!.articleId!)
+          : undefined;
         const clean = record ? await pipeline.deps.archive.get(record.cleanKey) : undefined;
-        if (clean) notes.set(c.fault, `${(Buffer.from(clean).toString('utf8').match(/\uFFFD/g) ?? []).length} U+FFFD in clean copy`);
+        if (clean)
+          notes.set(
+            c.fault,
+            `${
+              (
+                Buffer.from(clean)
+                  .toString('utf8')
+                  .match(/\uFFFD/g) ?? []
+              ).length
+            } U+FFFD in clean copy`,
+          );
       }
     } finally {
       await pipeline.close();
@@ -187,15 +323,46 @@ describe('fault suite through the real pipeline', () => {
     // The table.
     const rows = CASES.map((c) => {
       const s = states.get(c.fault);
-      const requests = c.serverPath ? misbehaving.requests.filter((r) => r.path === c.serverPath).length : undefined;
+      const requests = c.serverPath
+        ? misbehaving.requests.filter((r) => r.path === c.serverPath).length
+        : undefined;
       const stored = s?.articleId ? recordsAfter.has(s.articleId) : false;
-      return { fault: c.fault, status: s?.status ?? 'MISSING', reason: s?.reason ?? '', attempts: s?.attempts ?? 0, requests, stored, retryAt: s?.nextRetryAt ? 'yes' : 'no', note: notes.get(c.fault) };
+      return {
+        fault: c.fault,
+        status: s?.status ?? 'MISSING',
+        reason: s?.reason ?? '',
+        attempts: s?.attempts ?? 0,
+        requests,
+        stored,
+        retryAt: s?.nextRetryAt ? 'yes' : 'no',
+        note: notes.get(c.fault),
+      };
     });
-    const docRows = docStates.map((d) => ({ fault: `feed ${new URL(d.url).pathname}`, status: d.status, reason: d.reason ?? '', attempts: d.attempts, requests: undefined, stored: false, retryAt: d.nextRetryAt ? 'yes' : 'no', note: undefined as string | undefined }));
+    const docRows = docStates.map((d) => ({
+      fault: `feed ${new URL(d.url).pathname}`,
+      status: d.status,
+      reason: d.reason ?? '',
+      attempts: d.attempts,
+      requests: undefined,
+      stored: false,
+      retryAt: d.nextRetryAt ? 'yes' : 'no',
+      note: undefined as string | undefined,
+    }));
     const all = [...rows, ...docRows];
-    const width = (k: keyof (typeof all)[number]) => Math.max(k.length, ...all.map((r) => String(r[k] ?? '-').length));
-    const cols: (keyof (typeof all)[number])[] = ['fault', 'status', 'reason', 'attempts', 'requests', 'stored', 'retryAt', 'note'];
-    const line = (r: Record<string, unknown>) => `| ${cols.map((k) => String(r[k] ?? '-').padEnd(width(k))).join(' | ')} |`;
+    const width = (k: keyof (typeof all)[number]) =>
+      Math.max(k.length, ...all.map((r) => String(r[k] ?? '-').length));
+    const cols: (keyof (typeof all)[number])[] = [
+      'fault',
+      'status',
+      'reason',
+      'attempts',
+      'requests',
+      'stored',
+      'retryAt',
+      'note',
+    ];
+    const line = (r: Record<string, unknown>) =>
+      `| ${cols.map((k) => String(r[k] ?? '-').padEnd(width(k))).join(' | ')} |`;
     const table = [
       line(Object.fromEntries(cols.map((k) => [k, k]))),
       `|${cols.map((k) => '-'.repeat(width(k) + 2)).join('|')}|`,
@@ -225,7 +392,10 @@ describe('fault suite through the real pipeline', () => {
         expect(s!.attempts, c.fault).toBe(c.expect.retried ? MAX_ATTEMPTS : 1);
         // Retryable failures stay owed a crawl (parked for a later run); permanent ones do not.
         expect(Boolean(s!.nextRetryAt), c.fault).toBe(c.expect.retried);
-        if (c.serverPath) expect(misbehaving.requests.filter((r) => r.path === c.serverPath).length, c.fault).toBe(c.expect.retried ? MAX_ATTEMPTS : 1);
+        if (c.serverPath)
+          expect(misbehaving.requests.filter((r) => r.path === c.serverPath).length, c.fault).toBe(
+            c.expect.retried ? MAX_ATTEMPTS : 1,
+          );
       }
     }
     // robots.txt failing with 503 blocked every fetch from its host, and was itself asked only once.
@@ -235,13 +405,18 @@ describe('fault suite through the real pipeline', () => {
     const mistyped = docStates.find((d) => d.url.endsWith('/feed-as-pdf.xml'));
     expect(broken).toMatchObject({ status: 'failed', reason: 'unparseable-feed' });
     expect(mistyped).toMatchObject({ status: 'failed', reason: 'unsupported-content-type' });
-    expect(second!.discoverErrors.map((e) => e.url).sort()).toEqual([`http://${FEED_HOST}/broken-feed.xml`, `http://${FEED_HOST}/feed-as-pdf.xml`]);
+    expect(second!.discoverErrors.map((e) => e.url).sort()).toEqual([
+      `http://${FEED_HOST}/broken-feed.xml`,
+      `http://${FEED_HOST}/feed-as-pdf.xml`,
+    ]);
 
     // Nothing stored by the earlier run changed: not a file, not a record.
     expect(changedEntries(filesBefore, filesAfter)).toEqual([]);
-    expect(changedEntries(recordsBefore, recordsAfter!, (a, b) => JSON.stringify(a) === JSON.stringify(b))).toEqual([]);
+    expect(
+      changedEntries(recordsBefore, recordsAfter!, (a, b) => JSON.stringify(a) === JSON.stringify(b)),
+    ).toEqual([]);
     // No archive file of a failed URL was written (only the healthy and the wrong-charset articles).
-    expect(filesAfter.size - filesBefore.size).toBe(4 * (second!.articlesStored));
+    expect(filesAfter.size - filesBefore.size).toBe(4 * second!.articlesStored);
   });
 });
 
@@ -251,7 +426,10 @@ describe('fault: a stalled event loop delivers politeness slots late', () => {
     const { InMemoryHostRateLimiter } = await import('../../functions/fetch/host-rate-limiter');
     let nowMs = 1_000_000;
     const allowAll = {
-      isAllowed: () => true, sitemaps: [], source: 'missing' as const, robotsUrl: 'http://a.example/robots.txt',
+      isAllowed: () => true,
+      sitemaps: [],
+      source: 'missing' as const,
+      robotsUrl: 'http://a.example/robots.txt',
       fetchedAt: new Date(0).toISOString(),
     };
     const deps = {

@@ -24,7 +24,14 @@ import { openLocalPipeline } from '../../functions/cli/local-pipeline';
 import { silentLog } from '../../functions/pipeline/deps';
 import type { IngestWorkerInput, IngestWorkerResult } from '../../scripts/lib/ingest-worker';
 import { allArticles, snapshotFiles } from '../helpers/pipeline-audit';
-import { generateSites, publishShare, sourcesFor, startSyntheticSites, type SyntheticSites, type SyntheticSitesServer } from '../helpers/synthetic-sites';
+import {
+  generateSites,
+  publishShare,
+  sourcesFor,
+  startSyntheticSites,
+  type SyntheticSites,
+  type SyntheticSitesServer,
+} from '../helpers/synthetic-sites';
 
 const WORKER = fileURLToPath(new URL('../../scripts/lib/ingest-worker.ts', import.meta.url));
 const KILLS_WANTED = 20;
@@ -54,7 +61,9 @@ interface WorkerRun {
 /** Starts the worker; kills it `killAfterMs` after it opened its store (never when undefined). */
 function runWorker(input: IngestWorkerInput, killAfterMs?: number): Promise<WorkerRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(input)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let killed = false;
@@ -71,7 +80,12 @@ function runWorker(input: IngestWorkerInput, killAfterMs?: number): Promise<Work
     child.on('exit', (code) => {
       if (timer) clearTimeout(timer);
       const done = stdout.split('\n').find((l) => l.includes('"event":"done"'));
-      resolve({ killed, result: done ? (JSON.parse(done) as IngestWorkerResult) : undefined, stderr, exitCode: code });
+      resolve({
+        killed,
+        result: done ? (JSON.parse(done) as IngestWorkerResult) : undefined,
+        stderr,
+        exitCode: code,
+      });
     });
   });
 }
@@ -111,7 +125,10 @@ describe('kill -9 at random points, then rerun', () => {
       const delay = Math.floor(random() * KILL_DELAY_MAX_MS);
       const run = await runWorker(input, delay);
       // A worker that died on its own (not killed) would be a bug, e.g. a store corrupted by a kill.
-      expect(run.killed || run.result !== undefined, `worker failed: exit ${run.exitCode}\n${run.stderr}`).toBe(true);
+      expect(
+        run.killed || run.result !== undefined,
+        `worker failed: exit ${run.exitCode}\n${run.stderr}`,
+      ).toBe(true);
       if (run.killed) {
         kills++;
         delays.push(delay);
@@ -141,7 +158,12 @@ describe('kill -9 at random points, then rerun', () => {
       const recordCleanKeys = new Set([...records.values()].map((r) => r.cleanKey));
       const missing: string[] = [];
       for (const r of records.values()) {
-        for (const key of [r.cleanKey, r.rawKey ?? `raw page of ${r.id}`, renderingKey(r.day ?? '', r.host, r.id, 'md'), renderingKey(r.day ?? '', r.host, r.id, 'txt')]) {
+        for (const key of [
+          r.cleanKey,
+          r.rawKey ?? `raw page of ${r.id}`,
+          renderingKey(r.day ?? '', r.host, r.id, 'md'),
+          renderingKey(r.day ?? '', r.host, r.id, 'txt'),
+        ]) {
           if (!(await deps.archive.get(key))) missing.push(key);
         }
       }
@@ -152,7 +174,9 @@ describe('kill -9 at random points, then rerun', () => {
       const lines = await readCleanLines(deps.archive);
       expect(lines.filter((l) => !records.has(l.copy.id)).map((l) => l.key)).toEqual([]);
       const newest = newestLines(lines);
-      expect([...records.values()].filter((r) => !pointsAt(r, newest.get(r.id)!)).map((r) => r.id)).toEqual([]);
+      expect([...records.values()].filter((r) => !pointsAt(r, newest.get(r.id)!)).map((r) => r.id)).toEqual(
+        [],
+      );
       expect([...recordCleanKeys].filter((k) => !cleanKeys.has(k))).toEqual([]);
 
       // 2. Every listed URL has an outcome; nothing is queued or due.
@@ -165,10 +189,13 @@ describe('kill -9 at random points, then rerun', () => {
           continue;
         }
         statusCounts[state.status] = (statusCounts[state.status] ?? 0) + 1;
-        if (state.status === 'queued' || (state.status === 'failed' && !state.reason)) lost.push(`${url} (${state.status})`);
+        if (state.status === 'queued' || (state.status === 'failed' && !state.reason))
+          lost.push(`${url} (${state.status})`);
       }
       expect(lost).toEqual([]);
-      expect((await deps.frontier.listPending({ nowIso: new Date().toISOString() })).map((s) => s.urlKey)).toEqual([]);
+      expect(
+        (await deps.frontier.listPending({ nowIso: new Date().toISOString() })).map((s) => s.urlKey),
+      ).toEqual([]);
       // Every listed page is an article page: each must be stored under its own id.
       const storedIds = new Set(records.keys());
       expect(listed.filter((u) => !storedIds.has(articleIdFor(canonicalizeUrl(u))))).toEqual([]);
@@ -182,7 +209,12 @@ describe('kill -9 at random points, then rerun', () => {
       const perHostPages = new Map<string, Map<string, number>>();
       for (const a of sites.articles) {
         const host = a.host.replace(/^www\./, '');
-        for (const h of new Set(a.paragraphs.map((p) => normalizeParagraph(p.text)).filter(isEvidenceNormalized).map(hashNormalized))) {
+        for (const h of new Set(
+          a.paragraphs
+            .map((p) => normalizeParagraph(p.text))
+            .filter(isEvidenceNormalized)
+            .map(hashNormalized),
+        )) {
           if (!perHostPages.has(h)) perHostPages.set(h, new Map());
           perHostPages.get(h)!.set(host, (perHostPages.get(h)!.get(host) ?? 0) + 1);
         }
@@ -205,8 +237,13 @@ describe('kill -9 at random points, then rerun', () => {
         const expected = holders.get(h)!;
         const info = infos.get(h);
         if (expected.size > 1) shared++;
-        if (!info || info.articleCount !== expected.size) wrong.push(`${h}: index ${info?.articleCount} vs ${expected.size} records`);
-        else if (expected.size <= PARAGRAPH_ARTICLE_IDS_CAP && [...expected].some((id) => !info.articleIds.includes(id))) wrong.push(`${h}: ids differ`);
+        if (!info || info.articleCount !== expected.size)
+          wrong.push(`${h}: index ${info?.articleCount} vs ${expected.size} records`);
+        else if (
+          expected.size <= PARAGRAPH_ARTICLE_IDS_CAP &&
+          [...expected].some((id) => !info.articleIds.includes(id))
+        )
+          wrong.push(`${h}: ids differ`);
       }
       expect(wrong).toEqual([]);
       // Every hash of every record is known to the index with that article among its ids (or past the cap).
@@ -220,7 +257,9 @@ describe('kill -9 at random points, then rerun', () => {
       );
       expect(unrecorded).toEqual([]);
 
-      const leftovers = [...(await snapshotFiles(pipeline.archiveDir)).keys()].filter((k) => /\.tmp-[0-9a-f]{12}$/.test(k));
+      const leftovers = [...(await snapshotFiles(pipeline.archiveDir)).keys()].filter((k) =>
+        /\.tmp-[0-9a-f]{12}$/.test(k),
+      );
       console.log(
         `kill/rerun: ${kills} kills in ${cycles} cycles (delays after store open: ${Math.min(...delays)}-${Math.max(...delays)} ms), ` +
           `final run stored ${result.articlesStored} and recovered ${result.urlsRecovered}; ${records.size} articles, ` +

@@ -23,7 +23,12 @@ class TestArchive extends FileArchiveStore {
   puts: string[] = [];
   putOptions: (ArchivePutOptions | undefined)[] = [];
   failPuts = false;
-  override async put(key: string, body: Uint8Array | string, contentType: string, options?: ArchivePutOptions): Promise<void> {
+  override async put(
+    key: string,
+    body: Uint8Array | string,
+    contentType: string,
+    options?: ArchivePutOptions,
+  ): Promise<void> {
     this.puts.push(key);
     this.putOptions.push(options);
     if (this.failPuts) throw new StorageError(`injected PUT failure for ${key}`, { retryable: true });
@@ -37,7 +42,8 @@ async function rawKeys(archive: ArchiveStore): Promise<string[]> {
   return keys;
 }
 
-const page = (i: number) => new TextEncoder().encode(`<html><body><p>page number ${i} ${'x'.repeat(i * 37)}</p></body></html>`);
+const page = (i: number) =>
+  new TextEncoder().encode(`<html><body><p>page number ${i} ${'x'.repeat(i * 37)}</p></body></html>`);
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 describe('RawBundleWriter (group commit of a batch of raw pages)', () => {
@@ -49,7 +55,11 @@ describe('RawBundleWriter (group commit of a batch of raw pages)', () => {
   });
 
   it('stores the pages of all participants as ONE object of gzip members; each range gunzips to its page, the whole to all pages', async () => {
-    const writer = new RawBundleWriter({ archive, participants: 10, now: () => new Date('2026-11-24T10:00:00.000Z') });
+    const writer = new RawBundleWriter({
+      archive,
+      participants: 10,
+      now: () => new Date('2026-11-24T10:00:00.000Z'),
+    });
     const sinks = Array.from({ length: 10 }, () => writer.participant());
     const refs = await Promise.all(sinks.map((sink, i) => sink.write(page(i))));
     expect(archive.puts).toHaveLength(1);
@@ -57,7 +67,9 @@ describe('RawBundleWriter (group commit of a batch of raw pages)', () => {
     expect(refs[0].key).toMatch(/^raw\/dt=2026-11-24\/bundle-2026-11-24T10-00-00-000Z-[0-9a-f]{12}\.gz$/);
     for (const [i, ref] of refs.entries()) {
       expect(ref.key).toBe(refs[0].key);
-      expect(text(gunzipSync((await archive.getRange(ref.key, ref.offset, ref.length))!))).toBe(text(page(i)));
+      expect(text(gunzipSync((await archive.getRange(ref.key, ref.offset, ref.length))!))).toBe(
+        text(page(i)),
+      );
     }
     // Members are back to back in write order and cover the object exactly, so `zcat` reads all.
     let end = 0;
@@ -87,7 +99,9 @@ describe('RawBundleWriter (group commit of a batch of raw pages)', () => {
     const [first, second] = await Promise.all([written, alsoWritten]);
     expect(archive.puts).toHaveLength(1);
     expect(first.key).toBe(second.key);
-    expect(text(gunzipSync((await archive.getRange(second.key, second.offset, second.length))!))).toBe(text(page(2)));
+    expect(text(gunzipSync((await archive.getRange(second.key, second.offset, second.length))!))).toBe(
+      text(page(2)),
+    );
   });
 
   it('stores nothing when no participant writes', async () => {
@@ -107,13 +121,17 @@ describe('RawBundleWriter (group commit of a batch of raw pages)', () => {
     const late = await straggler.write(page(3));
     expect(late.key).not.toBe(refA.key);
     expect(archive.puts).toHaveLength(2);
-    expect(text(gunzipSync((await archive.getRange(late.key, late.offset, late.length))!))).toBe(text(page(3)));
+    expect(text(gunzipSync((await archive.getRange(late.key, late.offset, late.length))!))).toBe(
+      text(page(3)),
+    );
   });
 
   it('a failed bundle PUT fails every page in that bundle, and no object is left', async () => {
     archive.failPuts = true;
     const writer = new RawBundleWriter({ archive, participants: 5 });
-    const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => writer.participant().write(page(i))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) => writer.participant().write(page(i))),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(5).fill('rejected'));
     for (const r of results) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(StorageError);
     expect(archive.puts).toHaveLength(1);
@@ -145,7 +163,8 @@ describe('storage class of bundles', () => {
   afterAll(async () => {
     await s3?.stop();
   });
-  const storageClassOf = async (key: string) => (await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }))).StorageClass;
+  const storageClassOf = async (key: string) =>
+    (await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }))).StorageClass;
 
   it("raw bundles are PUT with the 'archive' hint, clean bundles without one", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'raw-bundle-'));
@@ -169,8 +188,12 @@ describe('storage class of bundles', () => {
     const single = await singlePageRawSink(archive).write(page(4));
     expect(await storageClassOf(refs[0].key)).toBe('INTELLIGENT_TIERING');
     expect(await storageClassOf(single.key)).toBe('INTELLIGENT_TIERING');
-    expect(text(gunzipSync((await archive.getRange(refs[2].key, refs[2].offset, refs[2].length))!))).toBe(text(page(3)));
-    const [clean] = await immediateCleanSink(archive).write([{ day: '2026-11-24', copy: { id: 'a' } as never }]);
+    expect(text(gunzipSync((await archive.getRange(refs[2].key, refs[2].offset, refs[2].length))!))).toBe(
+      text(page(3)),
+    );
+    const [clean] = await immediateCleanSink(archive).write([
+      { day: '2026-11-24', copy: { id: 'a' } as never },
+    ]);
     // S3 (and s3rver) report no storage class for STANDARD objects.
     expect(await storageClassOf(clean.key)).toBeUndefined();
   });

@@ -39,7 +39,11 @@ describe('robots.txt on redirects (regression: a redirect to another origin skip
     const port = (server.address() as AddressInfo).port;
     dataDir = await mkdtemp(join(tmpdir(), 'redirect-robots-'));
     const hostMap = { 'a.example': { host: '127.0.0.1', port }, 'b.example': { host: '127.0.0.1', port } };
-    pipeline = await openLocalPipeline(loadConfig({ DATA_DIR: dataDir, HOST_MIN_INTERVAL_MS: '1' }), { hostMap, allowedLoopbackPorts: [port], log: silentLog });
+    pipeline = await openLocalPipeline(loadConfig({ DATA_DIR: dataDir, HOST_MIN_INTERVAL_MS: '1' }), {
+      hostMap,
+      allowedLoopbackPorts: [port],
+      log: silentLog,
+    });
     Object.assign(pipeline.deps, { maxInlineWaitMs: 1_000 });
   });
 
@@ -50,7 +54,12 @@ describe('robots.txt on redirects (regression: a redirect to another origin skip
   });
 
   it("refuses a redirect into a path the target origin's robots.txt disallows, without requesting it", async () => {
-    const outcome = await crawlUrl(pipeline.deps, { url: 'http://a.example/moved', urlKey: 'http://a.example/moved', sourceId: 't', attempt: 0 });
+    const outcome = await crawlUrl(pipeline.deps, {
+      url: 'http://a.example/moved',
+      urlKey: 'http://a.example/moved',
+      sourceId: 't',
+      attempt: 0,
+    });
     expect(outcome).toMatchObject({ kind: 'skipped', reason: 'robots-disallowed' });
     expect(served).toContain('b.example/robots.txt');
     expect(served).not.toContain('b.example/private/memo.html');
@@ -58,7 +67,12 @@ describe('robots.txt on redirects (regression: a redirect to another origin skip
   });
 
   it('follows same-origin redirects as before', async () => {
-    const outcome = await crawlUrl(pipeline.deps, { url: 'http://a.example/same-origin', urlKey: 'http://a.example/same-origin', sourceId: 't', attempt: 0 });
+    const outcome = await crawlUrl(pipeline.deps, {
+      url: 'http://a.example/same-origin',
+      urlKey: 'http://a.example/same-origin',
+      sourceId: 't',
+      attempt: 0,
+    });
     expect(outcome.kind).toBe('stored');
   });
 });

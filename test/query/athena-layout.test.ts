@@ -13,7 +13,17 @@ import { seedArchive, type SeededArchive } from './helpers/seed-archive';
  */
 
 /** JSON keys of a clean copy that the Glue table does not expose (Athena ignores them). */
-const NOT_IN_TABLE = new Set(['paragraphhashes', 'rawkey', 'rawoffset', 'rawlength', 'rawcontenttype', 'stats', 'minhash', 'declarescopy', 'lead']);
+const NOT_IN_TABLE = new Set([
+  'paragraphhashes',
+  'rawkey',
+  'rawoffset',
+  'rawlength',
+  'rawcontenttype',
+  'stats',
+  'minhash',
+  'declarescopy',
+  'lead',
+]);
 /**
  * Fields of the query API's clean copy that are never stored: merged in from the index on read
  * (a clean copy is written once per version; its list of copies grows later, in the index only;
@@ -23,7 +33,10 @@ const API_ONLY = new Set(['copies', 'cleankey', 'cleanoffset', 'cleanlength']);
 /** Stored (and a column) but not in the API's model: when the line was written (newest wins). */
 const STORED_ONLY = new Set(['storedat']);
 
-type HiveType = { kind: 'primitive'; name: string } | { kind: 'array'; of: HiveType } | { kind: 'struct'; fields: Map<string, HiveType> };
+type HiveType =
+  | { kind: 'primitive'; name: string }
+  | { kind: 'array'; of: HiveType }
+  | { kind: 'struct'; fields: Map<string, HiveType> };
 
 /** Parses a Hive type such as `array<struct<a:string,b:int>>`. */
 function parseHiveType(text: string): HiveType {
@@ -74,11 +87,15 @@ function checkHive(type: HiveType, value: unknown, path: string): string[] {
     return problems;
   }
   const ok =
-    type.name === 'string' ? typeof value === 'string'
-    : type.name === 'int' || type.name === 'bigint' ? Number.isInteger(value)
-    : type.name === 'double' ? typeof value === 'number'
-    : type.name === 'boolean' ? typeof value === 'boolean'
-    : false;
+    type.name === 'string'
+      ? typeof value === 'string'
+      : type.name === 'int' || type.name === 'bigint'
+        ? Number.isInteger(value)
+        : type.name === 'double'
+          ? typeof value === 'number'
+          : type.name === 'boolean'
+            ? typeof value === 'boolean'
+            : false;
   return ok ? [] : [`${path}: ${JSON.stringify(value)} is not ${type.name}`];
 }
 
@@ -107,7 +124,13 @@ describe('clean copies as the Athena table reads them', () => {
   });
 
   /** Every stored line with its object's key. */
-  const lines = () => files.flatMap(({ key, text }) => text.slice(0, -1).split('\n').map((line) => ({ key, text: line })));
+  const lines = () =>
+    files.flatMap(({ key, text }) =>
+      text
+        .slice(0, -1)
+        .split('\n')
+        .map((line) => ({ key, text: line })),
+    );
 
   it('every clean object is JSON Lines (one object per line) in the day partition of its lines, and each line carries id, version and storedAt', () => {
     expect(lines()).toHaveLength(10);
@@ -119,7 +142,11 @@ describe('clean copies as the Athena table reads them', () => {
       const value = JSON.parse(text) as Record<string, unknown>;
       expect(typeof value === 'object' && !Array.isArray(value)).toBe(true);
       expect(key.startsWith(`clean/dt=${value.day}/`), key).toBe(true);
-      expect(value).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{32}$/), version: expect.any(Number), storedAt: expect.stringMatching(/Z$/) });
+      expect(value).toMatchObject({
+        id: expect.stringMatching(/^[0-9a-f]{32}$/),
+        version: expect.any(Number),
+        storedAt: expect.stringMatching(/Z$/),
+      });
     }
   });
 
@@ -131,16 +158,29 @@ describe('clean copies as the Athena table reads them', () => {
       expect(new Set(lowerKeys).size, `${key}: keys differing only in case`).toBe(lowerKeys.length);
       const unknown = lowerKeys.filter((k) => !columns.has(k) && !NOT_IN_TABLE.has(k));
       expect(unknown, key).toEqual([]);
-      expect(lowerKeys.filter((k) => API_ONLY.has(k)), key).toEqual([]);
-      const problems = Object.entries(value).flatMap(([k, v]) => (columns.has(k.toLowerCase()) ? checkHive(columns.get(k.toLowerCase())!, v, `${key}:${k}`) : []));
+      expect(
+        lowerKeys.filter((k) => API_ONLY.has(k)),
+        key,
+      ).toEqual([]);
+      const problems = Object.entries(value).flatMap(([k, v]) =>
+        columns.has(k.toLowerCase()) ? checkHive(columns.get(k.toLowerCase())!, v, `${key}:${k}`) : [],
+      );
       expect(problems).toEqual([]);
     }
   });
 
   it('every column is a field of the clean copy model, so none is always NULL', () => {
     const modelFields = new Set(Object.keys(cleanCopySchema.shape).map((k) => k.toLowerCase()));
-    expect(CLEAN_COPY_COLUMNS.map((c) => c.name).filter((name) => !modelFields.has(name) && !STORED_ONLY.has(name))).toEqual([]);
+    expect(
+      CLEAN_COPY_COLUMNS.map((c) => c.name).filter(
+        (name) => !modelFields.has(name) && !STORED_ONLY.has(name),
+      ),
+    ).toEqual([]);
     // And every field of the model is either a column or deliberately left out.
-    expect([...modelFields].filter((f) => !CLEAN_COPY_COLUMNS.some((c) => c.name === f) && !NOT_IN_TABLE.has(f) && !API_ONLY.has(f))).toEqual([]);
+    expect(
+      [...modelFields].filter(
+        (f) => !CLEAN_COPY_COLUMNS.some((c) => c.name === f) && !NOT_IN_TABLE.has(f) && !API_ONLY.has(f),
+      ),
+    ).toEqual([]);
   });
 });

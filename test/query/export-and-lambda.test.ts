@@ -5,7 +5,10 @@ import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileArchiveStore } from '../../functions/adapters/archive/file-archive-store';
 import { DynamoDbDedupIndex } from '../../functions/adapters/dynamodb/dynamodb-dedup-index';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../functions/adapters/local/embedded-dynamodb';
+import {
+  startEmbeddedDynamoDb,
+  type EmbeddedDynamoDb,
+} from '../../functions/adapters/local/embedded-dynamodb';
 import { cleanKey } from '../../functions/core/archive-keys';
 import type { ArticleRecord, CleanCopy } from '../../functions/core/article';
 import { makeHandler } from '../../functions/handlers/query';
@@ -36,15 +39,37 @@ function record(host: string, i: number): CleanCopy {
     paragraphCount: 6,
     paragraphHashes: [],
     cleanKey: cleanKey(day, host, id),
-    stats: { repeatedParagraphsRemoved: 2, boilerplateParagraphsRemoved: 1, paragraphsFirstSeenElsewhere: i % 4 === 0 ? 6 : 0 },
+    stats: {
+      repeatedParagraphsRemoved: 2,
+      boilerplateParagraphsRemoved: 1,
+      paragraphsFirstSeenElsewhere: i % 4 === 0 ? 6 : 0,
+    },
     copies: [],
-    ...(i % 4 === 0 ? { copyOf: { articleId: 'f'.repeat(32), url: 'https://origin.example/x', host: 'origin.example', overlap: 1, method: 'exact' as const } } : {}),
+    ...(i % 4 === 0
+      ? {
+          copyOf: {
+            articleId: 'f'.repeat(32),
+            url: 'https://origin.example/x',
+            host: 'origin.example',
+            overlap: 1,
+            method: 'exact' as const,
+          },
+        }
+      : {}),
   };
-  return { ...rec, paragraphs: [{ kind: 'paragraph', text: `Paragraph of story ${i}, with a "quote" and a line\nbreak.` }], text: `Paragraph of story ${i}` };
+  return {
+    ...rec,
+    paragraphs: [{ kind: 'paragraph', text: `Paragraph of story ${i}, with a "quote" and a line\nbreak.` }],
+    text: `Paragraph of story ${i}`,
+  };
 }
 
 function urlEvent(path: string, query = ''): LambdaFunctionURLEvent {
-  return { rawPath: path, rawQueryString: query, requestContext: { http: { method: 'GET' } } } as unknown as LambdaFunctionURLEvent;
+  return {
+    rawPath: path,
+    rawQueryString: query,
+    requestContext: { http: { method: 'GET' } },
+  } as unknown as LambdaFunctionURLEvent;
 }
 
 describe('export, stats and paging over several index pages; the Lambda transport', () => {
@@ -59,19 +84,27 @@ describe('export, stats and paging over several index pages; the Lambda transpor
     dynamo = await startEmbeddedDynamoDb({ dataDir: dir, tableName: 'export-test' });
     index = new DynamoDbDedupIndex({ tableName: 'export-test', client: dynamo.client });
     const archive = new FileArchiveStore(join(dir, 'archive'));
-    const all = [...Array.from({ length: COUNT_A }, (_, i) => record(HOST_A, i)), ...Array.from({ length: COUNT_B }, (_, i) => record(HOST_B, i))];
+    const all = [
+      ...Array.from({ length: COUNT_A }, (_, i) => record(HOST_A, i)),
+      ...Array.from({ length: COUNT_B }, (_, i) => record(HOST_B, i)),
+    ];
     for (let i = 0; i < all.length; i += 25) {
       await Promise.all(
         all.slice(i, i + 25).map(async (copy) => {
           const { paragraphs: _p, text: _t, ...rec } = copy;
-          await archive.put(copy.cleanKey, JSON.stringify(copy) + '\n', 'application/json');
+          await archive.put(copy.cleanKey, `${JSON.stringify(copy)}\n`, 'application/json');
           await index.putArticle(rec);
         }),
       );
     }
     // Counts index reads, to show the export reads pages as it goes rather than all up front.
     const counting: DedupIndex = Object.create(index, {
-      listArticles: { value: (q: Parameters<DedupIndex['listArticles']>[0]) => ((listCalls += 1), index.listArticles(q)) },
+      listArticles: {
+        value: (q: Parameters<DedupIndex['listArticles']>[0]) => {
+          listCalls += 1;
+          return index.listArticles(q);
+        },
+      },
     });
     core = new QueryCore({ index: counting, archive });
   }, 60_000);
@@ -100,10 +133,16 @@ describe('export, stats and paging over several index pages; the Lambda transpor
 
   it('resumes from any line cursor: inside a later index page, and across the host boundary', async () => {
     const all: Array<{ id: string; cursor: string }> = [];
-    for await (const { line, cursor } of core.exportLines({ from: '2026-11-01', to: '2026-11-30' })) all.push({ id: JSON.parse(line).id, cursor });
+    for await (const { line, cursor } of core.exportLines({ from: '2026-11-01', to: '2026-11-30' }))
+      all.push({ id: JSON.parse(line).id, cursor });
     for (const at of [SCAN_PAGE_SIZE + 4, COUNT_A - 1, 0]) {
       const rest: string[] = [];
-      for await (const { line } of core.exportLines({ from: '2026-11-01', to: '2026-11-30', cursor: all[at].cursor })) rest.push(JSON.parse(line).id);
+      for await (const { line } of core.exportLines({
+        from: '2026-11-01',
+        to: '2026-11-30',
+        cursor: all[at].cursor,
+      }))
+        rest.push(JSON.parse(line).id);
       expect(rest).toEqual(all.slice(at + 1).map((x) => x.id));
     }
   });
@@ -131,10 +170,17 @@ describe('export, stats and paging over several index pages; the Lambda transpor
     let cursor: string | undefined;
     let responses = 0;
     do {
-      const result = (await handle(urlEvent('/export', `from=2026-11-01&to=2026-11-30${cursor ? `&cursor=${cursor}` : ''}`))) as { statusCode: number; headers: Record<string, string>; body: string };
+      const result = (await handle(
+        urlEvent('/export', `from=2026-11-01&to=2026-11-30${cursor ? `&cursor=${cursor}` : ''}`),
+      )) as { statusCode: number; headers: Record<string, string>; body: string };
       expect(result.statusCode).toBe(200);
       expect(Buffer.byteLength(result.body)).toBeLessThanOrEqual(20_000);
-      ids.push(...result.body.trimEnd().split('\n').map((l) => JSON.parse(l).id as string));
+      ids.push(
+        ...result.body
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l).id as string),
+      );
       cursor = result.headers['x-next-cursor'];
       responses += 1;
     } while (cursor && responses < 100);
@@ -145,12 +191,22 @@ describe('export, stats and paging over several index pages; the Lambda transpor
 
   it('the Lambda maps URL events onto the same routes: 200, 400, 404, 405', async () => {
     const handle = makeHandler(core);
-    const ok = (await handle(urlEvent('/articles', `host=${HOST_B}&limit=5`))) as { statusCode: number; body: string };
+    const ok = (await handle(urlEvent('/articles', `host=${HOST_B}&limit=5`))) as {
+      statusCode: number;
+      body: string;
+    };
     expect(ok.statusCode).toBe(200);
     expect(JSON.parse(ok.body).items).toHaveLength(5);
-    expect(((await handle(urlEvent('/articles', 'host=x&limit=500'))) as { statusCode: number }).statusCode).toBe(400);
-    expect(((await handle(urlEvent(`/articles/${'0'.repeat(32)}`))) as { statusCode: number }).statusCode).toBe(404);
-    const post = { ...urlEvent('/hosts'), requestContext: { http: { method: 'POST' } } } as unknown as LambdaFunctionURLEvent;
+    expect(
+      ((await handle(urlEvent('/articles', 'host=x&limit=500'))) as { statusCode: number }).statusCode,
+    ).toBe(400);
+    expect(
+      ((await handle(urlEvent(`/articles/${'0'.repeat(32)}`))) as { statusCode: number }).statusCode,
+    ).toBe(404);
+    const post = {
+      ...urlEvent('/hosts'),
+      requestContext: { http: { method: 'POST' } },
+    } as unknown as LambdaFunctionURLEvent;
     expect(((await handle(post)) as { statusCode: number }).statusCode).toBe(405);
   });
 

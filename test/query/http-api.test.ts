@@ -30,7 +30,9 @@ describe('query HTTP API (local serve listener over the seeded archive)', () => 
     const ids = seeded.outcomes.map((o) => (o.kind === 'stored' ? o.articleId : ''));
     originId = ids[0];
     copyId = ids[7];
-    api = await startApiServer(new QueryCore({ index: seeded.pipeline.deps.index, archive: seeded.pipeline.deps.archive }));
+    api = await startApiServer(
+      new QueryCore({ index: seeded.pipeline.deps.index, archive: seeded.pipeline.deps.archive }),
+    );
   });
 
   afterAll(async () => {
@@ -52,7 +54,9 @@ describe('query HTTP API (local serve listener over the seeded archive)', () => 
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const r = await api.get(`/articles?host=dailyplanet.example&limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const r = await api.get(
+        `/articles?host=dailyplanet.example&limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       expect(r.status).toBe(200);
       expectDocumented('/articles', 200, r.json());
       const page = r.json<{ items: { id: string; day: string }[]; cursor?: string }>();
@@ -98,12 +102,22 @@ describe('query HTTP API (local serve listener over the seeded archive)', () => 
     const r = await api.get(path);
     expect(r.status).toBe(400);
     expect(r.json<{ error: string }>().error).toMatch(message);
-    expectDocumented(path.split('?')[0].replace(/\/articles\/[^/]+/, '/articles/{id}').replace(/\/hosts\/[^/]+\/stats/, '/hosts/{host}/stats'), 400, r.json());
+    expectDocumented(
+      path
+        .split('?')[0]
+        .replace(/\/articles\/[^/]+/, '/articles/{id}')
+        .replace(/\/hosts\/[^/]+\/stats/, '/hosts/{host}/stats'),
+      400,
+      r.json(),
+    );
   });
 
   it("a cursor of another host's listing is a 400, not a wrong page", async () => {
-    const cursor = (await api.get('/articles?host=wirewatch.example&limit=1')).json<{ cursor: string }>().cursor;
-    const r = await api.get(`/articles?host=dailyplanet.example&limit=1&cursor=${encodeURIComponent(cursor)}`);
+    const cursor = (await api.get('/articles?host=wirewatch.example&limit=1')).json<{ cursor: string }>()
+      .cursor;
+    const r = await api.get(
+      `/articles?host=dailyplanet.example&limit=1&cursor=${encodeURIComponent(cursor)}`,
+    );
     expect(r.status).toBe(400);
     expect(r.json<{ error: string }>().error).toMatch(/cursor does not match/);
   });
@@ -138,23 +152,34 @@ describe('query HTTP API (local serve listener over the seeded archive)', () => 
     expectDocumented('/articles/{id}/copies', 200, ofCopy.json());
     expect(ofCopy.json<{ copyOf: { articleId: string } }>().copyOf.articleId).toBe(originId);
     const ofOrigin = await api.get(`/articles/${originId}/copies`);
-    expect(ofOrigin.json<{ copies: { articleId: string }[] }>().copies.map((c) => c.articleId)).toContain(copyId);
+    expect(ofOrigin.json<{ copies: { articleId: string }[] }>().copies.map((c) => c.articleId)).toContain(
+      copyId,
+    );
   });
 
   it("the origin's stored clean copy does not list its copies; GET /articles/{id} and /export merge them in from the index", async () => {
     const record = (await seeded.pipeline.deps.index.getArticle(originId))!;
-    const { storedAt, ...stored } = (await readCleanCopy(seeded.pipeline.deps.archive, record))! as Record<string, unknown>;
+    const { storedAt, ...stored } = (await readCleanCopy(seeded.pipeline.deps.archive, record))! as Record<
+      string,
+      unknown
+    >;
     expect('copies' in stored).toBe(false);
     expect(storedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     const viaApi = (await api.get(`/articles/${originId}`)).json<CleanCopy>();
     expect(viaApi.copies.map((c) => c.articleId)).toEqual(record.copies.map((c) => c.articleId));
     expect(viaApi.copies.map((c) => c.articleId)).toContain(copyId);
-    const lines = (await api.get(`/export?from=${record.day}&to=${record.day}&host=${record.host}`)).text.trimEnd().split('\n');
+    const lines = (await api.get(`/export?from=${record.day}&to=${record.day}&host=${record.host}`)).text
+      .trimEnd()
+      .split('\n');
     const exported = lines.map((l) => JSON.parse(l) as CleanCopy).find((c) => c.id === originId)!;
     expect(exported.copies.map((c) => c.articleId)).toContain(copyId);
     // Stored and merged copies agree on everything else; the API adds where the line is stored.
     const { copies: _copies, cleanKey, cleanOffset, cleanLength, ...rest } = viaApi;
-    expect({ cleanKey, cleanOffset, cleanLength }).toEqual({ cleanKey: record.cleanKey, cleanOffset: record.cleanOffset, cleanLength: record.cleanLength });
+    expect({ cleanKey, cleanOffset, cleanLength }).toEqual({
+      cleanKey: record.cleanKey,
+      cleanOffset: record.cleanOffset,
+      cleanLength: record.cleanLength,
+    });
     expect(rest).toEqual(stored);
   });
 
@@ -176,7 +201,9 @@ describe('query HTTP API (local serve listener over the seeded archive)', () => 
     const info = r.json<{ firstSeen: { articleId: string }; articleIds: string[]; articleCount: number }>();
     expect(info.firstSeen.articleId).toBe(originId);
     expect(info.articleIds).toEqual(expect.arrayContaining([originId, copyId]));
-    const missing = await api.get(`/paragraphs?text=${encodeURIComponent('A paragraph nobody ever published, about nothing at all in particular.')}`);
+    const missing = await api.get(
+      `/paragraphs?text=${encodeURIComponent('A paragraph nobody ever published, about nothing at all in particular.')}`,
+    );
     expect(missing.status).toBe(404);
   });
 
@@ -184,13 +211,30 @@ describe('query HTTP API (local serve listener over the seeded archive)', () => 
     const r = await api.get('/hosts/wirewatch.example/stats');
     expect(r.status).toBe(200);
     expectDocumented('/hosts/{host}/stats', 200, r.json());
-    const stats = r.json<{ articles: number; syndicatedArticles: number; syndicatedShare: number; repeatedParagraphRatio: number; complete: boolean }>();
-    expect(stats).toMatchObject({ articles: 3, syndicatedArticles: 2, syndicatedShare: 0.6667, complete: true });
+    const stats = r.json<{
+      articles: number;
+      syndicatedArticles: number;
+      syndicatedShare: number;
+      repeatedParagraphRatio: number;
+      complete: boolean;
+    }>();
+    expect(stats).toMatchObject({
+      articles: 3,
+      syndicatedArticles: 2,
+      syndicatedShare: 0.6667,
+      complete: true,
+    });
     // The bridge copy carried its 8 paragraphs twice: 8 of 28 extracted paragraphs were repeats.
     expect(stats.repeatedParagraphRatio).toBeGreaterThan(0.2);
-    const origin = (await api.get('/hosts/dailyplanet.example/stats')).json<{ syndicatedArticles: number; articlesWithCopies: number }>();
+    const origin = (await api.get('/hosts/dailyplanet.example/stats')).json<{
+      syndicatedArticles: number;
+      articlesWithCopies: number;
+    }>();
     expect(origin).toMatchObject({ syndicatedArticles: 0, articlesWithCopies: 1 });
-    const empty = (await api.get('/hosts/nobody.example/stats')).json<{ articles: number; syndicatedShare: number }>();
+    const empty = (await api.get('/hosts/nobody.example/stats')).json<{
+      articles: number;
+      syndicatedShare: number;
+    }>();
     expect(empty).toMatchObject({ articles: 0, syndicatedShare: 0 });
   });
 
@@ -205,7 +249,12 @@ describe('query HTTP API (local serve listener over the seeded archive)', () => 
     const hosts = lines.map((l) => (JSON.parse(l) as CleanCopy).host);
     expect(hosts).toEqual([...hosts].sort());
     const one = await api.get('/export?from=2026-11-23&to=2026-11-23&host=dailyplanet.example');
-    expect(one.text.trimEnd().split('\n').map((l) => (JSON.parse(l) as CleanCopy).day)).toEqual(['2026-11-23', '2026-11-23']);
+    expect(
+      one.text
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as CleanCopy).day),
+    ).toEqual(['2026-11-23', '2026-11-23']);
     const none = await api.get('/export?from=2020-01-01&to=2020-01-02');
     expect(none.status).toBe(200);
     expect(none.text).toBe('');

@@ -19,12 +19,21 @@ const QUEUE_ARN = 'arn:aws:sqs:eu-west-1:123456789012:news-reprocess';
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/news-reprocess';
 
 const sqsEvent = (...bodies: unknown[]): SQSEvent =>
-  ({ Records: bodies.map((body, i) => ({ messageId: `m${i}`, body: typeof body === 'string' ? body : JSON.stringify(body), eventSourceARN: QUEUE_ARN })) }) as unknown as SQSEvent;
+  ({
+    Records: bodies.map((body, i) => ({
+      messageId: `m${i}`,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      eventSourceARN: QUEUE_ARN,
+    })),
+  }) as unknown as SQSEvent;
 
 /** A Lambda context whose clock runs out after `keys` pages. */
 function contextWithBudget(keys: number) {
   let calls = 0;
-  return { awsRequestId: 'req-1', getRemainingTimeInMillis: () => (calls++ < keys ? 60_000 : SLICE_TIME_MARGIN_MS - 1) };
+  return {
+    awsRequestId: 'req-1',
+    getRemainingTimeInMillis: () => (calls++ < keys ? 60_000 : SLICE_TIME_MARGIN_MS - 1),
+  };
 }
 
 describe('reprocess Lambda (SQS-fed slices, DynamoDB checkpoint)', () => {
@@ -42,7 +51,10 @@ describe('reprocess Lambda (SQS-fed slices, DynamoDB checkpoint)', () => {
     dynamo = await startDynalite();
     await ensureTable(dynamo.client, 'checkpoints');
     checkpoint = new DynamoDbReprocessCheckpoint({ tableName: 'checkpoints', client: dynamo.client });
-    const log = { info: (message: string, fields?: Record<string, unknown>) => logs.push({ message, fields }), warn: (message: string, fields?: Record<string, unknown>) => logs.push({ message, fields }) };
+    const log = {
+      info: (message: string, fields?: Record<string, unknown>) => logs.push({ message, fields }),
+      warn: (message: string, fields?: Record<string, unknown>) => logs.push({ message, fields }),
+    };
     handler = makeHandler({
       pipeline: { ...seeded.pipeline.deps, log },
       checkpoint,
@@ -65,18 +77,33 @@ describe('reprocess Lambda (SQS-fed slices, DynamoDB checkpoint)', () => {
 
   it('a start message fans out one slice per article day onto the same queue', async () => {
     sent.length = 0;
-    const result = await handler(sqsEvent({ kind: 'start', runId: 'run-1', from: '2026-11-20', to: '2026-11-24', host: 'wirewatch.example' }), contextWithBudget(100));
+    const result = await handler(
+      sqsEvent({
+        kind: 'start',
+        runId: 'run-1',
+        from: '2026-11-20',
+        to: '2026-11-24',
+        host: 'wirewatch.example',
+      }),
+      contextWithBudget(100),
+    );
     expect(result.batchItemFailures).toEqual([]);
     expect(sent.map((s) => s.queueUrl)).toEqual(Array(5).fill(QUEUE_URL));
     expect(sent.map((s) => s.message)).toEqual(
-      ['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24'].map((day) => ({ kind: 'slice', runId: 'run-1', day, host: 'wirewatch.example' })),
+      ['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24'].map((day) => ({
+        kind: 'slice',
+        runId: 'run-1',
+        day,
+        host: 'wirewatch.example',
+      })),
     );
   });
 
   it('a slice stops near the timeout, checkpoints in DynamoDB and continues from there; the rest completes it', async () => {
     sent.length = 0;
     const all: string[] = [];
-    for await (const key of listArticleKeys(seeded.pipeline.deps, { from: '2026-11-24', to: '2026-11-24' })) all.push(key);
+    for await (const key of listArticleKeys(seeded.pipeline.deps, { from: '2026-11-24', to: '2026-11-24' }))
+      all.push(key);
     expect(all.length).toBe(6);
     const slice: ReprocessMessage = { kind: 'slice', runId: 'run-2', day: '2026-11-24' };
 
@@ -92,13 +119,27 @@ describe('reprocess Lambda (SQS-fed slices, DynamoDB checkpoint)', () => {
     expect(retry.batchItemFailures).toEqual([]);
     expect(sent).toEqual([]);
     const done = logs.find((l) => l.message === 'reprocess slice')!.fields!;
-    expect(done).toMatchObject({ keys: 3, stored: 3, failed: 0, complete: true, continued: false, resumedAfter: all[2] });
+    expect(done).toMatchObject({
+      keys: 3,
+      stored: 3,
+      failed: 0,
+      complete: true,
+      continued: false,
+      resumedAfter: all[2],
+    });
     expect(await checkpoint.load('run-2|2026-11-24|*')).toBeUndefined();
   });
 
   it('a malformed message is reported as a batch item failure (so it ends in the DLQ), the others still run', async () => {
     sent.length = 0;
-    const result = await handler(sqsEvent('{not json', { kind: 'slice', runId: 'r', day: 'yesterday' }, { kind: 'start', runId: 'run-3', from: '2026-11-24', to: '2026-11-24' }), contextWithBudget(100));
+    const result = await handler(
+      sqsEvent(
+        '{not json',
+        { kind: 'slice', runId: 'r', day: 'yesterday' },
+        { kind: 'start', runId: 'run-3', from: '2026-11-24', to: '2026-11-24' },
+      ),
+      contextWithBudget(100),
+    );
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }, { itemIdentifier: 'm1' }]);
     expect(sent).toHaveLength(1);
   });

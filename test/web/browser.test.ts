@@ -8,7 +8,16 @@ import { processPage } from '../../functions/pipeline/process-page';
 import { seedArchive } from '../query/helpers/seed-archive';
 
 const ARTIFACTS_DIR = join(process.cwd(), 'test-artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** A page whose text contains markup-looking strings: the web view must show them as text. */
 const HOSTILE_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -59,18 +68,30 @@ describe('web view in headless Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
     const consoleErrors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-    await page.goto(base + '/');
+    await page.goto(`${base}/`);
     await page.selectOption('#host', 'wirewatch.example');
     await Promise.all([page.waitForURL(/host=wirewatch\.example/), page.click('button[type=submit]')]);
     await expect(page.locator('#articles tbody tr').count()).resolves.toBe(3);
     await expect(page.locator('#host-stats').textContent()).resolves.toMatch(/syndicated: 66\.7%/);
 
-    const copyRow = page.locator('#articles tbody tr', { hasText: 'copy of dailyplanet.example' }).filter({ hasText: 'Harbour Street' });
-    await Promise.all([page.waitForURL(`**/view/articles/${copyId}`), copyRow.locator('a.article-link').click()]);
+    const copyRow = page
+      .locator('#articles tbody tr', { hasText: 'copy of dailyplanet.example' })
+      .filter({ hasText: 'Harbour Street' });
+    await Promise.all([
+      page.waitForURL(`**/view/articles/${copyId}`),
+      copyRow.locator('a.article-link').click(),
+    ]);
 
     const highlighted = page.locator('.para.seen-elsewhere');
     expect(await highlighted.count()).toBe(8);
-    const background = await highlighted.first().evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
+    const background = await highlighted
+      .first()
+      .evaluate(
+        (el) =>
+          (
+            globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }
+          ).getComputedStyle(el).backgroundColor,
+      );
     expect(background).not.toBe('rgba(0, 0, 0, 0)');
     const link = highlighted.first().locator('a.first-seen');
     const href = await link.getAttribute('href');
@@ -91,7 +112,7 @@ describe('web view in headless Chromium', () => {
     await Promise.all([page.waitForURL('**/story'), page.click('#story-link')]);
     await expect(page.locator('#members tbody tr').count()).resolves.toBe(2);
     await expect(page.locator('#origin').getAttribute('href')).resolves.toBe(`/view/articles/${originId}`);
-    expect(consoleErrors.join("\n")).toBe("");
+    expect(consoleErrors.join('\n')).toBe('');
     await page.close();
   });
 
@@ -106,7 +127,9 @@ describe('web view in headless Chromium', () => {
     const response = await page.goto(`${base}/view/articles/${hostileId}`);
     expect(response?.headers()['content-security-policy']).toMatch(/default-src 'none'/);
     await expect(page.locator('#title').textContent()).resolves.toContain('<script>window.pwned=1</script>');
-    await expect(page.locator('.body').textContent()).resolves.toContain('<img src=x onerror="window.pwned=2">');
+    await expect(page.locator('.body').textContent()).resolves.toContain(
+      '<img src=x onerror="window.pwned=2">',
+    );
     expect(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
     expect(await page.locator('.body img, .body script').count()).toBe(0);
     expect(dialogs).toBe(0);

@@ -57,7 +57,7 @@ describe('web view HTML', () => {
       {},
     );
     expect(page).not.toMatch(/<script|<img|<svg|href="javascript:/i);
-    expect(page).toContain("Source: javascript:alert(1)");
+    expect(page).toContain('Source: javascript:alert(1)');
     expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
@@ -66,8 +66,28 @@ describe('web view HTML', () => {
     const page = articlePage(
       copyWith({
         paragraphs: [
-          { kind: 'paragraph', text: 'Seen first on the planet.', hash: 'f'.repeat(32), firstSeen: { articleId: origin, url: 'https://planet.example/x', host: 'planet.example', seenAt: '2026-11-23T12:00:00Z' } },
-          { kind: 'paragraph', text: 'Our own paragraph.', hash: 'e'.repeat(32), firstSeen: { articleId: 'b'.repeat(32), url: 'https://wire.example/a', host: 'wire.example', seenAt: '2026-11-24T10:00:00Z' } },
+          {
+            kind: 'paragraph',
+            text: 'Seen first on the planet.',
+            hash: 'f'.repeat(32),
+            firstSeen: {
+              articleId: origin,
+              url: 'https://planet.example/x',
+              host: 'planet.example',
+              seenAt: '2026-11-23T12:00:00Z',
+            },
+          },
+          {
+            kind: 'paragraph',
+            text: 'Our own paragraph.',
+            hash: 'e'.repeat(32),
+            firstSeen: {
+              articleId: 'b'.repeat(32),
+              url: 'https://wire.example/a',
+              host: 'wire.example',
+              seenAt: '2026-11-24T10:00:00Z',
+            },
+          },
         ],
       }),
       {},

@@ -26,7 +26,12 @@ export class FileArchiveStore implements ArchiveStore {
     this.rootDir = resolve(rootDir);
   }
 
-  async put(key: string, body: Uint8Array | string, _contentType: string, _options?: ArchivePutOptions): Promise<void> {
+  async put(
+    key: string,
+    body: Uint8Array | string,
+    _contentType: string,
+    _options?: ArchivePutOptions,
+  ): Promise<void> {
     const file = this.fileOf(key);
     const dir = dirname(file);
     const temp = join(dir, `.${file.slice(dir.length + 1)}.tmp-${randomBytes(6).toString('hex')}`);

@@ -58,11 +58,22 @@ export class S3ArchiveStore implements ArchiveStore {
     this.listPageSize = options.listPageSize;
   }
 
-  async put(key: string, body: Uint8Array | string, contentType: string, options?: ArchivePutOptions): Promise<void> {
+  async put(
+    key: string,
+    body: Uint8Array | string,
+    contentType: string,
+    options?: ArchivePutOptions,
+  ): Promise<void> {
     const storageClass = S3_STORAGE_CLASS[options?.storageClass ?? 'standard'];
     try {
       await this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, StorageClass: storageClass }),
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: body,
+          ContentType: contentType,
+          StorageClass: storageClass,
+        }),
       );
     } catch (error) {
       throw toStorageError('PutObject', key, error);
@@ -84,13 +95,16 @@ export class S3ArchiveStore implements ArchiveStore {
     checkByteRange(key, offset, length);
     try {
       const range = `bytes=${offset}-${offset + length - 1}`;
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range }));
+      const response = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range }),
+      );
       if (!response.Body) return new Uint8Array();
       return await response.Body.transformToByteArray();
     } catch (error) {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
       // 416: the range starts at or past the object's end, which the port reads as no bytes.
-      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 416) return new Uint8Array();
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 416)
+        return new Uint8Array();
       throw toStorageError('GetObject', key, error);
     }
   }
@@ -101,7 +115,12 @@ export class S3ArchiveStore implements ArchiveStore {
       let response;
       try {
         response = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: continuationToken, MaxKeys: this.listPageSize }),
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: prefix,
+            ContinuationToken: continuationToken,
+            MaxKeys: this.listPageSize,
+          }),
         );
       } catch (error) {
         throw toStorageError('ListObjectsV2', prefix, error);

@@ -14,7 +14,15 @@ import {
   MINHASH_SLOT,
   SLOTS,
 } from './packed-json-slots';
-import { ByteReader, ByteWriter, DEFAULT_SKETCH_PREFIX, decodeSketchValues, encodeSketchValues, formatSketch, parseSketch } from './rice-coded-sketch';
+import {
+  ByteReader,
+  ByteWriter,
+  DEFAULT_SKETCH_PREFIX,
+  decodeSketchValues,
+  encodeSketchValues,
+  formatSketch,
+  parseSketch,
+} from './rice-coded-sketch';
 
 /*
  * The packed part of an article item: one binary attribute holding every record field that is
@@ -52,7 +60,6 @@ const FLAG_SKETCH = 4;
 const FLAG_BROTLI = 8;
 const KNOWN_FLAGS = FLAG_CONTENT_HASH | FLAG_PARAGRAPH_HASHES | FLAG_SKETCH | FLAG_BROTLI;
 
-
 /**
  * Brotli at its best ratio: ~1 ms per article item of CPU, worth ~15% smaller output than quality 9
  * on these short texts. A 64 KB window covers any item (DynamoDB items stop at 400 KB, and the
@@ -66,7 +73,12 @@ const BROTLI_WINDOW_BITS = 16;
  * attribute value described above.
  */
 export function packFields(fields: Record<string, unknown>, tokens: PackTokens): Uint8Array {
-  const context: SlotContext = { tokens, baseMs: baseMsOf(fields.fetchedAt), copyOfId: undefined, url: fields.url };
+  const context: SlotContext = {
+    tokens,
+    baseMs: baseMsOf(fields.fetchedAt),
+    copyOfId: undefined,
+    url: fields.url,
+  };
   const binary = new ByteWriter();
   let flags = 0;
   const rest: Record<string, unknown> = {};
@@ -104,7 +116,8 @@ export function packFields(fields: Record<string, unknown>, tokens: PackTokens):
     delete rest[slot.field];
   }
   // With a compact sketch, the minhash slot holds its prefix (when not the usual one).
-  if (sketchPrefix !== undefined && sketchPrefix !== DEFAULT_SKETCH_PREFIX) slots[MINHASH_SLOT] = sketchPrefix;
+  if (sketchPrefix !== undefined && sketchPrefix !== DEFAULT_SKETCH_PREFIX)
+    slots[MINHASH_SLOT] = sketchPrefix;
   const extras = rest as { [key: string]: Json };
   const array: Json[] = Object.keys(extras).length > 0 ? [...slots, extras] : slots;
   while (array.length > 0 && array[array.length - 1] === null) array.pop();
@@ -139,12 +152,17 @@ export function unpackFields(packed: Uint8Array, tokens: PackTokens): Record<str
   if (binary.sketch) {
     const prefix = array[MINHASH_SLOT];
     array[MINHASH_SLOT] = null;
-    fields.minhash = formatSketch(typeof prefix === 'string' ? prefix : DEFAULT_SKETCH_PREFIX, binary.sketch.shingleCount, binary.sketch.values);
+    fields.minhash = formatSketch(
+      typeof prefix === 'string' ? prefix : DEFAULT_SKETCH_PREFIX,
+      binary.sketch.shingleCount,
+      binary.sketch.values,
+    );
   }
   const extras = array.length > SLOTS.length ? (array[SLOTS.length] as Record<string, unknown>) : {};
   // fetchedAt first: the other times and the raw key are stored relative to it.
   const fetchedSlot = array[FETCHED_AT_SLOT];
-  const fetchedAt = fetchedSlot === null || fetchedSlot === undefined ? extras.fetchedAt : decodeFetchedAt(fetchedSlot);
+  const fetchedAt =
+    fetchedSlot === null || fetchedSlot === undefined ? extras.fetchedAt : decodeFetchedAt(fetchedSlot);
   const context: SlotContext = { tokens, baseMs: baseMsOf(fetchedAt), copyOfId: undefined, url: undefined };
   try {
     for (const [i, slot] of SLOTS.entries()) {
@@ -173,7 +191,8 @@ export interface PackedParts {
 export function inspectPacked(packed: Uint8Array): PackedParts {
   const { binary, array, flags } = readPacked(packed, '?');
   const slots: Record<string, unknown> = {};
-  for (const [i, slot] of SLOTS.entries()) if (array[i] !== null && array[i] !== undefined) slots[slot.field] = array[i];
+  for (const [i, slot] of SLOTS.entries())
+    if (array[i] !== null && array[i] !== undefined) slots[slot.field] = array[i];
   return {
     bytes: {
       header: 2,
@@ -204,7 +223,9 @@ interface PackedSections {
 function readPacked(packed: Uint8Array, id: string): PackedSections {
   const bytes = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
   if (bytes.length < 2 || bytes[0] !== PACKED_FORMAT || (bytes[1] & ~KNOWN_FLAGS) !== 0) {
-    throw new StorageError(`article ${id}: packed fields of an unknown format (${bytes.subarray(0, 2).toString('hex')})`);
+    throw new StorageError(
+      `article ${id}: packed fields of an unknown format (${bytes.subarray(0, 2).toString('hex')})`,
+    );
   }
   const flags = bytes[1];
   try {
@@ -215,11 +236,14 @@ function readPacked(packed: Uint8Array, id: string): PackedSections {
     if (flags & FLAG_PARAGRAPH_HASHES) binary.paragraphHashes = reader.bytes(reader.varint() * HEX128_BYTES);
     binary.paragraphHashesBytes = reader.position() - start;
     start = reader.position();
-    if (flags & FLAG_SKETCH) binary.sketch = { shingleCount: reader.varint(), values: decodeSketchValues(reader) };
+    if (flags & FLAG_SKETCH)
+      binary.sketch = { shingleCount: reader.varint(), values: decodeSketchValues(reader) };
     binary.sketchBytes = reader.position() - start;
     const rest = reader.rest();
     binary.jsonBytes = rest.length;
-    const array = JSON.parse((flags & FLAG_BROTLI ? brotliDecompressSync(rest) : rest).toString('utf8')) as Json[];
+    const array = JSON.parse(
+      (flags & FLAG_BROTLI ? brotliDecompressSync(rest) : rest).toString('utf8'),
+    ) as Json[];
     if (!Array.isArray(array)) throw new Error('not a JSON array');
     return { flags, binary, array };
   } catch (error) {

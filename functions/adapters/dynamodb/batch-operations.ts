@@ -77,7 +77,9 @@ export async function batchPutItems(
     let pending = itemChunk.map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt >= UNPROCESSED_MAX_ATTEMPTS) {
-        throw new StorageError(`BatchWriteItem left ${pending.length} items unprocessed`, { retryable: true });
+        throw new StorageError(`BatchWriteItem left ${pending.length} items unprocessed`, {
+          retryable: true,
+        });
       }
       if (attempt > 0) await sleep(backoffMs(attempt));
       let response;
@@ -98,10 +100,20 @@ export async function batchPutItems(
  * Puts an item unless one with its key exists (the existing one is left as it is). Returns whether
  * this call wrote it; a refused put is counted as billed, like every rejected conditional write.
  */
-export async function putIfAbsent(doc: DynamoDBDocumentClient, stats: RequestStats, tableName: string, item: Item): Promise<boolean> {
+export async function putIfAbsent(
+  doc: DynamoDBDocumentClient,
+  stats: RequestStats,
+  tableName: string,
+  item: Item,
+): Promise<boolean> {
   try {
     const response = await doc.send(
-      new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)', ReturnConsumedCapacity: 'TOTAL' }),
+      new PutCommand({
+        TableName: tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
     );
     stats.record('write', response.ConsumedCapacity);
     return true;

@@ -22,12 +22,18 @@ export const HOSTS_PK = 'HOSTS';
 export const HOST_COUNT_PREFIX = 'h_';
 
 export const paragraphKey = (hash: string) => ({ pk: `PARA#${hash}`, sk: PARAGRAPH_SK });
-export const membershipKey = (hash: string, articleId: string) => ({ pk: `PARA#${hash}`, sk: `M#${articleId}` });
+export const membershipKey = (hash: string, articleId: string) => ({
+  pk: `PARA#${hash}`,
+  sk: `M#${articleId}`,
+});
 const ARTICLE_PK_PREFIX = 'ART#';
 export const articleKey = (id: string) => ({ pk: `${ARTICLE_PK_PREFIX}${id}`, sk: ARTICLE_SK });
 /** The article id of an `ART#<id>` partition key. */
 export const articleIdOfKey = (pk: string) => pk.slice(ARTICLE_PK_PREFIX.length);
-export const copyKey = (originId: string, copyId: string) => ({ pk: `${ARTICLE_PK_PREFIX}${originId}`, sk: `${COPY_SK_PREFIX}${copyId}` });
+export const copyKey = (originId: string, copyId: string) => ({
+  pk: `${ARTICLE_PK_PREFIX}${originId}`,
+  sk: `${COPY_SK_PREFIX}${copyId}`,
+});
 export const fingerprintPk = (key: string) => `FP#${key}`;
 export const STORY_SK = 'S';
 /** A story cluster's origin item (one per cluster that has more than one member). */
@@ -62,7 +68,8 @@ export function idSet(item: Item): Set<string> {
 export function toInfo(hash: string, item: Item): ParagraphInfo {
   const hostPageCounts: Record<string, number> = {};
   for (const [name, value] of Object.entries(item)) {
-    if (name.startsWith(HOST_COUNT_PREFIX)) hostPageCounts[name.slice(HOST_COUNT_PREFIX.length)] = Number(value);
+    if (name.startsWith(HOST_COUNT_PREFIX))
+      hostPageCounts[name.slice(HOST_COUNT_PREFIX.length)] = Number(value);
   }
   return {
     hash,
@@ -143,13 +150,22 @@ const IN_PLACE_FIELDS = new Set(['cleanKey', 'cleanOffset', 'cleanLength']);
 export const COPY_OF_ATTRIBUTE = FIELD_ATTRIBUTES.copyOf;
 export const CLUSTER_ID_ATTRIBUTE = FIELD_ATTRIBUTES.clusterId;
 /** Attribute names of the clean-copy pointer setCleanCopy moves. */
-export const CLEAN_POINTER_ATTRIBUTES = { key: FIELD_ATTRIBUTES.cleanKey, offset: FIELD_ATTRIBUTES.cleanOffset, length: FIELD_ATTRIBUTES.cleanLength } as const;
+export const CLEAN_POINTER_ATTRIBUTES = {
+  key: FIELD_ATTRIBUTES.cleanKey,
+  offset: FIELD_ATTRIBUTES.cleanOffset,
+  length: FIELD_ATTRIBUTES.cleanLength,
+} as const;
 
 /** A clean key as the article item stores it (packed with the article's id / host / day; the same in every layout). */
-export function storedCleanKey(record: Pick<ArticleRecord, 'id' | 'host' | 'day'>, cleanKey: string): string | [string] {
+export function storedCleanKey(
+  record: Pick<ArticleRecord, 'id' | 'host' | 'day'>,
+  cleanKey: string,
+): string | [string] {
   return encodePacked(cleanKey, record);
 }
-const FIELD_OF_ATTRIBUTE = new Map<string, string>(Object.entries(FIELD_ATTRIBUTES).map(([field, name]) => [name, field]));
+const FIELD_OF_ATTRIBUTE = new Map<string, string>(
+  Object.entries(FIELD_ATTRIBUTES).map(([field, name]) => [name, field]),
+);
 const ITEM_KEY_ATTRIBUTES = new Set(['pk', 'sk', GSI1.partitionKey, GSI1.sortKey]);
 
 /** URL and key fields the v1 layout stores with id / host / day placeholders (see {@link TEXT_PLACEHOLDERS}). */
@@ -163,7 +179,11 @@ const CLUSTER_ORIGIN = 2;
 
 /** Partition and gsi1 keys of an article item. */
 export function articleItemKeys(record: Pick<ArticleRecord, 'id' | 'host' | 'day'>): Item {
-  return { ...articleKey(record.id), [GSI1.partitionKey]: hostGsiPk(record.host), [GSI1.sortKey]: `${record.day}#${record.id}` };
+  return {
+    ...articleKey(record.id),
+    [GSI1.partitionKey]: hostGsiPk(record.host),
+    [GSI1.sortKey]: `${record.day}#${record.id}`,
+  };
 }
 
 /** The compact article item (without copies: those are items of their own, see {@link copyItem}). */
@@ -177,7 +197,8 @@ export function toArticleItem(record: ArticleRecord): Item {
   item[PACKED_ATTRIBUTE] = packFields(packed, record);
   if (record.copyOf !== undefined) item[FIELD_ATTRIBUTES.copyOf] = PACKED_COPY_OF;
   if (record.cleanKey !== undefined) {
-    item[FIELD_ATTRIBUTES.cleanKey] = typeof record.cleanKey === 'string' ? encodePacked(record.cleanKey, record) : record.cleanKey;
+    item[FIELD_ATTRIBUTES.cleanKey] =
+      typeof record.cleanKey === 'string' ? encodePacked(record.cleanKey, record) : record.cleanKey;
   }
   if (record.cleanOffset !== undefined) item[FIELD_ATTRIBUTES.cleanOffset] = record.cleanOffset;
   if (record.cleanLength !== undefined) item[FIELD_ATTRIBUTES.cleanLength] = record.cleanLength;
@@ -216,11 +237,13 @@ export function toArticle(item: Item, copyItems: readonly Item[] = []): ArticleR
   if (record.copyOf !== undefined) record.copyOf = decodeCopyLink(record.copyOf);
   if (record.minhash !== undefined) record.minhash = decodeSketch(record.minhash);
   const parts = { id, host: record.host as string, day: record.day as string };
-  for (const field of PACKED_FIELDS) if (record[field] !== undefined) record[field] = decodePacked(record[field], parts);
+  for (const field of PACKED_FIELDS)
+    if (record[field] !== undefined) record[field] = decodePacked(record[field], parts);
   for (const field of TIME_FIELDS) if (record[field] !== undefined) record[field] = decodeTime(record[field]);
   record.canonicalUrl ??= record.url;
   if (record.clusterId === CLUSTER_SELF) record.clusterId = id;
-  else if (record.clusterId === CLUSTER_ORIGIN) record.clusterId = (record.copyOf as CopyLink | undefined)?.articleId;
+  else if (record.clusterId === CLUSTER_ORIGIN)
+    record.clusterId = (record.copyOf as CopyLink | undefined)?.articleId;
   record.copies = ordered;
   return record as unknown as ArticleRecord;
 }
@@ -229,17 +252,25 @@ export function toArticle(item: Item, copyItems: readonly Item[] = []): ArticleR
 function keyFieldsOf(item: Item): { id: string; host: string; day: string } {
   const id = articleIdOfKey(String(item.pk));
   const gsiSk = String(item[GSI1.sortKey]);
-  return { id, host: String(item[GSI1.partitionKey]).slice(HOST_GSI_PREFIX.length), day: gsiSk.slice(0, gsiSk.length - id.length - 1) };
+  return {
+    id,
+    host: String(item[GSI1.partitionKey]).slice(HOST_GSI_PREFIX.length),
+    day: gsiSk.slice(0, gsiSk.length - id.length - 1),
+  };
 }
 
 /** An item with packed fields: those, overridden by the attributes updated in place. */
 function fromPackedItem(item: Item, copies: CopyLink[]): ArticleRecord {
   const keys = keyFieldsOf(item);
-  const record: Record<string, unknown> = { ...keys, ...unpackFields(item[PACKED_ATTRIBUTE] as Uint8Array, keys) };
+  const record: Record<string, unknown> = {
+    ...keys,
+    ...unpackFields(item[PACKED_ATTRIBUTE] as Uint8Array, keys),
+  };
   const copyOf = item[FIELD_ATTRIBUTES.copyOf];
   if (copyOf !== undefined && copyOf !== PACKED_COPY_OF) record.copyOf = decodeCopyLink(copyOf);
   for (const [name, value] of Object.entries(item)) {
-    if (ITEM_KEY_ATTRIBUTES.has(name) || name === PACKED_ATTRIBUTE || name === FIELD_ATTRIBUTES.copyOf) continue;
+    if (ITEM_KEY_ATTRIBUTES.has(name) || name === PACKED_ATTRIBUTE || name === FIELD_ATTRIBUTES.copyOf)
+      continue;
     const field = FIELD_OF_ATTRIBUTE.get(name) ?? name;
     if (field === 'cleanKey') record.cleanKey = decodePacked(value, keys);
     else if (field === 'clusterId') {
@@ -259,12 +290,22 @@ function fromLegacyItem(item: Item, copies: CopyLink[]): ArticleRecord {
     .map(({ seq: _seq, ...copy }) => copy);
   // Links written before the change come first; a later copy item for the same copy is a repeat.
   const seen = new Set(legacy.map((copy) => copy.articleId));
-  return { ...(rest as unknown as Omit<ArticleRecord, 'copies'>), copies: [...legacy, ...copies.filter((c) => !seen.has(c.articleId))] };
+  return {
+    ...(rest as unknown as Omit<ArticleRecord, 'copies'>),
+    copies: [...legacy, ...copies.filter((c) => !seen.has(c.articleId))],
+  };
 }
 
 type StoredCopyLink =
   | [articleId: string | Uint8Array, url: string, host: string, overlap: number, method: CopyLink['method']]
-  | [articleId: string | Uint8Array, url: string, host: string, overlap: number, method: CopyLink['method'], relation: CopyLink['relation']];
+  | [
+      articleId: string | Uint8Array,
+      url: string,
+      host: string,
+      overlap: number,
+      method: CopyLink['method'],
+      relation: CopyLink['relation'],
+    ];
 
 /**
  * A copy link as stored in an article item's copyOf and (without its id) in a copy item: a list,
@@ -280,8 +321,17 @@ export function encodeCopyLink(link: CopyLink): StoredCopyLink | CopyLink {
 
 function decodeCopyLink(value: unknown): CopyLink {
   if (!Array.isArray(value)) return value as CopyLink;
-  const [articleId, url, host, overlap, method, relation] = value as [...StoredCopyLink, CopyLink['relation']?];
-  const link: CopyLink = { articleId: decodeHash(articleId), url: TEXT_PLACEHOLDERS.unpack(url, { host }), host, overlap: Number(overlap), method };
+  const [articleId, url, host, overlap, method, relation] = value as [
+    ...StoredCopyLink,
+    CopyLink['relation']?,
+  ];
+  const link: CopyLink = {
+    articleId: decodeHash(articleId),
+    url: TEXT_PLACEHOLDERS.unpack(url, { host }),
+    host,
+    overlap: Number(overlap),
+    method,
+  };
   if (relation !== undefined) link.relation = relation;
   return link;
 }

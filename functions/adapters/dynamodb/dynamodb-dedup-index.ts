@@ -123,7 +123,9 @@ export class DynamoDbDedupIndex implements DedupIndex {
     this.doc = DynamoDBDocumentClient.from(options.client, {
       marshallOptions: { removeUndefinedValues: true },
     });
-    this.paragraphs = new ParagraphRecorder(this.doc, this.tableName, this.counters, (key, consistent) => this.getItem(key, consistent));
+    this.paragraphs = new ParagraphRecorder(this.doc, this.tableName, this.counters, (key, consistent) =>
+      this.getItem(key, consistent),
+    );
   }
 
   /** Requests sent and capacity consumed by this instance so far. */
@@ -132,11 +134,19 @@ export class DynamoDbDedupIndex implements DedupIndex {
   }
 
   /** Records the paragraphs of one article (see {@link ParagraphRecorder.record}). */
-  recordParagraphs(article: ArticleRef, hashes: readonly string[], normVersion: number): Promise<ParagraphSighting[]> {
+  recordParagraphs(
+    article: ArticleRef,
+    hashes: readonly string[],
+    normVersion: number,
+  ): Promise<ParagraphSighting[]> {
     return this.paragraphs.record(article, hashes, normVersion);
   }
 
-  private async getItem(key: Record<string, string>, consistentRead: boolean, projection?: string): Promise<Item | undefined> {
+  private async getItem(
+    key: Record<string, string>,
+    consistentRead: boolean,
+    projection?: string,
+  ): Promise<Item | undefined> {
     try {
       const response = await this.doc.send(
         new GetCommand({
@@ -194,7 +204,9 @@ export class DynamoDbDedupIndex implements DedupIndex {
     });
     // One time base for the call, one step per link: new links keep the record's order.
     const seqBase = Date.now() * SEQ_STEPS_PER_MS;
-    await mapWithConcurrency(missing, COPY_WRITE_CONCURRENCY, (copy, i) => this.putCopyItem(record.id, copy, seqBase + i));
+    await mapWithConcurrency(missing, COPY_WRITE_CONCURRENCY, (copy, i) =>
+      this.putCopyItem(record.id, copy, seqBase + i),
+    );
     // One batch request for the article and, the first time this instance sees the host, its host
     // entry (both plain overwrites; rewriting the host entry on every article cost a write unit each).
     const items: Item[] = [toArticleItem(record)];
@@ -225,7 +237,9 @@ export class DynamoDbDedupIndex implements DedupIndex {
    */
   async getArticles(ids: readonly string[]): Promise<ArticleRecord[]> {
     const distinct = [...new Set(ids)];
-    const records = await mapWithConcurrency(distinct, ARTICLE_QUERY_CONCURRENCY, (id) => this.getArticle(id));
+    const records = await mapWithConcurrency(distinct, ARTICLE_QUERY_CONCURRENCY, (id) =>
+      this.getArticle(id),
+    );
     const byId = new Map(distinct.map((id, i) => [id, records[i]]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
@@ -241,7 +255,12 @@ export class DynamoDbDedupIndex implements DedupIndex {
    * item; a refused proposal (billed as a write, as on AWS) reads the winner consistently.
    */
   async proposeStoryOrigin(clusterId: string, origin: StoryOrigin): Promise<StoryOrigin> {
-    const names = { '#o': STORY_ATTRIBUTES.articleId, '#u': STORY_ATTRIBUTES.url, '#h': STORY_ATTRIBUTES.host, '#r': STORY_ATTRIBUTES.rank };
+    const names = {
+      '#o': STORY_ATTRIBUTES.articleId,
+      '#u': STORY_ATTRIBUTES.url,
+      '#h': STORY_ATTRIBUTES.host,
+      '#r': STORY_ATTRIBUTES.rank,
+    };
     try {
       const response = await this.doc.send(
         new UpdateCommand({
@@ -250,7 +269,12 @@ export class DynamoDbDedupIndex implements DedupIndex {
           UpdateExpression: 'SET #o = :o, #u = :u, #h = :h, #r = :r',
           ConditionExpression: 'attribute_not_exists(#r) OR #r > :r',
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':o': origin.articleId, ':u': origin.url, ':h': origin.host, ':r': origin.rank },
+          ExpressionAttributeValues: {
+            ':o': origin.articleId,
+            ':u': origin.url,
+            ':h': origin.host,
+            ':r': origin.rank,
+          },
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
@@ -299,7 +323,8 @@ export class DynamoDbDedupIndex implements DedupIndex {
         new UpdateCommand({
           TableName: this.tableName,
           Key: articleKey(articleId),
-          UpdateExpression: clusterId === undefined ? 'SET #copyOf = :copyOf' : 'SET #copyOf = :copyOf, #cluster = :cluster',
+          UpdateExpression:
+            clusterId === undefined ? 'SET #copyOf = :copyOf' : 'SET #copyOf = :copyOf, #cluster = :cluster',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#copyOf)',
           ExpressionAttributeNames: {
             '#copyOf': COPY_OF_ATTRIBUTE,
@@ -324,8 +349,12 @@ export class DynamoDbDedupIndex implements DedupIndex {
    * `current`'s key and offset (none for a copy stored before bundling), so a record re-stored
    * meanwhile with a newer line keeps it. A rejected update is a billed write, as on AWS.
    */
-  async setCleanCopy(current: Pick<ArticleRecord, 'id' | 'host' | 'day' | 'cleanKey' | 'cleanOffset'>, next: ObjectRange): Promise<boolean> {
-    const sameOffset = current.cleanOffset === undefined ? 'attribute_not_exists(#offset)' : '#offset = :currentOffset';
+  async setCleanCopy(
+    current: Pick<ArticleRecord, 'id' | 'host' | 'day' | 'cleanKey' | 'cleanOffset'>,
+    next: ObjectRange,
+  ): Promise<boolean> {
+    const sameOffset =
+      current.cleanOffset === undefined ? 'attribute_not_exists(#offset)' : '#offset = :currentOffset';
     try {
       const response = await this.doc.send(
         new UpdateCommand({
@@ -333,7 +362,11 @@ export class DynamoDbDedupIndex implements DedupIndex {
           Key: articleKey(current.id),
           UpdateExpression: 'SET #key = :key, #offset = :offset, #length = :length',
           ConditionExpression: `attribute_exists(pk) AND #key = :currentKey AND ${sameOffset}`,
-          ExpressionAttributeNames: { '#key': CLEAN_POINTER_ATTRIBUTES.key, '#offset': CLEAN_POINTER_ATTRIBUTES.offset, '#length': CLEAN_POINTER_ATTRIBUTES.length },
+          ExpressionAttributeNames: {
+            '#key': CLEAN_POINTER_ATTRIBUTES.key,
+            '#offset': CLEAN_POINTER_ATTRIBUTES.offset,
+            '#length': CLEAN_POINTER_ATTRIBUTES.length,
+          },
           ExpressionAttributeValues: {
             ':key': storedCleanKey(current, next.key),
             ':offset': next.offset,

@@ -1,10 +1,22 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConfigError } from '../../errors';
-import type { ClaimAttempt, ClaimInput, Frontier, PendingQuery, SourceRun, UrlState } from '../../ports/frontier';
+import type {
+  ClaimAttempt,
+  ClaimInput,
+  Frontier,
+  PendingQuery,
+  SourceRun,
+  UrlState,
+} from '../../ports/frontier';
 import { batchGetItems } from './batch-operations';
 import { isConditionalCheckFailed, toStorageError } from './dynamodb-errors';
 import { readAllPages } from './paged-reads';
@@ -82,7 +94,9 @@ export class DynamoDbFrontier implements Frontier {
     this.tableName = options.tableName;
     this.queuedStaleAfterMs = options.queuedStaleAfterMs ?? DEFAULT_QUEUED_STALE_AFTER_MS;
     this.queuedListing = options.queuedListing ?? 'none';
-    this.doc = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = DynamoDBDocumentClient.from(options.client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
   }
 
   /** Requests sent and capacity consumed by this instance so far. */
@@ -130,7 +144,8 @@ export class DynamoDbFrontier implements Frontier {
     if (input.lastmod !== undefined) {
       values[':lastmod'] = input.lastmod;
       set += ', discoveredLastmod = :lastmod';
-      changedLastmod = ' OR (#status <> :queued AND (attribute_not_exists(discoveredLastmod) OR discoveredLastmod <> :lastmod))';
+      changedLastmod =
+        ' OR (#status <> :queued AND (attribute_not_exists(discoveredLastmod) OR discoveredLastmod <> :lastmod))';
     }
     const condition =
       'attribute_not_exists(pk)' +
@@ -147,7 +162,13 @@ export class DynamoDbFrontier implements Frontier {
         // the record). Removing the gsi1 keys also drops an index entry written by an older version.
         UpdateExpression: `${set} REMOVE nextRetryAt, #gpk, #gsk`,
         ConditionExpression: condition,
-        ExpressionAttributeNames: { '#url': 'url', '#host': 'host', '#status': 'status', '#gpk': GSI1.partitionKey, '#gsk': GSI1.sortKey },
+        ExpressionAttributeNames: {
+          '#url': 'url',
+          '#host': 'host',
+          '#status': 'status',
+          '#gpk': GSI1.partitionKey,
+          '#gsk': GSI1.sortKey,
+        },
         ExpressionAttributeValues: values,
       },
       explain,
@@ -163,7 +184,10 @@ export class DynamoDbFrontier implements Frontier {
    * that refused it if asked for and the server returned it.
    */
   private async updateIfAllowed(
-    input: Omit<UpdateCommandInput, 'ReturnValues' | 'ReturnConsumedCapacity' | 'ReturnValuesOnConditionCheckFailure'>,
+    input: Omit<
+      UpdateCommandInput,
+      'ReturnValues' | 'ReturnConsumedCapacity' | 'ReturnValuesOnConditionCheckFailure'
+    >,
     wantRefusingItem = false,
   ): Promise<{ state?: UrlState; refusedBy?: Item }> {
     try {
@@ -196,7 +220,12 @@ export class DynamoDbFrontier implements Frontier {
   private async readItem(key: { pk: string; sk: string }, consistentRead = true): Promise<Item | undefined> {
     try {
       const response = await this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: consistentRead || undefined, ReturnConsumedCapacity: 'TOTAL' }),
+        new GetCommand({
+          TableName: this.tableName,
+          Key: key,
+          ConsistentRead: consistentRead || undefined,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
       );
       this.counters.record('read', response.ConsumedCapacity);
       return response.Item;
@@ -243,13 +272,17 @@ export class DynamoDbFrontier implements Frontier {
       if (this.queuedListing !== 'scan') {
         throw new ConfigError(
           "this frontier keeps no list of queued URLs (queuedListing: 'none'): list due failures only (includeQueued: false), " +
-          "or build it with queuedListing: 'scan' (local store)",
+            "or build it with queuedListing: 'scan' (local store)",
         );
       }
       queued = await this.scanQueued(query.queuedBeforeIso, limit);
       if (queued.length >= limit) return queued;
     }
-    const due = await this.queryGsi(FAILED_GSI_PK, { lower: DUE_LOWER_BOUND, upper: atOrBefore(query.nowIso) }, limit - queued.length);
+    const due = await this.queryGsi(
+      FAILED_GSI_PK,
+      { lower: DUE_LOWER_BOUND, upper: atOrBefore(query.nowIso) },
+      limit - queued.length,
+    );
     return [...queued, ...due];
   }
 
@@ -296,7 +329,12 @@ export class DynamoDbFrontier implements Frontier {
         UpdateExpression: 'SET #status = :queued, updatedAt = :now REMOVE nextRetryAt, #gpk, #gsk',
         ConditionExpression: condition,
         ExpressionAttributeNames: { '#status': 'status', '#gpk': GSI1.partitionKey, '#gsk': GSI1.sortKey },
-        ExpressionAttributeValues: { ':listedStatus': listed.status, ':listedAt': listed.updatedAt, ':queued': 'queued', ':now': nowIso },
+        ExpressionAttributeValues: {
+          ':listedStatus': listed.status,
+          ':listedAt': listed.updatedAt,
+          ':queued': 'queued',
+          ':now': nowIso,
+        },
       })
     ).state;
   }
@@ -304,7 +342,11 @@ export class DynamoDbFrontier implements Frontier {
   async getSourceRun(sourceId: string): Promise<SourceRun | undefined> {
     try {
       const response = await this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: sourceRunKeyOf(sourceId), ReturnConsumedCapacity: 'TOTAL' }),
+        new GetCommand({
+          TableName: this.tableName,
+          Key: sourceRunKeyOf(sourceId),
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
       );
       this.counters.record('read', response.ConsumedCapacity);
       if (!response.Item) return undefined;
@@ -318,7 +360,11 @@ export class DynamoDbFrontier implements Frontier {
   async recordSourceRun(run: SourceRun): Promise<void> {
     try {
       const response = await this.doc.send(
-        new PutCommand({ TableName: this.tableName, Item: { ...run, ...sourceRunKeyOf(run.sourceId) }, ReturnConsumedCapacity: 'TOTAL' }),
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...run, ...sourceRunKeyOf(run.sourceId) },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
       );
       this.counters.record('write', response.ConsumedCapacity);
     } catch (error) {
@@ -333,7 +379,11 @@ export class DynamoDbFrontier implements Frontier {
    * falls in the partition and range (its state moved on after the index was read) is left out:
    * the list shows current states only, never a stale copy.
    */
-  private async queryGsi(partition: string, range: { lower?: string; upper: string } | undefined, limit: number): Promise<UrlState[]> {
+  private async queryGsi(
+    partition: string,
+    range: { lower?: string; upper: string } | undefined,
+    limit: number,
+  ): Promise<UrlState[]> {
     const states: UrlState[] = [];
     let startKey: Record<string, unknown> | undefined;
     const values: Record<string, unknown> = { ':pk': partition };
@@ -370,7 +420,9 @@ export class DynamoDbFrontier implements Frontier {
       }
       this.counters.record('read', response.ConsumedCapacity);
       const keys = (response.Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
-      const items = await batchGetItems(this.doc, this.counters, this.tableName, keys, { consistentRead: true });
+      const items = await batchGetItems(this.doc, this.counters, this.tableName, keys, {
+        consistentRead: true,
+      });
       const byPk = new Map(items.map((item) => [String(item.pk), item]));
       for (const key of keys) {
         const item = byPk.get(key.pk);

@@ -97,43 +97,67 @@ export class DynamoDbHostRateLimiter implements HostRateLimiter {
     const lastSeenNextSlotMs = this.lastSeenNextSlotMs.get(host.toLowerCase());
     let busyFirst = lastSeenNextSlotMs !== undefined && lastSeenNextSlotMs >= now;
     for (let round = 0; round < this.maxRounds; round++) {
-      const waitMs = busyFirst ? await this.takeNextSlot(key, intervalMs, now, expiresAt, host) : await this.claimIdle(key, intervalMs, now, expiresAt);
+      const waitMs = busyFirst
+        ? await this.takeNextSlot(key, intervalMs, now, expiresAt, host)
+        : await this.claimIdle(key, intervalMs, now, expiresAt);
       if (waitMs !== undefined) {
         this.remember(host, now + waitMs + intervalMs);
         return waitMs;
       }
       busyFirst = !busyFirst;
     }
-    throw new StorageError(`could not reserve a request slot for ${host} in ${this.maxRounds} rounds`, { retryable: true });
+    throw new StorageError(`could not reserve a request slot for ${host} in ${this.maxRounds} rounds`, {
+      retryable: true,
+    });
   }
 
   /** Busy host: takes the slot at `nextSlotMs` and pushes it one interval on; `undefined` if the host is idle. */
-  private async takeNextSlot(key: RateKey, intervalMs: number, now: number, expiresAt: { N: string }, host: string): Promise<number | undefined> {
+  private async takeNextSlot(
+    key: RateKey,
+    intervalMs: number,
+    now: number,
+    expiresAt: { N: string },
+    host: string,
+  ): Promise<number | undefined> {
     const taken = await this.conditionalUpdate({
       TableName: this.tableName,
       Key: key,
       UpdateExpression: 'SET nextSlotMs = nextSlotMs + :interval, #ttl = :expiresAt',
       ConditionExpression: 'nextSlotMs >= :now',
       ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-      ExpressionAttributeValues: { ':interval': { N: String(intervalMs) }, ':now': { N: String(now) }, ':expiresAt': expiresAt },
+      ExpressionAttributeValues: {
+        ':interval': { N: String(intervalMs) },
+        ':now': { N: String(now) },
+        ':expiresAt': expiresAt,
+      },
       ReturnValues: 'UPDATED_OLD',
       ReturnConsumedCapacity: 'TOTAL',
     });
     if (!taken) return undefined;
     const slotMs = Number(taken.nextSlotMs?.N);
-    if (!Number.isFinite(slotMs)) throw new StorageError(`rate state of ${host} has no numeric nextSlotMs`, { retryable: false });
+    if (!Number.isFinite(slotMs))
+      throw new StorageError(`rate state of ${host} has no numeric nextSlotMs`, { retryable: false });
     return Math.max(0, slotMs - now);
   }
 
   /** Idle host (no state, or its next slot has passed): claims `now`; `undefined` if the host is busy. */
-  private async claimIdle(key: RateKey, intervalMs: number, now: number, expiresAt: { N: string }): Promise<number | undefined> {
+  private async claimIdle(
+    key: RateKey,
+    intervalMs: number,
+    now: number,
+    expiresAt: { N: string },
+  ): Promise<number | undefined> {
     const claimed = await this.conditionalUpdate({
       TableName: this.tableName,
       Key: key,
       UpdateExpression: 'SET nextSlotMs = :next, #ttl = :expiresAt',
       ConditionExpression: 'attribute_not_exists(nextSlotMs) OR nextSlotMs < :now',
       ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-      ExpressionAttributeValues: { ':next': { N: String(now + intervalMs) }, ':now': { N: String(now) }, ':expiresAt': expiresAt },
+      ExpressionAttributeValues: {
+        ':next': { N: String(now + intervalMs) },
+        ':now': { N: String(now) },
+        ':expiresAt': expiresAt,
+      },
       ReturnValues: 'UPDATED_OLD',
       ReturnConsumedCapacity: 'TOTAL',
     });

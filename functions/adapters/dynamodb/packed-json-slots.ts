@@ -65,7 +65,8 @@ const textListSlot = (field: string): Slot => ({
 
 const numberSlot = (field: string): Slot => ({
   field,
-  encode: (value) => (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0) ? value : undefined),
+  encode: (value) =>
+    typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0) ? value : undefined,
   decode: (stored) => stored,
 });
 
@@ -90,7 +91,8 @@ const fetchedAtSlot: Slot = {
 };
 
 /** fetchedAt as the record has it, from its slot. */
-export const decodeFetchedAt = (stored: Json) => (typeof stored === 'number' ? new Date(stored).toISOString() : stored);
+export const decodeFetchedAt = (stored: Json) =>
+  typeof stored === 'number' ? new Date(stored).toISOString() : stored;
 
 /** The time other times are stored relative to: fetchedAt, or the epoch when it is not a time. */
 export function baseMsOf(fetchedAt: unknown): number {
@@ -144,7 +146,8 @@ function decodeRelativeTime(stored: Json, context: SlotContext): string {
 const wallText = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 19);
 
 /** `raw/dt=<day>/bundle-<stamp>-<id>.gz`, the raw bundle key of `core/archive-keys.ts` (stored items keep this shape). */
-const RAW_BUNDLE_KEY = /^raw\/dt=\d{4}-\d\d-\d\d\/bundle-(\d{4}-\d\d-\d\d)T(\d\d)-(\d\d)-(\d\d)-(\d{3})Z-([0-9a-f]+)\.gz$/;
+const RAW_BUNDLE_KEY =
+  /^raw\/dt=\d{4}-\d\d-\d\d\/bundle-(\d{4}-\d\d-\d\d)T(\d\d)-(\d\d)-(\d\d)-(\d{3})Z-([0-9a-f]+)\.gz$/;
 
 function rawBundleKeyAt(writtenAtMs: number, bundleId: string): string {
   const stamp = new Date(writtenAtMs).toISOString();
@@ -159,12 +162,14 @@ const rawKeySlot: Slot = {
     const match = RAW_BUNDLE_KEY.exec(value);
     if (match) {
       const writtenAtMs = Date.parse(`${match[1]}T${match[2]}:${match[3]}:${match[4]}.${match[5]}Z`);
-      if (Number.isFinite(writtenAtMs) && rawBundleKeyAt(writtenAtMs, match[6]) === value) return [writtenAtMs - context.baseMs, match[6]];
+      if (Number.isFinite(writtenAtMs) && rawBundleKeyAt(writtenAtMs, match[6]) === value)
+        return [writtenAtMs - context.baseMs, match[6]];
     }
     return packUrl(value, context.tokens);
   },
   decode: (stored, context) => {
-    if (Array.isArray(stored) && stored.length === 2) return rawBundleKeyAt(context.baseMs + Number(stored[0]), String(stored[1]));
+    if (Array.isArray(stored) && stored.length === 2)
+      return rawBundleKeyAt(context.baseMs + Number(stored[0]), String(stored[1]));
     return unpackUrl(stored, context.tokens);
   },
 };
@@ -185,7 +190,11 @@ const COPY_LINK_FIELDS = ['articleId', 'url', 'host', 'overlap', 'method'] as co
 const COPY_METHODS: readonly string[] = ['exact', 'near-duplicate'];
 
 /** The record's stats fields, in the order both stored layouts keep them as a list. */
-export const STATS_FIELDS = ['repeatedParagraphsRemoved', 'boilerplateParagraphsRemoved', 'paragraphsFirstSeenElsewhere'] as const;
+export const STATS_FIELDS = [
+  'repeatedParagraphsRemoved',
+  'boilerplateParagraphsRemoved',
+  'paragraphsFirstSeenElsewhere',
+] as const;
 /** A 128-bit hash as records hold it (lower-case hex), stored as its 16 bytes. */
 export const HEX128 = /^[0-9a-f]{32}$/;
 export const HEX128_BYTES = 16;
@@ -201,7 +210,8 @@ export const SLOTS: readonly Slot[] = [
   {
     field: 'canonicalUrl',
     // 0: the same as url (most pages).
-    encode: (value, context) => (isString(value) ? (value === context.url ? 0 : packUrl(value, context.tokens)) : undefined),
+    encode: (value, context) =>
+      isString(value) ? (value === context.url ? 0 : packUrl(value, context.tokens)) : undefined,
     decode: (stored, context) => (stored === 0 ? context.url : unpackUrl(stored, context.tokens)),
   },
   urlSlot('image'),
@@ -232,7 +242,9 @@ export const SLOTS: readonly Slot[] = [
     encode: (value) => {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
       const stats = value as Record<string, unknown>;
-      const exact = Object.keys(stats).length === STATS_FIELDS.length && STATS_FIELDS.every((f) => typeof stats[f] === 'number' && Number.isFinite(stats[f]));
+      const exact =
+        Object.keys(stats).length === STATS_FIELDS.length &&
+        STATS_FIELDS.every((f) => typeof stats[f] === 'number' && Number.isFinite(stats[f]));
       return exact ? STATS_FIELDS.map((f) => stats[f] as number) : undefined;
     },
     decode: (stored) => Object.fromEntries(STATS_FIELDS.map((f, i) => [f, (stored as number[])[i]])),
@@ -243,25 +255,53 @@ export const SLOTS: readonly Slot[] = [
     encode: (value, context) => {
       const link = value as Record<string, unknown>;
       const exact =
-        typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(link).length === COPY_LINK_FIELDS.length &&
-        isString(link.articleId) && isString(link.url) && isString(link.host) && typeof link.overlap === 'number' &&
-        Number.isFinite(link.overlap) && !Object.is(link.overlap, -0) && COPY_METHODS.includes(link.method as string);
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.keys(link).length === COPY_LINK_FIELDS.length &&
+        isString(link.articleId) &&
+        isString(link.url) &&
+        isString(link.host) &&
+        typeof link.overlap === 'number' &&
+        Number.isFinite(link.overlap) &&
+        !Object.is(link.overlap, -0) &&
+        COPY_METHODS.includes(link.method as string);
       if (!exact) return undefined;
       context.copyOfId = link.articleId as string;
       const tokens = { id: '', host: link.host as string, day: '' };
-      return [link.articleId as string, packUrl(link.url as string, tokens), link.host as string, link.overlap as number, COPY_METHODS.indexOf(link.method as string)];
+      return [
+        link.articleId as string,
+        packUrl(link.url as string, tokens),
+        link.host as string,
+        link.overlap as number,
+        COPY_METHODS.indexOf(link.method as string),
+      ];
     },
     decode: (stored, context) => {
       const [articleId, url, host, overlap, method] = stored as [string, Json, string, number, number];
       context.copyOfId = articleId;
-      return { articleId, url: unpackUrl(url, { id: '', host, day: '' }), host, overlap, method: COPY_METHODS[method] };
+      return {
+        articleId,
+        url: unpackUrl(url, { id: '', host, day: '' }),
+        host,
+        overlap,
+        method: COPY_METHODS[method],
+      };
     },
   },
   {
     field: 'clusterId',
     // 0: the article itself, 1: its copyOf's article (the usual two; copyOf's slot comes first).
-    encode: (value, context) => (value === context.tokens.id ? 0 : value !== undefined && value === context.copyOfId ? 1 : isString(value) ? value : undefined),
-    decode: (stored, context) => (stored === 0 ? context.tokens.id : stored === 1 ? context.copyOfId : stored),
+    encode: (value, context) =>
+      value === context.tokens.id
+        ? 0
+        : value !== undefined && value === context.copyOfId
+          ? 1
+          : isString(value)
+            ? value
+            : undefined,
+    decode: (stored, context) =>
+      stored === 0 ? context.tokens.id : stored === 1 ? context.copyOfId : stored,
   },
   // Set only when the binary section cannot hold them (not hex, not the sketch shape).
   textSlot('contentHash'),

@@ -1,4 +1,10 @@
-import { QueryCommand, ScanCommand, type DynamoDBDocumentClient, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  QueryCommand,
+  ScanCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+  type ScanCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { toStorageError } from './dynamodb-errors';
 import type { RequestStats } from './request-stats';
 
@@ -23,8 +29,21 @@ export async function readAllPages(
     try {
       response =
         'query' in request
-          ? await doc.send(new QueryCommand({ ...request.query, ExclusiveStartKey: startKey, Limit: limit, ReturnConsumedCapacity: 'TOTAL' }))
-          : await doc.send(new ScanCommand({ ...request.scan, ExclusiveStartKey: startKey, ReturnConsumedCapacity: 'TOTAL' }));
+          ? await doc.send(
+              new QueryCommand({
+                ...request.query,
+                ExclusiveStartKey: startKey,
+                Limit: limit,
+                ReturnConsumedCapacity: 'TOTAL',
+              }),
+            )
+          : await doc.send(
+              new ScanCommand({
+                ...request.scan,
+                ExclusiveStartKey: startKey,
+                ReturnConsumedCapacity: 'TOTAL',
+              }),
+            );
     } catch (error) {
       throw toStorageError(operation, error);
     }

@@ -1,11 +1,19 @@
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { putIfAbsent } from './batch-operations';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ArticleRef } from '../../core/article';
 import type { ParagraphSighting } from '../../ports/dedup-index';
 import { BoundedSet } from '../bounded-set';
 import { mapWithConcurrency } from '../concurrency';
-import { HOST_COUNT_PREFIX, idSet, membershipKey, paragraphKey, refItem, toSighting, type Item } from './dedup-index-items';
+import {
+  HOST_COUNT_PREFIX,
+  idSet,
+  membershipKey,
+  paragraphKey,
+  refItem,
+  toSighting,
+  type Item,
+} from './dedup-index-items';
 import { isConditionalCheckFailed, toStorageError } from './dynamodb-errors';
 import type { RequestStats } from './request-stats';
 
@@ -59,15 +67,25 @@ export class ParagraphRecorder {
    * boilerplate). A crash between the membership put and the count update under-counts by one;
    * never over-counts.
    */
-  async record(article: ArticleRef, hashes: readonly string[], normVersion: number): Promise<ParagraphSighting[]> {
+  async record(
+    article: ArticleRef,
+    hashes: readonly string[],
+    normVersion: number,
+  ): Promise<ParagraphSighting[]> {
     const distinct = [...new Set(hashes)];
-    const sightings = await mapWithConcurrency(distinct, RECORD_CONCURRENCY, (hash) => this.recordOne(article, hash, normVersion));
+    const sightings = await mapWithConcurrency(distinct, RECORD_CONCURRENCY, (hash) =>
+      this.recordOne(article, hash, normVersion),
+    );
     const byHash = new Map(distinct.map((hash, i) => [hash, sightings[i]]));
     return hashes.map((hash) => byHash.get(hash)!);
   }
 
   /** Records one hash (see {@link ParagraphRecorder.record}). */
-  private async recordOne(article: ArticleRef, hash: string, normVersion: number): Promise<ParagraphSighting> {
+  private async recordOne(
+    article: ArticleRef,
+    hash: string,
+    normVersion: number,
+  ): Promise<ParagraphSighting> {
     if (!this.knownFull.has(hash)) {
       const outcome = await this.addToIdSet(article, hash, normVersion);
       if (outcome.kind === 'recorded' || outcome.kind === 'already-recorded') {
@@ -92,7 +110,8 @@ export class ParagraphRecorder {
           UpdateExpression:
             'SET firstSeen = if_not_exists(firstSeen, :ref), normVersion = if_not_exists(normVersion, :nv) ' +
             'ADD articleCount :one, articleIds :ids, #h :one',
-          ConditionExpression: 'attribute_not_exists(pk) OR (NOT contains(articleIds, :id) AND size(articleIds) < :cap)',
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (NOT contains(articleIds, :id) AND size(articleIds) < :cap)',
           ExpressionAttributeNames: { '#h': HOST_COUNT_PREFIX + article.host },
           ExpressionAttributeValues: {
             ':ref': refItem(article),
@@ -120,7 +139,9 @@ export class ParagraphRecorder {
 
   /** Counts an article on a paragraph whose id set is full (see recordParagraphs). */
   private async recordPastCap(article: ArticleRef, hash: string): Promise<ParagraphSighting> {
-    if (!(await putIfAbsent(this.doc, this.counters, this.tableName, membershipKey(hash, article.articleId)))) {
+    if (
+      !(await putIfAbsent(this.doc, this.counters, this.tableName, membershipKey(hash, article.articleId)))
+    ) {
       // Already a member: counted before (or the count update of an earlier call was lost).
       return toSighting(hash, (await this.readItem(paragraphKey(hash), true))!, article.articleId);
     }
@@ -153,7 +174,10 @@ export class ParagraphRecorder {
    * The item a failed conditional write saw: from `ReturnValuesOnConditionCheckFailure` when the
    * server supports it (DynamoDB, DynamoDB Local), else read back (dynalite ignores the option).
    */
-  private async itemFromConditionFailure(error: unknown, key: Record<string, string>): Promise<Item | undefined> {
+  private async itemFromConditionFailure(
+    error: unknown,
+    key: Record<string, string>,
+  ): Promise<Item | undefined> {
     const raw = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
     if (raw && Object.keys(raw).length > 0) return unmarshall(raw) as Item;
     return this.readItem(key, true);

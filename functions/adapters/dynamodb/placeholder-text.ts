@@ -17,7 +17,11 @@ export interface PlaceholderCodec {
  * gives back the text.
  */
 export function placeholderCodec(marks: { id: string; host: string; day: string }): PlaceholderCodec {
-  const pairs = [['id', marks.id], ['host', marks.host], ['day', marks.day]] as const;
+  const pairs = [
+    ['id', marks.id],
+    ['host', marks.host],
+    ['day', marks.day],
+  ] as const;
   const holdsMark = (text: string) => pairs.some(([, mark]) => text.includes(mark));
   const usable = (value: string | undefined): value is string => !!value && !holdsMark(value);
   return {

@@ -186,4 +186,3 @@ class BitReader {
     return (this.current >> this.left) & 1;
   }
 }
-

@@ -47,8 +47,19 @@ interface IndexActions {
   deletes: { index: string; key: string }[];
 }
 interface DynaliteDbModule {
-  updateIndexes(store: Store, table: TableDescription, existingItem: unknown, item: unknown, cb: Callback): void;
-  getIndexActions(indexes: unknown[], existingItem: unknown, item: unknown, table: TableDescription): IndexActions;
+  updateIndexes(
+    store: Store,
+    table: TableDescription,
+    existingItem: unknown,
+    item: unknown,
+    cb: Callback,
+  ): void;
+  getIndexActions(
+    indexes: unknown[],
+    existingItem: unknown,
+    item: unknown,
+    table: TableDescription,
+  ): IndexActions;
   atomicWritesPatched?: boolean;
 }
 

@@ -43,7 +43,10 @@ export interface EmbeddedDynamoDb {
  * // ...
  * await store.close();
  */
-export async function startEmbeddedDynamoDb(options: { dataDir: string; tableName: string }): Promise<EmbeddedDynamoDb> {
+export async function startEmbeddedDynamoDb(options: {
+  dataDir: string;
+  tableName: string;
+}): Promise<EmbeddedDynamoDb> {
   const storePath = join(options.dataDir, 'index');
   await mkdir(storePath, { recursive: true });
   const server = dynalite({ path: storePath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -62,7 +65,9 @@ export async function startEmbeddedDynamoDb(options: { dataDir: string; tableNam
     if (closed) return;
     closed = true;
     client.destroy();
-    await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      server.close((error) => (error ? reject(error) : resolve())),
+    );
   };
   try {
     await ensureTable(client, options.tableName);
@@ -89,7 +94,9 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   for (;;) {
     try {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-      const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((gsi) => gsi.IndexStatus === 'ACTIVE');
+      const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every(
+        (gsi) => gsi.IndexStatus === 'ACTIVE',
+      );
       if (Table?.TableStatus === 'ACTIVE' && indexesActive) return;
     } catch (error) {
       if (!(error instanceof ResourceNotFoundException)) throw error;

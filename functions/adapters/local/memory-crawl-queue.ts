@@ -1,4 +1,9 @@
-import { delayOfMessage, type CrawlMessage, type CrawlQueue, type SendDelayMs } from '../../ports/crawl-queue';
+import {
+  delayOfMessage,
+  type CrawlMessage,
+  type CrawlQueue,
+  type SendDelayMs,
+} from '../../ports/crawl-queue';
 
 /** Options of {@link MemoryCrawlQueue}. */
 export interface MemoryCrawlQueueOptions {
@@ -35,7 +40,10 @@ export class MemoryCrawlQueue implements CrawlQueue {
   async send(messages: readonly CrawlMessage[], delayMs?: SendDelayMs): Promise<void> {
     const nowMs = this.now();
     for (const [i, message] of messages.entries()) {
-      this.insert({ message: { ...message }, availableAtMs: nowMs + Math.max(0, delayOfMessage(delayMs, i)) });
+      this.insert({
+        message: { ...message },
+        availableAtMs: nowMs + Math.max(0, delayOfMessage(delayMs, i)),
+      });
     }
     for (const wake of [...this.waiters]) wake();
   }
@@ -124,7 +132,8 @@ export class MemoryCrawlQueue implements CrawlQueue {
   private takeDue(maxMessages: number): CrawlMessage[] {
     const nowMs = this.now();
     let count = 0;
-    while (count < maxMessages && count < this.pending.length && this.pending[count].availableAtMs <= nowMs) count++;
+    while (count < maxMessages && count < this.pending.length && this.pending[count].availableAtMs <= nowMs)
+      count++;
     return this.pending.splice(0, count).map((p) => p.message);
   }
 

@@ -1,6 +1,11 @@
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { StorageError } from '../../errors';
-import { delayOfMessage, type CrawlMessage, type CrawlQueue, type SendDelayMs } from '../../ports/crawl-queue';
+import {
+  delayOfMessage,
+  type CrawlMessage,
+  type CrawlQueue,
+  type SendDelayMs,
+} from '../../ports/crawl-queue';
 import { chunk, sleep } from '../concurrency';
 
 /** SendMessageBatch accepts at most 10 entries. */
@@ -25,7 +30,10 @@ export function toDelaySeconds(delayMs: number | undefined): number {
 }
 
 /** Builds the SendMessageBatch entries (ids unique within one batch) for messages. */
-export function toBatchEntries(messages: readonly CrawlMessage[], delayMs?: SendDelayMs): SendMessageBatchRequestEntry[] {
+export function toBatchEntries(
+  messages: readonly CrawlMessage[],
+  delayMs?: SendDelayMs,
+): SendMessageBatchRequestEntry[] {
   return messages.map((message, i) => ({
     Id: String(i),
     MessageBody: JSON.stringify(message),
@@ -57,7 +65,9 @@ export class SqsCrawlQueue implements CrawlQueue {
         if (attempt > 0) await sleep(FAILED_ENTRY_BACKOFF_BASE_MS * 2 ** attempt);
         let response;
         try {
-          response = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }));
+          response = await this.client.send(
+            new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }),
+          );
         } catch (error) {
           throw new StorageError('SQS SendMessageBatch failed', { cause: error, retryable: true });
         }
@@ -69,7 +79,9 @@ export class SqsCrawlQueue implements CrawlQueue {
           });
         }
         if (failed.length > 0 && attempt + 1 >= FAILED_ENTRY_MAX_ATTEMPTS) {
-          throw new StorageError(`SQS failed ${failed.length} crawl messages: ${failed[0].Code}`, { retryable: true });
+          throw new StorageError(`SQS failed ${failed.length} crawl messages: ${failed[0].Code}`, {
+            retryable: true,
+          });
         }
         const failedIds = new Set(failed.map((f) => f.Id));
         pending = pending.filter((entry) => failedIds.has(entry.Id));

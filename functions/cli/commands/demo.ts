@@ -17,24 +17,40 @@ const DEMO_HOST_INTERVAL_MS = 50;
  * The demo: serves the fixture publishers on 127.0.0.1 (ephemeral port), maps their hostnames to
  * it, ingests everything into the local data directory and prints the summary.
  */
-export async function runDemo(config: Config, options: { concurrency: number; verbose: boolean; progressBar: boolean }): Promise<IngestSummary> {
+export async function runDemo(
+  config: Config,
+  options: { concurrency: number; verbose: boolean; progressBar: boolean },
+): Promise<IngestSummary> {
   const server = await startSiteServer({ rootDir: DEMO_SITES_DIR, port: 0 });
   try {
-    process.stdout.write(`Demo publishers served on http://127.0.0.1:${server.port} as ${server.hosts.join(', ')}\n`);
+    process.stdout.write(
+      `Demo publishers served on http://127.0.0.1:${server.port} as ${server.hosts.join(', ')}\n`,
+    );
     const sources = await loadSourcesFile(DEMO_SOURCES_FILE);
-    const hostMap = Object.fromEntries(server.hosts.map((h) => [h, { host: '127.0.0.1', port: server.port }]));
-    const demoConfig: Config = Object.freeze({ ...config, hostMinIntervalMs: Math.min(config.hostMinIntervalMs, DEMO_HOST_INTERVAL_MS) });
+    const hostMap = Object.fromEntries(
+      server.hosts.map((h) => [h, { host: '127.0.0.1', port: server.port }]),
+    );
+    const demoConfig: Config = Object.freeze({
+      ...config,
+      hostMinIntervalMs: Math.min(config.hostMinIntervalMs, DEMO_HOST_INTERVAL_MS),
+    });
     // Only the demo server's own port is opened on loopback: a redirect elsewhere stays refused.
-    const summary = await runLocalIngestCommand(demoConfig, sources, { ...options, hostMap, allowedLoopbackPorts: [server.port] });
-    process.stdout.write([
-      '',
-      'Query the clean archive:',
-      `  npm run cli -- query hosts --data-dir ${config.dataDir}`,
-      `  npm run cli -- query list --host dailyplanet.example --data-dir ${config.dataDir}`,
-      `  npm run cli -- query get <article-id> --format md --data-dir ${config.dataDir}`,
-      `  npm run cli -- serve --data-dir ${config.dataDir}`,
-      '',
-    ].join('\n'));
+    const summary = await runLocalIngestCommand(demoConfig, sources, {
+      ...options,
+      hostMap,
+      allowedLoopbackPorts: [server.port],
+    });
+    process.stdout.write(
+      [
+        '',
+        'Query the clean archive:',
+        `  npm run cli -- query hosts --data-dir ${config.dataDir}`,
+        `  npm run cli -- query list --host dailyplanet.example --data-dir ${config.dataDir}`,
+        `  npm run cli -- query get <article-id> --format md --data-dir ${config.dataDir}`,
+        `  npm run cli -- serve --data-dir ${config.dataDir}`,
+        '',
+      ].join('\n'),
+    );
     return summary;
   } finally {
     await server.close();

@@ -14,10 +14,14 @@ async function withQueryCore<T>(config: Config, fn: (core: QueryCore) => Promise
   }
 }
 
-const print = (value: unknown) => process.stdout.write((typeof value === 'string' ? value : JSON.stringify(value, null, 2)) + '\n');
+const print = (value: unknown) =>
+  process.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}\n`);
 
 /** Registers `query <subcommand>` on the program. */
-export function registerQueryCommands(program: Command, configFor: (opts: { dataDir?: string }) => Config): void {
+export function registerQueryCommands(
+  program: Command,
+  configFor: (opts: { dataDir?: string }) => Config,
+): void {
   const query = program.command('query').description('query the clean archive (local data directory)');
   const withDataDir = (c: Command) => c.option('--data-dir <dir>', 'data directory', undefined);
 
@@ -35,9 +39,17 @@ export function registerQueryCommands(program: Command, configFor: (opts: { data
       .option('--cursor <cursor>', 'cursor from the previous page'),
   ).action(async (opts) => {
     await withQueryCore(configFor(opts), async (core) => {
-      const page = await core.listArticles({ host: opts.host, from: opts.from, to: opts.to, limit: opts.limit, cursor: opts.cursor });
+      const page = await core.listArticles({
+        host: opts.host,
+        from: opts.from,
+        to: opts.to,
+        limit: opts.limit,
+        cursor: opts.cursor,
+      });
       for (const a of page.items) {
-        print(`${a.id}  ${a.day}  ${a.title ?? '(untitled)'}${a.copyOf ? `  [copy of ${a.copyOf.host}]` : ''}${a.copies.length ? `  [${a.copies.length} copies]` : ''}`);
+        print(
+          `${a.id}  ${a.day}  ${a.title ?? '(untitled)'}${a.copyOf ? `  [copy of ${a.copyOf.host}]` : ''}${a.copies.length ? `  [${a.copies.length} copies]` : ''}`,
+        );
       }
       if (page.cursor) print(`next page: --cursor ${page.cursor}`);
     });
@@ -53,27 +65,39 @@ export function registerQueryCommands(program: Command, configFor: (opts: { data
       print(opts.format === 'json' ? JSON.parse(body) : body);
     });
   });
-  withDataDir(query.command('story <id>').description("an article's story cluster as JSON")).action(async (id: string, opts) => {
-    await withQueryCore(configFor(opts), async (core) => print(await core.getStory(id)));
-  });
-  withDataDir(query.command('copies <id>').description("an article's story cluster: origin and copies on other publishers")).action(async (id: string, opts) => {
+  withDataDir(query.command('story <id>').description("an article's story cluster as JSON")).action(
+    async (id: string, opts) => {
+      await withQueryCore(configFor(opts), async (core) => print(await core.getStory(id)));
+    },
+  );
+  withDataDir(
+    query
+      .command('copies <id>')
+      .description("an article's story cluster: origin and copies on other publishers"),
+  ).action(async (id: string, opts) => {
     await withQueryCore(configFor(opts), async (core) => {
       const story = await core.getStory(id);
       print(`origin: ${story.origin.host} ${story.origin.id} ${story.origin.title ?? ''}`);
       for (const m of story.members.filter((x) => x.id !== story.origin.id)) {
-        print(`copy:   ${m.host} ${m.id} ${m.title ?? ''} (overlap ${((m.copyOf?.overlap ?? 0) * 100).toFixed(0)}%)`);
+        print(
+          `copy:   ${m.host} ${m.id} ${m.title ?? ''} (overlap ${((m.copyOf?.overlap ?? 0) * 100).toFixed(0)}%)`,
+        );
       }
     });
   });
   withDataDir(
     query
       .command('stats')
-      .description('figures of one host: articles, repeated-paragraph and boilerplate ratios, share of syndicated articles')
+      .description(
+        'figures of one host: articles, repeated-paragraph and boilerplate ratios, share of syndicated articles',
+      )
       .requiredOption('--host <host>', 'publisher host')
       .option('--from <day>', 'first day, YYYY-MM-DD')
       .option('--to <day>', 'last day, YYYY-MM-DD'),
   ).action(async (opts) => {
-    await withQueryCore(configFor(opts), async (core) => print(await core.hostStats({ host: opts.host, from: opts.from, to: opts.to })));
+    await withQueryCore(configFor(opts), async (core) =>
+      print(await core.hostStats({ host: opts.host, from: opts.from, to: opts.to })),
+    );
   });
   withDataDir(
     query
@@ -85,12 +109,20 @@ export function registerQueryCommands(program: Command, configFor: (opts: { data
       .option('--cursor <cursor>', 'resume after the line this cursor names'),
   ).action(async (opts) => {
     await withQueryCore(configFor(opts), async (core) => {
-      for await (const { line } of core.exportLines({ from: opts.from, to: opts.to, host: opts.host, cursor: opts.cursor })) {
-        if (!process.stdout.write(line)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+      for await (const { line } of core.exportLines({
+        from: opts.from,
+        to: opts.to,
+        host: opts.host,
+        cursor: opts.cursor,
+      })) {
+        if (!process.stdout.write(line))
+          await new Promise((resolve) => process.stdout.once('drain', resolve));
       }
     });
   });
-  withDataDir(query.command('paragraph <text>').description('where did this paragraph appear first, and where else?')).action(async (text: string, opts) => {
+  withDataDir(
+    query.command('paragraph <text>').description('where did this paragraph appear first, and where else?'),
+  ).action(async (text: string, opts) => {
     await withQueryCore(configFor(opts), async (core) => print(await core.lookupParagraph(text)));
   });
 }

@@ -4,7 +4,12 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { Config } from '../../config';
 import { silentLog } from '../../pipeline/deps';
-import { runReprocess, type ReprocessCheckpointStore, type ReprocessFilter, type ReprocessSummary } from '../../pipeline/reprocess';
+import {
+  runReprocess,
+  type ReprocessCheckpointStore,
+  type ReprocessFilter,
+  type ReprocessSummary,
+} from '../../pipeline/reprocess';
 import { consoleLog } from '../console-log';
 import { openLocalPipeline } from '../local-pipeline';
 
@@ -20,7 +25,10 @@ export class FileReprocessCheckpoint implements ReprocessCheckpointStore {
 
   private async read(): Promise<Record<string, { lastKey: string; updatedAt: string }>> {
     try {
-      return JSON.parse(await readFile(this.file, 'utf8')) as Record<string, { lastKey: string; updatedAt: string }>;
+      return JSON.parse(await readFile(this.file, 'utf8')) as Record<
+        string,
+        { lastKey: string; updatedAt: string }
+      >;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
       throw error;
@@ -30,7 +38,7 @@ export class FileReprocessCheckpoint implements ReprocessCheckpointStore {
   private async write(all: Record<string, unknown>): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true });
     const temp = `${this.file}.tmp`;
-    await writeFile(temp, JSON.stringify(all, null, 2) + '\n');
+    await writeFile(temp, `${JSON.stringify(all, null, 2)}\n`);
     await rename(temp, this.file);
   }
 
@@ -67,10 +75,20 @@ export interface LocalReprocessOptions {
  * Reprocesses the local archive's articles from their raw pages (see `runReprocess`) with a progress bar, then prints
  * the totals. Returns them for tests.
  */
-export async function runLocalReprocess(config: Config, options: LocalReprocessOptions): Promise<ReprocessSummary> {
+export async function runLocalReprocess(
+  config: Config,
+  options: LocalReprocessOptions,
+): Promise<ReprocessSummary> {
   const out = options.out ?? process.stdout;
   const pipeline = await openLocalPipeline(config, { log: options.verbose ? consoleLog(true) : silentLog });
-  const bar = new SingleBar({ format: 'reprocessing [{bar}] {value}/{total} articles | {status}', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    {
+      format: 'reprocessing [{bar}] {value}/{total} articles | {status}',
+      stream: process.stderr,
+      hideCursor: true,
+    },
+    Presets.shades_classic,
+  );
   let barStarted = false;
   try {
     const summary = await runReprocess(pipeline.deps, {
@@ -92,7 +110,7 @@ export async function runLocalReprocess(config: Config, options: LocalReprocessO
       },
     });
     if (barStarted) bar.stop();
-    out.write(formatReprocessSummary(summary) + '\n');
+    out.write(`${formatReprocessSummary(summary)}\n`);
     return summary;
   } finally {
     if (barStarted) bar.stop();
@@ -117,10 +135,15 @@ export function formatReprocessSummary(s: ReprocessSummary): string {
 }
 
 /** Registers `reprocess` on the program. */
-export function registerReprocessCommand(program: Command, configFor: (opts: { dataDir?: string }) => Config): void {
+export function registerReprocessCommand(
+  program: Command,
+  configFor: (opts: { dataDir?: string }) => Config,
+): void {
   program
     .command('reprocess')
-    .description('re-run extraction and dedup over the archived raw pages (no fetching), e.g. after an extractor upgrade; resumable')
+    .description(
+      're-run extraction and dedup over the archived raw pages (no fetching), e.g. after an extractor upgrade; resumable',
+    )
     .option('--data-dir <dir>', 'data directory (default ./.data or DATA_DIR)')
     .option('--host <host>', 'only pages of this host')
     .option('--from <day>', 'first article day (publication, else fetch), YYYY-MM-DD')

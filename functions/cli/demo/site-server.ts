@@ -193,10 +193,7 @@ async function listHosts(rootDir: string): Promise<string[]> {
     .sort();
 }
 
-type Resolved =
-  | { kind: 'file'; path: string }
-  | { kind: 'redirect'; location: string }
-  | { kind: 'missing' };
+type Resolved = { kind: 'file'; path: string } | { kind: 'redirect'; location: string } | { kind: 'missing' };
 
 /** Maps path segments to a file inside `siteDir`, never outside it (symlinks included). */
 async function resolveFile(siteDir: string, segments: string[], rawPath: string): Promise<Resolved> {
@@ -245,7 +242,11 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
       response.end(method === 'HEAD' ? undefined : body);
     };
     const fail = (status: number, title: string, detail: string, extra: Record<string, string> = {}): void =>
-      finish(status, { 'Content-Type': 'text/html; charset=utf-8', ...extra }, errorPage(status, title, detail));
+      finish(
+        status,
+        { 'Content-Type': 'text/html; charset=utf-8', ...extra },
+        errorPage(status, title, detail),
+      );
 
     if (method !== 'GET' && method !== 'HEAD') {
       fail(405, 'Method Not Allowed', `${method} is not supported here.`, { Allow: 'GET, HEAD' });
@@ -265,7 +266,11 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
     const resolved = await resolveFile(siteDir, segments, rawPath);
     if (resolved.kind === 'redirect') {
       const query = target.slice(rawPath.length);
-      finish(301, { Location: resolved.location + query, 'Content-Type': 'text/html; charset=utf-8' }, Buffer.alloc(0));
+      finish(
+        301,
+        { Location: resolved.location + query, 'Content-Type': 'text/html; charset=utf-8' },
+        Buffer.alloc(0),
+      );
       return;
     }
     if (resolved.kind === 'missing') {

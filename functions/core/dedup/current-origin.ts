@@ -25,10 +25,15 @@ export function withCurrentOrigin<T extends ArticleRecord>(record: T, origin: St
     return { ...rest, originId, relation: 'original' } as T;
   }
   const stored = record.relation && record.relation !== 'original' ? record.relation : undefined;
-  const relation: StoryRelation = stored ?? record.copyOf?.relation ?? (record.copyOf?.method === 'near-duplicate' ? 'near-duplicate' : 'exact');
+  const relation: StoryRelation =
+    stored ??
+    record.copyOf?.relation ??
+    (record.copyOf?.method === 'near-duplicate' ? 'near-duplicate' : 'exact');
   const copyOf = record.copyOf && {
     ...record.copyOf,
-    ...(origin && origin.articleId !== record.copyOf.articleId ? { articleId: origin.articleId, url: origin.url, host: origin.host } : {}),
+    ...(origin && origin.articleId !== record.copyOf.articleId
+      ? { articleId: origin.articleId, url: origin.url, host: origin.host }
+      : {}),
   };
   return { ...record, originId, relation, ...(copyOf ? { copyOf } : {}) };
 }

@@ -29,12 +29,22 @@ export function firstAppearance(hash: string, carriers: readonly Carrier[]): Art
     const seen = Date.parse(carrier.ref.seenAt);
     const seenMs = Number.isFinite(seen) ? seen : Number.MAX_SAFE_INTEGER;
     const published = carrier.publishedAt ? Date.parse(carrier.publishedAt) : NaN;
-    const key: [number, number, string] = [Number.isFinite(published) ? published : seenMs, seenMs, carrier.ref.articleId];
+    const key: [number, number, string] = [
+      Number.isFinite(published) ? published : seenMs,
+      seenMs,
+      carrier.ref.articleId,
+    ];
     if (!best || compareKeys(key, best.key) < 0) best = { carrier, key };
   }
   if (!best) return undefined;
   const { ref, publishedAt } = best.carrier;
-  return { articleId: ref.articleId, url: ref.url, host: ref.host, seenAt: ref.seenAt, ...(publishedAt ? { publishedAt } : {}) };
+  return {
+    articleId: ref.articleId,
+    url: ref.url,
+    host: ref.host,
+    seenAt: ref.seenAt,
+    ...(publishedAt ? { publishedAt } : {}),
+  };
 }
 
 function compareKeys(a: [number, number, string], b: [number, number, string]): number {

@@ -77,11 +77,16 @@ export function leadFingerprint(normalizedParagraphs: readonly string[]): LeadFi
   const checkpoints: number[] = [];
   const hash = createHash('sha256');
   let key: string | undefined;
-  for (let end = LEAD_CHECKPOINT_WORDS; end <= Math.min(words.length, LEAD_MAX_WORDS); end += LEAD_CHECKPOINT_WORDS) {
-    hash.update(words.slice(end - LEAD_CHECKPOINT_WORDS, end).join(' ') + ' ');
+  for (
+    let end = LEAD_CHECKPOINT_WORDS;
+    end <= Math.min(words.length, LEAD_MAX_WORDS);
+    end += LEAD_CHECKPOINT_WORDS
+  ) {
+    hash.update(`${words.slice(end - LEAD_CHECKPOINT_WORDS, end).join(' ')} `);
     const digest = hash.copy().digest();
     checkpoints.push(digest.readUInt16BE(0));
-    if (end === LEAD_KEY_WORDS) key = `ld${LEAD_VERSION}n${NORMALIZATION_VERSION}:${digest.subarray(2, 9).toString('hex')}`;
+    if (end === LEAD_KEY_WORDS)
+      key = `ld${LEAD_VERSION}n${NORMALIZATION_VERSION}:${digest.subarray(2, 9).toString('hex')}`;
   }
   return { words: words.length, checkpoints, ...(key ? { key } : {}) };
 }
@@ -97,7 +102,8 @@ export function encodeLead(lead: LeadFingerprint): string {
 export function decodeLead(encoded: string | undefined): Omit<LeadFingerprint, 'key'> | undefined {
   if (!encoded) return undefined;
   const [version, words, data] = encoded.split('.');
-  if (version !== `ld${LEAD_VERSION}n${NORMALIZATION_VERSION}` || data === undefined || !/^\d+$/.test(words)) return undefined;
+  if (version !== `ld${LEAD_VERSION}n${NORMALIZATION_VERSION}` || data === undefined || !/^\d+$/.test(words))
+    return undefined;
   const bytes = Buffer.from(data, 'base64');
   const checkpoints: number[] = [];
   for (let i = 0; i + 1 < bytes.length; i += 2) checkpoints.push(bytes.readUInt16BE(i));
@@ -119,10 +125,18 @@ export interface PrefixComparison {
  * {@link PREFIX_MIN_WORDS} words and all its checkpoints match (at most one checkpoint's worth of
  * its last words is unverified).
  */
-export function comparePrefix(a: Omit<LeadFingerprint, 'key'>, b: Omit<LeadFingerprint, 'key'>): PrefixComparison {
+export function comparePrefix(
+  a: Omit<LeadFingerprint, 'key'>,
+  b: Omit<LeadFingerprint, 'key'>,
+): PrefixComparison {
   const [shorter, longer] = a.words <= b.words ? [a, b] : [b, a];
   let matched = 0;
-  while (matched < shorter.checkpoints.length && matched < longer.checkpoints.length && shorter.checkpoints[matched] === longer.checkpoints[matched]) matched++;
+  while (
+    matched < shorter.checkpoints.length &&
+    matched < longer.checkpoints.length &&
+    shorter.checkpoints[matched] === longer.checkpoints[matched]
+  )
+    matched++;
   const prefixWords = matched * LEAD_CHECKPOINT_WORDS;
   const isPrefix = shorter.words >= PREFIX_MIN_WORDS && matched === shorter.checkpoints.length && matched > 0;
   return { prefixWords, shorterWords: shorter.words, isPrefix };

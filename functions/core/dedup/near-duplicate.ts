@@ -114,9 +114,13 @@ function addParagraphShingles(normalizedText: string, into: Set<number>): void {
  * @example
  * const sketch = nearDuplicateSketch(['First paragraph text ...', 'Second ...']);
  */
-export function nearDuplicateSketch(paragraphTexts: readonly string[], alreadyNormalized = false): NearDuplicateSketch {
+export function nearDuplicateSketch(
+  paragraphTexts: readonly string[],
+  alreadyNormalized = false,
+): NearDuplicateSketch {
   const shingles = new Set<number>();
-  for (const text of paragraphTexts) addParagraphShingles(alreadyNormalized ? text : normalizeParagraph(text), shingles);
+  for (const text of paragraphTexts)
+    addParagraphShingles(alreadyNormalized ? text : normalizeParagraph(text), shingles);
   const all = [...shingles].sort((x, y) => x - y);
   return { shingleCount: all.length, values: all.slice(0, SKETCH_SIZE) };
 }
@@ -148,7 +152,9 @@ const ENCODING_PREFIX = `bk${FINGERPRINT_VERSION}n${NORMALIZATION_VERSION}`;
  */
 export function encodeSketch(sketch: NearDuplicateSketch): string {
   const bytes = Buffer.alloc(sketch.values.length * STORED_VALUE_BYTES);
-  sketch.values.forEach((v, i) => bytes.writeUIntBE(Math.floor(v / STORED_VALUE_DIVISOR), i * STORED_VALUE_BYTES, STORED_VALUE_BYTES));
+  sketch.values.forEach((v, i) =>
+    bytes.writeUIntBE(Math.floor(v / STORED_VALUE_DIVISOR), i * STORED_VALUE_BYTES, STORED_VALUE_BYTES),
+  );
   return `${ENCODING_PREFIX}.${sketch.shingleCount}.${bytes.toString('base64')}`;
 }
 
@@ -171,13 +177,17 @@ export function decodeSketch(encoded: string | undefined): DecodedSketch | undef
   const bytes = Buffer.from(parts[2], 'base64');
   if (bytes.length % STORED_VALUE_BYTES !== 0) return undefined;
   const values: number[] = [];
-  for (let i = 0; i < bytes.length; i += STORED_VALUE_BYTES) values.push(bytes.readUIntBE(i, STORED_VALUE_BYTES));
+  for (let i = 0; i < bytes.length; i += STORED_VALUE_BYTES)
+    values.push(bytes.readUIntBE(i, STORED_VALUE_BYTES));
   return { shingleCount, values };
 }
 
 /** Reduces an in-memory sketch to the comparable (stored) form. */
 export function toDecoded(sketch: NearDuplicateSketch): DecodedSketch {
-  return { shingleCount: sketch.shingleCount, values: sketch.values.map((v) => Math.floor(v / STORED_VALUE_DIVISOR)) };
+  return {
+    shingleCount: sketch.shingleCount,
+    values: sketch.values.map((v) => Math.floor(v / STORED_VALUE_DIVISOR)),
+  };
 }
 
 /** Similarity estimates between two articles. */

@@ -35,7 +35,10 @@ export function paragraphHash(text: string): string {
 
 /** Same as {@link paragraphHash} for text that is already normalised (saves a second pass). */
 export function hashNormalized(normalizedText: string): string {
-  return createHash('sha256').update(normalizedText, 'utf8').digest('hex').slice(0, PARAGRAPH_HASH_HEX_LENGTH);
+  return createHash('sha256')
+    .update(normalizedText, 'utf8')
+    .digest('hex')
+    .slice(0, PARAGRAPH_HASH_HEX_LENGTH);
 }
 
 /**
@@ -50,5 +53,7 @@ export function isEvidenceParagraph(text: string): boolean {
 
 /** Same as {@link isEvidenceParagraph} for already normalised text. */
 export function isEvidenceNormalized(normalizedText: string): boolean {
-  return normalizedText.length >= MIN_EVIDENCE_CHARS && paragraphWords(normalizedText).length >= MIN_EVIDENCE_WORDS;
+  return (
+    normalizedText.length >= MIN_EVIDENCE_CHARS && paragraphWords(normalizedText).length >= MIN_EVIDENCE_WORDS
+  );
 }

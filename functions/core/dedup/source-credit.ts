@@ -40,7 +40,9 @@ export function creditedSources(paragraphTexts: readonly string[]): string[] {
     const credit = CREDIT_LINE.exec(text);
     if (credit) found.push(credit[1]);
   }
-  return [...new Set(found.map(simplifyName).filter((s) => s.length > 1 && s.length <= MAX_CREDIT_NAME_CHARS))];
+  return [
+    ...new Set(found.map(simplifyName).filter((s) => s.length > 1 && s.length <= MAX_CREDIT_NAME_CHARS)),
+  ];
 }
 
 /** Lower-case letters and digits only ("The Herald-Sun" -> "theheraldsun"). */
@@ -52,7 +54,22 @@ export function simplifyName(name: string): string {
 }
 
 /** Host labels that say nothing about the publisher. */
-const GENERIC_HOST_LABELS = new Set(['www', 'm', 'amp', 'news', 'com', 'org', 'net', 'co', 'uk', 'au', 'de', 'fr', 'in', 'edition']);
+const GENERIC_HOST_LABELS = new Set([
+  'www',
+  'm',
+  'amp',
+  'news',
+  'com',
+  'org',
+  'net',
+  'co',
+  'uk',
+  'au',
+  'de',
+  'fr',
+  'in',
+  'edition',
+]);
 
 /**
  * Whether a credited name (from {@link creditedSources}) designates a publisher with this host
@@ -64,7 +81,10 @@ export function creditMatches(credit: string, host: string, siteName?: string): 
     const site = simplifyName(siteName);
     if (site && (site === credit || stripThe(site) === stripThe(credit))) return true;
   }
-  const labels = host.toLowerCase().split('.').filter((l) => l && !GENERIC_HOST_LABELS.has(l));
+  const labels = host
+    .toLowerCase()
+    .split('.')
+    .filter((l) => l && !GENERIC_HOST_LABELS.has(l));
   return labels.some((label) => simplifyName(label) === credit || simplifyName(label) === stripThe(credit));
 }
 

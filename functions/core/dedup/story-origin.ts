@@ -48,21 +48,40 @@ const MAX_WORDS = 10 ** WORD_DIGITS - 1;
  * // => '1.00001763967600000.00001763967600000.9999650.00001763971200000.<id>'
  */
 export function originRank(candidate: OriginCandidate): string {
-  const tier = candidate.namedAsSource ? TIER_NAMED_SOURCE : candidate.declaresCopy ? TIER_DECLARED_COPY : TIER_PLAIN;
+  const tier = candidate.namedAsSource
+    ? TIER_NAMED_SOURCE
+    : candidate.declaresCopy
+      ? TIER_DECLARED_COPY
+      : TIER_PLAIN;
   const seenMs = timeMs(candidate.ref.seenAt) ?? Number.MAX_SAFE_INTEGER;
   const publishedMs = timeMs(candidate.publishedAt) ?? seenMs;
   const modifiedMs = Math.max(publishedMs, timeMs(candidate.modifiedAt) ?? publishedMs);
   const wordsComplement = MAX_WORDS - Math.min(MAX_WORDS, Math.max(0, candidate.words ?? 0));
-  return [tier, pad(publishedMs, TIME_DIGITS), pad(modifiedMs, TIME_DIGITS), pad(wordsComplement, WORD_DIGITS), pad(seenMs, TIME_DIGITS), candidate.ref.articleId].join('.');
+  return [
+    tier,
+    pad(publishedMs, TIME_DIGITS),
+    pad(modifiedMs, TIME_DIGITS),
+    pad(wordsComplement, WORD_DIGITS),
+    pad(seenMs, TIME_DIGITS),
+    candidate.ref.articleId,
+  ].join('.');
 }
 
 /** The story origin entry proposed for a member. */
 export function storyOriginOf(candidate: OriginCandidate): StoryOrigin {
-  return { articleId: candidate.ref.articleId, url: candidate.ref.url, host: candidate.ref.host, rank: originRank(candidate) };
+  return {
+    articleId: candidate.ref.articleId,
+    url: candidate.ref.url,
+    host: candidate.ref.host,
+    rank: originRank(candidate),
+  };
 }
 
 /** The best-ranked of several candidates (at least one). */
-export function bestOrigin(candidates: readonly OriginCandidate[]): { candidate: OriginCandidate; origin: StoryOrigin } {
+export function bestOrigin(candidates: readonly OriginCandidate[]): {
+  candidate: OriginCandidate;
+  origin: StoryOrigin;
+} {
   let best: { candidate: OriginCandidate; origin: StoryOrigin } | undefined;
   for (const candidate of candidates) {
     const origin = storyOriginOf(candidate);

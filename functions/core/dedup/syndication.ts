@@ -59,7 +59,6 @@ export const NEAR_MIN_JACCARD = 0.2;
  */
 export const NEAR_MIN_SKETCH_SAMPLES = 12;
 
-
 /** The article being deduplicated. */
 export interface SyndicationSubject {
   ref: ArticleRef;
@@ -145,7 +144,10 @@ export interface CandidateComparison {
  * version of a story links (an update: same headline, or most paragraphs unchanged; stored
  * records only); a paragraph repeated on one host is otherwise boilerplate, not syndication.
  */
-export function compareCandidate(subject: SyndicationSubject, candidate: SyndicationCandidate): CandidateComparison {
+export function compareCandidate(
+  subject: SyndicationSubject,
+  candidate: SyndicationCandidate,
+): CandidateComparison {
   const none = { exactOverlap: 0, sharedParagraphs: 0, containment: 0, sharedShingles: 0 };
   if (candidate.ref.articleId === subject.ref.articleId) return none;
   if (candidate.ref.host === subject.ref.host) return compareSameHost(subject, candidate);
@@ -176,7 +178,9 @@ export function compareCandidate(subject: SyndicationSubject, candidate: Syndica
     if (containment > 0 && sharedParagraphs > 0 && candidate.paragraphHashes && subject.sketchExcluding) {
       const rest = subject.sketchExcluding(new Set(candidate.paragraphHashes));
       const restShared = rest ? sharedShingleEstimate(rest, candidate.sketch) : 0;
-      const needed = rest ? Math.min(NEAR_MIN_SHARED_SHINGLES, NEAR_MIN_CONTAINMENT * rest.shingleCount) : Number.POSITIVE_INFINITY;
+      const needed = rest
+        ? Math.min(NEAR_MIN_SHARED_SHINGLES, NEAR_MIN_CONTAINMENT * rest.shingleCount)
+        : Number.POSITIVE_INFINITY;
       if (restShared < needed) {
         containment = 0;
         sharedShingles = 0;
@@ -187,13 +191,22 @@ export function compareCandidate(subject: SyndicationSubject, candidate: Syndica
   const ref = candidate.ref;
   const base = { articleId: ref.articleId, url: ref.url, host: ref.host };
   let link: CopyLink | undefined;
-  if (exactOverlap >= EXACT_MIN_OVERLAP && sharedParagraphs >= Math.min(MIN_SHARED_PARAGRAPHS, smaller) && sharedParagraphs > 0) {
+  if (
+    exactOverlap >= EXACT_MIN_OVERLAP &&
+    sharedParagraphs >= Math.min(MIN_SHARED_PARAGRAPHS, smaller) &&
+    sharedParagraphs > 0
+  ) {
     link = { ...base, overlap: round3(exactOverlap), method: 'exact' };
   } else {
     // The text of one the start of the other's (an excerpt) is exact evidence: checked before the estimate.
     const theirs = decodeLead(candidate.lead);
     const prefix = subject.lead && theirs ? comparePrefix(subject.lead, theirs) : undefined;
-    if (prefix?.isPrefix) link = { ...base, overlap: round3(Math.min(1, prefix.prefixWords / prefix.shorterWords)), method: 'prefix' };
+    if (prefix?.isPrefix)
+      link = {
+        ...base,
+        overlap: round3(Math.min(1, prefix.prefixWords / prefix.shorterWords)),
+        method: 'prefix',
+      };
     else if (containment >= NEAR_MIN_CONTAINMENT && sharedShingles >= NEAR_MIN_SHARED_SHINGLES) {
       link = { ...base, overlap: round3(containment), method: 'near-duplicate' };
     }
@@ -213,10 +226,19 @@ function compareSameHost(subject: SyndicationSubject, candidate: SyndicationCand
   const sharedParagraphs = subject.paragraphHashes.filter((h) => theirs.has(h)).length;
   const smaller = Math.min(subject.paragraphHashes.length, theirs.size);
   const exactOverlap = smaller > 0 ? sharedParagraphs / smaller : 0;
-  const needed = sameHeadline(subject.title, candidate.title) ? EXACT_MIN_OVERLAP : UPDATE_MIN_OVERLAP_OTHER_TITLE;
-  if (sharedParagraphs < MIN_SHARED_PARAGRAPHS || exactOverlap < needed) return { ...none, exactOverlap, sharedParagraphs };
+  const needed = sameHeadline(subject.title, candidate.title)
+    ? EXACT_MIN_OVERLAP
+    : UPDATE_MIN_OVERLAP_OTHER_TITLE;
+  if (sharedParagraphs < MIN_SHARED_PARAGRAPHS || exactOverlap < needed)
+    return { ...none, exactOverlap, sharedParagraphs };
   const ref = candidate.ref;
-  const link: CopyLink = { articleId: ref.articleId, url: ref.url, host: ref.host, overlap: round3(exactOverlap), method: 'exact' };
+  const link: CopyLink = {
+    articleId: ref.articleId,
+    url: ref.url,
+    host: ref.host,
+    overlap: round3(exactOverlap),
+    method: 'exact',
+  };
   return { ...none, exactOverlap, sharedParagraphs, link };
 }
 
@@ -233,10 +255,17 @@ export function sameHeadline(a: string | undefined, b: string | undefined): bool
 }
 
 /** Containment and shared-shingle estimates, zero when the sketches cannot support a link. */
-function nearDuplicateEvidence(a: DecodedSketch, b: DecodedSketch): { containment: number; sharedShingles: number } {
+function nearDuplicateEvidence(
+  a: DecodedSketch,
+  b: DecodedSketch,
+): { containment: number; sharedShingles: number } {
   const estimate = estimateOverlap(a, b);
-  if (estimate.samples < NEAR_MIN_SKETCH_SAMPLES || estimate.jaccard < NEAR_MIN_JACCARD) return { containment: 0, sharedShingles: 0 };
-  return { containment: estimate.containment, sharedShingles: estimate.containment * Math.min(a.shingleCount, b.shingleCount) };
+  if (estimate.samples < NEAR_MIN_SKETCH_SAMPLES || estimate.jaccard < NEAR_MIN_JACCARD)
+    return { containment: 0, sharedShingles: 0 };
+  return {
+    containment: estimate.containment,
+    sharedShingles: estimate.containment * Math.min(a.shingleCount, b.shingleCount),
+  };
 }
 
 /** Estimated number of shingles two articles share (no guards: used as a floor check only). */
@@ -318,7 +347,8 @@ export function decideSyndication(
         publishedAt: candidate.publishedAt,
         modifiedAt: candidate.modifiedAt,
         words: theirWords,
-        declaresCopy: Boolean(candidate.declaresCopy) || pointsElsewhere(candidate.canonicalUrl, candidate.ref.host),
+        declaresCopy:
+          Boolean(candidate.declaresCopy) || pointsElsewhere(candidate.canonicalUrl, candidate.ref.host),
         namedAsSource: pointed || credited,
       },
       isSubject: false,
@@ -328,7 +358,10 @@ export function decideSyndication(
       subjectRelation: relationOf(link.method, sameHost, subjectWords, theirWords),
     });
   }
-  const subjectDeclaresCopy = Boolean(subject.basedOnUrl) || pointsElsewhere(subject.canonicalUrl, subject.ref.host) || subjectPoints.length > 0;
+  const subjectDeclaresCopy =
+    Boolean(subject.basedOnUrl) ||
+    pointsElsewhere(subject.canonicalUrl, subject.ref.host) ||
+    subjectPoints.length > 0;
   const matches = participants.map((p) => p.link as CopyLink);
   if (participants.length === 0) return { matches, clusterId: subject.ref.articleId, subjectDeclaresCopy };
 
@@ -351,7 +384,9 @@ export function decideSyndication(
 
   const previous = subject.previousClusterId;
   const supported =
-    previous !== undefined && (previous === subject.ref.articleId || participants.some((p) => p.id === previous || p.clusterId === previous));
+    previous !== undefined &&
+    (previous === subject.ref.articleId ||
+      participants.some((p) => p.id === previous || p.clusterId === previous));
   let clusterId: string;
   if (supported) clusterId = previous;
   else if (settled.length > 0) {
@@ -360,7 +395,12 @@ export function decideSyndication(
     clusterId = p.clusterId ?? p.id;
   } else clusterId = crawlFirst(subjectParticipant, participants, subject.firstSeenCounts).id;
 
-  const subjectRelations = new Map(participants.map((p) => [p.id, { link: p.link as CopyLink, relation: p.subjectRelation as StoryRelation }]));
+  const subjectRelations = new Map(
+    participants.map((p) => [
+      p.id,
+      { link: p.link as CopyLink, relation: p.subjectRelation as StoryRelation },
+    ]),
+  );
   return { matches, clusterId, proposedOrigin: proposed, subjectDeclaresCopy, subjectRelations };
 }
 
@@ -368,9 +408,15 @@ export function decideSyndication(
  * A member's relation to the story when `other` is its origin: same host is an update (a
  * publisher's second version); much shorter than the other is an excerpt; else how it was found.
  */
-function relationOf(method: CopyLink['method'], sameHost: boolean, ownWords: number | undefined, otherWords: number | undefined): StoryRelation {
+function relationOf(
+  method: CopyLink['method'],
+  sameHost: boolean,
+  ownWords: number | undefined,
+  otherWords: number | undefined,
+): StoryRelation {
   if (sameHost) return 'update';
-  if (ownWords !== undefined && otherWords !== undefined && ownWords <= EXCERPT_MAX_WORD_SHARE * otherWords) return 'excerpt';
+  if (ownWords !== undefined && otherWords !== undefined && ownWords <= EXCERPT_MAX_WORD_SHARE * otherWords)
+    return 'excerpt';
   return method === 'near-duplicate' ? 'near-duplicate' : 'exact';
 }
 
@@ -386,7 +432,9 @@ function crawlFirst(
   firstSeenCounts: ReadonlyMap<string, number> = new Map(),
 ): Participant {
   const group = [subject, ...participants.filter((p) => p.inFlight)].sort(
-    (a, b) => (firstSeenCounts.get(b.id) ?? 0) - (firstSeenCounts.get(a.id) ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    (a, b) =>
+      (firstSeenCounts.get(b.id) ?? 0) - (firstSeenCounts.get(a.id) ?? 0) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
   return group[0];
 }
@@ -407,7 +455,10 @@ function pointsAt(url: string | undefined, candidate: SyndicationCandidate): boo
   if (!url) return false;
   const target = comparableUrl(url);
   if (!target) return false;
-  return target === comparableUrl(candidate.ref.url) || (candidate.canonicalUrl !== undefined && target === comparableUrl(candidate.canonicalUrl));
+  return (
+    target === comparableUrl(candidate.ref.url) ||
+    (candidate.canonicalUrl !== undefined && target === comparableUrl(candidate.canonicalUrl))
+  );
 }
 
 function pointsElsewhere(canonicalUrl: string | undefined, host: string): boolean {

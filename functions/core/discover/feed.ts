@@ -5,7 +5,17 @@
 import { InvalidInputError } from '../../errors';
 import { parseFeedDate } from './feed-date';
 import { toPlainText } from './plain-text';
-import { attribute, child, childText, children, parseXmlDocument, rootElement, textOf, type XmlNode, type XmlValue } from './xml-document';
+import {
+  attribute,
+  child,
+  childText,
+  children,
+  parseXmlDocument,
+  rootElement,
+  textOf,
+  type XmlNode,
+  type XmlValue,
+} from './xml-document';
 
 /** One article link found in a feed. */
 export interface FeedEntry {
@@ -51,7 +61,9 @@ export function parseFeed(xmlOrJson: string, feedUrl: string): FeedEntry[] {
     case 'feed':
       return parseAtom(root.node, feedUrl);
     default:
-      throw new InvalidInputError(`${feedUrl}: not a feed (root element <${root.name}>, expected <rss>, <rdf:RDF> or <feed>)`);
+      throw new InvalidInputError(
+        `${feedUrl}: not a feed (root element <${root.name}>, expected <rss>, <rdf:RDF> or <feed>)`,
+      );
   }
 }
 
@@ -63,12 +75,21 @@ function parseRss(rss: XmlValue, feedUrl: string): FeedEntry[] {
     const url = firstHttpUrl(feedUrl, [
       childText(item, 'origLink'),
       ...children(item, 'link').map((link) => (typeof link === 'string' ? link : textOf(link['#text']))),
-      ...children(item, 'link').filter(isAlternateLink).map((link) => attribute(link, 'href')),
-      attribute(child(item, 'guid'), 'isPermaLink')?.trim().toLowerCase() === 'false' ? undefined : absoluteOnly(childText(item, 'guid')),
+      ...children(item, 'link')
+        .filter(isAlternateLink)
+        .map((link) => attribute(link, 'href')),
+      attribute(child(item, 'guid'), 'isPermaLink')?.trim().toLowerCase() === 'false'
+        ? undefined
+        : absoluteOnly(childText(item, 'guid')),
     ]);
     if (url === undefined) continue;
     entries.push(
-      entry(url, childText(item, 'title'), firstDate(item, ['pubDate', 'date', 'published', 'issued']), firstDate(item, ['updated', 'modified'])),
+      entry(
+        url,
+        childText(item, 'title'),
+        firstDate(item, ['pubDate', 'date', 'published', 'issued']),
+        firstDate(item, ['updated', 'modified']),
+      ),
     );
   }
   return entries;
@@ -80,7 +101,14 @@ function parseRdf(rdf: XmlValue, feedUrl: string): FeedEntry[] {
   for (const item of items) {
     const url = firstHttpUrl(feedUrl, [childText(item, 'link'), attribute(item, 'about')]);
     if (url === undefined) continue;
-    entries.push(entry(url, childText(item, 'title'), firstDate(item, ['date', 'issued', 'pubDate']), firstDate(item, ['modified', 'updated'])));
+    entries.push(
+      entry(
+        url,
+        childText(item, 'title'),
+        firstDate(item, ['date', 'issued', 'pubDate']),
+        firstDate(item, ['modified', 'updated']),
+      ),
+    );
   }
   return entries;
 }
@@ -93,9 +121,19 @@ function parseAtom(feed: XmlValue, feedUrl: string): FeedEntry[] {
     const links = children(item, 'link').filter(isAlternateLink);
     // Prefer the HTML alternate: some entries also list e.g. an AMP or JSON alternate.
     links.sort((a, b) => htmlRank(a) - htmlRank(b));
-    const url = firstHttpUrl(base, [...links.map((link) => attribute(link, 'href')), absoluteOnly(childText(item, 'id'))]);
+    const url = firstHttpUrl(base, [
+      ...links.map((link) => attribute(link, 'href')),
+      absoluteOnly(childText(item, 'id')),
+    ]);
     if (url === undefined) continue;
-    entries.push(entry(url, textOf(child(item, 'title')), firstDate(item, ['published', 'issued', 'created']), firstDate(item, ['updated', 'modified'])));
+    entries.push(
+      entry(
+        url,
+        textOf(child(item, 'title')),
+        firstDate(item, ['published', 'issued', 'created']),
+        firstDate(item, ['updated', 'modified']),
+      ),
+    );
   }
   return entries;
 }
@@ -105,26 +143,49 @@ function parseJsonFeed(text: string, feedUrl: string): FeedEntry[] {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new InvalidInputError(`${feedUrl}: invalid JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new InvalidInputError(
+      `${feedUrl}: invalid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
-  if (!isRecord(data) || typeof data.version !== 'string' || !/^https?:\/\/jsonfeed\.org\/version\/1(\.\d+)?\/?$/.test(data.version)) {
-    throw new InvalidInputError(`${feedUrl}: not a JSON Feed (missing or unknown "version"; expected https://jsonfeed.org/version/1.x)`);
+  if (
+    !isRecord(data) ||
+    typeof data.version !== 'string' ||
+    !/^https?:\/\/jsonfeed\.org\/version\/1(\.\d+)?\/?$/.test(data.version)
+  ) {
+    throw new InvalidInputError(
+      `${feedUrl}: not a JSON Feed (missing or unknown "version"; expected https://jsonfeed.org/version/1.x)`,
+    );
   }
   if (!Array.isArray(data.items)) throw new InvalidInputError(`${feedUrl}: JSON Feed has no "items" array`);
   const entries: FeedEntry[] = [];
   for (const item of data.items) {
     if (!isRecord(item)) continue;
-    const url = firstHttpUrl(feedUrl, [stringOrUndefined(item.url), stringOrUndefined(item.external_url), absoluteOnly(stringOrUndefined(item.id))]);
+    const url = firstHttpUrl(feedUrl, [
+      stringOrUndefined(item.url),
+      stringOrUndefined(item.external_url),
+      absoluteOnly(stringOrUndefined(item.id)),
+    ]);
     if (url === undefined) continue;
     entries.push(
-      entry(url, stringOrUndefined(item.title), parseFeedDate(stringOrUndefined(item.date_published)), parseFeedDate(stringOrUndefined(item.date_modified))),
+      entry(
+        url,
+        stringOrUndefined(item.title),
+        parseFeedDate(stringOrUndefined(item.date_published)),
+        parseFeedDate(stringOrUndefined(item.date_modified)),
+      ),
     );
   }
   return entries;
 }
 
 /** Builds an entry, leaving out absent fields (so equality checks and JSON stay clean). */
-function entry(url: string, title: string | undefined, publishedAt: string | undefined, updatedAt: string | undefined): FeedEntry {
+function entry(
+  url: string,
+  title: string | undefined,
+  publishedAt: string | undefined,
+  updatedAt: string | undefined,
+): FeedEntry {
   const result: FeedEntry = { url };
   const plainTitle = toPlainText(title);
   if (plainTitle !== undefined) result.title = plainTitle;

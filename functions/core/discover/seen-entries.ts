@@ -39,7 +39,11 @@ const TOKEN_ALPHABET = /^[A-Za-z0-9_-]*$/;
  * seenEntryToken('https://example.com/a', '2026-11-24T10:00:00.000Z') // → 8 characters, e.g. 'q3Xn0b_A'
  */
 export function seenEntryToken(urlKey: string, lastmod: string | undefined): string {
-  return createHash('sha256').update(`${urlKey}\n${lastmod ?? ''}`, 'utf8').digest().subarray(0, TOKEN_BYTES).toString('base64url');
+  return createHash('sha256')
+    .update(`${urlKey}\n${lastmod ?? ''}`, 'utf8')
+    .digest()
+    .subarray(0, TOKEN_BYTES)
+    .toString('base64url');
 }
 
 /**

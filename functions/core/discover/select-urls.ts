@@ -34,9 +34,16 @@ export function dedupeDiscovered(entries: readonly { url: string; lastmod?: stri
     } catch {
       continue;
     }
-    const candidate: DiscoveredUrl = entry.lastmod === undefined ? { url: entry.url, urlKey } : { url: entry.url, urlKey, lastmod: entry.lastmod };
+    const candidate: DiscoveredUrl =
+      entry.lastmod === undefined
+        ? { url: entry.url, urlKey }
+        : { url: entry.url, urlKey, lastmod: entry.lastmod };
     const existing = byKey.get(urlKey);
-    if (existing === undefined || isNewer(candidate.lastmod, existing.lastmod) || isCleanerTie(candidate, existing)) {
+    if (
+      existing === undefined ||
+      isNewer(candidate.lastmod, existing.lastmod) ||
+      isCleanerTie(candidate, existing)
+    ) {
       // Map.set on an existing key keeps its original insertion position: first-appearance order.
       byKey.set(urlKey, candidate);
     }
@@ -46,7 +53,11 @@ export function dedupeDiscovered(entries: readonly { url: string; lastmod?: stri
 
 /** Same lastmod (or none), and only the candidate is already in canonical form. */
 function isCleanerTie(candidate: DiscoveredUrl, existing: DiscoveredUrl): boolean {
-  return candidate.lastmod === existing.lastmod && candidate.url === candidate.urlKey && existing.url !== existing.urlKey;
+  return (
+    candidate.lastmod === existing.lastmod &&
+    candidate.url === candidate.urlKey &&
+    existing.url !== existing.urlKey
+  );
 }
 
 /** Whether lastmod `a` is strictly newer than `b` (absent or unparsable counts as oldest). */

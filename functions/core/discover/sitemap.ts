@@ -65,7 +65,8 @@ export function parseSitemap(xml: string, sitemapUrl: string): ParsedSitemap {
 
   checkXmlText(text, sitemapUrl);
   const rootName = peekRootName(text)?.toLowerCase();
-  if (rootName === 'rss' || rootName === 'rdf' || rootName === 'feed') return sitemapFromFeed(text, sitemapUrl);
+  if (rootName === 'rss' || rootName === 'rdf' || rootName === 'feed')
+    return sitemapFromFeed(text, sitemapUrl);
   if (rootName !== 'urlset' && rootName !== 'sitemapindex') {
     throw new InvalidInputError(
       `${sitemapUrl}: not a sitemap (${rootName === undefined ? 'no root element found' : `root element <${rootName}>`}, expected <urlset> or <sitemapindex>)`,
@@ -140,14 +141,18 @@ export function maybeGunzip(bytes: Uint8Array): Uint8Array {
     return new Uint8Array(gunzipSync(bytes, { maxOutputLength: MAX_GUNZIPPED_BYTES }));
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const why = code === 'ERR_BUFFER_TOO_LARGE' ? `inflates beyond ${MAX_GUNZIPPED_BYTES} bytes` : `corrupt or truncated gzip data`;
+    const why =
+      code === 'ERR_BUFFER_TOO_LARGE'
+        ? `inflates beyond ${MAX_GUNZIPPED_BYTES} bytes`
+        : `corrupt or truncated gzip data`;
     throw new InvalidInputError(`gzip: ${why}`, { cause: error });
   }
 }
 
 /** A text sitemap: one absolute URL per line (Google's format); other lines are ignored. */
 function parseTextSitemap(text: string, sitemapUrl: string): ParsedSitemap {
-  if (text.length > MAX_XML_CHARS) throw new InvalidInputError(`${sitemapUrl}: text sitemap too large (${text.length} characters)`);
+  if (text.length > MAX_XML_CHARS)
+    throw new InvalidInputError(`${sitemapUrl}: text sitemap too large (${text.length} characters)`);
   const urls: SitemapUrl[] = [];
   for (const line of text.split(/\r?\n/)) {
     const trimmed = line.trim();
@@ -155,7 +160,8 @@ function parseTextSitemap(text: string, sitemapUrl: string): ParsedSitemap {
     const url = httpUrlOrUndefined(trimmed, sitemapUrl);
     if (url !== undefined) urls.push({ url });
   }
-  if (urls.length === 0) throw new InvalidInputError(`${sitemapUrl}: not a sitemap (neither XML nor lines of URLs)`);
+  if (urls.length === 0)
+    throw new InvalidInputError(`${sitemapUrl}: not a sitemap (neither XML nor lines of URLs)`);
   return { urls, sitemaps: [] };
 }
 

@@ -58,12 +58,17 @@ export function parseXmlDocument(xml: string, what: string): Record<string, XmlV
   );
   const valid = XMLValidator.validate(repaired);
   if (valid !== true) {
-    throw new InvalidInputError(`${what}: invalid XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`);
+    throw new InvalidInputError(
+      `${what}: invalid XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`,
+    );
   }
   try {
     return parser.parse(repaired) as Record<string, XmlValue>;
   } catch (error) {
-    throw new InvalidInputError(`${what}: invalid XML: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new InvalidInputError(
+      `${what}: invalid XML: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -75,16 +80,23 @@ export function parseXmlDocument(xml: string, what: string): Record<string, XmlV
  */
 export function checkXmlText(xml: string, what: string): string {
   if (xml.length > MAX_XML_CHARS) {
-    throw new InvalidInputError(`${what}: document too large (${xml.length} characters, limit ${MAX_XML_CHARS})`);
+    throw new InvalidInputError(
+      `${what}: document too large (${xml.length} characters, limit ${MAX_XML_CHARS})`,
+    );
   }
   // XML forbids C0 control characters, yet feeds carry them (pasted text, NUL-padded buffers);
   // dropping them is safer than refusing the feed and changes no markup.
-  const text = xml.replace(/^\uFEFF/, '').replace(CONTROL_CHARACTERS, '').trimStart();
+  const text = xml
+    .replace(/^\uFEFF/, '')
+    .replace(CONTROL_CHARACTERS, '')
+    .trimStart();
   if (!text.startsWith('<')) {
     throw new InvalidInputError(`${what}: not XML (starts with ${JSON.stringify(text.slice(0, 20))})`);
   }
   if (declaresEntities(text)) {
-    throw new InvalidInputError(`${what}: the document declares DTD entities, which are refused (entity expansion attacks)`);
+    throw new InvalidInputError(
+      `${what}: the document declares DTD entities, which are refused (entity expansion attacks)`,
+    );
   }
   return text;
 }

@@ -57,15 +57,21 @@ export function scanXml(xml: string, what: string, onElement: ElementHandler): s
   const parser: Parser = new Parser(
     {
       onopentag(name) {
-        if (path.length === 0 && root !== undefined) fail(`a second root element <${name}>`, parser.startIndex);
+        if (path.length === 0 && root !== undefined)
+          fail(`a second root element <${name}>`, parser.startIndex);
         root ??= localName(name);
-        if (path.length >= MAX_NESTED_TAGS) fail(`elements nested deeper than ${MAX_NESTED_TAGS} levels`, parser.startIndex);
+        if (path.length >= MAX_NESTED_TAGS)
+          fail(`elements nested deeper than ${MAX_NESTED_TAGS} levels`, parser.startIndex);
         path.push(localName(name));
         texts.push('');
       },
       ontext(data) {
         if (path.length === 0) {
-          if (data.trim() !== '') fail(`text outside the root element: ${JSON.stringify(data.trim().slice(0, 30))}`, parser.startIndex);
+          if (data.trim() !== '')
+            fail(
+              `text outside the root element: ${JSON.stringify(data.trim().slice(0, 30))}`,
+              parser.startIndex,
+            );
           return;
         }
         texts[texts.length - 1] += data;
@@ -73,7 +79,8 @@ export function scanXml(xml: string, what: string, onElement: ElementHandler): s
       onclosetag(name, isImplied) {
         if (isImplied && ending) fail(`element <${name}> is not closed (truncated document?)`, text.length);
         // An implied close while reading a close tag means `</a>` closed an open <b> inside it.
-        else if (isImplied && text.startsWith('</', parser.startIndex)) fail(`element <${name}> is closed by a mismatched close tag`, parser.startIndex);
+        else if (isImplied && text.startsWith('</', parser.startIndex))
+          fail(`element <${name}> is closed by a mismatched close tag`, parser.startIndex);
         onElement(path, (texts.pop() ?? '').trim());
         path.pop();
       },
@@ -86,7 +93,9 @@ export function scanXml(xml: string, what: string, onElement: ElementHandler): s
 
   if (root === undefined) fail('no root element', 0);
   if (problem !== undefined) {
-    throw new InvalidInputError(`${what}: invalid XML at line ${lineAt(text, problem.index)}: ${problem.message}`);
+    throw new InvalidInputError(
+      `${what}: invalid XML at line ${lineAt(text, problem.index)}: ${problem.message}`,
+    );
   }
   return root as string;
 }

@@ -3,7 +3,12 @@
  * wrappers that add prose, narrow a stream of stories to one, and gather the siblings that
  * continue the body. Also the story-boundary checks shared with body-chunk search.
  */
-import { MIN_SIBLING_SCORE, SIBLING_PARAGRAPH_MAX_LINK_DENSITY, SIBLING_PARAGRAPH_MIN_CHARS, SIBLING_SCORE_SHARE } from './constants';
+import {
+  MIN_SIBLING_SCORE,
+  SIBLING_PARAGRAPH_MAX_LINK_DENSITY,
+  SIBLING_PARAGRAPH_MIN_CHARS,
+  SIBLING_SCORE_SHARE,
+} from './constants';
 import type { TextBlock } from './blocks';
 import { finalScore, type ElementStats } from './candidate-scoring';
 import { hintString, isElement, type Element } from './dom';
@@ -27,11 +32,15 @@ export function expandTopCandidate(top: Element, stats: Map<Element, ElementStat
   const topStats = stats.get(top) as ElementStats;
   const minScore = finalScore(topStats) * EXPAND_MIN_SCORE_SHARE;
   let current = top;
-  for (let parent = top.parent as Element | null; parent && isElement(parent); parent = parent.parent as Element | null) {
+  for (
+    let parent = top.parent as Element | null;
+    parent && isElement(parent);
+    parent = parent.parent as Element | null
+  ) {
     if (parent.name === 'body' || parent.name === 'html') break;
     const s = stats.get(parent);
     const c = stats.get(current) as ElementStats;
-    if (!s || !s.scored || s.boilerplateNamed) break;
+    if (!s?.scored || s.boilerplateNamed) break;
     const linkDensity = s.textChars === 0 ? 0 : s.linkChars / s.textChars;
     if (linkDensity > EXPAND_MAX_LINK_DENSITY || finalScore(s) < minScore) break;
     if (s.proseChars < c.proseChars * (1 + EXPAND_MIN_PROSE_GAIN)) {
@@ -72,7 +81,11 @@ const SIBLING_SENTENCE_MIN_CHARS = 25;
  * The top candidate and the siblings that continue it: bodies are often split into several
  * sibling containers by ads or embeds, and some sites put the lede in a separate element.
  */
-export function gatherArticleRoots(top: Element, stats: Map<Element, ElementStats>, blocksByOwner: Map<Element, TextBlock[]>): Element[] {
+export function gatherArticleRoots(
+  top: Element,
+  stats: Map<Element, ElementStats>,
+  blocksByOwner: Map<Element, TextBlock[]>,
+): Element[] {
   const parent = top.parent;
   if (!parent || !isElement(parent)) return [top];
   const topScore = finalScore(stats.get(top) as ElementStats);
@@ -89,7 +102,8 @@ export function gatherArticleRoots(top: Element, stats: Map<Element, ElementStat
     const s = stats.get(sibling);
     if (!s) continue;
     // Two sibling <article>s with a headline each are two stories, not one body in two parts.
-    if (sibling.name === 'article' && top.name === 'article' && topHasHeadline && containsTag(sibling, 'h1')) continue;
+    if (sibling.name === 'article' && top.name === 'article' && topHasHeadline && containsTag(sibling, 'h1'))
+      continue;
     let bonus = 0;
     // Same class name as the winner: another chunk of the same body.
     if (topHint && hintString(sibling) === topHint) bonus = topScore * 0.2;
@@ -103,8 +117,10 @@ export function gatherArticleRoots(top: Element, stats: Map<Element, ElementStat
       const text = own.map((b) => b.text).join(' ');
       const linkChars = own.reduce((n, b) => n + b.linkChars, 0);
       const linkDensity = text.length === 0 ? 1 : linkChars / text.length;
-      if (text.length >= SIBLING_PARAGRAPH_MIN_CHARS && linkDensity < SIBLING_PARAGRAPH_MAX_LINK_DENSITY) roots.push(sibling);
-      else if (linkDensity === 0 && endsLikeSentence(text) && text.length >= SIBLING_SENTENCE_MIN_CHARS) roots.push(sibling);
+      if (text.length >= SIBLING_PARAGRAPH_MIN_CHARS && linkDensity < SIBLING_PARAGRAPH_MAX_LINK_DENSITY)
+        roots.push(sibling);
+      else if (linkDensity === 0 && endsLikeSentence(text) && text.length >= SIBLING_SENTENCE_MIN_CHARS)
+        roots.push(sibling);
     }
   }
   return roots;
@@ -124,18 +140,21 @@ export function countHeadlines(blocks: readonly TextBlock[]): number {
 export function isOtherStory(candidate: Element, top: Element, multiStory: boolean): boolean {
   const topArticle = enclosingArticle(top);
   const candidateArticle = enclosingArticle(candidate);
-  if (candidateArticle && candidateArticle !== topArticle && !isAncestorOf(candidateArticle, top)) return true;
+  if (candidateArticle && candidateArticle !== topArticle && !isAncestorOf(candidateArticle, top))
+    return true;
   return multiStory && containsTag(candidate, 'h1');
 }
 
 function isAncestorOf(ancestor: Element, el: Element): boolean {
-  for (let p: Element | null = el; p && isElement(p); p = p.parent as Element | null) if (p === ancestor) return true;
+  for (let p: Element | null = el; p && isElement(p); p = p.parent as Element | null)
+    if (p === ancestor) return true;
   return false;
 }
 
 /** Nearest `<article>` element at or above `el`. */
 function enclosingArticle(el: Element): Element | undefined {
-  for (let p: Element | null = el; p && isElement(p); p = p.parent as Element | null) if (p.name === 'article') return p;
+  for (let p: Element | null = el; p && isElement(p); p = p.parent as Element | null)
+    if (p.name === 'article') return p;
   return undefined;
 }
 /** Whether `root` has a descendant with the tag (iterative). */

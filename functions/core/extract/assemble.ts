@@ -5,13 +5,31 @@
 import type { Paragraph } from '../article';
 import type { TextBlock } from './blocks';
 import { blockLinkDensity, type ElementStats } from './candidate-scoring';
-import { MAX_BLOCK_LINK_DENSITY, MAX_PRUNED_SHARE, MAX_SUBTREE_LINK_DENSITY, SHORT_LINE_CHARS } from './constants';
+import {
+  MAX_BLOCK_LINK_DENSITY,
+  MAX_PRUNED_SHARE,
+  MAX_SUBTREE_LINK_DENSITY,
+  SHORT_LINE_CHARS,
+} from './constants';
 import { hintString, isElement, type Element } from './dom';
 import { POSITIVE_HINT, PRUNE_HINT } from './hints';
 import { comparableText, endsLikeSentence } from './text';
 
 /** Containers that are link lists when most of their text is link text. */
-const LINK_LIST_TAGS = new Set(['ul', 'ol', 'dl', 'div', 'section', 'table', 'tbody', 'tr', 'td', 'p', 'span', 'header']);
+const LINK_LIST_TAGS = new Set([
+  'ul',
+  'ol',
+  'dl',
+  'div',
+  'section',
+  'table',
+  'tbody',
+  'tr',
+  'td',
+  'p',
+  'span',
+  'header',
+]);
 
 /** Minimum links for a container to be judged a link list (one inline link is not a list). */
 const LINK_LIST_MIN_LINKS = 3;
@@ -34,7 +52,8 @@ const FURNITURE_LINE = new RegExp(
 );
 
 /** Byline prefixes ("By", "Von", "Par"...): the rest must look like names to be a byline. */
-const BYLINE_PREFIX = /^(?:by|von|par|por|door|di|av|af|od|przez|от|автор|written by|posted by|reporting by|text:|texto:)\s+(.+)$/iu;
+const BYLINE_PREFIX =
+  /^(?:by|von|par|por|door|di|av|af|od|przez|от|автор|written by|posted by|reporting by|text:|texto:)\s+(.+)$/iu;
 
 /** Most words a byline's name part may have ("Jane Doe and John Roe in Paris, Reuters"). */
 const MAX_BYLINE_WORDS = 10;
@@ -60,7 +79,8 @@ const FURNITURE_WORD =
   /^(?:advert(?:isement)?|ad|anzeige|publicit[ée]|publicidad|pubblicit[àa]|реклама|werbung|sponsored|comments?|kommentare|commentaires|comentarios|commenti|share(?: this)?(?: article| story)?|teilen|partager|compartir|condividi|print|drucken|imprimer|email|e-mail|tweet|close|schließen|fermer|more|mehr|plus|read more|weiterlesen|lire la suite|leer más|continue reading|explore further|related(?: (?:articles|stories|posts|news))?|see also|also read|read also|leggi anche|lesen sie auch|mehr zum thema|lire aussi|leia também|lea también|ver también|читайте также|loading\.*|subscribe|anmelden|log ?in|sign ?in|sign ?up)[.:!…]*$/i;
 
 /** Short copyright lines ("© 2019 Publisher, Inc.", "Copyright 2019 Publisher"). */
-const COPYRIGHT_LINE = /^(?:©|\(c\)\s|copyright\b)|all rights reserved\.?$|alle rechte vorbehalten\.?$|tous droits réservés\.?$|todos los derechos reservados\.?$/i;
+const COPYRIGHT_LINE =
+  /^(?:©|\(c\)\s|copyright\b)|all rights reserved\.?$|alle rechte vorbehalten\.?$|tous droits réservés\.?$|todos los derechos reservados\.?$/i;
 
 /** Calls to action that sit at the start or end of bodies (newsletter, subscription, app, social). */
 const CALL_TO_ACTION =
@@ -71,7 +91,8 @@ const SUPPORT_APPEAL =
   /please consider (?:becoming|subscribing|supporting|donating|making)|support (?:our|independent|local|quality) (?:journalism|reporting)|become a (?:member|subscriber|supporter|patron)\b|(?:donate|subscribe) (?:now|today)\b|unterstützen sie (?:unseren|unabhängigen) journalismus|soutenez (?:notre|le) journalisme/i;
 
 /** Publisher disclaimers appended after syndicated bodies (any length). */
-const DISCLAIMER = /^(?:legal\s+)?disclaimer\b|^haftungsausschluss\b|^avertissement\s*:|^aviso legal\b|^descargo de responsabilidad\b/i;
+const DISCLAIMER =
+  /^(?:legal\s+)?disclaimer\b|^haftungsausschluss\b|^avertissement\s*:|^aviso legal\b|^descargo de responsabilidad\b/i;
 
 /** How many paragraphs at each end of the body are checked for calls to action. */
 const EDGE_PARAGRAPHS = 2;
@@ -87,7 +108,8 @@ const DATE_IN_LINE =
 const MAX_DATELINE_CHARS = 120;
 
 /** A line that is only a date or time (datelines). */
-const DATE_ONLY_LINE = /^[\p{L}.,]*\s*\d{1,4}[./\-\s]\s*(?:\d{1,2}|\p{L}+)\.?[./\-\s,]\s*\d{2,4}(?:[\s,|\-–—]*(?:\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:am|pm|uhr|h)?\s*[A-Z]{0,4}))?$/iu;
+const DATE_ONLY_LINE =
+  /^[\p{L}.,]*\s*\d{1,4}[./\-\s]\s*(?:\d{1,2}|\p{L}+)\.?[./\-\s,]\s*\d{2,4}(?:[\s,|\-–—]*(?:\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:am|pm|uhr|h)?\s*[A-Z]{0,4}))?$/iu;
 
 export interface AssembleOptions {
   title?: string;
@@ -115,8 +137,22 @@ export function assembleParagraphs(
     const s = stats.get(el);
     const hint = hintString(el);
     const share = s && articleChars > 0 ? s.textChars / articleChars : 0;
-    if (hint && PRUNE_HINT.test(hint) && share < MAX_PRUNED_SHARE && !(POSITIVE_HINT.test(hint) && share > 0.2)) pruned = true;
-    else if (s && LINK_LIST_TAGS.has(el.name) && s.linkCount >= LINK_LIST_MIN_LINKS && s.textChars > 0 && s.linkChars / s.textChars > MAX_SUBTREE_LINK_DENSITY && share < MAX_PRUNED_SHARE) pruned = true;
+    if (
+      hint &&
+      PRUNE_HINT.test(hint) &&
+      share < MAX_PRUNED_SHARE &&
+      !(POSITIVE_HINT.test(hint) && share > 0.2)
+    )
+      pruned = true;
+    else if (
+      s &&
+      LINK_LIST_TAGS.has(el.name) &&
+      s.linkCount >= LINK_LIST_MIN_LINKS &&
+      s.textChars > 0 &&
+      s.linkChars / s.textChars > MAX_SUBTREE_LINK_DENSITY &&
+      share < MAX_PRUNED_SHARE
+    )
+      pruned = true;
     else if (el.name === 'header' && share < 0.2) pruned = true;
     else if ((el.name === 'ul' || el.name === 'ol') && s && isLinkList(el, stats)) pruned = true;
     else if (s && isTeaserCard(s)) pruned = true;
@@ -151,7 +187,8 @@ export function assembleParagraphs(
     droppedSinceLast = false;
   }
   // A short label right before removed content at the end ("More stories", "Related") is that widget's title.
-  while (droppedSinceLast && out.length > 0 && isLabel(out[out.length - 1], owners[out.length - 1])) out.pop();
+  while (droppedSinceLast && out.length > 0 && isLabel(out[out.length - 1], owners[out.length - 1]))
+    out.pop();
   trimCallsToAction(out);
   // Headings with no text after them are labels of removed widgets ("Related", "Comments").
   while (out.length > 0 && out[out.length - 1].kind === 'heading') out.pop();
@@ -164,13 +201,24 @@ function keepBlock(block: TextBlock, titleKey: string): boolean {
   if (blockLinkDensity(block) > MAX_BLOCK_LINK_DENSITY && !isProseWithInlineLink(block)) return false;
   if (!/[\p{L}\p{N}]/u.test(text)) return false;
   if (titleKey && text.length <= titleKey.length + 2 && comparableText(text) === titleKey) return false;
-  if (text.length < SHORT_LINE_CHARS && (FURNITURE_LINE.test(text) || DATE_ONLY_LINE.test(text) || isBylineLine(text))) return false;
+  if (
+    text.length < SHORT_LINE_CHARS &&
+    (FURNITURE_LINE.test(text) || DATE_ONLY_LINE.test(text) || isBylineLine(text))
+  )
+    return false;
   if (FURNITURE_WORD.test(text) || /^(?:https?:\/\/|www\.)\S+$/i.test(text)) return false;
   // Short lines without a letter: pagers ("1 2 3 4 5"), ratings, stray separators.
   if (text.length <= MAX_LETTERLESS_CHARS && !/\p{L}/u.test(text)) return false;
   if (text.length < SHORT_LINE_CHARS && COPYRIGHT_LINE.test(text)) return false;
   if (text.length <= MAX_CALL_TO_ACTION_CHARS && SUPPORT_APPEAL.test(text)) return false;
-  if (text.length <= MAX_DATELINE_CHARS && /\d\d/.test(text) && DATE_IN_LINE.test(text) && !/[.!?"”»]$/.test(text) && block.kind === 'paragraph') return false;
+  if (
+    text.length <= MAX_DATELINE_CHARS &&
+    /\d\d/.test(text) &&
+    DATE_IN_LINE.test(text) &&
+    !/[.!?"”»]$/.test(text) &&
+    block.kind === 'paragraph'
+  )
+    return false;
   return true;
 }
 
@@ -198,7 +246,10 @@ const MAX_LABEL_CHARS = 60;
 
 /** A heading, or a short unpunctuated line outside a `<p>` (a `<div class="title">`): a widget's label. */
 function isLabel(p: Paragraph, owner: Element): boolean {
-  return p.kind === 'heading' || (owner.name !== 'p' && p.text.length <= MAX_LABEL_CHARS && !endsLikeSentence(p.text));
+  return (
+    p.kind === 'heading' ||
+    (owner.name !== 'p' && p.text.length <= MAX_LABEL_CHARS && !endsLikeSentence(p.text))
+  );
 }
 
 /** Longest teaser card (chars): a linked headline plus a one-line standfirst. */
@@ -279,9 +330,13 @@ function isLinkList(list: Element, stats: Map<Element, ElementStats>): boolean {
 function trimCallsToAction(paragraphs: Paragraph[]): void {
   const isCta = (p: Paragraph): boolean =>
     (p.text.length <= MAX_CALL_TO_ACTION_CHARS && CALL_TO_ACTION.test(p.text)) || DISCLAIMER.test(p.text);
-  for (let i = 0; i < EDGE_PARAGRAPHS && paragraphs.length > 0 && isCta(paragraphs[0]); i++) paragraphs.shift();
+  for (let i = 0; i < EDGE_PARAGRAPHS && paragraphs.length > 0 && isCta(paragraphs[0]); i++)
+    paragraphs.shift();
   for (let i = 0; i < EDGE_PARAGRAPHS && paragraphs.length > 0; i++) {
-    const last = paragraphs.length - 1 - (paragraphs.length > 1 && paragraphs[paragraphs.length - 1].kind === 'heading' ? 1 : 0);
+    const last =
+      paragraphs.length -
+      1 -
+      (paragraphs.length > 1 && paragraphs[paragraphs.length - 1].kind === 'heading' ? 1 : 0);
     if (!isCta(paragraphs[last])) break;
     paragraphs.splice(last, 1);
   }

@@ -8,10 +8,56 @@ import { normalizeSpace } from './text';
 
 /** Elements that start a new block of text (HTML block-level and table/list structure). */
 export const BLOCK_TAGS = new Set([
-  'address', 'article', 'aside', 'blockquote', 'body', 'center', 'dd', 'details', 'dialog', 'dir', 'div', 'dl',
-  'dt', 'fieldset', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr',
-  'html', 'li', 'main', 'menu', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot',
-  'th', 'thead', 'tr', 'ul', 'caption', 'legend', 'article-body', 'amp-story', 'listing', 'xmp',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'body',
+  'center',
+  'dd',
+  'details',
+  'dialog',
+  'dir',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hgroup',
+  'hr',
+  'html',
+  'li',
+  'main',
+  'menu',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'tr',
+  'ul',
+  'caption',
+  'legend',
+  'article-body',
+  'amp-story',
+  'listing',
+  'xmp',
 ]);
 
 const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
@@ -108,7 +154,14 @@ export function collectBlocks(root: ParentNode): TextBlock[] {
           : ctx.listItem
             ? 'list-item'
             : 'paragraph';
-      blocks.push({ text, linkChars: Math.min(linkText.length, text.length), linkCount: run.linkCount, kind, owner, index: blocks.length });
+      blocks.push({
+        text,
+        linkChars: Math.min(linkText.length, text.length),
+        linkCount: run.linkCount,
+        kind,
+        owner,
+        index: blocks.length,
+      });
     }
     run.parts = [];
     run.linkParts = [];
@@ -139,7 +192,10 @@ export function collectBlocks(root: ParentNode): TextBlock[] {
         flush(run, owner, ctx);
         const childCtx: Context = {
           quote: ctx.quote || tag === 'blockquote',
-          listItem: tag === 'li' || tag === 'dd' || tag === 'dt' ? true : ctx.listItem && !(tag === 'ul' || tag === 'ol'),
+          listItem:
+            tag === 'li' || tag === 'dd' || tag === 'dt'
+              ? true
+              : ctx.listItem && !(tag === 'ul' || tag === 'ol'),
         };
         // A block inside a link (<a><h3>headline</h3></a>, a teaser card) is link text too.
         const childRun = newRun();

@@ -39,7 +39,11 @@ function styleOf(el: Element | null): string {
  * that, a branch within {@link CHUNK_SEARCH_LEVELS} levels above it. Returned in no particular
  * order; assembly emits blocks in document order.
  */
-export function findBodyChunks(top: Element, blocks: readonly TextBlock[], stats: Map<Element, ElementStats>): Element[] {
+export function findBodyChunks(
+  top: Element,
+  blocks: readonly TextBlock[],
+  stats: Map<Element, ElementStats>,
+): Element[] {
   const chain: Element[] = [];
   for (let el: Element | null = top; el && isElement(el); el = el.parent as Element | null) {
     if (el.name === 'body' || el.name === 'html') break;
@@ -56,13 +60,19 @@ export function findBodyChunks(top: Element, blocks: readonly TextBlock[], stats
     }
     return st;
   };
-  const signatureOf = (block: TextBlock): string => `${cachedStyle(block.owner)}<${cachedStyle(block.owner.parent as Element | null)}`;
+  const signatureOf = (block: TextBlock): string =>
+    `${cachedStyle(block.owner)}<${cachedStyle(block.owner.parent as Element | null)}`;
   const isCandidateProse = (block: TextBlock): boolean =>
     block.text.length >= MIN_SCORED_BLOCK_CHARS && blockLinkDensity(block) < MAX_BLOCK_LINK_DENSITY;
 
   // Where each prose block meets the top container's ancestor chain: the chain level and the
   // element just below the meeting point (level 0 means inside the top container).
-  interface Meeting { level: number; below: Element; styledChunk?: Element; boilerplate: boolean }
+  interface Meeting {
+    level: number;
+    below: Element;
+    styledChunk?: Element;
+    boilerplate: boolean;
+  }
   const topStyle = cachedStyle(top);
   const topStyled = topStyle.includes('.');
   const meet = (block: TextBlock): Meeting | undefined => {
@@ -102,7 +112,8 @@ export function findBodyChunks(top: Element, blocks: readonly TextBlock[], stats
   const matchedChars = new Map<Element, number>();
   for (const [block, m] of meetings) {
     if (m.level === 0 || m.boilerplate || signatureOf(block) !== signature) continue;
-    const unit = m.styledChunk ?? (m.level <= CHUNK_SEARCH_LEVELS && (styled || m.level <= 1) ? m.below : undefined);
+    const unit =
+      m.styledChunk ?? (m.level <= CHUNK_SEARCH_LEVELS && (styled || m.level <= 1) ? m.below : undefined);
     if (!unit) continue;
     matchedChars.set(unit, (matchedChars.get(unit) ?? 0) + weightedLength(block.text));
   }

@@ -37,7 +37,26 @@ export interface ElementStats {
 }
 
 /** Owners whose text is "a paragraph": they vote for their parent, not for themselves. */
-const PARAGRAPH_OWNERS = new Set(['p', 'pre', 'blockquote', 'li', 'dd', 'dt', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'span', 'font', 'b', 'strong', 'em', 'i']);
+const PARAGRAPH_OWNERS = new Set([
+  'p',
+  'pre',
+  'blockquote',
+  'li',
+  'dd',
+  'dt',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'span',
+  'font',
+  'b',
+  'strong',
+  'em',
+  'i',
+]);
 
 /** Tag priors: div-like containers are likely article wrappers; list and heading elements are not. */
 function tagPrior(tag: string): number {
@@ -115,7 +134,17 @@ export function scoreElements(blocks: readonly TextBlock[]): Map<Element, Elemen
   const statsOf = (el: Element): ElementStats => {
     let s = stats.get(el);
     if (!s) {
-      s = { score: 0, points: 0, textChars: 0, linkChars: 0, linkCount: 0, proseChars: 0, linkedHeadings: 0, scored: false, boilerplateNamed: isBoilerplateNamed(el) };
+      s = {
+        score: 0,
+        points: 0,
+        textChars: 0,
+        linkChars: 0,
+        linkCount: 0,
+        proseChars: 0,
+        linkedHeadings: 0,
+        scored: false,
+        boilerplateNamed: isBoilerplateNamed(el),
+      };
       stats.set(el, s);
     }
     return s;
@@ -124,7 +153,8 @@ export function scoreElements(blocks: readonly TextBlock[]): Map<Element, Elemen
   for (const block of blocks) {
     const length = weightedLength(block.text);
     const linkDensity = blockLinkDensity(block);
-    const isProse = length >= MIN_SCORED_BLOCK_CHARS && linkDensity < MAX_BLOCK_LINK_DENSITY && block.kind !== 'heading';
+    const isProse =
+      length >= MIN_SCORED_BLOCK_CHARS && linkDensity < MAX_BLOCK_LINK_DENSITY && block.kind !== 'heading';
     const isLinkedHeading = isTeaserHeadline(block);
     // Totals go to every ancestor, so link density can be judged at any level.
     let factor = 1;
@@ -138,10 +168,13 @@ export function scoreElements(blocks: readonly TextBlock[]): Map<Element, Elemen
       if (s.boilerplateNamed) factor *= BOILERPLATE_ANCESTOR_FACTOR;
     }
     if (!isProse) continue;
-    let points = 1 + countCommas(block.text) + Math.min(MAX_LENGTH_POINTS, Math.floor(length / CHARS_PER_LENGTH_POINT));
+    let points =
+      1 + countCommas(block.text) + Math.min(MAX_LENGTH_POINTS, Math.floor(length / CHARS_PER_LENGTH_POINT));
     if (block.kind === 'list-item') points /= 2;
     points *= factor;
-    let el: Element | null = PARAGRAPH_OWNERS.has(block.owner.name) ? (block.owner.parent as Element | null) : block.owner;
+    let el: Element | null = PARAGRAPH_OWNERS.has(block.owner.name)
+      ? (block.owner.parent as Element | null)
+      : block.owner;
     for (let level = 0; level < SCORE_ANCESTOR_LEVELS && el && isElement(el); level++) {
       const s = statsOf(el);
       s.scored = true;

@@ -36,7 +36,10 @@ const LABEL_ALIASES: Record<string, string> = {
 /** Canonical, decodable charset name for a label, or undefined when iconv-lite cannot decode it. */
 export function canonicalCharset(label: string | undefined): string | undefined {
   if (!label) return undefined;
-  const cleaned = label.trim().replace(/^["']|["']$/g, '').toLowerCase();
+  const cleaned = label
+    .trim()
+    .replace(/^["']|["']$/g, '')
+    .toLowerCase();
   if (!cleaned) return undefined;
   const name = LABEL_ALIASES[cleaned] ?? cleaned;
   // utf-16 labels in a meta tag are always wrong (the meta itself was readable as ASCII).
@@ -44,7 +47,8 @@ export function canonicalCharset(label: string | undefined): string | undefined 
 }
 
 function fromBom(bytes: Uint8Array): { charset: string; skip: number } | undefined {
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { charset: 'utf-8', skip: 3 };
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return { charset: 'utf-8', skip: 3 };
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { charset: 'utf-16le', skip: 2 };
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { charset: 'utf-16be', skip: 2 };
   return undefined;
@@ -59,11 +63,19 @@ export function charsetFromContentType(header: string | undefined): string | und
 
 /** `<meta charset=...>` or `<meta http-equiv="Content-Type" content="...charset=...">` in the first bytes. */
 export function charsetFromMeta(bytes: Uint8Array): string | undefined {
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, CHARSET_SNIFF_BYTES)).toString('latin1');
+  const head = Buffer.from(
+    bytes.buffer,
+    bytes.byteOffset,
+    Math.min(bytes.length, CHARSET_SNIFF_BYTES),
+  ).toString('latin1');
   const metaTags = head.match(/<meta\b[^>]*>/gi) ?? [];
   for (const tag of metaTags) {
     const direct = /\bcharset\s*=\s*["']?\s*([^"'\s/>;]+)/i.exec(tag);
-    if (direct && (/\bcharset\s*=/i.test(tag.replace(/content\s*=\s*["'][^"']*["']/i, '')) || /http-equiv\s*=\s*["']?content-type/i.test(tag))) {
+    if (
+      direct &&
+      (/\bcharset\s*=/i.test(tag.replace(/content\s*=\s*["'][^"']*["']/i, '')) ||
+        /http-equiv\s*=\s*["']?content-type/i.test(tag))
+    ) {
       return direct[1];
     }
   }
@@ -93,11 +105,16 @@ function hasHighBytes(bytes: Uint8Array): boolean {
  * @example
  * decodeHtmlBytes(new Uint8Array([0xcf, 0xf0, 0xe8]), 'text/html; charset=windows-1251').html // 'При'
  */
-export function decodeHtmlBytes(bytes: Uint8Array, contentTypeHeader?: string): { html: string; charset: string } {
+export function decodeHtmlBytes(
+  bytes: Uint8Array,
+  contentTypeHeader?: string,
+): { html: string; charset: string } {
   const bom = fromBom(bytes);
-  if (bom) return { html: iconv.decode(Buffer.from(bytes.subarray(bom.skip)), bom.charset), charset: bom.charset };
+  if (bom)
+    return { html: iconv.decode(Buffer.from(bytes.subarray(bom.skip)), bom.charset), charset: bom.charset };
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let charset = canonicalCharset(charsetFromContentType(contentTypeHeader)) ?? canonicalCharset(charsetFromMeta(bytes));
+  let charset =
+    canonicalCharset(charsetFromContentType(contentTypeHeader)) ?? canonicalCharset(charsetFromMeta(bytes));
   if (charset?.startsWith('utf-16')) charset = undefined;
   // A UTF-8 declaration over bytes that are not UTF-8 is a server misconfiguration (a legacy page
   // behind a UTF-8 default header); decoding as declared would store U+FFFD for every accented
@@ -108,7 +125,10 @@ export function decodeHtmlBytes(bytes: Uint8Array, contentTypeHeader?: string): 
   }
   if (!charset) {
     if (!hasHighBytes(bytes) || isValidUtf8(bytes)) charset = 'utf-8';
-    else charset = canonicalCharset(chardet.detect(bytes.subarray(0, DETECTION_SAMPLE_BYTES)) ?? undefined) ?? 'windows-1252';
+    else
+      charset =
+        canonicalCharset(chardet.detect(bytes.subarray(0, DETECTION_SAMPLE_BYTES)) ?? undefined) ??
+        'windows-1252';
   }
   return { html: iconv.decode(buffer, charset), charset };
 }

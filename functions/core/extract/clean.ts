@@ -10,24 +10,80 @@ import { isElement, textContent, type AnyNode, type ChildNode, type Element, typ
  * embedded media carry no prose.
  */
 const NEVER_CONTENT_TAGS = new Set([
-  'script', 'style', 'noscript', 'template', 'svg', 'math', 'canvas', 'iframe', 'object', 'embed',
-  'video', 'audio', 'source', 'track', 'picture', 'img', 'map', 'area', 'input', 'button', 'select',
-  'option', 'optgroup', 'textarea', 'label', 'nav', 'aside', 'footer', 'figcaption', 'dialog', 'menu',
-  'head', 'title', 'meta', 'link', 'base', 'frame', 'frameset', 'applet', 'param', 'datalist', 'output',
-  'progress', 'meter', 'time-ago', 'amp-ad', 'amp-analytics', 'amp-sidebar', 'amp-social-share',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'svg',
+  'math',
+  'canvas',
+  'iframe',
+  'object',
+  'embed',
+  'video',
+  'audio',
+  'source',
+  'track',
+  'picture',
+  'img',
+  'map',
+  'area',
+  'input',
+  'button',
+  'select',
+  'option',
+  'optgroup',
+  'textarea',
+  'label',
+  'nav',
+  'aside',
+  'footer',
+  'figcaption',
+  'dialog',
+  'menu',
+  'head',
+  'title',
+  'meta',
+  'link',
+  'base',
+  'frame',
+  'frameset',
+  'applet',
+  'param',
+  'datalist',
+  'output',
+  'progress',
+  'meter',
+  'time-ago',
+  'amp-ad',
+  'amp-analytics',
+  'amp-sidebar',
+  'amp-social-share',
 ]);
 
 /** ARIA roles of page furniture (the role form of nav, aside, footer, dialogs). */
-const NEVER_CONTENT_ROLES = new Set(['navigation', 'complementary', 'contentinfo', 'dialog', 'alertdialog', 'menu', 'menubar', 'search', 'banner']);
+const NEVER_CONTENT_ROLES = new Set([
+  'navigation',
+  'complementary',
+  'contentinfo',
+  'dialog',
+  'alertdialog',
+  'menu',
+  'menubar',
+  'search',
+  'banner',
+]);
 
 /**
  * Class tokens that hide an element (utility CSS: Bootstrap, Tailwind, WordPress). Matched as
  * whole tokens only, so "overflow-hidden" or "hidden-xs" (hidden on phones only) do not count.
  */
-const HIDDEN_CLASS = /(?:^|\s)(?:hidden|d-none|is-hidden|u-hidden|visually-hidden|sr-only|screen-reader-text|hide)(?:\s|$)/;
+const HIDDEN_CLASS =
+  /(?:^|\s)(?:hidden|d-none|is-hidden|u-hidden|visually-hidden|sr-only|screen-reader-text|hide)(?:\s|$)/;
 
 /** Responsive classes that show the element again at some width ("hidden md:block", "d-none d-md-block"). */
-const SHOWN_AT_SOME_WIDTH = /:(?:block|flex|inline|grid|table|contents)|(?:^|\s)d-\w+-(?:block|flex|inline|grid|table)|(?:^|\s)visible-/;
+const SHOWN_AT_SOME_WIDTH =
+  /:(?:block|flex|inline|grid|table|contents)|(?:^|\s)d-\w+-(?:block|flex|inline|grid|table)|(?:^|\s)visible-/;
 
 /** Inline styles that hide an element from every reader. */
 const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
@@ -92,9 +148,15 @@ function isNeverContent(el: Element): boolean {
  * {@link MAX_DOM_DEPTH} to a single text node. Iterative, so it is safe on any depth.
  */
 export function cleanTree(root: ParentNode): void {
-  const stack: Array<{ node: ParentNode; depth: number; inParagraph: boolean }> = [{ node: root, depth: 0, inParagraph: false }];
+  const stack: Array<{ node: ParentNode; depth: number; inParagraph: boolean }> = [
+    { node: root, depth: 0, inParagraph: false },
+  ];
   while (stack.length > 0) {
-    const { node, depth, inParagraph } = stack.pop() as { node: ParentNode; depth: number; inParagraph: boolean };
+    const { node, depth, inParagraph } = stack.pop() as {
+      node: ParentNode;
+      depth: number;
+      inParagraph: boolean;
+    };
     const kept: ChildNode[] = [];
     for (const child of node.children) {
       if (child.type === 'comment' || child.type === 'directive' || child.type === 'cdata') continue;

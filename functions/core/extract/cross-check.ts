@@ -34,7 +34,11 @@ export interface CrossCheckResult {
  * blocks that occur in the JSON-LD body (keeps kinds and page order), or, when the page does not
  * carry that text at all, the JSON-LD body split into paragraphs.
  */
-export function crossCheckWithJsonLd(paragraphs: Paragraph[], blocks: readonly TextBlock[], jsonLdBody: string | undefined): CrossCheckResult {
+export function crossCheckWithJsonLd(
+  paragraphs: Paragraph[],
+  blocks: readonly TextBlock[],
+  jsonLdBody: string | undefined,
+): CrossCheckResult {
   if (!jsonLdBody) return { paragraphs, source: 'ours' };
   const reference = jsonLdBody.replace(/<[^>]{0,200}>/g, ' ');
   const referenceTokens = countTokens(reference);
@@ -55,7 +59,8 @@ export function crossCheckWithJsonLd(paragraphs: Paragraph[], blocks: readonly T
     matchedTokens += countTokens(block.text);
   }
   if (matchedTokens >= referenceTokens * MIN_BLOCK_COVERAGE) return { paragraphs: matched, source: 'blocks' };
-  if (matchedTokens > ownTokens && matchedTokens >= referenceTokens * MIN_OWN_TOKEN_SHARE) return { paragraphs: matched, source: 'blocks' };
+  if (matchedTokens > ownTokens && matchedTokens >= referenceTokens * MIN_OWN_TOKEN_SHARE)
+    return { paragraphs: matched, source: 'blocks' };
   const fromJsonLd = reference
     .split(/\n\s*\n|\r?\n/)
     .map((line) => normalizeSpace(line))

@@ -36,7 +36,18 @@ export function normalizeDate(value: unknown): string | undefined {
   if (m) {
     const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
     const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
-    if (year < MIN_YEAR || year > MAX_YEAR || month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return undefined;
+    if (
+      year < MIN_YEAR ||
+      year > MAX_YEAR ||
+      month < 1 ||
+      month > 12 ||
+      day < 1 ||
+      day > 31 ||
+      hour > 24 ||
+      minute > 59 ||
+      second > 60
+    )
+      return undefined;
     return `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:${pad(second)}${offsetOf(m[7])}`;
   }
   if (/^\d{10}(?:\d{3})?$/.test(text)) return fromEpoch(Number(text));

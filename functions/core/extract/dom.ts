@@ -89,7 +89,15 @@ export function findFirst(root: AnyNode, tag: string): Element | undefined {
 export function ensureBody(doc: ParentNode): Element {
   const body = findFirst(doc, 'body');
   if (body) return body;
-  const synthetic = { type: 'tag', name: 'body', attribs: {}, children: doc.children, parent: doc, prev: null, next: null } as unknown as Element;
+  const synthetic = {
+    type: 'tag',
+    name: 'body',
+    attribs: {},
+    children: doc.children,
+    parent: doc,
+    prev: null,
+    next: null,
+  } as unknown as Element;
   for (const child of doc.children) child.parent = synthetic;
   doc.children = [synthetic];
   return synthetic;

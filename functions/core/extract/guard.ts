@@ -19,8 +19,32 @@ export const MAX_ESTIMATED_NESTING = 12_000;
 
 /** Tags that never nest in practice (void, or implicitly closed by their next sibling). */
 const NON_NESTING = new Set([
-  'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr',
-  'p', 'li', 'option', 'td', 'th', 'tr', 'dt', 'dd', 'tbody', 'thead', 'tfoot', '!doctype',
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+  'p',
+  'li',
+  'option',
+  'td',
+  'th',
+  'tr',
+  'dt',
+  'dd',
+  'tbody',
+  'thead',
+  'tfoot',
+  '!doctype',
 ]);
 
 /**
@@ -28,7 +52,8 @@ const NON_NESTING = new Set([
  * GIF, JPEG, ZIP/OOXML, gzip, RIFF (WebP/WAV), Ogg, MP3 (ID3). The first byte of PNG, JPEG and
  * gzip may have been decoded as any single character.
  */
-const BINARY_SIGNATURE = /^(?:%PDF-|.PNG\r\n|GIF8[79]a|PK\u0003\u0004|\u001f.\u0008|RIFF|OggS|ID3|\u00ff\u00d8\u00ff|\{\\rtf)/s;
+const BINARY_SIGNATURE =
+  /^(?:%PDF-|.PNG\r\n|GIF8[79]a|PK\u0003\u0004|\u001f.\u0008|RIFF|OggS|ID3|\u00ff\u00d8\u00ff|\{\\rtf)/s;
 
 /** A binary signature, NUL bytes or many control characters near the start: not HTML. */
 export function looksBinary(text: string): boolean {
@@ -62,7 +87,7 @@ function mayNestTooDeep(html: string): boolean {
     const c = html.charCodeAt(i + 1);
     if (c === 0x2f) {
       if (depth > 0) depth--;
-    } else if (((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) && ++depth > MAX_ESTIMATED_NESTING) return true;
+    } else if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a && ++depth > MAX_ESTIMATED_NESTING) return true;
   }
   return false;
 }
@@ -79,7 +104,8 @@ function cutAtDeepNesting(html: string): string {
     while (end < html.length) {
       const c = html.charCodeAt(end);
       // Tag names end at whitespace, '/' or '>'.
-      if (c === 0x3e || c === 0x2f || c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c) break;
+      if (c === 0x3e || c === 0x2f || c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c)
+        break;
       end++;
       if (end - start > 16) break;
     }

@@ -70,14 +70,19 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Extr
     return extract(html, options);
   } catch (error) {
     if (error instanceof ExtractionError) throw error;
-    throw new ExtractionError(`extraction failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ExtractionError(
+      `extraction failed: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }
 
 function extract(input: string, options: ExtractOptions): Extraction {
   // A regex stops at the first non-space; trim() would copy the whole page.
-  if (!/\S/.test(input)) return { pageKind: 'empty', metadata: { authors: [] }, paragraphs: [], repeatedParagraphsRemoved: 0 };
-  if (looksBinary(input)) return { pageKind: 'not-html', metadata: { authors: [] }, paragraphs: [], repeatedParagraphsRemoved: 0 };
+  if (!/\S/.test(input))
+    return { pageKind: 'empty', metadata: { authors: [] }, paragraphs: [], repeatedParagraphsRemoved: 0 };
+  if (looksBinary(input))
+    return { pageKind: 'not-html', metadata: { authors: [] }, paragraphs: [], repeatedParagraphsRemoved: 0 };
   const html = boundInput(input);
 
   // 1. Parse once; metadata needs head, scripts and attributes that cleaning removes.
@@ -98,14 +103,17 @@ function extract(input: string, options: ExtractOptions): Extraction {
   const picked = pickTopCandidate(stats);
   const top = picked && narrowToOneStory(expandTopCandidate(picked, stats), stats);
   if (top) {
-    const roots = [...gatherArticleRoots(top, stats, groupByOwner(blocks)), ...findBodyChunks(top, blocks, stats)];
+    const roots = [
+      ...gatherArticleRoots(top, stats, groupByOwner(blocks)),
+      ...findBodyChunks(top, blocks, stats),
+    ];
     paragraphs = assembleParagraphs(roots, blocks, stats, { title: metadata.title });
   }
 
   // 6b.
   const crossCheck = crossCheckWithJsonLd(paragraphs, blocks, jsonLdBody);
   paragraphs = crossCheck.paragraphs;
-  let bodySource: BodySource = crossCheck.source === 'ours' ? 'container' : 'json-ld';
+  const bodySource: BodySource = crossCheck.source === 'ours' ? 'container' : 'json-ld';
 
   // 7.
   const repeats = removeRepeatedParagraphs(paragraphs);
@@ -123,7 +131,15 @@ function extract(input: string, options: ExtractOptions): Extraction {
       textChars += block.text.length;
     }
   }
-  const pageKind = classifyPage({ metadata, paragraphs: repeats.paragraphs, pageText: textParts.join('\n'), pageLinkCount, pageLinkedHeadings, declaredArticle, url: options.url });
+  const pageKind = classifyPage({
+    metadata,
+    paragraphs: repeats.paragraphs,
+    pageText: textParts.join('\n'),
+    pageLinkCount,
+    pageLinkedHeadings,
+    declaredArticle,
+    url: options.url,
+  });
   // 9.
   if (pageKind === 'article') {
     const language = reconcileLanguage(metadata.language, detectLanguage(joinParagraphs(repeats.paragraphs)));
@@ -136,7 +152,12 @@ function extract(input: string, options: ExtractOptions): Extraction {
     });
     if (metadata.publishedAt === undefined) delete metadata.publishedAt;
   }
-  const extraction: Extraction = { pageKind, metadata, paragraphs: repeats.paragraphs, repeatedParagraphsRemoved: repeats.removed };
+  const extraction: Extraction = {
+    pageKind,
+    metadata,
+    paragraphs: repeats.paragraphs,
+    repeatedParagraphsRemoved: repeats.removed,
+  };
   if (repeats.paragraphs.length > 0) extraction.bodySource = bodySource;
   return extraction;
 }

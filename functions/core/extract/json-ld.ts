@@ -9,12 +9,17 @@ export type JsonObject = Record<string, unknown>;
 const MAX_JSON_LD_OBJECTS = 500;
 
 /** Article-like schema.org types, most specific first. */
-const ARTICLE_TYPES = /^(?:NewsArticle|ReportageNewsArticle|AnalysisNewsArticle|OpinionNewsArticle|BackgroundNewsArticle|ReviewNewsArticle|AskPublicNewsArticle|Article|BlogPosting|LiveBlogPosting|SocialMediaPosting|ScholarlyArticle|TechArticle|Report|Review|DiscussionForumPosting|Blog)$/i;
+const ARTICLE_TYPES =
+  /^(?:NewsArticle|ReportageNewsArticle|AnalysisNewsArticle|OpinionNewsArticle|BackgroundNewsArticle|ReviewNewsArticle|AskPublicNewsArticle|Article|BlogPosting|LiveBlogPosting|SocialMediaPosting|ScholarlyArticle|TechArticle|Report|Review|DiscussionForumPosting|Blog)$/i;
 
 /** Parses one script body; returns [] when it is not JSON even after light repair. */
 export function parseJsonLd(source: string): unknown[] {
   let text = source.trim();
-  text = text.replace(/^<!\[CDATA\[|\]\]>$/g, '').replace(/^<!--|-->$/g, '').replace(/^\/\/\s*<!\[CDATA\[|\/\/\s*\]\]>$/g, '').trim();
+  text = text
+    .replace(/^<!\[CDATA\[|\]\]>$/g, '')
+    .replace(/^<!--|-->$/g, '')
+    .replace(/^\/\/\s*<!\[CDATA\[|\/\/\s*\]\]>$/g, '')
+    .trim();
   if (!text) return [];
   try {
     return [JSON.parse(text)];
@@ -44,7 +49,11 @@ export function flattenJsonLd(roots: unknown[]): JsonObject[] {
     out.push(obj);
     if (obj['@graph']) queue.push(obj['@graph']);
     if (obj.mainEntity && typeof obj.mainEntity === 'object') queue.push(obj.mainEntity);
-    if (obj.mainEntityOfPage && typeof obj.mainEntityOfPage === 'object' && (obj.mainEntityOfPage as JsonObject)['@type']) {
+    if (
+      obj.mainEntityOfPage &&
+      typeof obj.mainEntityOfPage === 'object' &&
+      (obj.mainEntityOfPage as JsonObject)['@type']
+    ) {
       queue.push(obj.mainEntityOfPage);
     }
   }
@@ -55,7 +64,8 @@ export function flattenJsonLd(roots: unknown[]): JsonObject[] {
 export function typesOf(obj: JsonObject): string[] {
   const t = obj['@type'];
   if (typeof t === 'string') return [t.replace(/^.*[/#:]/, '')];
-  if (Array.isArray(t)) return t.filter((x): x is string => typeof x === 'string').map((x) => x.replace(/^.*[/#:]/, ''));
+  if (Array.isArray(t))
+    return t.filter((x): x is string => typeof x === 'string').map((x) => x.replace(/^.*[/#:]/, ''));
   return [];
 }
 
@@ -92,7 +102,11 @@ export function personNames(value: unknown): string[] {
     else if (v && typeof v === 'object') {
       const obj = v as JsonObject;
       const types = typesOf(obj);
-      if (types.length > 0 && types.every((t) => /organi[sz]ation|corporation|newsmediaorganization|website/i.test(t))) return;
+      if (
+        types.length > 0 &&
+        types.every((t) => /organi[sz]ation|corporation|newsmediaorganization|website/i.test(t))
+      )
+        return;
       if (typeof obj.name === 'string') out.push(obj.name);
       else if (Array.isArray(obj.name)) visit(obj.name);
     }

@@ -4,8 +4,25 @@
  */
 import type { ArticleMetadata } from '../article';
 import { normalizeDate } from './dates';
-import { attr, descendants, hintString, isElement, textContent, type AnyNode, type Element, type ParentNode } from './dom';
-import { flattenJsonLd, isArticleObject, parseJsonLd, personNames, stringValue, typesOf, type JsonObject } from './json-ld';
+import {
+  attr,
+  descendants,
+  hintString,
+  isElement,
+  textContent,
+  type AnyNode,
+  type Element,
+  type ParentNode,
+} from './dom';
+import {
+  flattenJsonLd,
+  isArticleObject,
+  parseJsonLd,
+  personNames,
+  stringValue,
+  typesOf,
+  type JsonObject,
+} from './json-ld';
 import { normalizeSpace } from './text';
 
 /** What the metadata step hands to later steps besides the metadata itself. */
@@ -44,7 +61,11 @@ export function pickArticleTime(
   }
   for (const t of candidates) {
     let inScope = false;
-    for (let p: Element | null = t.parent as Element | null; p && isElement(p); p = p.parent as Element | null) {
+    for (
+      let p: Element | null = t.parent as Element | null;
+      p && isElement(p);
+      p = p.parent as Element | null
+    ) {
       if (p.name === 'a' || (!containsArticle.has(p) && isTeaser(p))) break;
       if (p === scope) {
         inScope = true;
@@ -60,7 +81,8 @@ export function pickArticleTime(
 const MAX_AUTHOR_CHARS = 60;
 
 /** Class/id names of visible byline elements. */
-const BYLINE_HINT = /byline|author-?name|article-?author|post-?author|entry-?author|(?:^|\s)author(?:\s|$)|writer|autor|auteur/;
+const BYLINE_HINT =
+  /byline|author-?name|article-?author|post-?author|entry-?author|(?:^|\s)author(?:\s|$)|writer|autor|auteur/;
 
 /** Cheap literal test run on every class attribute before {@link BYLINE_HINT} (hot loop). */
 const BYLINE_PREFILTER = /byline|author|writer|autor|auteur/i;
@@ -72,16 +94,50 @@ const MAX_BYLINE_CHARS = 100;
 const MAX_BYLINE_ELEMENTS = 20;
 
 /** Containers where dates belong to other stories or to the site, never to this article. */
-const FOREIGN_DATE_CONTAINER = /related|recommend|popular|most-?read|trending|sidebar|footer|comment|teaser|more-?stories|cookie|consent|widget|promo/;
+const FOREIGN_DATE_CONTAINER =
+  /related|recommend|popular|most-?read|trending|sidebar|footer|comment|teaser|more-?stories|cookie|consent|widget|promo/;
 
 /** Meta names (name/property/itemprop, lower-cased) for the publication date, best first. */
 const PUBLISHED_KEYS = [
-  'article:published_time', 'og:article:published_time', 'datepublished', 'article.published', 'publishdate', 'publish-date',
-  'pubdate', 'parsely-pub-date', 'sailthru.date', 'dc.date.issued', 'dc.date', 'dcterms.created', 'date', 'og:published_time',
-  'article_date_original', 'cxenseparse:recs:publishtime', 'originalpublicationdate', 'publication_date', 'release_date',
+  'article:published_time',
+  'og:article:published_time',
+  'datepublished',
+  'article.published',
+  'publishdate',
+  'publish-date',
+  'pubdate',
+  'parsely-pub-date',
+  'sailthru.date',
+  'dc.date.issued',
+  'dc.date',
+  'dcterms.created',
+  'date',
+  'og:published_time',
+  'article_date_original',
+  'cxenseparse:recs:publishtime',
+  'originalpublicationdate',
+  'publication_date',
+  'release_date',
 ];
-const MODIFIED_KEYS = ['article:modified_time', 'og:updated_time', 'datemodified', 'dcterms.modified', 'last-modified', 'lastmod', 'article.updated'];
-const AUTHOR_KEYS = ['author', 'article:author', 'parsely-author', 'sailthru.author', 'dc.creator', 'citation_author', 'byl', 'cxenseparse:author'];
+const MODIFIED_KEYS = [
+  'article:modified_time',
+  'og:updated_time',
+  'datemodified',
+  'dcterms.modified',
+  'last-modified',
+  'lastmod',
+  'article.updated',
+];
+const AUTHOR_KEYS = [
+  'author',
+  'article:author',
+  'parsely-author',
+  'sailthru.author',
+  'dc.creator',
+  'citation_author',
+  'byl',
+  'cxenseparse:author',
+];
 
 /**
  * Reads all metadata of a page.
@@ -120,7 +176,8 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
         continue;
       }
       case 'script':
-        if ((a.type ?? '').toLowerCase().includes('ld+json')) jsonLdObjects.push(...flattenJsonLd(parseJsonLd(rawText(el))));
+        if ((a.type ?? '').toLowerCase().includes('ld+json'))
+          jsonLdObjects.push(...flattenJsonLd(parseJsonLd(rawText(el))));
         continue;
       case 'html':
         htmlLang ??= a.lang ?? a['xml:lang'];
@@ -149,7 +206,12 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
       if (v) itempropDates.push(v);
     }
     if (a.rel === 'author' || itemprop === 'author') authorElements.push(el);
-    else if (bylineElements.length < MAX_BYLINE_ELEMENTS && a.class !== undefined && BYLINE_PREFILTER.test(a.class) && BYLINE_HINT.test(a.class.toLowerCase())) {
+    else if (
+      bylineElements.length < MAX_BYLINE_ELEMENTS &&
+      a.class !== undefined &&
+      BYLINE_PREFILTER.test(a.class) &&
+      BYLINE_HINT.test(a.class.toLowerCase())
+    ) {
       bylineElements.push(el);
     }
   }
@@ -162,16 +224,28 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
     return v ? v : undefined;
   };
 
-  const siteName = clean(m('og:site_name') ?? stringValue(article?.publisher) ?? stringValue(organization?.name) ?? m('application-name'));
+  const siteName = clean(
+    m('og:site_name') ??
+      stringValue(article?.publisher) ??
+      stringValue(organization?.name) ??
+      m('application-name'),
+  );
   const ogTitle = m('og:title') ?? m('twitter:title');
-  const title = clean(stringValue(article?.headline) ?? stripSiteSuffix(ogTitle, siteName, false) ?? stripSiteSuffix(titleTag, siteName, true) ?? firstH1);
+  const title = clean(
+    stringValue(article?.headline) ??
+      stripSiteSuffix(ogTitle, siteName, false) ??
+      stripSiteSuffix(titleTag, siteName, true) ??
+      firstH1,
+  );
 
   let publishedAt = normalizeDate(article?.datePublished) ?? normalizeDate(article?.dateCreated);
   for (const key of PUBLISHED_KEYS) publishedAt ??= normalizeDate(m(key));
   for (const v of itempropDates) publishedAt ??= normalizeDate(v);
   // <time> elements are only candidates here: which one belongs to the article is decided once
   // the article container is known (see pickArticleTime), so teaser dates never leak in.
-  const timeCandidates = publishedAt ? [] : times.filter((t) => !insideForeignContainer(t) && normalizeDate(attr(t, 'datetime')) !== undefined);
+  const timeCandidates = publishedAt
+    ? []
+    : times.filter((t) => !insideForeignContainer(t) && normalizeDate(attr(t, 'datetime')) !== undefined);
   let modifiedAt = normalizeDate(article?.dateModified);
   for (const key of MODIFIED_KEYS) modifiedAt ??= normalizeDate(m(key));
 
@@ -190,7 +264,12 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
     for (const el of authorElements) {
       if (insideForeignContainer(el)) continue;
       const nameEl = [...descendants(el)].find((d) => attr(d, 'itemprop') === 'name');
-      names.push(attr(el, 'title') ?? (nameEl ? attr(nameEl, 'content') ?? textContent(nameEl) : attr(el, 'content') ?? textContent(el)));
+      names.push(
+        attr(el, 'title') ??
+          (nameEl
+            ? (attr(nameEl, 'content') ?? textContent(nameEl))
+            : (attr(el, 'content') ?? textContent(el))),
+      );
     }
     authors = cleanAuthors(names.flatMap(splitNames), siteName);
   }
@@ -205,16 +284,49 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
     }
   }
 
-  const language = normalizeLanguage(stringValue(article?.inLanguage) ?? htmlLang ?? m('content-language') ?? m('og:locale') ?? m('language') ?? m('dc.language'));
-  const canonicalUrl = absolute(canonical ?? m('og:url') ?? stringValue(article?.mainEntityOfPage, '@id') ?? stringValue(article?.url), url);
-  const section = clean(stringValue(article?.articleSection) ?? m('article:section') ?? m('section') ?? m('parsely-section'));
-  const description = clean(m('og:description') ?? m('description') ?? m('twitter:description') ?? stringValue(article?.description));
-  const image = absolute(m('og:image') ?? m('twitter:image') ?? m('twitter:image:src') ?? stringValue(article?.image, 'url') ?? stringValue(article?.thumbnailUrl), url);
+  const language = normalizeLanguage(
+    stringValue(article?.inLanguage) ??
+      htmlLang ??
+      m('content-language') ??
+      m('og:locale') ??
+      m('language') ??
+      m('dc.language'),
+  );
+  const canonicalUrl = absolute(
+    canonical ?? m('og:url') ?? stringValue(article?.mainEntityOfPage, '@id') ?? stringValue(article?.url),
+    url,
+  );
+  const section = clean(
+    stringValue(article?.articleSection) ?? m('article:section') ?? m('section') ?? m('parsely-section'),
+  );
+  const description = clean(
+    m('og:description') ?? m('description') ?? m('twitter:description') ?? stringValue(article?.description),
+  );
+  const image = absolute(
+    m('og:image') ??
+      m('twitter:image') ??
+      m('twitter:image:src') ??
+      stringValue(article?.image, 'url') ??
+      stringValue(article?.thumbnailUrl),
+    url,
+  );
   const free = article?.isAccessibleForFree ?? webPage?.isAccessibleForFree;
-  const paywalled = free === false || (typeof free === 'string' && free.toLowerCase() === 'false') ? true : undefined;
-  const basedOnUrl = absolute(stringValue(article?.isBasedOn, 'url') ?? stringValue(article?.isBasedOnUrl) ?? m('syndication-source') ?? m('original-source'), url);
+  const paywalled =
+    free === false || (typeof free === 'string' && free.toLowerCase() === 'false') ? true : undefined;
+  const basedOnUrl = absolute(
+    stringValue(article?.isBasedOn, 'url') ??
+      stringValue(article?.isBasedOnUrl) ??
+      m('syndication-source') ??
+      m('original-source'),
+    url,
+  );
 
-  const body = typeof article?.articleBody === 'string' ? article.articleBody : typeof article?.text === 'string' ? article.text : undefined;
+  const body =
+    typeof article?.articleBody === 'string'
+      ? article.articleBody
+      : typeof article?.text === 'string'
+        ? article.text
+        : undefined;
   const ogType = (m('og:type') ?? '').toLowerCase();
 
   const metadata: ArticleMetadata = { authors };
@@ -229,7 +341,12 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
   if (image) metadata.image = image;
   if (paywalled) metadata.paywalled = true;
   if (basedOnUrl) metadata.basedOnUrl = basedOnUrl;
-  return { metadata, jsonLdBody: body, declaredArticle: article !== undefined || ogType === 'article', timeCandidates };
+  return {
+    metadata,
+    jsonLdBody: body,
+    declaredArticle: article !== undefined || ogType === 'article',
+    timeCandidates,
+  };
 }
 
 function clean(value: string | undefined): string | undefined {
@@ -264,7 +381,11 @@ const MAX_LOOSE_SUFFIX_WORDS = 4;
  * name, or (`loose`, for `<title>`) any short suffix. Colons are never cut: they belong to
  * headlines ("Brexit: what happens next").
  */
-function stripSiteSuffix(title: string | undefined, siteName: string | undefined, loose: boolean): string | undefined {
+function stripSiteSuffix(
+  title: string | undefined,
+  siteName: string | undefined,
+  loose: boolean,
+): string | undefined {
   if (!title) return undefined;
   const m = /^(.*\S)\s+[|\-–—·»]\s+([^|\-–—·»]+)$/.exec(title);
   if (!m) return title;
@@ -309,7 +430,10 @@ export function cleanAuthors(names: string[], siteName?: string): string[] {
   const seen = new Set<string>();
   for (const raw of names) {
     let name = normalizeSpace(decodeEntitiesLight(raw))
-      .replace(/^(?:by|von|par|por|door|di|av|af|od|от|written by|posted by|posts by|reporting by|articles by|stories by)\s+/i, '')
+      .replace(
+        /^(?:by|von|par|por|door|di|av|af|od|от|written by|posted by|posts by|reporting by|articles by|stories by)\s+/i,
+        '',
+      )
       .replace(/^(?:author|autor|auteur|autore)\s*:\s*/i, '')
       .trim();
     name = name.replace(/\s*[-|,]\s*$/, '');
@@ -331,12 +455,20 @@ export function cleanAuthors(names: string[], siteName?: string): string[] {
 /** "en_US" -> "en-US", "EN" -> "en"; undefined for anything that is not a language tag. */
 export function normalizeLanguage(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  const first = value.split(/[,;\s]/)[0].trim().replace(/_/g, '-');
+  const first = value
+    .split(/[,;\s]/)[0]
+    .trim()
+    .replace(/_/g, '-');
   const m = /^([a-z]{2,3})(?:-([a-z0-9]{2,8}))?/i.exec(first);
   if (!m) return undefined;
   const lang = m[1].toLowerCase();
   if (!m[2]) return lang;
-  const sub = m[2].length === 2 ? m[2].toUpperCase() : m[2].length === 4 ? m[2][0].toUpperCase() + m[2].slice(1).toLowerCase() : m[2];
+  const sub =
+    m[2].length === 2
+      ? m[2].toUpperCase()
+      : m[2].length === 4
+        ? m[2][0].toUpperCase() + m[2].slice(1).toLowerCase()
+        : m[2];
   return `${lang}-${sub}`;
 }
 
@@ -353,6 +485,7 @@ function absolute(value: string | undefined, base: string | undefined): string |
 /** Text of a raw-text element (script): its text children, which textContent skips on purpose. */
 function rawText(el: Element): string {
   let out = '';
-  for (const child of el.children) if (child.type === 'text') out += (child as unknown as { data: string }).data;
+  for (const child of el.children)
+    if (child.type === 'text') out += (child as unknown as { data: string }).data;
   return out;
 }

@@ -13,7 +13,8 @@ const CONSENT_TEXT =
   /cookie|consent|privacy (?:settings|preferences|policy)|we value your privacy|accept all|alle akzeptieren|tout accepter|aceptar todo|accetta tutto|aceitar tudo|aceitar todos|alles accepteren|akceptuj|принять все|datenschutz|einwilligung|zustimmen|partners? (?:use|store)/i;
 
 /** Paywall wording ("subscribe to continue reading"). */
-const PAYWALL_TEXT = /subscribe|subscription|subscriber|sign in to (?:read|continue)|log in to (?:read|continue)|abonn|suscr[ií]b|abbonati|premium/i;
+const PAYWALL_TEXT =
+  /subscribe|subscription|subscriber|sign in to (?:read|continue)|log in to (?:read|continue)|abonn|suscr[ií]b|abbonati|premium/i;
 
 export interface PageSignals {
   metadata: ArticleMetadata;
@@ -88,7 +89,11 @@ export function classifyPage(signals: PageSignals): PageKind {
     if (consentHits(bodyText) >= CONSENT_MIN_HITS) return 'consent-wall';
     if (bodyChars < CONSENT_EMPTY_BODY_CHARS && CONSENT_TEXT.test(pageText)) return 'consent-wall';
   }
-  if (signals.metadata.paywalled && (thin || (bodyChars < THIN_PAGE_CHARS * 2 && PAYWALL_TEXT.test(pageText)))) return 'paywall';
+  if (
+    signals.metadata.paywalled &&
+    (thin || (bodyChars < THIN_PAGE_CHARS * 2 && PAYWALL_TEXT.test(pageText)))
+  )
+    return 'paywall';
   if (!signals.declaredArticle && bodyChars < INDEX_MAX_BODY_CHARS) {
     if (isFrontPage(signals.url)) return 'index';
     if (!hasArticleSlug(signals.url) && signals.pageLinkCount >= INDEX_MIN_LINKS) return 'index';

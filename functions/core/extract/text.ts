@@ -6,7 +6,9 @@
  * Runs of whitespace (incl. NBSP and zero-width) that are not already a single plain space.
  * Leaving lone spaces unmatched makes the replace several times faster on ordinary text.
  */
-const WHITESPACE_RUN = / [\s\u200b\u200c\u200d\ufeff]+|[\t\n\r\f\v\u00a0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u3000\ufeff][\s\u200b\u200c\u200d\ufeff]*/g;
+const WHITESPACE_RUN =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: zero-width characters are matched one by one on purpose; collapsing them is the point
+  / [\s\u200b\u200c\u200d\ufeff]+|[\t\n\r\f\v\u00a0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u3000\ufeff][\s\u200b\u200c\u200d\ufeff]*/g;
 
 /** Collapses runs of whitespace to one space and trims the ends. */
 export function normalizeSpace(text: string): string {
@@ -47,7 +49,8 @@ export function weightedLength(text: string): number {
   let extra = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af)) extra += 2;
+    if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af))
+      extra += 2;
   }
   return text.length + extra;
 }

@@ -27,8 +27,20 @@ const CRON_FIELDS: readonly CronField[] = [
   { name: 'minutes', min: 0, max: 59 },
   { name: 'hours', min: 0, max: 23 },
   { name: 'day-of-month', min: 1, max: 31, question: true, special: 'day-of-month' },
-  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
-  { name: 'day-of-week', min: 1, max: 7, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'], question: true, special: 'day-of-week' },
+  {
+    name: 'month',
+    min: 1,
+    max: 12,
+    names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'],
+  },
+  {
+    name: 'day-of-week',
+    min: 1,
+    max: 7,
+    names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'],
+    question: true,
+    special: 'day-of-week',
+  },
   { name: 'year', min: 1970, max: 2199 },
 ];
 
@@ -44,7 +56,8 @@ export function scheduleProblem(expression: string): string | undefined {
   if (rate) return rateProblem(rate[1].trim());
   const cron = /^cron\((.*)\)$/.exec(text);
   if (cron) return cronProblem(cron[1].trim());
-  if (/^at\(/.test(text)) return 'one-time at(...) schedules are not supported for sources; use rate(...) or cron(...)';
+  if (/^at\(/.test(text))
+    return 'one-time at(...) schedules are not supported for sources; use rate(...) or cron(...)';
   return 'must be rate(<value> <unit>), e.g. "rate(30 minutes)", or cron(<min> <hour> <day-of-month> <month> <day-of-week> <year>), e.g. "cron(0/30 * * * ? *)"';
 }
 
@@ -65,8 +78,10 @@ function rateProblem(body: string): string | undefined {
   if (!Number.isSafeInteger(value) || value < 1) return `rate value must be a positive integer, got ${m[1]}`;
   const singular = ['minute', 'hour', 'day'];
   const plural = ['minutes', 'hours', 'days'];
-  if (!singular.includes(unit) && !plural.includes(unit)) return `unknown rate unit "${unit}" (use minute(s), hour(s) or day(s))`;
-  if (value === 1 && plural.includes(unit)) return `rate(1 ...) needs the singular unit "${unit.slice(0, -1)}"`;
+  if (!singular.includes(unit) && !plural.includes(unit))
+    return `unknown rate unit "${unit}" (use minute(s), hour(s) or day(s))`;
+  if (value === 1 && plural.includes(unit))
+    return `rate(1 ...) needs the singular unit "${unit.slice(0, -1)}"`;
   if (value > 1 && singular.includes(unit)) return `rate(${value} ...) needs the plural unit "${unit}s"`;
   return undefined;
 }
@@ -111,7 +126,10 @@ function cronItemProblem(item: string, spec: CronField): string | undefined {
     const last = /^([A-Z0-9]+)L$/.exec(item);
     if (last) return valueProblem(last[1], spec);
     const nth = /^([A-Z0-9]+)#(\d)$/.exec(item);
-    if (nth) return valueProblem(nth[1], spec) ?? (+nth[2] >= 1 && +nth[2] <= 5 ? undefined : `#${nth[2]} must be 1-5`);
+    if (nth)
+      return (
+        valueProblem(nth[1], spec) ?? (+nth[2] >= 1 && +nth[2] <= 5 ? undefined : `#${nth[2]} must be 1-5`)
+      );
   }
   const [range, step, extra] = item.split('/');
   if (extra !== undefined) return `"${item}" has more than one "/"`;

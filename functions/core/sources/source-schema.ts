@@ -34,42 +34,54 @@ export function slugify(text: string): string {
     .slice(0, 64);
 }
 
-const sourceId = z.string({ error: (issue) => typeMessage('a string', issue.input) }).superRefine((value, ctx) => {
-  if (!SOURCE_ID_PATTERN.test(value)) {
-    const suggestion = slugify(value);
-    ctx.addIssue({
-      code: 'custom',
-      message: `${JSON.stringify(value)} is not a valid id: use 1-64 lower-case letters, digits and inner dashes${suggestion ? ` (e.g. ${JSON.stringify(suggestion)})` : ''}`,
-    });
-  }
-});
+const sourceId = z
+  .string({ error: (issue) => typeMessage('a string', issue.input) })
+  .superRefine((value, ctx) => {
+    if (!SOURCE_ID_PATTERN.test(value)) {
+      const suggestion = slugify(value);
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(value)} is not a valid id: use 1-64 lower-case letters, digits and inner dashes${suggestion ? ` (e.g. ${JSON.stringify(suggestion)})` : ''}`,
+      });
+    }
+  });
 
-const httpUrl = z.string({ error: (issue) => typeMessage('a URL string', issue.input) }).superRefine((value, ctx) => {
-  let ok = false;
-  try {
-    const url = new URL(value.trim());
-    ok = (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    ok = false;
-  }
-  if (!ok) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not an http(s) URL` });
-});
+const httpUrl = z
+  .string({ error: (issue) => typeMessage('a URL string', issue.input) })
+  .superRefine((value, ctx) => {
+    let ok = false;
+    try {
+      const url = new URL(value.trim());
+      ok = (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    } catch {
+      ok = false;
+    }
+    if (!ok) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not an http(s) URL` });
+  });
 
-const regexSource = z.string({ error: (issue) => typeMessage('a regular expression string', issue.input) }).superRefine((value, ctx) => {
-  try {
-    new RegExp(value);
-  } catch (error) {
-    // V8 says "Invalid regular expression: /(/: Unterminated group"; keep only the reason.
-    const message = error instanceof Error ? error.message : String(error);
-    const why = message.slice(message.lastIndexOf(': ') + 2);
-    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a valid regular expression: ${why}` });
-  }
-});
+const regexSource = z
+  .string({ error: (issue) => typeMessage('a regular expression string', issue.input) })
+  .superRefine((value, ctx) => {
+    try {
+      new RegExp(value);
+    } catch (error) {
+      // V8 says "Invalid regular expression: /(/: Unterminated group"; keep only the reason.
+      const message = error instanceof Error ? error.message : String(error);
+      const why = message.slice(message.lastIndexOf(': ') + 2);
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(value)} is not a valid regular expression: ${why}`,
+      });
+    }
+  });
 
-const schedule = z.string({ error: (issue) => typeMessage('a schedule string', issue.input) }).superRefine((value, ctx) => {
-  const problem = scheduleProblem(value);
-  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)}: ${problem}` });
-});
+const schedule = z
+  .string({ error: (issue) => typeMessage('a schedule string', issue.input) })
+  .superRefine((value, ctx) => {
+    const problem = scheduleProblem(value);
+    if (problem !== undefined)
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)}: ${problem}` });
+  });
 
 function list<T extends z.ZodType>(item: T, what: string) {
   return z.array(item, { error: (issue) => typeMessage(`a list of ${what}`, issue.input) });
@@ -78,7 +90,11 @@ function list<T extends z.ZodType>(item: T, what: string) {
 /** One publisher entry as written in the file; unknown keys are errors (typos must not pass silently). */
 export const sourceEntrySchema = z.strictObject({
   id: sourceId,
-  name: z.string({ error: (issue) => typeMessage('a string', issue.input) }).trim().min(1, { error: 'must not be empty' }).optional(),
+  name: z
+    .string({ error: (issue) => typeMessage('a string', issue.input) })
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .optional(),
   feeds: list(httpUrl, 'feed URLs').default([]),
   sitemaps: list(httpUrl, 'sitemap URLs').default([]),
   homepage: httpUrl.optional(),
@@ -94,7 +110,9 @@ export const sourceEntrySchema = z.strictObject({
   requestsPerMinute: z
     .number({ error: (issue) => typeMessage('a number', issue.input) })
     .gt(0, { error: 'must be greater than 0' })
-    .max(MAX_REQUESTS_PER_MINUTE, { error: `must be at most ${MAX_REQUESTS_PER_MINUTE} (10 requests a second)` })
+    .max(MAX_REQUESTS_PER_MINUTE, {
+      error: `must be at most ${MAX_REQUESTS_PER_MINUTE} (10 requests a second)`,
+    })
     .optional(),
   useRobotsSitemaps: z.boolean({ error: (issue) => typeMessage('true or false', issue.input) }).default(true),
   enabled: z.boolean({ error: (issue) => typeMessage('true or false', issue.input) }).default(true),
@@ -113,7 +131,8 @@ export function typeMessage(expected: string, input: unknown): string {
 export function describeValue(value: unknown): string {
   if (value === null) return 'null (empty value)';
   if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
   if (typeof value === 'object') return 'a mapping';
   return `${typeof value} ${String(value)}`;
 }

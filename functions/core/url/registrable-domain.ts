@@ -8,8 +8,34 @@
 
 /** Second-level labels that country TLDs use as public suffixes (`co.uk`, `com.au`, `ne.jp`). */
 const COUNTRY_SECOND_LEVELS: ReadonlySet<string> = new Set([
-  'ac', 'co', 'com', 'edu', 'gob', 'gov', 'go', 'govt', 'id', 'info', 'ltd', 'me', 'mil', 'ne', 'net',
-  'nhs', 'nic', 'nom', 'or', 'org', 'plc', 'sch', 'web', 'biz', 'gen', 'firm', 'asn', 'in',
+  'ac',
+  'co',
+  'com',
+  'edu',
+  'gob',
+  'gov',
+  'go',
+  'govt',
+  'id',
+  'info',
+  'ltd',
+  'me',
+  'mil',
+  'ne',
+  'net',
+  'nhs',
+  'nic',
+  'nom',
+  'or',
+  'org',
+  'plc',
+  'sch',
+  'web',
+  'biz',
+  'gen',
+  'firm',
+  'asn',
+  'in',
 ]);
 
 /**
@@ -18,10 +44,29 @@ const COUNTRY_SECOND_LEVELS: ReadonlySet<string> = new Set([
  * would otherwise take the original's id).
  */
 const SHARED_HOSTING_SUFFIXES: readonly string[] = [
-  'github.io', 'gitlab.io', 'blogspot.com', 'wordpress.com', 'substack.com', 'medium.com', 'tumblr.com',
-  'netlify.app', 'vercel.app', 'pages.dev', 'web.app', 'firebaseapp.com', 'herokuapp.com', 'appspot.com',
-  'cloudfront.net', 'azurewebsites.net', 'amazonaws.com', 'wixsite.com', 'squarespace.com', 'ghost.io',
-  'typepad.com', 'livejournal.com', 'beehiiv.com',
+  'github.io',
+  'gitlab.io',
+  'blogspot.com',
+  'wordpress.com',
+  'substack.com',
+  'medium.com',
+  'tumblr.com',
+  'netlify.app',
+  'vercel.app',
+  'pages.dev',
+  'web.app',
+  'firebaseapp.com',
+  'herokuapp.com',
+  'appspot.com',
+  'cloudfront.net',
+  'azurewebsites.net',
+  'amazonaws.com',
+  'wixsite.com',
+  'squarespace.com',
+  'ghost.io',
+  'typepad.com',
+  'livejournal.com',
+  'beehiiv.com',
 ];
 
 /** Whether the host is an IPv4 or (bracketed) IPv6 literal. */

@@ -41,22 +41,43 @@ export async function placeInStory(
   const proposed = decision.proposedOrigin;
   if (!proposed) {
     const clusterId = previous?.copyOf ? (previous.clusterId ?? decision.clusterId) : decision.clusterId;
-    const stored = previous?.copyOf || clusterId !== selfId ? (await index.getStoryOrigins([clusterId])).get(clusterId) : undefined;
+    const stored =
+      previous?.copyOf || clusterId !== selfId
+        ? (await index.getStoryOrigins([clusterId])).get(clusterId)
+        : undefined;
     const originId = stored?.articleId ?? (previous?.copyOf ? previous.copyOf.articleId : selfId);
     if (originId === selfId) return { clusterId, originId, relation: 'original', copies: [] };
     const copyOf = previous?.copyOf ? retarget(previous.copyOf, stored) : undefined;
-    return { clusterId, originId, relation: previous?.relation ?? copyOf?.relation ?? 'exact', copyOf, copies: [] };
+    return {
+      clusterId,
+      originId,
+      relation: previous?.relation ?? copyOf?.relation ?? 'exact',
+      copyOf,
+      copies: [],
+    };
   }
 
   const clusterId = decision.clusterId;
   const stored = (await index.getStoryOrigins([clusterId])).get(clusterId);
-  const origin = !stored || proposed.rank < stored.rank ? await index.proposeStoryOrigin(clusterId, proposed) : stored;
+  const origin =
+    !stored || proposed.rank < stored.rank ? await index.proposeStoryOrigin(clusterId, proposed) : stored;
 
   if (origin.articleId === selfId) {
     for (const link of decision.matches) {
       const record = recordsById.get(link.articleId);
       if (!record || record.copyOf) continue;
-      await index.setCopyOf(link.articleId, { articleId: selfId, url: ref.url, host: ref.host, overlap: link.overlap, method: link.method, relation: link.relation }, clusterId);
+      await index.setCopyOf(
+        link.articleId,
+        {
+          articleId: selfId,
+          url: ref.url,
+          host: ref.host,
+          overlap: link.overlap,
+          method: link.method,
+          relation: link.relation,
+        },
+        clusterId,
+      );
     }
     return { clusterId, originId: selfId, relation: 'original', copies: decision.matches };
   }
@@ -68,7 +89,14 @@ export async function placeInStory(
   const originRecord = recordsById.get(origin.articleId);
   const alreadyLinked = originRecord?.copies.some((c) => c.articleId === selfId) ?? false;
   if (!alreadyLinked) {
-    const link: CopyLink = { articleId: selfId, url: ref.url, host: ref.host, overlap: copyOf.overlap, method: copyOf.method, relation: best.relation };
+    const link: CopyLink = {
+      articleId: selfId,
+      url: ref.url,
+      host: ref.host,
+      overlap: copyOf.overlap,
+      method: copyOf.method,
+      relation: best.relation,
+    };
     try {
       await index.addCopy(origin.articleId, link);
     } catch (error) {

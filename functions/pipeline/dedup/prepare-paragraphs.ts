@@ -19,7 +19,11 @@ export interface PreparedParagraph {
 export function prepareParagraphs(paragraphs: readonly Paragraph[]): PreparedParagraph[] {
   return paragraphs.map((paragraph) => {
     const normalized = normalizeParagraph(paragraph.text);
-    return { paragraph, normalized, hash: isEvidenceNormalized(normalized) ? hashNormalized(normalized) : undefined };
+    return {
+      paragraph,
+      normalized,
+      hash: isEvidenceNormalized(normalized) ? hashNormalized(normalized) : undefined,
+    };
   });
 }
 

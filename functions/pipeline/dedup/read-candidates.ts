@@ -84,7 +84,9 @@ export async function awaitInFlightMatches(
 ): Promise<SyndicationDecision> {
   let decision = decide();
   for (const delayMs of IN_FLIGHT_RECHECK_DELAYS_MS) {
-    const waiting = decision.matches.filter((m) => !pool.recordsById.has(m.articleId)).map((m) => m.articleId);
+    const waiting = decision.matches
+      .filter((m) => !pool.recordsById.has(m.articleId))
+      .map((m) => m.articleId);
     if (waiting.length === 0) break;
     await deps.sleep(delayMs);
     const arrived = await readCandidates(index, waiting, pool);
@@ -118,7 +120,8 @@ export async function similarTextCandidates(
   const keyHits = new Map<string, number>();
   const alreadyRead = new Set(pool.exactIds);
   for (const ids of perKey) {
-    for (const id of unique(ids)) if (id !== selfId && !alreadyRead.has(id)) keyHits.set(id, (keyHits.get(id) ?? 0) + 1);
+    for (const id of unique(ids))
+      if (id !== selfId && !alreadyRead.has(id)) keyHits.set(id, (keyHits.get(id) ?? 0) + 1);
   }
   const ids = topByCount(keyHits, MAX_FINGERPRINT_CANDIDATES);
   if (ids.length === 0) return false;
@@ -126,7 +129,11 @@ export async function similarTextCandidates(
   return true;
 }
 
-async function readCandidates(index: DedupIndex, ids: readonly string[], pool: CandidatePool): Promise<SyndicationCandidate[]> {
+async function readCandidates(
+  index: DedupIndex,
+  ids: readonly string[],
+  pool: CandidatePool,
+): Promise<SyndicationCandidate[]> {
   if (ids.length === 0) return [];
   const records = await index.getArticles(ids);
   for (const record of records) pool.recordsById.set(record.id, record);

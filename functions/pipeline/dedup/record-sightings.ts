@@ -34,13 +34,15 @@ export async function recordSightings(
   for (const hash of allHashes) {
     const info = known.get(hash);
     const countedThisPage =
-      previouslyRecorded.has(hash) || (info !== undefined && (info.firstSeen.articleId === selfId || info.articleIds.includes(selfId)));
+      previouslyRecorded.has(hash) ||
+      (info !== undefined && (info.firstSeen.articleId === selfId || info.articleIds.includes(selfId)));
     const count = { hostPageCount: info?.hostPageCounts[ref.host] ?? 0, countedThisPage };
     const isBoilerplate = isHostBoilerplate(count);
     if (isBoilerplate) boilerplate.add(hash);
     if (isBoilerplate ? shouldRecordForHostCount(count) : !countedThisPage) toRecord.push(hash);
   }
-  const sightings = toRecord.length > 0 ? await index.recordParagraphs(ref, toRecord, NORMALIZATION_VERSION) : [];
+  const sightings =
+    toRecord.length > 0 ? await index.recordParagraphs(ref, toRecord, NORMALIZATION_VERSION) : [];
   const infoByHash = new Map<string, ParagraphInfo>(known);
   for (const sighting of sightings) infoByHash.set(sighting.hash, sighting);
   return { infoByHash, boilerplate };

@@ -9,10 +9,12 @@ import { externalHref, html, queryString, type SafeHtml } from './html';
  */
 
 /** Link to an article page (ids are hex, but encode anyway). */
-export const articleHref = (id: string, fragment?: string) => `/view/articles/${encodeURIComponent(id)}${fragment ? `#${encodeURIComponent(fragment)}` : ''}`;
+export const articleHref = (id: string, fragment?: string) =>
+  `/view/articles/${encodeURIComponent(id)}${fragment ? `#${encodeURIComponent(fragment)}` : ''}`;
 export const storyHref = (id: string) => `/view/articles/${encodeURIComponent(id)}/story`;
 /** Anchor of a paragraph on its article page: first-seen links from copies jump to it. */
-export const paragraphAnchor = (p: StoredParagraph, index: number) => (p.hash ? `p-${p.hash}` : `p${index + 1}`);
+export const paragraphAnchor = (p: StoredParagraph, index: number) =>
+  p.hash ? `p-${p.hash}` : `p${index + 1}`;
 
 /** Escaped like any value (it has no character that escaping changes). */
 const STYLE = `
@@ -56,7 +58,8 @@ const pct = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
 /** Badges saying whether an article is a copy or has copies. */
 function copyBadges(record: ArticleRecord): SafeHtml {
   return html`${record.copyOf && html`<span class="badge copy" title="copy of an article first published on ${record.copyOf.host}">copy of ${record.copyOf.host}</span>`}${
-    record.copies.length > 0 && html`<span class="badge">${record.copies.length} ${record.copies.length === 1 ? 'copy' : 'copies'}</span>`
+    record.copies.length > 0 &&
+    html`<span class="badge">${record.copies.length} ${record.copies.length === 1 ? 'copy' : 'copies'}</span>`
   }`;
 }
 
@@ -90,11 +93,13 @@ ${hosts.length === 0 ? html`<p>The archive is empty. Run <code>npm start</code> 
   const stats = input.stats;
   const body = html`<h1>Articles of ${host}</h1>${form}
 ${stats && html`<div class="stats" id="host-stats"><span>${stats.articles}${stats.complete ? '' : '+'} articles</span><span>syndicated: ${pct(stats.syndicatedShare)}</span><span>repeated paragraphs removed: ${pct(stats.repeatedParagraphRatio)}</span><span>boilerplate removed: ${pct(stats.boilerplateRatio)}</span><span>paragraphs first seen elsewhere: ${pct(stats.firstSeenElsewhereRatio)}</span></div>`}
-${articles.length === 0
+${
+  articles.length === 0
     ? html`<p>No articles of ${host} in this range.</p>`
     : html`<table id="articles"><thead><tr><th>Day</th><th>Title</th><th>Paragraphs</th></tr></thead><tbody>
 ${articles.map((a) => html`<tr><td>${a.day}</td><td><a class="article-link" href="${articleHref(a.id)}">${a.title ?? '(untitled)'}</a>${copyBadges(a)}</td><td>${a.paragraphCount}</td></tr>`)}
-</tbody></table>`}
+</tbody></table>`
+}
 ${input.nextCursor && html`<p><a id="next-page" href="/${queryString({ host, from, to, limit: input.limit, cursor: input.nextCursor })}">Next page →</a></p>`}`;
   return layout(`Articles of ${host}`, body);
 }
@@ -105,7 +110,11 @@ function paragraphHtml(copy: CleanCopy, p: StoredParagraph, index: number): Safe
   const tag = p.kind === 'heading' ? 'h2' : p.kind === 'quote' ? 'blockquote' : 'p';
   const text = p.kind === 'list-item' ? html`• ${p.text}` : html`${p.text}`;
   const inner =
-    tag === 'h2' ? html`<h2>${text}</h2>` : tag === 'blockquote' ? html`<blockquote>${text}</blockquote>` : html`<p>${text}</p>`;
+    tag === 'h2'
+      ? html`<h2>${text}</h2>`
+      : tag === 'blockquote'
+        ? html`<blockquote>${text}</blockquote>`
+        : html`<p>${text}</p>`;
   return html`<div class="para${elsewhere ? ' seen-elsewhere' : ''}" id="${paragraphAnchor(p, index)}">${inner}${
     elsewhere &&
     html`<a class="first-seen" href="${articleHref(elsewhere.articleId, p.hash ? `p-${p.hash}` : undefined)}">first seen on ${elsewhere.host}, ${elsewhere.seenAt}</a>`
@@ -138,9 +147,14 @@ export function storyPage(story: StoryView): string {
 <p>Likely origin: <a id="origin" href="${articleHref(origin.id)}">${origin.title ?? origin.url}</a> on ${origin.host}${origin.publishedAt ? html`, published ${origin.publishedAt}` : ''}.</p>
 <table id="members"><thead><tr><th>Host</th><th>Title</th><th>Published</th><th>Relation</th></tr></thead><tbody>
 ${story.members.map(
-  (m) => html`<tr${m.id === article.id ? html` class="current"` : ''}><td>${m.host}</td><td><a href="${articleHref(m.id)}">${m.title ?? '(untitled)'}</a>${m.id === article.id ? html` <span class="badge">this article</span>` : ''}</td><td>${m.publishedAt ?? m.fetchedAt}</td><td>${
-    m.id === origin.id ? 'origin' : m.copyOf ? html`copy of ${m.copyOf.host} (${pct(m.copyOf.overlap)}, ${m.copyOf.method})` : 'related'
-  }</td></tr>`,
+  (m) =>
+    html`<tr${m.id === article.id ? html` class="current"` : ''}><td>${m.host}</td><td><a href="${articleHref(m.id)}">${m.title ?? '(untitled)'}</a>${m.id === article.id ? html` <span class="badge">this article</span>` : ''}</td><td>${m.publishedAt ?? m.fetchedAt}</td><td>${
+      m.id === origin.id
+        ? 'origin'
+        : m.copyOf
+          ? html`copy of ${m.copyOf.host} (${pct(m.copyOf.overlap)}, ${m.copyOf.method})`
+          : 'related'
+    }</td></tr>`,
 )}
 </tbody></table>`;
   return layout('Story cluster', body);
@@ -148,5 +162,8 @@ ${story.members.map(
 
 /** An error page with the (escaped) message. */
 export function errorPage(status: number, message: string): string {
-  return layout(status === 404 ? 'Not found' : 'Error', html`<h1>${status === 404 ? 'Not found' : status === 400 ? 'Bad request' : 'Error'}</h1><p class="error">${message}</p><p><a href="/">Back to the list</a></p>`);
+  return layout(
+    status === 404 ? 'Not found' : 'Error',
+    html`<h1>${status === 404 ? 'Not found' : status === 400 ? 'Bad request' : 'Error'}</h1><p class="error">${message}</p><p><a href="/">Back to the list</a></p>`,
+  );
 }

@@ -10,12 +10,17 @@ import { articleListPage, articlePage, errorPage, storyPage } from './pages';
  */
 export const WEB_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
 
-const page = (status: number, body: string): BufferedResponse => ({ status, headers: { ...WEB_HEADERS }, body });
+const page = (status: number, body: string): BufferedResponse => ({
+  status,
+  headers: { ...WEB_HEADERS },
+  body,
+});
 
 /** Browsers ask for it on every page; answering 204 keeps their consoles free of 404s. */
 const FAVICON_PATH = '/favicon.ico';
@@ -30,7 +35,8 @@ export function isWebPath(path: string): boolean {
  * filters), `/view/articles/{id}` (article with first-seen highlights), `/view/articles/{id}/story`.
  */
 export async function handleWebRequest(core: QueryCore, request: ApiRequest): Promise<BufferedResponse> {
-  if (request.method !== 'GET' && request.method !== 'HEAD') return { ...page(405, errorPage(405, 'read-only')), headers: { ...WEB_HEADERS, allow: 'GET, HEAD' } };
+  if (request.method !== 'GET' && request.method !== 'HEAD')
+    return { ...page(405, errorPage(405, 'read-only')), headers: { ...WEB_HEADERS, allow: 'GET, HEAD' } };
   const path = request.path.replace(/\/+$/, '') || '/';
   if (path === FAVICON_PATH) return { status: 204, headers: { 'cache-control': 'max-age=86400' }, body: '' };
   try {
@@ -60,12 +66,22 @@ async function listPage(core: QueryCore, query: ApiRequest['query']): Promise<st
   const from = value('from');
   const to = value('to');
   const limitText = value('limit');
-  if (limitText !== undefined && !/^\d+$/.test(limitText)) throw new InvalidInputError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  if (limitText !== undefined && !/^\d+$/.test(limitText))
+    throw new InvalidInputError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
   const limit = limitText === undefined ? DEFAULT_PAGE_SIZE : Number(limitText);
   if (!host) return articleListPage({ hosts, from, to });
   const [list, stats] = await Promise.all([
     core.listArticles({ host, from, to, limit, cursor: value('cursor') }),
     core.hostStats({ host, from, to }),
   ]);
-  return articleListPage({ hosts, host, from, to, limit: limitText === undefined ? undefined : limit, articles: list.items, nextCursor: list.cursor, stats });
+  return articleListPage({
+    hosts,
+    host,
+    from,
+    to,
+    limit: limitText === undefined ? undefined : limit,
+    articles: list.items,
+    nextCursor: list.cursor,
+    stats,
+  });
 }

@@ -35,7 +35,8 @@ export const AGGREGATE_METRIC_SERIES = 8;
 export const SERIES_PER_HOST = 2;
 
 /** Dollars for printing: whole above $100, cents above $1, four decimals below. */
-export const money = (n: number) => (n >= 100 ? `$${n.toFixed(0)}` : n >= 1 ? `$${n.toFixed(2)}` : `$${n.toFixed(4)}`);
+export const money = (n: number) =>
+  n >= 100 ? `$${n.toFixed(0)}` : n >= 1 ? `$${n.toFixed(2)}` : `$${n.toFixed(4)}`;
 
 export interface CostOptions {
   articlesPerDay: number;
@@ -60,14 +61,24 @@ export interface CostLine {
  * thread, slowed below a full vCPU); each stored article takes `fetchAttemptsPerArticle` messages.
  * A `crawl.billedMsPerArticle` input (measured on AWS) replaces the derivation.
  */
-export function crawlBilledMsPerArticle(inputs: Record<string, Input>, batch = inputs['crawl.batchSize'].value): { ms: number; detail: string } {
+export function crawlBilledMsPerArticle(
+  inputs: Record<string, Input>,
+  batch = inputs['crawl.batchSize'].value,
+): { ms: number; detail: string } {
   const v = (key: string) => inputs[key].value;
   if (inputs['crawl.billedMsPerArticle']) {
-    return { ms: v('crawl.billedMsPerArticle'), detail: `crawl.billedMsPerArticle (${inputs['crawl.billedMsPerArticle'].source})` };
+    return {
+      ms: v('crawl.billedMsPerArticle'),
+      detail: `crawl.billedMsPerArticle (${inputs['crawl.billedMsPerArticle'].source})`,
+    };
   }
   const cpuSlowdown = Math.max(1, LAMBDA_MB_PER_VCPU / v('crawl.memoryMb'));
   const cpuMs = batch * v('crawl.cpuMsPerArticle') * cpuSlowdown;
-  const invocationMs = v('crawl.fetchWallMsPerBatch') + v('crawl.storeWallMsPerBatch') + v('crawl.politenessWaitMsPerBatch') + cpuMs;
+  const invocationMs =
+    v('crawl.fetchWallMsPerBatch') +
+    v('crawl.storeWallMsPerBatch') +
+    v('crawl.politenessWaitMsPerBatch') +
+    cpuMs;
   const ms = (invocationMs / batch) * v('crawl.fetchAttemptsPerArticle');
   return {
     ms,
@@ -98,7 +109,12 @@ const HOURS_PER_MONTH = 30 * 24;
  * never below the auto-scaling minimum. Returns dollars per consumed unit at that utilisation and
  * the month's extra cost when the minimum is above what the volume needs (a fixed cost).
  */
-export function provisionedCapacity(unitsPerMonth: number, minUnits: number, pricePerUnitHour: number, utilization: number) {
+export function provisionedCapacity(
+  unitsPerMonth: number,
+  minUnits: number,
+  pricePerUnitHour: number,
+  utilization: number,
+) {
   const neededUnits = unitsPerMonth / (HOURS_PER_MONTH * 3_600) / utilization;
   const dollarsPerUnit = pricePerUnitHour / 3_600 / utilization;
   const floorDollarsPerMonth = Math.max(0, minUnits - neededUnits) * HOURS_PER_MONTH * pricePerUnitHour;
@@ -119,7 +135,8 @@ export function computeCosts(o: CostOptions) {
  * processing) has no closed form. `undefined` when even a billion articles a day miss it.
  */
 function breakEvenArticlesPerDay(o: CostOptions): number | undefined {
-  const meets = (articlesPerDay: number) => costsAt({ ...o, articlesPerDay }).allInPerMillion < GOAL_DOLLARS_PER_MILLION;
+  const meets = (articlesPerDay: number) =>
+    costsAt({ ...o, articlesPerDay }).allInPerMillion < GOAL_DOLLARS_PER_MILLION;
   let high = 1e9;
   if (!meets(high)) return undefined;
   let low = 1;
@@ -142,12 +159,21 @@ function costsAt(o: CostOptions) {
   const batchSize = v('crawl.batchSize');
   const fill = crawlBatchFill(o.inputs, o.articlesPerDay);
   const perBatchFactor = batchSize / fill;
-  const fillNote = fill < batchSize ? ` (batches of ${fill.toFixed(1)}: discovery spread over ${v('discover.spreadSeconds')} s, ${v('crawl.maxBatchingWindowSeconds')} s batching window)` : '';
+  const fillNote =
+    fill < batchSize
+      ? ` (batches of ${fill.toFixed(1)}: discovery spread over ${v('discover.spreadSeconds')} s, ${v('crawl.maxBatchingWindowSeconds')} s batching window)`
+      : '';
   const crawlMs = crawlBilledMsPerArticle(o.inputs, fill);
   const crawlGbS = (crawlMs.ms / 1000) * (v('crawl.memoryMb') / 1024);
-  add('Lambda crawl (GB-s)', crawlGbS * PRICES.lambdaArmPerGbSecond, `${crawlMs.ms.toFixed(0)} ms = ${crawlGbS.toFixed(3)} GB-s/article: ${crawlMs.detail}`);
+  add(
+    'Lambda crawl (GB-s)',
+    crawlGbS * PRICES.lambdaArmPerGbSecond,
+    `${crawlMs.ms.toFixed(0)} ms = ${crawlGbS.toFixed(3)} GB-s/article: ${crawlMs.detail}`,
+  );
   // Each source is read on its schedule, whether or not it yields new URLs.
-  const discoverMsPerArticle = (v('discover.sourceRunsPerDay') * o.hosts * v('discover.billedMsPerSourceRun')) / Math.max(o.articlesPerDay, 1e-9);
+  const discoverMsPerArticle =
+    (v('discover.sourceRunsPerDay') * o.hosts * v('discover.billedMsPerSourceRun')) /
+    Math.max(o.articlesPerDay, 1e-9);
   const discoverGbS = (discoverMsPerArticle / 1000) * (v('discover.memoryMb') / 1024);
   add(
     'Lambda discover (GB-s)',
@@ -155,33 +181,68 @@ function costsAt(o: CostOptions) {
     `${discoverMsPerArticle.toFixed(0)} ms = ${discoverGbS.toFixed(3)} GB-s/article: ${v('discover.sourceRunsPerDay')} runs/day x ${o.hosts} sources x ${v('discover.billedMsPerSourceRun')} ms over ${o.articlesPerDay} articles/day`,
   );
   const invocations = v('crawl.fetchAttemptsPerArticle') / fill;
-  add('Lambda requests', (invocations * PRICES.lambdaPerMillionRequests) / 1e6, `${invocations.toFixed(2)} invocations/article`);
+  add(
+    'Lambda requests',
+    (invocations * PRICES.lambdaPerMillionRequests) / 1e6,
+    `${invocations.toFixed(2)} invocations/article`,
+  );
 
   // The benchmark's articles are shorter or longer than real pages: each evidence paragraph more
   // is one more paragraph-item write and one more lookup read.
-  const extraParagraphs = v('dedup.evidenceParagraphsPerArticle') - v('dynamodb.paragraphsPerArticleMeasured');
+  const extraParagraphs =
+    v('dedup.evidenceParagraphsPerArticle') - v('dynamodb.paragraphsPerArticleMeasured');
   const wru = v('dynamodb.writeUnitsPerArticle') + extraParagraphs * WRITE_UNITS_PER_PARAGRAPH;
   const rru = v('dynamodb.readUnitsPerArticle') + extraParagraphs * READ_UNITS_PER_PARAGRAPH;
-  const scaled = extraParagraphs === 0 ? '' : ` (${v('dynamodb.writeUnitsPerArticle')} measured at ${v('dynamodb.paragraphsPerArticleMeasured')} paragraphs ${extraParagraphs > 0 ? '+' : '-'} ${Math.abs(extraParagraphs).toFixed(2)} x ${WRITE_UNITS_PER_PARAGRAPH} for ${v('dedup.evidenceParagraphsPerArticle')} paragraphs)`;
+  const scaled =
+    extraParagraphs === 0
+      ? ''
+      : ` (${v('dynamodb.writeUnitsPerArticle')} measured at ${v('dynamodb.paragraphsPerArticleMeasured')} paragraphs ${extraParagraphs > 0 ? '+' : '-'} ${Math.abs(extraParagraphs).toFixed(2)} x ${WRITE_UNITS_PER_PARAGRAPH} for ${v('dedup.evidenceParagraphsPerArticle')} paragraphs)`;
   const articlesPerMonth = o.articlesPerDay * 30;
   const capacity = o.tableCapacity;
   const capacityFixed: CostLine[] = [];
   if (capacity.billing === 'provisioned') {
     // The table and its index each scale from their own minimum (the index's is 1 unit).
     const utilization = v('dynamodb.provisionedUtilization');
-    const writes = provisionedCapacity(wru * articlesPerMonth, capacity.minWriteUnits + 1, PRICES.dynamodbPerWriteCapacityUnitHour, utilization);
-    const reads = provisionedCapacity(rru * articlesPerMonth, capacity.minReadUnits + 1, PRICES.dynamodbPerReadCapacityUnitHour, utilization);
-    const how = (units: number) => `provisioned at ${(100 * utilization).toFixed(0)} % use: ${units.toFixed(1)} units on average at this volume`;
-    add('DynamoDB writes', wru * writes.dollarsPerUnit, `${wru.toFixed(1)} WRU/article${scaled}, ${how(writes.neededUnits)}`);
-    add('DynamoDB reads', rru * reads.dollarsPerUnit, `${rru.toFixed(1)} RRU/article, ${how(reads.neededUnits)}`);
+    const writes = provisionedCapacity(
+      wru * articlesPerMonth,
+      capacity.minWriteUnits + 1,
+      PRICES.dynamodbPerWriteCapacityUnitHour,
+      utilization,
+    );
+    const reads = provisionedCapacity(
+      rru * articlesPerMonth,
+      capacity.minReadUnits + 1,
+      PRICES.dynamodbPerReadCapacityUnitHour,
+      utilization,
+    );
+    const how = (units: number) =>
+      `provisioned at ${(100 * utilization).toFixed(0)} % use: ${units.toFixed(1)} units on average at this volume`;
+    add(
+      'DynamoDB writes',
+      wru * writes.dollarsPerUnit,
+      `${wru.toFixed(1)} WRU/article${scaled}, ${how(writes.neededUnits)}`,
+    );
+    add(
+      'DynamoDB reads',
+      rru * reads.dollarsPerUnit,
+      `${rru.toFixed(1)} RRU/article, ${how(reads.neededUnits)}`,
+    );
     capacityFixed.push({
       component: 'DynamoDB capacity floor',
       dollars: writes.floorDollarsPerMonth + reads.floorDollarsPerMonth,
       detail: `auto-scaling minimum (${capacity.minWriteUnits}+1 write, ${capacity.minReadUnits}+1 read units for table+index) above what this volume needs`,
     });
   } else {
-    add('DynamoDB writes', (wru * PRICES.dynamodbPerMillionWriteUnits) / 1e6, `${wru.toFixed(1)} WRU/article${scaled}, on-demand`);
-    add('DynamoDB reads', (rru * PRICES.dynamodbPerMillionReadUnits) / 1e6, `${rru.toFixed(1)} RRU/article, on-demand`);
+    add(
+      'DynamoDB writes',
+      (wru * PRICES.dynamodbPerMillionWriteUnits) / 1e6,
+      `${wru.toFixed(1)} WRU/article${scaled}, on-demand`,
+    );
+    add(
+      'DynamoDB reads',
+      (rru * PRICES.dynamodbPerMillionReadUnits) / 1e6,
+      `${rru.toFixed(1)} RRU/article, on-demand`,
+    );
   }
 
   // Raw and clean bundles are written once per invocation: partial batches write more of them.
@@ -190,9 +251,18 @@ function costsAt(o: CostOptions) {
   add('S3 PUT', (puts * PRICES.s3PutPerThousand) / 1e3, `${puts.toFixed(2)} PUT/article${fillNote}`);
   add('S3 GET', (gets * PRICES.s3GetPerThousand) / 1e3, `${gets.toFixed(2)} GET/article`);
   // A receive and a delete per invocation instead of per full batch.
-  const sqsRequests = v('sqs.requestsPerArticle') + 2 * v('crawl.fetchAttemptsPerArticle') * (1 / fill - 1 / batchSize);
-  add('SQS requests', (sqsRequests * PRICES.sqsPerMillionRequests) / 1e6, `${sqsRequests.toFixed(3)} requests/article`);
-  add('CloudWatch Logs ingest', (v('logs.bytesPerArticle') / 1e9) * PRICES.logsIngestPerGb, `${v('logs.bytesPerArticle')} B/article`);
+  const sqsRequests =
+    v('sqs.requestsPerArticle') + 2 * v('crawl.fetchAttemptsPerArticle') * (1 / fill - 1 / batchSize);
+  add(
+    'SQS requests',
+    (sqsRequests * PRICES.sqsPerMillionRequests) / 1e6,
+    `${sqsRequests.toFixed(3)} requests/article`,
+  );
+  add(
+    'CloudWatch Logs ingest',
+    (v('logs.bytesPerArticle') / 1e9) * PRICES.logsIngestPerGb,
+    `${v('logs.bytesPerArticle')} B/article`,
+  );
   const traces = invocations * v('xray.sampledFraction');
   add('X-Ray traces', (traces * PRICES.xrayPerMillionTraces) / 1e6, `${traces.toFixed(3)} traces/article`);
 
@@ -206,13 +276,21 @@ function costsAt(o: CostOptions) {
   // to the frequent tier (not modelled: an occasional run).
   const rawArchiveMonthly = rawGbPerMillion * PRICES.s3IntelligentTieringArchiveInstantPerGbMonth;
   const rawObjectsPerArticle = v('s3.rawObjectsPerArticle') * perBatchFactor;
-  const rawMonitoringMonthly = ((rawObjectsPerArticle * 1e6) / 1e3) * PRICES.s3IntelligentTieringMonitoringPerThousandObjects;
+  const rawMonitoringMonthly =
+    ((rawObjectsPerArticle * 1e6) / 1e3) * PRICES.s3IntelligentTieringMonitoringPerThousandObjects;
   const rawYoungExtra = (months: number) =>
     rawGbPerMillion *
-    ((PRICES.s3StandardPerGbMonth - PRICES.s3IntelligentTieringArchiveInstantPerGbMonth) * Math.min(months, 1) +
-      (PRICES.s3IntelligentTieringInfrequentPerGbMonth - PRICES.s3IntelligentTieringArchiveInstantPerGbMonth) * Math.min(Math.max(months - 1, 0), 2));
+    ((PRICES.s3StandardPerGbMonth - PRICES.s3IntelligentTieringArchiveInstantPerGbMonth) *
+      Math.min(months, 1) +
+      (PRICES.s3IntelligentTieringInfrequentPerGbMonth -
+        PRICES.s3IntelligentTieringArchiveInstantPerGbMonth) *
+        Math.min(Math.max(months - 1, 0), 2));
   const storagePerMillionPerMonth: CostLine[] = [
-    { component: 'S3 Standard (clean copies)', dollars: cleanGbPerMillion * PRICES.s3StandardPerGbMonth, detail: `${cleanGbPerMillion.toFixed(1)} GB per million` },
+    {
+      component: 'S3 Standard (clean copies)',
+      dollars: cleanGbPerMillion * PRICES.s3StandardPerGbMonth,
+      detail: `${cleanGbPerMillion.toFixed(1)} GB per million`,
+    },
     {
       component: 'S3 raw pages',
       dollars: rawArchiveMonthly + rawMonitoringMonthly,
@@ -220,8 +298,16 @@ function costsAt(o: CostOptions) {
         `${rawGbPerMillion.toFixed(1)} GB per million in Intelligent-Tiering, Archive Instant Access after 90 days unread (${money(rawArchiveMonthly)}; ` +
         `the newest three months cost +${money(rawYoungExtra(3))} per M per month) + monitoring of ${(rawObjectsPerArticle * 1e6).toFixed(0)} bundles (${money(rawMonitoringMonthly)})`,
     },
-    { component: 'DynamoDB storage', dollars: ddbGb * 1e6 * PRICES.dynamodbStoragePerGbMonth, detail: `${(ddbGb * 1e6).toFixed(1)} GB per million` },
-    { component: 'DynamoDB PITR', dollars: ddbGb * 1e6 * PRICES.dynamodbPitrPerGbMonth, detail: 'continuous backups of the table size' },
+    {
+      component: 'DynamoDB storage',
+      dollars: ddbGb * 1e6 * PRICES.dynamodbStoragePerGbMonth,
+      detail: `${(ddbGb * 1e6).toFixed(1)} GB per million`,
+    },
+    {
+      component: 'DynamoDB PITR',
+      dollars: ddbGb * 1e6 * PRICES.dynamodbPitrPerGbMonth,
+      detail: 'continuous backups of the table size',
+    },
   ];
 
   const hostsWithSeries = o.perHostMetrics === 'all' ? o.hosts : o.watchedHosts;
@@ -235,10 +321,26 @@ function costsAt(o: CostOptions) {
       dollars: metricCount * PRICES.customMetricPerMonth,
       detail: `${metricCount} series: ${AGGREGATE_METRIC_SERIES} aggregate + ${v('metrics.reasonSeries')} by failure reason + ${SERIES_PER_HOST} x ${hostsWithSeries} ${o.perHostMetrics === 'all' ? 'hosts (perHostMetrics=all)' : 'watched hosts'}`,
     },
-    { component: 'Alarms', dollars: alarmMetrics * PRICES.alarmMetricPerMonth, detail: `${alarmMetrics} alarm metrics` },
-    { component: 'Dashboard', dollars: PRICES.dashboardPerMonth, detail: 'free if the account has fewer than 4 dashboards' },
-    { component: 'SQS idle polling', dollars: (pollerRequestsPerMonth * PRICES.sqsPerMillionRequests) / 1e6, detail: `${pollerRequestsPerMonth} empty receives (${EVENT_SOURCE_MAPPINGS} event source mappings, ${v('sqs.pollersPerMapping')} pollers each)` },
-    { component: 'Scheduler', dollars: ((v('discover.runsPerDay') * 30) / 1e6) * PRICES.schedulerPerMillion, detail: `${v('discover.runsPerDay') * 30} invocations` },
+    {
+      component: 'Alarms',
+      dollars: alarmMetrics * PRICES.alarmMetricPerMonth,
+      detail: `${alarmMetrics} alarm metrics`,
+    },
+    {
+      component: 'Dashboard',
+      dollars: PRICES.dashboardPerMonth,
+      detail: 'free if the account has fewer than 4 dashboards',
+    },
+    {
+      component: 'SQS idle polling',
+      dollars: (pollerRequestsPerMonth * PRICES.sqsPerMillionRequests) / 1e6,
+      detail: `${pollerRequestsPerMonth} empty receives (${EVENT_SOURCE_MAPPINGS} event source mappings, ${v('sqs.pollersPerMapping')} pollers each)`,
+    },
+    {
+      component: 'Scheduler',
+      dollars: ((v('discover.runsPerDay') * 30) / 1e6) * PRICES.schedulerPerMillion,
+      detail: `${v('discover.runsPerDay') * 30} invocations`,
+    },
     ...capacityFixed,
   ];
 
@@ -250,20 +352,32 @@ function costsAt(o: CostOptions) {
   const logsStorage = ((articlesPerMonth * v('logs.bytesPerArticle')) / 1e9) * PRICES.logsStoragePerGbMonth;
   const monthly = {
     processing: processingPerMillion * millionsPerMonth,
-    storageFirstMonth: (storagePerMillionMonth + rawYoungExtra(1)) * millionsPerMonth * 0.5 + logsStorage * 0.5,
-    storageAfterMonths: (storagePerMillionMonth * o.months + rawYoungExtra(o.months)) * millionsPerMonth + logsStorage,
+    storageFirstMonth:
+      (storagePerMillionMonth + rawYoungExtra(1)) * millionsPerMonth * 0.5 + logsStorage * 0.5,
+    storageAfterMonths:
+      (storagePerMillionMonth * o.months + rawYoungExtra(o.months)) * millionsPerMonth + logsStorage,
     fixed: fixedPerMonth,
   };
   // Ingesting a million articles: processing plus their share of this month's fixed costs.
   // Keeping them is a separate, monthly holding cost (storagePerMillionMonth).
   const allInPerMillion = processingPerMillion + fixedPerMonth / Math.max(millionsPerMonth, 1e-9);
   return {
-    perArticle, storagePerMillionPerMonth, fixedMonthly, processingPerMillion, storagePerMillionMonth, fixedPerMonth, articlesPerMonth, monthly, allInPerMillion, crawlBilledMs: crawlMs, crawlBatchFill: fill };
+    perArticle,
+    storagePerMillionPerMonth,
+    fixedMonthly,
+    processingPerMillion,
+    storagePerMillionMonth,
+    fixedPerMonth,
+    articlesPerMonth,
+    monthly,
+    allInPerMillion,
+    crawlBilledMs: crawlMs,
+    crawlBatchFill: fill,
+  };
 }
 
 /** The issue's goal: dollars per million articles, all-in. */
 export const GOAL_DOLLARS_PER_MILLION = 20;
-
 
 /**
  * One evidence paragraph more in an article: one conditional UpdateItem of its paragraph item

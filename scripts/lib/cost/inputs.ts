@@ -44,8 +44,18 @@ const ASSUMED_INPUTS: Record<string, InputDefault> = {
     basis: 'assumed',
     why: 'evidence paragraphs (8+ words) per real article page: each is one paragraph write and one lookup read in the dedup index (npm run eval:extract -- --cost-out measures it on the dev set)',
   },
-  'dynamodb.readUnitsPerArticle': { value: 6, unit: 'RRU', basis: 'assumed', why: 'crawl state, previous record, paragraph lookups, candidates (bench:pipeline measures it)' },
-  'dynamodb.requestsPerArticle': { value: 25, unit: 'requests', basis: 'assumed', why: 'informational; on-demand bills units, not requests' },
+  'dynamodb.readUnitsPerArticle': {
+    value: 6,
+    unit: 'RRU',
+    basis: 'assumed',
+    why: 'crawl state, previous record, paragraph lookups, candidates (bench:pipeline measures it)',
+  },
+  'dynamodb.requestsPerArticle': {
+    value: 25,
+    unit: 'requests',
+    basis: 'assumed',
+    why: 'informational; on-demand bills units, not requests',
+  },
   'dynamodb.storageBytesPerArticle': {
     value: 8_000,
     unit: 'bytes',
@@ -59,19 +69,19 @@ const ASSUMED_INPUTS: Record<string, InputDefault> = {
     value: 2_000,
     unit: 'ms/invocation',
     basis: 'assumed',
-    why: 'the slowest of a batch\'s parallel fetches (publisher TTFB + download, DNS/TLS, robots.txt once per host and container): the typical maximum of 10 fetches is about their p93 (0.5^(1/10))',
+    why: "the slowest of a batch's parallel fetches (publisher TTFB + download, DNS/TLS, robots.txt once per host and container): the typical maximum of 10 fetches is about their p93 (0.5^(1/10))",
   },
   'crawl.storeWallMsPerBatch': {
     value: 300,
     unit: 'ms/invocation',
     basis: 'assumed',
-    why: 'one URL\'s sequential DynamoDB (~20 requests x ~8 ms) and S3 (2 PUTs x ~40 ms) round trips; the batch\'s URLs overlap',
+    why: "one URL's sequential DynamoDB (~20 requests x ~8 ms) and S3 (2 PUTs x ~40 ms) round trips; the batch's URLs overlap",
   },
   'crawl.politenessWaitMsPerBatch': {
     value: 700,
     unit: 'ms/invocation',
     basis: 'assumed',
-    why: 'inline waits for a host\'s next slot when URLs of one host share a batch of 10 (capped at MAX_INLINE_WAIT_MS = 2 s in aws-deps.ts; longer waits go back to SQS)',
+    why: "inline waits for a host's next slot when URLs of one host share a batch of 10 (capped at MAX_INLINE_WAIT_MS = 2 s in aws-deps.ts; longer waits go back to SQS)",
   },
   'crawl.cpuMsPerArticle': {
     value: 60,
@@ -97,14 +107,24 @@ const ASSUMED_INPUTS: Record<string, InputDefault> = {
     basis: 'code',
     why: 'the clean JSON copy, plus one raw-page bundle per crawl invocation (functions/pipeline/process-page.ts); renderings only when writeRenderings, false on AWS',
   },
-  's3.getsPerArticle': { value: 0.05, unit: 'GET', basis: 'assumed', why: 'the sources file per container start, a previous clean copy on change' },
+  's3.getsPerArticle': {
+    value: 0.05,
+    unit: 'GET',
+    basis: 'assumed',
+    why: 'the sources file per container start, a previous clean copy on change',
+  },
   's3.rawObjectsPerArticle': {
     value: 1 / DEFAULT_SETTINGS.crawl.batchSize,
     unit: 'objects',
     basis: 'code',
     why: `one raw bundle per crawl invocation of ${DEFAULT_SETTINGS.crawl.batchSize} pages, written into Intelligent-Tiering; bundles over 128 KB pay its monitoring fee every month they are kept`,
   },
-  's3.rawBytesPerArticle': { value: 30_000, unit: 'bytes', basis: 'assumed', why: 'gzip-compressed HTML page (typical news page 100-300 KB raw)' },
+  's3.rawBytesPerArticle': {
+    value: 30_000,
+    unit: 'bytes',
+    basis: 'assumed',
+    why: 'gzip-compressed HTML page (typical news page 100-300 KB raw)',
+  },
   's3.cleanBytesPerArticle': {
     value: 12_000,
     unit: 'bytes',
@@ -129,7 +149,12 @@ const ASSUMED_INPUTS: Record<string, InputDefault> = {
     basis: 'assumed',
     why: 'Failures/Skipped series by `reason` dimension seen in a month (about 25 reasons exist in functions/fetch and pipeline; billed only in hours they occur)',
   },
-  'xray.sampledFraction': { value: 0.05, unit: 'of invocations', basis: 'assumed', why: 'X-Ray default rule: 1 request/s reservoir + 5 %' },
+  'xray.sampledFraction': {
+    value: 0.05,
+    unit: 'of invocations',
+    basis: 'assumed',
+    why: 'X-Ray default rule: 1 request/s reservoir + 5 %',
+  },
   'sqs.pollersPerMapping': {
     value: 5,
     unit: 'pollers',
@@ -145,7 +170,14 @@ const ASSUMED_INPUTS: Record<string, InputDefault> = {
 };
 
 /** Days have 24 x 60 minutes; EventBridge `rate()` units. */
-const MINUTES_PER_RATE_UNIT: Record<string, number> = { minute: 1, minutes: 1, hour: 60, hours: 60, day: 1_440, days: 1_440 };
+const MINUTES_PER_RATE_UNIT: Record<string, number> = {
+  minute: 1,
+  minutes: 1,
+  hour: 60,
+  hours: 60,
+  day: 1_440,
+  days: 1_440,
+};
 
 /**
  * Discover runs per day of a schedule expression: exact for `rate(...)`; a `cron(...)` or `at(...)`
@@ -154,26 +186,53 @@ const MINUTES_PER_RATE_UNIT: Record<string, number> = { minute: 1, minutes: 1, h
 export function runsPerDayOf(scheduleExpression: string): { runs: number; exact: boolean } {
   const rate = /^rate\((\d+)\s+(\w+)\)$/.exec(scheduleExpression.trim());
   const minutes = rate ? Number(rate[1]) * (MINUTES_PER_RATE_UNIT[rate[2]] ?? NaN) : NaN;
-  return Number.isFinite(minutes) && minutes > 0 ? { runs: 1_440 / minutes, exact: true } : { runs: 24, exact: false };
+  return Number.isFinite(minutes) && minutes > 0
+    ? { runs: 1_440 / minutes, exact: true }
+    : { runs: 24, exact: false };
 }
 
 /** Runs per day of a source on the default schedule (functions/core/sources/source-schema.ts). */
 const SOURCE_RUNS_PER_DAY = runsPerDayOf(DEFAULT_SCHEDULE).runs;
 
 /** The inputs a stage's settings decide (basis `settings`). */
-export function settingsInputs(settings: PipelineSettings, stage = settings.stage): Record<string, InputDefault> {
+export function settingsInputs(
+  settings: PipelineSettings,
+  stage = settings.stage,
+): Record<string, InputDefault> {
   const schedule = runsPerDayOf(settings.scheduleExpression);
   const from = (field: string) => `stage ${stage}: ${field}`;
   return {
-    'crawl.memoryMb': { value: settings.crawl.memoryMb, unit: 'MB', basis: 'settings', why: from('crawl.memoryMb') },
-    'crawl.batchSize': { value: settings.crawl.batchSize, unit: 'URLs/invocation', basis: 'settings', why: from('crawl.batchSize') },
-    'crawl.maxBatchingWindowSeconds': { value: settings.crawl.maxBatchingWindowSeconds, unit: 's', basis: 'settings', why: from('crawl.maxBatchingWindowSeconds') },
-    'discover.memoryMb': { value: settings.discover.memoryMb, unit: 'MB', basis: 'settings', why: from('discover.memoryMb') },
+    'crawl.memoryMb': {
+      value: settings.crawl.memoryMb,
+      unit: 'MB',
+      basis: 'settings',
+      why: from('crawl.memoryMb'),
+    },
+    'crawl.batchSize': {
+      value: settings.crawl.batchSize,
+      unit: 'URLs/invocation',
+      basis: 'settings',
+      why: from('crawl.batchSize'),
+    },
+    'crawl.maxBatchingWindowSeconds': {
+      value: settings.crawl.maxBatchingWindowSeconds,
+      unit: 's',
+      basis: 'settings',
+      why: from('crawl.maxBatchingWindowSeconds'),
+    },
+    'discover.memoryMb': {
+      value: settings.discover.memoryMb,
+      unit: 'MB',
+      basis: 'settings',
+      why: from('discover.memoryMb'),
+    },
     'discover.runsPerDay': {
       value: schedule.runs,
       unit: 'runs',
       basis: 'settings',
-      why: from(`scheduleExpression ${settings.scheduleExpression}${schedule.exact ? '' : ' (not a rate: counted as hourly)'}`),
+      why: from(
+        `scheduleExpression ${settings.scheduleExpression}${schedule.exact ? '' : ' (not a rate: counted as hourly)'}`,
+      ),
     },
     'discover.sourceRunsPerDay': {
       value: Math.min(schedule.runs, SOURCE_RUNS_PER_DAY),
@@ -181,25 +240,41 @@ export function settingsInputs(settings: PipelineSettings, stage = settings.stag
       basis: 'settings',
       why: `each source is read once per its own schedule (default ${DEFAULT_SCHEDULE}), at most once per scheduler tick`,
     },
-    'discover.spreadSeconds': { value: settings.discover.spreadSeconds, unit: 's', basis: 'settings', why: from('discover.spreadSeconds (0: each run\'s URLs are sent at once and crawl batches fill)') },
+    'discover.spreadSeconds': {
+      value: settings.discover.spreadSeconds,
+      unit: 's',
+      basis: 'settings',
+      why: from("discover.spreadSeconds (0: each run's URLs are sent at once and crawl batches fill)"),
+    },
   };
 }
 
 /** Every input with a default: the assumptions above and the default stage's settings. */
-export const DEFAULT_INPUTS: Record<string, InputDefault> = { ...ASSUMED_INPUTS, ...settingsInputs(DEFAULT_SETTINGS, 'default') };
+export const DEFAULT_INPUTS: Record<string, InputDefault> = {
+  ...ASSUMED_INPUTS,
+  ...settingsInputs(DEFAULT_SETTINGS, 'default'),
+};
 
 /**
  * Inputs a measurement file or --set may give although no default exists: they replace a figure
  * the model otherwise derives (`crawl.billedMsPerArticle`, e.g. from a deployed run's REPORT lines).
  */
 export const OVERRIDE_ONLY_INPUTS: Record<string, { unit: string; why: string }> = {
-  'crawl.billedMsPerArticle': { unit: 'ms', why: 'crawl Lambda billed ms per stored article; replaces the batch model' },
+  'crawl.billedMsPerArticle': {
+    unit: 'ms',
+    why: 'crawl Lambda billed ms per stored article; replaces the batch model',
+  },
 };
 
 /** Flat files named after a bench map onto a section: `dedup.json` = `dynamodb.*`. */
 /** Fields of a nested measurement file that describe the run and are not inputs. */
 const DESCRIPTIVE_FIELDS = new Set(['info']);
-const FILE_SECTION: Record<string, string> = { dedup: 'dynamodb', crawl: 'crawl', extract: 'crawl', discover: 'discover' };
+const FILE_SECTION: Record<string, string> = {
+  dedup: 'dynamodb',
+  crawl: 'crawl',
+  extract: 'crawl',
+  discover: 'discover',
+};
 
 export const isKnown = (key: string) => key in DEFAULT_INPUTS || key in OVERRIDE_ONLY_INPUTS;
 
@@ -215,8 +290,13 @@ export interface MeasurementNote {
  * back by the politeness floor. Fetch latency on loopback says nothing about publishers, so no
  * wall-time figure is taken from it.
  */
-function readCrawlBench(raw: Record<string, unknown>): { values: Record<string, number>; notes: string[]; used: Set<string> } {
-  const num = (k: string) => (typeof raw[k] === 'number' && Number.isFinite(raw[k]) ? (raw[k] as number) : undefined);
+function readCrawlBench(raw: Record<string, unknown>): {
+  values: Record<string, number>;
+  notes: string[];
+  used: Set<string>;
+} {
+  const num = (k: string) =>
+    typeof raw[k] === 'number' && Number.isFinite(raw[k]) ? (raw[k] as number) : undefined;
   const values: Record<string, number> = {};
   const notes: string[] = [];
   const used = new Set<string>();
@@ -227,10 +307,13 @@ function readCrawlBench(raw: Record<string, unknown>): { values: Record<string, 
   const interval = num('hostIntervalMs');
   if (ms !== undefined) {
     used.add('msPerArticle');
-    const floorSeconds = articles && hosts && interval !== undefined ? ((articles / hosts) * interval) / 1000 : undefined;
+    const floorSeconds =
+      articles && hosts && interval !== undefined ? ((articles / hosts) * interval) / 1000 : undefined;
     // Within 1.5x of the politeness floor the run mostly waited: its time per article is not work.
     if (wall !== undefined && floorSeconds !== undefined && wall < 1.5 * floorSeconds) {
-      notes.push(`bench:crawl msPerArticle ${ms} not used: wall ${wall} s is within 1.5x of the politeness floor ${floorSeconds.toFixed(1)} s`);
+      notes.push(
+        `bench:crawl msPerArticle ${ms} not used: wall ${wall} s is within 1.5x of the politeness floor ${floorSeconds.toFixed(1)} s`,
+      );
     } else {
       values['crawl.cpuMsPerArticle'] = ms;
       notes.push(
@@ -251,7 +334,9 @@ function readCrawlBench(raw: Record<string, unknown>): { values: Record<string, 
   const stored = num('articlesStored');
   if (requests !== undefined && stored) {
     used.add('requests');
-    notes.push(`bench:crawl ${(requests / stored).toFixed(2)} HTTP requests per stored article (synthetic sites: no retries, no redirects; informational, a lower bound)`);
+    notes.push(
+      `bench:crawl ${(requests / stored).toFixed(2)} HTTP requests per stored article (synthetic sites: no retries, no redirects; informational, a lower bound)`,
+    );
   }
   for (const k of ['failures', 'skipped']) {
     const n = num(k);
@@ -260,7 +345,17 @@ function readCrawlBench(raw: Record<string, unknown>): { values: Record<string, 
     if (n > 0) notes.push(`bench:crawl reported ${n} ${k}`);
   }
   // Descriptive fields of the run itself.
-  for (const k of ['articles', 'hosts', 'articlesStored', 'wallSeconds', 'articlesPerSecond', 'concurrency', 'hostIntervalMs', 'maxRequestsPerHostPerSecond', 'configuredLimitPerHostPerSecond']) {
+  for (const k of [
+    'articles',
+    'hosts',
+    'articlesStored',
+    'wallSeconds',
+    'articlesPerSecond',
+    'concurrency',
+    'hostIntervalMs',
+    'maxRequestsPerHostPerSecond',
+    'configuredLimitPerHostPerSecond',
+  ]) {
     if (k in raw) used.add(k);
   }
   return { values, notes, used };
@@ -271,7 +366,12 @@ function readCrawlBench(raw: Record<string, unknown>): { values: Record<string, 
  * (fields at the top level, section from the file name); `bench:crawl`'s own output is recognised
  * by its fields. Unknown fields are reported, not used.
  */
-export function readMeasurements(file: string): { values: Record<string, number>; unknown: string[]; label: string; notes: string[] } {
+export function readMeasurements(file: string): {
+  values: Record<string, number>;
+  unknown: string[];
+  label: string;
+  notes: string[];
+} {
   const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
   const base = path.basename(file, '.json');
   const values: Record<string, number> = {};
@@ -299,8 +399,15 @@ export function readMeasurements(file: string): { values: Record<string, number>
       take(`${flatSection}.${key}`, value);
     }
   }
-  const described = typeof raw.source === 'string' ? raw.source : typeof raw.measuredAt === 'string' ? `measured ${raw.measuredAt}` : undefined;
-  const label = described ? `${path.relative(process.cwd(), file)}: ${described}` : path.relative(process.cwd(), file);
+  const described =
+    typeof raw.source === 'string'
+      ? raw.source
+      : typeof raw.measuredAt === 'string'
+        ? `measured ${raw.measuredAt}`
+        : undefined;
+  const label = described
+    ? `${path.relative(process.cwd(), file)}: ${described}`
+    : path.relative(process.cwd(), file);
   return { values, unknown, label, notes };
 }
 

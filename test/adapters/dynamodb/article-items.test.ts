@@ -8,8 +8,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ArticleRecord, CopyLink } from '../../../functions/core/article';
 import { StorageError } from '../../../functions/errors';
-import { inspectPacked, packFields, unpackFields } from '../../../functions/adapters/dynamodb/article-item-packing';
-import { copyItem, PACKED_ATTRIBUTE, toArticle, toArticleItem, type Item } from '../../../functions/adapters/dynamodb/dedup-index-items';
+import {
+  inspectPacked,
+  packFields,
+  unpackFields,
+} from '../../../functions/adapters/dynamodb/article-item-packing';
+import {
+  copyItem,
+  PACKED_ATTRIBUTE,
+  toArticle,
+  toArticleItem,
+  type Item,
+} from '../../../functions/adapters/dynamodb/dedup-index-items';
 import { itemSizeBytes } from '../../../scripts/lib/dynamodb-item-size';
 import { article } from '../dedup-index.contract';
 import { hex32, leanRecord, realisticRecord } from './realistic-article';
@@ -24,8 +34,10 @@ function stored(item: Item): Item {
   ) as Item;
 }
 
-const roundTrip = (record: ArticleRecord, copies: Item[] = []) => toArticle(stored(toArticleItem(record)), copies.map(stored));
-const packedOf = (record: ArticleRecord) => inspectPacked(toArticleItem(record)[PACKED_ATTRIBUTE] as Uint8Array);
+const roundTrip = (record: ArticleRecord, copies: Item[] = []) =>
+  toArticle(stored(toArticleItem(record)), copies.map(stored));
+const packedOf = (record: ArticleRecord) =>
+  inspectPacked(toArticleItem(record)[PACKED_ATTRIBUTE] as Uint8Array);
 
 /** A bottom-k sketch string of `values` (24-bit, as `core/dedup/near-duplicate.ts` encodes them). */
 function sketchOf(values: readonly number[], shingleCount: number, prefix = 'bk2n1'): string {
@@ -38,7 +50,14 @@ describe('article item mapping', () => {
   /** Billed size of the item as the first layout stored the record (long names, text hashes). */
   const firstLayoutSize = (record: ArticleRecord) => {
     const { copies: _c, ...plain } = record;
-    return billedSize({ ...plain, pk: `ART#${record.id}`, sk: 'A', gsi1pk: `HOST#${record.host}`, gsi1sk: `${record.day}#${record.id}`, copyMap: {} });
+    return billedSize({
+      ...plain,
+      pk: `ART#${record.id}`,
+      sk: 'A',
+      gsi1pk: `HOST#${record.host}`,
+      gsi1sk: `${record.day}#${record.id}`,
+      copyMap: {},
+    });
   };
 
   it('round-trips a typical record exactly in one write unit (under 1 KB), smaller than before', () => {
@@ -46,7 +65,9 @@ describe('article item mapping', () => {
     expect(roundTrip(record)).toEqual(record);
     const size = billedSize(toArticleItem(record));
     const v1 = billedSize(toV1ArticleItem(record));
-    console.log(`lean article item: ${size} bytes (v1 layout ${v1}, first layout ${firstLayoutSize(record)})`);
+    console.log(
+      `lean article item: ${size} bytes (v1 layout ${v1}, first layout ${firstLayoutSize(record)})`,
+    );
     expect(size).toBeLessThanOrEqual(1024);
     expect(size).toBeLessThan(v1);
   });
@@ -56,7 +77,9 @@ describe('article item mapping', () => {
     expect(roundTrip(record)).toEqual(record);
     const size = billedSize(toArticleItem(record));
     const v1 = billedSize(toV1ArticleItem(record));
-    console.log(`full-metadata article item: ${size} bytes (v1 layout ${v1}, first layout ${firstLayoutSize(record)})`);
+    console.log(
+      `full-metadata article item: ${size} bytes (v1 layout ${v1}, first layout ${firstLayoutSize(record)})`,
+    );
     expect(v1).toBeGreaterThan(1024 + 256);
     expect(size).toBeLessThan(v1 * 0.75);
   });
@@ -66,7 +89,11 @@ describe('article item mapping', () => {
     const item = toArticleItem(record);
     expect(Object.keys(item).sort()).toEqual(['ck', 'co', 'gsi1pk', 'gsi1sk', 'pk', 'sk', 'z']);
     expect(item.co).toBe(true);
-    const { co: _co, ...withoutCopyOf } = toArticleItem({ ...record, copyOf: undefined, clusterId: record.id });
+    const { co: _co, ...withoutCopyOf } = toArticleItem({
+      ...record,
+      copyOf: undefined,
+      clusterId: record.id,
+    });
     expect(Object.keys(withoutCopyOf)).not.toContain('co');
   });
 
@@ -136,7 +163,19 @@ describe('article item mapping', () => {
   });
 
   it('round-trips long and unicode fields, and texts holding placeholder characters', () => {
-    const words = ['Zürich', 'Ελλάδα', 'русский', '中文报道', 'العربية', 'עברית', '😀👩‍👩‍👧', 'naïve', '\u2028', '"quoted"', '\\back\\'];
+    const words = [
+      'Zürich',
+      'Ελλάδα',
+      'русский',
+      '中文报道',
+      'العربية',
+      'עברית',
+      '😀👩‍👩‍👧',
+      'naïve',
+      '\u2028',
+      '"quoted"',
+      '\\back\\',
+    ];
     const long = Array.from({ length: 3_000 }, (_, i) => words[(i * 7) % words.length]).join(' ');
     const record: ArticleRecord = {
       ...realisticRecord(3),
@@ -149,7 +188,13 @@ describe('article item mapping', () => {
       url: 'https://www.müller-zeitung.example/welt/2026/11/24/bericht-\ue001?q=ü',
       canonicalUrl: 'https://www.müller-zeitung.example/welt/2026/11/24/bericht',
       image: 'https://img.müller-zeitung.example/\u0002/bild.jpg',
-      copyOf: { articleId: 'not-hex-origin', url: 'https://wire.example/\ue001/x', host: 'wire.example', overlap: 1 / 3, method: 'near-duplicate' },
+      copyOf: {
+        articleId: 'not-hex-origin',
+        url: 'https://wire.example/\ue001/x',
+        host: 'wire.example',
+        overlap: 1 / 3,
+        method: 'near-duplicate',
+      },
       clusterId: 'not-hex-origin',
     };
     const item = toArticleItem(record);
@@ -157,19 +202,44 @@ describe('article item mapping', () => {
     const size = billedSize(item);
     expect(size).toBeLessThan(Buffer.byteLength(long) / 4); // repetitive text compresses
     // Long numbers of paragraphs too.
-    const many = { ...realisticRecord(4), paragraphHashes: Array.from({ length: 400 }, (_, i) => hex32(`p${i}`)) };
+    const many = {
+      ...realisticRecord(4),
+      paragraphHashes: Array.from({ length: 400 }, (_, i) => hex32(`p${i}`)),
+    };
     expect(roundTrip(many)).toEqual(many);
   });
 
   it('round-trips any record exactly (property)', () => {
     // Few distinct characters, including placeholder ones, so texts often repeat each other.
-    const text = fc.string({ unit: fc.constantFrom('a', 'b', '/', '.', '-', '\u0001', '\u0002', '\u0003', '\ue000', '\ue001', '\ue002', 'é', '😀'), minLength: 1, maxLength: 12 });
+    const text = fc.string({
+      unit: fc.constantFrom(
+        'a',
+        'b',
+        '/',
+        '.',
+        '-',
+        '\u0001',
+        '\u0002',
+        '\u0003',
+        '\ue000',
+        '\ue001',
+        '\ue002',
+        'é',
+        '😀',
+      ),
+      minLength: 1,
+      maxLength: 12,
+    });
     const hash = fc.oneof(fc.stringMatching(/^[0-9a-f]{32}$/), text);
     const date = fc.date({ min: new Date(-1e13), max: new Date(4e12), noInvalidDate: true });
     const offsetTime = fc
       .tuple(date, fc.constantFrom('Z', '+00:00', '-05:00', '+05:30', '.5Z', '.123+01:00', ''))
       .map(([d, suffix]) => d.toISOString().slice(0, 19) + suffix);
-    const time = fc.oneof(date.map((d) => d.toISOString()), offsetTime, text);
+    const time = fc.oneof(
+      date.map((d) => d.toISOString()),
+      offsetTime,
+      text,
+    );
     const rawKey = fc.oneof(
       fc.tuple(date, fc.stringMatching(/^[0-9a-f]{1,12}$/)).map(([d, id]) => {
         const iso = d.toISOString();
@@ -178,9 +248,25 @@ describe('article item mapping', () => {
       text,
     );
     const sketch = fc
-      .tuple(fc.array(fc.integer({ min: 0, max: 2 ** 24 - 1 }), { maxLength: 50 }), fc.nat(), fc.constantFrom('bk2n1', 'x', ''))
-      .map(([values, count, prefix]) => sketchOf([...values].sort((a, b) => a - b), count, prefix));
-    const link = fc.record({ articleId: hash, url: text, host: text, overlap: fc.double({ min: 0, max: 1, noNaN: true, noDefaultInfinity: true }), method: fc.constantFrom('exact' as const, 'near-duplicate' as const) });
+      .tuple(
+        fc.array(fc.integer({ min: 0, max: 2 ** 24 - 1 }), { maxLength: 50 }),
+        fc.nat(),
+        fc.constantFrom('bk2n1', 'x', ''),
+      )
+      .map(([values, count, prefix]) =>
+        sketchOf(
+          [...values].sort((a, b) => a - b),
+          count,
+          prefix,
+        ),
+      );
+    const link = fc.record({
+      articleId: hash,
+      url: text,
+      host: text,
+      overlap: fc.double({ min: 0, max: 1, noNaN: true, noDefaultInfinity: true }),
+      method: fc.constantFrom('exact' as const, 'near-duplicate' as const),
+    });
     const record = fc
       .record({
         id: text,
@@ -202,15 +288,23 @@ describe('article item mapping', () => {
         cleanLength: fc.option(fc.nat(), { nil: undefined }),
         rawKey: fc.option(rawKey, { nil: undefined }),
         rawOffset: fc.option(fc.nat(), { nil: undefined }),
-        rawContentType: fc.option(fc.oneof(text, fc.constant('text/html; charset=utf-8')), { nil: undefined }),
+        rawContentType: fc.option(fc.oneof(text, fc.constant('text/html; charset=utf-8')), {
+          nil: undefined,
+        }),
         copyOf: fc.option(link, { nil: undefined }),
         clusterId: fc.option(fc.oneof(text, fc.constant('self'), fc.constant('origin')), { nil: undefined }),
         minhash: fc.option(fc.oneof(text, sketch), { nil: undefined }),
       })
       .map(({ canonicalUrl, clusterId, ...r }) => {
         const base = article('x');
-        const cluster = clusterId === 'self' ? r.id : clusterId === 'origin' ? r.copyOf?.articleId : clusterId;
-        return { ...base, ...r, canonicalUrl: canonicalUrl ?? r.url, ...(cluster === undefined ? {} : { clusterId: cluster }) } as ArticleRecord;
+        const cluster =
+          clusterId === 'self' ? r.id : clusterId === 'origin' ? r.copyOf?.articleId : clusterId;
+        return {
+          ...base,
+          ...r,
+          canonicalUrl: canonicalUrl ?? r.url,
+          ...(cluster === undefined ? {} : { clusterId: cluster }),
+        } as ArticleRecord;
       })
       .map((r) => JSON.parse(JSON.stringify(r)) as ArticleRecord);
     fc.assert(
@@ -224,15 +318,32 @@ describe('article item mapping', () => {
   });
 
   it('round-trips the contract fixture, with and without optional fields', () => {
-    const copyOf: CopyLink = { articleId: 'o', url: 'https://o.example/x', host: 'o.example', overlap: 0.5, method: 'near-duplicate' };
+    const copyOf: CopyLink = {
+      articleId: 'o',
+      url: 'https://o.example/x',
+      host: 'o.example',
+      overlap: 0.5,
+      method: 'near-duplicate',
+    };
     for (const record of [
       article('plain'),
       article('self-cluster', { clusterId: 'self-cluster' }),
       article('origin-cluster', { copyOf, clusterId: 'o' }),
       article('other-cluster', { copyOf, clusterId: 'elsewhere' }),
-      article('no-hashes', { paragraphHashes: [], stats: { repeatedParagraphsRemoved: 0, boilerplateParagraphsRemoved: 0, paragraphsFirstSeenElsewhere: 0 } }),
+      article('no-hashes', {
+        paragraphHashes: [],
+        stats: {
+          repeatedParagraphsRemoved: 0,
+          boilerplateParagraphsRemoved: 0,
+          paragraphsFirstSeenElsewhere: 0,
+        },
+      }),
       article('same-url', { canonicalUrl: 'https://news.example/story/same-url?utm_source=x' }),
-      article('hex', { paragraphHashes: [hex32('a'), hex32('b'), hex32('a')], contentHash: hex32('c'), minhash: 'bk2n1.7.AAECAwQF' }),
+      article('hex', {
+        paragraphHashes: [hex32('a'), hex32('b'), hex32('a')],
+        contentHash: hex32('c'),
+        minhash: 'bk2n1.7.AAECAwQF',
+      }),
     ]) {
       expect(roundTrip(record)).toEqual(record);
       expect(toArticle(stored(toV1ArticleItem(record)))).toEqual(record);
@@ -240,32 +351,64 @@ describe('article item mapping', () => {
   });
 
   it('packs a field it has no slot for, or a value of another type, under its own name', () => {
-    const extended = { ...article('ext'), futureField: { nested: [1, 'two'] }, version: '3' } as unknown as ArticleRecord;
+    const extended = {
+      ...article('ext'),
+      futureField: { nested: [1, 'two'] },
+      version: '3',
+    } as unknown as ArticleRecord;
     expect(packedOf(extended).extras).toEqual({ futureField: { nested: [1, 'two'] }, version: '3' });
     expect(roundTrip(extended)).toEqual(extended);
   });
 
   it('lets what setCopyOf writes (`co` link, `cl` id) win over the packed copyOf and clusterId', () => {
     const early = toArticleItem(article('early', { clusterId: 'early' }));
-    const origin: CopyLink = { articleId: hex32('origin'), url: 'https://wire.example/o', host: 'wire.example', overlap: 0.9, method: 'exact' };
+    const origin: CopyLink = {
+      articleId: hex32('origin'),
+      url: 'https://wire.example/o',
+      host: 'wire.example',
+      overlap: 0.9,
+      method: 'exact',
+    };
     // setCopyOf's update: the v1 copy-link list and the cluster id as text.
-    const updated = { ...early, co: [Buffer.from(origin.articleId, 'hex'), 'https://\u0002/o', origin.host, 0.9, 'exact'], cl: origin.articleId };
-    expect(toArticle(stored(updated))).toEqual(article('early', { copyOf: origin, clusterId: origin.articleId }));
+    const updated = {
+      ...early,
+      co: [Buffer.from(origin.articleId, 'hex'), 'https://\u0002/o', origin.host, 0.9, 'exact'],
+      cl: origin.articleId,
+    };
+    expect(toArticle(stored(updated))).toEqual(
+      article('early', { copyOf: origin, clusterId: origin.articleId }),
+    );
     // Without a clusterId the packed one stays.
     const { cl: _cl, ...noCluster } = updated;
     expect(toArticle(stored(noCluster))).toEqual(article('early', { copyOf: origin, clusterId: 'early' }));
     // setCleanCopy's update of a packed item.
-    const moved = { ...early, ck: 'clean/dt=\u0003/bundle-2026-11-24T11-00-00-000Z-bbbbbbbbbbbb.jsonl', cko: 10, ckl: 20 };
-    expect(toArticle(stored(moved))).toMatchObject({ cleanKey: 'clean/dt=2026-11-24/bundle-2026-11-24T11-00-00-000Z-bbbbbbbbbbbb.jsonl', cleanOffset: 10, cleanLength: 20 });
+    const moved = {
+      ...early,
+      ck: 'clean/dt=\u0003/bundle-2026-11-24T11-00-00-000Z-bbbbbbbbbbbb.jsonl',
+      cko: 10,
+      ckl: 20,
+    };
+    expect(toArticle(stored(moved))).toMatchObject({
+      cleanKey: 'clean/dt=2026-11-24/bundle-2026-11-24T11-00-00-000Z-bbbbbbbbbbbb.jsonl',
+      cleanOffset: 10,
+      cleanLength: 20,
+    });
   });
 
   it('Rice-codes any ascending sketch exactly, in fewer bytes than 3 per value when they are dense', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 2 ** 24 - 1 }), { maxLength: 64 }), fc.nat(), (values, count) => {
-        const minhash = sketchOf([...values].sort((a, b) => a - b), count);
-        const tokens = { id: 'i', host: 'h', day: 'd' };
-        expect(unpackFields(packFields({ minhash }, tokens), tokens)).toEqual({ minhash });
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 2 ** 24 - 1 }), { maxLength: 64 }),
+        fc.nat(),
+        (values, count) => {
+          const minhash = sketchOf(
+            [...values].sort((a, b) => a - b),
+            count,
+          );
+          const tokens = { id: 'i', host: 'h', day: 'd' };
+          expect(unpackFields(packFields({ minhash }, tokens), tokens)).toEqual({ minhash });
+        },
+      ),
       { numRuns: 300 },
     );
     // 48 smallest of ~1,000 shingles: spread over the lowest ~5 % of the range.
@@ -285,14 +428,31 @@ describe('article item mapping', () => {
   });
 
   it('orders copies by seq, then copy id, whatever order the items come in', () => {
-    const link = (id: string): CopyLink => ({ articleId: id, url: `https://${id}.example/`, host: `${id}.example`, overlap: 0.75, method: 'exact' });
-    const items = [copyItem('o', link('late'), 3_000), copyItem('o', link('b'), 1_000), copyItem('o', link('a'), 1_000), copyItem('o', link('mid'), 2_000)];
+    const link = (id: string): CopyLink => ({
+      articleId: id,
+      url: `https://${id}.example/`,
+      host: `${id}.example`,
+      overlap: 0.75,
+      method: 'exact',
+    });
+    const items = [
+      copyItem('o', link('late'), 3_000),
+      copyItem('o', link('b'), 1_000),
+      copyItem('o', link('a'), 1_000),
+      copyItem('o', link('mid'), 2_000),
+    ];
     expect(roundTrip(article('o'), items).copies).toEqual([link('a'), link('b'), link('mid'), link('late')]);
     expect(billedSize(items[0])).toBeLessThan(200);
   });
 
   it('reads an item of the first layout (long names, copies in a copyMap)', () => {
-    const first: CopyLink = { articleId: 'c1', url: 'https://c1.example/', host: 'c1.example', overlap: 0.9, method: 'exact' };
+    const first: CopyLink = {
+      articleId: 'c1',
+      url: 'https://c1.example/',
+      host: 'c1.example',
+      overlap: 0.9,
+      method: 'exact',
+    };
     const second: CopyLink = { ...first, articleId: 'c2', host: 'c2.example' };
     const third: CopyLink = { ...first, articleId: 'c3', host: 'c3.example' };
     const { copies: _c, ...old } = article('legacy');
@@ -305,14 +465,30 @@ describe('article item mapping', () => {
       copyMap: { c2: { ...second, seq: 5 }, c1: { ...first, seq: 1 } },
     };
     // c1 again as a copy item (a store after the upgrade) is not listed twice.
-    const record = toArticle(stored(legacyItem), [copyItem('legacy', first, 9e15), copyItem('legacy', third, 1)].map(stored));
+    const record = toArticle(
+      stored(legacyItem),
+      [copyItem('legacy', first, 9e15), copyItem('legacy', third, 1)].map(stored),
+    );
     expect(record).toEqual(article('legacy', { copies: [first, second, third] }));
   });
 
   it('reads a v1 item with copy items, and the realistic records written in v1', () => {
-    const link: CopyLink = { articleId: hex32('c'), url: 'https://www.c.example/x', host: 'c.example', overlap: 2 / 3, method: 'near-duplicate' };
-    for (const record of [leanRecord(7), realisticRecord(8), { ...realisticRecord(9), rawOffset: 5, rawLength: 6, rawContentType: 'text/html' }]) {
-      expect(toArticle(stored(toV1ArticleItem(record)), [stored(copyItem(record.id, link, 1))])).toEqual({ ...record, copies: [link] });
+    const link: CopyLink = {
+      articleId: hex32('c'),
+      url: 'https://www.c.example/x',
+      host: 'c.example',
+      overlap: 2 / 3,
+      method: 'near-duplicate',
+    };
+    for (const record of [
+      leanRecord(7),
+      realisticRecord(8),
+      { ...realisticRecord(9), rawOffset: 5, rawLength: 6, rawContentType: 'text/html' },
+    ]) {
+      expect(toArticle(stored(toV1ArticleItem(record)), [stored(copyItem(record.id, link, 1))])).toEqual({
+        ...record,
+        copies: [link],
+      });
     }
   });
 });

@@ -15,7 +15,10 @@ export function realisticRecord(n = 1): ArticleRecord {
   const host = 'www.metropolitan-daily-chronicle.example';
   const day = '2026-11-24';
   const url = `https://${host}/news/world/2026/11/24/parliament-passes-sweeping-budget-reform-after-marathon-session-${n}`;
-  const paragraphs = Array.from({ length: 20 }, (_, i) => `Paragraph ${i} of article ${n}: ${'words of the story '.repeat(8)}`);
+  const paragraphs = Array.from(
+    { length: 20 },
+    (_, i) => `Paragraph ${i} of article ${n}: ${'words of the story '.repeat(8)}`,
+  );
   const origin = hex32(`origin-${n}`);
   return {
     id,
@@ -41,8 +44,18 @@ export function realisticRecord(n = 1): ArticleRecord {
     paragraphHashes: paragraphs.map((p) => hex32(p)),
     cleanKey: `clean/dt=${day}/host=${host}/${id}.json`,
     rawKey: `raw/dt=${day}/host=${host}/${id}/2026-11-24T10-15-31-204Z.html.gz`,
-    stats: { repeatedParagraphsRemoved: 1, boilerplateParagraphsRemoved: 2, paragraphsFirstSeenElsewhere: 20 },
-    copyOf: { articleId: origin, url: `https://www.wire-service.example/2026/11/24/budget-reform-${n}`, host: 'www.wire-service.example', overlap: 0.95, method: 'exact' },
+    stats: {
+      repeatedParagraphsRemoved: 1,
+      boilerplateParagraphsRemoved: 2,
+      paragraphsFirstSeenElsewhere: 20,
+    },
+    copyOf: {
+      articleId: origin,
+      url: `https://www.wire-service.example/2026/11/24/budget-reform-${n}`,
+      host: 'www.wire-service.example',
+      overlap: 0.95,
+      method: 'exact',
+    },
     copies: [],
     clusterId: origin,
     minhash: encodeSketch(nearDuplicateSketch(paragraphs)),
@@ -56,5 +69,11 @@ export function realisticRecord(n = 1): ArticleRecord {
 export function leanRecord(n = 1): ArticleRecord {
   const full = realisticRecord(n);
   const { description: _d, image: _i, modifiedAt: _m, section: _s, ...rest } = full;
-  return { ...rest, url: full.canonicalUrl, authors: [], paragraphHashes: full.paragraphHashes.slice(0, 11), paragraphCount: 12 };
+  return {
+    ...rest,
+    url: full.canonicalUrl,
+    authors: [],
+    paragraphHashes: full.paragraphHashes.slice(0, 11),
+    paragraphCount: 12,
+  };
 }

@@ -42,7 +42,11 @@ const TIME_FIELDS = ['fetchedAt', 'publishedAt', 'modifiedAt'] as const;
 const HEX128 = /^[0-9a-f]{32}$/;
 const SKETCH_SHAPE = /^([^.]*\.\d+\.)([A-Za-z0-9+/]*={0,2})$/;
 const ISO_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const STATS_FIELDS = ['repeatedParagraphsRemoved', 'boilerplateParagraphsRemoved', 'paragraphsFirstSeenElsewhere'] as const;
+const STATS_FIELDS = [
+  'repeatedParagraphsRemoved',
+  'boilerplateParagraphsRemoved',
+  'paragraphsFirstSeenElsewhere',
+] as const;
 const PLACEHOLDERS = [
   ['id', '\u0001'],
   ['host', '\u0002'],
@@ -62,7 +66,8 @@ function packText(text: string, tokens: Tokens): string | undefined {
 }
 
 const encodePacked = (text: string, tokens: Tokens): string | [string] => packText(text, tokens) ?? [text];
-const encodeHash = (hash: string): string | Uint8Array => (HEX128.test(hash) ? Buffer.from(hash, 'hex') : hash);
+const encodeHash = (hash: string): string | Uint8Array =>
+  HEX128.test(hash) ? Buffer.from(hash, 'hex') : hash;
 
 function encodeCopyLink(link: CopyLink): unknown {
   const url = packText(link.url, { host: link.host });
@@ -85,23 +90,34 @@ function encodeSketch(minhash: string): string | [string, Uint8Array] {
 
 /** The record as a v1 article item (keys included, copies left out). */
 export function toV1ArticleItem(record: ArticleRecord): Item {
-  const item: Item = { pk: `ART#${record.id}`, sk: 'A', gsi1pk: `HOST#${record.host}`, gsi1sk: `${record.day}#${record.id}` };
+  const item: Item = {
+    pk: `ART#${record.id}`,
+    sk: 'A',
+    gsi1pk: `HOST#${record.host}`,
+    gsi1sk: `${record.day}#${record.id}`,
+  };
   for (const [field, value] of Object.entries(record)) {
     if (value === undefined || KEY_FIELDS.has(field)) continue;
     item[FIELD_ATTRIBUTES[field] ?? field] = value;
   }
   if (record.canonicalUrl === record.url) delete item.cu;
   const hashes = record.paragraphHashes;
-  item.ph = hashes.length === 0 || !hashes.every((hash) => HEX128.test(hash)) ? [...hashes] : Buffer.from(hashes.join(''), 'hex');
+  item.ph =
+    hashes.length === 0 || !hashes.every((hash) => HEX128.test(hash))
+      ? [...hashes]
+      : Buffer.from(hashes.join(''), 'hex');
   item.ch = encodeHash(record.contentHash);
   const stats = record.stats;
-  const exactStats = Object.keys(stats).length === STATS_FIELDS.length && STATS_FIELDS.every((field) => typeof stats[field] === 'number');
+  const exactStats =
+    Object.keys(stats).length === STATS_FIELDS.length &&
+    STATS_FIELDS.every((field) => typeof stats[field] === 'number');
   item.st = exactStats ? STATS_FIELDS.map((field) => stats[field]) : stats;
   if (record.copyOf) item.co = encodeCopyLink(record.copyOf);
   if (record.minhash !== undefined) item.mh = encodeSketch(record.minhash);
   for (const field of PACKED_FIELDS) {
     const value = record[field];
-    if (typeof value === 'string' && item[FIELD_ATTRIBUTES[field]] !== undefined) item[FIELD_ATTRIBUTES[field]] = encodePacked(value, record);
+    if (typeof value === 'string' && item[FIELD_ATTRIBUTES[field]] !== undefined)
+      item[FIELD_ATTRIBUTES[field]] = encodePacked(value, record);
   }
   for (const field of TIME_FIELDS) {
     const value = record[field];

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { comparePrefix, decodeLead, encodeLead, LEAD_CHECKPOINT_WORDS, leadFingerprint } from '../../../functions/core/dedup/lead-prefix';
+import {
+  comparePrefix,
+  decodeLead,
+  encodeLead,
+  LEAD_CHECKPOINT_WORDS,
+  leadFingerprint,
+} from '../../../functions/core/dedup/lead-prefix';
 import { normalizeParagraph } from '../../../functions/core/dedup/normalize-paragraph';
 import { STORY_A, STORY_B } from './story-fixtures';
 
@@ -25,7 +31,12 @@ describe('leadFingerprint / comparePrefix', () => {
   });
 
   it('needs two checkpoints of text (a one-sentence page shares its opening with too many)', () => {
-    const oneSentence = lead([STORY_A[0].split(' ').slice(0, LEAD_CHECKPOINT_WORDS + 4).join(' ')]);
+    const oneSentence = lead([
+      STORY_A[0]
+        .split(' ')
+        .slice(0, LEAD_CHECKPOINT_WORDS + 4)
+        .join(' '),
+    ]);
     expect(comparePrefix(oneSentence, lead(STORY_A)).isPrefix).toBe(false);
   });
 

@@ -6,7 +6,13 @@
  */
 import type { ArticleRecord, ArticleRef, CopyLink, StoryOrigin } from '../../../functions/core/article';
 import { NotFoundError } from '../../../functions/errors';
-import type { DedupIndex, ListArticlesQuery, Page, ParagraphInfo, ParagraphSighting } from '../../../functions/ports/dedup-index';
+import type {
+  DedupIndex,
+  ListArticlesQuery,
+  Page,
+  ParagraphInfo,
+  ParagraphSighting,
+} from '../../../functions/ports/dedup-index';
 
 const ARTICLE_IDS_CAP = 12;
 
@@ -39,11 +45,21 @@ export class MemoryDedupIndex implements DedupIndex {
     return { ...(this.stories.get(clusterId) as StoryOrigin) };
   }
 
-  async recordParagraphs(article: ArticleRef, hashes: readonly string[], normVersion: number): Promise<ParagraphSighting[]> {
+  async recordParagraphs(
+    article: ArticleRef,
+    hashes: readonly string[],
+    normVersion: number,
+  ): Promise<ParagraphSighting[]> {
     return hashes.map((hash) => {
       let state = this.paragraphs.get(hash);
       if (!state) {
-        state = { firstSeen: { ...article }, normVersion, members: new Set(), cappedIds: [], hostCounts: new Map() };
+        state = {
+          firstSeen: { ...article },
+          normVersion,
+          members: new Set(),
+          cappedIds: [],
+          hostCounts: new Map(),
+        };
         this.paragraphs.set(hash, state);
       }
       if (!state.members.has(article.articleId)) {

@@ -58,7 +58,7 @@ describe('estimateOverlap', () => {
   it('is high for an edited copy (reworded sentence, paragraphs re-split, one cut)', () => {
     const edited = [
       STORY_A[0].replace('early on Monday', 'in the early hours of Monday'),
-      STORY_A[1] + ' ' + STORY_A[2],
+      `${STORY_A[1]} ${STORY_A[2]}`,
       STORY_A[3].replace('asked witnesses', 'appealed to witnesses'),
       STORY_A[4],
     ];
@@ -73,7 +73,10 @@ describe('estimateOverlap', () => {
   });
 
   it('is low for different stories sharing a stock sentence', () => {
-    const estimate = estimateOverlap(sketchOf([...STORY_A, STOCK_PARAGRAPH]), sketchOf([...STORY_B, STOCK_PARAGRAPH]));
+    const estimate = estimateOverlap(
+      sketchOf([...STORY_A, STOCK_PARAGRAPH]),
+      sketchOf([...STORY_B, STOCK_PARAGRAPH]),
+    );
     expect(estimate.containment).toBeLessThan(0.15);
   });
 });

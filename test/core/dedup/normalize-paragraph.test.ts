@@ -10,7 +10,7 @@ import {
 describe('normalizeParagraph', () => {
   it('folds case, quotes, dashes, whitespace and invisible characters', () => {
     expect(normalizeParagraph('  “Three” — killed\u00A0in\u200B  Kyiv ')).toBe('"three" - killed in kyiv');
-    expect(normalizeParagraph('It’s a ‘test’ -- of «quotes»')).toBe('it\'s a \'test\' - of "quotes"');
+    expect(normalizeParagraph('It’s a ‘test’ -- of «quotes»')).toBe("it's a 'test' - of \"quotes\"");
     expect(normalizeParagraph('co\u00ADoperation\uFEFF')).toBe('cooperation');
   });
 
@@ -53,7 +53,13 @@ describe('paragraphHash', () => {
 
 describe('isEvidenceParagraph', () => {
   it('rejects short chrome lines', () => {
-    for (const text of ['Advertisement', 'Photo: Reuters/John Smith', 'Read more', 'Reporting by Jane Doe', 'Editing by Tom Roe']) {
+    for (const text of [
+      'Advertisement',
+      'Photo: Reuters/John Smith',
+      'Read more',
+      'Reporting by Jane Doe',
+      'Editing by Tom Roe',
+    ]) {
       expect(isEvidenceParagraph(text), text).toBe(false);
     }
   });
@@ -63,7 +69,9 @@ describe('isEvidenceParagraph', () => {
   });
 
   it('accepts a sentence carrying a specific fact', () => {
-    expect(isEvidenceParagraph('Three people were killed in Kyiv on Monday morning, officials said.')).toBe(true);
+    expect(isEvidenceParagraph('Three people were killed in Kyiv on Monday morning, officials said.')).toBe(
+      true,
+    );
     const words = Array.from({ length: MIN_EVIDENCE_WORDS - 1 }, () => 'wordy').join(' ');
     expect(isEvidenceParagraph(words)).toBe(false);
     expect(isEvidenceParagraph(`${words} wordy`)).toBe(true);
@@ -84,12 +92,18 @@ describe('normalizeParagraph properties', () => {
   it('hashes typographic variants of a sentence the same, and changed digits differently', () => {
     const word = fc.stringMatching(/^[a-z]{1,8}$/);
     fc.assert(
-      fc.property(fc.array(word, { minLength: 8, maxLength: 20 }), fc.integer({ min: 0, max: 9 }), (words, digit) => {
-        const plain = `${words.join(' ')} "${digit} said" it's - done`;
-        const fancy = `  ${words.map((w, i) => (i % 3 === 0 ? w.toUpperCase() : w)).join('\u00A0 ')} “${digit} said” it’s — done\u200B `;
-        expect(paragraphHash(fancy)).toBe(paragraphHash(plain));
-        expect(paragraphHash(plain.replace(`${digit} said`, `${(digit + 1) % 10} said`))).not.toBe(paragraphHash(plain));
-      }),
+      fc.property(
+        fc.array(word, { minLength: 8, maxLength: 20 }),
+        fc.integer({ min: 0, max: 9 }),
+        (words, digit) => {
+          const plain = `${words.join(' ')} "${digit} said" it's - done`;
+          const fancy = `  ${words.map((w, i) => (i % 3 === 0 ? w.toUpperCase() : w)).join('\u00A0 ')} “${digit} said” it’s — done\u200B `;
+          expect(paragraphHash(fancy)).toBe(paragraphHash(plain));
+          expect(paragraphHash(plain.replace(`${digit} said`, `${(digit + 1) % 10} said`))).not.toBe(
+            paragraphHash(plain),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -3,8 +3,18 @@ import type { ArticleRef } from '../../../functions/core/article';
 import { bestOrigin, originRank, type OriginCandidate } from '../../../functions/core/dedup/story-origin';
 import { firstAppearance } from '../../../functions/core/dedup/first-appearance';
 
-const ref = (id: string, seenAt = '2026-11-20T12:00:00Z'): ArticleRef => ({ articleId: id, url: `https://${id}.example/s`, host: `${id}.example`, seenAt });
-const member = (id: string, extra: Partial<OriginCandidate> = {}): OriginCandidate => ({ ref: ref(id), declaresCopy: false, namedAsSource: false, ...extra });
+const ref = (id: string, seenAt = '2026-11-20T12:00:00Z'): ArticleRef => ({
+  articleId: id,
+  url: `https://${id}.example/s`,
+  host: `${id}.example`,
+  seenAt,
+});
+const member = (id: string, extra: Partial<OriginCandidate> = {}): OriginCandidate => ({
+  ref: ref(id),
+  declaresCopy: false,
+  namedAsSource: false,
+  ...extra,
+});
 
 describe('originRank', () => {
   it('orders by publication instant, whatever the time zone of the text', () => {
@@ -40,9 +50,20 @@ describe('originRank', () => {
 
 describe('firstAppearance', () => {
   it('names the earliest-published carrier, not the first crawled', () => {
-    const aggregator = { ref: ref('agg', '2026-11-20T09:00:00Z'), publishedAt: '2026-11-20T08:30:00Z', paragraphHashes: ['h1'] };
-    const original = { ref: ref('orig', '2026-11-20T10:00:00Z'), publishedAt: '2026-11-20T07:00:00+01:00', paragraphHashes: ['h1', 'h2'] };
-    expect(firstAppearance('h1', [aggregator, original])).toMatchObject({ articleId: 'orig', publishedAt: '2026-11-20T07:00:00+01:00' });
+    const aggregator = {
+      ref: ref('agg', '2026-11-20T09:00:00Z'),
+      publishedAt: '2026-11-20T08:30:00Z',
+      paragraphHashes: ['h1'],
+    };
+    const original = {
+      ref: ref('orig', '2026-11-20T10:00:00Z'),
+      publishedAt: '2026-11-20T07:00:00+01:00',
+      paragraphHashes: ['h1', 'h2'],
+    };
+    expect(firstAppearance('h1', [aggregator, original])).toMatchObject({
+      articleId: 'orig',
+      publishedAt: '2026-11-20T07:00:00+01:00',
+    });
     expect(firstAppearance('h3', [aggregator, original])).toBeUndefined();
   });
 });

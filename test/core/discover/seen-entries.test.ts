@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeSeenEntries, encodeSeenEntries, MAX_SEEN_ENTRIES, SEEN_TOKEN_LENGTH, seenEntryToken } from '../../../functions/core/discover/seen-entries';
+import {
+  decodeSeenEntries,
+  encodeSeenEntries,
+  MAX_SEEN_ENTRIES,
+  SEEN_TOKEN_LENGTH,
+  seenEntryToken,
+} from '../../../functions/core/discover/seen-entries';
 
 const URL_A = 'https://example.com/news/a';
 
@@ -27,16 +33,19 @@ describe('seenEntryToken', () => {
 describe('encodeSeenEntries / decodeSeenEntries', () => {
   it('round-trips a set of tokens, whatever their order and repetitions', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.webUrl(), fc.option(fc.string(), { nil: undefined })), { maxLength: 60 }), (entries) => {
-        const tokens = entries.map(([url, lastmod]) => seenEntryToken(url, lastmod));
-        const encoded = encodeSeenEntries([...tokens, ...tokens.slice().reverse()]);
-        if (tokens.length === 0) {
-          expect(encoded).toBeUndefined();
-        } else {
-          expect(decodeSeenEntries(encoded)).toEqual(new Set(tokens));
-          expect(encodeSeenEntries(tokens.slice().reverse())).toBe(encoded); // order-independent
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.webUrl(), fc.option(fc.string(), { nil: undefined })), { maxLength: 60 }),
+        (entries) => {
+          const tokens = entries.map(([url, lastmod]) => seenEntryToken(url, lastmod));
+          const encoded = encodeSeenEntries([...tokens, ...tokens.slice().reverse()]);
+          if (tokens.length === 0) {
+            expect(encoded).toBeUndefined();
+          } else {
+            expect(decodeSeenEntries(encoded)).toEqual(new Set(tokens));
+            expect(encodeSeenEntries(tokens.slice().reverse())).toBe(encoded); // order-independent
+          }
+        },
+      ),
     );
   });
 
@@ -54,10 +63,12 @@ describe('encodeSeenEntries / decodeSeenEntries', () => {
   });
 
   it('holds the default cap within a fifth of the DynamoDB item limit', () => {
-    const tokens = Array.from({ length: MAX_SEEN_ENTRIES + 50 }, (_, i) => seenEntryToken(`${URL_A}/${i}`, undefined));
+    const tokens = Array.from({ length: MAX_SEEN_ENTRIES + 50 }, (_, i) =>
+      seenEntryToken(`${URL_A}/${i}`, undefined),
+    );
     const encoded = encodeSeenEntries(tokens)!;
     expect(decodeSeenEntries(encoded)!.size).toBe(MAX_SEEN_ENTRIES);
-    expect(encoded.length).toBeLessThanOrEqual(400 * 1024 / 5);
+    expect(encoded.length).toBeLessThanOrEqual((400 * 1024) / 5);
   });
 
   it('rejects something that is not a token instead of storing a set that would misread', () => {
@@ -65,7 +76,10 @@ describe('encodeSeenEntries / decodeSeenEntries', () => {
   });
 
   it('reads an absent, foreign or damaged value as "nothing known" (every entry is offered again)', () => {
-    const good = encodeSeenEntries([seenEntryToken(URL_A, undefined), seenEntryToken(`${URL_A}/2`, undefined)])!;
+    const good = encodeSeenEntries([
+      seenEntryToken(URL_A, undefined),
+      seenEntryToken(`${URL_A}/2`, undefined),
+    ])!;
     expect(decodeSeenEntries(undefined)).toBeUndefined();
     expect(decodeSeenEntries(42)).toBeUndefined();
     expect(decodeSeenEntries(good.slice(3))).toBeUndefined(); // no format tag

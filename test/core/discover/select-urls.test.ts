@@ -31,14 +31,19 @@ describe('dedupeDiscovered', () => {
   });
 
   it('prefers an entry with a lastmod over one without', () => {
-    expect(dedupeDiscovered([{ url: 'https://t.test/a' }, { url: 'https://t.test/a/', lastmod: '2026-11-24T10:00:00.000Z' }])).toEqual([
+    expect(
+      dedupeDiscovered([
+        { url: 'https://t.test/a' },
+        { url: 'https://t.test/a/', lastmod: '2026-11-24T10:00:00.000Z' },
+      ]),
+    ).toEqual([
       { url: 'https://t.test/a/', urlKey: 'https://t.test/a', lastmod: '2026-11-24T10:00:00.000Z' },
     ]);
   });
 
   it('drops URLs that cannot be canonicalised instead of failing the run', () => {
-    expect(dedupeDiscovered([{ url: 'mailto:x@t.test' }, { url: 'not a url' }, { url: 'https://t.test/ok' }])).toEqual([
-      { url: 'https://t.test/ok', urlKey: 'https://t.test/ok' },
-    ]);
+    expect(
+      dedupeDiscovered([{ url: 'mailto:x@t.test' }, { url: 'not a url' }, { url: 'https://t.test/ok' }]),
+    ).toEqual([{ url: 'https://t.test/ok', urlKey: 'https://t.test/ok' }]);
   });
 });

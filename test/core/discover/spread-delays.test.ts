@@ -9,7 +9,8 @@ describe('spreadDelaysMs', () => {
     expect(Math.max(...delays)).toBeLessThan(900_000);
     // Even: every 15 s slice of the spread gets the same number of messages, within one.
     const perSlice = new Map<number, number>();
-    for (const d of delays) perSlice.set(Math.floor(d / 15_000), (perSlice.get(Math.floor(d / 15_000)) ?? 0) + 1);
+    for (const d of delays)
+      perSlice.set(Math.floor(d / 15_000), (perSlice.get(Math.floor(d / 15_000)) ?? 0) + 1);
     expect(perSlice.size).toBe(60);
     expect(Math.max(...perSlice.values()) - Math.min(...perSlice.values())).toBeLessThanOrEqual(1);
   });

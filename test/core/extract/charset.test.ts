@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canonicalCharset, charsetFromContentType, charsetFromMeta, decodeHtmlBytes } from '../../../functions/core/extract/charset';
+import {
+  canonicalCharset,
+  charsetFromContentType,
+  charsetFromMeta,
+  decodeHtmlBytes,
+} from '../../../functions/core/extract/charset';
 import { extractArticle } from '../../../functions/core/extract/index';
 
 const dir = join(import.meta.dirname, '../../fixtures/extract/charset');
@@ -9,10 +14,23 @@ const bytes = (name: string): Uint8Array => new Uint8Array(readFileSync(join(dir
 
 describe('decodeHtmlBytes on fixture pages', () => {
   const cases: Array<{ file: string; header?: string; charset: string; phrase: string }> = [
-    { file: 'windows-1251-meta.html', charset: 'windows-1251', phrase: 'Городской совет утвердил новый бюджет' },
+    {
+      file: 'windows-1251-meta.html',
+      charset: 'windows-1251',
+      phrase: 'Городской совет утвердил новый бюджет',
+    },
     { file: 'windows-1251-undeclared.html', charset: 'windows-1251', phrase: 'покупку новых автобусов' },
-    { file: 'iso-8859-1-header-only.html', header: 'text/html; charset=ISO-8859-1', charset: 'windows-1252', phrase: 'Le conseil municipal a approuvé' },
-    { file: 'shift_jis-http-equiv.html', charset: 'shift_jis', phrase: '市議会は水曜日、新しい自転車専用道路の計画を承認した' },
+    {
+      file: 'iso-8859-1-header-only.html',
+      header: 'text/html; charset=ISO-8859-1',
+      charset: 'windows-1252',
+      phrase: 'Le conseil municipal a approuvé',
+    },
+    {
+      file: 'shift_jis-http-equiv.html',
+      charset: 'shift_jis',
+      phrase: '市議会は水曜日、新しい自転車専用道路の計画を承認した',
+    },
     { file: 'gb2312-meta.html', charset: 'gbk', phrase: '市议会周三批准了新的自行车道计划' },
     // The BOM wins over a (wrong) meta declaration.
     { file: 'utf-8-bom.html', charset: 'utf-8', phrase: 'débuteront au printemps' },
@@ -23,7 +41,11 @@ describe('decodeHtmlBytes on fixture pages', () => {
       expect(charset).toBe(c.charset);
       expect(html).toContain(c.phrase);
       // And the decoded page extracts to readable paragraphs.
-      expect(extractArticle(html).paragraphs.map((p) => p.text).join('\n')).toContain(c.phrase);
+      expect(
+        extractArticle(html)
+          .paragraphs.map((p) => p.text)
+          .join('\n'),
+      ).toContain(c.phrase);
     });
   }
 
@@ -33,7 +55,10 @@ describe('decodeHtmlBytes on fixture pages', () => {
   });
 
   it('an unknown header label falls through to the meta tag', () => {
-    const { charset } = decodeHtmlBytes(bytes('windows-1251-meta.html'), 'text/html; charset=x-no-such-charset');
+    const { charset } = decodeHtmlBytes(
+      bytes('windows-1251-meta.html'),
+      'text/html; charset=x-no-such-charset',
+    );
     expect(charset).toBe('windows-1251');
   });
 
@@ -46,11 +71,16 @@ describe('decodeHtmlBytes on fixture pages', () => {
     expect(undeclared.charset).toBe('windows-1251');
     expect(undeclared.html).not.toContain('\uFFFD');
     // Valid UTF-8 under a UTF-8 header stays UTF-8.
-    expect(decodeHtmlBytes(new TextEncoder().encode('<p>naïve café</p>'), 'text/html; charset=utf-8').charset).toBe('utf-8');
+    expect(
+      decodeHtmlBytes(new TextEncoder().encode('<p>naïve café</p>'), 'text/html; charset=utf-8').charset,
+    ).toBe('utf-8');
   });
 
   it('undeclared valid UTF-8 is read as UTF-8 and empty input decodes to empty text', () => {
-    expect(decodeHtmlBytes(new TextEncoder().encode('<p>naïve café</p>'))).toEqual({ html: '<p>naïve café</p>', charset: 'utf-8' });
+    expect(decodeHtmlBytes(new TextEncoder().encode('<p>naïve café</p>'))).toEqual({
+      html: '<p>naïve café</p>',
+      charset: 'utf-8',
+    });
     expect(decodeHtmlBytes(new Uint8Array(0))).toEqual({ html: '', charset: 'utf-8' });
   });
 });
@@ -59,8 +89,10 @@ describe('charset helpers', () => {
   it('parses Content-Type and meta declarations', () => {
     expect(charsetFromContentType('text/html; Charset="UTF-8"')).toBe('UTF-8');
     expect(charsetFromContentType('text/html')).toBeUndefined();
-    expect(charsetFromMeta(new TextEncoder().encode('<html><head><meta charset=\'euc-jp\'>'))).toBe('euc-jp');
-    expect(charsetFromMeta(new TextEncoder().encode('<meta name="description" content="charset=nothing">'))).toBeUndefined();
+    expect(charsetFromMeta(new TextEncoder().encode("<html><head><meta charset='euc-jp'>"))).toBe('euc-jp');
+    expect(
+      charsetFromMeta(new TextEncoder().encode('<meta name="description" content="charset=nothing">')),
+    ).toBeUndefined();
   });
 
   it('maps labels the way browsers do', () => {

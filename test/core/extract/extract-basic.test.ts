@@ -19,7 +19,9 @@ describe('extractArticle basics', () => {
   });
 
   it('extracts fragments without <html>/<body> (htmlparser2 adds no implied elements)', () => {
-    const result = extractArticle('<p>A fragment paragraph, long enough, with commas, to be the body.</p><p>And a second one, also long enough to count.</p>');
+    const result = extractArticle(
+      '<p>A fragment paragraph, long enough, with commas, to be the body.</p><p>And a second one, also long enough to count.</p>',
+    );
     expect(result.paragraphs.map((p) => p.text)).toEqual([
       'A fragment paragraph, long enough, with commas, to be the body.',
       'And a second one, also long enough to count.',
@@ -30,7 +32,11 @@ describe('extractArticle basics', () => {
     expect(extractArticle('').pageKind).toBe('empty');
     expect(extractArticle('\u0000\u0001\u0002PNG').pageKind).toBe('not-html');
     // Text-only PDFs and other formats decode to plausible text; their signatures give them away.
-    expect(extractArticle('%PDF-1.4\n%âãÏÓ\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n(Annual report text, with commas, and words.)').pageKind).toBe('not-html');
+    expect(
+      extractArticle(
+        '%PDF-1.4\n%âãÏÓ\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n(Annual report text, with commas, and words.)',
+      ).pageKind,
+    ).toBe('not-html');
     expect(extractArticle('\u2030PNG\r\n\u001a\n rest of an image').pageKind).toBe('not-html');
     expect(extractArticle('GIF89a rest of an image').pageKind).toBe('not-html');
   });

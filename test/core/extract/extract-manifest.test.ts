@@ -27,7 +27,13 @@ describe('extractManifest', () => {
   it('yields one JSON line per manifest line, in order, with errors in place', async () => {
     writeFileSync(join(dir, 'alpha.html'), article('Alpha'));
     writeFileSync(join(dir, 'beta.html.gz'), gzipSync(Buffer.from(article('Beta'))));
-    writeFileSync(join(dir, 'gamma.html'), iconv.encode(article('Гамма', 'ru').replace('<head>', '<head><meta charset="windows-1251">'), 'windows-1251'));
+    writeFileSync(
+      join(dir, 'gamma.html'),
+      iconv.encode(
+        article('Гамма', 'ru').replace('<head>', '<head><meta charset="windows-1251">'),
+        'windows-1251',
+      ),
+    );
     const manifest = join(dir, 'manifest.tsv');
     writeFileSync(
       manifest,
@@ -42,8 +48,23 @@ describe('extractManifest', () => {
     const lines = await collect(manifest);
     expect(lines.map((l) => l.id)).toEqual(['alpha', 'beta', 'missing', 'gamma']);
     const [alpha, beta, missing, gamma] = lines;
-    expect(Object.keys(alpha)).toEqual(['id', 'url', 'title', 'authors', 'publishedAt', 'language', 'paragraphs', 'text']);
-    expect(alpha).toMatchObject({ url: 'https://example.com/alpha', title: 'Alpha', authors: ['Ada Lovelace'], publishedAt: '2024-01-02T03:04:05+00:00', language: 'en' });
+    expect(Object.keys(alpha)).toEqual([
+      'id',
+      'url',
+      'title',
+      'authors',
+      'publishedAt',
+      'language',
+      'paragraphs',
+      'text',
+    ]);
+    expect(alpha).toMatchObject({
+      url: 'https://example.com/alpha',
+      title: 'Alpha',
+      authors: ['Ada Lovelace'],
+      publishedAt: '2024-01-02T03:04:05+00:00',
+      language: 'en',
+    });
     const paragraphs = alpha.paragraphs as Array<{ kind: string; text: string }>;
     expect(paragraphs).toHaveLength(2);
     expect(alpha.text).toBe(paragraphs.map((p) => p.text).join('\n\n'));

@@ -38,12 +38,18 @@ describe('furniture lines', () => {
   ];
 
   it('drops bylines, credits, stamps, labels, pagers and appeals', () => {
-    const result = keptLines([...dropped, 'Closing sentence of the article, so that nothing above is at the very end.']);
+    const result = keptLines([
+      ...dropped,
+      'Closing sentence of the article, so that nothing above is at the very end.',
+    ]);
     for (const line of dropped) expect(result.has(line), line).toBe(false);
   });
 
   it('keeps sentences that start like furniture', () => {
-    const result = keptLines([...kept, 'Closing sentence of the article, so that nothing above is at the very end.']);
+    const result = keptLines([
+      ...kept,
+      'Closing sentence of the article, so that nothing above is at the very end.',
+    ]);
     for (const line of kept) expect(result.has(line), line).toBe(true);
   });
 });

@@ -13,7 +13,9 @@ describe('detectLanguage', () => {
   it('recognises languages by function words and scripts', () => {
     expect(detectLanguage(de)).toBe('de');
     expect(detectLanguage(pt)).toBe('pt');
-    expect(detectLanguage('本市第五条地铁线路于周一正式开通运营，全长二十二公里，共设十八座车站。')).toBe('zh');
+    expect(detectLanguage('本市第五条地铁线路于周一正式开通运营，全长二十二公里，共设十八座车站。')).toBe(
+      'zh',
+    );
     expect(detectLanguage('市議会は水曜日、新しい自転車専用道路の計画を承認した。')).toBe('ja');
     expect(detectLanguage('قال رئيس البلدية إن المدينة ستفتتح خط مترو جديدا الأسبوع المقبل')).toBe('ar');
   });
@@ -31,7 +33,10 @@ describe('detectLanguage', () => {
   });
 
   it('overrides a template default lang="en" on a German article', () => {
-    const html = `<html lang="en"><body><article>${de.split('. ').map((s) => `<p>${s}.</p>`).join('')}</article></body></html>`;
+    const html = `<html lang="en"><body><article>${de
+      .split('. ')
+      .map((s) => `<p>${s}.</p>`)
+      .join('')}</article></body></html>`;
     expect(extractArticle(html).metadata.language).toBe('de');
   });
 });

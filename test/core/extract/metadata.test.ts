@@ -3,7 +3,8 @@ import { normalizeDate } from '../../../functions/core/extract/dates';
 import { extractArticle } from '../../../functions/core/extract/index';
 import { cleanAuthors, normalizeLanguage } from '../../../functions/core/extract/metadata';
 
-const body = '<p>Enough body text, with commas, to make this page an article that the extractor keeps.</p>'.repeat(3);
+const body =
+  '<p>Enough body text, with commas, to make this page an article that the extractor keeps.</p>'.repeat(3);
 const page = (head: string, bodyHtml = body, htmlAttrs = ''): string =>
   `<!doctype html><html${htmlAttrs}><head>${head}</head><body><article>${bodyHtml}</article></body></html>`;
 const ld = (obj: unknown): string => `<script type="application/ld+json">${JSON.stringify(obj)}</script>`;
@@ -22,7 +23,11 @@ describe('metadata from JSON-LD', () => {
             dateModified: '2024-03-05T11:00:00Z',
             inLanguage: 'en-GB',
             articleSection: 'Local',
-            author: [{ '@type': 'Person', name: 'Jane Doe' }, { '@type': 'Person', name: 'John Roe' }, { '@type': 'Organization', name: 'The Courier' }],
+            author: [
+              { '@type': 'Person', name: 'Jane Doe' },
+              { '@type': 'Person', name: 'John Roe' },
+              { '@type': 'Organization', name: 'The Courier' },
+            ],
             publisher: { '@type': 'NewsMediaOrganization', name: 'The Courier' },
             isBasedOn: { '@type': 'NewsArticle', url: 'https://wire.example/original' },
             image: [{ '@type': 'ImageObject', url: 'https://courier.example/bridge.jpg' }],
@@ -45,14 +50,21 @@ describe('metadata from JSON-LD', () => {
   });
 
   it('reads top-level arrays and marks isAccessibleForFree=false as paywalled', () => {
-    const html = page(ld([{ '@type': 'BreadcrumbList' }, { '@type': 'Article', headline: 'Members only', isAccessibleForFree: false, author: 'Ann Lee' }]));
+    const html = page(
+      ld([
+        { '@type': 'BreadcrumbList' },
+        { '@type': 'Article', headline: 'Members only', isAccessibleForFree: false, author: 'Ann Lee' },
+      ]),
+    );
     const { metadata } = extractArticle(html);
     expect(metadata.paywalled).toBe(true);
     expect(metadata.authors).toEqual(['Ann Lee']);
   });
 
   it('survives broken JSON-LD (raw newlines, trailing commas) and HTML entities', () => {
-    const html = page('<script type="application/ld+json">{"@type":"NewsArticle","headline":"Caf&#233; &amp; bar\nopens",}</script>');
+    const html = page(
+      '<script type="application/ld+json">{"@type":"NewsArticle","headline":"Caf&#233; &amp; bar\nopens",}</script>',
+    );
     expect(extractArticle(html).metadata.title).toBe('Café & bar opens');
   });
 });
@@ -85,15 +97,26 @@ describe('metadata from meta tags, <time> and bylines', () => {
   });
 
   it('strips the site suffix from <title> when nothing better exists, never at a colon', () => {
-    expect(extractArticle(page('<title>Council votes on budget | Daily Paper</title>')).metadata.title).toBe('Council votes on budget');
-    expect(extractArticle(page('<title>Brexit: what happens next - BBC News</title>')).metadata.title).toBe('Brexit: what happens next');
-    expect(extractArticle(page('<title>Opinion: What the elections really said</title>')).metadata.title).toBe('Opinion: What the elections really said');
+    expect(extractArticle(page('<title>Council votes on budget | Daily Paper</title>')).metadata.title).toBe(
+      'Council votes on budget',
+    );
+    expect(extractArticle(page('<title>Brexit: what happens next - BBC News</title>')).metadata.title).toBe(
+      'Brexit: what happens next',
+    );
+    expect(
+      extractArticle(page('<title>Opinion: What the elections really said</title>')).metadata.title,
+    ).toBe('Opinion: What the elections really said');
   });
 
   it('strips the site name from og:title only when it is the site name', () => {
-    const head = (t: string): string => `<meta property="og:site_name" content="Harbour News"><meta property="og:title" content="${t}">`;
-    expect(extractArticle(page(head('Festival returns | Harbour News'))).metadata.title).toBe('Festival returns');
-    expect(extractArticle(page(head('Festival returns - with fireworks'))).metadata.title).toBe('Festival returns - with fireworks');
+    const head = (t: string): string =>
+      `<meta property="og:site_name" content="Harbour News"><meta property="og:title" content="${t}">`;
+    expect(extractArticle(page(head('Festival returns | Harbour News'))).metadata.title).toBe(
+      'Festival returns',
+    );
+    expect(extractArticle(page(head('Festival returns - with fireworks'))).metadata.title).toBe(
+      'Festival returns - with fireworks',
+    );
   });
 
   it('takes <time> from the article, never from related-story lists', () => {
@@ -130,7 +153,12 @@ describe('metadata from meta tags, <time> and bylines', () => {
       <div class="sidebar"><span class="byline">By Sidebar Person</span></div>
       <article><p class="byline">By Lena Park | Metro Daily</p>${body}</article></body></html>`;
     expect(extractArticle(html).metadata.authors).toEqual(['Lena Park']);
-    expect(cleanAuthors(['Metro Daily', 'Associated Press', 'admin', 'https://x.example/me', 'Staff Reporter', 'Ana Ruiz'], 'Metro Daily')).toEqual(['Ana Ruiz']);
+    expect(
+      cleanAuthors(
+        ['Metro Daily', 'Associated Press', 'admin', 'https://x.example/me', 'Staff Reporter', 'Ana Ruiz'],
+        'Metro Daily',
+      ),
+    ).toEqual(['Ana Ruiz']);
   });
 });
 

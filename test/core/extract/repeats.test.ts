@@ -49,7 +49,12 @@ describe('repeated body within a page', () => {
   });
 
   it('keeps a short paragraph repeated outside a run (an interview answer)', () => {
-    const input = [para('Did you expect to win the final?'), para('No.'), para('And were you surprised by the crowd?'), para('No.')];
+    const input = [
+      para('Did you expect to win the final?'),
+      para('No.'),
+      para('And were you surprised by the crowd?'),
+      para('No.'),
+    ];
     expect(removeRepeatedParagraphs(input)).toEqual({ paragraphs: input, removed: 0 });
   });
 
@@ -62,7 +67,14 @@ describe('repeated body within a page', () => {
   });
 
   it('keeps short lines that recur inside one article (schedule items)', () => {
-    const input = [para('Meal 1'), para('Eat every two to three hours'), para('Oats with berries and a spoon of nut butter, plus coffee.'), para('Meal 2'), para('Eat every two to three hours'), para('Chicken salad with tomatoes, cucumber and feta.')];
+    const input = [
+      para('Meal 1'),
+      para('Eat every two to three hours'),
+      para('Oats with berries and a spoon of nut butter, plus coffee.'),
+      para('Meal 2'),
+      para('Eat every two to three hours'),
+      para('Chicken salad with tomatoes, cucumber and feta.'),
+    ];
     expect(removeRepeatedParagraphs(input).removed).toBe(0);
   });
 });

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../functions/errors';
-import { articleIdFor, canonicalizeUrl, hostOf, resolveCanonical } from '../../../functions/core/url/canonical-url';
+import {
+  articleIdFor,
+  canonicalizeUrl,
+  hostOf,
+  resolveCanonical,
+} from '../../../functions/core/url/canonical-url';
 import { TRACKING_PARAMS } from '../../../functions/core/url/tracking-params';
 
 describe('canonicalizeUrl', () => {
@@ -39,7 +44,10 @@ describe('canonicalizeUrl', () => {
     // tracking parameters
     ['https://example.com/a?utm_source=tw&utm_medium=social&UTM_Campaign=x', 'https://example.com/a'],
     ['https://example.com/a?id=5&fbclid=abc', 'https://example.com/a?id=5'],
-    ['https://example.com/a?gclid=1&mc_cid=2&mc_eid=3&igshid=4&ref=hn&ref_src=twsrc&_ga=5&cmpid=6&ocid=7', 'https://example.com/a'],
+    [
+      'https://example.com/a?gclid=1&mc_cid=2&mc_eid=3&igshid=4&ref=hn&ref_src=twsrc&_ga=5&cmpid=6&ocid=7',
+      'https://example.com/a',
+    ],
     ['https://example.com/a?CMP=share_btn_tw&smid=nytcore&xtor=RSS-1&page=2', 'https://example.com/a?page=2'],
     // sorting (stable for repeated names), empty pieces
     ['https://example.com/a?b=2&a=1&c', 'https://example.com/a?a=1&b=2&c'],
@@ -56,8 +64,14 @@ describe('canonicalizeUrl', () => {
     ['https://amp.example.com/news/story', 'https://example.com/news/story'],
     ['https://amp.com/story', 'https://amp.com/story'],
     ['https://example.com/news/story.amp.html', 'https://example.com/news/story.html'],
-    ['https://www-example-com.cdn.ampproject.org/c/s/www.example.com/news/story?amp_js_v=0.1', 'https://www.example.com/news/story'],
-    ['https://www-example-com.cdn.ampproject.org/c/www.example.com/news/story', 'http://www.example.com/news/story'],
+    [
+      'https://www-example-com.cdn.ampproject.org/c/s/www.example.com/news/story?amp_js_v=0.1',
+      'https://www.example.com/news/story',
+    ],
+    [
+      'https://www-example-com.cdn.ampproject.org/c/www.example.com/news/story',
+      'http://www.example.com/news/story',
+    ],
     ['https://www.google.com/amp/s/www.example.com/news/story/amp', 'https://www.example.com/news/story'],
     // words merely containing "amp" are not AMP markers
     ['https://example.com/camping/amplifier', 'https://example.com/camping/amplifier'],
@@ -65,12 +79,16 @@ describe('canonicalizeUrl', () => {
     expect(canonicalizeUrl(input)).toBe(expected);
   });
 
-  it.each([['ftp://example.com/a'], ['mailto:a@example.com'], ['javascript:alert(1)'], ['/relative/path'], ['not a url'], ['']])(
-    'refuses %j with InvalidInputError',
-    (input) => {
-      expect(() => canonicalizeUrl(input)).toThrow(InvalidInputError);
-    },
-  );
+  it.each([
+    ['ftp://example.com/a'],
+    ['mailto:a@example.com'],
+    ['javascript:alert(1)'],
+    ['/relative/path'],
+    ['not a url'],
+    [''],
+  ])('refuses %j with InvalidInputError', (input) => {
+    expect(() => canonicalizeUrl(input)).toThrow(InvalidInputError);
+  });
 
   it('documents a reason for every tracking parameter', () => {
     for (const [name, why] of TRACKING_PARAMS) {
@@ -90,7 +108,10 @@ describe('canonicalizeUrl', () => {
   });
 
   it('ignores the order of tracking parameters and of the other parameters (property)', () => {
-    const param = fc.tuple(fc.constantFrom('id', 'page', 'q', 'utm_source', 'fbclid', 'ref'), fc.stringMatching(/^[a-z0-9]{0,6}$/));
+    const param = fc.tuple(
+      fc.constantFrom('id', 'page', 'q', 'utm_source', 'fbclid', 'ref'),
+      fc.stringMatching(/^[a-z0-9]{0,6}$/),
+    );
     fc.assert(
       fc.property(fc.uniqueArray(param, { selector: ([name]) => name, maxLength: 6 }), (params) => {
         const query = (list: typeof params) => list.map(([k, v]) => `${k}=${v}`).join('&');
@@ -148,17 +169,52 @@ describe('resolveCanonical', () => {
     ['blank declared canonical', 'https://example.com/a', '  ', 'https://example.com/a'],
     ['same host', 'https://example.com/a?id=1', 'https://example.com/story-a', 'https://example.com/story-a'],
     ['www vs bare host', 'https://example.com/a', 'https://www.example.com/a', 'https://www.example.com/a'],
-    ['AMP page to its original', 'https://amp.example.com/amp/a', 'https://www.example.com/a', 'https://www.example.com/a'],
-    ['sibling subdomain of the site', 'https://m.example.com/a', 'https://www.example.com/a', 'https://www.example.com/a'],
+    [
+      'AMP page to its original',
+      'https://amp.example.com/amp/a',
+      'https://www.example.com/a',
+      'https://www.example.com/a',
+    ],
+    [
+      'sibling subdomain of the site',
+      'https://m.example.com/a',
+      'https://www.example.com/a',
+      'https://www.example.com/a',
+    ],
     ['relative canonical', 'https://example.com/amp/a', '/a', 'https://example.com/a'],
     ['http page declaring https', 'http://example.com/a', 'https://example.com/a', 'https://example.com/a'],
-    ['country second level (same site)', 'https://news.example.co.uk/a', 'https://www.example.co.uk/a', 'https://www.example.co.uk/a'],
+    [
+      'country second level (same site)',
+      'https://news.example.co.uk/a',
+      'https://www.example.co.uk/a',
+      'https://www.example.co.uk/a',
+    ],
     // Regression: a syndicated copy crediting the origin must keep its own id.
-    ['cross-site canonical (syndicated copy)', 'https://copycat.net/story?utm_source=x', 'https://example.com/story', 'https://copycat.net/story'],
-    ['different sites under co.uk', 'https://copycat.co.uk/a', 'https://example.co.uk/a', 'https://copycat.co.uk/a'],
-    ['different blogs on a shared host', 'https://bob.github.io/post', 'https://alice.github.io/post', 'https://bob.github.io/post'],
+    [
+      'cross-site canonical (syndicated copy)',
+      'https://copycat.net/story?utm_source=x',
+      'https://example.com/story',
+      'https://copycat.net/story',
+    ],
+    [
+      'different sites under co.uk',
+      'https://copycat.co.uk/a',
+      'https://example.co.uk/a',
+      'https://copycat.co.uk/a',
+    ],
+    [
+      'different blogs on a shared host',
+      'https://bob.github.io/post',
+      'https://alice.github.io/post',
+      'https://bob.github.io/post',
+    ],
     // Regression: CMS templates that declare the home page as every page's canonical.
-    ['home page as canonical of an article', 'https://example.com/news/a', 'https://example.com/', 'https://example.com/news/a'],
+    [
+      'home page as canonical of an article',
+      'https://example.com/news/a',
+      'https://example.com/',
+      'https://example.com/news/a',
+    ],
     ['unparsable canonical', 'https://example.com/a', 'http://[bad', 'https://example.com/a'],
     ['non-http canonical', 'https://example.com/a', 'javascript:void(0)', 'https://example.com/a'],
   ])('%s', (_case, pageUrl, declared, expected) => {

@@ -11,7 +11,11 @@ export interface TestResponse {
 }
 
 /** Serves a query core with the real `serve` listener on 127.0.0.1 (ephemeral port). */
-export async function startApiServer(core: QueryCore): Promise<{ baseUrl: string; get(path: string, init?: RequestInit): Promise<TestResponse>; close(): Promise<void> }> {
+export async function startApiServer(core: QueryCore): Promise<{
+  baseUrl: string;
+  get(path: string, init?: RequestInit): Promise<TestResponse>;
+  close(): Promise<void>;
+}> {
   const errors: unknown[] = [];
   const server = createServer(createQueryListener(core, (error) => errors.push(error)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -21,7 +25,12 @@ export async function startApiServer(core: QueryCore): Promise<{ baseUrl: string
     async get(path, init) {
       const response = await fetch(baseUrl + path, init);
       const text = await response.text();
-      return { status: response.status, headers: response.headers, text, json: <T,>() => JSON.parse(text) as T };
+      return {
+        status: response.status,
+        headers: response.headers,
+        text,
+        json: <T>() => JSON.parse(text) as T,
+      };
     },
     close: async () => {
       server.closeAllConnections();

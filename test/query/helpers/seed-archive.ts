@@ -43,7 +43,14 @@ export async function seedArchive(dataDir: string): Promise<SeededArchive> {
   for (const [i, page] of SEED_PAGES.entries()) {
     const body = await readFile(join(SITES_DIR, page.file));
     const fetchedAt = new Date(start + i * 3_600_000).toISOString();
-    outcomes.push(await processPage(pipeline.deps, { url: page.url, body, contentType: 'text/html; charset=utf-8', fetchedAt }));
+    outcomes.push(
+      await processPage(pipeline.deps, {
+        url: page.url,
+        body,
+        contentType: 'text/html; charset=utf-8',
+        fetchedAt,
+      }),
+    );
   }
   return { config, pipeline, outcomes };
 }

@@ -42,7 +42,8 @@ describe('dependency rules (.dependency-cruiser.cjs)', () => {
       'functions/adapters/file-store.ts':
         "import { readFile } from 'node:fs/promises';\nimport type { Store } from '../ports/store';\n" +
         'export class FileStore implements Store { get(key: string) { return readFile(key, "utf8"); } }\n',
-      'functions/core/pure.ts': "import { createHash } from 'node:crypto';\nexport const h = (s: string) => createHash('sha256').update(s).digest('hex');\n",
+      'functions/core/pure.ts':
+        "import { createHash } from 'node:crypto';\nexport const h = (s: string) => createHash('sha256').update(s).digest('hex');\n",
     };
     await writeTree(clean, {
       ...shared,
@@ -53,14 +54,17 @@ describe('dependency rules (.dependency-cruiser.cjs)', () => {
     await writeTree(violating, {
       ...shared,
       // core reading a file, pipeline importing an adapter, query reaching into the pipeline.
-      'functions/core/reads-file.ts': "import { readFileSync } from 'node:fs';\nexport const r = () => readFileSync('x');\n",
+      'functions/core/reads-file.ts':
+        "import { readFileSync } from 'node:fs';\nexport const r = () => readFileSync('x');\n",
       'functions/pipeline/step.ts':
         "import { FileStore } from '../adapters/file-store';\nexport const step = () => new FileStore().get('k');\n",
       'functions/query/peek.ts': "import { step } from '../pipeline/step';\nexport const peek = step;\n",
       // a handler importing the CDK, a function importing infra.
-      'functions/handlers/stacky.ts': "import { App } from 'aws-cdk-lib';\nexport const app = () => new App();\n",
+      'functions/handlers/stacky.ts':
+        "import { App } from 'aws-cdk-lib';\nexport const app = () => new App();\n",
       'infra/settings.ts': 'export const region = "eu-west-1";\n',
-      'functions/handlers/settings.ts': "import { region } from '../../infra/settings';\nexport const r = region;\n",
+      'functions/handlers/settings.ts':
+        "import { region } from '../../infra/settings';\nexport const r = region;\n",
     });
     // Packages resolve from the repository's node_modules, as in the real tree.
     await symlink(join(repoRoot, 'node_modules'), join(violating, 'node_modules'));
@@ -81,10 +85,18 @@ describe('dependency rules (.dependency-cruiser.cjs)', () => {
     const { code, report } = await cruise(violating);
     expect(code).not.toBe(0);
     expect(report).toMatch(/core-no-io: functions\/core\/reads-file\.ts → (node:)?fs/);
-    expect(report).toMatch(/pipeline-sees-ports-only: functions\/pipeline\/step\.ts → functions\/adapters\/file-store\.ts/);
-    expect(report).toMatch(/query-not-into-pipeline: functions\/query\/peek\.ts → functions\/pipeline\/step\.ts/);
+    expect(report).toMatch(
+      /pipeline-sees-ports-only: functions\/pipeline\/step\.ts → functions\/adapters\/file-store\.ts/,
+    );
+    expect(report).toMatch(
+      /query-not-into-pipeline: functions\/query\/peek\.ts → functions\/pipeline\/step\.ts/,
+    );
     expect(report).toMatch(/adapters-only-in-composition-roots/);
-    expect(report).toMatch(/functions-no-cdk: functions\/handlers\/stacky\.ts → \S*node_modules\/aws-cdk-lib\//);
-    expect(report).toMatch(/functions-not-into-infra: functions\/handlers\/settings\.ts → infra\/settings\.ts/);
+    expect(report).toMatch(
+      /functions-no-cdk: functions\/handlers\/stacky\.ts → \S*node_modules\/aws-cdk-lib\//,
+    );
+    expect(report).toMatch(
+      /functions-not-into-infra: functions\/handlers\/settings\.ts → infra\/settings\.ts/,
+    );
   });
 });

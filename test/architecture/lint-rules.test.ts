@@ -37,9 +37,9 @@ describe('lint rules (biome.json)', () => {
   let violating: string;
 
   beforeAll(async () => {
-    clean = await projectWith("export function double(n: number): number {\n  return n * 2;\n}\n");
+    clean = await projectWith('export function double(n: number): number {\n  return n * 2;\n}\n');
     violating = await projectWith(
-      "export function double(n: number): number {\n  debugger;\n  return n * 2;\n}\n",
+      'export function double(n: number): number {\n  debugger;\n  return n * 2;\n}\n',
     );
     dirs.push(clean, violating);
   });

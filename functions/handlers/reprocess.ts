@@ -2,13 +2,14 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import { reprocessMessageSchema, type ReprocessMessage } from '../core/reprocess-message';
 import { TABLE_KEY, TTL_ATTRIBUTE } from '../adapters/dynamodb/table-schema';
 import { loadConfig } from '../config';
 import { describeError, StorageError } from '../errors';
 import { createLogger } from '../observability/logger';
 import { REPROCESS_SERVICE_NAME } from '../observability/names';
 import type { PipelineDeps } from '../pipeline/deps';
+import type { ReprocessCheckpointStore } from '../ports/reprocess-checkpoint-store';
 import {
   CHECKPOINT_EVERY_KEYS,
   deleteUnreferencedCleanObjects,
@@ -18,7 +19,6 @@ import {
   REPROCESS_ARTICLES_PER_BUNDLE,
   reprocessKeys,
   tally,
-  type ReprocessCheckpointStore,
   type ReprocessSummary,
 } from '../pipeline/reprocess';
 import { createAwsDeps, DYNAMODB_CLIENT_RETRY } from './aws-deps';
@@ -48,28 +48,6 @@ const CHECKPOINT_TTL_SECONDS = 30 * 24 * 3600;
 /** SendMessageBatch takes at most 10 entries. */
 const SQS_BATCH_SIZE = 10;
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const host = z
-  .string()
-  .regex(/^[a-z0-9.-]+(:\d+)?$/i)
-  .optional();
-export const reprocessMessageSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('start'),
-    runId: z.string().min(1).max(100).optional(),
-    from: day,
-    to: day,
-    host,
-  }),
-  z.object({
-    kind: z.literal('slice'),
-    runId: z.string().min(1).max(100),
-    day,
-    host,
-    startAfter: z.string().optional(),
-  }),
-]);
-export type ReprocessMessage = z.infer<typeof reprocessMessageSchema>;
 
 /** Sends messages to the queue the handler reads from. */
 export type SendReprocessMessages = (queueUrl: string, messages: ReprocessMessage[]) => Promise<void>;

@@ -2,6 +2,7 @@ import type { ArticleRecord, ObjectRange, StoredCleanCopy } from '../core/articl
 import { cleanBundleKey } from '../core/archive-keys';
 import { StorageError } from '../errors';
 import type { ArchiveStore } from '../ports/archive-store';
+import type { CleanCopySink } from '../ports/clean-copy-sink';
 import {
   BundleWriter,
   immediateParticipant,
@@ -25,24 +26,6 @@ export const CLEAN_BUNDLE_FORMAT: BundleFormat = {
   key: (day, writtenAt, bundleId) => cleanBundleKey(day, writtenAt.toISOString(), bundleId),
   contentType: CLEAN_BUNDLE_CONTENT_TYPE,
 };
-
-/** One clean copy to store: its line and its article day (the bundle partition). */
-export interface CleanLine {
-  day: string;
-  copy: StoredCleanCopy;
-}
-
-/** Where processPage stores clean-copy lines. One sink per page being processed. */
-export interface CleanCopySink {
-  /**
-   * Adds lines (this article's, and rewrites of its copies' lines) to the batch's bundles, one per
-   * article day, and resolves with each line's range once stored; rejects when storing any of
-   * those bundles fails. Call at most once per page.
-   */
-  write(lines: readonly CleanLine[]): Promise<ObjectRange[]>;
-  /** This page writes no (more) lines: the bundles need not wait for it. Idempotent. */
-  done(): void;
-}
 
 /** Options of {@link CleanBundleWriter}: the generic writer's, its format fixed. */
 export type CleanBundleWriterOptions = Omit<BundleWriterOptions, 'format'>;

@@ -2,12 +2,12 @@ import type { ArchiveStore } from '../ports/archive-store';
 import type { CrawlQueue } from '../ports/crawl-queue';
 import type { DedupIndex } from '../ports/dedup-index';
 import type { Frontier } from '../ports/frontier';
+import type { HostRateLimiter } from '../ports/host-rate-limiter';
+import type { CleanCopySink } from '../ports/clean-copy-sink';
+import type { RawPageSink } from '../ports/raw-page-sink';
 import type { FetchOptions } from '../fetch/fetch-page';
-import type { HostRateLimiter } from '../fetch/host-rate-limiter';
 import type { RobotsCache } from '../fetch/robots';
 import type { Config } from '../config';
-import type { CleanCopySink } from './clean-bundle';
-import type { RawPageSink } from './raw-bundle-writer';
 
 /** Structured log sink: the CLI prints, Lambdas use Powertools. */
 export interface PipelineLog {

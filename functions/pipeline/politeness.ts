@@ -1,5 +1,5 @@
 import { FetchError, RobotsDisallowedError } from '../errors';
-import type { HostRateLimiter } from '../fetch/host-rate-limiter';
+import type { HostRateLimiter } from '../ports/host-rate-limiter';
 import type { PipelineDeps } from './deps';
 
 /**

@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import type { RawPageRef } from '../core/article';
 import { rawBundleKey } from '../core/archive-keys';
 import type { ArchiveStore } from '../ports/archive-store';
+import type { RawPageSink } from '../ports/raw-page-sink';
 import {
   BundleWriter,
   immediateParticipant,
@@ -32,17 +33,6 @@ export const RAW_BUNDLE_FORMAT: BundleFormat = {
   contentType: RAW_BUNDLE_CONTENT_TYPE,
   storageClass: 'archive',
 };
-
-/** Where processPage archives a raw page. One sink per page being processed. */
-export interface RawPageSink {
-  /**
-   * Adds one page (gzipped here) to a bundle and resolves with where it sits once the bundle is
-   * stored; rejects when storing that bundle fails (every page in it fails alike).
-   */
-  write(body: Uint8Array): Promise<RawPageRef>;
-  /** This page will write nothing (more): its bundle need not wait for it. Idempotent. */
-  done(): void;
-}
 
 /** Options of {@link RawBundleWriter}: the generic writer's, its format fixed. */
 export type RawBundleWriterOptions = Omit<BundleWriterOptions, 'format'>;

@@ -4,6 +4,7 @@ import { bundleWrittenAtMs } from '../core/archive-keys';
 import { describeError, InvalidInputError } from '../errors';
 import type { ArchiveStore } from '../ports/archive-store';
 import type { DedupIndex } from '../ports/dedup-index';
+import type { ReprocessCheckpointStore } from '../ports/reprocess-checkpoint-store';
 import { CleanBundleWriter } from './clean-bundle';
 import type { PipelineDeps } from './deps';
 import { processPage } from './process-page';
@@ -50,14 +51,6 @@ export interface ReprocessFilter {
   from?: string;
   /** Last article day, inclusive (YYYY-MM-DD). */
   to?: string;
-}
-
-/** Where a run records the last key it finished, so a killed run continues after it. */
-export interface ReprocessCheckpointStore {
-  load(runKey: string): Promise<string | undefined>;
-  save(runKey: string, lastKey: string): Promise<void>;
-  /** Called when a run completes: the next run starts from the beginning. */
-  clear(runKey: string): Promise<void>;
 }
 
 /** What reprocessing one article (article key `dt=<day>/host=<host>/<id>`) did. */

@@ -8,8 +8,8 @@ import { createTableInput } from '../../functions/adapters/dynamodb/table-schema
 import {
   hostIntervalMs,
   InMemoryHostRateLimiter,
-  type HostRateLimiter,
 } from '../../functions/fetch/host-rate-limiter';
+import type { HostRateLimiter } from '../../functions/ports/host-rate-limiter';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
 
 const TABLE = 'rate-limiter-test';

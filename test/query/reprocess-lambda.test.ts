@@ -9,8 +9,8 @@ import {
   makeHandler,
   queueUrlFromArn,
   SLICE_TIME_MARGIN_MS,
-  type ReprocessMessage,
 } from '../../functions/handlers/reprocess';
+import type { ReprocessMessage } from '../../functions/core/reprocess-message';
 import { listArticleKeys } from '../../functions/pipeline/reprocess';
 import { startDynalite, type DynaliteServer } from '../helpers/dynalite-server';
 import { seedArchive, type SeededArchive } from './helpers/seed-archive';

@@ -1,6 +1,6 @@
 import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { StorageError } from '../../errors';
-import type { HostRateLimiter } from '../../fetch/host-rate-limiter';
+import type { HostRateLimiter } from '../../ports/host-rate-limiter';
 import { isConditionalCheckFailed, toStorageError } from './dynamodb-errors';
 import { RequestStats, type DynamoDbStats } from './request-stats';
 import { TABLE_KEY, TTL_ATTRIBUTE } from './table-schema';

@@ -6,10 +6,10 @@ import type { Config } from '../../config';
 import { silentLog } from '../../pipeline/deps';
 import {
   runReprocess,
-  type ReprocessCheckpointStore,
   type ReprocessFilter,
   type ReprocessSummary,
 } from '../../pipeline/reprocess';
+import type { ReprocessCheckpointStore } from '../../ports/reprocess-checkpoint-store';
 import { consoleLog } from '../console-log';
 import { openLocalPipeline } from '../local-pipeline';
 

@@ -48,7 +48,6 @@ const CHECKPOINT_TTL_SECONDS = 30 * 24 * 3600;
 /** SendMessageBatch takes at most 10 entries. */
 const SQS_BATCH_SIZE = 10;
 
-
 /** Sends messages to the queue the handler reads from. */
 export type SendReprocessMessages = (queueUrl: string, messages: ReprocessMessage[]) => Promise<void>;
 

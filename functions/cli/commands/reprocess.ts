@@ -4,11 +4,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { Config } from '../../config';
 import { silentLog } from '../../pipeline/deps';
-import {
-  runReprocess,
-  type ReprocessFilter,
-  type ReprocessSummary,
-} from '../../pipeline/reprocess';
+import { runReprocess, type ReprocessFilter, type ReprocessSummary } from '../../pipeline/reprocess';
 import type { ReprocessCheckpointStore } from '../../ports/reprocess-checkpoint-store';
 import { consoleLog } from '../console-log';
 import { openLocalPipeline } from '../local-pipeline';

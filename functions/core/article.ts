@@ -120,6 +120,18 @@ export interface StoryOrigin {
   url: string;
   host: string;
   rank: string;
+  /**
+   * The cluster that holds this origin, when the index answers for a cluster id (set by
+   * `getStoryOrigins`, `proposeStoryOrigin`, `mergeStories`): a cluster merged into another
+   * answers with the one it was merged into.
+   */
+  clusterId?: string;
+}
+
+/** A story cluster after clusters were joined: the cluster that holds the story now, and its origin. */
+export interface StoryRoot {
+  clusterId: string;
+  origin?: StoryOrigin;
 }
 
 /** The article record kept in the index (and embedded in the clean copy). */

@@ -1,4 +1,4 @@
-import type { ArticleRecord, ArticleRef, CopyLink, ObjectRange, StoryOrigin } from '../core/article';
+import type { ArticleRecord, ArticleRef, CopyLink, ObjectRange, StoryOrigin, StoryRoot } from '../core/article';
 
 /** What the index knows about one paragraph hash. */
 export interface ParagraphInfo {
@@ -62,17 +62,31 @@ export interface DedupIndex {
   getArticles(ids: readonly string[]): Promise<ArticleRecord[]>;
   /**
    * The current origin of each story cluster that has one (clusters of a single article have
-   * none: their origin is that article). Missing ids are absent from the map.
+   * none: their origin is that article). A cluster merged into another ({@link mergeStories})
+   * answers with the origin of the cluster it ended in, `clusterId` naming that cluster. Missing
+   * ids are absent from the map.
    */
   getStoryOrigins(clusterIds: readonly string[]): Promise<Map<string, StoryOrigin>>;
   /**
-   * Proposes `origin` as the origin of cluster `clusterId`: stored when the cluster has none or
-   * when `origin.rank` is smaller than the stored origin's rank (an atomic conditional write, so
-   * concurrent proposals leave the best-ranked one whatever their order; the same article
-   * proposed again with a different rank replaces its own entry only when the rank is smaller).
-   * Returns the cluster's origin after the call.
+   * Proposes `origin` as the origin of cluster `clusterId` (or of the cluster it was merged
+   * into): stored when the cluster has none or when `origin.rank` is smaller than the stored
+   * origin's rank (an atomic conditional write, so concurrent proposals leave the best-ranked one
+   * whatever their order; the same article proposed again with a different rank replaces its own
+   * entry only when the rank is smaller). Returns the cluster's origin after the call, with the
+   * `clusterId` that holds it.
    */
   proposeStoryOrigin(clusterId: string, origin: StoryOrigin): Promise<StoryOrigin>;
+  /**
+   * Joins clusters found to hold one story (members processed at the same moment can start two
+   * clusters): every cluster ends in the one with the smallest id, whose origin becomes the
+   * best-ranked of the joined origins. Conditional writes only (a cluster is redirected only while
+   * it is not redirected yet, and only into a smaller id, so no cycle can form); concurrent merges
+   * and proposals converge on one cluster and one origin. No write when all already end in one.
+   *
+   * @example
+   * const root = await index.mergeStories(['c-17', 'c-03']); // root.clusterId === 'c-03'
+   */
+  mergeStories(clusterIds: readonly string[]): Promise<StoryRoot>;
   /** Adds a copy link to an existing article (idempotent per copy article id). */
   addCopy(articleId: string, copy: CopyLink): Promise<void>;
   /**

@@ -202,13 +202,21 @@ export function dedupIndexContract(
         expect((await index.getStoryOrigins(['c1'])).size).toBe(0);
       });
 
+      const held = (articleId: string, rank: string, clusterId: string) => ({
+        ...origin(articleId, rank),
+        clusterId,
+      });
+
       it('keeps the best-ranked proposal whatever the order, and returns the winner', async () => {
-        expect(await index.proposeStoryOrigin('c1', origin('b', '1-0200'))).toEqual(origin('b', '1-0200'));
-        expect(await index.proposeStoryOrigin('c1', origin('a', '1-0100'))).toEqual(origin('a', '1-0100'));
-        expect(await index.proposeStoryOrigin('c1', origin('c', '1-0300'))).toEqual(origin('a', '1-0100'));
-        expect(await index.proposeStoryOrigin('c2', origin('c', '1-0300'))).toEqual(origin('c', '1-0300'));
+        expect(await index.proposeStoryOrigin('c1', origin('b', '1-0200'))).toEqual(held('b', '1-0200', 'c1'));
+        expect(await index.proposeStoryOrigin('c1', origin('a', '1-0100'))).toEqual(held('a', '1-0100', 'c1'));
+        expect(await index.proposeStoryOrigin('c1', origin('c', '1-0300'))).toEqual(held('a', '1-0100', 'c1'));
+        expect(await index.proposeStoryOrigin('c2', origin('c', '1-0300'))).toEqual(held('c', '1-0300', 'c2'));
         const stored = await index.getStoryOrigins(['c1', 'c2', 'c3']);
-        expect(Object.fromEntries(stored)).toEqual({ c1: origin('a', '1-0100'), c2: origin('c', '1-0300') });
+        expect(Object.fromEntries(stored)).toEqual({
+          c1: held('a', '1-0100', 'c1'),
+          c2: held('c', '1-0300', 'c2'),
+        });
       });
 
       it('leaves one origin when many proposals race', async () => {
@@ -216,10 +224,48 @@ export function dedupIndexContract(
         const answers = await Promise.all(
           ranks.map((rank, i) => index.proposeStoryOrigin('race', origin(`m${i}`, rank))),
         );
-        const best = origin('m15', '1-0895');
+        const best = held('m15', '1-0895', 'race');
         expect(Object.fromEntries(await index.getStoryOrigins(['race']))).toEqual({ race: best });
         // Every answer is a proposal at least as good as the caller's own.
         for (const [i, answer] of answers.entries()) expect(answer.rank <= ranks[i]).toBe(true);
+      });
+
+      it('merges clusters into the smallest id with the best origin; later reads and proposals follow', async () => {
+        await index.proposeStoryOrigin('m-b', origin('x', '1-0300'));
+        await index.proposeStoryOrigin('m-c', origin('y', '1-0100'));
+        // 'm-a' has no item yet (a cluster of one whose member was in flight).
+        const root = await index.mergeStories(['m-c', 'm-b', 'm-a']);
+        expect(root).toEqual({ clusterId: 'm-a', origin: held('y', '1-0100', 'm-a') });
+        expect(Object.fromEntries(await index.getStoryOrigins(['m-a', 'm-b', 'm-c']))).toEqual({
+          'm-a': held('y', '1-0100', 'm-a'),
+          'm-b': held('y', '1-0100', 'm-a'),
+          'm-c': held('y', '1-0100', 'm-a'),
+        });
+        // A proposal to a merged cluster lands on the cluster it ended in.
+        expect(await index.proposeStoryOrigin('m-c', origin('z', '1-0050'))).toEqual(held('z', '1-0050', 'm-a'));
+        expect(await index.proposeStoryOrigin('m-b', origin('w', '1-0900'))).toEqual(held('z', '1-0050', 'm-a'));
+        expect((await index.getStoryOrigins(['m-b'])).get('m-b')).toEqual(held('z', '1-0050', 'm-a'));
+        // Merging what is one cluster already writes nothing and answers the same.
+        expect(await index.mergeStories(['m-b', 'm-c'])).toEqual({ clusterId: 'm-a', origin: held('z', '1-0050', 'm-a') });
+        // Chains: a later merge of the end into a smaller id is followed from every cluster.
+        await index.proposeStoryOrigin('m-0', origin('v', '1-0500'));
+        await index.mergeStories(['m-0', 'm-c']);
+        expect((await index.getStoryOrigins(['m-c'])).get('m-c')).toEqual(held('z', '1-0050', 'm-0'));
+      });
+
+      it('converges on one cluster and one origin when merges and proposals race', async () => {
+        const ids = Array.from({ length: 8 }, (_, i) => `r-${i}`);
+        await Promise.all(ids.map((id, i) => index.proposeStoryOrigin(id, origin(`a${i}`, `1-0${500 - i}`))));
+        // Overlapping merges (each joins neighbours), while proposals keep arriving.
+        await Promise.all([
+          ...ids.slice(1).map((id, i) => index.mergeStories([id, ids[(i + 3) % ids.length]])),
+          ...ids.map((id, i) => index.proposeStoryOrigin(id, origin(`b${i}`, `1-0${400 - i}`))),
+          index.mergeStories([ids[7], ids[0]]),
+        ]);
+        await index.mergeStories(ids);
+        const origins = await index.getStoryOrigins(ids);
+        const best = held('b7', '1-0393', 'r-0');
+        for (const id of ids) expect(origins.get(id), id).toEqual(best);
       });
     });
 

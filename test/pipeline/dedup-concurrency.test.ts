@@ -6,117 +6,40 @@
  * workers interleave, and reprocessing changes no count.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArticleRecord, ArticleRef, Paragraph } from '../../functions/core/article';
-import { clusterOf, withCurrentOrigin } from '../../functions/core/dedup/current-origin';
+import type { ArticleRecord } from '../../functions/core/article';
 import { paragraphHash } from '../../functions/core/dedup/paragraph-hash';
 import { DynamoDbDedupIndex } from '../../functions/adapters/dynamodb/dynamodb-dedup-index';
 import { ensureTable } from '../../functions/adapters/local/embedded-dynamodb';
-import { dedupArticle, dedupRecordFields, type DedupOutcome } from '../../functions/pipeline/dedup-article';
+import { dedupArticle, type DedupOutcome } from '../../functions/pipeline/dedup-article';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
-import { STORY_A, STORY_B } from '../core/dedup/story-fixtures';
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+import { interleaved } from '../helpers/interleaving';
+import {
+  EARLIEST_HOST_INDEX,
+  expectOneOriginPerStory as expectOneOrigin,
+  HOSTS,
+  ingestPage,
+  runWorkers,
+  storyPages as pages,
+} from './concurrent-stories';
 
 const WORKERS = 10;
-const HOSTS = Array.from({ length: 12 }, (_, i) => `www.paper${i}.example`);
-
-interface Page {
-  ref: ArticleRef;
-  story: 'A' | 'B';
-  texts: string[];
-  publishedAt: string;
-}
-
-/** Host whose copies are published first: crawled late, while other workers hold its story's copies. */
-const EARLIEST_HOST_INDEX = 9;
-
-/** Every host carries both stories; odd hosts trim the last paragraph and add a local one. */
-function pages(): Page[] {
-  const out: Page[] = [];
-  HOSTS.forEach((host, i) => {
-    for (const [story, body] of [
-      ['A', STORY_A],
-      ['B', STORY_B],
-    ] as const) {
-      const texts =
-        i % 2 === 0
-          ? [...body]
-          : [
-              ...body.slice(0, -1),
-              `Local editors at paper ${i} added this note about story ${story} for their readers today.`,
-            ];
-      const id = `${story}-${i}`;
-      // Publication order unrelated to crawl order: host 9 first, each other host hours later.
-      const hoursAfter = (i * 5 + 12 - ((EARLIEST_HOST_INDEX * 5) % 12)) % 12;
-      const publishedAt = new Date(
-        Date.parse('2026-11-20T00:00:00+01:00') + hoursAfter * 3_600_000,
-      ).toISOString();
-      out.push({
-        ref: { articleId: id, url: `https://${host}/n/${id}`, host, seenAt: '2026-11-20T12:00:00Z' },
-        story,
-        texts,
-        publishedAt,
-      });
-    }
-  });
-  return out;
-}
 
 let dynamo: DynamoDbLocal;
 let index: DynamoDbDedupIndex;
+/** Seeded waits around every index call widen the races real Lambdas hit (see `interleaving.ts`). */
+let deps: { index: DynamoDbDedupIndex; sleep: (ms: number) => Promise<void> };
 
 beforeAll(async () => {
   dynamo = await startDynamoDbLocal();
   await ensureTable(dynamo.client, 'dedup-concurrency');
   index = new DynamoDbDedupIndex({ tableName: 'dedup-concurrency', client: dynamo.client });
+  deps = interleaved(index, 20261208, 8);
 });
 afterAll(async () => {
   await dynamo?.stop();
 });
 
-async function ingest(page: Page): Promise<DedupOutcome> {
-  const previous = await index.getArticle(page.ref.articleId);
-  const paragraphs: Paragraph[] = page.texts.map((text) => ({ kind: 'paragraph', text }));
-  const metadata = { authors: [], publishedAt: page.publishedAt };
-  const outcome = await dedupArticle(
-    { index, sleep: realSleep },
-    { ref: page.ref, publishedAt: page.publishedAt, paragraphs, metadata, previous },
-  );
-  const record: ArticleRecord = {
-    id: page.ref.articleId,
-    url: page.ref.url,
-    canonicalUrl: page.ref.url,
-    host: page.ref.host,
-    fetchedAt: page.ref.seenAt,
-    day: '2026-11-20',
-    authors: [],
-    publishedAt: page.publishedAt,
-    pageKind: 'article',
-    contentHash: 'same',
-    version: 1,
-    paragraphCount: outcome.paragraphs.length,
-    cleanKey: 'k',
-    stats: { repeatedParagraphsRemoved: 0, ...outcome.stats },
-    ...dedupRecordFields(outcome),
-  };
-  await index.putArticle(record);
-  return outcome;
-}
-
-/** Runs jobs with `workers` in flight, like concurrent crawl Lambdas. */
-async function runWorkers<T, R>(jobs: T[], workers: number, fn: (job: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(jobs.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      while (next < jobs.length) {
-        const i = next++;
-        results[i] = await fn(jobs[i]);
-      }
-    }),
-  );
-  return results;
-}
+const ingest = (page: ReturnType<typeof pages>[number]) => ingestPage(deps, page);
 
 describe('dedup under concurrent workers (DynamoDB Local)', () => {
   it('decides first-seen once per paragraph, counts exactly, and reprocessing changes nothing', async () => {
@@ -170,18 +93,7 @@ describe('dedup under concurrent workers (DynamoDB Local)', () => {
         (a, b) =>
           pageById.get(a)!.publishedAt.localeCompare(pageById.get(b)!.publishedAt) || a.localeCompare(b),
       )[0];
-    const expectOneOriginPerStory = async (records: ArticleRecord[]) => {
-      const origins = await index.getStoryOrigins(records.map(clusterOf));
-      for (const story of ['A', 'B'] as const) {
-        const members = records.filter((r) => storyOf.get(r.id) === story);
-        const current = members.map((r) => withCurrentOrigin(r, origins.get(clusterOf(r))));
-        expect(new Set(current.map((r) => r.originId)), `story ${story}`).toEqual(
-          new Set([`${story}-${EARLIEST_HOST_INDEX}`]),
-        );
-        for (const r of current)
-          expect(r.relation).toBe(r.id === `${story}-${EARLIEST_HOST_INDEX}` ? 'original' : 'exact');
-      }
-    };
+    const expectOneOriginPerStory = (records: ArticleRecord[]) => expectOneOrigin(index, records);
 
     // Syndication: never across stories.
     const ids = all.map((p) => p.ref.articleId);
@@ -216,7 +128,7 @@ describe('dedup under concurrent workers (DynamoDB Local)', () => {
     const writesBefore = index.stats().writeUnits;
     const again = await runWorkers(all, WORKERS, async (page) =>
       dedupArticle(
-        { index, sleep: realSleep },
+        deps,
         {
           ref: page.ref,
           publishedAt: page.publishedAt,

@@ -36,10 +36,12 @@ export const copyKey = (originId: string, copyId: string) => ({
 });
 export const fingerprintPk = (key: string) => `FP#${key}`;
 export const STORY_SK = 'S';
-/** A story cluster's origin item (one per cluster that has more than one member). */
+/** A story cluster's origin item (one per cluster that has more than one member), or its redirect once merged. */
 export const storyKey = (clusterId: string) => ({ pk: `STORY#${clusterId}`, sk: STORY_SK });
 /** Short attribute names of a story item: origin id, URL, host and rank. */
 export const STORY_ATTRIBUTES = { articleId: 'o', url: 'u', host: 'h', rank: 'r' } as const;
+/** Attribute of a story item merged into another cluster: that cluster's id (no origin attributes then). */
+export const STORY_MERGED_INTO_ATTRIBUTE = 'i';
 
 /** The story origin held by a story item. */
 export function toStoryOrigin(item: Item): StoryOrigin {

@@ -6,7 +6,7 @@ import {
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { ArticleRecord, ArticleRef, CopyLink, ObjectRange, StoryOrigin } from '../../core/article';
+import type { ArticleRecord, ArticleRef, CopyLink, ObjectRange, StoryOrigin, StoryRoot } from '../../core/article';
 import { InvalidInputError, NotFoundError } from '../../errors';
 import type {
   DedupIndex,
@@ -41,16 +41,13 @@ import {
   hostGsiPk,
   HOSTS_PK,
   paragraphKey,
-  clusterIdOfStoryKey,
-  STORY_ATTRIBUTES,
-  storyKey,
-  toStoryOrigin,
   toArticle,
   toArticleItem,
   toInfo,
   type Item,
 } from './dedup-index-items';
 import { ParagraphRecorder } from './paragraph-recorder';
+import { StoryOrigins } from './story-origins';
 
 export { PARAGRAPH_ARTICLE_IDS_CAP, RECORD_CONCURRENCY } from './paragraph-recorder';
 
@@ -101,7 +98,7 @@ export interface DynamoDbDedupIndexOptions {
  *   the first link per copy wins; one Query on the partition reads the record with its copies.
  * - `HOSTS` / `<host>`: one item per host with articles.
  * - `STORY#<clusterId>` / `S`: the cluster's current origin (id, URL, host, rank), replaced only by
- *   a better-ranked proposal (conditional update).
+ *   a better-ranked proposal (conditional update), or `i`, the cluster it was merged into.
  *
  * @example
  * const index = new DynamoDbDedupIndex({ tableName: 'news', client: new DynamoDBClient({}) });
@@ -117,6 +114,7 @@ export class DynamoDbDedupIndex implements DedupIndex {
   private readonly known = new BoundedSet(KNOWN_ITEMS_CACHE_SIZE);
 
   private readonly paragraphs: ParagraphRecorder;
+  private readonly stories: StoryOrigins;
 
   constructor(options: DynamoDbDedupIndexOptions) {
     this.tableName = options.tableName;
@@ -124,6 +122,9 @@ export class DynamoDbDedupIndex implements DedupIndex {
       marshallOptions: { removeUndefinedValues: true },
     });
     this.paragraphs = new ParagraphRecorder(this.doc, this.tableName, this.counters, (key, consistent) =>
+      this.getItem(key, consistent),
+    );
+    this.stories = new StoryOrigins(this.doc, this.tableName, this.counters, (key, consistent) =>
       this.getItem(key, consistent),
     );
   }
@@ -244,49 +245,18 @@ export class DynamoDbDedupIndex implements DedupIndex {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  async getStoryOrigins(clusterIds: readonly string[]): Promise<Map<string, StoryOrigin>> {
-    const distinct = [...new Set(clusterIds)];
-    const items = await batchGetItems(this.doc, this.counters, this.tableName, distinct.map(storyKey));
-    return new Map(items.map((item) => [clusterIdOfStoryKey(String(item.pk)), toStoryOrigin(item)]));
+  getStoryOrigins(clusterIds: readonly string[]): Promise<Map<string, StoryOrigin>> {
+    return this.stories.get(clusterIds);
   }
 
-  /**
-   * One conditional update (set when absent or when the proposal ranks better), returning the new
-   * item; a refused proposal (billed as a write, as on AWS) reads the winner consistently.
-   */
-  async proposeStoryOrigin(clusterId: string, origin: StoryOrigin): Promise<StoryOrigin> {
-    const names = {
-      '#o': STORY_ATTRIBUTES.articleId,
-      '#u': STORY_ATTRIBUTES.url,
-      '#h': STORY_ATTRIBUTES.host,
-      '#r': STORY_ATTRIBUTES.rank,
-    };
-    try {
-      const response = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: storyKey(clusterId),
-          UpdateExpression: 'SET #o = :o, #u = :u, #h = :h, #r = :r',
-          ConditionExpression: 'attribute_not_exists(#r) OR #r > :r',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: {
-            ':o': origin.articleId,
-            ':u': origin.url,
-            ':h': origin.host,
-            ':r': origin.rank,
-          },
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      this.counters.record('write', response.ConsumedCapacity);
-      return { ...origin };
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw toStorageError('UpdateItem', error);
-      this.counters.recordRejectedWrite();
-    }
-    const current = await this.getItem(storyKey(clusterId), true);
-    if (!current) throw new NotFoundError(`story ${clusterId} lost its origin item`);
-    return toStoryOrigin(current);
+  /** One conditional update; a refused proposal (billed as a write, as on AWS) reads the winner or follows a merge. */
+  proposeStoryOrigin(clusterId: string, origin: StoryOrigin): Promise<StoryOrigin> {
+    return this.stories.propose(clusterId, origin);
+  }
+
+  /** Consistent reads of the clusters' ends; one conditional update per cluster redirected (see {@link StoryOrigins}). */
+  mergeStories(clusterIds: readonly string[]): Promise<StoryRoot> {
+    return this.stories.merge(clusterIds);
   }
 
   /**

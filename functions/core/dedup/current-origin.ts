@@ -20,9 +20,11 @@ import type { ArticleRecord, StoryOrigin, StoryRelation } from '../article';
  */
 export function withCurrentOrigin<T extends ArticleRecord>(record: T, origin: StoryOrigin | undefined): T {
   const originId = origin?.articleId ?? record.originId ?? record.copyOf?.articleId ?? record.id;
+  // A cluster merged into another since the record was written: the view names the one it is in.
+  const cluster = origin?.clusterId ? { clusterId: origin.clusterId } : {};
   if (originId === record.id) {
     const { copyOf: _copyOf, ...rest } = record;
-    return { ...rest, originId, relation: 'original' } as T;
+    return { ...rest, ...cluster, originId, relation: 'original' } as T;
   }
   const stored = record.relation && record.relation !== 'original' ? record.relation : undefined;
   const relation: StoryRelation =
@@ -35,7 +37,7 @@ export function withCurrentOrigin<T extends ArticleRecord>(record: T, origin: St
       ? { articleId: origin.articleId, url: origin.url, host: origin.host }
       : {}),
   };
-  return { ...record, originId, relation, ...(copyOf ? { copyOf } : {}) };
+  return { ...record, ...cluster, originId, relation, ...(copyOf ? { copyOf } : {}) };
 }
 
 /** The cluster id whose origin entry a record's view needs (its own id for a story of one). */

@@ -126,6 +126,13 @@ export interface SyndicationDecision {
   subjectDeclaresCopy: boolean;
   /** Per matched candidate: the subject's link to it and the subject's relation if it is the origin. */
   subjectRelations?: ReadonlyMap<string, { link: CopyLink; relation: StoryRelation }>;
+  /**
+   * Every cluster the subject's story may already be held in: `clusterId`, each stored match's
+   * cluster id (else its id) and, with matches still in flight, their ids and the subject's own
+   * (they may start a cluster of that id at the same moment). More than one: the caller joins them
+   * (`DedupIndex.mergeStories`), so members processed at once never leave two origins.
+   */
+  storyClusters: string[];
 }
 
 /** How one candidate compares with the subject. */
@@ -363,7 +370,13 @@ export function decideSyndication(
     pointsElsewhere(subject.canonicalUrl, subject.ref.host) ||
     subjectPoints.length > 0;
   const matches = participants.map((p) => p.link as CopyLink);
-  if (participants.length === 0) return { matches, clusterId: subject.ref.articleId, subjectDeclaresCopy };
+  if (participants.length === 0)
+    return {
+      matches,
+      clusterId: subject.ref.articleId,
+      subjectDeclaresCopy,
+      storyClusters: [subject.ref.articleId],
+    };
 
   const subjectParticipant: Participant = {
     id: subject.ref.articleId,
@@ -401,7 +414,22 @@ export function decideSyndication(
       { link: p.link as CopyLink, relation: p.subjectRelation as StoryRelation },
     ]),
   );
-  return { matches, clusterId, proposedOrigin: proposed, subjectDeclaresCopy, subjectRelations };
+  const inFlight = participants.filter((p) => p.inFlight);
+  const storyClusters = [
+    ...new Set([
+      clusterId,
+      ...settled.map((p) => p.clusterId ?? p.id),
+      ...(inFlight.length > 0 ? [subject.ref.articleId, ...inFlight.map((p) => p.id)] : []),
+    ]),
+  ];
+  return {
+    matches,
+    clusterId,
+    proposedOrigin: proposed,
+    subjectDeclaresCopy,
+    subjectRelations,
+    storyClusters,
+  };
 }
 
 /**

@@ -46,10 +46,11 @@ export async function placeInStory(
         ? (await index.getStoryOrigins([clusterId])).get(clusterId)
         : undefined;
     const originId = stored?.articleId ?? (previous?.copyOf ? previous.copyOf.articleId : selfId);
-    if (originId === selfId) return { clusterId, originId, relation: 'original', copies: [] };
+    const heldIn = stored?.clusterId ?? clusterId;
+    if (originId === selfId) return { clusterId: heldIn, originId, relation: 'original', copies: [] };
     const copyOf = previous?.copyOf ? retarget(previous.copyOf, stored) : undefined;
     return {
-      clusterId,
+      clusterId: heldIn,
       originId,
       relation: previous?.relation ?? copyOf?.relation ?? 'exact',
       copyOf,
@@ -57,10 +58,11 @@ export async function placeInStory(
     };
   }
 
-  const clusterId = decision.clusterId;
-  const stored = (await index.getStoryOrigins([clusterId])).get(clusterId);
+  const joined = await joinStory(index, decision);
+  const stored = joined.stored;
   const origin =
-    !stored || proposed.rank < stored.rank ? await index.proposeStoryOrigin(clusterId, proposed) : stored;
+    !stored || proposed.rank < stored.rank ? await index.proposeStoryOrigin(joined.clusterId, proposed) : stored;
+  const clusterId = origin.clusterId ?? joined.clusterId;
 
   if (origin.articleId === selfId) {
     for (const link of decision.matches) {
@@ -106,6 +108,25 @@ export async function placeInStory(
     }
   }
   return { clusterId, originId: origin.articleId, relation: best.relation, copyOf, copies: [] };
+}
+
+/**
+ * The cluster that holds the subject's story and its origin: with one candidate cluster, a read;
+ * with several (members processed at the same moment started more than one, or a cluster was
+ * merged since a member's record was written), `mergeStories` joins them (conditional writes only
+ * when they are not joined yet).
+ */
+async function joinStory(
+  index: DedupIndex,
+  decision: SyndicationDecision,
+): Promise<{ clusterId: string; stored?: StoryOrigin }> {
+  const clusters = decision.storyClusters.length > 0 ? decision.storyClusters : [decision.clusterId];
+  if (clusters.length > 1) {
+    const root = await index.mergeStories(clusters);
+    return { clusterId: root.clusterId, stored: root.origin };
+  }
+  const stored = (await index.getStoryOrigins([decision.clusterId])).get(decision.clusterId);
+  return { clusterId: stored?.clusterId ?? decision.clusterId, stored };
 }
 
 /** A link re-aimed at the story's current origin (overlap and method stay those of the evidence). */

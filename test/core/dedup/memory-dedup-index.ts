@@ -4,7 +4,7 @@
  * per article). For fast dedup-quality iteration in `bench:dedup --store memory`; storage
  * behaviour itself is tested against DynamoDB Local and dynalite.
  */
-import type { ArticleRecord, ArticleRef, CopyLink, StoryOrigin } from '../../../functions/core/article';
+import type { ArticleRecord, ArticleRef, CopyLink, StoryOrigin, StoryRoot } from '../../../functions/core/article';
 import { NotFoundError } from '../../../functions/errors';
 import type {
   DedupIndex,
@@ -29,20 +29,48 @@ export class MemoryDedupIndex implements DedupIndex {
   private readonly articles = new Map<string, ArticleRecord>();
   private readonly fingerprints = new Map<string, Set<string>>();
   private readonly stories = new Map<string, StoryOrigin>();
+  /** Clusters merged into another (by smaller id). */
+  private readonly mergedInto = new Map<string, string>();
+
+  private root(clusterId: string): string {
+    let id = clusterId;
+    for (let next = this.mergedInto.get(id); next !== undefined; next = this.mergedInto.get(id)) id = next;
+    return id;
+  }
+
+  private originOf(root: string): StoryOrigin | undefined {
+    const origin = this.stories.get(root);
+    return origin ? { ...origin, clusterId: root } : undefined;
+  }
 
   async getStoryOrigins(clusterIds: readonly string[]): Promise<Map<string, StoryOrigin>> {
     const out = new Map<string, StoryOrigin>();
     for (const id of clusterIds) {
-      const origin = this.stories.get(id);
-      if (origin) out.set(id, { ...origin });
+      const origin = this.originOf(this.root(id));
+      if (origin) out.set(id, origin);
     }
     return out;
   }
 
   async proposeStoryOrigin(clusterId: string, origin: StoryOrigin): Promise<StoryOrigin> {
-    const current = this.stories.get(clusterId);
-    if (!current || origin.rank < current.rank) this.stories.set(clusterId, { ...origin });
-    return { ...(this.stories.get(clusterId) as StoryOrigin) };
+    const root = this.root(clusterId);
+    const current = this.stories.get(root);
+    const { clusterId: _ignored, ...entry } = origin;
+    if (!current || origin.rank < current.rank) this.stories.set(root, entry);
+    return this.originOf(root) as StoryOrigin;
+  }
+
+  async mergeStories(clusterIds: readonly string[]): Promise<StoryRoot> {
+    const roots = [...new Set(clusterIds.map((id) => this.root(id)))].sort();
+    if (roots.length === 0) throw new RangeError('mergeStories needs at least one cluster id');
+    const [target, ...others] = roots;
+    for (const other of others) {
+      this.mergedInto.set(other, target);
+      const moved = this.stories.get(other);
+      this.stories.delete(other);
+      if (moved) await this.proposeStoryOrigin(target, moved);
+    }
+    return { clusterId: target, origin: this.originOf(target) };
   }
 
   async recordParagraphs(

@@ -199,7 +199,21 @@ describe('decideSyndication', () => {
     const decision = decideSyndication(subjectOf('b', 'b.example', STORY_B), [
       candidateOf('a', 'a.example', STORY_A),
     ]);
-    expect(decision).toEqual({ matches: [], clusterId: 'b', subjectDeclaresCopy: false });
+    expect(decision).toEqual({ matches: [], clusterId: 'b', subjectDeclaresCopy: false, storyClusters: ['b'] });
+  });
+
+  it('lists every cluster the story may be held in: stored matches, and in-flight ones with the subject', () => {
+    const subject = subjectOf('c', 'c.example', STORY_A, { publishedAt: '2026-11-20T11:00:00Z' });
+    const stored = decideSyndication(subject, [
+      candidateOf('b', 'b.example', STORY_A, { publishedAt: '2026-11-20T09:00:00Z', clusterId: 'x' }),
+      candidateOf('a', 'a.example', STORY_A, { publishedAt: '2026-11-20T08:00:00Z', clusterId: 'y' }),
+    ]);
+    expect(stored.clusterId).toBe('y');
+    expect([...stored.storyClusters].sort()).toEqual(['x', 'y']);
+    const inFlight = decideSyndication(subject, [
+      { ref: { articleId: 'd', url: 'https://d.example/n', host: 'd.example', seenAt: '2026-11-20T12:00:00Z' }, sharedFromIndex: 5 },
+    ]);
+    expect([...inFlight.storyClusters].sort()).toEqual(['c', 'd']);
   });
 
   it('proposes the earliest publication as origin and joins the cluster of its best stored match', () => {

@@ -1,4 +1,11 @@
-import type { ArticleRecord, ArticleRef, CopyLink, ObjectRange, StoryOrigin, StoryRoot } from '../core/article';
+import type {
+  ArticleRecord,
+  ArticleRef,
+  CopyLink,
+  ObjectRange,
+  StoryOrigin,
+  StoryRoot,
+} from '../core/article';
 
 /** What the index knows about one paragraph hash. */
 export interface ParagraphInfo {

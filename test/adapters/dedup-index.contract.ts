@@ -208,10 +208,18 @@ export function dedupIndexContract(
       });
 
       it('keeps the best-ranked proposal whatever the order, and returns the winner', async () => {
-        expect(await index.proposeStoryOrigin('c1', origin('b', '1-0200'))).toEqual(held('b', '1-0200', 'c1'));
-        expect(await index.proposeStoryOrigin('c1', origin('a', '1-0100'))).toEqual(held('a', '1-0100', 'c1'));
-        expect(await index.proposeStoryOrigin('c1', origin('c', '1-0300'))).toEqual(held('a', '1-0100', 'c1'));
-        expect(await index.proposeStoryOrigin('c2', origin('c', '1-0300'))).toEqual(held('c', '1-0300', 'c2'));
+        expect(await index.proposeStoryOrigin('c1', origin('b', '1-0200'))).toEqual(
+          held('b', '1-0200', 'c1'),
+        );
+        expect(await index.proposeStoryOrigin('c1', origin('a', '1-0100'))).toEqual(
+          held('a', '1-0100', 'c1'),
+        );
+        expect(await index.proposeStoryOrigin('c1', origin('c', '1-0300'))).toEqual(
+          held('a', '1-0100', 'c1'),
+        );
+        expect(await index.proposeStoryOrigin('c2', origin('c', '1-0300'))).toEqual(
+          held('c', '1-0300', 'c2'),
+        );
         const stored = await index.getStoryOrigins(['c1', 'c2', 'c3']);
         expect(Object.fromEntries(stored)).toEqual({
           c1: held('a', '1-0100', 'c1'),
@@ -242,11 +250,18 @@ export function dedupIndexContract(
           'm-c': held('y', '1-0100', 'm-a'),
         });
         // A proposal to a merged cluster lands on the cluster it ended in.
-        expect(await index.proposeStoryOrigin('m-c', origin('z', '1-0050'))).toEqual(held('z', '1-0050', 'm-a'));
-        expect(await index.proposeStoryOrigin('m-b', origin('w', '1-0900'))).toEqual(held('z', '1-0050', 'm-a'));
+        expect(await index.proposeStoryOrigin('m-c', origin('z', '1-0050'))).toEqual(
+          held('z', '1-0050', 'm-a'),
+        );
+        expect(await index.proposeStoryOrigin('m-b', origin('w', '1-0900'))).toEqual(
+          held('z', '1-0050', 'm-a'),
+        );
         expect((await index.getStoryOrigins(['m-b'])).get('m-b')).toEqual(held('z', '1-0050', 'm-a'));
         // Merging what is one cluster already writes nothing and answers the same.
-        expect(await index.mergeStories(['m-b', 'm-c'])).toEqual({ clusterId: 'm-a', origin: held('z', '1-0050', 'm-a') });
+        expect(await index.mergeStories(['m-b', 'm-c'])).toEqual({
+          clusterId: 'm-a',
+          origin: held('z', '1-0050', 'm-a'),
+        });
         // Chains: a later merge of the end into a smaller id is followed from every cluster.
         await index.proposeStoryOrigin('m-0', origin('v', '1-0500'));
         await index.mergeStories(['m-0', 'm-c']);

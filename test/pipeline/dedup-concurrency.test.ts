@@ -127,16 +127,13 @@ describe('dedup under concurrent workers (DynamoDB Local)', () => {
     // And once more: now nothing changes at all, and dedup itself writes nothing.
     const writesBefore = index.stats().writeUnits;
     const again = await runWorkers(all, WORKERS, async (page) =>
-      dedupArticle(
-        deps,
-        {
-          ref: page.ref,
-          publishedAt: page.publishedAt,
-          paragraphs: page.texts.map((text) => ({ kind: 'paragraph' as const, text })),
-          metadata: { authors: [], publishedAt: page.publishedAt },
-          previous: await index.getArticle(page.ref.articleId),
-        },
-      ),
+      dedupArticle(deps, {
+        ref: page.ref,
+        publishedAt: page.publishedAt,
+        paragraphs: page.texts.map((text) => ({ kind: 'paragraph' as const, text })),
+        metadata: { authors: [], publishedAt: page.publishedAt },
+        previous: await index.getArticle(page.ref.articleId),
+      }),
     );
     // Every page now knows its story: each paragraph's first appearance is its earliest-published carrier.
     again.forEach((outcome, i) => {

@@ -15,23 +15,26 @@ const WORKERS = 10;
 const SEEDS = Array.from({ length: 40 }, (_, i) => i + 1);
 
 describe('story origin under seeded interleavings of concurrent workers', () => {
-  it.each(SEEDS)('seed %i: one cluster and one origin per story, after the first round and a reprocess', async (seed) => {
-    const memory = new MemoryDedupIndex();
-    const deps = interleaved(memory, seed);
-    const pages = storyPages();
-    // Three pages delivered twice at once, as an at-least-once queue may.
-    const jobs = [...pages, pages[0], pages[5], pages[10]];
-    const ids = pages.map((p) => p.ref.articleId);
+  it.each(SEEDS)(
+    'seed %i: one cluster and one origin per story, after the first round and a reprocess',
+    async (seed) => {
+      const memory = new MemoryDedupIndex();
+      const deps = interleaved(memory, seed);
+      const pages = storyPages();
+      // Three pages delivered twice at once, as an at-least-once queue may.
+      const jobs = [...pages, pages[0], pages[5], pages[10]];
+      const ids = pages.map((p) => p.ref.articleId);
 
-    await runWorkers(jobs, WORKERS, (page) => ingestPage(deps, page));
-    const first = await memory.getArticles(ids);
-    await expectOneOriginPerStory(memory, first, 'first round');
+      await runWorkers(jobs, WORKERS, (page) => ingestPage(deps, page));
+      const first = await memory.getArticles(ids);
+      await expectOneOriginPerStory(memory, first, 'first round');
 
-    await runWorkers(pages, WORKERS, (page) => ingestPage(deps, page));
-    const settled = await memory.getArticles(ids);
-    await expectOneOriginPerStory(memory, settled, 'reprocessed');
-    // Records name a cluster that ends where the views say (a merged one redirects there).
-    const ends = await memory.getStoryOrigins(settled.map(clusterOf));
-    for (const record of settled) expect(ends.get(clusterOf(record))?.clusterId).toBeDefined();
-  });
+      await runWorkers(pages, WORKERS, (page) => ingestPage(deps, page));
+      const settled = await memory.getArticles(ids);
+      await expectOneOriginPerStory(memory, settled, 'reprocessed');
+      // Records name a cluster that ends where the views say (a merged one redirects there).
+      const ends = await memory.getStoryOrigins(settled.map(clusterOf));
+      for (const record of settled) expect(ends.get(clusterOf(record))?.clusterId).toBeDefined();
+    },
+  );
 });

@@ -6,7 +6,14 @@ import {
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { ArticleRecord, ArticleRef, CopyLink, ObjectRange, StoryOrigin, StoryRoot } from '../../core/article';
+import type {
+  ArticleRecord,
+  ArticleRef,
+  CopyLink,
+  ObjectRange,
+  StoryOrigin,
+  StoryRoot,
+} from '../../core/article';
 import { InvalidInputError, NotFoundError } from '../../errors';
 import type {
   DedupIndex,

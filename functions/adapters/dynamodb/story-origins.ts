@@ -80,7 +80,13 @@ export class StoryOrigins {
           }),
         );
         this.counters.record('write', response.ConsumedCapacity);
-        return { articleId: origin.articleId, url: origin.url, host: origin.host, rank: origin.rank, clusterId: target };
+        return {
+          articleId: origin.articleId,
+          url: origin.url,
+          host: origin.host,
+          rank: origin.rank,
+          clusterId: target,
+        };
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw toStorageError('UpdateItem', error);
         this.counters.recordRejectedWrite();
@@ -118,7 +124,9 @@ export class StoryOrigins {
       const [end] = (await this.resolve([target], true)).values();
       return { clusterId: end.clusterId, ...(end.origin ? { origin: end.origin } : {}) };
     }
-    throw new StorageError(`mergeStories(${clusterIds.join(', ')}) did not settle in ${MAX_MERGE_ROUNDS} rounds`);
+    throw new StorageError(
+      `mergeStories(${clusterIds.join(', ')}) did not settle in ${MAX_MERGE_ROUNDS} rounds`,
+    );
   }
 
   /** Redirects `from` into `into` unless it is redirected already; returns the origin it held. */
@@ -147,7 +155,10 @@ export class StoryOrigins {
   }
 
   /** The end of each cluster's redirect chain and the origin it holds (a cluster without an item is its own end). */
-  private async resolve(clusterIds: readonly string[], consistentRead: boolean): Promise<Map<string, StoryRoot>> {
+  private async resolve(
+    clusterIds: readonly string[],
+    consistentRead: boolean,
+  ): Promise<Map<string, StoryRoot>> {
     const items = new Map<string, Item | undefined>();
     let pending = [...new Set(clusterIds)];
     for (let hop = 0; pending.length > 0; hop++) {
@@ -174,7 +185,9 @@ export class StoryOrigins {
       }
       const item = items.get(end);
       const origin =
-        item && item[STORY_ATTRIBUTES.rank] !== undefined ? { ...toStoryOrigin(item), clusterId: end } : undefined;
+        item && item[STORY_ATTRIBUTES.rank] !== undefined
+          ? { ...toStoryOrigin(item), clusterId: end }
+          : undefined;
       out.set(id, { clusterId: end, ...(origin ? { origin } : {}) });
     }
     return out;

@@ -61,7 +61,9 @@ export async function placeInStory(
   const joined = await joinStory(index, decision);
   const stored = joined.stored;
   const origin =
-    !stored || proposed.rank < stored.rank ? await index.proposeStoryOrigin(joined.clusterId, proposed) : stored;
+    !stored || proposed.rank < stored.rank
+      ? await index.proposeStoryOrigin(joined.clusterId, proposed)
+      : stored;
   const clusterId = origin.clusterId ?? joined.clusterId;
 
   if (origin.articleId === selfId) {

@@ -4,7 +4,13 @@
  * per article). For fast dedup-quality iteration in `bench:dedup --store memory`; storage
  * behaviour itself is tested against DynamoDB Local and dynalite.
  */
-import type { ArticleRecord, ArticleRef, CopyLink, StoryOrigin, StoryRoot } from '../../../functions/core/article';
+import type {
+  ArticleRecord,
+  ArticleRef,
+  CopyLink,
+  StoryOrigin,
+  StoryRoot,
+} from '../../../functions/core/article';
 import { NotFoundError } from '../../../functions/errors';
 import type {
   DedupIndex,

@@ -199,7 +199,12 @@ describe('decideSyndication', () => {
     const decision = decideSyndication(subjectOf('b', 'b.example', STORY_B), [
       candidateOf('a', 'a.example', STORY_A),
     ]);
-    expect(decision).toEqual({ matches: [], clusterId: 'b', subjectDeclaresCopy: false, storyClusters: ['b'] });
+    expect(decision).toEqual({
+      matches: [],
+      clusterId: 'b',
+      subjectDeclaresCopy: false,
+      storyClusters: ['b'],
+    });
   });
 
   it('lists every cluster the story may be held in: stored matches, and in-flight ones with the subject', () => {
@@ -211,7 +216,15 @@ describe('decideSyndication', () => {
     expect(stored.clusterId).toBe('y');
     expect([...stored.storyClusters].sort()).toEqual(['x', 'y']);
     const inFlight = decideSyndication(subject, [
-      { ref: { articleId: 'd', url: 'https://d.example/n', host: 'd.example', seenAt: '2026-11-20T12:00:00Z' }, sharedFromIndex: 5 },
+      {
+        ref: {
+          articleId: 'd',
+          url: 'https://d.example/n',
+          host: 'd.example',
+          seenAt: '2026-11-20T12:00:00Z',
+        },
+        sharedFromIndex: 5,
+      },
     ]);
     expect([...inFlight.storyClusters].sort()).toEqual(['c', 'd']);
   });

@@ -56,7 +56,8 @@ export interface FetchOptions {
    * Called before each redirect is followed, with the absolute next URL and the redirect's
    * number (1 for the first). Throw to stop: e.g. a RobotsDisallowedError when a redirect leaves
    * for an origin whose robots.txt disallows the target, or to wait for that host's rate slot.
-   * Its time counts toward `totalTimeoutMs`.
+   * Its time does not count toward `totalTimeoutMs` (the bound is on the servers, not on our
+   * politeness waits); the caller's `signal` still cancels it.
    */
   beforeRedirect?: (nextUrl: string, redirectNumber: number) => Promise<void> | void;
   /** Cancels the fetch; the error is a retryable FetchError `aborted`. */

@@ -30,14 +30,12 @@ const RETRYABLE_4XX = new Set([408, 425, 429]);
  */
 export async function fetchPage(url: string, options: FetchOptions): Promise<FetchResult> {
   const deadline = new AbortController();
-  const totalTimer = setTimeout(
-    () =>
-      deadline.abort(
-        new FetchError(url, 'timeout-total', `no complete response within ${options.totalTimeoutMs} ms`, {
-          retryable: true,
-        }),
-      ),
-    options.totalTimeoutMs,
+  const totalTimer = pausableTimer(options.totalTimeoutMs, () =>
+    deadline.abort(
+      new FetchError(url, 'timeout-total', `no complete response within ${options.totalTimeoutMs} ms`, {
+        retryable: true,
+      }),
+    ),
   );
   const onCallerAbort = () =>
     deadline.abort(
@@ -49,17 +47,48 @@ export async function fetchPage(url: string, options: FetchOptions): Promise<Fet
   if (options.signal?.aborted) onCallerAbort();
   options.signal?.addEventListener('abort', onCallerAbort, { once: true });
   try {
-    return await followRedirects(url, options, deadline.signal);
+    return await followRedirects(url, options, deadline.signal, totalTimer);
   } finally {
-    clearTimeout(totalTimer);
+    totalTimer.stop();
     options.signal?.removeEventListener('abort', onCallerAbort);
   }
+}
+
+/** A timeout that can be paused: the total bound covers the network, not our own politeness waits. */
+interface PausableTimer {
+  pause(): void;
+  resume(): void;
+  stop(): void;
+}
+
+function pausableTimer(ms: number, onExpire: () => void): PausableTimer {
+  let remainingMs = ms;
+  let startedAtMs = Date.now();
+  let timer: NodeJS.Timeout | undefined = setTimeout(onExpire, remainingMs);
+  return {
+    pause() {
+      if (!timer) return;
+      clearTimeout(timer);
+      timer = undefined;
+      remainingMs -= Date.now() - startedAtMs;
+    },
+    resume() {
+      if (timer) return;
+      startedAtMs = Date.now();
+      timer = setTimeout(onExpire, Math.max(0, remainingMs));
+    },
+    stop() {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
 }
 
 async function followRedirects(
   url: string,
   options: FetchOptions,
   signal: AbortSignal,
+  totalTimer: PausableTimer,
 ): Promise<FetchResult> {
   const policy: AddressPolicy = {
     allowPrivateNetwork: options.allowPrivateNetwork,
@@ -103,8 +132,15 @@ async function followRedirects(
         });
       }
       redirects += 1;
-      if (options.beforeRedirect)
-        await abortable(Promise.resolve(options.beforeRedirect(next.href, redirects)), signal);
+      if (options.beforeRedirect) {
+        // The hook may wait for the next host's rate slot: that wait is ours, not the server's.
+        totalTimer.pause();
+        try {
+          await abortable(Promise.resolve(options.beforeRedirect(next.href, redirects)), signal);
+        } finally {
+          totalTimer.resume();
+        }
+      }
       current = next.href;
       continue;
     }

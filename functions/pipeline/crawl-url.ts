@@ -4,7 +4,7 @@ import { retryDelayMs } from '../fetch/retry-policy';
 import type { CrawlMessage } from '../ports/crawl-queue';
 import type { UrlState } from '../ports/frontier';
 import type { PipelineDeps } from './deps';
-import { admitRequest, assertRobotsAllow } from './politeness';
+import { admitRequest, politeRedirects } from './politeness';
 import { processPage, type ProcessOutcome } from './process-page';
 
 /** What happened to one URL. Every outcome is also recorded in the frontier. */
@@ -50,14 +50,11 @@ export async function crawlUrl(deps: PipelineDeps, message: CrawlMessage): Promi
       return { kind: 'deferred', delayMs: waitMs, reservedSlotAtMs: slotAtMs };
     if (waitMs > 0) await deps.sleep(waitMs);
 
-    const origin = new URL(message.url).origin;
     const response = await fetchPage(message.url, {
       ...deps.fetchOptions,
       conditional: { etag: baseState.etag, lastModified: baseState.lastModified },
-      // A redirect to another origin must obey that origin's robots.txt too.
-      beforeRedirect: async (nextUrl) => {
-        if (new URL(nextUrl).origin !== origin) await assertRobotsAllow(deps, nextUrl);
-      },
+      // Each hop obeys its target's robots.txt and waits for that host's rate slot.
+      beforeRedirect: politeRedirects(deps, message.url, { hostIntervalMs: message.hostIntervalMs }),
     });
     const validators = {
       etag: response.etag ?? baseState.etag,

@@ -12,7 +12,7 @@ import { fetchPage } from '../fetch/fetch-page';
 import type { CrawlMessage } from '../ports/crawl-queue';
 import type { UrlState } from '../ports/frontier';
 import type { PipelineDeps } from './deps';
-import { admitRequest } from './politeness';
+import { admitRequest, politeRedirects } from './politeness';
 
 /** Content types a feed or sitemap may arrive with in the wild (many servers say text/plain). */
 const DISCOVERY_CONTENT_TYPES = [
@@ -353,6 +353,7 @@ async function readDocument(
       ...deps.fetchOptions,
       acceptContentTypes: DISCOVERY_CONTENT_TYPES,
       conditional: { etag: previous?.etag, lastModified: previous?.lastModified },
+      beforeRedirect: politeRedirects(deps, url, { hostIntervalMs: hostIntervalMsOf(source) }),
     });
     const outcome: UrlState = {
       ...base,

@@ -68,3 +68,43 @@ export async function admitRequest(
   if (options.sendsAfterWait || waitMs <= deps.maxInlineWaitMs) sends.set(host, slotAtMs);
   return { waitMs, slotAtMs };
 }
+
+/**
+ * Longest wait for a redirect target's rate slot spent inside the fetch. A hop cannot be re-queued
+ * (the next attempt would repeat the first request), so past this the URL fails retryably with
+ * the wait as its Retry-After floor.
+ */
+export const MAX_REDIRECT_WAIT_MS = 30_000;
+
+/**
+ * A `beforeRedirect` hook that treats every redirect hop as the request it is: the target's
+ * robots.txt is asked (admitRequest) and the target host's rate slot is reserved and waited for,
+ * so a hop never follows the previous request sooner than that host's interval (Crawl-delay).
+ * `hostIntervalMs` (a source's own spacing) applies to hops on `url`'s host only.
+ *
+ * @example
+ * await fetchPage(url, { ...deps.fetchOptions, beforeRedirect: politeRedirects(deps, url) });
+ */
+export function politeRedirects(
+  deps: PipelineDeps,
+  url: string,
+  options: { hostIntervalMs?: number } = {},
+): (nextUrl: string) => Promise<void> {
+  const host = new URL(url).host;
+  return async (nextUrl) => {
+    const sameHost = new URL(nextUrl).host === host;
+    const { waitMs } = await admitRequest(deps, nextUrl, {
+      hostIntervalMs: sameHost ? options.hostIntervalMs : undefined,
+      sendsAfterWait: true,
+    });
+    if (waitMs > MAX_REDIRECT_WAIT_MS) {
+      throw new FetchError(
+        url,
+        'redirect-rate-limited',
+        `redirect to ${nextUrl} would wait ${Math.round(waitMs / 1000)} s for its host's rate slot`,
+        { retryable: true, retryAfterMs: waitMs },
+      );
+    }
+    if (waitMs > 0) await deps.sleep(waitMs);
+  };
+}

@@ -44,6 +44,8 @@ export interface MisbehavingServerOptions {
   robotsByHost?: Record<string, { status: number; body?: string; contentType?: string; delayMs?: number }>;
   /** Interval of `/slow-drip` bytes (default 50 ms). */
   dripIntervalMs?: number;
+  /** Called as each request arrives (tests note the time on their controlled clock). */
+  onRequest?: (request: { path: string; host: string }) => void;
 }
 
 export const OK_HTML =
@@ -88,6 +90,7 @@ export async function startMisbehavingServer(
       path: `${url.pathname}${url.search}`,
       headers: req.headers,
     });
+    options.onRequest?.({ path: `${url.pathname}${url.search}`, host: req.headers.host ?? '' });
     const q = (name: string) => url.searchParams.get(name) ?? undefined;
     const html = (extra: http.OutgoingHttpHeaders = {}) => ({
       'content-type': 'text/html; charset=utf-8',

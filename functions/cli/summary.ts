@@ -55,7 +55,8 @@ export function formatSummary(
   const problems = [
     ...summary.discoverErrors.map((e) => `discovery ${e.sourceId}: ${e.url}: ${e.reason}: ${e.detail}`),
     ...summary.failed.map(
-      (f) => `failed: ${f.url}: ${f.reason}: ${f.detail} (recorded; retried on a later run if transient)`,
+      (f) =>
+        `failed: ${f.url}: ${f.reason}: ${f.detail} (${f.retryAt ? `recorded; retried by a run from ${f.retryAt}` : 'recorded; not retried: this failure is permanent'})`,
     ),
     ...summary.skipped.map((s) => `skipped: ${s.url}: ${s.reason}: ${s.detail}`),
   ];

@@ -40,11 +40,16 @@ export const DEFAULT_RETRY_BASE_MS = 1_000;
 export const DEFAULT_RETRY_MAX_MS = 5 * 60 * 1000;
 
 /**
- * Delay before retry number `attempt` (1 = first retry): exponential backoff with full jitter
- * (uniform in [0, min(maxMs, baseMs * 2^(attempt-1)))), which spreads retries of many workers
- * hitting one failing host. A Retry-After from the server is a floor.
+ * Delay before retry number `attempt` (1 = first retry): exponential backoff with "equal" jitter,
+ * uniform in [cap/2, cap) where cap = min(maxMs, baseMs * 2^(attempt-1)). Half the window is
+ * random, which spreads the retries of many workers hitting one failing host; the other half
+ * makes the delays grow: retry n+1 waits at least cap(n), more than retry n, until `maxMs`
+ * (full jitter, uniform in [0, cap), let later gaps come out shorter than earlier ones). A
+ * Retry-After from the server is a floor (itself capped at {@link MAX_RETRY_AFTER_MS}).
  * @example
- * retryDelayMs(3, { baseMs: 1000, random: () => 0.5 }); // 2000 (half of 4000)
+ * retryDelayMs(1, { baseMs: 1000, random: () => 0.5 }); // 750 (in [500, 1000))
+ * retryDelayMs(3, { baseMs: 1000, random: () => 0 }); // 2000 (in [2000, 4000))
+ * retryDelayMs(1, { baseMs: 1000, retryAfterMs: 120_000 }); // 120000
  */
 export function retryDelayMs(attempt: number, options: RetryDelayOptions = {}): number {
   const baseMs = options.baseMs ?? DEFAULT_RETRY_BASE_MS;
@@ -52,7 +57,7 @@ export function retryDelayMs(attempt: number, options: RetryDelayOptions = {}): 
   const random = options.random ?? Math.random;
   const exponent = Math.max(0, attempt - 1);
   const capMs = Math.min(maxMs, baseMs * 2 ** Math.min(exponent, 30));
-  const jitteredMs = Math.floor(random() * capMs);
+  const jitteredMs = Math.floor(capMs / 2 + random() * (capMs / 2));
   return Math.max(jitteredMs, Math.min(options.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS));
 }
 

@@ -93,12 +93,19 @@ async function followUp(deps: PipelineDeps, message: CrawlMessage, outcome: Craw
       [{ ...message, reservedSlotAtMs: slot }],
       Math.min(outcome.delayMs, MAX_SQS_DELAY_MS),
     );
-  } else if (outcome.kind === 'failed' && outcome.retryable && outcome.retryInMs !== undefined) {
+  } else if (
+    outcome.kind === 'failed' &&
+    outcome.retryable &&
+    outcome.retryInMs !== undefined &&
+    outcome.retryInMs <= MAX_SQS_DELAY_MS
+  ) {
     await deps.queue.send(
       [{ ...message, attempt: message.attempt + 1, reservedSlotAtMs: undefined }],
-      Math.min(outcome.retryInMs, MAX_SQS_DELAY_MS),
+      outcome.retryInMs,
     );
   }
+  // A longer backoff (or Retry-After) than SQS can delay stays parked in the frontier with its
+  // nextRetryAt; the discover sweep (recoverPending) re-sends it once due, never sooner.
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;

@@ -12,10 +12,23 @@ export type CrawlOutcome =
   | Omit<Extract<ProcessOutcome, { kind: 'stored' }>, 'contentHash'>
   | { kind: 'unchanged'; reason: 'not-modified' | 'same-content'; articleId?: string }
   | { kind: 'skipped'; reason: string; detail: string }
-  | { kind: 'failed'; reason: string; detail: string; retryable: boolean; retryInMs?: number }
+  | {
+      kind: 'failed';
+      reason: string;
+      detail: string;
+      /** True when another attempt is owed now (transient, attempts left): after `retryInMs`. */
+      retryable: boolean;
+      retryInMs?: number;
+      /** Attempts made so far, this one included (the frontier's count). */
+      attempts: number;
+      /** The server's Retry-After, a floor for any retry. */
+      retryAfterMs?: number;
+      /** When the frontier offers the URL again (ISO); absent for a permanent failure. */
+      nextRetryAt?: string;
+    }
   | { kind: 'deferred'; delayMs: number; reservedSlotAtMs: number };
 
-/** Retry backoff: first retry after about 30 s, never more than 6 h apart. */
+/** Retry backoff: first retry after 15-30 s, each later one longer, never more than 6 h apart. */
 const RETRY_BASE_MS = 30_000;
 const RETRY_MAX_MS = 6 * 60 * 60 * 1000;
 const PARKED_RETRY_MS = 24 * 60 * 60 * 1000;
@@ -134,13 +147,15 @@ async function recordFailure(deps: PipelineDeps, base: UrlState, error: unknown)
         baseMs: RETRY_BASE_MS,
         maxMs: RETRY_MAX_MS,
         retryAfterMs,
-        random: Math.random,
+        random: deps.random ?? Math.random,
       })
     : undefined;
   const now = deps.now();
   // A transient failure that used up its attempts is parked, not dropped: the frontier offers it
   // again after a day, when the publisher's outage is likely over.
   const nextRetryInMs = retryInMs ?? (transient ? PARKED_RETRY_MS : undefined);
+  const nextRetryAt =
+    nextRetryInMs === undefined ? undefined : new Date(now.getTime() + nextRetryInMs).toISOString();
   try {
     await deps.frontier.update({
       ...base,
@@ -149,15 +164,14 @@ async function recordFailure(deps: PipelineDeps, base: UrlState, error: unknown)
       detail,
       httpStatus: error instanceof FetchError ? error.status : undefined,
       attempts,
-      nextRetryAt:
-        nextRetryInMs === undefined ? undefined : new Date(now.getTime() + nextRetryInMs).toISOString(),
+      nextRetryAt,
       updatedAt: now.toISOString(),
     });
   } catch (recordError) {
     deps.log.warn('could not record failure', { url: base.url, error: describeError(recordError) });
   }
   deps.log.warn('crawl failed', { url: base.url, reason, detail, attempts, retryable });
-  return { kind: 'failed', reason, detail, retryable, retryInMs };
+  return { kind: 'failed', reason, detail, retryable, retryInMs, attempts, retryAfterMs, nextRetryAt };
 }
 
 function kebab(name: string): string {

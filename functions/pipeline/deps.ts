@@ -55,6 +55,8 @@ export interface PipelineDeps {
   discoverSpreadMs?: number;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
+  /** Randomness in [0, 1) for retry jitter (default Math.random; tests inject their own). */
+  random?: () => number;
   log: PipelineLog;
 }
 

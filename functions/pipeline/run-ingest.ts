@@ -1,5 +1,6 @@
 import type { CopyLink } from '../core/article';
 import { isDue } from '../core/schedule';
+import { retryDelayMs } from '../fetch/retry-policy';
 import type { Source } from '../core/sources';
 import type { CrawlMessage } from '../ports/crawl-queue';
 import type { CrawlOutcome } from './crawl-url';
@@ -9,8 +10,13 @@ import type { DiscoverReport } from './discover-source';
 import { discoverSource } from './discover-source';
 import { recoverPending } from './recover-pending';
 
-/** Retries inside one local run wait at most this long; later ones wait for the next run. */
+/**
+ * Retries inside one local run follow the same backoff on a shorter scale (first after
+ * 125-250 ms, each later one longer) and wait at most this long: a server asking for more
+ * (Retry-After) is left for a later run, which finds the URL due in the frontier.
+ */
 const LOCAL_RETRY_CAP_MS = 1_000;
+const LOCAL_RETRY_BASE_MS = 250;
 
 /** The in-process queue a local run drains (see MemoryCrawlQueue). */
 export interface DrainableQueue {
@@ -46,7 +52,8 @@ export interface IngestSummary {
   paragraphsFirstSeenElsewhere: number;
   syndicatedArticles: { articleId: string; host: string; copyOf: CopyLink }[];
   skipped: { url: string; reason: string; detail: string }[];
-  failed: { url: string; reason: string; detail: string; willRetry: boolean }[];
+  /** `retryAt`: when a later run takes the URL again (ISO); absent when the failure is permanent. */
+  failed: { url: string; reason: string; detail: string; retryAt?: string }[];
   discoverErrors: { sourceId: string; url: string; reason: string; detail: string }[];
 }
 
@@ -176,20 +183,27 @@ async function account(
       summary.skipped.push({ url: message.url, reason: outcome.reason, detail: outcome.detail });
       break;
     case 'failed': {
-      const willRetry = outcome.retryable && outcome.retryInMs !== undefined;
-      if (willRetry) {
+      const inRunDelayMs = outcome.retryable
+        ? retryDelayMs(outcome.attempts, {
+            baseMs: LOCAL_RETRY_BASE_MS,
+            maxMs: LOCAL_RETRY_CAP_MS,
+            retryAfterMs: outcome.retryAfterMs,
+            random: deps.random,
+          })
+        : undefined;
+      if (inRunDelayMs !== undefined && inRunDelayMs <= LOCAL_RETRY_CAP_MS) {
         await queue.send(
           [{ ...message, attempt: message.attempt + 1, reservedSlotAtMs: undefined }],
-          Math.min(outcome.retryInMs ?? 0, LOCAL_RETRY_CAP_MS),
+          inRunDelayMs,
         );
-        deps.log.info('retrying', { url: message.url, reason: outcome.reason });
+        deps.log.info('retrying', { url: message.url, reason: outcome.reason, inMs: inRunDelayMs });
         return;
       }
       summary.failed.push({
         url: message.url,
         reason: outcome.reason,
         detail: outcome.detail,
-        willRetry: false,
+        retryAt: outcome.nextRetryAt,
       });
       break;
     }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FetchError, PipelineError } from '../../functions/errors';
 import {
@@ -8,31 +9,59 @@ import {
 } from '../../functions/fetch/retry-policy';
 
 describe('retryDelayMs', () => {
-  it('grows exponentially with full jitter', () => {
+  it('grows exponentially with equal jitter: uniform in [cap/2, cap)', () => {
     const top = () => 0.999999;
     expect(retryDelayMs(1, { baseMs: 100, random: top })).toBe(99);
     expect(retryDelayMs(2, { baseMs: 100, random: top })).toBe(199);
     expect(retryDelayMs(4, { baseMs: 100, random: top })).toBe(799);
-    expect(retryDelayMs(4, { baseMs: 100, random: () => 0 })).toBe(0);
-    expect(retryDelayMs(3, { baseMs: 1000, random: () => 0.5 })).toBe(2000);
+    expect(retryDelayMs(1, { baseMs: 100, random: () => 0 })).toBe(50);
+    expect(retryDelayMs(4, { baseMs: 100, random: () => 0 })).toBe(400);
+    expect(retryDelayMs(3, { baseMs: 1000, random: () => 0.5 })).toBe(3000);
+  });
+
+  it('never lets a later retry come sooner than an earlier one (regression: 29 s, then 4 s, then 3 s)', () => {
+    // The draws that made full jitter shrink: high first, then low.
+    const draws = [0.97, 0.07, 0.03];
+    const delays = draws.map((r, i) => retryDelayMs(i + 1, { baseMs: 30_000, random: () => r }));
+    expect(delays).toEqual([29_550, 32_100, 60_000 + Math.floor(0.03 * 60_000)]);
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 0.999999, noNaN: true }), { minLength: 2, maxLength: 12 }),
+        (randoms) => {
+          const seq = randoms.map((r, i) =>
+            retryDelayMs(i + 1, { baseMs: 1_000, maxMs: 10 * 60_000, random: () => r }),
+          );
+          for (let i = 1; i < seq.length; i++) {
+            const capBefore = Math.min(10 * 60_000, 1_000 * 2 ** (i - 1));
+            // Strictly longer while the exponential part is below the cap, never shorter than half the cap after.
+            if (capBefore * 2 <= 10 * 60_000) expect(seq[i]).toBeGreaterThan(seq[i - 1]);
+            else expect(seq[i]).toBeGreaterThanOrEqual(5 * 60_000);
+          }
+        },
+      ),
+    );
   });
 
   it('is capped by maxMs, also for huge attempt numbers', () => {
     expect(retryDelayMs(50, { baseMs: 100, maxMs: 5_000, random: () => 0.999999 })).toBe(4_999);
-    expect(retryDelayMs(5000, { baseMs: 100, maxMs: 5_000, random: () => 0.5 })).toBe(2_500);
+    expect(retryDelayMs(5000, { baseMs: 100, maxMs: 5_000, random: () => 0.5 })).toBe(3_750);
   });
 
-  it('never retries sooner than Retry-After', () => {
+  it('never retries sooner than Retry-After, and caps an absurd one', () => {
     expect(retryDelayMs(1, { baseMs: 100, retryAfterMs: 7_000, random: () => 0.5 })).toBe(7_000);
     expect(retryDelayMs(10, { baseMs: 1_000, maxMs: 60_000, retryAfterMs: 7_000, random: () => 0.5 })).toBe(
-      30_000,
+      45_000,
+    );
+    expect(retryDelayMs(1, { baseMs: 100, retryAfterMs: 10 * MAX_RETRY_AFTER_MS, random: () => 0 })).toBe(
+      MAX_RETRY_AFTER_MS,
     );
   });
 
-  it('spreads delays across the whole window (full jitter)', () => {
+  it('spreads delays across the upper half of the window', () => {
     const delays = Array.from({ length: 2_000 }, () => retryDelayMs(3, { baseMs: 100 }));
-    expect(Math.min(...delays)).toBeLessThan(40);
-    expect(Math.max(...delays)).toBeGreaterThan(360);
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(200);
+    expect(Math.min(...delays)).toBeLessThan(220);
+    expect(Math.max(...delays)).toBeGreaterThan(380);
     expect(Math.max(...delays)).toBeLessThan(400);
   });
 });

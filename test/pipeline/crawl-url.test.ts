@@ -94,7 +94,11 @@ describe('crawlUrl retry backoff (regression: gaps shrank 29 s, 4 s, 3 s between
     const summary = await runIngest(pipeline.deps, pipeline.queue, [], { concurrency: 1 });
     expect(server.requests.slice(before).map((r) => r.path)).toEqual(['/status/503?retry-after=600']);
     expect(summary.failed).toEqual([
-      expect.objectContaining({ url, reason: 'http-503', retryAt: new Date(clockMs + 600_000).toISOString() }),
+      expect.objectContaining({
+        url,
+        reason: 'http-503',
+        retryAt: new Date(clockMs + 600_000).toISOString(),
+      }),
     ]);
   });
 });

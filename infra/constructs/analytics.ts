@@ -3,60 +3,17 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import {
+  CLEAN_COPY_COLUMNS,
+  CLEAN_LATEST_VIEW,
+  CLEAN_PARTITION_COLUMN,
+  CLEAN_TABLE_NAME,
+  cleanLatestSelect,
+} from '../../functions/core/clean-copy-table';
 import { ARCHIVE_PREFIX } from './archive-bucket';
 
-const copyLinkType =
-  'struct<articleid:string,url:string,host:string,overlap:double,method:string,relation:string>';
-const articleRefType = 'struct<articleid:string,url:string,host:string,seenat:string,publishedat:string>';
-
-/**
- * Columns of the clean-copy table (lower case: the OpenX SerDe matches JSON keys case-insensitively).
- * `host` is a regular column: bundles hold several hosts' lines, so `dt` is the only partition.
- * Times are ISO 8601 strings; use `from_iso8601_timestamp()` in queries. `storedat` is when the
- * line was written: with `version` it says which of an article's lines is current (see the
- * `clean_latest` view).
- * There is no `copies` column: a clean copy is written once per version and does not list the
- * copies that arrive later (the index and the query API do); find an article's copies with
- * `WHERE copyof.articleid = '<id>'`.
- */
-export const CLEAN_COPY_COLUMNS: ReadonlyArray<{ name: string; type: string; comment?: string }> = [
-  { name: 'id', type: 'string', comment: 'article id (hash of the canonical URL)' },
-  { name: 'host', type: 'string', comment: 'publisher host name' },
-  { name: 'url', type: 'string' },
-  { name: 'canonicalurl', type: 'string' },
-  { name: 'fetchedat', type: 'string', comment: 'ISO 8601' },
-  { name: 'day', type: 'string', comment: 'YYYY-MM-DD of publishedAt or fetchedAt' },
-  { name: 'title', type: 'string' },
-  { name: 'authors', type: 'array<string>' },
-  { name: 'publishedat', type: 'string', comment: 'ISO 8601' },
-  { name: 'modifiedat', type: 'string', comment: 'ISO 8601' },
-  { name: 'language', type: 'string' },
-  { name: 'sitename', type: 'string' },
-  { name: 'section', type: 'string' },
-  { name: 'description', type: 'string' },
-  { name: 'image', type: 'string' },
-  { name: 'pagekind', type: 'string' },
-  { name: 'contenthash', type: 'string' },
-  { name: 'version', type: 'int' },
-  { name: 'paragraphcount', type: 'int' },
-  {
-    name: 'paragraphs',
-    type: `array<struct<kind:string,text:string,hash:string,firstseen:${articleRefType},firstcrawled:${articleRefType}>>`,
-  },
-  { name: 'text', type: 'string' },
-  { name: 'copyof', type: copyLinkType },
-  { name: 'clusterid', type: 'string' },
-  { name: 'originid', type: 'string', comment: "the story's origin as known when the line was written" },
-  { name: 'relation', type: 'string', comment: 'original, exact, near-duplicate, excerpt or update' },
-  {
-    name: 'storedat',
-    type: 'string',
-    comment: 'ISO 8601, when this line was written; newest (version, storedat) is current',
-  },
-];
-
-/** Name of the view over the current line of each article. */
-export const CLEAN_LATEST_VIEW = 'clean_latest';
+/** The table's columns, derived from the one definition the local DuckDB views use too. */
+export { CLEAN_COPY_COLUMNS, CLEAN_LATEST_VIEW };
 
 /**
  * A Hive column type as Presto/Trino spells it (Athena views store Trino types):
@@ -107,11 +64,7 @@ export function prestoType(hive: string): string {
  * day until that day is reprocessed (docs/query.md gives the exact query across days).
  */
 export function cleanLatestSql(databaseName: string, tableName: string): string {
-  const columns = [...CLEAN_COPY_COLUMNS.map((c) => c.name), 'dt'].join(', ');
-  return (
-    `SELECT ${columns} FROM (SELECT *, row_number() OVER (PARTITION BY dt, id ORDER BY version DESC, storedat DESC NULLS LAST) AS line_rank ` +
-    `FROM "${databaseName}"."${tableName}") WHERE line_rank = 1`
-  );
+  return cleanLatestSelect(`"${databaseName}"."${tableName}"`);
 }
 
 /** The Glue encoding of an Athena (Presto) view: base64 JSON of the SQL and its output columns. */
@@ -145,7 +98,7 @@ export interface AnalyticsProps {
  */
 export class Analytics extends Construct {
   readonly databaseName: string;
-  readonly tableName = 'clean_articles';
+  readonly tableName = CLEAN_TABLE_NAME;
   readonly workGroup: athena.CfnWorkGroup;
 
   constructor(scope: Construct, id: string, props: AnalyticsProps) {
@@ -179,7 +132,7 @@ export class Analytics extends Construct {
           'storage.location.template': `${cleanRoot}dt=\${dt}/`,
         },
         partitionKeys: [
-          { name: 'dt', type: 'string', comment: 'UTC day of publication (else of fetching), YYYY-MM-DD' },
+          { name: CLEAN_PARTITION_COLUMN, type: 'string', comment: 'UTC day of publication (else of fetching), YYYY-MM-DD' },
         ],
         storageDescriptor: {
           location: cleanRoot,
@@ -201,7 +154,7 @@ export class Analytics extends Construct {
 
     // The current line of each article: a changed re-crawl or a copy learning its origin adds a
     // newer line while the old one stays in its bundle until the day is reprocessed.
-    const viewColumns = [...CLEAN_COPY_COLUMNS, { name: 'dt', type: 'string' }];
+    const viewColumns = [...CLEAN_COPY_COLUMNS, { name: CLEAN_PARTITION_COLUMN, type: 'string' }];
     const view = new glue.CfnTable(this, 'CleanLatestView', {
       catalogId: Aws.ACCOUNT_ID,
       databaseName: this.databaseName,

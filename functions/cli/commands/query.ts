@@ -1,5 +1,9 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { DuckDbArchiveSql } from '../../adapters/duckdb/duckdb-archive-sql';
 import type { Config } from '../../config';
+import { InvalidInputError } from '../../errors';
+import { formatSqlResult, SQL_OUTPUT_FORMATS, type SqlOutputFormat } from '../../query/sql-output';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, QueryCore, type ArticleFormat } from '../../query/query-core';
 import { openLocalPipeline } from '../local-pipeline';
 import { consoleLog } from '../console-log';
@@ -12,6 +16,27 @@ async function withQueryCore<T>(config: Config, fn: (core: QueryCore) => Promise
   } finally {
     await pipeline.close();
   }
+}
+
+/** Rows `query sql` prints by default, and at most: a terminal, not an export (use `query export`). */
+export const SQL_DEFAULT_MAX_ROWS = 1_000;
+export const SQL_MAX_ROWS = 1_000_000;
+/** A laptop query over a large archive takes seconds; a minute means a runaway join. */
+export const SQL_DEFAULT_TIMEOUT_MS = 60_000;
+
+/** The local clean-copy bundles (`<data dir>/archive/clean`), the files `query sql` reads. */
+export function localCleanDir(config: Config): string {
+  return join(config.dataDir, 'archive', 'clean');
+}
+
+/** A whole number option in [min, max], or an InvalidInputError naming the option. */
+function wholeNumber(option: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max)
+      throw new InvalidInputError(`${option} must be a whole number from ${min} to ${max}, got "${value}"`);
+    return n;
+  };
 }
 
 const print = (value: unknown) =>
@@ -119,6 +144,38 @@ export function registerQueryCommands(
           await new Promise((resolve) => process.stdout.once('drain', resolve));
       }
     });
+  });
+  withDataDir(
+    query
+      .command('sql <sql>')
+      .description(
+        'run one SELECT on the clean copies with DuckDB, locally: the Athena tables clean_articles and clean_latest (partition column dt), read-only',
+      )
+      .option('--format <format>', `output: ${SQL_OUTPUT_FORMATS.join(', ')}`, 'table')
+      .option(
+        '--max-rows <n>',
+        `rows printed at most (1 to ${SQL_MAX_ROWS})`,
+        wholeNumber('--max-rows', 1, SQL_MAX_ROWS),
+        SQL_DEFAULT_MAX_ROWS,
+      )
+      .option(
+        '--timeout-ms <ms>',
+        'stop the query after this long',
+        wholeNumber('--timeout-ms', 1, 3_600_000),
+        SQL_DEFAULT_TIMEOUT_MS,
+      ),
+  ).action(async (sql: string, opts) => {
+    if (!SQL_OUTPUT_FORMATS.includes(opts.format))
+      throw new InvalidInputError(`--format must be one of ${SQL_OUTPUT_FORMATS.join(', ')}, got "${opts.format}"`);
+    const archiveSql = await DuckDbArchiveSql.open({ cleanDir: localCleanDir(configFor(opts)) });
+    try {
+      const result = await archiveSql.query(sql, { maxRows: opts.maxRows, timeoutMs: opts.timeoutMs });
+      process.stdout.write(formatSqlResult(result, opts.format as SqlOutputFormat));
+      if (result.truncated && opts.format !== 'table')
+        process.stderr.write(`note: output cut at ${opts.maxRows} rows (--max-rows raises the limit)\n`);
+    } finally {
+      await archiveSql.close();
+    }
   });
   withDataDir(
     query.command('paragraph <text>').description('where did this paragraph appear first, and where else?'),

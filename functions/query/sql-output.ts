@@ -32,7 +32,10 @@ export function formatSqlResult(result: SqlResult, format: SqlOutputFormat): str
   const names = result.columns.map((c) => c.name);
   const objects = () => result.rows.map((row) => Object.fromEntries(names.map((n, i) => [n, row[i]])));
   if (format === 'json') return `${JSON.stringify(objects(), null, 2)}\n`;
-  if (format === 'jsonl') return objects().map((o) => `${JSON.stringify(o)}\n`).join('');
+  if (format === 'jsonl')
+    return objects()
+      .map((o) => `${JSON.stringify(o)}\n`)
+      .join('');
   if (format === 'csv')
     return [names.map(csvField), ...result.rows.map((row) => row.map(csvField))]
       .map((fields) => `${fields.join(',')}\n`)
@@ -40,7 +43,9 @@ export function formatSqlResult(result: SqlResult, format: SqlOutputFormat): str
   const cut = (s: string) => {
     const oneLine = s.replace(/\s+/g, ' ');
     const chars = [...oneLine];
-    return chars.length > TABLE_CELL_MAX_CHARS ? `${chars.slice(0, TABLE_CELL_MAX_CHARS - 1).join('')}…` : oneLine;
+    return chars.length > TABLE_CELL_MAX_CHARS
+      ? `${chars.slice(0, TABLE_CELL_MAX_CHARS - 1).join('')}…`
+      : oneLine;
   };
   const cells = result.rows.map((row) => row.map((v) => cut(cellText(v))));
   const widths = names.map((n, i) => Math.max([...n].length, ...cells.map((r) => [...r[i]].length)));

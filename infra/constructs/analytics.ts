@@ -132,7 +132,11 @@ export class Analytics extends Construct {
           'storage.location.template': `${cleanRoot}dt=\${dt}/`,
         },
         partitionKeys: [
-          { name: CLEAN_PARTITION_COLUMN, type: 'string', comment: 'UTC day of publication (else of fetching), YYYY-MM-DD' },
+          {
+            name: CLEAN_PARTITION_COLUMN,
+            type: 'string',
+            comment: 'UTC day of publication (else of fetching), YYYY-MM-DD',
+          },
         ],
         storageDescriptor: {
           location: cleanRoot,

@@ -113,7 +113,11 @@ describe('query sql: the Athena tables on DuckDB over the local clean copies', (
   });
 
   it.each([
-    ['a syntax error', 'SELEC id FROM clean_latest', /^SQL error: Parser Error: syntax error at or near "SELEC"/],
+    [
+      'a syntax error',
+      'SELEC id FROM clean_latest',
+      /^SQL error: Parser Error: syntax error at or near "SELEC"/,
+    ],
     ['an unknown column', 'SELECT colour FROM clean_latest', /^SQL error: Binder Error: .*colour/],
     ['an unknown table', 'SELECT * FROM articles', /^SQL error: Catalog Error: .*articles/],
     ['empty SQL', '   ', /^SQL is required/],
@@ -160,7 +164,7 @@ describe('query sql: the Athena tables on DuckDB over the local clean copies', (
 
   it('formats a result as a table, CSV, JSON and JSON Lines', async () => {
     const result = await sql.query(
-      "SELECT host, count(*) AS articles, 'a,\"b\"' AS quoted, NULL AS nothing FROM clean_latest GROUP BY host ORDER BY host",
+      'SELECT host, count(*) AS articles, \'a,"b"\' AS quoted, NULL AS nothing FROM clean_latest GROUP BY host ORDER BY host',
       LIMITS,
     );
     expect(formatSqlResult(result, 'csv').split('\n').slice(0, 2)).toEqual([

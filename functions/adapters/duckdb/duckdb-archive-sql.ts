@@ -55,7 +55,10 @@ export class DuckDbArchiveSql implements ArchiveSql {
     });
     const connection = await instance.connect();
     try {
-      for (const sql of [...cleanCopyViewsSql(cleanDir, await hasBundles(cleanDir)), ...ATHENA_COMPATIBLE_MACROS])
+      for (const sql of [
+        ...cleanCopyViewsSql(cleanDir, await hasBundles(cleanDir)),
+        ...ATHENA_COMPATIBLE_MACROS,
+      ])
         await connection.run(sql);
       const allowed = `${cleanDir.replace(/'/g, "''")}/`;
       await connection.run(`SET allowed_directories = ['${allowed}']`);
@@ -77,7 +80,8 @@ export class DuckDbArchiveSql implements ArchiveSql {
   }
 
   async query(sql: string, limits: SqlLimits): Promise<SqlResult> {
-    if (!sql?.trim()) throw new InvalidInputError('SQL is required, e.g. "SELECT count(*) FROM clean_latest"');
+    if (!sql?.trim())
+      throw new InvalidInputError('SQL is required, e.g. "SELECT count(*) FROM clean_latest"');
     let timedOut = false;
     const cancel = this.startTimer(limits.timeoutMs, () => {
       timedOut = true;

@@ -166,7 +166,9 @@ export function registerQueryCommands(
       ),
   ).action(async (sql: string, opts) => {
     if (!SQL_OUTPUT_FORMATS.includes(opts.format))
-      throw new InvalidInputError(`--format must be one of ${SQL_OUTPUT_FORMATS.join(', ')}, got "${opts.format}"`);
+      throw new InvalidInputError(
+        `--format must be one of ${SQL_OUTPUT_FORMATS.join(', ')}, got "${opts.format}"`,
+      );
     const archiveSql = await DuckDbArchiveSql.open({ cleanDir: localCleanDir(configFor(opts)) });
     try {
       const result = await archiveSql.query(sql, { maxRows: opts.maxRows, timeoutMs: opts.timeoutMs });

@@ -6,7 +6,7 @@ import { DynamoDbFrontier } from '../adapters/dynamodb/dynamodb-frontier';
 import { startEmbeddedDynamoDb } from '../adapters/local/embedded-dynamodb';
 import { MemoryCrawlQueue } from '../adapters/local/memory-crawl-queue';
 import type { Config } from '../config';
-import { InMemoryHostRateLimiter } from '../fetch/host-rate-limiter';
+import { InMemoryHostRateLimiter } from '../adapters/local/memory-host-rate-limiter';
 import { RobotsCache } from '../fetch/robots';
 import { fetchOptionsFrom, type PipelineDeps, type PipelineLog } from '../pipeline/deps';
 

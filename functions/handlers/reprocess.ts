@@ -1,26 +1,17 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { reprocessMessageSchema, type ReprocessMessage } from '../core/reprocess-message';
-import { TABLE_KEY, TTL_ATTRIBUTE } from '../adapters/dynamodb/table-schema';
+import { DynamoDbReprocessCheckpoint } from '../adapters/dynamodb/reprocess-checkpoint';
+import { SqsReprocessQueue } from '../adapters/sqs/sqs-reprocess-queue';
 import { loadConfig } from '../config';
-import { describeError, StorageError } from '../errors';
+import { describeError } from '../errors';
 import { createLogger } from '../observability/logger';
 import { REPROCESS_SERVICE_NAME } from '../observability/names';
 import type { PipelineDeps } from '../pipeline/deps';
 import type { ReprocessCheckpointStore } from '../ports/reprocess-checkpoint-store';
-import {
-  CHECKPOINT_EVERY_KEYS,
-  deleteUnreferencedCleanObjects,
-  filterDays,
-  listArticleKeys,
-  parseArticleKey,
-  REPROCESS_ARTICLES_PER_BUNDLE,
-  reprocessKeys,
-  tally,
-  type ReprocessSummary,
-} from '../pipeline/reprocess';
+import type { ReprocessQueue } from '../ports/reprocess-queue';
+import { filterDays, keysVisited, parseArticleKey, reprocessPass } from '../pipeline/reprocess';
 import { createAwsDeps, DYNAMODB_CLIENT_RETRY } from './aws-deps';
 import { pipelineLogFrom } from './lambda-observability';
 
@@ -43,19 +34,15 @@ import { pipelineLogFrom } from './lambda-observability';
 
 /** Stop taking new pages when less time than this is left: a chunk of 25 pages takes a few seconds. */
 export const SLICE_TIME_MARGIN_MS = 20_000;
-/** Checkpoints expire after this long, so abandoned runs leave nothing behind. */
-const CHECKPOINT_TTL_SECONDS = 30 * 24 * 3600;
 /** SendMessageBatch takes at most 10 entries. */
 const SQS_BATCH_SIZE = 10;
-
-/** Sends messages to the queue the handler reads from. */
-export type SendReprocessMessages = (queueUrl: string, messages: ReprocessMessage[]) => Promise<void>;
 
 /** Everything the handler needs, injected for tests. */
 export interface ReprocessHandlerDeps {
   pipeline: PipelineDeps;
   checkpoint: ReprocessCheckpointStore;
-  send: SendReprocessMessages;
+  /** The queue the handler reads from, by its URL (derived from each record's event source). */
+  queueOf: (queueUrl: string) => ReprocessQueue;
   /** Articles reprocessed together (sharing clean bundles); default REPROCESS_ARTICLES_PER_BUNDLE. */
   articlesPerBundle?: number;
 }
@@ -76,13 +63,12 @@ export function makeHandler(deps: ReprocessHandlerDeps) {
     for (const record of event.Records) {
       try {
         const message = reprocessMessageSchema.parse(JSON.parse(record.body));
-        const queueUrl = queueUrlFromArn(record.eventSourceARN);
+        const queue = deps.queueOf(queueUrlFromArn(record.eventSourceARN));
         if (message.kind === 'start') {
           const runId = message.runId ?? `${new Date().toISOString()}-${context.awsRequestId}`;
           const days = filterDays({ from: message.from, to: message.to, host: message.host })!;
           for (let i = 0; i < days.length; i += SQS_BATCH_SIZE) {
-            await deps.send(
-              queueUrl,
+            await queue.send(
               days
                 .slice(i, i + SQS_BATCH_SIZE)
                 .map((d) => ({ kind: 'slice', runId, day: d, host: message.host })),
@@ -90,7 +76,7 @@ export function makeHandler(deps: ReprocessHandlerDeps) {
           }
           deps.pipeline.log.info('reprocess run started', { runId, days: days.length, host: message.host });
         } else {
-          await runSlice(deps, message, queueUrl, context);
+          await runSlice(deps, message, queue, context);
         }
       } catch (error) {
         deps.pipeline.log.warn('reprocess message failed', {
@@ -107,71 +93,33 @@ export function makeHandler(deps: ReprocessHandlerDeps) {
 async function runSlice(
   deps: ReprocessHandlerDeps,
   message: Extract<ReprocessMessage, { kind: 'slice' }>,
-  queueUrl: string,
+  queue: ReprocessQueue,
   context: Pick<Context, 'getRemainingTimeInMillis'>,
 ): Promise<void> {
   const runKey = `${message.runId}|${message.day}|${message.host ?? '*'}`;
   const saved = await deps.checkpoint.load(runKey);
-  const startAfter = [message.startAfter, saved]
-    .filter((k): k is string => Boolean(k))
-    .sort()
-    .at(-1);
-  const summary: ReprocessSummary = {
-    keys: 0,
-    stored: 0,
-    textChanged: 0,
-    superseded: 0,
-    orphan: 0,
-    nowSkipped: 0,
-    failed: [],
-    cleanObjectsDeleted: 0,
-    complete: false,
-    ...(startAfter ? { resumedAfter: startAfter } : {}),
-  };
-  let lastKey = startAfter;
-  let sinceCheckpoint = 0;
-  let outOfTime = false;
-  const keys: string[] = [];
-  for await (const key of listArticleKeys(
-    deps.pipeline,
-    { from: message.day, to: message.day, host: message.host },
-    startAfter,
-  ))
-    keys.push(key);
-  const perBundle = deps.articlesPerBundle ?? REPROCESS_ARTICLES_PER_BUNDLE;
-  for (let i = 0; i < keys.length; i += perBundle) {
-    if (context.getRemainingTimeInMillis() < SLICE_TIME_MARGIN_MS) {
-      outOfTime = true;
-      break;
-    }
-    const chunk = keys.slice(i, i + perBundle);
-    const outcomes = await reprocessKeys(deps.pipeline, chunk);
-    chunk.forEach((key, j) => tally(summary, key, outcomes[j]));
-    summary.keys += chunk.length;
-    lastKey = chunk.at(-1);
-    sinceCheckpoint += chunk.length;
-    if (sinceCheckpoint >= CHECKPOINT_EVERY_KEYS) {
-      await deps.checkpoint.save(runKey, lastKey!);
-      sinceCheckpoint = 0;
-    }
-  }
-  if (outOfTime) {
-    if (lastKey) await deps.checkpoint.save(runKey, lastKey);
-    await deps.send(queueUrl, [{ ...message, ...(lastKey ? { startAfter: lastKey } : {}) }]);
-  } else {
-    summary.complete = true;
-    // The day is rewritten: its clean objects nothing points at any more can go.
-    summary.cleanObjectsDeleted = (await deleteUnreferencedCleanObjects(deps.pipeline, message.day)).length;
-    await deps.checkpoint.clear(runKey);
-  }
+  const { summary, lastKey } = await reprocessPass(deps.pipeline, {
+    filter: { from: message.day, to: message.day, host: message.host },
+    runKey,
+    checkpoint: deps.checkpoint,
+    startAfter: [message.startAfter, saved]
+      .filter((k): k is string => Boolean(k))
+      .sort()
+      .at(-1),
+    shouldStop: () => context.getRemainingTimeInMillis() < SLICE_TIME_MARGIN_MS,
+    articlesPerBundle: deps.articlesPerBundle,
+  });
+  const continued = !summary.complete;
+  if (continued) await queue.send([{ ...message, ...(lastKey ? { startAfter: lastKey } : {}) }]);
   const { failed, ...counts } = summary;
   deps.pipeline.log.info('reprocess slice', {
     runId: message.runId,
     day: message.day,
     host: message.host,
     ...counts,
+    keys: keysVisited(summary),
     failed: failed.length,
-    continued: outOfTime,
+    continued,
   });
   for (const f of failed) {
     // The same keys as crawl's page lines, so one query finds a page's lines from both functions.
@@ -182,77 +130,6 @@ async function runSlice(
       error: f.detail,
     });
   }
-}
-
-/**
- * Reprocess checkpoints as small items of the pipeline table (`REPROCESS#<run>` / `CHECKPOINT`),
- * expiring through the table's TTL attribute.
- */
-export class DynamoDbReprocessCheckpoint implements ReprocessCheckpointStore {
-  private readonly doc: DynamoDBDocumentClient;
-
-  constructor(private readonly options: { tableName: string; client: DynamoDBClient; now?: () => Date }) {
-    this.doc = DynamoDBDocumentClient.from(options.client);
-  }
-
-  private key(runKey: string) {
-    return { [TABLE_KEY.partitionKey]: `REPROCESS#${runKey}`, [TABLE_KEY.sortKey]: 'CHECKPOINT' };
-  }
-
-  async load(runKey: string): Promise<string | undefined> {
-    try {
-      const { Item } = await this.doc.send(
-        new GetCommand({ TableName: this.options.tableName, Key: this.key(runKey), ConsistentRead: true }),
-      );
-      return typeof Item?.lastKey === 'string' ? Item.lastKey : undefined;
-    } catch (error) {
-      throw new StorageError('cannot read reprocess checkpoint', { cause: error });
-    }
-  }
-
-  async save(runKey: string, lastKey: string): Promise<void> {
-    const nowMs = (this.options.now?.() ?? new Date()).getTime();
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.options.tableName,
-          Item: {
-            ...this.key(runKey),
-            lastKey,
-            updatedAt: new Date(nowMs).toISOString(),
-            [TTL_ATTRIBUTE]: Math.floor(nowMs / 1000) + CHECKPOINT_TTL_SECONDS,
-          },
-        }),
-      );
-    } catch (error) {
-      throw new StorageError('cannot write reprocess checkpoint', { cause: error });
-    }
-  }
-
-  async clear(runKey: string): Promise<void> {
-    try {
-      await this.doc.send(new DeleteCommand({ TableName: this.options.tableName, Key: this.key(runKey) }));
-    } catch (error) {
-      throw new StorageError('cannot delete reprocess checkpoint', { cause: error });
-    }
-  }
-}
-
-/** Sends with SendMessageBatch, failing when SQS rejects any entry (SQS then retries the slice). */
-export function sqsSender(client: SQSClient): SendReprocessMessages {
-  return async (queueUrl, messages) => {
-    const response = await client.send(
-      new SendMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: messages.map((m, i) => ({ Id: String(i), MessageBody: JSON.stringify(m) })),
-      }),
-    );
-    if (response.Failed && response.Failed.length > 0) {
-      throw new StorageError(
-        `SQS refused ${response.Failed.length} reprocess message(s): ${response.Failed.map((f) => f.Message ?? f.Code).join('; ')}`,
-      );
-    }
-  };
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;
@@ -273,10 +150,11 @@ export const handler = (event: SQSEvent, context: Context) => {
       endpoint: config.dynamodbEndpoint,
       ...DYNAMODB_CLIENT_RETRY,
     });
+    const sqs = new SQSClient({ region: config.awsRegion });
     cached = makeHandler({
       pipeline,
       checkpoint: new DynamoDbReprocessCheckpoint({ tableName: config.tableName, client: dynamo }),
-      send: sqsSender(new SQSClient({ region: config.awsRegion })),
+      queueOf: (queueUrl) => new SqsReprocessQueue(sqs, queueUrl),
     });
   }
   return cached(event, context);

@@ -352,11 +352,55 @@ export interface ReprocessOptions {
 export async function runReprocess(deps: PipelineDeps, options: ReprocessOptions): Promise<ReprocessSummary> {
   const runKey = reprocessRunKey(options.filter);
   filterDays(options.filter);
+  const startAfter = options.restart ? undefined : await options.checkpoint.load(runKey);
+  const { summary } = await reprocessPass(deps, {
+    ...options,
+    runKey,
+    startAfter,
+    shouldStop: () => options.signal?.aborted === true,
+  });
+  return summary;
+}
+
+/** Options of {@link reprocessPass}. */
+export interface ReprocessPassOptions
+  extends Pick<ReprocessOptions, 'filter' | 'checkpoint' | 'articlesPerBundle' | 'cleanGcMarginMs' | 'progress'> {
+  /** The checkpoint's name for this pass. */
+  runKey: string;
+  /** Visit only keys after this one (a checkpoint or a continuation); it becomes `resumedAfter`. */
+  startAfter?: string;
+  /** Asked before each chunk; `true` stops the pass there (the checkpoint is saved). */
+  shouldStop: () => boolean;
+}
+
+/** What {@link reprocessPass} did. */
+export interface ReprocessPassResult {
+  summary: ReprocessSummary;
+  /** The last key done, else `startAfter`: where a continuation starts. */
+  lastKey?: string;
+}
+
+/**
+ * The reprocess loop, shared by the local run ({@link runReprocess}) and the Lambda's slices: lists
+ * the filter's keys after `startAfter`, reprocesses them a chunk at a time (a chunk stays within one
+ * day and holds at most `articlesPerBundle` keys), checkpoints every {@link CHECKPOINT_EVERY_KEYS}
+ * keys, and stops before a chunk when `shouldStop()` says so (saving the checkpoint). A pass that
+ * visits every key deletes the run's days' unreferenced clean objects and clears the checkpoint.
+ *
+ * @example
+ * const { summary, lastKey } = await reprocessPass(deps, {
+ *   filter: { from: day, to: day }, runKey, checkpoint, shouldStop: () => outOfTime(),
+ * });
+ */
+export async function reprocessPass(
+  deps: PipelineDeps,
+  options: ReprocessPassOptions,
+): Promise<ReprocessPassResult> {
+  const { runKey, startAfter } = options;
   const perBundle = options.articlesPerBundle ?? REPROCESS_ARTICLES_PER_BUNDLE;
-  const resumedAfter = options.restart ? undefined : await options.checkpoint.load(runKey);
   const keys: string[] = [];
-  for await (const key of listArticleKeys(deps, options.filter, resumedAfter)) keys.push(key);
-  options.progress?.start?.(keys.length, resumedAfter);
+  for await (const key of listArticleKeys(deps, options.filter, startAfter)) keys.push(key);
+  options.progress?.start?.(keys.length, startAfter);
 
   const summary: ReprocessSummary = {
     keys: keys.length,
@@ -368,12 +412,12 @@ export async function runReprocess(deps: PipelineDeps, options: ReprocessOptions
     failed: [],
     cleanObjectsDeleted: 0,
     complete: false,
-    ...(resumedAfter ? { resumedAfter } : {}),
+    ...(startAfter ? { resumedAfter: startAfter } : {}),
   };
   let sinceCheckpoint = 0;
   let lastKey: string | undefined;
   let i = 0;
-  while (i < keys.length && !options.signal?.aborted) {
+  while (i < keys.length && !options.shouldStop()) {
     const day = parseArticleKey(keys[i])!.day;
     let end = i + 1;
     while (end < keys.length && end - i < perBundle && parseArticleKey(keys[end])!.day === day) end += 1;
@@ -401,7 +445,12 @@ export async function runReprocess(deps: PipelineDeps, options: ReprocessOptions
     }
     await options.checkpoint.clear(runKey);
   } else if (lastKey) await options.checkpoint.save(runKey, lastKey);
-  return summary;
+  return { summary, lastKey: lastKey ?? startAfter };
+}
+
+/** Articles a summary accounts for: visited keys, whatever their outcome. */
+export function keysVisited(summary: ReprocessSummary): number {
+  return summary.stored + summary.superseded + summary.orphan + summary.nowSkipped + summary.failed.length;
 }
 
 /** Adds one key's outcome to the totals. */

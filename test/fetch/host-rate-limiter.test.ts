@@ -5,7 +5,8 @@ import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbHostRateLimiter } from '../../functions/adapters/dynamodb/host-rate-limiter';
 import { createTableInput } from '../../functions/adapters/dynamodb/table-schema';
-import { hostIntervalMs, InMemoryHostRateLimiter } from '../../functions/fetch/host-rate-limiter';
+import { InMemoryHostRateLimiter } from '../../functions/adapters/local/memory-host-rate-limiter';
+import { hostIntervalMs } from '../../functions/fetch/host-rate-limiter';
 import type { HostRateLimiter } from '../../functions/ports/host-rate-limiter';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
 

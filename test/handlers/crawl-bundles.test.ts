@@ -18,7 +18,7 @@ import { loadConfig } from '../../functions/config';
 import type { ArticleRecord } from '../../functions/core/article';
 import { canonicalizeUrl } from '../../functions/core/url/canonical-url';
 import { StorageError } from '../../functions/errors';
-import { InMemoryHostRateLimiter } from '../../functions/fetch/host-rate-limiter';
+import { InMemoryHostRateLimiter } from '../../functions/adapters/local/memory-host-rate-limiter';
 import { RobotsCache } from '../../functions/fetch/robots';
 import { makeHandler } from '../../functions/handlers/crawl';
 import { readCleanCopy } from '../../functions/pipeline/clean-bundle';

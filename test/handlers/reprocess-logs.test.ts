@@ -7,7 +7,8 @@ import { ensureTable } from '../../functions/adapters/local/embedded-dynamodb';
 import type { ReprocessMessage } from '../../functions/core/reprocess-message';
 import { handler, makeHandler } from '../../functions/handlers/reprocess';
 import { REPROCESS_SERVICE_NAME } from '../../functions/observability/names';
-import type { ReprocessCheckpointStore } from '../../functions/ports/reprocess-checkpoint-store';
+import { MemoryReprocessCheckpoint } from '../../functions/adapters/local/memory-reprocess-checkpoint';
+import { MemoryReprocessQueue } from '../../functions/adapters/local/memory-reprocess-queue';
 import { startDynalite, type DynaliteServer } from '../helpers/dynalite-server';
 import { startS3Server, type S3Server } from '../helpers/s3-server';
 import { SEED_PAGES, seedArchive, type SeededArchive } from '../query/helpers/seed-archive';
@@ -136,16 +137,10 @@ describe('reprocess page failures', () => {
 
     const logs: Array<{ message: string; fields?: Record<string, unknown> }> = [];
     const record = (message: string, fields?: Record<string, unknown>) => logs.push({ message, fields });
-    const checkpoints = new Map<string, string>();
-    const checkpoint: ReprocessCheckpointStore = {
-      load: async (key) => checkpoints.get(key),
-      save: async (key, lastKey) => void checkpoints.set(key, lastKey),
-      clear: async (key) => void checkpoints.delete(key),
-    };
     const reprocess = makeHandler({
       pipeline: { ...deps, log: { info: record, warn: record } },
-      checkpoint,
-      send: async () => {},
+      checkpoint: new MemoryReprocessCheckpoint(),
+      queueOf: () => new MemoryReprocessQueue(),
     });
     const result = await reprocess(
       sqsEvent({ kind: 'slice', runId: 'run-damaged', day: victim!.day, host: 'wirewatch.example' }),

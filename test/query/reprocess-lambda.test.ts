@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTable } from '../../functions/adapters/local/embedded-dynamodb';
+import { DynamoDbReprocessCheckpoint } from '../../functions/adapters/dynamodb/reprocess-checkpoint';
 import {
-  DynamoDbReprocessCheckpoint,
   makeHandler,
   queueUrlFromArn,
   SLICE_TIME_MARGIN_MS,
@@ -58,9 +58,11 @@ describe('reprocess Lambda (SQS-fed slices, DynamoDB checkpoint)', () => {
     handler = makeHandler({
       pipeline: { ...seeded.pipeline.deps, log },
       checkpoint,
-      send: async (queueUrl, messages) => {
-        for (const message of messages) sent.push({ queueUrl, message });
-      },
+      queueOf: (queueUrl) => ({
+        send: async (messages) => {
+          for (const message of messages) sent.push({ queueUrl, message });
+        },
+      }),
       // One article per chunk, so the test's clock runs out after a given number of articles.
       articlesPerBundle: 1,
     });

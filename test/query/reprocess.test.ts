@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CHECKPOINT_FILE,
   FileReprocessCheckpoint,
-  runLocalReprocess,
-} from '../../functions/cli/commands/reprocess';
+} from '../../functions/adapters/local/file-reprocess-checkpoint';
+import { runLocalReprocess } from '../../functions/cli/commands/reprocess';
 import type { CleanCopy } from '../../functions/core/article';
 import { cleanKey } from '../../functions/core/archive-keys';
 import { encodeCleanLine, readCleanCopy } from '../../functions/pipeline/clean-bundle';

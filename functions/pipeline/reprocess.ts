@@ -364,7 +364,10 @@ export async function runReprocess(deps: PipelineDeps, options: ReprocessOptions
 
 /** Options of {@link reprocessPass}. */
 export interface ReprocessPassOptions
-  extends Pick<ReprocessOptions, 'filter' | 'checkpoint' | 'articlesPerBundle' | 'cleanGcMarginMs' | 'progress'> {
+  extends Pick<
+    ReprocessOptions,
+    'filter' | 'checkpoint' | 'articlesPerBundle' | 'cleanGcMarginMs' | 'progress'
+  > {
   /** The checkpoint's name for this pass. */
   runKey: string;
   /** Visit only keys after this one (a checkpoint or a continuation); it becomes `resumedAfter`. */

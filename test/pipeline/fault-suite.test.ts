@@ -423,7 +423,9 @@ describe('fault suite through the real pipeline', () => {
 describe('fault: a stalled event loop delivers politeness slots late', () => {
   it('never lets two requests to a host go out closer than its interval, and starves none', async () => {
     const { admitRequest } = await import('../../functions/pipeline/politeness');
-    const { InMemoryHostRateLimiter } = await import('../../functions/adapters/local/memory-host-rate-limiter');
+    const { InMemoryHostRateLimiter } = await import(
+      '../../functions/adapters/local/memory-host-rate-limiter'
+    );
     let nowMs = 1_000_000;
     const allowAll = {
       isAllowed: () => true,

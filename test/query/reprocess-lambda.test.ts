@@ -5,11 +5,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTable } from '../../functions/adapters/local/embedded-dynamodb';
 import { DynamoDbReprocessCheckpoint } from '../../functions/adapters/dynamodb/reprocess-checkpoint';
-import {
-  makeHandler,
-  queueUrlFromArn,
-  SLICE_TIME_MARGIN_MS,
-} from '../../functions/handlers/reprocess';
+import { makeHandler, queueUrlFromArn, SLICE_TIME_MARGIN_MS } from '../../functions/handlers/reprocess';
 import type { ReprocessMessage } from '../../functions/core/reprocess-message';
 import { listArticleKeys } from '../../functions/pipeline/reprocess';
 import { startDynalite, type DynaliteServer } from '../helpers/dynalite-server';

@@ -129,12 +129,30 @@ function isInlinePopup(el: Element): boolean {
 /** Text (chars) above which a link-less pop-up is a definition or bio, not the visible term. */
 const MIN_POPUP_TEXT_CHARS = 40;
 
-function isNeverContent(el: Element): boolean {
-  if (NEVER_CONTENT_TAGS.has(el.name)) return true;
+/**
+ * Furniture tags a lenient clean keeps: on a page where the strict clean leaves no article,
+ * an unclosed `<aside>` or a mislabelled wrapper may be holding the whole page.
+ */
+const LENIENT_KEPT_TAGS = new Set(['aside', 'footer', 'dialog', 'menu']);
+const LENIENT_KEPT_ROLES = new Set(['complementary', 'contentinfo', 'dialog', 'alertdialog', 'banner']);
+
+/** How {@link cleanTree} judges elements. */
+export interface CleanOptions {
+  /**
+   * Keep hidden elements and furniture containers (aside, footer, dialogs): for the recall
+   * floor's second pass on pages whose visible tree holds no article (streamed server
+   * renders kept in `<div hidden>`, anti-flicker `class="hide"` on the page wrapper).
+   */
+  lenient?: boolean;
+}
+
+function isNeverContent(el: Element, lenient: boolean): boolean {
+  if (NEVER_CONTENT_TAGS.has(el.name)) return !(lenient && LENIENT_KEPT_TAGS.has(el.name));
   const attribs = el.attribs;
   if (!attribs) return false;
-  if ('hidden' in attribs) return true;
   const role = attribs.role;
+  if (lenient) return role !== undefined && NEVER_CONTENT_ROLES.has(role.toLowerCase()) && !LENIENT_KEPT_ROLES.has(role.toLowerCase());
+  if ('hidden' in attribs) return true;
   if (role !== undefined && NEVER_CONTENT_ROLES.has(role.toLowerCase())) return true;
   const style = attribs.style;
   if (style !== undefined && HIDDEN_STYLE.test(style)) return true;
@@ -147,7 +165,8 @@ function isNeverContent(el: Element): boolean {
  * Removes comments and never-content elements in place and flattens anything nested deeper than
  * {@link MAX_DOM_DEPTH} to a single text node. Iterative, so it is safe on any depth.
  */
-export function cleanTree(root: ParentNode): void {
+export function cleanTree(root: ParentNode, options: CleanOptions = {}): void {
+  const lenient = options.lenient === true;
   const stack: Array<{ node: ParentNode; depth: number; inParagraph: boolean }> = [
     { node: root, depth: 0, inParagraph: false },
   ];
@@ -161,7 +180,7 @@ export function cleanTree(root: ParentNode): void {
     for (const child of node.children) {
       if (child.type === 'comment' || child.type === 'directive' || child.type === 'cdata') continue;
       if (isElement(child)) {
-        if (isNeverContent(child)) continue;
+        if (isNeverContent(child, lenient)) continue;
         if (inParagraph && isInlinePopup(child)) continue;
         if (depth + 1 >= MAX_DOM_DEPTH) flatten(child);
         else stack.push({ node: child, depth: depth + 1, inParagraph: inParagraph || child.name === 'p' });

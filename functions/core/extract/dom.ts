@@ -88,7 +88,10 @@ export function findFirst(root: AnyNode, tag: string): Element | undefined {
  */
 export function ensureBody(doc: ParentNode): Element {
   const body = findFirst(doc, 'body');
-  if (body) return body;
+  if (body) {
+    adoptTrailingNodes(doc, body);
+    return body;
+  }
   const synthetic = {
     type: 'tag',
     name: 'body',
@@ -101,4 +104,26 @@ export function ensureBody(doc: ParentNode): Element {
   for (const child of doc.children) child.parent = synthetic;
   doc.children = [synthetic];
   return synthetic;
+}
+
+/**
+ * Content after `</html>` (a second template appended to the page, stray markup after the
+ * closing tags) stays at the document root in htmlparser2; a browser moves it into the body
+ * and shows it. Appends those root nodes to `body`.
+ */
+function adoptTrailingNodes(doc: ParentNode, body: Element): void {
+  const htmlIndex = doc.children.findIndex((c) => isElement(c) && c.name === 'html');
+  if (htmlIndex < 0 || htmlIndex === doc.children.length - 1) return;
+  const trailing = doc.children.slice(htmlIndex + 1).filter((c) => c.type === 'tag' || c.type === 'text');
+  if (trailing.length === 0) return;
+  doc.children = doc.children.slice(0, htmlIndex + 1);
+  let last = body.children.length > 0 ? body.children[body.children.length - 1] : null;
+  for (const node of trailing) {
+    node.parent = body;
+    node.prev = last;
+    node.next = null;
+    if (last) last.next = node;
+    body.children.push(node);
+    last = node;
+  }
 }

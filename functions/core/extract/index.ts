@@ -8,8 +8,9 @@ import { assembleParagraphs, isTeaserCard } from './assemble';
 import { collectBlocks, type TextBlock } from './blocks';
 import { expandTopCandidate, gatherArticleRoots, narrowToOneStory } from './article-roots';
 import { findBodyChunks } from './body-chunks';
-import { isTeaserHeadline, pickTopCandidate, scoreElements } from './candidate-scoring';
-import { cleanTree } from './clean';
+import { type ElementStats, isTeaserHeadline, pickTopCandidate, scoreElements } from './candidate-scoring';
+import { bodyChars, FALLBACK_MIN_BODY_CHARS, fallbackDecides, findProseRegion } from './fallback';
+import { cleanTree, type CleanOptions } from './clean';
 import { crossCheckWithJsonLd } from './cross-check';
 import { ensureBody, type Element, type ParentNode } from './dom';
 import { boundInput, looksBinary } from './guard';
@@ -52,6 +53,10 @@ const PAGE_TEXT_SNIFF_CHARS = 20_000;
  *  6b. Cross-check with JSON-LD `articleBody`: when it is much larger than what we kept, use
  *     the page blocks it contains, or its own text for pages that render the body with
  *     JavaScript — `crossCheckWithJsonLd`.
+ *  6c. Recall floor: when the body kept is small against the page's prose region (the tightest
+ *     element around most of the prose), that region's blocks decide; when the visible tree has
+ *     no prose at all, a second parse that keeps hidden and furniture elements is tried —
+ *     `findProseRegion`, `fallbackDecides`.
  *  7. Drop paragraphs and runs of paragraphs repeated within the page — `removeRepeatedParagraphs`.
  *  8. Classify the page (article, consent wall, paywall, index, error page, empty) — `classifyPage`.
  *  9. For articles: check the declared language against the body's (function words, scripts)
@@ -90,30 +95,36 @@ function extract(input: string, options: ExtractOptions): Extraction {
   const doc = $.root()[0] as unknown as ParentNode;
   const { metadata, declaredArticle, jsonLdBody, timeCandidates } = readMetadata(doc, options.url);
 
-  // 2.
-  cleanTree(doc);
-  const body = ensureBody(doc);
-
-  // 3.
-  const blocks = collectBlocks(body);
-
-  // 4-6.
-  let paragraphs: Paragraph[] = [];
-  const stats = scoreElements(blocks);
-  const picked = pickTopCandidate(stats);
-  const top = picked && narrowToOneStory(expandTopCandidate(picked, stats), stats);
-  if (top) {
-    const roots = [
-      ...gatherArticleRoots(top, stats, groupByOwner(blocks)),
-      ...findBodyChunks(top, blocks, stats),
-    ];
-    paragraphs = assembleParagraphs(roots, blocks, stats, { title: metadata.title });
-  }
+  // 2-6.
+  let pass = analyse(doc, metadata.title);
+  let paragraphs = pass.paragraphs;
 
   // 6b.
-  const crossCheck = crossCheckWithJsonLd(paragraphs, blocks, jsonLdBody);
+  const crossCheck = crossCheckWithJsonLd(paragraphs, pass.blocks, jsonLdBody);
   paragraphs = crossCheck.paragraphs;
-  const bodySource: BodySource = crossCheck.source === 'ours' ? 'container' : 'json-ld';
+  let bodySource: BodySource = crossCheck.source === 'ours' ? 'container' : 'json-ld';
+
+  // 6c.
+  if (crossCheck.source === 'ours') {
+    const mainChars = bodyChars(paragraphs);
+    let fallback = proseRegionBody(pass, metadata.title);
+    if (!fallback && mainChars < FALLBACK_MIN_BODY_CHARS) {
+      // The visible tree holds no article: a second parse keeping hidden and furniture elements.
+      const lenientDoc = load(html).root()[0] as unknown as ParentNode;
+      const lenientPass = analyse(lenientDoc, metadata.title, { lenient: true });
+      const lenientBody = proseRegionBody(lenientPass, metadata.title);
+      if (lenientBody) {
+        fallback = lenientBody;
+        pass = lenientPass;
+      }
+    }
+    if (fallback && fallbackDecides(mainChars, bodyChars(fallback.paragraphs))) {
+      paragraphs = fallback.paragraphs;
+      pass.top = fallback.region;
+      bodySource = 'fallback';
+    }
+  }
+  const { blocks, stats, top } = pass;
 
   // 7.
   const repeats = removeRepeatedParagraphs(paragraphs);
@@ -160,6 +171,46 @@ function extract(input: string, options: ExtractOptions): Extraction {
   };
   if (repeats.paragraphs.length > 0) extraction.bodySource = bodySource;
   return extraction;
+}
+
+/** One run of steps 2-6 over a parsed tree. */
+interface Pass {
+  blocks: TextBlock[];
+  stats: Map<Element, ElementStats>;
+  body: Element;
+  /** The article container (for the `<time>` search), when one was found. */
+  top: Element | undefined;
+  paragraphs: Paragraph[];
+}
+
+/** Steps 2-6: clean, cut into blocks, score, choose the roots, assemble. */
+function analyse(doc: ParentNode, title: string | undefined, cleanOptions: CleanOptions = {}): Pass {
+  cleanTree(doc, cleanOptions);
+  const body = ensureBody(doc);
+  const blocks = collectBlocks(body);
+  const stats = scoreElements(blocks);
+  const picked = pickTopCandidate(stats);
+  const top = picked && narrowToOneStory(expandTopCandidate(picked, stats), stats);
+  let paragraphs: Paragraph[] = [];
+  if (top) {
+    const roots = [
+      ...gatherArticleRoots(top, stats, groupByOwner(blocks)),
+      ...findBodyChunks(top, blocks, stats),
+    ];
+    paragraphs = assembleParagraphs(roots, blocks, stats, { title });
+  }
+  return { blocks, stats, body, top, paragraphs };
+}
+
+/** The recall floor's body: the prose region's blocks through the same filters, if it has a body. */
+function proseRegionBody(
+  pass: Pass,
+  title: string | undefined,
+): { region: Element; paragraphs: Paragraph[] } | undefined {
+  const region = findProseRegion(pass.body, pass.blocks, pass.stats, pass.top);
+  if (!region) return undefined;
+  const paragraphs = assembleParagraphs([region], pass.blocks, pass.stats, { title });
+  return bodyChars(paragraphs) >= FALLBACK_MIN_BODY_CHARS ? { region, paragraphs } : undefined;
 }
 
 function groupByOwner(blocks: readonly TextBlock[]): Map<Element, TextBlock[]> {

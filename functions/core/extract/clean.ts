@@ -151,7 +151,12 @@ function isNeverContent(el: Element, lenient: boolean): boolean {
   const attribs = el.attribs;
   if (!attribs) return false;
   const role = attribs.role;
-  if (lenient) return role !== undefined && NEVER_CONTENT_ROLES.has(role.toLowerCase()) && !LENIENT_KEPT_ROLES.has(role.toLowerCase());
+  if (lenient)
+    return (
+      role !== undefined &&
+      NEVER_CONTENT_ROLES.has(role.toLowerCase()) &&
+      !LENIENT_KEPT_ROLES.has(role.toLowerCase())
+    );
   if ('hidden' in attribs) return true;
   if (role !== undefined && NEVER_CONTENT_ROLES.has(role.toLowerCase())) return true;
   const style = attribs.style;

@@ -92,7 +92,8 @@ function unnamedProse(blocks: readonly TextBlock[], wrappers: ReadonlySet<Elemen
  * ("widget", "sidebar", "related") also label the content wrappers of page builders, and what
  * they hold is link lists the assembly filters remove anyway.
  */
-const DISCUSSION_HINT = /comment|kommentar|comentario|commentaire|commento|disqus|discussion|(?:^|[-_ ])repl(?:y|ies)(?:$|[-_ ])/;
+const DISCUSSION_HINT =
+  /comment|kommentar|comentario|commentaire|commento|disqus|discussion|(?:^|[-_ ])repl(?:y|ies)(?:$|[-_ ])/;
 
 function isFurnitureNamed(el: Element): boolean {
   const hint = hintString(el);

@@ -1,5 +1,7 @@
-import type { ArticleRecord, CleanCopy, CopyLink, StoredCleanCopy } from '../core/article';
+import type { ArticleRecord, ArticleRef, CleanCopy, CopyLink, StoredCleanCopy } from '../core/article';
+import { clusterOf, withCurrentOrigin } from '../core/dedup/current-origin';
 import { NORMALIZATION_VERSION } from '../core/dedup/normalize-paragraph';
+import { firstAppearance } from '../core/dedup/first-appearance';
 import { paragraphHash } from '../core/dedup/paragraph-hash';
 import { renderMarkdown, renderText } from '../core/render';
 import { InvalidInputError, NotFoundError } from '../errors';
@@ -8,6 +10,7 @@ import type { ArchiveStore } from '../ports/archive-store';
 import type { DedupIndex, Page, ParagraphInfo } from '../ports/dedup-index';
 import { decodeExportCursor, encodeExportCursor } from './export-cursor';
 import { HostStatsAccumulator, type HostStats } from './host-stats';
+import { byPublication, currentFirstAppearance, summarizeStory, type StorySummary } from './story-summary';
 
 /** Page size limits of list queries: large pages make slow, costly Lambda responses. */
 export const DEFAULT_PAGE_SIZE = 20;
@@ -21,6 +24,11 @@ export const SCAN_PAGE_SIZE = 200;
 export const MAX_STATS_ARTICLES = 10_000;
 /** Clean copies read at once while exporting: hides S3 latency, keeps memory to a few copies. */
 export const EXPORT_READ_CONCURRENCY = 8;
+/**
+ * Story members read to re-decide first appearances on an article page: its origin, what it
+ * copies and its first copies (an origin's later copies cannot be earlier-published carriers).
+ */
+export const MAX_FIRST_APPEARANCE_MEMBERS = 40;
 /** Longest paragraph text accepted by a lookup (a query string, not a document). */
 export const MAX_PARAGRAPH_LOOKUP_CHARS = 10_000;
 
@@ -31,11 +39,23 @@ export type ArticleFormat = (typeof ARTICLE_FORMATS)[number];
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const ARTICLE_ID_PATTERN = /^[0-9a-f]{32}$/;
 
-/** The story cluster of an article: its likely origin and every known copy. */
+/** The story cluster of an article: its likely origin and every known copy (records as every view shows them). */
 export interface StoryView {
+  /** The cluster that holds the story now (a cluster merged into another names that one). */
+  clusterId: string;
+  /** The story's current origin (`origin.id`). */
+  originId: string;
   article: ArticleRecord;
   origin: ArticleRecord;
   members: ArticleRecord[];
+}
+
+/** A paragraph lookup: where the paragraph appeared first (by publication) and where else. */
+export interface ParagraphLookup extends Omit<ParagraphInfo, 'firstSeen'> {
+  /** The earliest-published article known to carry it (a page without a publication time counts from its fetch). */
+  firstSeen: ArticleRef;
+  /** The first article crawled with it (the index's atomic first sighting), when that is another one. */
+  firstCrawled?: ArticleRef;
 }
 
 /** Direct copy links of one article. */
@@ -80,13 +100,25 @@ export class QueryCore {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
       throw new InvalidInputError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${query.limit}`);
     }
-    return this.deps.index.listArticles({
+    const page = await this.deps.index.listArticles({
       host,
       fromDay: query.from,
       toDay: query.to,
       limit,
       cursor: query.cursor || undefined,
     });
+    return { ...page, items: await this.withOrigins(page.items) };
+  }
+
+  /**
+   * Records as every view shows them: joined with their story's current origin, which the index
+   * keeps per cluster and which moves when an earlier-published member arrives after a copy was
+   * stored (one batched read of the clusters' origin items per call).
+   */
+  private async withOrigins(records: ArticleRecord[]): Promise<ArticleRecord[]> {
+    if (records.length === 0) return records;
+    const origins = await this.deps.index.getStoryOrigins(records.map(clusterOf));
+    return records.map((r) => withCurrentOrigin(r, origins.get(clusterOf(r))));
   }
 
   /** Hosts with at least one article, sorted. */
@@ -94,13 +126,14 @@ export class QueryCore {
     return [...(await this.deps.index.listHosts())].sort();
   }
 
-  /** The article record, or NotFoundError. */
+  /** The article record with its story's current origin, or NotFoundError. */
   async getRecord(id: string): Promise<ArticleRecord> {
     if (!ARTICLE_ID_PATTERN.test(id))
       throw new InvalidInputError(`article id must be 32 lower-case hex characters, got "${id}"`);
     const record = await this.deps.index.getArticle(id);
     if (!record) throw new NotFoundError(`no article with id ${id}`);
-    return record;
+    const [current] = await this.withOrigins([record]);
+    return current;
   }
 
   /**
@@ -111,7 +144,16 @@ export class QueryCore {
     const record = await this.getRecord(id);
     const stored = await readCleanCopy(this.deps.archive, record);
     if (!stored) throw new NotFoundError(`article ${id} has no clean copy at ${record.cleanKey}`);
-    return withIndexLinks(stored, record);
+    const copy = withIndexLinks(stored, record);
+    // First appearance by publication as known now: the story's members may include an original
+    // crawled after this line was written; the index holds each paragraph's first-crawled sighting.
+    const members = await this.deps.index.getArticles(
+      storyMemberIds(record, undefined).slice(0, MAX_FIRST_APPEARANCE_MEMBERS),
+    );
+    const hashes = copy.paragraphs.flatMap((p) => (p.hash ? [p.hash] : []));
+    const infos = hashes.length > 0 ? await this.deps.index.lookupParagraphs(hashes) : new Map();
+    const crawledFirst = new Map([...infos].map(([hash, info]) => [hash, info.firstSeen]));
+    return { ...copy, paragraphs: currentFirstAppearance(record, copy.paragraphs, members, crawledFirst) };
   }
 
   /** One article rendered as JSON, Markdown or plain text. */
@@ -137,30 +179,34 @@ export class QueryCore {
     };
   }
 
-  /** The article's story cluster: origin and copies on other publishers, oldest first. */
+  /**
+   * The article's story cluster: its current origin and every known member (the origin's and the
+   * article's links), earliest publication first, each with the origin the index holds now.
+   */
   async getStory(id: string): Promise<StoryView> {
     const article = await this.getRecord(id);
-    const originId = article.clusterId ?? article.copyOf?.articleId ?? article.id;
+    const originId = article.originId ?? article.id;
     const origin =
-      originId === article.id ? article : ((await this.deps.index.getArticle(originId)) ?? article);
-    const ids = new Set<string>([
-      origin.id,
-      article.id,
-      ...origin.copies.map((c) => c.articleId),
-      ...article.copies.map((c) => c.articleId),
-    ]);
-    if (article.copyOf) ids.add(article.copyOf.articleId);
-    const members = await this.deps.index.getArticles([...ids]);
-    members.sort(
-      (a, b) =>
-        (a.publishedAt ?? a.fetchedAt).localeCompare(b.publishedAt ?? b.fetchedAt) ||
-        a.id.localeCompare(b.id),
+      originId === article.id ? article : ((await this.recordIfPresent(originId)) ?? article);
+    const members = await this.withOrigins(
+      await this.deps.index.getArticles(storyMemberIds(article, origin)),
     );
-    return { article, origin, members };
+    members.sort(byPublication);
+    return { clusterId: clusterOf(article), originId: origin.id, article, origin, members };
+  }
+
+  /** The story as a reader needs it: ids, URLs, hosts, times, relation and overlap (no index internals). */
+  async getStorySummary(id: string): Promise<StorySummary> {
+    return summarizeStory(await this.getStory(id));
+  }
+
+  private async recordIfPresent(id: string): Promise<ArticleRecord | undefined> {
+    const record = await this.deps.index.getArticle(id);
+    return record ? (await this.withOrigins([record]))[0] : undefined;
   }
 
   /** Where did this paragraph appear first, and where else? Looks the text up by its normalised hash. */
-  async lookupParagraph(text: string): Promise<ParagraphInfo> {
+  async lookupParagraph(text: string): Promise<ParagraphLookup> {
     if (!text?.trim()) throw new InvalidInputError('paragraph text is required');
     if (text.length > MAX_PARAGRAPH_LOOKUP_CHARS)
       throw new InvalidInputError(`paragraph text is longer than ${MAX_PARAGRAPH_LOOKUP_CHARS} characters`);
@@ -168,7 +214,27 @@ export class QueryCore {
     const found = (await this.deps.index.lookupParagraphs([hash])).get(hash);
     if (!found)
       throw new NotFoundError(`paragraph not seen (hash ${hash}, normalisation v${NORMALIZATION_VERSION})`);
-    return found;
+    // First appearance follows publication: the earliest-published of the carriers the index
+    // lists (its first ids) and the first-crawled one; the first-crawled sighting stays a fact.
+    const carriers = await this.deps.index.getArticles([
+      ...new Set([found.firstSeen.articleId, ...found.articleIds]),
+    ]);
+    const first =
+      firstAppearance(hash, [
+        ...carriers.map((r) => ({
+          ref: { articleId: r.id, url: r.url, host: r.host, seenAt: r.fetchedAt },
+          publishedAt: r.publishedAt,
+          paragraphHashes: [hash],
+        })),
+        ...(carriers.some((r) => r.id === found.firstSeen.articleId)
+          ? []
+          : [{ ref: found.firstSeen, paragraphHashes: [hash] }]),
+      ]) ?? found.firstSeen;
+    return {
+      ...found,
+      firstSeen: first,
+      ...(first.articleId !== found.firstSeen.articleId ? { firstCrawled: found.firstSeen } : {}),
+    };
   }
 
   /**
@@ -228,7 +294,7 @@ export class QueryCore {
           limit: SCAN_PAGE_SIZE,
           cursor: pageCursor,
         });
-        const records = page.items.slice(skip);
+        const records = await this.withOrigins(page.items.slice(skip));
         for (let i = 0; i < records.length; i += EXPORT_READ_CONCURRENCY) {
           const batch = records.slice(i, i + EXPORT_READ_CONCURRENCY);
           const copies = await Promise.all(batch.map((r) => readCleanCopy(this.deps.archive, r)));
@@ -255,9 +321,19 @@ export class QueryCore {
  * first learns its `copyOf`. The record also says where the copy is stored (a line does not).
  */
 function withIndexLinks(stored: StoredCleanCopy & { copies?: unknown }, record: ArticleRecord): CleanCopy {
-  const { copies: _copies, copyOf: _copyOf, clusterId: _clusterId, storedAt: _storedAt, ...rest } = stored;
+  const {
+    copies: _copies,
+    copyOf: _copyOf,
+    clusterId: _clusterId,
+    originId: _originId,
+    relation: _relation,
+    storedAt: _storedAt,
+    ...rest
+  } = stored;
   return {
     ...rest,
+    originId: record.originId ?? record.id,
+    relation: record.relation ?? 'original',
     cleanKey: record.cleanKey,
     ...(record.cleanOffset !== undefined
       ? { cleanOffset: record.cleanOffset, cleanLength: record.cleanLength }
@@ -266,6 +342,19 @@ function withIndexLinks(stored: StoredCleanCopy & { copies?: unknown }, record: 
     copies: record.copies,
     ...(record.clusterId ? { clusterId: record.clusterId } : {}),
   };
+}
+
+/** Ids of a story's known members: the article, its origin, and both one's links. */
+function storyMemberIds(article: ArticleRecord, origin: ArticleRecord | undefined): string[] {
+  return [
+    ...new Set([
+      article.id,
+      ...(origin ? [origin.id, ...origin.copies.map((c) => c.articleId)] : []),
+      ...(article.originId ? [article.originId] : []),
+      ...article.copies.map((c) => c.articleId),
+      ...(article.copyOf ? [article.copyOf.articleId] : []),
+    ]),
+  ];
 }
 
 /** A host name as the index stores it: lower case, no scheme or path. */

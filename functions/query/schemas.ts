@@ -175,6 +175,8 @@ export const copiesViewSchema = z
 
 export const storyViewSchema = z
   .object({
+    clusterId: z.string().describe('the cluster that holds the story now'),
+    originId: z.string().describe("the story's current origin (every member's originId names it)"),
     article: articleRecordSchema,
     origin: articleRecordSchema.describe('likely origin of the story'),
     members: z.array(articleRecordSchema).describe('every known article of the cluster, oldest first'),
@@ -185,7 +187,10 @@ export const paragraphInfoSchema = z
   .object({
     hash: z.string(),
     normVersion: z.number().int(),
-    firstSeen: articleRefSchema,
+    firstSeen: articleRefSchema.describe('the earliest-published article known to carry it'),
+    firstCrawled: articleRefSchema
+      .optional()
+      .describe('the first article crawled with it, when that is not firstSeen'),
     articleCount: z.number().int().min(0),
     articleIds: z.array(z.string()),
     hostPageCounts: z.record(z.string(), z.number().int().min(0)),

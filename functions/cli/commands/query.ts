@@ -90,23 +90,32 @@ export function registerQueryCommands(
       print(opts.format === 'json' ? JSON.parse(body) : body);
     });
   });
-  withDataDir(query.command('story <id>').description("an article's story cluster as JSON")).action(
-    async (id: string, opts) => {
-      await withQueryCore(configFor(opts), async (core) => print(await core.getStory(id)));
-    },
-  );
+  withDataDir(
+    query
+      .command('story <id>')
+      .description(
+        "an article's story: origin and members with URLs, hosts, times, relation and overlap (JSON)",
+      )
+      .option('--raw', 'the full index records (hashes, sketches) instead'),
+  ).action(async (id: string, opts) => {
+    await withQueryCore(configFor(opts), async (core) =>
+      print(opts.raw ? await core.getStory(id) : await core.getStorySummary(id)),
+    );
+  });
   withDataDir(
     query
       .command('copies <id>')
       .description("an article's story cluster: origin and copies on other publishers"),
   ).action(async (id: string, opts) => {
     await withQueryCore(configFor(opts), async (core) => {
-      const story = await core.getStory(id);
-      print(`origin: ${story.origin.host} ${story.origin.id} ${story.origin.title ?? ''}`);
-      for (const m of story.members.filter((x) => x.id !== story.origin.id)) {
-        print(
-          `copy:   ${m.host} ${m.id} ${m.title ?? ''} (overlap ${((m.copyOf?.overlap ?? 0) * 100).toFixed(0)}%)`,
-        );
+      const story = await core.getStorySummary(id);
+      const { origin } = story;
+      print(
+        `origin: ${origin.host} ${origin.id} ${origin.title ?? ''}${origin.publishedAt ? ` (published ${origin.publishedAt})` : ''}`,
+      );
+      for (const m of story.members.filter((x) => x.id !== origin.id)) {
+        const overlap = m.overlap !== undefined ? `, overlap ${(m.overlap * 100).toFixed(0)}%` : '';
+        print(`${m.relation}: ${m.host} ${m.id} ${m.title ?? ''} (${m.relation}${overlap})`);
       }
     });
   });

@@ -55,9 +55,17 @@ ${content}
 
 const pct = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
 
+/** How a member relates to its story's origin, as a sentence starts. */
+function relationLabel(relation: ArticleRecord['relation']): string {
+  if (relation === 'excerpt') return 'Excerpt';
+  if (relation === 'update') return 'Update';
+  if (relation === 'near-duplicate') return 'Edited copy';
+  return 'Copy';
+}
+
 /** Badges saying whether an article is a copy or has copies. */
 function copyBadges(record: ArticleRecord): SafeHtml {
-  return html`${record.copyOf && html`<span class="badge copy" title="copy of an article first published on ${record.copyOf.host}">copy of ${record.copyOf.host}</span>`}${
+  return html`${record.copyOf && record.originId !== record.id && html`<span class="badge copy" title="${relationLabel(record.relation).toLowerCase()} of an article first published on ${record.copyOf.host}">${relationLabel(record.relation).toLowerCase()} of ${record.copyOf.host}</span>`}${
     record.copies.length > 0 &&
     html`<span class="badge">${record.copies.length} ${record.copies.length === 1 ? 'copy' : 'copies'}</span>`
   }`;
@@ -117,8 +125,8 @@ function paragraphHtml(copy: CleanCopy, p: StoredParagraph, index: number): Safe
         : html`<p>${text}</p>`;
   return html`<div class="para${elsewhere ? ' seen-elsewhere' : ''}" id="${paragraphAnchor(p, index)}">${inner}${
     elsewhere &&
-    html`<a class="first-seen" href="${articleHref(elsewhere.articleId, p.hash ? `p-${p.hash}` : undefined)}">first seen on ${elsewhere.host}, ${elsewhere.seenAt}</a>`
-  }</div>`;
+    html`<a class="first-seen" href="${articleHref(elsewhere.articleId, p.hash ? `p-${p.hash}` : undefined)}">first seen on ${elsewhere.host}, ${elsewhere.publishedAt ? html`published ${elsewhere.publishedAt}` : elsewhere.seenAt}</a>`
+  }${p.firstCrawled && html`<span class="first-seen muted">first crawled on ${p.firstCrawled.host}, ${p.firstCrawled.seenAt}</span>`}</div>`;
 }
 
 /** An article page: metadata, copy links, paragraphs with first-seen highlights. */
@@ -129,7 +137,7 @@ export function articlePage(copy: CleanCopy, related: { copyOf?: ArticleRecord }
 <h1 id="title">${copy.title ?? '(untitled)'}</h1>
 <p class="muted">${[copy.siteName ?? copy.host, copy.authors.join(', '), copy.publishedAt ?? `fetched ${copy.fetchedAt}`, copy.language].filter(Boolean).join(' · ')}</p>
 <p class="muted">Source: ${source ? html`<a href="${source}" rel="noopener noreferrer nofollow">${copy.url}</a>` : copy.url} · <a href="/articles/${copy.id}?format=md">Markdown</a> · <a href="/articles/${copy.id}?format=text">text</a> · <a href="/articles/${copy.id}">JSON</a></p>
-${copy.copyOf && html`<p id="copy-of">Copy of <a href="${articleHref(copy.copyOf.articleId)}">${related.copyOf?.title ?? copy.copyOf.url}</a> on ${copy.copyOf.host} (${pct(copy.copyOf.overlap)} overlap, ${copy.copyOf.method}).</p>`}
+${copy.copyOf && copy.originId !== copy.id && html`<p id="copy-of">${relationLabel(copy.relation)} of <a id="origin-link" href="${articleHref(copy.copyOf.articleId)}">${related.copyOf?.title ?? copy.copyOf.url}</a>, first published by ${copy.copyOf.host}${related.copyOf?.publishedAt ? html` on ${related.copyOf.publishedAt}` : ''} (${pct(copy.copyOf.overlap)} overlap, ${copy.copyOf.method}).</p>`}
 ${copy.copies.length > 0 && html`<p>Copies on other publishers:</p><ul id="copies">${copy.copies.map((c) => html`<li><a href="${articleHref(c.articleId)}">${c.host}</a> (${pct(c.overlap)} overlap, ${c.method})</li>`)}</ul>`}
 ${(copy.copyOf || copy.copies.length > 0 || copy.clusterId) && html`<p><a id="story-link" href="${storyHref(copy.id)}">Story cluster</a></p>`}
 <p class="muted">${copy.paragraphs.length} paragraphs${elsewhere > 0 ? html`; <span class="legend">${elsewhere} first seen elsewhere (highlighted)</span>` : ''}. Removed while cleaning: ${copy.stats.repeatedParagraphsRemoved} repeated, ${copy.stats.boilerplateParagraphsRemoved} boilerplate.</p>
@@ -144,7 +152,7 @@ ${copy.paragraphs.map((p, i) => paragraphHtml(copy, p, i))}
 export function storyPage(story: StoryView): string {
   const { origin, article } = story;
   const body = html`<h1>Story cluster</h1>
-<p>Likely origin: <a id="origin" href="${articleHref(origin.id)}">${origin.title ?? origin.url}</a> on ${origin.host}${origin.publishedAt ? html`, published ${origin.publishedAt}` : ''}.</p>
+<p>Likely origin: <a id="origin" data-id="${origin.id}" href="${articleHref(origin.id)}">${origin.title ?? origin.url}</a> on ${origin.host}${origin.publishedAt ? html`, published ${origin.publishedAt}` : ''}.</p>
 <table id="members"><thead><tr><th>Host</th><th>Title</th><th>Published</th><th>Relation</th></tr></thead><tbody>
 ${story.members.map(
   (m) =>
@@ -152,8 +160,8 @@ ${story.members.map(
       m.id === origin.id
         ? 'origin'
         : m.copyOf
-          ? html`copy of ${m.copyOf.host} (${pct(m.copyOf.overlap)}, ${m.copyOf.method})`
-          : 'related'
+          ? html`${relationLabel(m.relation).toLowerCase()} of ${m.copyOf.host} (${pct(m.copyOf.overlap)}, ${m.copyOf.method})`
+          : (m.relation ?? 'related')
     }</td></tr>`,
 )}
 </tbody></table>`;

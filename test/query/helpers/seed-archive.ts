@@ -33,14 +33,18 @@ export interface SeededArchive {
 
 /**
  * Fills a local data directory the way a crawl would, without fetching: each fixture page goes
- * through the real `processPage` (extraction, dedup, clean copy, record, raw page).
+ * through the real `processPage` (extraction, dedup, clean copy, record, raw page), in the order
+ * given (default {@link SEED_PAGES}: originals first).
  */
-export async function seedArchive(dataDir: string): Promise<SeededArchive> {
+export async function seedArchive(
+  dataDir: string,
+  pages: ReadonlyArray<{ file: string; url: string }> = SEED_PAGES,
+): Promise<SeededArchive> {
   const config = loadConfig({ DATA_DIR: dataDir });
   const pipeline = await openLocalPipeline(config, { log: silentLog });
   const outcomes: ProcessOutcome[] = [];
   const start = Date.parse('2026-11-24T08:00:00Z');
-  for (const [i, page] of SEED_PAGES.entries()) {
+  for (const [i, page] of pages.entries()) {
     const body = await readFile(join(SITES_DIR, page.file));
     const fetchedAt = new Date(start + i * 3_600_000).toISOString();
     outcomes.push(

@@ -37,12 +37,14 @@ export function renderText(copy: CleanCopy): string {
  * @example
  * provenanceLine(aggregatorCopy); // 'Copy (exact) of https://metro-herald.example/a, first published by metro-herald.example.'
  */
-export function provenanceLine(copy: Pick<CleanCopy, 'id' | 'originId' | 'relation' | 'copyOf'>): string | undefined {
+export function provenanceLine(
+  copy: Pick<CleanCopy, 'id' | 'originId' | 'relation' | 'copyOf'>,
+): string | undefined {
   const origin = copy.copyOf;
   if (!origin || (copy.originId ?? origin.articleId) === copy.id) return undefined;
-  const relation = copy.relation && copy.relation !== 'original' ? copy.relation : (origin.relation ?? 'exact');
-  const kind =
-    relation === 'update' ? 'Update' : relation === 'excerpt' ? 'Excerpt' : `Copy (${relation})`;
+  const relation =
+    copy.relation && copy.relation !== 'original' ? copy.relation : (origin.relation ?? 'exact');
+  const kind = relation === 'update' ? 'Update' : relation === 'excerpt' ? 'Excerpt' : `Copy (${relation})`;
   return `${kind} of ${origin.url}, first published by ${origin.host}.`;
 }
 

@@ -186,8 +186,7 @@ export class QueryCore {
   async getStory(id: string): Promise<StoryView> {
     const article = await this.getRecord(id);
     const originId = article.originId ?? article.id;
-    const origin =
-      originId === article.id ? article : ((await this.recordIfPresent(originId)) ?? article);
+    const origin = originId === article.id ? article : ((await this.recordIfPresent(originId)) ?? article);
     const members = await this.withOrigins(
       await this.deps.index.getArticles(storyMemberIds(article, origin)),
     );

@@ -95,7 +95,8 @@ export function currentFirstAppearance(
   return paragraphs.map((p) => {
     if (!p.hash) return p;
     const recorded = [p.firstSeen, p.firstCrawled, crawledFirst.get(p.hash)].filter(
-      (ref): ref is ArticleRef => ref !== undefined && !carriers.some((c) => c.ref.articleId === ref.articleId),
+      (ref): ref is ArticleRef =>
+        ref !== undefined && !carriers.some((c) => c.ref.articleId === ref.articleId),
     );
     const first = firstAppearance(p.hash, [
       ...carriers,

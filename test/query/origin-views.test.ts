@@ -76,7 +76,11 @@ describe('origin in every view when the copy is crawled before its original', ()
 
   it('the story summary is what a reader needs: ids, URLs, hosts, times, relation, overlap; no hashes', async () => {
     const summary = await core.getStorySummary(copyId);
-    expect(summary.origin).toMatchObject({ id: originalId, host: 'metroherald.example', relation: 'original' });
+    expect(summary.origin).toMatchObject({
+      id: originalId,
+      host: 'metroherald.example',
+      relation: 'original',
+    });
     const member = summary.members.find((m) => m.id === copyId);
     expect(member).toMatchObject({ host: 'wirewatch.example', url: expect.stringContaining('bayview') });
     expect(member?.overlap).toBeGreaterThan(0);
@@ -87,7 +91,8 @@ describe('origin in every view when the copy is crawled before its original', ()
 
   it('the export line carries the current origin', async () => {
     const lines: CleanCopy[] = [];
-    for await (const { line } of core.exportLines({ from: '2026-11-01', to: '2026-11-30' })) lines.push(JSON.parse(line));
+    for await (const { line } of core.exportLines({ from: '2026-11-01', to: '2026-11-30' }))
+      lines.push(JSON.parse(line));
     const line = lines.find((l) => l.id === copyId);
     expect(line?.originId).toBe(originalId);
     expect(lines.find((l) => l.id === originalId)?.originId).toBe(originalId);
@@ -113,7 +118,10 @@ describe('origin in every view when the copy is crawled before its original', ()
 
   it('the web view names the original on the copy, the story and the highlights', async () => {
     const get = async (path: string) =>
-      (await handleWebRequest(core, { method: 'GET', path, query: {}, headers: {} } as never)) as { status: number; body: string };
+      (await handleWebRequest(core, { method: 'GET', path, query: {}, headers: {} } as never)) as {
+        status: number;
+        body: string;
+      };
     const article = await get(`/view/articles/${copyId}`);
     expect(article.status).toBe(200);
     expect(article.body).toContain(`id="origin-link" href="/view/articles/${originalId}"`);

@@ -103,7 +103,13 @@ describe('web view HTML', () => {
     expect(list).not.toMatch(/<script|<img/);
     expect(errorPage(400, EVIL)).not.toMatch(/<script|<img/);
     const record = copyWith({ title: EVIL });
-    const story = storyPage({ clusterId: record.id, originId: record.id, article: record, origin: record, members: [record] });
+    const story = storyPage({
+      clusterId: record.id,
+      originId: record.id,
+      article: record,
+      origin: record,
+      members: [record],
+    });
     expect(story).not.toMatch(/<script|<img/);
   });
 });

@@ -5,6 +5,7 @@ import { DynamoDbDedupIndex } from '../adapters/dynamodb/dynamodb-dedup-index';
 import { DynamoDbFrontier } from '../adapters/dynamodb/dynamodb-frontier';
 import { startEmbeddedDynamoDb } from '../adapters/local/embedded-dynamodb';
 import { MemoryCrawlQueue } from '../adapters/local/memory-crawl-queue';
+import { WarcioRecordSource } from '../adapters/warc/warcio-record-source';
 import type { Config } from '../config';
 import { InMemoryHostRateLimiter } from '../adapters/local/memory-host-rate-limiter';
 import { RobotsCache } from '../fetch/robots';
@@ -56,6 +57,7 @@ export async function openLocalPipeline(
   };
   const deps: PipelineDeps = {
     archive: new FileArchiveStore(archiveDir),
+    archiveRecords: new WarcioRecordSource(),
     index,
     frontier,
     queue,

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { loadConfig, type Config } from '../config';
-import { describeError, PipelineError } from '../errors';
+import { ConfigError, describeError, PipelineError } from '../errors';
 import { runDemo } from './commands/demo';
+import { runWarcIngestCommand } from './commands/ingest-warc';
 import { registerQueryCommands } from './commands/query';
 import { registerReprocessCommand } from './commands/reprocess';
 import { extractManifest } from './extract-manifest';
@@ -52,16 +53,48 @@ program
     });
   });
 
+const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+];
+
 program
   .command('ingest')
-  .description('discover and crawl the publishers of a sources file')
-  .requiredOption('--sources <file>', 'sources file (YAML or JSON), see docs/sources.md')
+  .description(
+    'discover and crawl the publishers of a sources file, or backfill from WARC files (--warc, docs/backfill.md)',
+  )
+  .option('--sources <file>', 'sources file (YAML or JSON), see docs/sources.md; with --warc: keep only its publishers')
+  .option('--warc <paths...>', 'WARC files (.warc, .warc.gz), directories, s3:// or http(s) URLs, or list files of them')
+  .option('--warc-base <prefix>', 'prefix for relative lines of a WARC list file (e.g. s3://commoncrawl/)')
+  .option('--hosts <hosts>', 'with --warc: keep only these publisher hosts (comma-separated)', list)
+  .option('--language <codes>', 'with --warc: keep only articles in these languages (en,de)', list)
+  .option('--from <date>', 'with --warc: keep records captured at or after this date/time (WARC-Date)')
+  .option('--to <date>', 'with --warc: keep records captured up to this date (inclusive) or time')
+  .option('--limit <n>', 'with --warc: process at most this many pages in this run', (v) => Number(v))
   .option('--data-dir <dir>', 'data directory (default ./.data or DATA_DIR)')
   .addOption(concurrency)
   .option('--allow-private-network', 'allow fetching private/loopback addresses (testing only)', false)
   .option('--no-progress', 'no progress bar')
   .option('--verbose', 'log every step to stderr', false)
   .action(async (opts) => {
+    if (opts.warc) {
+      await runWarcIngestCommand(configFor(opts), opts.warc, {
+        sources: opts.sources ? await loadSourcesFile(opts.sources) : undefined,
+        hosts: opts.hosts,
+        languages: opts.language,
+        from: opts.from,
+        to: opts.to,
+        limit: opts.limit,
+        base: opts.warcBase,
+        progressBar: opts.progress,
+        verbose: opts.verbose,
+      });
+      return;
+    }
+    if (!opts.sources) throw new ConfigError('ingest needs --sources <file> (or --warc <files> to backfill)');
     const sources = await loadSourcesFile(opts.sources);
     await runLocalIngestCommand(configFor(opts), sources, {
       concurrency: opts.concurrency,

@@ -1,3 +1,4 @@
+import type { ArchiveRecordSource } from '../ports/archive-record-source';
 import type { ArchiveStore } from '../ports/archive-store';
 import type { CrawlQueue } from '../ports/crawl-queue';
 import type { DedupIndex } from '../ports/dedup-index';
@@ -18,6 +19,11 @@ export interface PipelineLog {
 /** Everything the pipeline steps need, injected so the same code runs on AWS and locally. */
 export interface PipelineDeps {
   archive: ArchiveStore;
+  /**
+   * Web-archive files that backfilled articles point into (their raw page is a WARC record, not
+   * a copy): reprocessing reads those pages through it. Absent: such pages are reported missing.
+   */
+  archiveRecords?: ArchiveRecordSource;
   index: DedupIndex;
   frontier: Frontier;
   queue: CrawlQueue;

@@ -1,4 +1,5 @@
 import type {
+  ArticleMetadata,
   ArticleRecord,
   CleanCopy,
   CopyLink,
@@ -47,6 +48,17 @@ export type ProcessOutcome =
   | { kind: 'unchanged'; articleId: string; contentHash: string }
   | { kind: 'skipped'; reason: string; detail: string };
 
+/** Options of {@link processPage}. */
+export interface ProcessPageOptions {
+  /** Store even when the clean text is unchanged (reprocessing). */
+  force?: boolean;
+  /**
+   * Refuses an extracted article before anything is read or stored (a backfill's language filter):
+   * the page is skipped with the reason returned.
+   */
+  accept?: (metadata: ArticleMetadata) => { reason: string; detail: string } | undefined;
+}
+
 /**
  * Extracts, dedups and stores one fetched page. Shared by the crawler and by reprocessing.
  *
@@ -65,7 +77,7 @@ export type ProcessOutcome =
 export async function processPage(
   deps: PipelineDeps,
   page: FetchedPage,
-  options: { force?: boolean } = {},
+  options: ProcessPageOptions = {},
 ): Promise<ProcessOutcome> {
   const { html } = decodeHtmlBytes(page.body, page.contentType);
   const extraction = extractArticle(html, { url: page.url });
@@ -75,6 +87,8 @@ export async function processPage(
     const detail = `not stored: the page is ${kind === 'empty' ? 'empty (no article text)' : `a ${kind}, not an article body`}`;
     return { kind: 'skipped', reason: `page-${kind}`, detail };
   }
+  const rejected = options.accept?.(extraction.metadata);
+  if (rejected) return { kind: 'skipped', ...rejected };
 
   const canonicalUrl = resolveCanonical(page.url, extraction.metadata.canonicalUrl);
   const articleId = articleIdFor(canonicalUrl);

@@ -1,5 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { ArticleRecord, RawPageRef } from '../core/article';
+import { warcLocationOf } from '../core/warc/raw-pointer';
+import type { ArchiveRecordSource } from '../ports/archive-record-source';
 import { bundleWrittenAtMs } from '../core/archive-keys';
 import { describeError, InvalidInputError } from '../errors';
 import type { ArchiveStore } from '../ports/archive-store';
@@ -199,14 +201,27 @@ export async function* listArticleKeys(
 }
 
 /**
- * Reads an article's current raw page: the member range of its bundle, or the whole object for
- * records written before bundling (no range). Undefined when the object or range is not there.
+ * Reads an article's current raw page: the member range of its bundle, the whole object for
+ * records written before bundling (no range), or the WARC record a backfilled article points at
+ * (read through `archiveRecords`). Undefined when the object or range is not there.
  */
 export async function readRawPage(
   archive: ArchiveStore,
   record: ArticleRecord,
+  archiveRecords?: ArchiveRecordSource,
 ): Promise<{ body: Uint8Array; raw: RawPageRef } | undefined> {
   if (!record.rawKey) return undefined;
+  const warcLocation = warcLocationOf(record.rawKey);
+  if (warcLocation !== undefined) {
+    // Backfilled from a web archive: the page was never copied, the pointer names its WARC record.
+    if (!archiveRecords || record.rawOffset === undefined || record.rawLength === undefined) return undefined;
+    const archived = await archiveRecords.readAt(warcLocation, record.rawOffset, record.rawLength);
+    if (!archived.http) return undefined;
+    return {
+      body: archived.http.body,
+      raw: { key: record.rawKey, offset: record.rawOffset, length: record.rawLength },
+    };
+  }
   if (record.rawOffset !== undefined && record.rawLength !== undefined) {
     const gz = await archive.getRange(record.rawKey, record.rawOffset, record.rawLength);
     if (!gz || gz.byteLength !== record.rawLength) return undefined;
@@ -234,7 +249,7 @@ export async function reprocessArticleKey(deps: PipelineDeps, key: string): Prom
     if (!record) return { kind: 'orphan', detail: `no article ${parts.articleId} for ${key}` };
     if (record.day !== parts.day)
       return { kind: 'superseded', detail: `article ${record.id} now belongs to day ${record.day}` };
-    const page = await readRawPage(deps.archive, record);
+    const page = await readRawPage(deps.archive, record, deps.archiveRecords);
     if (!page)
       return {
         kind: 'missing',

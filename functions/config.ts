@@ -79,6 +79,11 @@ const schema = z.object({
   S3_ENDPOINT: z.string().url().optional(),
   /** Hosts that get their own per-host metric series (crawl); set by the stack. */
   [EXTRACTION_METRIC_HOSTS_ENV]: perHostMetricPolicy,
+  /**
+   * WARC records the backfill Lambda processes at once: each waits on DynamoDB and S3 round trips,
+   * so a few in flight keep its CPU busy. Set by the stack from `backfill.recordConcurrency`.
+   */
+  BACKFILL_RECORD_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
 });
 
 export type Config = Readonly<{
@@ -101,6 +106,7 @@ export type Config = Readonly<{
   s3Endpoint?: string;
   /** Which hosts get per-host metric series (`EXTRACTION_METRIC_HOSTS`; unset = all). */
   perHostMetricPolicy: PerHostMetricPolicy;
+  backfillRecordConcurrency: number;
 }>;
 
 /**
@@ -136,5 +142,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
     s3Endpoint: e.S3_ENDPOINT,
     perHostMetricPolicy: e[EXTRACTION_METRIC_HOSTS_ENV],
+    backfillRecordConcurrency: e.BACKFILL_RECORD_CONCURRENCY,
   });
 }

@@ -66,8 +66,14 @@ program
   .description(
     'discover and crawl the publishers of a sources file, or backfill from WARC files (--warc, docs/backfill.md)',
   )
-  .option('--sources <file>', 'sources file (YAML or JSON), see docs/sources.md; with --warc: keep only its publishers')
-  .option('--warc <paths...>', 'WARC files (.warc, .warc.gz), directories, s3:// or http(s) URLs, or list files of them')
+  .option(
+    '--sources <file>',
+    'sources file (YAML or JSON), see docs/sources.md; with --warc: keep only its publishers',
+  )
+  .option(
+    '--warc <paths...>',
+    'WARC files (.warc, .warc.gz), directories, s3:// or http(s) URLs, or list files of them',
+  )
   .option('--warc-base <prefix>', 'prefix for relative lines of a WARC list file (e.g. s3://commoncrawl/)')
   .option('--hosts <hosts>', 'with --warc: keep only these publisher hosts (comma-separated)', list)
   .option('--language <codes>', 'with --warc: keep only articles in these languages (en,de)', list)

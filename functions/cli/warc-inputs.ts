@@ -29,7 +29,10 @@ export interface WarcInputOptions {
  * await expandWarcInputs(['warc.paths.gz'], { base: 's3://commoncrawl/' });
  * // ['s3://commoncrawl/crawl-data/CC-NEWS/2026/11/CC-NEWS-20261101000000-00000.warc.gz', ...]
  */
-export async function expandWarcInputs(inputs: readonly string[], options: WarcInputOptions = {}): Promise<string[]> {
+export async function expandWarcInputs(
+  inputs: readonly string[],
+  options: WarcInputOptions = {},
+): Promise<string[]> {
   const bytes = options.bytes ?? new ArchiveByteSource();
   const out: string[] = [];
   for (const input of inputs) {
@@ -48,7 +51,8 @@ export async function expandWarcInputs(inputs: readonly string[], options: WarcI
     }
     if (info.isDirectory()) {
       const found = await warcFilesUnder(location.path);
-      if (found.length === 0) throw new InvalidInputError(`--warc ${input}: no .warc or .warc.gz files in the directory`);
+      if (found.length === 0)
+        throw new InvalidInputError(`--warc ${input}: no .warc or .warc.gz files in the directory`);
       out.push(...found);
     } else if (WARC_NAME.test(location.path)) out.push(location.path);
     else out.push(...(await readList(bytes, location.path, options.base)));
@@ -64,13 +68,20 @@ async function warcFilesUnder(dir: string): Promise<string[]> {
     .sort();
 }
 
-async function readList(bytes: ArchiveByteSource, listLocation: string, base: string | undefined): Promise<string[]> {
+async function readList(
+  bytes: ArchiveByteSource,
+  listLocation: string,
+  base: string | undefined,
+): Promise<string[]> {
   const location = parseArchiveLocation(listLocation);
   const chunks = Readable.from(bytes.stream(location));
   const gzipped = listLocation.toLowerCase().endsWith('.gz');
   const text = gzipped ? chunks.pipe(createGunzip()) : chunks;
   const prefix =
-    base ?? (location.kind === 'file' ? `${dirname(location.path)}/` : formatArchiveLocation(location).replace(/[^/]*$/, ''));
+    base ??
+    (location.kind === 'file'
+      ? `${dirname(location.path)}/`
+      : formatArchiveLocation(location).replace(/[^/]*$/, ''));
   const out: string[] = [];
   try {
     for await (const raw of createInterface({ input: text, crlfDelay: Number.POSITIVE_INFINITY })) {

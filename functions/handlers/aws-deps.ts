@@ -6,6 +6,8 @@ import { DynamoDbDedupIndex } from '../adapters/dynamodb/dynamodb-dedup-index';
 import { DynamoDbFrontier } from '../adapters/dynamodb/dynamodb-frontier';
 import { DynamoDbHostRateLimiter } from '../adapters/dynamodb/host-rate-limiter';
 import { SqsCrawlQueue } from '../adapters/sqs/sqs-crawl-queue';
+import { ArchiveByteSource } from '../adapters/warc/byte-source';
+import { WarcioRecordSource } from '../adapters/warc/warcio-record-source';
 import type { Config } from '../config';
 import { ConfigError } from '../errors';
 import { RobotsCache } from '../fetch/robots';
@@ -26,7 +28,10 @@ const MAX_INLINE_WAIT_MS = 2_000;
 export const DYNAMODB_CLIENT_RETRY = { retryMode: 'adaptive', maxAttempts: 8 } as const;
 
 /** The production composition root: AWS clients built once per container and reused. */
-export function createAwsDeps(config: Config, log: PipelineLog): PipelineDeps & { s3: S3Client } {
+export function createAwsDeps(
+  config: Config,
+  log: PipelineLog,
+): PipelineDeps & { s3: S3Client; archiveRecords: WarcioRecordSource } {
   if (!config.crawlQueueUrl) throw new ConfigError('CRAWL_QUEUE_URL is required on AWS');
   const dynamo = new DynamoDBClient({
     region: config.awsRegion,
@@ -39,10 +44,18 @@ export function createAwsDeps(config: Config, log: PipelineLog): PipelineDeps & 
     forcePathStyle: Boolean(config.s3Endpoint),
   });
   const sqs = new SQSClient({ region: config.awsRegion });
+  // WARC files of a backfill may sit in another region's bucket (Common Crawl's is in us-east-1).
+  const warcS3 = new S3Client({
+    region: config.awsRegion,
+    endpoint: config.s3Endpoint,
+    forcePathStyle: Boolean(config.s3Endpoint),
+    followRegionRedirects: true,
+  });
   const fetchOptions = fetchOptionsFrom(config);
   return {
     s3,
     archive: new S3ArchiveStore({ bucket: config.bucketName, client: s3 }),
+    archiveRecords: new WarcioRecordSource({ bytes: new ArchiveByteSource({ s3Client: warcS3 }) }),
     index: new DynamoDbDedupIndex({ tableName: config.tableName, client: dynamo }),
     // No list of queued URLs: a Scan of the whole table would be the only way (docs/crawling.md).
     frontier: new DynamoDbFrontier({ tableName: config.tableName, client: dynamo, queuedListing: 'none' }),

@@ -13,6 +13,7 @@ export const CRAWL_SERVICE_NAME = 'news-crawl';
 export const QUERY_SERVICE_NAME = 'news-query';
 /** The reprocess function publishes no metrics; the name is its `service` log field. */
 export const REPROCESS_SERVICE_NAME = 'news-reprocess';
+export const BACKFILL_SERVICE_NAME = 'news-backfill';
 
 /** Paragraphs kept per stored article; a sudden drop for a host means its layout changed. */
 export const PARAGRAPHS_PER_ARTICLE_METRIC = 'ParagraphsPerArticle';

@@ -177,7 +177,15 @@ export async function backfillArchiveFile(
           }
           if (options.budget) options.budget.remaining--;
           work = () =>
-            processRecord(deps, location, record, decision.url, decision.fetchedAt, decision.contentType, filters);
+            processRecord(
+              deps,
+              location,
+              record,
+              decision.url,
+              decision.fetchedAt,
+              decision.contentType,
+              filters,
+            );
         } else {
           const result: RecordResult =
             decision.kind === 'other'
@@ -198,7 +206,13 @@ export async function backfillArchiveFile(
         next = event.offset + event.length;
         const result: RecordResult = {
           delta: delta({ skipped: { oversized: 1 } }),
-          done: { location, offset: event.offset, outcome: 'skipped', reason: 'oversized', url: event.targetUri },
+          done: {
+            location,
+            offset: event.offset,
+            outcome: 'skipped',
+            reason: 'oversized',
+            url: event.targetUri,
+          },
         };
         work = async () => result;
       } else {
@@ -275,7 +289,9 @@ async function processRecord(
       // Stored from this same record by a run that died before its checkpoint: count it as stored.
       const existing = await deps.index.getArticle(outcome.articleId);
       const sameRecord =
-        existing?.rawKey === raw.key && existing.rawOffset === raw.offset && existing.rawLength === raw.length;
+        existing?.rawKey === raw.key &&
+        existing.rawOffset === raw.offset &&
+        existing.rawLength === raw.length;
       return sameRecord
         ? {
             delta: delta({ processed: 1, stored: 1 }),

@@ -21,6 +21,8 @@ export interface BackfillWorkerInput {
   locations: string[];
   filters?: BackfillFilters;
   limit?: number;
+  /** Records processed at once (default 1). */
+  concurrency?: number;
   /** Print a progress line every this many records (0: never). */
   recordEvery?: number;
 }
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
     const summary = await runBackfill(pipeline.deps, new WarcioRecordSource(), input.locations, {
       filters: input.filters,
       limit: input.limit,
+      concurrency: input.concurrency,
       checkpoints: new FileBackfillCheckpoints(join(config.dataDir, BACKFILL_CHECKPOINT_DIR)),
       onRecord: () => {
         n++;

@@ -6,7 +6,13 @@
  * Capture times follow the articles' stream order.
  */
 import type { SyntheticSites } from '../../test/helpers/synthetic-sites';
-import { responseRecord, revisitRecord, WarcFileWriter, warcinfoRecord, type WarcVersion } from './warc-writer';
+import {
+  responseRecord,
+  revisitRecord,
+  WarcFileWriter,
+  warcinfoRecord,
+  type WarcVersion,
+} from './warc-writer';
 
 /** Options of {@link writeSitesWarc}. */
 export interface SitesWarcOptions {
@@ -35,7 +41,10 @@ export async function writeSitesWarc(
   const version = options.version ?? '1.1';
   const writer = new WarcFileWriter(path, options.gzip ?? true);
   let at = Date.parse(options.startAt ?? '2026-11-24T06:00:00Z');
-  const nextDate = () => new Date((at += 1000)).toISOString();
+  const nextDate = () => {
+    at += 1000;
+    return new Date(at).toISOString();
+  };
   let records = 0;
   let articlePages = 0;
   const add = async (record: Buffer) => {

@@ -45,7 +45,11 @@ export function responseRecord(response: ArchivedResponse): Buffer {
   const body = typeof response.body === 'string' ? Buffer.from(response.body) : Buffer.from(response.body);
   const status = response.status ?? 200;
   const headers = { 'Content-Type': 'text/html; charset=utf-8', ...response.headers };
-  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-length' || k.toLowerCase() === 'transfer-encoding'))
+  if (
+    !Object.keys(headers).some(
+      (k) => k.toLowerCase() === 'content-length' || k.toLowerCase() === 'transfer-encoding',
+    )
+  )
     Object.assign(headers, { 'Content-Length': String(body.byteLength) });
   const http = Buffer.concat([
     Buffer.from(
@@ -157,12 +161,18 @@ export class WarcFileWriter {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve, reject) => this.out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
   }
 }
 
 /** Writes whole records to one file at once (small test archives). */
-export async function writeWarcFile(path: string, records: Buffer[], gzip: boolean): Promise<WrittenRecord[]> {
+export async function writeWarcFile(
+  path: string,
+  records: Buffer[],
+  gzip: boolean,
+): Promise<WrittenRecord[]> {
   const writer = new WarcFileWriter(path, gzip);
   const written: WrittenRecord[] = [];
   for (const r of records) written.push(await writer.add(r));

@@ -103,7 +103,8 @@ export class ArchiveByteSource {
 
   private async *httpStream(url: string, offset: number, length?: number): AsyncIterable<Uint8Array> {
     const end = length === undefined ? '' : String(offset + length - 1);
-    const headers: Record<string, string> = offset > 0 || length !== undefined ? { range: `bytes=${offset}-${end}` } : {};
+    const headers: Record<string, string> =
+      offset > 0 || length !== undefined ? { range: `bytes=${offset}-${end}` } : {};
     let response: Response;
     try {
       response = await this.fetchImpl(url, { headers });

@@ -24,7 +24,9 @@ export async function findNextRecordStart(
       if (window.length < at + WARC_LINE.length + 3) return final ? false : 'more';
       const version = window[at + WARC_LINE.length];
       const startsLine = windowStart + at === base || (at > 0 && window[at - 1] === 0x0a);
-      return startsLine && (version === 0x30 || version === 0x31) && window[at + WARC_LINE.length + 1] === 0x0d;
+      return (
+        startsLine && (version === 0x30 || version === 0x31) && window[at + WARC_LINE.length + 1] === 0x0d
+      );
     }
     if (window.length < at + PROBE_BYTES && !final) return 'more';
     try {

@@ -73,7 +73,9 @@ export class WarcioRecordSource implements ArchiveRecordSource {
     const bytes = await this.bytes.range(location, offset, length);
     const what = `${locationText} at offset ${offset}`;
     if (bytes.byteLength < length)
-      throw new InvalidInputError(`${what}: the file ends ${length - bytes.byteLength} bytes short of the record`);
+      throw new InvalidInputError(
+        `${what}: the file ends ${length - bytes.byteLength} bytes short of the record`,
+      );
     const parser = new WARCParser([bytes], { parseHttp: false });
     const record = await parser.parse().catch(() => null);
     if (!record?.warcType) throw new InvalidInputError(`${what}: not a WARC record`);
@@ -120,7 +122,11 @@ export class WarcioRecordSource implements ArchiveRecordSource {
       if (pending) yield pending.event(nextOffset - pending.offset);
       pending = undefined;
     };
-    const damaged = (offset: number, reason: string): ArchiveReadEvent => ({ kind: 'damaged', offset, reason });
+    const damaged = (offset: number, reason: string): ArchiveReadEvent => ({
+      kind: 'damaged',
+      offset,
+      reason,
+    });
     for (;;) {
       let record: WARCRecord | null;
       const before = pending ? pending.offset : base;
@@ -137,13 +143,16 @@ export class WarcioRecordSource implements ArchiveRecordSource {
       if (!record) {
         yield* flush(offset);
         if (offset < base + bytesFed) {
-          yield damaged(offset, `${base + bytesFed - offset} bytes at the end are not a complete record (truncated file?)`);
+          yield damaged(
+            offset,
+            `${base + bytesFed - offset} bytes at the end are not a complete record (truncated file?)`,
+          );
           return { resumeAfter: offset, gzip };
         }
         return { gzip };
       }
       yield* flush(offset);
-      if (!record.warcType || !(record.warcHeaders.protocol ?? "").startsWith('WARC/')) {
+      if (!record.warcType || !(record.warcHeaders.protocol ?? '').startsWith('WARC/')) {
         yield damaged(offset, gzip ? 'corrupt gzip member or not a WARC record' : 'not a WARC record header');
         return { resumeAfter: offset, gzip };
       }
@@ -179,7 +188,12 @@ export class WarcioRecordSource implements ArchiveRecordSource {
   }
 }
 
-function toArchiveRecord(record: WARCRecord, block: Uint8Array, offset: number, length: number): ArchiveRecord {
+function toArchiveRecord(
+  record: WARCRecord,
+  block: Uint8Array,
+  offset: number,
+  length: number,
+): ArchiveRecord {
   const type = record.warcType ?? '';
   const contentType = record.warcContentType ?? '';
   const http =
@@ -189,7 +203,7 @@ function toArchiveRecord(record: WARCRecord, block: Uint8Array, offset: number, 
   return {
     offset,
     length,
-    warcVersion: record.warcHeaders.protocol ?? "",
+    warcVersion: record.warcHeaders.protocol ?? '',
     type,
     ...(record.warcTargetURI ? { targetUri: record.warcTargetURI } : {}),
     ...(record.warcDate ? { date: record.warcDate } : {}),

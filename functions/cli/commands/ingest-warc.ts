@@ -61,7 +61,9 @@ export async function runWarcIngestCommand(
 ): Promise<BackfillSummary> {
   const hosts = [...(options.sources ? publisherHosts(options.sources) : []), ...(options.hosts ?? [])];
   if (options.sources && hosts.length === 0)
-    throw new InvalidInputError('--sources: the file names no enabled publisher with a URL to take hosts from');
+    throw new InvalidInputError(
+      '--sources: the file names no enabled publisher with a URL to take hosts from',
+    );
   const filters: BackfillFilters = {
     ...(hosts.length ? { hosts } : {}),
     ...(options.languages?.length ? { languages: options.languages } : {}),
@@ -77,7 +79,8 @@ export async function runWarcIngestCommand(
   const pipeline = await openLocalPipeline(config, { log: consoleLog(options.verbose) });
   const bar = new SingleBar(
     {
-      format: 'backfill [{bar}] {value}/{total} files | {records} records | {rate} records/s | {stored} stored | {file}',
+      format:
+        'backfill [{bar}] {value}/{total} files | {records} records | {rate} records/s | {stored} stored | {file}',
       noTTYOutput: options.progressBar,
       stream: process.stdout,
       hideCursor: true,
@@ -103,7 +106,8 @@ export async function runWarcIngestCommand(
       onFileStart: (location, index, resumeAt, alreadyDone) => {
         file = shorten(location);
         if (alreadyDone) process.stdout.write(`${location}: already done (checkpoint), skipped\n`);
-        else if (resumeAt > 0) process.stdout.write(`${location}: resuming at byte ${resumeAt} (checkpoint)\n`);
+        else if (resumeAt > 0)
+          process.stdout.write(`${location}: resuming at byte ${resumeAt} (checkpoint)\n`);
         if (!options.progressBar) return;
         if (!barStarted) {
           bar.start(locations.length, index, tokens());
@@ -157,7 +161,8 @@ export function formatBackfillSummary(summary: BackfillSummary, seconds: number)
     );
   if (summary.limitReached) out.push('stopped at --limit: run again (without it, or higher) to go on');
   for (const d of summary.damaged) out.push(`damaged: ${d.location} at offset ${d.offset}: ${d.reason}`);
-  for (const f of summary.failed) out.push(`failed: ${f.location} at offset ${f.offset} (${f.url}): ${f.reason}`);
+  for (const f of summary.failed)
+    out.push(`failed: ${f.location} at offset ${f.offset} (${f.url}): ${f.reason}`);
   return out.join('\n');
 }
 

@@ -34,7 +34,8 @@ export function addBackfillCounts(into: BackfillCounts, more: BackfillCounts): B
   into.unchanged += more.unchanged;
   into.damaged += more.damaged;
   into.failed += more.failed;
-  for (const [reason, n] of Object.entries(more.skipped)) into.skipped[reason] = (into.skipped[reason] ?? 0) + n;
+  for (const [reason, n] of Object.entries(more.skipped))
+    into.skipped[reason] = (into.skipped[reason] ?? 0) + n;
   return into;
 }
 

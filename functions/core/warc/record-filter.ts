@@ -48,7 +48,11 @@ const HTML_START = /^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\
  */
 export function decideRecord(record: RecordFacts, filters: BackfillFilters): RecordDecision {
   if (record.type === 'revisit')
-    return { kind: 'skip', reason: 'revisit', detail: 'revisit record: no body (same as an earlier capture)' };
+    return {
+      kind: 'skip',
+      reason: 'revisit',
+      detail: 'revisit record: no body (same as an earlier capture)',
+    };
   if (record.type !== 'response') return { kind: 'other' };
   const url = record.targetUri?.trim();
   let parsed: URL | undefined;
@@ -71,12 +75,20 @@ export function decideRecord(record: RecordFacts, filters: BackfillFilters): Rec
   if (contentType ? !HTML_TYPE.test(contentType) : !looksLikeHtml(record.http.body))
     return { kind: 'skip', reason: 'not-html', detail: `not HTML (${contentType ?? 'no Content-Type'})` };
   if (filters.hosts && !hostMatches(parsed.hostname, filters.hosts))
-    return { kind: 'skip', reason: 'host-filtered', detail: `${parsed.hostname} is not a selected publisher` };
+    return {
+      kind: 'skip',
+      reason: 'host-filtered',
+      detail: `${parsed.hostname} is not a selected publisher`,
+    };
   const captured = record.date ? Date.parse(record.date) : Number.NaN;
   if (!Number.isFinite(captured))
     return { kind: 'skip', reason: 'no-date', detail: `no valid WARC-Date (${record.date ?? 'none'})` };
   if (!inDateRange(captured, filters))
-    return { kind: 'skip', reason: 'date-filtered', detail: `captured ${record.date}, outside the date range` };
+    return {
+      kind: 'skip',
+      reason: 'date-filtered',
+      detail: `captured ${record.date}, outside the date range`,
+    };
   return { kind: 'process', url, fetchedAt: new Date(captured).toISOString(), contentType };
 }
 
@@ -132,10 +144,18 @@ export function checkBackfillFilters(filters: BackfillFilters): string[] {
     ['from', filters.from],
     ['to', filters.to],
   ] as const) {
-    if (value !== undefined && !Number.isFinite(Date.parse(DATE_ONLY.test(value) ? `${value}T00:00:00Z` : value)))
+    if (
+      value !== undefined &&
+      !Number.isFinite(Date.parse(DATE_ONLY.test(value) ? `${value}T00:00:00Z` : value))
+    )
       problems.push(`--${name} ${JSON.stringify(value)} is not a date (use YYYY-MM-DD or an ISO 8601 time)`);
   }
-  if (problems.length === 0 && filters.from && filters.to && boundMs(filters.from, 'start') > boundMs(filters.to, 'end'))
+  if (
+    problems.length === 0 &&
+    filters.from &&
+    filters.to &&
+    boundMs(filters.from, 'start') > boundMs(filters.to, 'end')
+  )
     problems.push(`--from ${filters.from} is after --to ${filters.to}`);
   for (const host of filters.hosts ?? [])
     if (!/^[a-z0-9.-]+$/i.test(host.trim())) problems.push(`host ${JSON.stringify(host)} is not a host name`);

@@ -100,7 +100,9 @@ describe('WarcioRecordSource', () => {
         // A gzip member's length is exact; a plain record's runs to the next record's start.
         expect(read.map((r) => r.length)).toEqual(written.map((w) => w.length));
         expect(read[2].targetUri).toBe('https://news.example/a/1');
-        expect(new Date(read[2].date!).toISOString()).toBe(version === '1.0' ? '2026-11-03T10:20:30.000Z' : DATE);
+        expect(new Date(read[2].date!).toISOString()).toBe(
+          version === '1.0' ? '2026-11-03T10:20:30.000Z' : DATE,
+        );
         expect(read[2].http?.status).toBe(200);
         expect(text(read[2])).toBe(page(1));
         // Chunked transfer coding and gzip content coding are undone.
@@ -132,7 +134,10 @@ describe('WarcioRecordSource', () => {
       const cut = written[2].offset + Math.floor(written[2].length / 2);
       await writeFile(path, whole.subarray(0, cut));
       const events = await collect(source.read(path));
-      expect(records(events).map((r) => r.targetUri)).toEqual(['https://news.example/a/1', 'https://news.example/a/2']);
+      expect(records(events).map((r) => r.targetUri)).toEqual([
+        'https://news.example/a/1',
+        'https://news.example/a/2',
+      ]);
       const damaged = events.filter((e) => e.kind === 'damaged');
       expect(damaged).toHaveLength(1);
       expect(damaged[0]).toMatchObject({ kind: 'damaged', offset: written[2].offset });
@@ -149,7 +154,10 @@ describe('WarcioRecordSource', () => {
     const events = await collect(source.read(path));
     expect(events.map((e) => e.kind)).toEqual(['record', 'damaged', 'record']);
     expect(events[1]).toMatchObject({ offset: written[1].offset });
-    expect(records(events).map((r) => r.targetUri)).toEqual(['https://news.example/a/1', 'https://news.example/a/3']);
+    expect(records(events).map((r) => r.targetUri)).toEqual([
+      'https://news.example/a/1',
+      'https://news.example/a/3',
+    ]);
     expect(text(records(events)[1])).toBe(page(3));
   });
 
@@ -181,7 +189,9 @@ describe('WarcioRecordSource', () => {
   });
 
   it('names the file when it does not exist', async () => {
-    await expect(collect(source.read(join(dir, 'nope.warc.gz')))).rejects.toThrow(/nope\.warc\.gz: cannot read \(no such file\)/);
+    await expect(collect(source.read(join(dir, 'nope.warc.gz')))).rejects.toThrow(
+      /nope\.warc\.gz: cannot read \(no such file\)/,
+    );
   });
 
   describe('remote sources', () => {
@@ -230,7 +240,9 @@ describe('WarcioRecordSource', () => {
       const fromMiddle = records(await collect(remote.read(location, { fromOffset: written[4].offset })));
       expect(fromMiddle[0].targetUri).toBe('https://news.example/a/3');
       expect(text(await remote.readAt(location, written[3].offset, written[3].length))).toBe(page(2));
-      await expect(collect(remote.read('s3://warc-bucket/missing.warc.gz'))).rejects.toThrow(/no such object/);
+      await expect(collect(remote.read('s3://warc-bucket/missing.warc.gz'))).rejects.toThrow(
+        /no such object/,
+      );
     });
 
     it('streams an http URL and reads a record back with a Range request', async () => {

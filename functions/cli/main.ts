@@ -1,7 +1,9 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadConfig, type Config } from '../config';
 import { ConfigError, describeError, PipelineError } from '../errors';
+import { integerOption, loopbackPortsOf, markRequiredOptions, resolveOption } from './cli-options';
 import { runDemo } from './commands/demo';
 import { runWarcIngestCommand } from './commands/ingest-warc';
 import { registerQueryCommands } from './commands/query';
@@ -21,21 +23,28 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
 }) as typeof process.emitWarning;
 
 /** CLI flags override the environment; the one config loader validates both. */
-function configFor(opts: { dataDir?: string; allowPrivateNetwork?: boolean }): Config {
+function configFor(opts: { dataDir?: string; allowLoopback?: boolean; allowPrivateNetwork?: boolean }): Config {
+  if (opts.allowPrivateNetwork)
+    process.stderr.write('note: --allow-private-network is now called --allow-loopback (what it allows)\n');
   return loadConfig({
     ...process.env,
     ...(opts.dataDir ? { DATA_DIR: opts.dataDir } : {}),
-    ...(opts.allowPrivateNetwork ? { ALLOW_PRIVATE_NETWORK: 'true' } : {}),
+    ...(opts.allowLoopback || opts.allowPrivateNetwork ? { ALLOW_PRIVATE_NETWORK: 'true' } : {}),
   });
 }
+
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 const program = new Command()
   .name('news-pipeline')
   .description('Fetch, extract, dedup, store and query news articles on one machine.')
+  .version(PACKAGE_VERSION, '-V, --version', 'print the version')
   .showHelpAfterError();
 
 const concurrency = new Option('--concurrency <n>', 'URLs crawled at once')
-  .argParser((v) => Number(v))
+  .argParser(integerOption('--concurrency', { min: 1 }))
   .default(4);
 
 program
@@ -79,15 +88,30 @@ program
   .option('--language <codes>', 'with --warc: keep only articles in these languages (en,de)', list)
   .option('--from <date>', 'with --warc: keep records captured at or after this date/time (WARC-Date)')
   .option('--to <date>', 'with --warc: keep records captured up to this date (inclusive) or time')
-  .option('--limit <n>', 'with --warc: process at most this many pages in this run', (v) => Number(v))
+  .option(
+    '--limit <n>',
+    'with --warc: process at most this many pages in this run',
+    integerOption('--limit', { min: 1 }),
+  )
   .option('--data-dir <dir>', 'data directory (default ./.data or DATA_DIR)')
   .addOption(concurrency)
-  .option('--allow-private-network', 'allow fetching private/loopback addresses (testing only)', false)
+  .option(
+    '--allow-loopback',
+    'allow fetching loopback addresses (127.0.0.0/8, ::1) on any port; private networks stay refused (testing only)',
+    false,
+  )
+  .addOption(new Option('--allow-private-network', 'old name of --allow-loopback').hideHelp())
+  .option(
+    '--resolve <host=addr:port>',
+    'connect to ADDR:PORT for HOST, sending Host: HOST (repeatable), to test against a local copy of a site; loopback is opened on that port only',
+    resolveOption,
+  )
   .option('--no-progress', 'no progress bar')
   .option('--verbose', 'log every step to stderr', false)
   .action(async (opts) => {
+    const config = configFor(opts);
     if (opts.warc) {
-      await runWarcIngestCommand(configFor(opts), opts.warc, {
+      await runWarcIngestCommand(config, opts.warc, {
         sources: opts.sources ? await loadSourcesFile(opts.sources) : undefined,
         hosts: opts.hosts,
         languages: opts.language,
@@ -102,10 +126,12 @@ program
     }
     if (!opts.sources) throw new ConfigError('ingest needs --sources <file> (or --warc <files> to backfill)');
     const sources = await loadSourcesFile(opts.sources);
-    await runLocalIngestCommand(configFor(opts), sources, {
+    await runLocalIngestCommand(config, sources, {
       concurrency: opts.concurrency,
       verbose: opts.verbose,
       progressBar: opts.progress,
+      hostMap: opts.resolve,
+      allowedLoopbackPorts: loopbackPortsOf(opts.resolve),
     });
   });
 
@@ -129,7 +155,7 @@ program
   .command('serve')
   .description('serve the query API and web view on 127.0.0.1')
   .option('--data-dir <dir>', 'data directory (default ./.data or DATA_DIR)')
-  .option('--port <port>', 'port (0 picks a free one)', (v) => Number(v), 8787)
+  .option('--port <port>', 'port (0 picks a free one)', integerOption('--port', { min: 0, max: 65_535 }), 8787)
   .action(async (opts) => {
     const server = await startQueryServer(configFor(opts), { port: opts.port });
     process.stdout.write(`Query API on http://127.0.0.1:${server.port}/ (Ctrl-C to stop)\n`);
@@ -137,6 +163,7 @@ program
     await server.close();
   });
 
+markRequiredOptions(program);
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`error: ${error instanceof PipelineError ? error.message : describeError(error)}\n`);
   process.exitCode = error instanceof PipelineError && error.name === 'ConfigError' ? 2 : 1;

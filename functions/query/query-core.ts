@@ -270,13 +270,13 @@ export class QueryCore {
    * for await (const { line } of core.exportLines({ from: '2026-11-01', to: '2026-11-30' })) process.stdout.write(line);
    */
   async *exportLines(query: {
-    from: string;
-    to: string;
+    /** First day (inclusive); absent: from the earliest. */
+    from?: string;
+    /** Last day (inclusive); absent: to the latest. */
+    to?: string;
     host?: string;
     cursor?: string;
   }): AsyncGenerator<ExportLine> {
-    if (query.from === undefined || query.to === undefined)
-      throw new InvalidInputError('from and to are required');
     checkDayRange(query.from, query.to);
     const start = query.cursor ? decodeExportCursor(query.cursor) : undefined;
     const hosts = query.host !== undefined ? [checkHost(query.host)] : await this.listHosts();

@@ -4,16 +4,18 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SiteServer, startSiteServer } from '../../functions/cli/demo/site-server';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const MAIN = join(ROOT, 'functions/cli/main.ts');
+const SITES = join(ROOT, 'test/fixtures/sites');
 
 /** Runs the CLI as a user would (a real process), returning exit code and both streams. */
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(TSX, [MAIN, ...args], { cwd: ROOT, timeout: 60_000 });
+    const { stdout, stderr } = await run(TSX, [MAIN, ...args], { cwd: ROOT, timeout: 120_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -58,6 +60,81 @@ describe('CLI commands as processes', () => {
     ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('nope.yaml: cannot read the sources file (ENOENT)');
+  });
+
+  it('--version prints the package version', async () => {
+    const result = await cli(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('help marks required options', async () => {
+    const result = await cli(['query', 'list', '--help']);
+    const help = result.stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('--host <host> publisher host, e.g. dailyplanet.example (required)');
+    expect(help.match(/\(required\)/g)).toHaveLength(1);
+  });
+
+  it('a bad number names the option and the value (regression: "got NaN")', async () => {
+    const result = await cli(['query', 'list', '--host', 'x.example', '--limit', 'abc', '--data-dir', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--limit must be a positive integer up to 100, got 'abc'");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('still accepts --allow-private-network, saying it is now --allow-loopback', async () => {
+    const result = await cli([
+      'ingest',
+      '--allow-private-network',
+      '--sources',
+      join(dir, 'nope.yaml'),
+      '--data-dir',
+      join(dir, 'data3'),
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--allow-private-network is now called --allow-loopback');
+    expect(result.stderr).toContain('nope.yaml: cannot read the sources file');
+  });
+
+  describe('ingest --resolve against a local copy of a site', () => {
+    let sites: SiteServer;
+    beforeAll(async () => {
+      sites = await startSiteServer({ rootDir: SITES, port: 0 });
+    });
+    afterAll(async () => {
+      await sites?.close();
+    });
+
+    it('crawls the real hostnames on the local server', async () => {
+      const sourcesFile = join(dir, 'local-copy.yaml');
+      await writeFile(
+        sourcesFile,
+        [
+          'sources:',
+          '  - id: dailyplanet',
+          '    homepage: http://dailyplanet.example/',
+          '    feeds: [http://dailyplanet.example/feed.xml]',
+          '    schedule: rate(1 hour)',
+          '    maxArticlesPerRun: 3',
+          '',
+        ].join('\n'),
+      );
+      const result = await cli([
+        'ingest',
+        '--sources',
+        sourcesFile,
+        '--data-dir',
+        join(dir, 'resolved'),
+        '--no-progress',
+        '--resolve',
+        `dailyplanet.example=127.0.0.1:${sites.port}`,
+      ]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const stored = Number(/\| articles stored\s+\|\s+(\d+) \|/.exec(result.stdout)?.[1]);
+      expect(stored).toBeGreaterThan(0);
+      expect(result.stdout).not.toMatch(/blocked-address|dns-/);
+    });
   });
 
   it('extract keeps its contract: one JSON object per manifest line, in order, errors inline', async () => {

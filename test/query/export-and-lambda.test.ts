@@ -131,6 +131,21 @@ describe('export, stats and paging over several index pages; the Lambda transpor
     expect(listCalls).toBe(2 + 1);
   });
 
+  it('exports every day when no range is given (as the README says), or from/to one end only', async () => {
+    const count = async (q: { from?: string; to?: string; host?: string }) => {
+      let n = 0;
+      for await (const _ of core.exportLines(q)) n++;
+      return n;
+    };
+    expect(await count({})).toBe(COUNT_A + COUNT_B);
+    expect(await count({ host: HOST_B })).toBe(COUNT_B);
+    // Records i of a host fall on day 1 + i % 28: those on the 1st and 2nd.
+    const early = (total: number) => Array.from({ length: total }, (_, i) => i % 28).filter((d) => d < 2).length;
+    const earlyCount = early(COUNT_A) + early(COUNT_B);
+    expect(await count({ to: '2026-11-02' })).toBe(earlyCount);
+    expect(await count({ from: '2026-11-03' })).toBe(COUNT_A + COUNT_B - earlyCount);
+  });
+
   it('resumes from any line cursor: inside a later index page, and across the host boundary', async () => {
     const all: Array<{ id: string; cursor: string }> = [];
     for await (const { line, cursor } of core.exportLines({ from: '2026-11-01', to: '2026-11-30' }))

@@ -5,6 +5,7 @@ import type { Config } from '../../config';
 import { InvalidInputError } from '../../errors';
 import { formatSqlResult, SQL_OUTPUT_FORMATS, type SqlOutputFormat } from '../../query/sql-output';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, QueryCore, type ArticleFormat } from '../../query/query-core';
+import { integerOption } from '../cli-options';
 import { openLocalPipeline } from '../local-pipeline';
 import { consoleLog } from '../console-log';
 
@@ -60,7 +61,12 @@ export function registerQueryCommands(
       .requiredOption('--host <host>', 'publisher host, e.g. dailyplanet.example')
       .option('--from <day>', 'first day, YYYY-MM-DD')
       .option('--to <day>', 'last day, YYYY-MM-DD')
-      .option('--limit <n>', `page size, 1 to ${MAX_PAGE_SIZE}`, (v) => Number(v), DEFAULT_PAGE_SIZE)
+      .option(
+        '--limit <n>',
+        `page size, 1 to ${MAX_PAGE_SIZE}`,
+        integerOption('--limit', { min: 1, max: MAX_PAGE_SIZE }),
+        DEFAULT_PAGE_SIZE,
+      )
       .option('--cursor <cursor>', 'cursor from the previous page'),
   ).action(async (opts) => {
     await withQueryCore(configFor(opts), async (core) => {
@@ -136,9 +142,9 @@ export function registerQueryCommands(
   withDataDir(
     query
       .command('export')
-      .description('clean copies of a day range as JSON Lines on stdout (streamed)')
-      .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
-      .requiredOption('--to <day>', 'last day, YYYY-MM-DD')
+      .description('clean copies of a day range (default: every day) as JSON Lines on stdout (streamed)')
+      .option('--from <day>', 'first day, YYYY-MM-DD (default: the earliest)')
+      .option('--to <day>', 'last day, YYYY-MM-DD (default: the latest)')
       .option('--host <host>', 'only this host')
       .option('--cursor <cursor>', 'resume after the line this cursor names'),
   ).action(async (opts) => {

@@ -23,7 +23,11 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
 }) as typeof process.emitWarning;
 
 /** CLI flags override the environment; the one config loader validates both. */
-function configFor(opts: { dataDir?: string; allowLoopback?: boolean; allowPrivateNetwork?: boolean }): Config {
+function configFor(opts: {
+  dataDir?: string;
+  allowLoopback?: boolean;
+  allowPrivateNetwork?: boolean;
+}): Config {
   if (opts.allowPrivateNetwork)
     process.stderr.write('note: --allow-private-network is now called --allow-loopback (what it allows)\n');
   return loadConfig({
@@ -155,7 +159,12 @@ program
   .command('serve')
   .description('serve the query API and web view on 127.0.0.1')
   .option('--data-dir <dir>', 'data directory (default ./.data or DATA_DIR)')
-  .option('--port <port>', 'port (0 picks a free one)', integerOption('--port', { min: 0, max: 65_535 }), 8787)
+  .option(
+    '--port <port>',
+    'port (0 picks a free one)',
+    integerOption('--port', { min: 0, max: 65_535 }),
+    8787,
+  )
   .action(async (opts) => {
     const server = await startQueryServer(configFor(opts), { port: opts.port });
     process.stdout.write(`Query API on http://127.0.0.1:${server.port}/ (Ctrl-C to stop)\n`);

@@ -40,7 +40,13 @@ describe('resolveOption (--resolve HOST=ADDR:PORT)', () => {
     });
   });
   it('refuses malformed entries, naming the option and the value', () => {
-    for (const bad of ['dailyplanet.example', 'x=127.0.0.1', 'x=127.0.0.1:0', 'x=127.0.0.1:99999', '=1.2.3.4:80']) {
+    for (const bad of [
+      'dailyplanet.example',
+      'x=127.0.0.1',
+      'x=127.0.0.1:0',
+      'x=127.0.0.1:99999',
+      '=1.2.3.4:80',
+    ]) {
       expect(() => resolveOption(bad, undefined), bad).toThrow(
         `--resolve must be HOST=ADDR:PORT (e.g. dailyplanet.example=127.0.0.1:8080), got '${bad}'`,
       );

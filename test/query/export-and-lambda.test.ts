@@ -140,7 +140,8 @@ describe('export, stats and paging over several index pages; the Lambda transpor
     expect(await count({})).toBe(COUNT_A + COUNT_B);
     expect(await count({ host: HOST_B })).toBe(COUNT_B);
     // Records i of a host fall on day 1 + i % 28: those on the 1st and 2nd.
-    const early = (total: number) => Array.from({ length: total }, (_, i) => i % 28).filter((d) => d < 2).length;
+    const early = (total: number) =>
+      Array.from({ length: total }, (_, i) => i % 28).filter((d) => d < 2).length;
     const earlyCount = early(COUNT_A) + early(COUNT_B);
     expect(await count({ to: '2026-11-02' })).toBe(earlyCount);
     expect(await count({ from: '2026-11-03' })).toBe(COUNT_A + COUNT_B - earlyCount);

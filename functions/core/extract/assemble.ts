@@ -11,6 +11,7 @@ import {
   MAX_SUBTREE_LINK_DENSITY,
   SHORT_LINE_CHARS,
 } from './constants';
+import { takeEdgeBylines, type BylineFinding } from './byline';
 import { hintString, isElement, type Element } from './dom';
 import { POSITIVE_HINT, PRUNE_HINT } from './hints';
 import { comparableText, endsLikeSentence } from './text';
@@ -113,6 +114,8 @@ const DATE_ONLY_LINE =
 
 export interface AssembleOptions {
   title?: string;
+  /** Receives the byline/dateline paragraphs removed from the body's edges (see byline.ts). */
+  bylines?: BylineFinding[];
 }
 
 /**
@@ -190,6 +193,7 @@ export function assembleParagraphs(
   while (droppedSinceLast && out.length > 0 && isLabel(out[out.length - 1], owners[out.length - 1]))
     out.pop();
   trimCallsToAction(out);
+  takeEdgeBylines(out, options.bylines);
   // Headings with no text after them are labels of removed widgets ("Related", "Comments").
   while (out.length > 0 && out[out.length - 1].kind === 'heading') out.pop();
   return out;

@@ -15,7 +15,8 @@ import { crossCheckWithJsonLd } from './cross-check';
 import { ensureBody, type Element, type ParentNode } from './dom';
 import { boundInput, looksBinary } from './guard';
 import { detectLanguage, reconcileLanguage } from './language';
-import { pickArticleTime, readMetadata } from './metadata';
+import type { BylineFinding } from './byline';
+import { applyBylines, pickArticleTime, readMetadata } from './metadata';
 import { classifyPage } from './page-kind';
 import { removeRepeatedParagraphs } from './repeats';
 
@@ -95,8 +96,9 @@ function extract(input: string, options: ExtractOptions): Extraction {
   const doc = $.root()[0] as unknown as ParentNode;
   const { metadata, declaredArticle, jsonLdBody, timeCandidates } = readMetadata(doc, options.url);
 
-  // 2-6.
-  let pass = analyse(doc, metadata.title);
+  // 2-6. Byline/dateline paragraphs removed at the body's edges are collected here (byline.ts).
+  const bylines: BylineFinding[] = [];
+  let pass = analyse(doc, metadata.title, {}, bylines);
   let paragraphs = pass.paragraphs;
 
   // 6b.
@@ -107,12 +109,12 @@ function extract(input: string, options: ExtractOptions): Extraction {
   // 6c.
   if (crossCheck.source === 'ours') {
     const mainChars = bodyChars(paragraphs);
-    let fallback = proseRegionBody(pass, metadata.title);
+    let fallback = proseRegionBody(pass, metadata.title, bylines);
     if (!fallback && mainChars < FALLBACK_MIN_BODY_CHARS) {
       // The visible tree holds no article: a second parse keeping hidden and furniture elements.
       const lenientDoc = load(html).root()[0] as unknown as ParentNode;
-      const lenientPass = analyse(lenientDoc, metadata.title, { lenient: true });
-      const lenientBody = proseRegionBody(lenientPass, metadata.title);
+      const lenientPass = analyse(lenientDoc, metadata.title, { lenient: true }, bylines);
+      const lenientBody = proseRegionBody(lenientPass, metadata.title, bylines);
       if (lenientBody) {
         fallback = lenientBody;
         pass = lenientPass;
@@ -163,6 +165,7 @@ function extract(input: string, options: ExtractOptions): Extraction {
     });
     if (metadata.publishedAt === undefined) delete metadata.publishedAt;
   }
+  applyBylines(metadata, bylines, options.url);
   const extraction: Extraction = {
     pageKind,
     metadata,
@@ -184,7 +187,12 @@ interface Pass {
 }
 
 /** Steps 2-6: clean, cut into blocks, score, choose the roots, assemble. */
-function analyse(doc: ParentNode, title: string | undefined, cleanOptions: CleanOptions = {}): Pass {
+function analyse(
+  doc: ParentNode,
+  title: string | undefined,
+  cleanOptions: CleanOptions = {},
+  bylines?: BylineFinding[],
+): Pass {
   cleanTree(doc, cleanOptions);
   const body = ensureBody(doc);
   const blocks = collectBlocks(body);
@@ -197,7 +205,7 @@ function analyse(doc: ParentNode, title: string | undefined, cleanOptions: Clean
       ...gatherArticleRoots(top, stats, groupByOwner(blocks)),
       ...findBodyChunks(top, blocks, stats),
     ];
-    paragraphs = assembleParagraphs(roots, blocks, stats, { title });
+    paragraphs = assembleParagraphs(roots, blocks, stats, { title, bylines });
   }
   return { blocks, stats, body, top, paragraphs };
 }
@@ -206,10 +214,11 @@ function analyse(doc: ParentNode, title: string | undefined, cleanOptions: Clean
 function proseRegionBody(
   pass: Pass,
   title: string | undefined,
+  bylines?: BylineFinding[],
 ): { region: Element; paragraphs: Paragraph[] } | undefined {
   const region = findProseRegion(pass.body, pass.blocks, pass.stats, pass.top);
   if (!region) return undefined;
-  const paragraphs = assembleParagraphs([region], pass.blocks, pass.stats, { title });
+  const paragraphs = assembleParagraphs([region], pass.blocks, pass.stats, { title, bylines });
   return bodyChars(paragraphs) >= FALLBACK_MIN_BODY_CHARS ? { region, paragraphs } : undefined;
 }
 

@@ -15,10 +15,10 @@ const ARTICLE_TYPES =
 /** Parses one script body; returns [] when it is not JSON even after light repair. */
 export function parseJsonLd(source: string): unknown[] {
   let text = source.trim();
+  // CDATA and comment wrappers, alone or behind a JS line comment ("//<![CDATA[ ... //]]>").
   text = text
-    .replace(/^<!\[CDATA\[|\]\]>$/g, '')
-    .replace(/^<!--|-->$/g, '')
-    .replace(/^\/\/\s*<!\[CDATA\[|\/\/\s*\]\]>$/g, '')
+    .replace(/^(?:\/\/\s*)?<!\[CDATA\[|(?:\/\/\s*)?\]\]>$/g, '')
+    .replace(/^(?:\/\/\s*)?<!--|(?:\/\/\s*)?-->$/g, '')
     .trim();
   if (!text) return [];
   try {
@@ -93,24 +93,61 @@ export function stringValue(value: unknown, key = 'name'): string | undefined {
   return undefined;
 }
 
-/** Names of people in an author value (string, Person, array of either). */
-export function personNames(value: unknown): string[] {
+/** Index of the objects of a page's JSON-LD by `@id`, to resolve references (`{"@id": "#/schema/person/1"}`). */
+export function indexById(objects: readonly JsonObject[]): Map<string, JsonObject> {
+  const byId = new Map<string, JsonObject>();
+  for (const obj of objects) {
+    const id = obj['@id'];
+    if (typeof id === 'string' && !byId.has(id)) byId.set(id, obj);
+  }
+  return byId;
+}
+
+/** Author pages of site accounts ("/author/admin/"): a CMS login, not a credit. */
+const ACCOUNT_URL = /\/(?:author|authors|autor|profile|user)\/(?:admin|administrator|webmaster|editor|redaction|redaktion|staff-?account)\/?(?:[#?]|$)/i;
+
+/** Segment of an author page URL that names the author ("/author/associated-press/j_-yt"). */
+const AUTHOR_SLUG = /\/(?:author|authors|autor|autoren|auteur|autore|journalist|journalists|reporter|people|profile|staff)\/([a-z\u00c0-\u024f]+(?:-[a-z\u00c0-\u024f]+){0,4})(?:[/?#.]|$)/i;
+
+/** "associated-press" -> "Associated Press". */
+function nameFromSlug(url: string): string | undefined {
+  const m = AUTHOR_SLUG.exec(url);
+  if (!m || !m[1].includes('-')) return undefined;
+  return m[1]
+    .split('-')
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join(' ');
+}
+
+/**
+ * Names credited by an author value: strings, Person and Organization objects (an agency or the
+ * publisher may be the byline), arrays of them, and `@id` references resolved through `byId`.
+ * A Person without a name is named from its author-page URL; site accounts are skipped.
+ */
+export function personNames(value: unknown, byId: ReadonlyMap<string, JsonObject> = new Map()): string[] {
   const out: string[] = [];
-  const visit = (v: unknown): void => {
+  const visit = (v: unknown, depth: number): void => {
+    if (depth > 4) return;
     if (typeof v === 'string') out.push(v);
-    else if (Array.isArray(v)) v.forEach(visit);
+    else if (Array.isArray(v)) for (const item of v) visit(item, depth + 1);
     else if (v && typeof v === 'object') {
-      const obj = v as JsonObject;
-      const types = typesOf(obj);
-      if (
-        types.length > 0 &&
-        types.every((t) => /organi[sz]ation|corporation|newsmediaorganization|website/i.test(t))
-      )
-        return;
-      if (typeof obj.name === 'string') out.push(obj.name);
-      else if (Array.isArray(obj.name)) visit(obj.name);
+      let obj = v as JsonObject;
+      const id = typeof obj['@id'] === 'string' ? (obj['@id'] as string) : undefined;
+      const target = id ? byId.get(id) : undefined;
+      if (target && target !== obj) obj = { ...target, ...obj };
+      const url = [obj.url, obj['@id'], obj.sameAs].find((u): u is string => typeof u === 'string') ?? '';
+      if (ACCOUNT_URL.test(url)) return;
+      const given = typeof obj.givenName === 'string' ? obj.givenName.trim() : '';
+      const family = typeof obj.familyName === 'string' ? obj.familyName.trim() : '';
+      if (typeof obj.name === 'string' && obj.name.trim()) out.push(obj.name);
+      else if (Array.isArray(obj.name)) visit(obj.name, depth + 1);
+      else if (given || family) out.push(`${given} ${family}`.trim());
+      else {
+        const slug = nameFromSlug(url);
+        if (slug) out.push(slug);
+      }
     }
   };
-  visit(value);
+  visit(value, 0);
   return out;
 }

@@ -3,7 +3,10 @@
  * and bylines, read from the untouched tree (before cleaning removes head and scripts).
  */
 import type { ArticleMetadata } from '../article';
-import { normalizeDate } from './dates';
+import { cleanAuthors, isSiteCredit, onlySiteCredits, type SiteIdentity } from './authors';
+import type { BylineFinding } from './byline';
+import { normalizeDate, parseTextDate } from './dates';
+import { decodeEntities } from './entities';
 import {
   attr,
   descendants,
@@ -16,6 +19,7 @@ import {
 } from './dom';
 import {
   flattenJsonLd,
+  indexById,
   isArticleObject,
   parseJsonLd,
   personNames,
@@ -24,6 +28,7 @@ import {
   type JsonObject,
 } from './json-ld';
 import { normalizeSpace } from './text';
+import { pickTitle } from './title';
 
 /** What the metadata step hands to later steps besides the metadata itself. */
 export interface MetadataResult {
@@ -72,17 +77,72 @@ export function pickArticleTime(
         break;
       }
     }
-    if (inScope) return normalizeDate(attr(t, 'datetime'));
+    if (inScope) return dateOfElement(t);
   }
-  return undefined;
+  // A labelled "Datum 28.04.2023" field is the page's own metadata even outside the article container.
+  const labelled = candidates.find((t) => LABELLED_DATES.has(t));
+  return labelled ? dateOfElement(labelled) : undefined;
 }
 
-/** Longest plausible personal name (chars); longer "authors" are sentences or site blurbs. */
-const MAX_AUTHOR_CHARS = 60;
+/** Elements holding a labelled date field (see readLabelledField). */
+const LABELLED_DATES = new WeakSet<Element>();
+
+/** The date an element carries: its `datetime`/`content` attribute, else its text ("28.04.2023"). */
+function dateOfElement(el: Element): string | undefined {
+  const value = attr(el, 'datetime') ?? attr(el, 'content');
+  const fromAttr = normalizeDate(value);
+  if (fromAttr) return fromAttr;
+  const text = boundedText(el, MAX_DATE_TEXT_CHARS * 2);
+  if (text === undefined) return undefined;
+  const clean = normalizeSpace(text);
+  return clean.length <= MAX_DATE_TEXT_CHARS ? parseTextDate(clean) : undefined;
+}
+
+/** Text below an element, or undefined as soon as it exceeds `maxChars` (date containers can be whole pages). */
+function boundedText(el: Element, maxChars: number): string | undefined {
+  let out = '';
+  const stack: AnyNode[] = [el];
+  while (stack.length > 0) {
+    const node = stack.pop() as AnyNode;
+    if (node.type === 'text') {
+      out += (node as unknown as { data: string }).data;
+      if (out.length > maxChars) return undefined;
+    } else if (isElement(node) && node.type === 'tag') {
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
+    }
+  }
+  return out;
+}
+
+/** Longest visible date text (chars) read as a date ("Veröffentlicht am 27.04.24 um 07:39 Uhr"). */
+const MAX_DATE_TEXT_CHARS = 80;
+
+/** Class names of elements that show the publication date as text. */
+const DATE_TEXT_HINT = /(?:^|[\s_-])(?:date|dateline|datum|fecha|published|publish-date|pubdate|post-date|entry-date|article-date|timestamp|meta-date|time)(?:$|[\s_-])/;
+
+/** Cheap literal test before {@link DATE_TEXT_HINT} (run on every class attribute). */
+const DATE_TEXT_PREFILTER = /dat|time|publ|fecha/i;
+
+/** Labels of "label: value" metadata fields ("Autorin/Autor Roman Goncharenko", "Datum 28.04.2023"). */
+const AUTHOR_LABEL =
+  /^(?:autor(?:in)?(?:\/autor(?:in)?)?|autorinnen|autoren|author|authors|auteur|auteurs|autore|autori|autora|autores|text|texto|reporter)\s*:?$/i;
+const DATE_LABEL = /^(?:datum|date|fecha|published|veröffentlicht|publié|publicado|pubblicato)\s*:?$/i;
+
+/** Longest label element text (chars). */
+const MAX_LABEL_CHARS = 30;
+
+/** `<h1>` texts kept as title candidates (the article's headline is among the first). */
+const MAX_H1S = 5;
+
+/** Visible date texts kept as date candidates. */
+const MAX_DATE_TEXTS = 20;
 
 /** Class/id names of visible byline elements. */
 const BYLINE_HINT =
-  /byline|author-?name|article-?author|post-?author|entry-?author|(?:^|\s)author(?:\s|$)|writer|autor|auteur/;
+  /byline|author-?name|article-?author|post-?author|entry-?author|(?:^|[\s_-])authors?(?:$|[\s_-]|list|name|box)|authorlist|writer|autor|auteur/;
+
+/** Parts of author widgets that hold no byline (biographies, avatars, comment authors). */
+const NOT_BYLINE_HINT = /comment|bio|description|avatar|image|photo|social|follow|about|more-from|contact/;
 
 /** Cheap literal test run on every class attribute before {@link BYLINE_HINT} (hot loop). */
 const BYLINE_PREFILTER = /byline|author|writer|autor|auteur/i;
@@ -151,7 +211,10 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
   let htmlLang: string | undefined;
   let canonical: string | undefined;
   let titleTag: string | undefined;
-  let firstH1: string | undefined;
+  const h1s: string[] = [];
+  const extraMetaAuthors: string[] = [];
+  const labelledAuthors: string[] = [];
+  const dateTexts: Element[] = [];
   const times: Element[] = [];
   const authorElements: Element[] = [];
   const itempropDates: string[] = [];
@@ -172,6 +235,7 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
         const key = (a.property ?? a.name ?? a.itemprop ?? a['http-equiv'])?.toLowerCase().trim();
         const content = a.content;
         if (key && content !== undefined && !meta.has(key)) meta.set(key, content.trim());
+        else if (key && content && AUTHOR_KEYS.includes(key)) extraMetaAuthors.push(content.trim());
         if (key === 'datepublished' && content) itempropDates.push(content);
         continue;
       }
@@ -192,8 +256,25 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
         titleTag ??= normalizeSpace(textContent(el));
         continue;
       case 'h1':
-        firstH1 ??= normalizeSpace(textContent(el)) || undefined;
+        if (h1s.length < MAX_H1S) {
+          const text = normalizeSpace(textContent(el));
+          if (text) h1s.push(text);
+        }
         break;
+      case 'strong':
+      case 'b':
+      case 'dt':
+      case 'th':
+      case 'label':
+      case 'span': {
+        const labelled = readLabelledField(el);
+        if (labelled?.kind === 'author') labelledAuthors.push(labelled.value);
+        else if (labelled?.kind === 'date' && dateTexts.length < MAX_DATE_TEXTS) {
+          LABELLED_DATES.add(labelled.el);
+          dateTexts.push(labelled.el);
+        }
+        break;
+      }
       case 'time':
         times.push(el);
         break;
@@ -205,12 +286,22 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
       const v = a.datetime ?? a.content;
       if (v) itempropDates.push(v);
     }
+    if (
+      dateTexts.length < MAX_DATE_TEXTS &&
+      a.class !== undefined &&
+      el.children.length > 0 &&
+      a.datetime === undefined &&
+      DATE_TEXT_PREFILTER.test(a.class) &&
+      DATE_TEXT_HINT.test(a.class.toLowerCase())
+    )
+      dateTexts.push(el);
     if (a.rel === 'author' || itemprop === 'author') authorElements.push(el);
     else if (
       bylineElements.length < MAX_BYLINE_ELEMENTS &&
       a.class !== undefined &&
       BYLINE_PREFILTER.test(a.class) &&
-      BYLINE_HINT.test(a.class.toLowerCase())
+      BYLINE_HINT.test(a.class.toLowerCase()) &&
+      !NOT_BYLINE_HINT.test(a.class.toLowerCase())
     ) {
       bylineElements.push(el);
     }
@@ -230,58 +321,91 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
       stringValue(organization?.name) ??
       m('application-name'),
   );
-  const ogTitle = m('og:title') ?? m('twitter:title');
-  const title = clean(
-    stringValue(article?.headline) ??
-      stripSiteSuffix(ogTitle, siteName, false) ??
-      stripSiteSuffix(titleTag, siteName, true) ??
-      firstH1,
+  const aliases = [
+    stringValue(article?.publisher),
+    stringValue(organization?.name),
+    m('publisher'),
+    m('application-name'),
+    m('og:site_name'),
+  ].filter((v): v is string => !!v);
+  const site: SiteIdentity = { siteName, host: hostOf(url), aliases };
+  const section = clean(
+    stringValue(article?.articleSection) ?? m('article:section') ?? m('section') ?? m('parsely-section'),
+  );
+  const title = pickTitle(
+    {
+      jsonLd: stringValue(article?.headline) ?? stringValue(article?.name),
+      openGraph: m('og:title'),
+      twitter: m('twitter:title'),
+      h1s,
+      titleTag,
+      section,
+    },
+    site,
   );
 
   let publishedAt = normalizeDate(article?.datePublished) ?? normalizeDate(article?.dateCreated);
   for (const key of PUBLISHED_KEYS) publishedAt ??= normalizeDate(m(key));
   for (const v of itempropDates) publishedAt ??= normalizeDate(v);
+  publishedAt ??= normalizeDate(webPage?.datePublished);
   // <time> elements are only candidates here: which one belongs to the article is decided once
   // the article container is known (see pickArticleTime), so teaser dates never leak in.
   const timeCandidates = publishedAt
     ? []
-    : times.filter((t) => !insideForeignContainer(t) && normalizeDate(attr(t, 'datetime')) !== undefined);
+    : [
+        ...times.filter((t) => !insideForeignContainer(t) && normalizeDate(attr(t, 'datetime')) !== undefined),
+        ...dateTexts.filter((t) => !insideForeignContainer(t) && dateOfElement(t) !== undefined),
+      ];
   let modifiedAt = normalizeDate(article?.dateModified);
   for (const key of MODIFIED_KEYS) modifiedAt ??= normalizeDate(m(key));
 
-  let authors = cleanAuthors(personNames(article?.author ?? article?.creator), siteName);
-  if (authors.length === 0) {
-    for (const key of AUTHOR_KEYS) {
-      const v = m(key);
-      if (v && !/^https?:\/\//i.test(v)) {
-        authors = cleanAuthors(splitNames(v), siteName);
-        if (authors.length > 0) break;
+  const byId = indexById(jsonLdObjects);
+  // Yoast pages without an Article object put the author on the WebPage.
+  const credited = article?.author || article?.creator ? article : webPage;
+  const authorSources: Array<() => string[]> = [
+    () => cleanAuthors(personNames(credited?.author ?? credited?.creator, byId), site),
+    () => {
+      const values = AUTHOR_KEYS.map((key) => m(key)).filter((v): v is string => !!v);
+      return cleanAuthors([...values, ...extraMetaAuthors].filter((v) => !/^https?:\/\//i.test(v)), site);
+    },
+    () => {
+      const names: string[] = [];
+      for (const el of authorElements) {
+        if (insideForeignContainer(el)) continue;
+        const nameEl = [...descendants(el)].find((d) => attr(d, 'itemprop') === 'name');
+        names.push(
+          attr(el, 'title') ??
+            (nameEl
+              ? (attr(nameEl, 'content') ?? textContent(nameEl))
+              : (attr(el, 'content') ?? textContent(el))),
+        );
       }
+      return cleanAuthors(names, site);
+    },
+    () => cleanAuthors(labelledAuthors, site),
+    () => {
+      // Visible bylines ("By Jane Doe and John Roe"), outermost first, outside related/sidebar areas.
+      for (const el of bylineElements) {
+        if (insideForeignContainer(el)) continue;
+        const text = normalizeSpace(textContent(el));
+        if (!text || text.length > MAX_BYLINE_CHARS) continue;
+        const found = cleanAuthors([text.replace(/\s*[|•·]\s*.*$/, '')], site);
+        if (found.length > 0) return found;
+      }
+      return [];
+    },
+  ];
+  // The first source that credits someone other than the site wins; a site-only byline
+  // ("DER SPIEGEL") is kept when no source names anyone else.
+  let authors: string[] = [];
+  for (const source of authorSources) {
+    const found = source();
+    if (found.length === 0) continue;
+    if (!onlySiteCredits(found, site)) {
+      authors = found;
+      break;
     }
-  }
-  if (authors.length === 0) {
-    const names: string[] = [];
-    for (const el of authorElements) {
-      if (insideForeignContainer(el)) continue;
-      const nameEl = [...descendants(el)].find((d) => attr(d, 'itemprop') === 'name');
-      names.push(
-        attr(el, 'title') ??
-          (nameEl
-            ? (attr(nameEl, 'content') ?? textContent(nameEl))
-            : (attr(el, 'content') ?? textContent(el))),
-      );
-    }
-    authors = cleanAuthors(names.flatMap(splitNames), siteName);
-  }
-  if (authors.length === 0) {
-    // Visible bylines ("By Jane Doe and John Roe"), outermost first, outside related/sidebar areas.
-    for (const el of bylineElements) {
-      if (insideForeignContainer(el)) continue;
-      const text = normalizeSpace(textContent(el));
-      if (!text || text.length > MAX_BYLINE_CHARS) continue;
-      authors = cleanAuthors(splitNames(text.replace(/\s*[|•·]\s*.*$/, '')), siteName);
-      if (authors.length > 0) break;
-    }
+    if (authors.length === 0) authors = found;
   }
 
   const language = normalizeLanguage(
@@ -295,9 +419,6 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
   const canonicalUrl = absolute(
     canonical ?? m('og:url') ?? stringValue(article?.mainEntityOfPage, '@id') ?? stringValue(article?.url),
     url,
-  );
-  const section = clean(
-    stringValue(article?.articleSection) ?? m('article:section') ?? m('section') ?? m('parsely-section'),
   );
   const description = clean(
     m('og:description') ?? m('description') ?? m('twitter:description') ?? stringValue(article?.description),
@@ -351,49 +472,10 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
 
 function clean(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const text = normalizeSpace(decodeEntitiesLight(value));
+  const text = normalizeSpace(decodeEntities(value));
   return text || undefined;
 }
 
-/** JSON-LD strings sometimes carry HTML entities; decode the common ones. */
-function decodeEntitiesLight(text: string): string {
-  if (!text.includes('&')) return text;
-  return text
-    .replace(/&#(\d+);/g, (_, d: string) => safeFromCodePoint(Number(d)))
-    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => safeFromCodePoint(parseInt(h, 16)))
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;|&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&');
-}
-
-function safeFromCodePoint(code: number): string {
-  return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
-}
-
-/** Longest suffix (words) taken for a site name when the site name itself is unknown. */
-const MAX_LOOSE_SUFFIX_WORDS = 4;
-
-/**
- * "Headline | Site" -> "Headline": cuts at the last separator when what follows is the site
- * name, or (`loose`, for `<title>`) any short suffix. Colons are never cut: they belong to
- * headlines ("Brexit: what happens next").
- */
-function stripSiteSuffix(
-  title: string | undefined,
-  siteName: string | undefined,
-  loose: boolean,
-): string | undefined {
-  if (!title) return undefined;
-  const m = /^(.*\S)\s+[|\-–—·»]\s+([^|\-–—·»]+)$/.exec(title);
-  if (!m) return title;
-  const suffix = m[2].trim();
-  if (siteName && suffix.toLowerCase() === siteName.toLowerCase()) return m[1];
-  if (loose && suffix.length < 25 && suffix.split(/\s+/).length <= MAX_LOOSE_SUFFIX_WORDS) return m[1];
-  return title;
-}
 
 function insideForeignContainer(el: Element): boolean {
   for (let p = el.parent; p && isElement(p); p = p.parent) {
@@ -404,52 +486,51 @@ function insideForeignContainer(el: Element): boolean {
   return false;
 }
 
-function splitNames(value: string): string[] {
-  return value.split(/\s*(?:,|;|\||\/|\band\b|\bund\b|\bet\b|\by\b|\be\b|&)\s*/i);
-}
-
-/** Bylines that name a desk, a wire service or a role, not a person. */
-const NOT_A_PERSON =
-  /^(?:admin|administrator|editor|editors|editorial|webmaster|guest|user|anonymous|unknown|redaktion|redacción|rédaction|redazione|redactie)$|\b(?:associated press|reuters|agence france|afp|pti|ians|ani|dpa|efe|ansa|xinhua|tass|staff|desk|team|bureau|news service|newsroom|wire|agencies|agency|association|university|institute|company|inc|ltd|gmbh|media|magazine|ministry|department|foundation|society|corporation|council|center|centre|press office)\b/i;
-
-/** Whether `text` contains `word` as a whole word (case-insensitive). */
-function containsWord(text: string, word: string): boolean {
-  const w = word.trim().toLowerCase();
-  if (!w) return false;
-  const t = text.toLowerCase();
-  const i = t.indexOf(w);
-  if (i < 0) return false;
-  const before = i === 0 ? '' : t[i - 1];
-  const after = t[i + w.length] ?? '';
-  return !/[\p{L}\p{N}]/u.test(before) && !/[\p{L}\p{N}]/u.test(after);
-}
-
-/** Keeps strings that look like personal names; drops the site name, URLs, handles and blurbs. */
-export function cleanAuthors(names: string[], siteName?: string): string[] {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  for (const raw of names) {
-    let name = normalizeSpace(decodeEntitiesLight(raw))
-      .replace(
-        /^(?:by|von|par|por|door|di|av|af|od|от|written by|posted by|posts by|reporting by|articles by|stories by)\s+/i,
-        '',
-      )
-      .replace(/^(?:author|autor|auteur|autore)\s*:\s*/i, '')
-      .trim();
-    name = name.replace(/\s*[-|,]\s*$/, '');
-    if (!name || name.length > MAX_AUTHOR_CHARS || name.length < 3) continue;
-    if (/https?:|www\.|@|\d/.test(name)) continue;
-    if (siteName && containsWord(name, siteName)) continue;
-    if (siteName && containsWord(siteName, name)) continue;
-    if (NOT_A_PERSON.test(name)) continue;
-    if (name.split(/\s+/).length > 6) continue;
-    if (!/\p{L}/u.test(name)) continue;
-    const key = name.toLowerCase();
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(name);
+/** Host of a URL, lower-cased; undefined when the URL does not parse. */
+function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return undefined;
   }
-  return out;
+}
+
+/** A "label value" field: a short label element followed by its value in the same parent. */
+function readLabelledField(
+  el: Element,
+): { kind: 'author'; value: string } | { kind: 'date'; el: Element } | undefined {
+  const only = el.children.length === 1 ? el.children[0] : undefined;
+  if (!only || only.type !== 'text') return undefined;
+  const label = normalizeSpace((only as unknown as { data: string }).data);
+  if (!label || label.length > MAX_LABEL_CHARS) return undefined;
+  const isAuthor = AUTHOR_LABEL.test(label);
+  if (!isAuthor && !DATE_LABEL.test(label)) return undefined;
+  const parent = el.parent;
+  if (!parent || !isElement(parent) || parent.name === 'body') return undefined;
+  const whole = normalizeSpace(textContent(parent));
+  if (whole.length > MAX_BYLINE_CHARS || !whole.startsWith(label)) return undefined;
+  const value = whole.slice(label.length).replace(/^[\s:]+/, '');
+  if (!value) return undefined;
+  return isAuthor ? { kind: 'author', value } : { kind: 'date', el: parent };
+}
+
+/**
+ * Folds what byline paragraphs said (see byline.ts) into the metadata: their authors when the
+ * page named nobody or only itself, their dateline when no other date was found.
+ *
+ * @example
+ * applyBylines(metadata, [{ authors: ['Ann Lee'] }], 'https://news.example/a')
+ */
+export function applyBylines(metadata: ArticleMetadata, bylines: readonly BylineFinding[], url?: string): void {
+  const site: SiteIdentity = { siteName: metadata.siteName, host: hostOf(url) };
+  // Site-only credits from the metadata still count as the site's, whatever alias named them.
+  const siteOnly = metadata.authors.every((a) => isSiteCredit(a, site) || metadata.authors.length === 0);
+  const named = bylines.find((b) => b.authors.length > 0);
+  if (named && (metadata.authors.length === 0 || siteOnly || onlySiteCredits(metadata.authors, site)))
+    metadata.authors = cleanAuthors(named.authors, site);
+  const dated = bylines.find((b) => b.publishedAt);
+  if (dated?.publishedAt && !metadata.publishedAt) metadata.publishedAt = dated.publishedAt;
 }
 
 /** "en_US" -> "en-US", "EN" -> "en"; undefined for anything that is not a language tag. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeDate } from '../../../functions/core/extract/dates';
 import { extractArticle } from '../../../functions/core/extract/index';
-import { cleanAuthors, normalizeLanguage } from '../../../functions/core/extract/metadata';
+import { cleanAuthors } from '../../../functions/core/extract/authors';
+import { normalizeLanguage } from '../../../functions/core/extract/metadata';
 
 const body =
   '<p>Enough body text, with commas, to make this page an article that the extractor keeps.</p>'.repeat(3);
@@ -148,7 +149,7 @@ describe('metadata from meta tags, <time> and bylines', () => {
     expect(extractArticle(html).metadata.publishedAt).toBeUndefined();
   });
 
-  it('reads a visible byline and rejects the site name, wire services and roles', () => {
+  it('reads a visible byline; drops the site name beside a person, accounts, URLs and roles', () => {
     const html = `<html><head><meta property="og:site_name" content="Metro Daily"></head><body>
       <div class="sidebar"><span class="byline">By Sidebar Person</span></div>
       <article><p class="byline">By Lena Park | Metro Daily</p>${body}</article></body></html>`;
@@ -156,9 +157,9 @@ describe('metadata from meta tags, <time> and bylines', () => {
     expect(
       cleanAuthors(
         ['Metro Daily', 'Associated Press', 'admin', 'https://x.example/me', 'Staff Reporter', 'Ana Ruiz'],
-        'Metro Daily',
+        { siteName: 'Metro Daily' },
       ),
-    ).toEqual(['Ana Ruiz']);
+    ).toEqual(['Associated Press', 'Ana Ruiz']);
   });
 });
 

@@ -58,7 +58,8 @@ const NAME_PARTICLE =
 const CASED_LETTER = /[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u0530-\u058f]/;
 
 /** Trailing place after a name ("Jane Doe in Kyiv", "Birgit Baumann aus Berlin"). */
-const TRAILING_PLACE = /\s+(?:in|aus|from|à|en|em|desde|da|z|ze|из|в)\s+\p{Lu}[\p{L}-]+(?:\s+\p{Lu}[\p{L}-]+)?$/u;
+const TRAILING_PLACE =
+  /\s+(?:in|aus|from|à|en|em|desde|da|z|ze|из|в)\s+\p{Lu}[\p{L}-]+(?:\s+\p{Lu}[\p{L}-]+)?$/u;
 
 /**
  * Splits a byline string into its credits.
@@ -134,7 +135,9 @@ export function cleanCredit(raw: string): string | undefined {
 /** "Madeleine Howell 30 August 2023" -> "Madeleine Howell": a date glued to the name. */
 function cutTrailingDate(name: string): string {
   const words = name.split(/\s+/);
-  const at = words.findIndex((w, i) => i > 0 && (/\d/.test(w) || (isMonthName(w) && /\d/.test(words[i + 1] ?? ''))));
+  const at = words.findIndex(
+    (w, i) => i > 0 && (/\d/.test(w) || (isMonthName(w) && /\d/.test(words[i + 1] ?? ''))),
+  );
   if (at <= 0) return name;
   const head = words.slice(0, at).join(' ');
   return looksLikePersonName(head) ? head : name;
@@ -150,7 +153,9 @@ export function looksLikePersonName(text: string): boolean {
   if (words.length === 0 || words.length > MAX_CREDIT_WORDS || /\d/.test(text)) return false;
   if (!CASED_LETTER.test(text)) return text.length <= 20;
   if (words.length < 2) return false;
-  return words.every((w) => /^[\p{Lu}]/u.test(w) || NAME_PARTICLE.test(w.toLowerCase()) || /^\p{Lu}\.$/u.test(w));
+  return words.every(
+    (w) => /^[\p{Lu}]/u.test(w) || NAME_PARTICLE.test(w.toLowerCase()) || /^\p{Lu}\.$/u.test(w),
+  );
 }
 
 /** What we know about the site, to tell the site's own name from the people it credits. */
@@ -176,7 +181,9 @@ function hostLabels(host: string | undefined): string[] {
   return host
     .toLowerCase()
     .split('.')
-    .filter((l) => l.length >= 2 && !/^(?:www\d?|m|amp|com|net|org|co|de|uk|fr|at|ch|es|it|news|online)$/.test(l));
+    .filter(
+      (l) => l.length >= 2 && !/^(?:www\d?|m|amp|com|net|org|co|de|uk|fr|at|ch|es|it|news|online)$/.test(l),
+    );
 }
 
 /** Whether a credit is the site itself ("DER SPIEGEL", "sportschau.de", "Redaktion hessenschau.de"). */

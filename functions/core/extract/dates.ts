@@ -70,18 +70,36 @@ function fromEpoch(value: number): string | undefined {
 const MONTHS: Record<string, number> = {};
 (
   [
-    ['january jan janv januar janvier enero gennaio janeiro januari januar stycznia styczeń leden ocak ianuarie январь января jänner', 1],
-    ['february feb févr fevr febr februar février fevrier febrero febbraio fevereiro februari lutego luty únor şubat februarie февраль февраля feber', 2],
+    [
+      'january jan janv januar janvier enero gennaio janeiro januari januar stycznia styczeń leden ocak ianuarie январь января jänner',
+      1,
+    ],
+    [
+      'february feb févr fevr febr februar février fevrier febrero febbraio fevereiro februari lutego luty únor şubat februarie февраль февраля feber',
+      2,
+    ],
     ['march mar märz maerz mars marzo março maart marca marzec březen mart martie март марта', 3],
     ['april apr avr avril abril aprile kwietnia kwiecień duben nisan aprilie апрель апреля', 4],
     ['may mai mayo maggio maio mei maja maj květen mayıs май мая', 5],
     ['june jun juni juin junio giugno junho czerwca czerwiec červen haziran iunie июнь июня', 6],
     ['july jul juil juli juillet julio luglio julho lipca lipiec červenec temmuz iulie июль июля', 7],
-    ['august aug août aout agosto augustus sierpnia sierpień srpen ağustos augusti august авгус август августа', 8],
-    ['september sep sept septembre septiembre settembre setembro września wrzesień září eylül septembrie сентябрь сентября', 9],
-    ['october oct oktober octobre octubre ottobre outubro oktober października październik říjen ekim octombrie октябрь октября', 10],
+    [
+      'august aug août aout agosto augustus sierpnia sierpień srpen ağustos augusti august авгус август августа',
+      8,
+    ],
+    [
+      'september sep sept septembre septiembre settembre setembro września wrzesień září eylül septembrie сентябрь сентября',
+      9,
+    ],
+    [
+      'october oct oktober octobre octubre ottobre outubro oktober października październik říjen ekim octombrie октябрь октября',
+      10,
+    ],
     ['november nov novembre noviembre novembro listopada listopad kasım noiembrie ноябрь ноября', 11],
-    ['december dec déc dez dezember décembre decembre diciembre dicembre dezembro grudnia grudzień prosinec aralık decembrie декабрь декабря', 12],
+    [
+      'december dec déc dez dezember décembre decembre diciembre dicembre dezembro grudnia grudzień prosinec aralık decembrie декабрь декабря',
+      12,
+    ],
   ] as const
 ).forEach(([names, month]) => {
   for (const name of names.split(' ')) MONTHS[name] = month;
@@ -131,7 +149,8 @@ const NUMERIC_DMY = /(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?!\d)/;
 /** 2026.01.29, 2026/01/29, 2026-01-29, 2026년 1월 29일, 2026年1月29日 */
 const NUMERIC_YMD = /(?<!\d)(\d{4})\s*[./\-년年]\s*(\d{1,2})\s*[./\-월月]\s*(\d{1,2})(?!\d)/u;
 /** 9:30 p.m., 21:30, 21.30 Uhr, 9h30, kl. 09:00 */
-const TIME = /(?<![\d.])(\d{1,2})(?:[:h]|\.(?=\d{2}\s*(?:uhr|h)\b))(\d{2})(?::(\d{2}))?\s*(a\.?\s?m\.?|p\.?\s?m\.?)?(?:\s*(?:uhr|h))?(?:\s*\(?([A-Za-z]{3,4})\)?(?![\p{L}]))?/iu;
+const TIME =
+  /(?<![\d.])(\d{1,2})(?:[:h]|\.(?=\d{2}\s*(?:uhr|h)\b))(\d{2})(?::(\d{2}))?\s*(a\.?\s?m\.?|p\.?\s?m\.?)?(?:\s*(?:uhr|h))?(?:\s*\(?([A-Za-z]{3,4})\)?(?![\p{L}]))?/iu;
 
 /**
  * Parses a date written for people ("June 13, 2024, 9:30 p.m.", "28.04.2023", "13. Juni 2024

@@ -104,10 +104,12 @@ export function indexById(objects: readonly JsonObject[]): Map<string, JsonObjec
 }
 
 /** Author pages of site accounts ("/author/admin/"): a CMS login, not a credit. */
-const ACCOUNT_URL = /\/(?:author|authors|autor|profile|user)\/(?:admin|administrator|webmaster|editor|redaction|redaktion|staff-?account)\/?(?:[#?]|$)/i;
+const ACCOUNT_URL =
+  /\/(?:author|authors|autor|profile|user)\/(?:admin|administrator|webmaster|editor|redaction|redaktion|staff-?account)\/?(?:[#?]|$)/i;
 
 /** Segment of an author page URL that names the author ("/author/associated-press/j_-yt"). */
-const AUTHOR_SLUG = /\/(?:author|authors|autor|autoren|auteur|autore|journalist|journalists|reporter|people|profile|staff)\/([a-z\u00c0-\u024f]+(?:-[a-z\u00c0-\u024f]+){0,4})(?:[/?#.]|$)/i;
+const AUTHOR_SLUG =
+  /\/(?:author|authors|autor|autoren|auteur|autore|journalist|journalists|reporter|people|profile|staff)\/([a-z\u00c0-\u024f]+(?:-[a-z\u00c0-\u024f]+){0,4})(?:[/?#.]|$)/i;
 
 /** "associated-press" -> "Associated Press". */
 function nameFromSlug(url: string): string | undefined {

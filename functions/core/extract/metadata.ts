@@ -118,7 +118,8 @@ function boundedText(el: Element, maxChars: number): string | undefined {
 const MAX_DATE_TEXT_CHARS = 80;
 
 /** Class names of elements that show the publication date as text. */
-const DATE_TEXT_HINT = /(?:^|[\s_-])(?:date|dateline|datum|fecha|published|publish-date|pubdate|post-date|entry-date|article-date|timestamp|meta-date|time)(?:$|[\s_-])/;
+const DATE_TEXT_HINT =
+  /(?:^|[\s_-])(?:date|dateline|datum|fecha|published|publish-date|pubdate|post-date|entry-date|article-date|timestamp|meta-date|time)(?:$|[\s_-])/;
 
 /** Cheap literal test before {@link DATE_TEXT_HINT} (run on every class attribute). */
 const DATE_TEXT_PREFILTER = /dat|time|publ|fecha/i;
@@ -353,7 +354,9 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
   const timeCandidates = publishedAt
     ? []
     : [
-        ...times.filter((t) => !insideForeignContainer(t) && normalizeDate(attr(t, 'datetime')) !== undefined),
+        ...times.filter(
+          (t) => !insideForeignContainer(t) && normalizeDate(attr(t, 'datetime')) !== undefined,
+        ),
         ...dateTexts.filter((t) => !insideForeignContainer(t) && dateOfElement(t) !== undefined),
       ];
   let modifiedAt = normalizeDate(article?.dateModified);
@@ -366,7 +369,10 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
     () => cleanAuthors(personNames(credited?.author ?? credited?.creator, byId), site),
     () => {
       const values = AUTHOR_KEYS.map((key) => m(key)).filter((v): v is string => !!v);
-      return cleanAuthors([...values, ...extraMetaAuthors].filter((v) => !/^https?:\/\//i.test(v)), site);
+      return cleanAuthors(
+        [...values, ...extraMetaAuthors].filter((v) => !/^https?:\/\//i.test(v)),
+        site,
+      );
     },
     () => {
       const names: string[] = [];
@@ -476,7 +482,6 @@ function clean(value: string | undefined): string | undefined {
   return text || undefined;
 }
 
-
 function insideForeignContainer(el: Element): boolean {
   for (let p = el.parent; p && isElement(p); p = p.parent) {
     if (p.name === 'aside' || p.name === 'footer' || p.name === 'nav') return true;
@@ -522,7 +527,11 @@ function readLabelledField(
  * @example
  * applyBylines(metadata, [{ authors: ['Ann Lee'] }], 'https://news.example/a')
  */
-export function applyBylines(metadata: ArticleMetadata, bylines: readonly BylineFinding[], url?: string): void {
+export function applyBylines(
+  metadata: ArticleMetadata,
+  bylines: readonly BylineFinding[],
+  url?: string,
+): void {
   const site: SiteIdentity = { siteName: metadata.siteName, host: hostOf(url) };
   // Site-only credits from the metadata still count as the site's, whatever alias named them.
   const siteOnly = metadata.authors.every((a) => isSiteCredit(a, site) || metadata.authors.length === 0);

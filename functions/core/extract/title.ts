@@ -71,7 +71,11 @@ export function stripTitleAffixes(
   let text = title;
   for (let guard = 0; guard < 4; guard++) {
     const parts = splitOnce(text, 'last');
-    if (!parts || !isAffix(parts[1], site, section, loose && guard === 0) || parts[0].length < MIN_HEADLINE_CHARS)
+    if (
+      !parts ||
+      !isAffix(parts[1], site, section, loose && guard === 0) ||
+      parts[0].length < MIN_HEADLINE_CHARS
+    )
       break;
     text = parts[0];
   }

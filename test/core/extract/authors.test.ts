@@ -3,7 +3,12 @@
  * and what is kept (people, agencies, desks, the site only when it is the byline).
  */
 import { describe, expect, it } from 'vitest';
-import { cleanAuthors, cleanCredit, isPhotoCredit, splitCredits } from '../../../functions/core/extract/authors';
+import {
+  cleanAuthors,
+  cleanCredit,
+  isPhotoCredit,
+  splitCredits,
+} from '../../../functions/core/extract/authors';
 import { parseBylineLine } from '../../../functions/core/extract/byline';
 
 describe('splitting bylines', () => {
@@ -36,7 +41,14 @@ describe('cleaning credits', () => {
   });
 
   it('recognises photo credits', () => {
-    for (const credit of ['Bild: SN', 'Photo: Jane Doe', 'KEYSTONE', 'Getty Images', 'Foto: privat', 'Bron: Belga'])
+    for (const credit of [
+      'Bild: SN',
+      'Photo: Jane Doe',
+      'KEYSTONE',
+      'Getty Images',
+      'Foto: privat',
+      'Bron: Belga',
+    ])
       expect(isPhotoCredit(credit)).toBe(true);
     expect(isPhotoCredit('Jane Doe')).toBe(false);
   });

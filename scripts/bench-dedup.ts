@@ -1,28 +1,35 @@
 /**
  * Dedup benchmark: a synthetic news stream with known syndication structure (see
- * `scripts/lib/synthetic-news.ts`) goes through `dedupArticle` on DynamoDB Local (started here;
- * needs Java 17), the way the crawl pipeline calls it (read previous record, dedup, store record).
+ * `scripts/lib/synthetic-news.ts`, with its provenance cases: aggregator copies, excerpts,
+ * same-publisher updates, shared long quotations) goes through `dedupArticle` on DynamoDB Local
+ * (started here; needs Java 17), the way the crawl pipeline calls it (read previous record, dedup,
+ * store record), by concurrent workers, in a crawl order unrelated to publication: once shuffled,
+ * once newest first (each on a fresh table).
  *
- * Prints throughput, DynamoDB requests and consumed capacity per article and per paragraph, and
- * pair precision/recall of the story clusters against the generator's truth.
+ * Prints per order: throughput, DynamoDB requests and consumed capacity per article and per
+ * paragraph, pair precision/recall per copy kind, false pairs on stock sentences and shared
+ * quotations, clusters mixing stories, origin accuracy over every member of a syndicated story
+ * (the origin the views show), and how excerpts and updates are labelled.
  *
- * Usage: npm run bench:dedup -- [--articles 10000] [--concurrency 8] [--seed N] [--store dynamodb-local|dynalite|memory]
- *        [--out bench-results/dedup.json]
- * BENCH_DEBUG=1 also prints clusters that mix stories and false copyOf links.
+ * Usage: npm run bench:dedup -- [--articles 10000] [--concurrency 8] [--seed N]
+ *        [--orders shuffled,newest-first] [--store dynamodb-local|dynalite|memory] [--out bench-results/dedup.json]
  */
 import { parseArgs } from 'node:util';
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-import type { ArticleRecord } from '../functions/core/article';
+import type { ArticleRecord, StoryOrigin } from '../functions/core/article';
 import { DynamoDbDedupIndex } from '../functions/adapters/dynamodb/dynamodb-dedup-index';
 import { mapWithConcurrency } from '../functions/adapters/concurrency';
 import { ensureTable } from '../functions/adapters/local/embedded-dynamodb';
+import { clusterOf } from '../functions/core/dedup/current-origin';
 import { dedupArticle, dedupRecordFields, type DedupOutcome } from '../functions/pipeline/dedup-article';
 import { isEvidenceParagraph } from '../functions/core/dedup/paragraph-hash';
 import { startDynamoDbLocal } from '../test/helpers/dynamodb-local';
 import { startDynalite } from '../test/helpers/dynalite-server';
 import { MemoryDedupIndex } from '../test/core/dedup/memory-dedup-index';
 import type { DedupIndex } from '../functions/ports/dedup-index';
-import { generateSyntheticNews, type EditKind, type SyntheticArticle } from './lib/synthetic-news';
+import { formatQuality, measureQuality, type DedupQuality } from './lib/dedup-quality';
+import { generateSyntheticNews, Random, type SyntheticArticle } from './lib/synthetic-news';
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const { values } = parseArgs({
   options: {
@@ -30,8 +37,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     seed: { type: 'string', default: '20261125' },
     store: { type: 'string', default: 'dynamodb-local' },
-    /** Articles reprocessed after the run (same pages again) to measure reprocessing cost. */
-    reprocess: { type: 'string' },
+    orders: { type: 'string', default: 'shuffled,newest-first' },
     /** Writes the per-article figures as JSON (the flat shape `npm run cost` reads). */
     out: { type: 'string' },
   },
@@ -39,169 +45,181 @@ const { values } = parseArgs({
 const articleCount = Number(values.articles);
 const concurrency = Number(values.concurrency);
 const seed = Number(values.seed);
+const ORDERS = ['shuffled', 'newest-first', 'stream'] as const;
+type CrawlOrder = (typeof ORDERS)[number];
+const orders = String(values.orders)
+  .split(',')
+  .map((o) => o.trim()) as CrawlOrder[];
 if (!Number.isInteger(articleCount) || articleCount < 1)
   throw new Error('--articles must be a positive integer');
 if (!Number.isInteger(concurrency) || concurrency < 1)
   throw new Error('--concurrency must be a positive integer');
+for (const order of orders)
+  if (!ORDERS.includes(order)) throw new Error(`--orders: "${order}" is not one of ${ORDERS.join(', ')}`);
 
-const TABLE_NAME = 'bench-dedup';
+/**
+ * The stream in crawl order: `shuffled` (a seeded permutation, independent of publication time),
+ * `newest-first` (latest publication first: every copy before its original), or the generator's
+ * own order. Every page is "fetched" after all publications, in that order.
+ */
+function inCrawlOrder(stream: readonly SyntheticArticle[], order: CrawlOrder): SyntheticArticle[] {
+  const pages = [...stream];
+  if (order === 'shuffled') new Random(seed ^ 0x5eed).shuffle(pages);
+  else if (order === 'newest-first')
+    pages.sort((a, b) => b.publishedAt.localeCompare(a.publishedAt) || b.id.localeCompare(a.id));
+  if (order === 'stream') return pages;
+  const lastPublishedMs = Math.max(...pages.map((a) => Date.parse(a.publishedAt)));
+  return pages.map((a, i) => ({ ...a, seenAt: new Date(lastPublishedMs + 3_600_000 + i * 1000).toISOString() }));
+}
+
+const tableName = (order: CrawlOrder) => `bench-dedup-${order}`;
+
+interface OrderFigures {
+  order: CrawlOrder;
+  quality: DedupQuality;
+  writeUnitsPerParagraph?: number;
+  writeUnitsPerArticle?: number;
+  readUnitsPerArticle?: number;
+  requestsPerArticle?: number;
+}
 
 async function main(): Promise<void> {
   const generatedAt = Date.now();
-  const stream = generateSyntheticNews({ articles: articleCount, seed });
+  const stream = generateSyntheticNews({ articles: articleCount, seed, provenance: true });
   const generateMs = Date.now() - generatedAt;
+  const kinds = countBy(stream, (a) => a.kind);
+  const paragraphs = stream.reduce((n, a) => n + a.paragraphs.length, 0);
+  const evidence = stream.reduce((n, a) => n + a.paragraphs.filter((p) => isEvidenceParagraph(p.text)).length, 0);
+  console.log(
+    `bench:dedup — ${articleCount} articles (${Object.entries(kinds)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ')}), seed ${seed}`,
+  );
+  console.log(`store: ${values.store}, concurrency ${concurrency}; generated in ${generateMs} ms`);
+  console.log(
+    `paragraphs: ${paragraphs} (${(paragraphs / articleCount).toFixed(1)}/article), evidence ${evidence} (${(evidence / articleCount).toFixed(1)}/article)`,
+  );
 
+  const figures: OrderFigures[] = [];
   if (values.store === 'memory') {
-    await runInMemory(stream);
-    return;
+    for (const order of orders) figures.push(await runInMemory(inCrawlOrder(stream, order), order));
+  } else {
+    const server = values.store === 'dynalite' ? await startDynalite() : await startDynamoDbLocal();
+    try {
+      for (const order of orders)
+        figures.push(await runOnDynamoDb(server.client, inCrawlOrder(stream, order), order, paragraphs, evidence));
+    } finally {
+      await server.stop();
+    }
   }
-  const server = values.store === 'dynalite' ? await startDynalite() : await startDynamoDbLocal();
-  try {
-    await ensureTable(server.client, TABLE_NAME);
-    // Separate adapter instances so requests are attributed: dedup itself vs the caller's
-    // read-previous / store-record around it.
-    const byMethod = new Map<string, DynamoDbDedupIndex>();
-    const dedupIndex = attributedIndex(
-      () => new DynamoDbDedupIndex({ tableName: TABLE_NAME, client: server.client }),
-      byMethod,
-    );
-    const callerIndex = new DynamoDbDedupIndex({ tableName: TABLE_NAME, client: server.client });
-    const readBack = new DynamoDbDedupIndex({ tableName: TABLE_NAME, client: server.client });
-
-    let done = 0;
-    let boilerplateRemoved = 0;
-    let firstSeenElsewhere = 0;
-    const started = Date.now();
-    const progressEvery = Math.max(1, Math.floor(articleCount / 10));
-    await mapWithConcurrency(stream, concurrency, async (article) => {
-      const outcome = await ingest(dedupIndex, callerIndex, article);
-      boilerplateRemoved += outcome.stats.boilerplateParagraphsRemoved;
-      firstSeenElsewhere += outcome.stats.paragraphsFirstSeenElsewhere;
-      if (++done % progressEvery === 0) process.stderr.write(`  ${done}/${articleCount} articles\n`);
-    });
-    const elapsedMs = Date.now() - started;
-
-    const records = await readRecords(
-      readBack,
-      stream.map((a) => a.id),
-    );
-
-    // Reprocess a sample of pages (the crawler's `--force` path): dedup must write nothing.
-    const reprocessCount = Math.min(
-      stream.length,
-      values.reprocess === undefined ? Math.ceil(stream.length / 20) : Number(values.reprocess),
-    );
-    const reprocessIndex = new DynamoDbDedupIndex({ tableName: TABLE_NAME, client: server.client });
-    const sample = stream
-      .filter((_, i) => i % Math.max(1, Math.floor(stream.length / Math.max(1, reprocessCount))) === 0)
-      .slice(0, reprocessCount);
-    let changedOutcomes = 0;
-    let onlyRemovals = 0;
-    await mapWithConcurrency(sample, concurrency, async (article) => {
-      const previous = records.get(article.id);
-      const outcome = await dedupArticle(
-        { index: reprocessIndex, sleep: realSleep },
-        {
-          ref: { articleId: article.id, url: article.url, host: article.host, seenAt: article.seenAt },
-          publishedAt: article.publishedAt,
-          paragraphs: article.paragraphs,
-          metadata: {
-            authors: [],
-            title: article.title,
-            publishedAt: article.publishedAt,
-            siteName: article.siteName,
-            basedOnUrl: article.basedOnUrl,
-          },
-          previous,
-        },
-      );
-      if (JSON.stringify(outcome.paragraphHashes) !== JSON.stringify(previous?.paragraphHashes)) {
-        changedOutcomes++;
-        const before = new Set(previous?.paragraphHashes ?? []);
-        if (outcome.paragraphHashes.every((h) => before.has(h))) onlyRemovals++;
-      }
-    });
-    const paragraphs = stream.reduce((n, a) => n + a.paragraphs.length, 0);
-    const evidence = stream.reduce(
-      (n, a) => n + a.paragraphs.filter((p) => isEvidenceParagraph(p.text)).length,
-      0,
-    );
-    const dedupStats = sumStats([...byMethod.values()].map((i) => i.stats()));
-    const callerStats = callerIndex.stats();
-    const totalWrites = dedupStats.writeUnits + callerStats.writeUnits;
-
-    const kinds = countBy(stream, (a) => a.kind);
+  console.log('');
+  console.log('summary (goals: origin accuracy >= 0.99 both orders, excerpt and update recall >= 0.98, precision 1.0, 0 mixed clusters, WU/paragraph <= 1.49)');
+  for (const f of figures) {
+    const q = f.quality;
+    const recall = (k: 'excerpt' | 'update') => (q.pairs[k].truth ? q.pairs[k].correct / q.pairs[k].truth : 1);
     console.log(
-      `bench:dedup — ${articleCount} articles (${kinds.original ?? 0} original, ${kinds.exact ?? 0} exact copies, ${kinds.edited ?? 0} edited copies), seed ${seed}`,
+      `  ${f.order.padEnd(13)} origin ${(q.origin.correct / Math.max(1, q.origin.members)).toFixed(4)}  excerpt recall ${recall('excerpt').toFixed(4)}  update recall ${recall('update').toFixed(4)}  precision ${(q.all.correct / Math.max(1, q.all.predicted)).toFixed(4)}  mixed clusters ${q.mixedClusters}${f.writeUnitsPerParagraph !== undefined ? `  WU/paragraph ${f.writeUnitsPerParagraph.toFixed(3)}` : ''}`,
     );
-    console.log(`store: ${values.store}, concurrency ${concurrency}; generated in ${generateMs} ms`);
-    console.log(
-      `paragraphs: ${paragraphs} (${(paragraphs / articleCount).toFixed(1)}/article), evidence ${evidence} (${(evidence / articleCount).toFixed(1)}/article)`,
-    );
-    console.log(
-      `throughput: ${((articleCount / elapsedMs) * 1000).toFixed(1)} articles/s (${(elapsedMs / 1000).toFixed(1)} s)`,
-    );
-    console.log(
-      `boilerplate paragraphs removed: ${boilerplateRemoved}; paragraphs first seen elsewhere: ${firstSeenElsewhere}`,
-    );
-    console.log('');
-    console.log(
-      'DynamoDB                  requests/article  read units/article  write units/article  write units/paragraph  write units/evidence paragraph',
-    );
-    const row = (label: string, s: { requests: number; readUnits: number; writeUnits: number }) =>
-      console.log(
-        `${label.padEnd(26)}${fmt(s.requests / articleCount, 17)}${fmt(s.readUnits / articleCount, 20)}${fmt(s.writeUnits / articleCount, 21)}${fmt(s.writeUnits / paragraphs, 23)}${fmt(s.writeUnits / evidence, 32)}`,
-      );
-    row('dedupArticle', dedupStats);
-    for (const [method, index] of [...byMethod.entries()].sort())
-      if (index.stats().requests > 0) row(`  ${method}`, index.stats());
-    row('caller (get + put record)', callerStats);
-    row('total', {
-      requests: dedupStats.requests + callerStats.requests,
-      readUnits: dedupStats.readUnits + callerStats.readUnits,
-      writeUnits: totalWrites,
-    });
-    const re = reprocessIndex.stats();
-    if (sample.length > 0) {
-      console.log(
-        `reprocess of ${sample.length} pages (dedupArticle only): ${fmt(re.requests / sample.length, 0)} requests, ${fmt(re.readUnits / sample.length, 0)} read units, ${fmt(re.writeUnits / sample.length, 0)} write units per article; paragraph hashes changed on ${changedOutcomes} (${onlyRemovals} only by dropping paragraphs: host boilerplate learned after the page's first run)`,
-      );
-    }
-    console.log('');
-    printQuality(stream, records);
-    if (values.out) {
-      const { mkdir, writeFile } = await import('node:fs/promises');
-      const { dirname } = await import('node:path');
-      await mkdir(dirname(values.out), { recursive: true });
-      const figures = {
-        source: `bench:dedup --articles ${articleCount} --store ${values.store} --concurrency ${concurrency} --seed ${seed}, ${new Date().toISOString()}`,
-        writeUnitsPerArticle: round2(totalWrites / articleCount),
-        readUnitsPerArticle: round2((dedupStats.readUnits + callerStats.readUnits) / articleCount),
-        requestsPerArticle: round2((dedupStats.requests + callerStats.requests) / articleCount),
-      };
-      await writeFile(values.out, `${JSON.stringify(figures, null, 2)}\n`);
-      console.log(`figures written to ${values.out}`);
-    }
-  } finally {
-    await server.stop();
+  }
+  if (values.out && figures[0]?.writeUnitsPerArticle !== undefined) {
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    const { dirname } = await import('node:path');
+    await mkdir(dirname(values.out), { recursive: true });
+    const first = figures[0];
+    const out = {
+      source: `bench:dedup --articles ${articleCount} --store ${values.store} --concurrency ${concurrency} --seed ${seed} --orders ${first.order}, ${new Date().toISOString()}`,
+      writeUnitsPerArticle: round2(first.writeUnitsPerArticle ?? 0),
+      readUnitsPerArticle: round2(first.readUnitsPerArticle ?? 0),
+      requestsPerArticle: round2(first.requestsPerArticle ?? 0),
+    };
+    await writeFile(values.out, `${JSON.stringify(out, null, 2)}\n`);
+    console.log(`figures written to ${values.out}`);
   }
 }
 
+async function runOnDynamoDb(
+  client: ConstructorParameters<typeof DynamoDbDedupIndex>[0]['client'],
+  pages: SyntheticArticle[],
+  order: CrawlOrder,
+  paragraphs: number,
+  evidence: number,
+): Promise<OrderFigures> {
+  const table = tableName(order);
+  await ensureTable(client, table);
+  // Separate adapter instances so requests are attributed: dedup itself vs the caller's
+  // read-previous / store-record around it.
+  const byMethod = new Map<string, DynamoDbDedupIndex>();
+  const dedupIndex = attributedIndex(() => new DynamoDbDedupIndex({ tableName: table, client }), byMethod);
+  const callerIndex = new DynamoDbDedupIndex({ tableName: table, client });
+  const readBack = new DynamoDbDedupIndex({ tableName: table, client });
+  let done = 0;
+  const started = Date.now();
+  const progressEvery = Math.max(1, Math.floor(pages.length / 10));
+  await mapWithConcurrency(pages, concurrency, async (article) => {
+    await ingest(dedupIndex, callerIndex, article);
+    if (++done % progressEvery === 0) process.stderr.write(`  ${order}: ${done}/${pages.length} articles\n`);
+  });
+  const elapsedMs = Date.now() - started;
+  const { records, origins } = await readStories(readBack, pages.map((a) => a.id));
+  const dedupStats = sumStats([...byMethod.values()].map((i) => i.stats()));
+  const callerStats = callerIndex.stats();
+  const n = pages.length;
+  console.log('');
+  console.log(`== order: ${order} (${n} pages, ${concurrency} workers, DynamoDB ${values.store})`);
+  console.log(`throughput: ${((n / elapsedMs) * 1000).toFixed(1)} articles/s (${(elapsedMs / 1000).toFixed(1)} s)`);
+  console.log(
+    'DynamoDB                  requests/article  read units/article  write units/article  write units/paragraph  write units/evidence paragraph',
+  );
+  const row = (label: string, st: { requests: number; readUnits: number; writeUnits: number }) =>
+    console.log(
+      `${label.padEnd(26)}${fmt(st.requests / n, 17)}${fmt(st.readUnits / n, 20)}${fmt(st.writeUnits / n, 21)}${fmt(st.writeUnits / paragraphs, 23)}${fmt(st.writeUnits / evidence, 32)}`,
+    );
+  row('dedupArticle', dedupStats);
+  for (const [method, index] of [...byMethod.entries()].sort())
+    if (index.stats().requests > 0) row(`  ${method}`, index.stats());
+  row('caller (get + put record)', callerStats);
+  const total = {
+    requests: dedupStats.requests + callerStats.requests,
+    readUnits: dedupStats.readUnits + callerStats.readUnits,
+    writeUnits: dedupStats.writeUnits + callerStats.writeUnits,
+  };
+  row('total', total);
+  const quality = measureQuality(pages, records, origins);
+  console.log(formatQuality(quality));
+  return {
+    order,
+    quality,
+    writeUnitsPerParagraph: total.writeUnits / paragraphs,
+    writeUnitsPerArticle: total.writeUnits / n,
+    readUnitsPerArticle: total.readUnits / n,
+    requestsPerArticle: total.requests / n,
+  };
+}
+
 /** Quality only (no request figures): the same flow on an in-memory index, for fast tuning. */
-async function runInMemory(stream: SyntheticArticle[]): Promise<void> {
+async function runInMemory(pages: SyntheticArticle[], order: CrawlOrder): Promise<OrderFigures> {
   const index = new MemoryDedupIndex();
   const started = Date.now();
-  await mapWithConcurrency(stream, concurrency, (article) => ingest(index, index, article));
-  console.log(
-    `store: memory (quality only), ${stream.length} articles in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-  );
-  printQuality(
-    stream,
-    await readRecords(
-      index,
-      stream.map((a) => a.id),
-    ),
-  );
+  await mapWithConcurrency(pages, concurrency, (article) => ingest(index, index, article));
+  console.log('');
+  console.log(`== order: ${order} (memory, quality only), ${pages.length} articles in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const { records, origins } = await readStories(index, pages.map((a) => a.id));
+  const quality = measureQuality(pages, records, origins);
+  console.log(formatQuality(quality));
+  return { order, quality };
+}
+
+/** Every record, and the current origin of every cluster they name. */
+async function readStories(
+  index: DedupIndex,
+  ids: string[],
+): Promise<{ records: Map<string, ArticleRecord>; origins: Map<string, StoryOrigin> }> {
+  const records = await readRecords(index, ids);
+  const clusters = [...new Set([...records.values()].map(clusterOf))];
+  const origins = new Map<string, StoryOrigin>();
+  for (let i = 0; i < clusters.length; i += 100)
+    for (const [id, origin] of await index.getStoryOrigins(clusters.slice(i, i + 100))) origins.set(id, origin);
+  return { records, origins };
 }
 
 async function ingest(
@@ -293,188 +311,6 @@ async function readRecords(index: DedupIndex, ids: string[]): Promise<Map<string
     for (const record of await index.getArticles(ids.slice(i, i + 100))) out.set(record.id, record);
   }
   return out;
-}
-
-/**
- * Pair precision/recall of clusters. A predicted pair is two articles with the same clusterId; a
- * true pair is two articles of the same story. Pairs are labelled "edited" when either article
- * is an edited copy, else "exact" (originals and exact copies).
- */
-function printQuality(stream: SyntheticArticle[], records: Map<string, ArticleRecord>): void {
-  const byCluster = new Map<string, SyntheticArticle[]>();
-  const clusterOf = new Map<string, string>();
-  for (const article of stream) {
-    const cluster = records.get(article.id)?.clusterId ?? article.id;
-    clusterOf.set(article.id, cluster);
-    const list = byCluster.get(cluster) ?? [];
-    list.push(article);
-    byCluster.set(cluster, list);
-  }
-  const byStory = new Map<string, SyntheticArticle[]>();
-  for (const article of stream) {
-    const list = byStory.get(article.storyId) ?? [];
-    list.push(article);
-    byStory.set(article.storyId, list);
-  }
-  const label = (a: SyntheticArticle, b: SyntheticArticle) =>
-    a.kind === 'edited' || b.kind === 'edited' ? 'edited' : 'exact';
-  const counts = { exact: { tp: 0, predicted: 0, truth: 0 }, edited: { tp: 0, predicted: 0, truth: 0 } };
-  for (const members of byCluster.values()) {
-    for (let i = 0; i < members.length; i++) {
-      for (let j = i + 1; j < members.length; j++) {
-        const c = counts[label(members[i], members[j])];
-        c.predicted++;
-        if (members[i].storyId === members[j].storyId) c.tp++;
-      }
-    }
-  }
-  for (const members of byStory.values()) {
-    for (let i = 0; i < members.length; i++) {
-      for (let j = i + 1; j < members.length; j++) counts[label(members[i], members[j])].truth++;
-    }
-  }
-  const pct = (x: number, n: number) => (n === 0 ? '   n/a' : (x / n).toFixed(4));
-  console.log('syndication pairs (same cluster)   true pairs  predicted  correct  precision  recall');
-  for (const key of ['exact', 'edited'] as const) {
-    const c = counts[key];
-    console.log(
-      `${key.padEnd(35)}${fmt(c.truth, 10, 0)}${fmt(c.predicted, 11, 0)}${fmt(c.tp, 9, 0)}  ${pct(c.tp, c.predicted).padStart(9)}  ${pct(c.tp, c.truth).padStart(6)}`,
-    );
-  }
-  const all = {
-    tp: counts.exact.tp + counts.edited.tp,
-    predicted: counts.exact.predicted + counts.edited.predicted,
-    truth: counts.exact.truth + counts.edited.truth,
-  };
-  console.log(
-    `${'all'.padEnd(35)}${fmt(all.truth, 10, 0)}${fmt(all.predicted, 11, 0)}${fmt(all.tp, 9, 0)}  ${pct(all.tp, all.predicted).padStart(9)}  ${pct(all.tp, all.truth).padStart(6)}`,
-  );
-
-  // Copy -> origin: is each copy in its origin's cluster, and is copyOf the true origin?
-  console.log('');
-  console.log('copies by edit         copies  with origin in cluster  copyOf = true origin');
-  const groups: Array<[string, (a: SyntheticArticle) => boolean]> = [
-    ['exact', (a) => a.kind === 'exact'],
-    ['edited (all)', (a) => a.kind === 'edited'],
-    ...(['reworded', 'typographic', 'added', 'cut', 'reordered', 'headline', 'heavy'] as EditKind[]).map(
-      (e) =>
-        [`  ${e}`, (a: SyntheticArticle) => a.kind === 'edited' && a.edits.includes(e)] as [
-          string,
-          (a: SyntheticArticle) => boolean,
-        ],
-    ),
-  ];
-  for (const [name, test] of groups) {
-    const copies = stream.filter(test);
-    const clustered = copies.filter((a) => clusterOf.get(a.id) === clusterOf.get(a.originId)).length;
-    const originRight = copies.filter((a) => records.get(a.id)?.copyOf?.articleId === a.originId).length;
-    console.log(
-      `${name.padEnd(22)}${fmt(copies.length, 7, 0)}${pct(clustered, copies.length).padStart(24)}${pct(originRight, copies.length).padStart(22)}`,
-    );
-  }
-  if (process.env.BENCH_DEBUG) {
-    for (const [cluster, members] of byCluster) {
-      const stories = new Set(members.map((m) => m.storyId));
-      if (stories.size > 1) {
-        console.log(
-          'MIXED CLUSTER',
-          cluster,
-          members
-            .map(
-              (m) =>
-                `${m.id}:${m.storyId}:${m.kind}:${records.get(m.id)?.copyOf?.articleId ?? '-'}:${records.get(m.id)?.copyOf?.method ?? ''}${records.get(m.id)?.copyOf?.overlap ?? ''}`,
-            )
-            .join(' '),
-        );
-      }
-    }
-    const missed = stream.filter(
-      (a) => a.kind !== 'original' && clusterOf.get(a.id) !== clusterOf.get(a.originId),
-    );
-    for (const a of missed.slice(0, 15)) {
-      const record = records.get(a.id);
-      const origin = records.get(a.originId);
-      const shared =
-        record && origin
-          ? record.paragraphHashes.filter((h) => origin.paragraphHashes.includes(h)).length
-          : -1;
-      console.log(
-        'MISSED',
-        a.id,
-        a.kind,
-        a.edits.join(','),
-        'origin',
-        a.originId,
-        'shared',
-        shared,
-        'of',
-        record?.paragraphHashes.length,
-        '/',
-        origin?.paragraphHashes.length,
-        'copyOf',
-        record?.copyOf?.articleId ?? '-',
-        'seen',
-        a.seenAt < (stream.find((x) => x.id === a.originId)?.seenAt ?? '') ? 'before-origin' : 'after-origin',
-      );
-    }
-    const wrongOrigin = stream.filter(
-      (a) =>
-        a.kind !== 'original' &&
-        clusterOf.get(a.id) === clusterOf.get(a.originId) &&
-        records.get(a.id)?.copyOf?.articleId !== a.originId,
-    );
-    const originById = new Map(stream.map((a) => [a.id, a]));
-    for (const a of wrongOrigin.slice(0, 15)) {
-      const copyOf = records.get(a.id)?.copyOf;
-      const target = copyOf ? originById.get(copyOf.articleId) : undefined;
-      const origin = originById.get(a.originId);
-      console.log(
-        'WRONG ORIGIN',
-        a.id,
-        a.kind,
-        a.edits.join(','),
-        'seen',
-        a.seenAt < (origin?.seenAt ?? '') ? 'before-origin' : 'after-origin',
-        'copyOf',
-        copyOf
-          ? `${copyOf.articleId} (${target?.kind}, published ${target?.publishedAt}, ${copyOf.method} ${copyOf.overlap})`
-          : '-',
-        'origin published',
-        origin?.publishedAt,
-        'self',
-        a.publishedAt,
-        a.basedOnUrl ? 'basedOn' : '',
-      );
-    }
-    let shown = 0;
-    for (const article of stream) {
-      const record = records.get(article.id);
-      const target = record?.copyOf ? stream.find((a) => a.id === record.copyOf!.articleId) : undefined;
-      if (target && target.storyId !== article.storyId && shown++ < 8) {
-        console.log(
-          'FALSE LINK',
-          article.id,
-          article.kind,
-          article.edits,
-          '->',
-          target.id,
-          target.kind,
-          JSON.stringify(record!.copyOf),
-        );
-        console.log(
-          '  A:',
-          article.paragraphs.map((p) => `${p.text.slice(0, 40)} #${p.text.length}`),
-        );
-        console.log(
-          '  B:',
-          target.paragraphs.map((p) => `${p.text.slice(0, 40)} #${p.text.length}`),
-        );
-      }
-    }
-  }
-  const originals = stream.filter((a) => a.kind === 'original');
-  const wronglyCopies = originals.filter((a) => records.get(a.id)?.copyOf !== undefined).length;
-  console.log(`originals marked as a copy of something: ${wronglyCopies} of ${originals.length}`);
 }
 
 function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {

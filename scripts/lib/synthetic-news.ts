@@ -55,8 +55,14 @@ export class Random {
   }
 }
 
-/** How a generated article relates to its story. */
-export type CopyKind = 'original' | 'exact' | 'edited';
+/**
+ * How a generated article relates to its story. `aggregator`, `excerpt` and `update` appear only
+ * with {@link SyntheticNewsOptions.provenance}: an aggregator host's full copy with a source
+ * credit; an aggregator's excerpt (the first paragraphs, the last possibly cut with "…", sometimes
+ * run together, then "Read the full story at …"); the same publisher's later version at a second
+ * URL (reworded first paragraph, an appended update, same headline).
+ */
+export type CopyKind = 'original' | 'exact' | 'edited' | 'aggregator' | 'excerpt' | 'update';
 
 /** Edits applied to an edited copy. */
 export type EditKind = 'reworded' | 'typographic' | 'added' | 'cut' | 'reordered' | 'headline' | 'heavy';
@@ -79,6 +85,8 @@ export interface SyntheticArticle {
   edits: EditKind[];
   /** Truth: the story's original article id. */
   originId: string;
+  /** A long press-release quotation this article carries, shared with other, different stories. */
+  quotation?: string;
 }
 
 /** Generator options (defaults give a mix close to a wire-heavy news feed). */
@@ -97,7 +105,20 @@ export interface SyntheticNewsOptions {
   heavyShare?: number;
   /** Share of copies crawled before their origin (default 0.1). */
   earlyCopyShare?: number;
+  /**
+   * Adds the provenance cases of bench:dedup: aggregator copies and excerpts on aggregator hosts,
+   * same-publisher updates, and long press-release quotations shared by different stories.
+   */
+  provenance?: boolean;
 }
+
+/** Shares of copy events that are aggregator copies, excerpts and updates (with `provenance`). */
+const AGGREGATOR_COPY_SHARE = 0.12;
+const EXCERPT_SHARE = 0.12;
+const UPDATE_SHARE = 0.07;
+/** Share of originals quoting a press release that other, different stories quote too. */
+const QUOTATION_SHARE = 0.06;
+const AGGREGATOR_HOSTS = 6;
 
 const FUNCTION_WORDS = (
   'the of and to in a that for on is was said with he it as at by from his have has are but ' +
@@ -210,7 +231,7 @@ class TextModel {
 }
 
 /** Stock sentences of evidence length that unrelated stories share. */
-const STOCK_SENTENCES = [
+export const STOCK_SENTENCES = [
   'The company did not immediately respond to a request for comment on the matter.',
   'A spokesperson for the ministry declined to comment when contacted by reporters on Tuesday.',
   'Officials said the investigation was ongoing and that more details would be released later.',
@@ -255,6 +276,8 @@ interface Story {
   ctx: StoryContext;
   /** Copies made so far (edited copies may derive from one). */
   versions: string[][];
+  /** Its publisher already put out an update. */
+  updated?: boolean;
   hosts: Set<string>;
 }
 
@@ -280,6 +303,24 @@ export function generateSyntheticNews(options: SyntheticNewsOptions): SyntheticA
       groupLine: i % 3 === 0 || i % 3 === 1 ? groups[Math.floor(i / 3)] : undefined,
     };
   });
+
+  const provenance = options.provenance ?? false;
+  const aggregators: HostProfile[] = provenance
+    ? Array.from({ length: AGGREGATOR_HOSTS }, (_, i) => {
+        const label = words.word(random) + words.word(random);
+        return {
+          host: `www.${label}-digest${i}.example`,
+          siteName: `${capitalise(label)} Digest`,
+          boilerplate: Array.from({ length: random.int(1, 2) }, () => text.sentence(generic, 10, 22)),
+        };
+      })
+    : [];
+  // Press releases quoted at length by several different stories (each a long paragraph).
+  const quotations = provenance
+    ? Array.from({ length: Math.max(3, Math.ceil(options.articles / 400)) }, () =>
+        Array.from({ length: 4 }, () => text.sentence(generic, 16, 24)).join(' '),
+      )
+    : [];
 
   const stories: Story[] = [];
   const out: SyntheticArticle[] = [];
@@ -332,6 +373,43 @@ export function generateSyntheticNews(options: SyntheticNewsOptions): SyntheticA
     };
   };
 
+  /** An aggregator copy, an excerpt or an update of the story (or undefined: an ordinary copy). */
+  const provenanceCopy = (story: Story): SyntheticArticle | 'skip' | undefined => {
+    const u = random.next();
+    const publishedMs = story.publishedMs + random.int(5, 360) * 60_000;
+    if (u < AGGREGATOR_COPY_SHARE + EXCERPT_SHARE) {
+      const free = aggregators.filter((h) => !story.hosts.has(h.host));
+      if (free.length === 0) return 'skip';
+      const host = random.pick(free);
+      story.hosts.add(host.host);
+      const credit = `This article first appeared on ${story.siteName}.`;
+      const basedOnUrl = random.chance(0.4) ? story.originUrl : undefined;
+      if (u < AGGREGATOR_COPY_SHARE) {
+        const body = random.chance(0.5) ? [...story.body, credit] : [credit, ...story.body];
+        return makeArticle(story, host, body, 'aggregator', [], publishedMs, clockMs, story.title, basedOnUrl);
+      }
+      const lead = story.body.slice(0, random.int(2, 3));
+      if (random.chance(0.5)) lead[lead.length - 1] = cutAtWord(random, lead[lead.length - 1]);
+      const block = random.chance(0.3) ? [lead.join(' ')] : lead;
+      const body = [...block, `Read the full story at ${story.siteName}`];
+      return makeArticle(story, host, body, 'excerpt', [], publishedMs, clockMs, story.title, basedOnUrl);
+    }
+    if (u < AGGREGATOR_COPY_SHARE + EXCERPT_SHARE + UPDATE_SHARE) {
+      if (story.updated) return 'skip';
+      story.updated = true;
+      const host = hosts.find((h) => h.host === story.originHost) as HostProfile;
+      const body = [
+        rewordSentence(random, text, story.ctx, story.body[0]),
+        ...story.body.slice(1),
+        `Update: ${text.paragraph(story.ctx)}`,
+      ];
+      const title = random.chance(0.5) ? `UPDATE: ${story.title}` : story.title;
+      const updatedMs = story.publishedMs + random.int(60, 480) * 60_000;
+      return makeArticle(story, host, body, 'update', [], updatedMs, clockMs, title);
+    }
+    return undefined;
+  };
+
   while (out.length < options.articles) {
     clockMs += random.int(5, 120) * 1000;
     const makeCopy = stories.length > 0 && random.chance(copyShare);
@@ -349,6 +427,9 @@ export function generateSyntheticNews(options: SyntheticNewsOptions): SyntheticA
         for (const p of earlier.body.slice(0, 2)) if (chars(reuse) + p.length <= budget) reuse.push(p);
         body.splice(body.length - 1, 0, ...reuse);
       }
+      const quotation =
+        provenance && random.chance(QUOTATION_SHARE) && body.length >= 4 ? random.pick(quotations) : undefined;
+      if (quotation) body.splice(random.int(1, body.length - 1), 0, quotation);
       const story: Story = {
         id: `s${stories.length + 1}`,
         originId: '',
@@ -363,6 +444,7 @@ export function generateSyntheticNews(options: SyntheticNewsOptions): SyntheticA
         hosts: new Set([host.host]),
       };
       const article = makeArticle(story, host, body, 'original', [], story.publishedMs, clockMs, story.title);
+      if (quotation) article.quotation = quotation;
       story.originId = article.id;
       story.originUrl = article.url;
       stories.push(story);
@@ -374,6 +456,14 @@ export function generateSyntheticNews(options: SyntheticNewsOptions): SyntheticA
     const story = random.chance(0.8)
       ? stories[stories.length - 1 - random.int(0, recent - 1)]
       : random.pick(stories);
+    if (provenance) {
+      const special = provenanceCopy(story);
+      if (special === 'skip') continue;
+      if (special) {
+        out.push(special);
+        continue;
+      }
+    }
     const freeHosts = hosts.filter((h) => !story.hosts.has(h.host));
     if (freeHosts.length === 0) continue;
     const host = random.pick(freeHosts);
@@ -413,6 +503,13 @@ export function generateSyntheticNews(options: SyntheticNewsOptions): SyntheticA
     out.push(article);
   }
   return out.slice(0, options.articles);
+}
+
+/** The paragraph cut at a word boundary (40-70% of its words), ending in "…", as excerpts are. */
+function cutAtWord(random: Random, paragraph: string): string {
+  const words = paragraph.split(' ');
+  const keep = Math.max(4, Math.floor(words.length * (0.4 + random.next() * 0.3)));
+  return keep >= words.length ? paragraph : `${words.slice(0, keep).join(' ')}…`;
 }
 
 function chars(paragraphs: readonly string[]): number {

@@ -69,7 +69,10 @@ function inCrawlOrder(stream: readonly SyntheticArticle[], order: CrawlOrder): S
     pages.sort((a, b) => b.publishedAt.localeCompare(a.publishedAt) || b.id.localeCompare(a.id));
   if (order === 'stream') return pages;
   const lastPublishedMs = Math.max(...pages.map((a) => Date.parse(a.publishedAt)));
-  return pages.map((a, i) => ({ ...a, seenAt: new Date(lastPublishedMs + 3_600_000 + i * 1000).toISOString() }));
+  return pages.map((a, i) => ({
+    ...a,
+    seenAt: new Date(lastPublishedMs + 3_600_000 + i * 1000).toISOString(),
+  }));
 }
 
 const tableName = (order: CrawlOrder) => `bench-dedup-${order}`;
@@ -89,7 +92,10 @@ async function main(): Promise<void> {
   const generateMs = Date.now() - generatedAt;
   const kinds = countBy(stream, (a) => a.kind);
   const paragraphs = stream.reduce((n, a) => n + a.paragraphs.length, 0);
-  const evidence = stream.reduce((n, a) => n + a.paragraphs.filter((p) => isEvidenceParagraph(p.text)).length, 0);
+  const evidence = stream.reduce(
+    (n, a) => n + a.paragraphs.filter((p) => isEvidenceParagraph(p.text)).length,
+    0,
+  );
   console.log(
     `bench:dedup — ${articleCount} articles (${Object.entries(kinds)
       .map(([k, n]) => `${n} ${k}`)
@@ -107,16 +113,21 @@ async function main(): Promise<void> {
     const server = values.store === 'dynalite' ? await startDynalite() : await startDynamoDbLocal();
     try {
       for (const order of orders)
-        figures.push(await runOnDynamoDb(server.client, inCrawlOrder(stream, order), order, paragraphs, evidence));
+        figures.push(
+          await runOnDynamoDb(server.client, inCrawlOrder(stream, order), order, paragraphs, evidence),
+        );
     } finally {
       await server.stop();
     }
   }
   console.log('');
-  console.log('summary (goals: origin accuracy >= 0.99 both orders, excerpt and update recall >= 0.98, precision 1.0, 0 mixed clusters, WU/paragraph <= 1.49)');
+  console.log(
+    'summary (goals: origin accuracy >= 0.99 both orders, excerpt and update recall >= 0.98, precision 1.0, 0 mixed clusters, WU/paragraph <= 1.49)',
+  );
   for (const f of figures) {
     const q = f.quality;
-    const recall = (k: 'excerpt' | 'update') => (q.pairs[k].truth ? q.pairs[k].correct / q.pairs[k].truth : 1);
+    const recall = (k: 'excerpt' | 'update') =>
+      q.pairs[k].truth ? q.pairs[k].correct / q.pairs[k].truth : 1;
     console.log(
       `  ${f.order.padEnd(13)} origin ${(q.origin.correct / Math.max(1, q.origin.members)).toFixed(4)}  excerpt recall ${recall('excerpt').toFixed(4)}  update recall ${recall('update').toFixed(4)}  precision ${(q.all.correct / Math.max(1, q.all.predicted)).toFixed(4)}  mixed clusters ${q.mixedClusters}${f.writeUnitsPerParagraph !== undefined ? `  WU/paragraph ${f.writeUnitsPerParagraph.toFixed(3)}` : ''}`,
     );
@@ -160,13 +171,18 @@ async function runOnDynamoDb(
     if (++done % progressEvery === 0) process.stderr.write(`  ${order}: ${done}/${pages.length} articles\n`);
   });
   const elapsedMs = Date.now() - started;
-  const { records, origins } = await readStories(readBack, pages.map((a) => a.id));
+  const { records, origins } = await readStories(
+    readBack,
+    pages.map((a) => a.id),
+  );
   const dedupStats = sumStats([...byMethod.values()].map((i) => i.stats()));
   const callerStats = callerIndex.stats();
   const n = pages.length;
   console.log('');
   console.log(`== order: ${order} (${n} pages, ${concurrency} workers, DynamoDB ${values.store})`);
-  console.log(`throughput: ${((n / elapsedMs) * 1000).toFixed(1)} articles/s (${(elapsedMs / 1000).toFixed(1)} s)`);
+  console.log(
+    `throughput: ${((n / elapsedMs) * 1000).toFixed(1)} articles/s (${(elapsedMs / 1000).toFixed(1)} s)`,
+  );
   console.log(
     'DynamoDB                  requests/article  read units/article  write units/article  write units/paragraph  write units/evidence paragraph',
   );
@@ -202,8 +218,13 @@ async function runInMemory(pages: SyntheticArticle[], order: CrawlOrder): Promis
   const started = Date.now();
   await mapWithConcurrency(pages, concurrency, (article) => ingest(index, index, article));
   console.log('');
-  console.log(`== order: ${order} (memory, quality only), ${pages.length} articles in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const { records, origins } = await readStories(index, pages.map((a) => a.id));
+  console.log(
+    `== order: ${order} (memory, quality only), ${pages.length} articles in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  const { records, origins } = await readStories(
+    index,
+    pages.map((a) => a.id),
+  );
   const quality = measureQuality(pages, records, origins);
   console.log(formatQuality(quality));
   return { order, quality };
@@ -218,7 +239,8 @@ async function readStories(
   const clusters = [...new Set([...records.values()].map(clusterOf))];
   const origins = new Map<string, StoryOrigin>();
   for (let i = 0; i < clusters.length; i += 100)
-    for (const [id, origin] of await index.getStoryOrigins(clusters.slice(i, i + 100))) origins.set(id, origin);
+    for (const [id, origin] of await index.getStoryOrigins(clusters.slice(i, i + 100)))
+      origins.set(id, origin);
   return { records, origins };
 }
 

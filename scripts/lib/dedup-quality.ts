@@ -30,7 +30,11 @@ export interface DedupQuality {
   /** Pairs of different stories sharing a stock sentence or a long quotation (the traps). */
   trapPairs: { stock: number; quotation: number };
   /** Members of stories with at least two articles whose view names the true origin. */
-  origin: { members: number; correct: number; byKind: Record<CopyKind, { members: number; correct: number }> };
+  origin: {
+    members: number;
+    correct: number;
+    byKind: Record<CopyKind, { members: number; correct: number }>;
+  };
   /** Updates whose relation is not `update` (counted as syndication to another publisher). */
   updatesAsSyndication: number;
   updates: number;
@@ -71,7 +75,9 @@ export function measureQuality(
   const zero = (): PairCounts => ({ truth: 0, predicted: 0, correct: 0 });
   const pairs = Object.fromEntries(PAIR_KINDS.map((k) => [k, zero()])) as Record<PairKind, PairCounts>;
   const stock = new Set(STOCK_SENTENCES.map(normalizeParagraph));
-  const texts = new Map(stream.map((a) => [a.id, new Set(a.paragraphs.map((p) => normalizeParagraph(p.text)))]));
+  const texts = new Map(
+    stream.map((a) => [a.id, new Set(a.paragraphs.map((p) => normalizeParagraph(p.text)))]),
+  );
   const sharesStock = (a: SyntheticArticle, b: SyntheticArticle) => {
     const tb = texts.get(b.id) as Set<string>;
     for (const t of texts.get(a.id) as Set<string>) if (stock.has(t) && tb.has(t)) return true;
@@ -110,10 +116,12 @@ export function measureQuality(
     if (a.quotation) byQuotation.set(a.quotation, [...(byQuotation.get(a.quotation) ?? []), a]);
   for (const group of byQuotation.values())
     for (let i = 0; i < group.length; i++)
-      for (let j = i + 1; j < group.length; j++) if (group[i].storyId !== group[j].storyId) trapPairs.quotation++;
+      for (let j = i + 1; j < group.length; j++)
+        if (group[i].storyId !== group[j].storyId) trapPairs.quotation++;
   const byStock = new Map<string, SyntheticArticle[]>();
   for (const a of stream)
-    for (const t of texts.get(a.id) as Set<string>) if (stock.has(t)) byStock.set(t, [...(byStock.get(t) ?? []), a]);
+    for (const t of texts.get(a.id) as Set<string>)
+      if (stock.has(t)) byStock.set(t, [...(byStock.get(t) ?? []), a]);
   for (const group of byStock.values())
     for (let i = 0; i < group.length; i++)
       for (let j = i + 1; j < group.length; j++) if (group[i].storyId !== group[j].storyId) trapPairs.stock++;
@@ -122,7 +130,9 @@ export function measureQuality(
   const origin = {
     members: 0,
     correct: 0,
-    byKind: Object.fromEntries(kinds.map((k) => [k, { members: 0, correct: 0 }])) as DedupQuality['origin']['byKind'],
+    byKind: Object.fromEntries(
+      kinds.map((k) => [k, { members: 0, correct: 0 }]),
+    ) as DedupQuality['origin']['byKind'],
   };
   const present = new Set(stream.map((a) => a.id));
   for (const members of byStory.values()) {

@@ -386,7 +386,17 @@ export function generateSyntheticNews(options: SyntheticNewsOptions): SyntheticA
       const basedOnUrl = random.chance(0.4) ? story.originUrl : undefined;
       if (u < AGGREGATOR_COPY_SHARE) {
         const body = random.chance(0.5) ? [...story.body, credit] : [credit, ...story.body];
-        return makeArticle(story, host, body, 'aggregator', [], publishedMs, clockMs, story.title, basedOnUrl);
+        return makeArticle(
+          story,
+          host,
+          body,
+          'aggregator',
+          [],
+          publishedMs,
+          clockMs,
+          story.title,
+          basedOnUrl,
+        );
       }
       const lead = story.body.slice(0, random.int(2, 3));
       if (random.chance(0.5)) lead[lead.length - 1] = cutAtWord(random, lead[lead.length - 1]);
@@ -428,7 +438,9 @@ export function generateSyntheticNews(options: SyntheticNewsOptions): SyntheticA
         body.splice(body.length - 1, 0, ...reuse);
       }
       const quotation =
-        provenance && random.chance(QUOTATION_SHARE) && body.length >= 4 ? random.pick(quotations) : undefined;
+        provenance && random.chance(QUOTATION_SHARE) && body.length >= 4
+          ? random.pick(quotations)
+          : undefined;
       if (quotation) body.splice(random.int(1, body.length - 1), 0, quotation);
       const story: Story = {
         id: `s${stories.length + 1}`,

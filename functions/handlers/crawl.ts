@@ -7,9 +7,9 @@ import { createMetrics, type PerHostMetricPolicy } from '../observability/metric
 import { CRAWL_SERVICE_NAME } from '../observability/names';
 import { crawlUrl, type CrawlOutcome } from '../pipeline/crawl-url';
 import type { PipelineDeps } from '../pipeline/deps';
-import { BUNDLE_LINGER_MS } from '../pipeline/bundle-writer';
-import { CleanBundleWriter } from '../pipeline/clean-bundle';
-import { RawBundleWriter } from '../pipeline/raw-bundle-writer';
+import { BUNDLE_LINGER_MS } from '../archive-format/bundle-writer';
+import { CleanBundleWriter } from '../archive-format/clean-copies';
+import { RawBundleWriter } from '../archive-format/raw-pages';
 import type { CrawlMessage } from '../ports/crawl-queue';
 import { createAwsDeps } from './aws-deps';
 import { pipelineLogFrom, recordCrawlMetrics } from './lambda-observability';

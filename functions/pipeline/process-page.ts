@@ -8,7 +8,7 @@ import type {
   StoredCleanCopy,
 } from '../core/article';
 import { joinParagraphs } from '../core/article';
-import { dayOf, renderingKey } from '../core/archive-keys';
+import { dayOf, renderingKey } from '../archive-format/keys';
 import { contentHash } from '../core/content-hash';
 import { decodeHtmlBytes } from '../core/extract/charset';
 import { extractArticle } from '../core/extract/index';
@@ -16,10 +16,10 @@ import { renderMarkdown, renderText } from '../core/render';
 import { articleIdFor, hostOf, resolveCanonical } from '../core/url/canonical-url';
 import { describeError } from '../errors';
 import type { CleanLine } from '../ports/clean-copy-sink';
-import { cleanPointer, immediateCleanSink, readCleanCopy } from './clean-bundle';
+import { cleanPointer, immediateCleanSink, readCleanCopy } from '../archive-format/clean-copies';
 import { dedupArticle, dedupRecordFields } from './dedup-article';
 import type { PipelineDeps } from './deps';
-import { singlePageRawSink } from './raw-bundle-writer';
+import { singlePageRawSink } from '../archive-format/raw-pages';
 
 /** A page as fetched (or as read back from the raw archive). */
 export interface FetchedPage {

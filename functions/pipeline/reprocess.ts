@@ -1,13 +1,17 @@
-import { gunzipSync } from 'node:zlib';
-import type { ArticleRecord, RawPageRef } from '../core/article';
-import { warcLocationOf } from '../core/warc/raw-pointer';
-import type { ArchiveRecordSource } from '../ports/archive-record-source';
-import { bundleWrittenAtMs } from '../core/archive-keys';
+import type { ArticleRecord } from '../core/article';
+import {
+  bundleWrittenAtMs,
+  CLEAN_PREFIX,
+  cleanDayOfKey,
+  cleanDayPrefix,
+  isUnbundledCleanKey,
+} from '../archive-format/keys';
+import { readRawPage } from '../archive-format/raw-pages';
 import { describeError, InvalidInputError } from '../errors';
 import type { ArchiveStore } from '../ports/archive-store';
 import type { DedupIndex } from '../ports/dedup-index';
 import type { ReprocessCheckpointStore } from '../ports/reprocess-checkpoint-store';
-import { CleanBundleWriter } from './clean-bundle';
+import { CleanBundleWriter } from '../archive-format/clean-copies';
 import type { PipelineDeps } from './deps';
 import { processPage } from './process-page';
 
@@ -158,8 +162,8 @@ async function articlesOfDay(index: DedupIndex, host: string, day: string): Prom
  */
 async function archiveDays(archive: ArchiveStore, filter: ReprocessFilter): Promise<string[]> {
   const days = new Set<string>();
-  for await (const key of archive.list('clean/dt=')) {
-    const day = /^clean\/dt=(\d{4}-\d{2}-\d{2})\//.exec(key)?.[1];
+  for await (const key of archive.list(CLEAN_PREFIX)) {
+    const day = cleanDayOfKey(key);
     if (day && (!filter.from || day >= filter.from) && (!filter.to || day <= filter.to)) days.add(day);
   }
   return [...days].sort();
@@ -198,41 +202,6 @@ export async function* listArticleKeys(
       }
     }
   }
-}
-
-/**
- * Reads an article's current raw page: the member range of its bundle, the whole object for
- * records written before bundling (no range), or the WARC record a backfilled article points at
- * (read through `archiveRecords`). Undefined when the object or range is not there.
- */
-export async function readRawPage(
-  archive: ArchiveStore,
-  record: ArticleRecord,
-  archiveRecords?: ArchiveRecordSource,
-): Promise<{ body: Uint8Array; raw: RawPageRef } | undefined> {
-  if (!record.rawKey) return undefined;
-  const warcLocation = warcLocationOf(record.rawKey);
-  if (warcLocation !== undefined) {
-    // Backfilled from a web archive: the page was never copied, the pointer names its WARC record.
-    if (!archiveRecords || record.rawOffset === undefined || record.rawLength === undefined) return undefined;
-    const archived = await archiveRecords.readAt(warcLocation, record.rawOffset, record.rawLength);
-    if (!archived.http) return undefined;
-    return {
-      body: archived.http.body,
-      raw: { key: record.rawKey, offset: record.rawOffset, length: record.rawLength },
-    };
-  }
-  if (record.rawOffset !== undefined && record.rawLength !== undefined) {
-    const gz = await archive.getRange(record.rawKey, record.rawOffset, record.rawLength);
-    if (!gz || gz.byteLength !== record.rawLength) return undefined;
-    return {
-      body: gunzipSync(gz),
-      raw: { key: record.rawKey, offset: record.rawOffset, length: record.rawLength },
-    };
-  }
-  const gz = await archive.get(record.rawKey);
-  if (!gz) return undefined;
-  return { body: gunzipSync(gz), raw: { key: record.rawKey, offset: 0, length: gz.byteLength } };
 }
 
 /**
@@ -316,11 +285,11 @@ export async function deleteUnreferencedCleanObjects(
   // Listed first: a bundle older than the margin gains no new pointer later (pointers only ever
   // move to lines just written), so reading the records afterwards cannot miss one.
   const candidates: string[] = [];
-  for await (const key of deps.archive.list(`clean/dt=${day}/`)) {
+  for await (const key of deps.archive.list(cleanDayPrefix(day))) {
     const writtenAtMs = bundleWrittenAtMs(key);
     // A key without a stamp is a copy stored before bundling: nothing writes those any more.
     if (
-      writtenAtMs === undefined ? /\/host=[^/]+\/[0-9a-f]{32}\.json$/.test(key) : writtenAtMs < oldestKeptMs
+      writtenAtMs === undefined ? isUnbundledCleanKey(key) : writtenAtMs < oldestKeptMs
     )
       candidates.push(key);
   }

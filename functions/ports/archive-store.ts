@@ -14,7 +14,7 @@ export interface ArchivePutOptions {
 
 /**
  * Blob storage for raw pages and clean copies. Keys use the S3 layout documented in
- * `functions/core/archive-keys.ts`; the local adapter mirrors them as files.
+ * `functions/archive-format/keys.ts`; the local adapter mirrors them as files.
  */
 export interface ArchiveStore {
   /** Writes (or overwrites) one object; `options.storageClass` says how it will be read. */

@@ -5,7 +5,7 @@ import { firstAppearance } from '../core/dedup/first-appearance';
 import { paragraphHash } from '../core/dedup/paragraph-hash';
 import { renderMarkdown, renderText } from '../core/render';
 import { InvalidInputError, NotFoundError } from '../errors';
-import { readCleanCopy } from '../pipeline/clean-bundle';
+import { readCleanCopy } from '../archive-format/clean-copies';
 import type { ArchiveStore } from '../ports/archive-store';
 import type { DedupIndex, Page, ParagraphInfo } from '../ports/dedup-index';
 import { decodeExportCursor, encodeExportCursor } from './export-cursor';

@@ -1,14 +1,14 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { cleanBundleKey, rawBundleKey, renderingKey } from '../../functions/core/archive-keys';
+import { cleanBundleKey, rawBundleKey, renderingKey } from '../../functions/archive-format/keys';
 
 /** First path segment of a key, with its slash: the prefix IAM grants and lifecycle rules use. */
 const topPrefix = (key: string) => `${key.split('/')[0]}/`;
 
 /**
  * Key prefixes of the archive bucket. raw/clean/text come from the key functions in
- * functions/core/archive-keys.ts, so grants and lifecycle rules follow the layout the code writes.
+ * functions/archive-format/keys.ts, so grants and lifecycle rules follow the layout the code writes.
  */
 export const ARCHIVE_PREFIX = {
   raw: topPrefix(rawBundleKey('2000-01-01T00:00:00.000Z', '0')),

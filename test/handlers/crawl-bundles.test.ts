@@ -21,7 +21,7 @@ import { StorageError } from '../../functions/errors';
 import { InMemoryHostRateLimiter } from '../../functions/adapters/local/memory-host-rate-limiter';
 import { RobotsCache } from '../../functions/fetch/robots';
 import { makeHandler } from '../../functions/handlers/crawl';
-import { readCleanCopy } from '../../functions/pipeline/clean-bundle';
+import { readCleanCopy } from '../../functions/archive-format/clean-copies';
 import { fetchOptionsFrom, silentLog, type PipelineDeps } from '../../functions/pipeline/deps';
 import { CountingArchiveStore } from '../../scripts/lib/counting-stores';
 import type { CrawlMessage } from '../../functions/ports/crawl-queue';

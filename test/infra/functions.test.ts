@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/config';
-import { cleanBundleKey, cleanKey, rawBundleKey, renderingKey } from '../../functions/core/archive-keys';
+import { cleanBundleKey, cleanKey, rawBundleKey, renderingKey } from '../../functions/archive-format/keys';
 import { createAwsDeps } from '../../functions/handlers/aws-deps';
 import { DEFAULT_SETTINGS } from '../../infra/settings';
 import { synthPipeline, VARIANT_CONTEXT } from './synth';
@@ -301,7 +301,7 @@ describe('IAM', () => {
     : [];
   const mayTouch = (patterns: string[], key: string) => patterns.some((pattern) => globMatches(pattern, key));
 
-  it('crawl may write and delete every key it writes on AWS (archive-keys.ts, aws-deps.ts) and nothing else', () => {
+  it('crawl may write and delete every key it writes on AWS (archive-format/keys.ts, aws-deps.ts) and nothing else', () => {
     const writes = objectPatterns('news-crawl', ['s3:PutObject']);
     const deletes = objectPatterns('news-crawl', ['s3:DeleteObject*']);
     const rawPage = rawBundleKey('2026-11-24T10:00:00.000Z', '0123456789ab');

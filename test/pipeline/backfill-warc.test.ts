@@ -15,7 +15,8 @@ import { openLocalPipeline, type LocalPipeline } from '../../functions/cli/local
 import { loadConfig } from '../../functions/config';
 import { articleIdFor } from '../../functions/core/url/canonical-url';
 import { silentLog } from '../../functions/pipeline/deps';
-import { articleKey, readRawPage, reprocessArticleKey } from '../../functions/pipeline/reprocess';
+import { readRawPage } from '../../functions/archive-format/raw-pages';
+import { articleKey, reprocessArticleKey } from '../../functions/pipeline/reprocess';
 import { runBackfill } from '../../functions/pipeline/run-backfill';
 import { writeSitesWarc } from '../../scripts/lib/synthetic-warc';
 import { responseRecord, writeWarcFile } from '../../scripts/lib/warc-writer';

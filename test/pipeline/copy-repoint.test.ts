@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArticleRecord, ObjectRange } from '../../functions/core/article';
 import { openLocalPipeline, type LocalPipeline } from '../../functions/cli/local-pipeline';
 import { loadConfig } from '../../functions/config';
-import { immediateCleanSink, readCleanCopy } from '../../functions/pipeline/clean-bundle';
+import { immediateCleanSink, readCleanCopy } from '../../functions/archive-format/clean-copies';
 import { silentLog } from '../../functions/pipeline/deps';
 import { processPage, repointCleanCopy } from '../../functions/pipeline/process-page';
 import { readCleanLines } from '../helpers/clean-lines';

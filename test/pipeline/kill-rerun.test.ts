@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderingKey } from '../../functions/core/archive-keys';
+import { renderingKey } from '../../functions/archive-format/keys';
 import { hashNormalized, isEvidenceNormalized } from '../../functions/core/dedup/paragraph-hash';
 import { normalizeParagraph } from '../../functions/core/dedup/normalize-paragraph';
 import { BOILERPLATE_MIN_HOST_PAGES } from '../../functions/core/dedup/boilerplate';

@@ -8,8 +8,8 @@ import { FileArchiveStore } from '../../functions/adapters/archive/file-archive-
 import { S3ArchiveStore } from '../../functions/adapters/archive/s3-archive-store';
 import type { RawPageRef } from '../../functions/core/article';
 import { StorageError } from '../../functions/errors';
-import { CleanBundleWriter, immediateCleanSink } from '../../functions/pipeline/clean-bundle';
-import { RawBundleWriter, singlePageRawSink } from '../../functions/pipeline/raw-bundle-writer';
+import { CleanBundleWriter, immediateCleanSink } from '../../functions/archive-format/clean-copies';
+import { RawBundleWriter, singlePageRawSink } from '../../functions/archive-format/raw-pages';
 import type { ArchivePutOptions, ArchiveStore } from '../../functions/ports/archive-store';
 import { startS3Server, type S3Server } from '../helpers/s3-server';
 

@@ -9,7 +9,7 @@ import {
   startEmbeddedDynamoDb,
   type EmbeddedDynamoDb,
 } from '../../functions/adapters/local/embedded-dynamodb';
-import { cleanKey } from '../../functions/core/archive-keys';
+import { cleanKey } from '../../functions/archive-format/keys';
 import type { ArticleRecord, CleanCopy } from '../../functions/core/article';
 import { makeHandler } from '../../functions/handlers/query';
 import type { DedupIndex } from '../../functions/ports/dedup-index';

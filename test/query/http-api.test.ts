@@ -1,4 +1,4 @@
-import { readCleanCopy } from '../../functions/pipeline/clean-bundle';
+import { readCleanCopy } from '../../functions/archive-format/clean-copies';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

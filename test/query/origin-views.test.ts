@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CleanCopy } from '../../functions/core/article';
 import { QueryCore } from '../../functions/query/query-core';
 import { handleWebRequest } from '../../functions/query/web/web-view';
-import { readCleanCopy } from '../../functions/pipeline/clean-bundle';
+import { readCleanCopy } from '../../functions/archive-format/clean-copies';
 import { SEED_PAGES, seedArchive, type SeededArchive } from './helpers/seed-archive';
 
 const COPY_FILE = 'wirewatch.example/news/2026/11/24/104877-bayview-fares-frozen.html';

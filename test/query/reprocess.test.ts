@@ -10,8 +10,8 @@ import {
 } from '../../functions/adapters/local/file-reprocess-checkpoint';
 import { runLocalReprocess } from '../../functions/cli/commands/reprocess';
 import type { CleanCopy } from '../../functions/core/article';
-import { cleanKey } from '../../functions/core/archive-keys';
-import { encodeCleanLine, readCleanCopy } from '../../functions/pipeline/clean-bundle';
+import { cleanKey } from '../../functions/archive-format/keys';
+import { encodeCleanLine, readCleanCopy } from '../../functions/archive-format/clean-copies';
 import { newestLines, pointsAt, readCleanLines } from '../helpers/clean-lines';
 import { contentHash } from '../../functions/core/content-hash';
 import {
@@ -22,7 +22,7 @@ import {
   runReprocess,
   type ReprocessOptions,
 } from '../../functions/pipeline/reprocess';
-import { storeRawBundle } from '../../functions/pipeline/raw-bundle-writer';
+import { storeRawBundle } from '../../functions/archive-format/raw-pages';
 import { seedArchive, type SeededArchive } from './helpers/seed-archive';
 
 /**

@@ -40,7 +40,7 @@ export interface S3ArchiveStoreOptions {
 
 /**
  * {@link ArchiveStore} on one S3 bucket. Keys are used as given (the layout of
- * `functions/core/archive-keys.ts`); encryption is the bucket's default (set by the stack); the
+ * `functions/archive-format/keys.ts`); encryption is the bucket's default (set by the stack); the
  * storage class follows the put's hint ({@link S3_STORAGE_CLASS}).
  *
  * @example

@@ -145,7 +145,7 @@ function decodeRelativeTime(stored: Json, context: SlotContext): string {
 
 const wallText = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 19);
 
-/** `raw/dt=<day>/bundle-<stamp>-<id>.gz`, the raw bundle key of `core/archive-keys.ts` (stored items keep this shape). */
+/** `raw/dt=<day>/bundle-<stamp>-<id>.gz`, the raw bundle key of `archive-format/keys.ts` (stored items keep this shape). */
 const RAW_BUNDLE_KEY =
   /^raw\/dt=\d{4}-\d\d-\d\d\/bundle-(\d{4}-\d\d-\d\d)T(\d\d)-(\d\d)-(\d\d)-(\d{3})Z-([0-9a-f]+)\.gz$/;
 

@@ -79,3 +79,25 @@ export function bundleWrittenAtMs(key: string): number | undefined {
   const m = BUNDLE_STAMP.exec(key);
   return m ? Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4]}.${m[5]}Z`) : undefined;
 }
+
+/** Prefix of every clean object (clean bundles and pre-bundling copies). */
+export const CLEAN_PREFIX = 'clean/dt=';
+
+/** Prefix of the clean objects of one article day. */
+export function cleanDayPrefix(day: string): string {
+  return `${CLEAN_PREFIX}${day}/`;
+}
+
+/**
+ * The article day of a clean object's key, or undefined for other keys.
+ * @example
+ * cleanDayOfKey('clean/dt=2026-11-20/bundle-2026-11-24T10-00-00-000Z-0a.jsonl'); // '2026-11-20'
+ */
+export function cleanDayOfKey(key: string): string | undefined {
+  return /^clean\/dt=(\d{4}-\d{2}-\d{2})\//.exec(key)?.[1];
+}
+
+/** True for the key of a clean copy stored before bundling ({@link cleanKey}: one article per object). */
+export function isUnbundledCleanKey(key: string): boolean {
+  return /\/host=[^/]+\/[0-9a-f]{32}\.json$/.test(key);
+}

@@ -1,5 +1,5 @@
 import type { ArticleRecord, ObjectRange, StoredCleanCopy } from '../core/article';
-import { cleanBundleKey } from '../core/archive-keys';
+import { cleanBundleKey } from './keys';
 import { StorageError } from '../errors';
 import type { ArchiveStore } from '../ports/archive-store';
 import type { CleanCopySink } from '../ports/clean-copy-sink';
@@ -14,7 +14,7 @@ import {
 /**
  * Clean copies are archived in JSON Lines bundles: the clean copies (one line each) that one crawl
  * batch writes for one article day share ONE plain-text object, `clean/dt=<day>/bundle-...jsonl`
- * (see `core/archive-keys.ts`). Uncompressed so Athena reads it as text and a line's byte range
+ * (see `archive-format/keys.ts`). Uncompressed so Athena reads it as text and a line's byte range
  * is the line itself; the record keeps that range.
  */
 

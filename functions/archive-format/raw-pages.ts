@@ -1,6 +1,8 @@
-import { gzipSync } from 'node:zlib';
-import type { RawPageRef } from '../core/article';
-import { rawBundleKey } from '../core/archive-keys';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { ArticleRecord, RawPageRef } from '../core/article';
+import { rawBundleKey } from './keys';
+import { warcLocationOf } from '../core/warc/raw-pointer';
+import type { ArchiveRecordSource } from '../ports/archive-record-source';
 import type { ArchiveStore } from '../ports/archive-store';
 import type { RawPageSink } from '../ports/raw-page-sink';
 import {
@@ -87,4 +89,39 @@ export function storeRawBundle(
  */
 export function singlePageRawSink(archive: ArchiveStore, now: () => Date = () => new Date()): RawPageSink {
   return rawSinkOf(immediateParticipant(archive, RAW_BUNDLE_FORMAT, now));
+}
+
+/**
+ * Reads an article's current raw page: the member range of its bundle, the whole object for
+ * records written before bundling (no range), or the WARC record a backfilled article points at
+ * (read through `archiveRecords`). Undefined when the object or range is not there.
+ */
+export async function readRawPage(
+  archive: ArchiveStore,
+  record: ArticleRecord,
+  archiveRecords?: ArchiveRecordSource,
+): Promise<{ body: Uint8Array; raw: RawPageRef } | undefined> {
+  if (!record.rawKey) return undefined;
+  const warcLocation = warcLocationOf(record.rawKey);
+  if (warcLocation !== undefined) {
+    // Backfilled from a web archive: the page was never copied, the pointer names its WARC record.
+    if (!archiveRecords || record.rawOffset === undefined || record.rawLength === undefined) return undefined;
+    const archived = await archiveRecords.readAt(warcLocation, record.rawOffset, record.rawLength);
+    if (!archived.http) return undefined;
+    return {
+      body: archived.http.body,
+      raw: { key: record.rawKey, offset: record.rawOffset, length: record.rawLength },
+    };
+  }
+  if (record.rawOffset !== undefined && record.rawLength !== undefined) {
+    const gz = await archive.getRange(record.rawKey, record.rawOffset, record.rawLength);
+    if (!gz || gz.byteLength !== record.rawLength) return undefined;
+    return {
+      body: gunzipSync(gz),
+      raw: { key: record.rawKey, offset: record.rawOffset, length: record.rawLength },
+    };
+  }
+  const gz = await archive.get(record.rawKey);
+  if (!gz) return undefined;
+  return { body: gunzipSync(gz), raw: { key: record.rawKey, offset: 0, length: gz.byteLength } };
 }

@@ -288,9 +288,7 @@ export async function deleteUnreferencedCleanObjects(
   for await (const key of deps.archive.list(cleanDayPrefix(day))) {
     const writtenAtMs = bundleWrittenAtMs(key);
     // A key without a stamp is a copy stored before bundling: nothing writes those any more.
-    if (
-      writtenAtMs === undefined ? isUnbundledCleanKey(key) : writtenAtMs < oldestKeptMs
-    )
+    if (writtenAtMs === undefined ? isUnbundledCleanKey(key) : writtenAtMs < oldestKeptMs)
       candidates.push(key);
   }
   if (candidates.length === 0) return [];

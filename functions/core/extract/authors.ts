@@ -223,9 +223,7 @@ function isKeptCredit(credit: string, site: SiteIdentity): boolean {
   if (/\s/.test(credit)) return looksLikePersonName(credit);
   // Lower-case words of up to four letters are staff initials ("amw"), not a byline.
   return (
-    /^[\p{Lu}\d]{2,4}$/u.test(credit) ||
-    /[\p{L}][.\-][\p{L}]/u.test(credit) ||
-    /^\p{Ll}{5,}$/u.test(credit)
+    /^[\p{Lu}\d]{2,4}$/u.test(credit) || /[\p{L}][.\-][\p{L}]/u.test(credit) || /^\p{Ll}{5,}$/u.test(credit)
   );
 }
 

@@ -94,7 +94,9 @@ export function parseBylineLine(line: string): BylineFinding | undefined {
     !prefixed &&
     !credits.every((c) => {
       const name = c.replace(/\s*\([^)]*\)/g, '');
-      return isAgencyCredit(name) || isEditorialDesk(name) || (looksLikePersonName(name) && !isDeskCredit(name));
+      return (
+        isAgencyCredit(name) || isEditorialDesk(name) || (looksLikePersonName(name) && !isDeskCredit(name))
+      );
     })
   )
     return undefined;

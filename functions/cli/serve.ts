@@ -6,6 +6,7 @@ import { QueryCore } from '../query/query-core';
 import { handleWebRequest, isWebPath } from '../query/web/web-view';
 import { consoleLog } from './console-log';
 import { openLocalPipeline } from './local-pipeline';
+import { openLocalSearch } from './local-search';
 
 /** A running local query server. */
 export interface QueryServer {
@@ -77,16 +78,25 @@ async function send(req: IncomingMessage, res: ServerResponse, response: ApiResp
  */
 export async function startQueryServer(config: Config, options: { port: number }): Promise<QueryServer> {
   const pipeline = await openLocalPipeline(config, { log: consoleLog(false) });
-  const core = new QueryCore({ index: pipeline.deps.index, archive: pipeline.deps.archive });
-  const server = createServer(
-    createQueryListener(core, (error) => process.stderr.write(`serve: ${describeError(error)}\n`)),
-  );
+  let search: Awaited<ReturnType<typeof openLocalSearch>>;
   try {
-    await listen(server, options.port);
+    search = await openLocalSearch(config);
   } catch (error) {
     await pipeline.close();
     throw error;
   }
+  const core = new QueryCore({ index: pipeline.deps.index, archive: pipeline.deps.archive, search });
+  const logError = (error: unknown) => process.stderr.write(`serve: ${describeError(error)}\n`);
+  const server = createServer(createQueryListener(core, logError));
+  try {
+    await listen(server, options.port);
+  } catch (error) {
+    await search.close();
+    await pipeline.close();
+    throw error;
+  }
+  // Index what is already stored now, so the first search does not wait for it.
+  const warm = search.catchUp().catch(logError);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
@@ -94,6 +104,8 @@ export async function startQueryServer(config: Config, options: { port: number }
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await warm;
+      await search.close();
       await pipeline.close();
     },
   };

@@ -6,11 +6,14 @@ import { paragraphHash } from '../core/dedup/paragraph-hash';
 import { renderMarkdown, renderText } from '../core/render';
 import { InvalidInputError, NotFoundError } from '../errors';
 import { readCleanCopy } from '../archive-format/clean-copies';
+import type { ArchiveSearch, SearchHit } from '../ports/archive-search';
 import type { ArchiveStore } from '../ports/archive-store';
 import type { DedupIndex, Page, ParagraphInfo } from '../ports/dedup-index';
 import { decodeExportCursor, encodeExportCursor } from './export-cursor';
 import { HostStatsAccumulator, type HostStats } from './host-stats';
+import { searchArticles, type SearchInput } from './search';
 import { byPublication, currentFirstAppearance, summarizeStory, type StorySummary } from './story-summary';
+import { checkDayRange, checkHost } from './validate';
 
 /** Page size limits of list queries: large pages make slow, costly Lambda responses. */
 export const DEFAULT_PAGE_SIZE = 20;
@@ -36,7 +39,6 @@ export const MAX_PARAGRAPH_LOOKUP_CHARS = 10_000;
 export const ARTICLE_FORMATS = ['json', 'md', 'text'] as const;
 export type ArticleFormat = (typeof ARTICLE_FORMATS)[number];
 
-const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const ARTICLE_ID_PATTERN = /^[0-9a-f]{32}$/;
 
 /** The story cluster of an article: its likely origin and every known copy (records as every view shows them). */
@@ -78,7 +80,19 @@ export interface ExportLine {
  * validated here (InvalidInputError → 400, NotFoundError → 404), so each transport stays thin.
  */
 export class QueryCore {
-  constructor(private readonly deps: { index: DedupIndex; archive: ArchiveStore }) {}
+  constructor(private readonly deps: { index: DedupIndex; archive: ArchiveStore; search?: ArchiveSearch }) {}
+
+  /**
+   * Full-text search over the current clean copy of every article: ranked hits with snippets
+   * (see {@link searchArticles}). NotFoundError where no search engine is configured.
+   *
+   * @example
+   * const page = await core.search({ q: 'harbour bridge', from: '2026-11-01', originalsOnly: true });
+   */
+  async search(input: SearchInput): Promise<Page<SearchHit>> {
+    if (!this.deps.search) throw new NotFoundError('full-text search is not configured for this archive');
+    return searchArticles(this.deps.search, input);
+  }
 
   /**
    * Articles of one host, newest day first, between two days (inclusive, YYYY-MM-DD).
@@ -354,30 +368,4 @@ function storyMemberIds(article: ArticleRecord, origin: ArticleRecord | undefine
       ...(article.copyOf ? [article.copyOf.articleId] : []),
     ]),
   ];
-}
-
-/** A host name as the index stores it: lower case, no scheme or path. */
-function checkHost(host: string | undefined): string {
-  if (!host) throw new InvalidInputError('host is required');
-  if (host.length > 253 || !/^[a-z0-9.-]+(:\d{1,5})?$/i.test(host))
-    throw new InvalidInputError(`host must be a host name such as example.com, got "${host}"`);
-  return host.toLowerCase();
-}
-
-function checkDayRange(from: string | undefined, to: string | undefined): void {
-  for (const [name, value] of [
-    ['from', from],
-    ['to', to],
-  ] as const) {
-    if (value === undefined) continue;
-    if (
-      !DAY_PATTERN.test(value) ||
-      Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ||
-      new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value
-    ) {
-      throw new InvalidInputError(`${name} must be a day as YYYY-MM-DD, got "${value}"`);
-    }
-  }
-  if (from !== undefined && to !== undefined && from > to)
-    throw new InvalidInputError(`from (${from}) is after to (${to})`);
 }

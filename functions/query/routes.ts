@@ -8,8 +8,11 @@ import {
   hostListSchema,
   hostStatsSchema,
   paragraphInfoSchema,
+  searchPageSchema,
   storyViewSchema,
 } from './schemas';
+import { MAX_SEARCH_TEXT_CHARS } from '../core/search/search-terms';
+import { MAX_SEARCH_PAGE_SIZE } from './search';
 
 /**
  * The query API's route table. The router (`http-api.ts`) serves exactly these routes and the
@@ -145,6 +148,52 @@ export const API_ROUTES: readonly ApiRoute[] = [
         host: p.host,
         from: p.from,
         to: p.to,
+        limit: p.limit,
+        cursor: p.cursor,
+      }),
+    }),
+  }),
+  route({
+    operationId: 'searchArticles',
+    path: '/search',
+    summary: 'Full-text search over the current clean copy of every article, best match first',
+    description:
+      'All words must match, in the title or the text (case and diacritics ignored). `"a phrase"` matches words in a row, `word*` words starting with it. Chinese, Japanese, Korean, Thai and other unspaced scripts match as character sequences. Locally SQLite FTS5 ranked by bm25 (title matches weigh more); on AWS an Athena query over `clean_latest` (see docs/query.md for latency and cost).',
+    pathParams: noParams,
+    query: z
+      .object({
+        q: z.string().min(1).max(MAX_SEARCH_TEXT_CHARS).describe('search words'),
+        host: hostParam.optional(),
+        from: dayParam('first day, inclusive').optional(),
+        to: dayParam('last day, inclusive').optional(),
+        originalsOnly: z
+          .enum(['true', 'false'])
+          .transform((v) => v === 'true')
+          .optional()
+          .describe("true: only articles that are their story's origin, no copies"),
+        limit: z
+          .string()
+          .regex(/^\d+$/, `must be an integer from 1 to ${MAX_SEARCH_PAGE_SIZE}`)
+          .transform(Number)
+          .pipe(z.number().int().min(1).max(MAX_SEARCH_PAGE_SIZE))
+          .optional()
+          .describe(`page size, 1 to ${MAX_SEARCH_PAGE_SIZE} (default 20)`),
+        cursor: cursorParam.optional(),
+      })
+      .strict(),
+    responses: [
+      { status: 200, description: 'One page of hits.', content: json(searchPageSchema) },
+      badRequest,
+      { status: 404, description: 'Unknown host.', content: json(errorSchema) },
+    ],
+    run: async (core, p) => ({
+      kind: 'json',
+      value: await core.search({
+        q: p.q,
+        host: p.host,
+        from: p.from,
+        to: p.to,
+        originalsOnly: p.originalsOnly,
         limit: p.limit,
         cursor: p.cursor,
       }),

@@ -7,6 +7,7 @@ import {
   type CopyLink,
   type StoredParagraph,
 } from '../core/article';
+import type { SearchHit } from '../ports/archive-search';
 import type { Page, ParagraphInfo } from '../ports/dedup-index';
 
 /**
@@ -229,6 +230,36 @@ export const hostStatsSchema = z
     description: 'Extraction and dedup figures of one host, from its article records.',
   });
 
+export const searchHitSchema = z
+  .object({
+    id: z.string(),
+    host: z.string(),
+    day,
+    url: z.string(),
+    title: z.string().optional(),
+    publishedAt: z.string().optional(),
+    language: z.string().optional(),
+    relation: storyRelationSchema.optional(),
+    copyOfHost: z.string().optional().describe('host of the article this one copies, when it is a copy'),
+    score: z.number().describe('relevance, higher is better (comparable within one answer)'),
+    snippet: z
+      .object({
+        text: z.string().describe('plain text around the matches; … where text was left out'),
+        highlights: z
+          .array(z.object({ start: z.number().int().min(0), end: z.number().int().min(0) }))
+          .describe('matched words in text: [start, end) offsets in UTF-16 code units'),
+      })
+      .describe('where the words matched'),
+  })
+  .register(apiRegistry, { id: 'SearchHit', description: 'One article matching a full-text search.' });
+
+export const searchPageSchema = z
+  .object({
+    items: z.array(searchHitSchema).describe('best match first'),
+    cursor: z.string().optional().describe('pass as `cursor` to get the next page; absent on the last page'),
+  })
+  .register(apiRegistry, { id: 'SearchPage' });
+
 export const errorSchema = z
   .object({ error: z.string().describe('what was wrong, for a human') })
   .register(apiRegistry, { id: 'Error' });
@@ -244,3 +275,4 @@ agree<Same<z.infer<typeof storedParagraphSchema>, StoredParagraph>>(true);
 agree<Same<z.infer<typeof cleanCopySchema>, CleanCopy>>(true);
 agree<Same<z.infer<typeof articlePageSchema>, Page<ArticleRecord>>>(true);
 agree<Same<z.infer<typeof paragraphInfoSchema>, ParagraphInfo>>(true);
+agree<Same<z.infer<typeof searchHitSchema>, SearchHit>>(true);

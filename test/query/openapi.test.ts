@@ -35,6 +35,7 @@ const SAMPLE: Record<string, string> = {
   from: '2026-11-01',
   to: '2026-11-30',
   text: 'Some paragraph text',
+  q: 'bridge',
   id: 'a'.repeat(32),
 };
 
@@ -75,6 +76,7 @@ describe('OpenAPI document', () => {
         '/hosts/{host}/stats',
         '/openapi.json',
         '/paragraphs',
+        '/search',
       ].sort(),
     );
   });

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DuckDbArchiveSql } from '../../adapters/duckdb/duckdb-archive-sql';
 import type { Config } from '../../config';
@@ -8,6 +7,10 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, QueryCore, type ArticleFormat } from 
 import { integerOption } from '../cli-options';
 import { openLocalPipeline } from '../local-pipeline';
 import { consoleLog } from '../console-log';
+import { localCleanDir, openLocalSearch } from '../local-search';
+import { searchArticles } from '../../query/search';
+import { DEFAULT_SEARCH_PAGE_SIZE, MAX_SEARCH_PAGE_SIZE } from '../../query/search';
+import type { SearchHit } from '../../ports/archive-search';
 
 /** Opens the local archive read-side, runs `fn`, closes it. */
 async function withQueryCore<T>(config: Config, fn: (core: QueryCore) => Promise<T>): Promise<T> {
@@ -24,11 +27,6 @@ export const SQL_DEFAULT_MAX_ROWS = 1_000;
 export const SQL_MAX_ROWS = 1_000_000;
 /** A laptop query over a large archive takes seconds; a minute means a runaway join. */
 export const SQL_DEFAULT_TIMEOUT_MS = 60_000;
-
-/** The local clean-copy bundles (`<data dir>/archive/clean`), the files `query sql` reads. */
-export function localCleanDir(config: Config): string {
-  return join(config.dataDir, 'archive', 'clean');
-}
 
 /** A whole number option in [min, max], or an InvalidInputError naming the option. */
 function wholeNumber(option: string, min: number, max: number): (value: string) => number {
@@ -195,8 +193,65 @@ export function registerQueryCommands(
     }
   });
   withDataDir(
+    query
+      .command('search <words>')
+      .description(
+        'full-text search over the current clean copies, best match first, with snippets (all words must match; "a phrase", word*)',
+      )
+      .option('--host <host>', 'only this host')
+      .option('--from <day>', 'first day, YYYY-MM-DD')
+      .option('--to <day>', 'last day, YYYY-MM-DD')
+      .option('--originals-only', "only articles that are their story's origin (no copies)", false)
+      .option(
+        '--limit <n>',
+        `hits per page, 1 to ${MAX_SEARCH_PAGE_SIZE}`,
+        wholeNumber('--limit', 1, MAX_SEARCH_PAGE_SIZE),
+        DEFAULT_SEARCH_PAGE_SIZE,
+      )
+      .option('--cursor <cursor>', 'cursor from the previous page')
+      .option('--format <format>', 'text or json', 'text'),
+  ).action(async (words: string, opts) => {
+    if (opts.format !== 'text' && opts.format !== 'json')
+      throw new InvalidInputError(`--format must be text or json, got "${opts.format}"`);
+    const search = await openLocalSearch(configFor(opts));
+    try {
+      const page = await searchArticles(search, {
+        q: words,
+        host: opts.host,
+        from: opts.from,
+        to: opts.to,
+        originalsOnly: opts.originalsOnly,
+        limit: opts.limit,
+        cursor: opts.cursor,
+      });
+      if (opts.format === 'json') {
+        print(page);
+        return;
+      }
+      if (page.items.length === 0) print(`no article matches "${words}"`);
+      for (const hit of page.items) print(formatHit(hit, process.stdout.isTTY === true));
+      if (page.cursor) print(`next page: --cursor ${page.cursor}`);
+    } finally {
+      await search.close();
+    }
+  });
+  withDataDir(
     query.command('paragraph <text>').description('where did this paragraph appear first, and where else?'),
   ).action(async (text: string, opts) => {
     await withQueryCore(configFor(opts), async (core) => print(await core.lookupParagraph(text)));
   });
+}
+
+/** One search hit as three lines: id, day, host and title; URL; snippet with the matches marked. */
+function formatHit(hit: SearchHit, terminal: boolean): string {
+  const [open, close] = terminal ? ['\x1b[1m', '\x1b[22m'] : ['[', ']'];
+  let snippet = '';
+  let at = 0;
+  for (const { start, end } of hit.snippet.highlights) {
+    snippet += hit.snippet.text.slice(at, start) + open + hit.snippet.text.slice(start, end) + close;
+    at = end;
+  }
+  snippet += hit.snippet.text.slice(at);
+  const copy = hit.copyOfHost ? `  [copy of ${hit.copyOfHost}]` : '';
+  return `${hit.id}  ${hit.day}  ${hit.host}  ${hit.title ?? '(untitled)'}${copy}\n  ${hit.url}\n  ${snippet}\n`;
 }

@@ -20,7 +20,6 @@ import {
 import {
   flattenJsonLd,
   indexById,
-  isAccountUrl,
   isArticleObject,
   parseJsonLd,
   personNames,
@@ -378,7 +377,7 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
     () => {
       const names: string[] = [];
       for (const el of authorElements) {
-        if (insideForeignContainer(el) || linksToAccount(el)) continue;
+        if (insideForeignContainer(el)) continue;
         const nameEl = [...descendants(el)].find((d) => attr(d, 'itemprop') === 'name');
         names.push(
           attr(el, 'title') ??
@@ -393,7 +392,7 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
     () => {
       // Visible bylines ("By Jane Doe and John Roe"), outermost first, outside related/sidebar areas.
       for (const el of bylineElements) {
-        if (insideForeignContainer(el) || linksToAccount(el)) continue;
+        if (insideForeignContainer(el)) continue;
         const text = normalizeSpace(textContent(el));
         if (!text || text.length > MAX_BYLINE_CHARS) continue;
         const found = cleanAuthors([text.replace(/\s*[|•·]\s*.*$/, '')], site);
@@ -483,19 +482,9 @@ function clean(value: string | undefined): string | undefined {
   return text || undefined;
 }
 
-/** Whether an author element links to a site account's page (a CMS login credited by default). */
-function linksToAccount(el: Element): boolean {
-  if (el.name === 'a' && isAccountUrl(attr(el, 'href') ?? '')) return true;
-  for (const d of descendants(el)) if (d.name === 'a' && isAccountUrl(attr(d, 'href') ?? '')) return true;
-  return false;
-}
-
 function insideForeignContainer(el: Element): boolean {
   for (let p = el.parent; p && isElement(p); p = p.parent) {
-    // body's own classes describe the page ("segment--recommended"), not a widget.
-    if (p.name === 'body' || p.name === 'html') return false;
     if (p.name === 'aside' || p.name === 'footer' || p.name === 'nav') return true;
-    if (p.name === 'figure' || p.name === 'figcaption') return true;
     const hint = hintString(p);
     if (hint && FOREIGN_DATE_CONTAINER.test(hint)) return true;
   }

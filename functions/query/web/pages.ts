@@ -1,4 +1,5 @@
 import type { ArticleRecord, CleanCopy, StoredParagraph } from '../../core/article';
+import type { SearchHit } from '../../ports/archive-search';
 import type { HostStats } from '../host-stats';
 import type { StoryView } from '../query-core';
 import { externalHref, html, queryString, type SafeHtml } from './html';
@@ -31,6 +32,8 @@ article .para:target{outline:2px solid #20325a}
 .first-seen{display:block;font-size:.8rem;margin-top:.2rem}
 .stats{display:flex;gap:1.2rem;flex-wrap:wrap;font-size:.9rem;margin:.5rem 0 1rem}
 .error{background:#fde2e2;padding:.8rem;border-radius:.3rem}
+header{display:flex;gap:1rem;align-items:center;flex-wrap:wrap}form.search-box{margin-left:auto;display:flex;gap:.3rem}
+ol.hits{padding-left:1.2rem}ol.hits li{margin:.8rem 0}.snippet{margin:.2rem 0;color:#333}mark{background:#fff0a0;padding:0 .1rem}
 `;
 
 /** The page frame: title, navigation, content. */
@@ -44,7 +47,8 @@ export function layout(title: string, content: SafeHtml): string {
 <style>${STYLE}</style>
 </head>
 <body>
-<header><a href="/">News archive</a> <span class="muted" style="color:#c9d3ea">clean copies, read-only</span></header>
+<header><a href="/">News archive</a> <span class="muted" style="color:#c9d3ea">clean copies, read-only</span>
+<form class="search-box" method="get" action="/view/search"><input type="search" name="q" aria-label="Search words" placeholder="Search the archive"><button type="submit">Search</button></form></header>
 <main>
 ${content}
 </main>
@@ -110,6 +114,59 @@ ${articles.map((a) => html`<tr><td>${a.day}</td><td><a class="article-link" href
 }
 ${input.nextCursor && html`<p><a id="next-page" href="/${queryString({ host, from, to, limit: input.limit, cursor: input.nextCursor })}">Next page →</a></p>`}`;
   return layout(`Articles of ${host}`, body);
+}
+
+/** A snippet with its matched words in `<mark>` (every part escaped). */
+function snippetHtml(snippet: SearchHit['snippet']): SafeHtml {
+  const parts: SafeHtml[] = [];
+  let at = 0;
+  for (const { start, end } of snippet.highlights) {
+    parts.push(html`${snippet.text.slice(at, start)}<mark>${snippet.text.slice(start, end)}</mark>`);
+    at = end;
+  }
+  parts.push(html`${snippet.text.slice(at)}`);
+  return html`${parts}`;
+}
+
+/** The search page: form (words, host, day range, originals only), ranked hits, next-page link. */
+export function searchPage(input: {
+  hosts: string[];
+  q?: string;
+  host?: string;
+  from?: string;
+  to?: string;
+  originalsOnly?: boolean;
+  hits?: SearchHit[];
+  nextCursor?: string;
+}): string {
+  const { hosts, q, host, from, to, originalsOnly } = input;
+  const form = html`<form class="filters" method="get" action="/view/search" id="search-form">
+<label>Words<input type="search" name="q" value="${q ?? ''}" required></label>
+<label>Host<select name="host">
+<option value=""${host ? '' : html` selected`}>(all hosts)</option>
+${hosts.map((h) => html`<option value="${h}"${h === host ? html` selected` : ''}>${h}</option>`)}
+</select></label>
+<label>From<input type="date" name="from" value="${from ?? ''}"></label>
+<label>To<input type="date" name="to" value="${to ?? ''}"></label>
+<label><span><input type="checkbox" name="originalsOnly" value="true"${originalsOnly ? html` checked` : ''}> originals only</span></label>
+<button type="submit">Search</button>
+</form>`;
+  const hits = input.hits;
+  const results =
+    hits === undefined
+      ? html`<p class="muted">All words must match, in the title or the text. "A phrase" matches words in a row; word* matches words starting with it.</p>`
+      : hits.length === 0
+        ? html`<p id="no-hits">No article matches.</p>`
+        : html`<ol class="hits" id="hits">${hits.map(
+            (h) =>
+              html`<li><a class="article-link" href="${articleHref(h.id)}">${h.title ?? '(untitled)'}</a>${h.copyOfHost && html`<span class="badge copy">copy of ${h.copyOfHost}</span>`}
+<div class="muted">${h.host} · ${h.day}${h.language ? ` · ${h.language}` : ''}</div>
+<p class="snippet">${snippetHtml(h.snippet)}</p></li>`,
+          )}</ol>`;
+  const next =
+    input.nextCursor &&
+    html`<p><a id="next-page" href="/view/search${queryString({ q, host, from, to, originalsOnly: originalsOnly ? 'true' : undefined, cursor: input.nextCursor })}">Next page →</a></p>`;
+  return layout(q ? `Search: ${q}` : 'Search', html`<h1>Search</h1>${form}${results}${next}`);
 }
 
 /** One paragraph, highlighted and linked to its first appearance when that was another article. */

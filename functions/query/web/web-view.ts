@@ -2,7 +2,7 @@ import type { ArticleRecord } from '../../core/article';
 import { InvalidInputError, NotFoundError } from '../../errors';
 import type { ApiRequest, BufferedResponse } from '../http-api';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type QueryCore } from '../query-core';
-import { articleListPage, articlePage, errorPage, storyPage } from './pages';
+import { articleListPage, articlePage, errorPage, searchPage, storyPage } from './pages';
 
 /**
  * Headers of every web view page. The CSP allows no script at all and only the inline
@@ -41,6 +41,7 @@ export async function handleWebRequest(core: QueryCore, request: ApiRequest): Pr
   if (path === FAVICON_PATH) return { status: 204, headers: { 'cache-control': 'max-age=86400' }, body: '' };
   try {
     if (path === '/' || path === '/view') return page(200, await listPage(core, request.query));
+    if (path === '/view/search') return page(200, await searchResultsPage(core, request.query));
     const story = /^\/view\/articles\/([^/]+)\/story$/.exec(path);
     if (story) return page(200, storyPage(await core.getStory(story[1])));
     const article = /^\/view\/articles\/([^/]+)$/.exec(path);
@@ -56,6 +57,21 @@ export async function handleWebRequest(core: QueryCore, request: ApiRequest): Pr
     if (error instanceof NotFoundError) return page(404, errorPage(404, error.message));
     return page(500, errorPage(500, 'internal error'));
   }
+}
+
+async function searchResultsPage(core: QueryCore, query: ApiRequest['query']): Promise<string> {
+  const hosts = await core.listHosts();
+  const value = (name: string) => (query[name] === undefined || query[name] === '' ? undefined : query[name]);
+  const input = {
+    q: value('q'),
+    host: value('host'),
+    from: value('from'),
+    to: value('to'),
+    originalsOnly: value('originalsOnly') === 'true',
+  };
+  if (input.q === undefined) return searchPage({ hosts, ...input });
+  const result = await core.search({ ...input, q: input.q, cursor: value('cursor') });
+  return searchPage({ hosts, ...input, hits: result.items, nextCursor: result.cursor });
 }
 
 async function listPage(core: QueryCore, query: ApiRequest['query']): Promise<string> {

@@ -54,7 +54,9 @@ export async function searchArticles(search: ArchiveSearch, input: SearchInput):
   checkDayRange(input.from, input.to);
   const limit = input.limit ?? DEFAULT_SEARCH_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_PAGE_SIZE)
-    throw new InvalidInputError(`limit must be an integer from 1 to ${MAX_SEARCH_PAGE_SIZE}, got ${input.limit}`);
+    throw new InvalidInputError(
+      `limit must be an integer from 1 to ${MAX_SEARCH_PAGE_SIZE}, got ${input.limit}`,
+    );
   const offset = input.cursor ? decodeCursor(input.cursor) : 0;
   if (host !== undefined && !(await search.hasHost(host)))
     throw new NotFoundError(`unknown host "${host}": no article of it in the archive (see query hosts)`);

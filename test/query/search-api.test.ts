@@ -44,7 +44,9 @@ describe('GET /search and the web view search page (seeded archive, SQLite FTS5)
     expect(body.items.map((h) => h.host).sort()).toEqual(['dailyplanet.example', 'wirewatch.example']);
     for (const hit of body.items) {
       expect(hit.title).toMatch(/Harbour Street bridge/);
-      const marked = hit.snippet.highlights.map(({ start, end }) => hit.snippet.text.slice(start, end).toLowerCase());
+      const marked = hit.snippet.highlights.map(({ start, end }) =>
+        hit.snippet.text.slice(start, end).toLowerCase(),
+      );
       expect(marked).toEqual(expect.arrayContaining(['harbour', 'bridge']));
       const article = await api.get(`/articles/${hit.id}`);
       expect(article.status).toBe(200);
@@ -53,7 +55,9 @@ describe('GET /search and the web view search page (seeded archive, SQLite FTS5)
   });
 
   it('originalsOnly=true leaves out the aggregator copy; host narrows to one publisher', async () => {
-    const originals = (await api.get('/search?q=harbour%20bridge&originalsOnly=true')).json<{ items: SearchHit[] }>();
+    const originals = (await api.get('/search?q=harbour%20bridge&originalsOnly=true')).json<{
+      items: SearchHit[];
+    }>();
     expect(originals.items.map((h) => h.host)).toEqual(['dailyplanet.example']);
     const wire = (await api.get('/search?q=bridge&host=wirewatch.example')).json<{ items: SearchHit[] }>();
     expect(wire.items.map((h) => h.host)).toEqual(['wirewatch.example']);

@@ -48,7 +48,9 @@ describe('search and SQL from other processes while serve runs on the same data 
 
   it('a CLI search, a CLI SQL query and the HTTP API give the same answers at the same time', async () => {
     const [http, searched, sql] = await Promise.all([
-      fetch(`${base}/search?q=bridge&limit=100`).then((r) => r.json() as Promise<{ items: Array<{ id: string }> }>),
+      fetch(`${base}/search?q=bridge&limit=100`).then(
+        (r) => r.json() as Promise<{ items: Array<{ id: string }> }>,
+      ),
       cli(['query', 'search', 'bridge', '--format', 'json', '--limit', '100', '--data-dir', dataDir]),
       cli([
         'query',
@@ -62,21 +64,38 @@ describe('search and SQL from other processes while serve runs on the same data 
     ]);
     const httpIds = http.items.map((h) => h.id).sort();
     expect(httpIds.length).toBeGreaterThanOrEqual(2);
-    expect((JSON.parse(searched) as { items: Array<{ id: string }> }).items.map((h) => h.id).sort()).toEqual(httpIds);
+    expect((JSON.parse(searched) as { items: Array<{ id: string }> }).items.map((h) => h.id).sort()).toEqual(
+      httpIds,
+    );
     expect((JSON.parse(sql) as Array<{ id: string }>).map((r) => r.id)).toEqual(httpIds);
   });
 
   it('a bundle stored while serve runs is found by the next search, in serve and in a CLI process', async () => {
     const dayDir = join(dataDir, 'archive', 'clean', 'dt=2026-11-24');
     const bundle = (await readdir(dayDir)).find((f) => f.endsWith('.jsonl'))!;
-    const first = JSON.parse((await readFile(join(dayDir, bundle), 'utf8')).split('\n')[0]) as Record<string, unknown>;
+    const first = JSON.parse((await readFile(join(dayDir, bundle), 'utf8')).split('\n')[0]) as Record<
+      string,
+      unknown
+    >;
     const id = 'f'.repeat(32);
-    const line = { ...first, id, title: 'Zeppelin over the harbour', text: 'A zeppelin flew over the harbour.' };
+    const line = {
+      ...first,
+      id,
+      title: 'Zeppelin over the harbour',
+      text: 'A zeppelin flew over the harbour.',
+    };
     // A new bundle, as an ingest running beside serve stores it.
-    await writeFile(join(dayDir, `bundle-2026-12-31T00-00-00-000Z-aaaaaaaaaaaa.jsonl`), `${JSON.stringify(line)}\n`);
-    const http = (await (await fetch(`${base}/search?q=zeppelin`)).json()) as { items: Array<{ id: string }> };
+    await writeFile(
+      join(dayDir, `bundle-2026-12-31T00-00-00-000Z-aaaaaaaaaaaa.jsonl`),
+      `${JSON.stringify(line)}\n`,
+    );
+    const http = (await (await fetch(`${base}/search?q=zeppelin`)).json()) as {
+      items: Array<{ id: string }>;
+    };
     expect(http.items.map((h) => h.id)).toEqual([id]);
-    const searched = JSON.parse(await cli(['query', 'search', 'zeppelin', '--format', 'json', '--data-dir', dataDir]));
+    const searched = JSON.parse(
+      await cli(['query', 'search', 'zeppelin', '--format', 'json', '--data-dir', dataDir]),
+    );
     expect(searched.items.map((h: { id: string }) => h.id)).toEqual([id]);
   });
 });

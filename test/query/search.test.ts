@@ -25,10 +25,30 @@ function line(id: string, fields: Record<string, unknown>): string {
 
 /** The words each language sample must be found by, and the article they are in. */
 const LANGUAGES: Array<{ lang: string; title: string; text: string; query: string }> = [
-  { lang: 'en', title: 'Harbour bridge reopens', text: 'The Harbour Street bridge reopened to cars on Sunday.', query: 'reopened' },
-  { lang: 'fr', title: 'Le café rouvre', text: 'Le café de la gare a rouvert ses portes après les travaux.', query: 'cafe gare' },
-  { lang: 'de', title: 'Brücke wieder offen', text: 'Die Brücke über den Fluss ist nach vierzehn Monaten wieder offen.', query: 'brucke' },
-  { lang: 'es', title: 'Mercado nocturno', text: 'El mercado nocturno de la calle Alameda regresará el próximo viernes.', query: 'proximo viernes' },
+  {
+    lang: 'en',
+    title: 'Harbour bridge reopens',
+    text: 'The Harbour Street bridge reopened to cars on Sunday.',
+    query: 'reopened',
+  },
+  {
+    lang: 'fr',
+    title: 'Le café rouvre',
+    text: 'Le café de la gare a rouvert ses portes après les travaux.',
+    query: 'cafe gare',
+  },
+  {
+    lang: 'de',
+    title: 'Brücke wieder offen',
+    text: 'Die Brücke über den Fluss ist nach vierzehn Monaten wieder offen.',
+    query: 'brucke',
+  },
+  {
+    lang: 'es',
+    title: 'Mercado nocturno',
+    text: 'El mercado nocturno de la calle Alameda regresará el próximo viernes.',
+    query: 'proximo viernes',
+  },
   { lang: 'ru', title: 'Мост открыт', text: 'Мост через реку снова открыт для движения.', query: 'МОСТ' },
   { lang: 'uk', title: 'Міст відкрито', text: 'Міст через річку знову відкрито для руху.', query: 'річку' },
   { lang: 'el', title: 'Γέφυρα', text: 'Η γέφυρα άνοιξε ξανά για τα αυτοκίνητα.', query: 'γεφυρα' },
@@ -37,7 +57,12 @@ const LANGUAGES: Array<{ lang: string; title: string; text: string; query: strin
   { lang: 'hi', title: 'पुल फिर खुला', text: 'नदी पर बना पुल रविवार को फिर से खुल गया।', query: 'रविवार' },
   { lang: 'zh', title: '大桥重新开放', text: '港口街大桥在周日重新向车辆开放。', query: '大桥' },
   { lang: 'ja', title: '橋が再開', text: '港通りの橋が日曜日に再び開通しました。', query: '日曜日' },
-  { lang: 'ko', title: '다리 재개통', text: '항구 거리 다리가 일요일에 다시 개통되었습니다.', query: '일요일' },
+  {
+    lang: 'ko',
+    title: '다리 재개통',
+    text: '항구 거리 다리가 일요일에 다시 개통되었습니다.',
+    query: '일요일',
+  },
   { lang: 'th', title: 'สะพานเปิดอีกครั้ง', text: 'สะพานถนนท่าเรือเปิดให้รถสัญจรอีกครั้งในวันอาทิตย์', query: 'วันอาทิตย์' },
 ];
 
@@ -60,7 +85,9 @@ describe('search words', () => {
     const marked = snippet.highlights.map(({ start, end }) => snippet.text.slice(start, end));
     expect(marked).toEqual(['Café', 'reopened', 'cafe']);
     expect(snippet.text.startsWith('… ')).toBe(true);
-    expect(makeSnippet('港口街大桥在周日重新开放', parseSearchText('大桥')).highlights).toEqual([{ start: 3, end: 5 }]);
+    expect(makeSnippet('港口街大桥在周日重新开放', parseSearchText('大桥')).highlights).toEqual([
+      { start: 3, end: 5 },
+    ]);
   });
 });
 
@@ -97,13 +124,23 @@ describe('SqliteArchiveSearch over clean bundles (FTS5)', () => {
         title: 'Harbour bridge reopens',
         text: 'The Harbour Street bridge reopened to cars on Sunday.',
         relation: 'exact',
-        copyOf: { articleId: 'en0'.padEnd(32, '_'), url: 'u', host: 'dailyplanet.example', overlap: 1, method: 'exact' },
+        copyOf: {
+          articleId: 'en0'.padEnd(32, '_'),
+          url: 'u',
+          host: 'dailyplanet.example',
+          overlap: 1,
+          method: 'exact',
+        },
       }),
       '{not json\n',
     ]);
     // Directories written "long ago" by the pinned clock's standards: their mtimes are recorded.
     clock = Date.now() + 60_000;
-    search = await SqliteArchiveSearch.open({ file: join(dir, 'search.sqlite'), cleanDir, nowMs: () => clock });
+    search = await SqliteArchiveSearch.open({
+      file: join(dir, 'search.sqlite'),
+      cleanDir,
+      nowMs: () => clock,
+    });
   });
   afterAll(async () => {
     await search?.close();
@@ -120,7 +157,9 @@ describe('SqliteArchiveSearch over clean bundles (FTS5)', () => {
     const order = page.items.map((h) => h.id.replace(/_+$/, ''));
     expect(order.indexOf('bridgetitle')).toBeLessThan(order.indexOf('bridgebody'));
     const body = page.items.find((h) => h.id.startsWith('bridgebody'))!;
-    expect(body.snippet.highlights.map(({ start, end }) => body.snippet.text.slice(start, end))).toEqual(['bridge']);
+    expect(body.snippet.highlights.map(({ start, end }) => body.snippet.text.slice(start, end))).toEqual([
+      'bridge',
+    ]);
     expect(page.items.every((h, i) => i === 0 || h.score <= page.items[i - 1].score)).toBe(true);
   });
 
@@ -137,18 +176,32 @@ describe('SqliteArchiveSearch over clean bundles (FTS5)', () => {
     expect(first.items).toHaveLength(2);
     const second = await searchArticles(search, { q: 'bridge', limit: 2, cursor: first.cursor });
     const all = await searchArticles(search, { q: 'bridge', limit: 100 });
-    expect([...first.items, ...second.items].map((h) => h.id)).toEqual(all.items.slice(0, 4).map((h) => h.id));
+    expect([...first.items, ...second.items].map((h) => h.id)).toEqual(
+      all.items.slice(0, 4).map((h) => h.id),
+    );
     expect(all.cursor).toBeUndefined();
   });
 
   it('answers bad input with clear errors', async () => {
-    await expect(searchArticles(search, { q: '' })).rejects.toThrow(new InvalidInputError('search words are required'));
+    await expect(searchArticles(search, { q: '' })).rejects.toThrow(
+      new InvalidInputError('search words are required'),
+    );
     await expect(searchArticles(search, { q: ' "" ' })).rejects.toThrow(/has no word to search for/);
-    await expect(searchArticles(search, { q: 'bridge', host: 'nowhere.example' })).rejects.toThrow(NotFoundError);
-    await expect(searchArticles(search, { q: 'bridge', host: 'not a host' })).rejects.toThrow(/host must be a host name/);
-    await expect(searchArticles(search, { q: 'bridge', from: '2026-13-01' })).rejects.toThrow(/from must be a day/);
-    await expect(searchArticles(search, { q: 'bridge', limit: 0 })).rejects.toThrow(/limit must be an integer/);
-    await expect(searchArticles(search, { q: 'bridge', cursor: 'garbage' })).rejects.toThrow(/invalid page cursor/);
+    await expect(searchArticles(search, { q: 'bridge', host: 'nowhere.example' })).rejects.toThrow(
+      NotFoundError,
+    );
+    await expect(searchArticles(search, { q: 'bridge', host: 'not a host' })).rejects.toThrow(
+      /host must be a host name/,
+    );
+    await expect(searchArticles(search, { q: 'bridge', from: '2026-13-01' })).rejects.toThrow(
+      /from must be a day/,
+    );
+    await expect(searchArticles(search, { q: 'bridge', limit: 0 })).rejects.toThrow(
+      /limit must be an integer/,
+    );
+    await expect(searchArticles(search, { q: 'bridge', cursor: 'garbage' })).rejects.toThrow(
+      /invalid page cursor/,
+    );
     await expect(searchArticles(search, { q: 'x'.repeat(501) })).rejects.toThrow(/longer than 500/);
     await expect(searchArticles(search, { q: 'a b c d e f g h i j k l m' })).rejects.toThrow(/at most 12/);
   });
@@ -164,17 +217,26 @@ describe('SqliteArchiveSearch over clean bundles (FTS5)', () => {
         text: 'Rewritten: a zeppelin flew over.',
       }),
       // An older line arriving later changes nothing.
-      line('bridgetitle', { day: '2026-11-24', storedAt: '2026-11-01T00:00:00.000Z', title: 'Old', text: 'stale' }),
+      line('bridgetitle', {
+        day: '2026-11-24',
+        storedAt: '2026-11-01T00:00:00.000Z',
+        title: 'Old',
+        text: 'stale',
+      }),
     ]);
     expect(await ids('zeppelin')).toEqual(['bridgebody']);
     expect(await ids('mentioning')).toEqual([]);
     expect(await ids('stale')).toEqual([]);
     // A second reader on the same file (as a CLI process beside serve) sees the same.
-    const other = await SqliteArchiveSearch.open({ file: join(dir, 'search.sqlite'), cleanDir, nowMs: () => clock });
+    const other = await SqliteArchiveSearch.open({
+      file: join(dir, 'search.sqlite'),
+      cleanDir,
+      nowMs: () => clock,
+    });
     try {
-      expect((await searchArticles(other, { q: 'zeppelin' })).items.map((h) => h.id.replace(/_+$/, ''))).toEqual([
-        'bridgebody',
-      ]);
+      expect(
+        (await searchArticles(other, { q: 'zeppelin' })).items.map((h) => h.id.replace(/_+$/, '')),
+      ).toEqual(['bridgebody']);
       await unlink(join(cleanDir, 'dt=2026-11-24', 'bundle-c.jsonl'));
       expect((await searchArticles(other, { q: 'zeppelin' })).items).toEqual([]);
       expect(await ids('zeppelin')).toEqual([]);

@@ -163,7 +163,9 @@ export class SqliteArchiveSearch implements ArchiveSearch {
           }
           if (typeof copy?.id !== 'string' || typeof copy.host !== 'string') continue;
           const storedAt = copy.storedAt ?? copy.fetchedAt ?? '';
-          const existing = current.get(copy.id) as { rowid: number; version: number; stored_at: string } | undefined;
+          const existing = current.get(copy.id) as
+            | { rowid: number; version: number; stored_at: string }
+            | undefined;
           if (
             existing &&
             (existing.version > copy.version ||

@@ -91,9 +91,7 @@ export function parseSearchText(text: string): SearchTerm[] {
  * ftsMatchExpression(parseSearchText('bridge reopen*')); // '"bridge" AND "reopen"*'
  */
 export function ftsMatchExpression(terms: readonly SearchTerm[]): string {
-  return terms
-    .map((t) => `"${t.tokens.join(' ').replace(/"/g, '""')}"${t.prefix ? '*' : ''}`)
-    .join(' AND ');
+  return terms.map((t) => `"${t.tokens.join(' ').replace(/"/g, '""')}"${t.prefix ? '*' : ''}`).join(' AND ');
 }
 
 /**

@@ -71,7 +71,11 @@ function findMatches(text: string, terms: readonly SearchTerm[]): Array<[number,
  * makeSnippet('The bridge reopened on Monday.', parseSearchText('reopen*'));
  * // { text: 'The bridge reopened on Monday.', highlights: [{ start: 11, end: 19 }] }
  */
-export function makeSnippet(text: string, terms: readonly SearchTerm[], maxChars = SNIPPET_MAX_CHARS): Snippet {
+export function makeSnippet(
+  text: string,
+  terms: readonly SearchTerm[],
+  maxChars = SNIPPET_MAX_CHARS,
+): Snippet {
   const matches = findMatches(text, terms);
   let from = 0;
   if (matches.length > 0) {

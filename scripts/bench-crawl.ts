@@ -12,10 +12,15 @@
  * configured per-host limit, and failures; writes `bench-results/crawl.json` (read by the cost
  * model). Exits non-zero when a host's limit was exceeded or an article was not stored.
  *
+ * The worker runs under V8's sampling profiler (`--cpu-prof`) unless `--no-profile`; the summary
+ * (self time per package or directory of ours, and the busiest functions) is printed after the
+ * figures, so the bench says where the CPU goes.
+ *
  * Options: --articles N --hosts N --host-interval-ms N --concurrency N --keep (keep the data dir)
+ *          --no-profile
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +31,7 @@ import {
   sourcesFor,
   startSyntheticSites,
 } from '../test/helpers/synthetic-sites';
+import { formatProfileSummary, summarizeCpuProfile } from './lib/cpu-profile-summary';
 import type { IngestWorkerInput, IngestWorkerResult } from './lib/ingest-worker';
 
 /** 100 ms between requests = 10 requests/s per host: 20 hosts finish 2,000 pages in well under two minutes. */
@@ -43,6 +49,7 @@ async function main(): Promise<void> {
       'host-interval-ms': { type: 'string', default: String(DEFAULT_HOST_INTERVAL_MS) },
       concurrency: { type: 'string', default: String(DEFAULT_CONCURRENCY) },
       keep: { type: 'boolean', default: false },
+      'no-profile': { type: 'boolean', default: false },
     },
   });
   const articles = Number(values.articles);
@@ -74,7 +81,8 @@ async function main(): Promise<void> {
     `crawling with ${concurrency} workers, one request per ${hostIntervalMs} ms per host, data in ${dataDir}\n`,
   );
   try {
-    const result = await runWorker(input);
+    const profileDir = values['no-profile'] ? undefined : join(dataDir, 'cpu-profile');
+    const result = await runWorker(input, profileDir);
     const perHost = maxRequestsPerSecondByHost(server.requests);
     const maxPerHost = Math.max(...perHost.values());
     const limitPerSecond = 1000 / hostIntervalMs;
@@ -127,6 +135,13 @@ async function main(): Promise<void> {
     await mkdir(join(RESULTS_FILE, '..'), { recursive: true });
     await writeFile(RESULTS_FILE, `${JSON.stringify(figures, null, 2)}\n`);
     process.stdout.write(`wrote ${RESULTS_FILE}\n`);
+    if (profileDir) {
+      const [file] = (await readdir(profileDir)).filter((f) => f.endsWith('.cpuprofile'));
+      if (file)
+        process.stdout.write(
+          '\n' + formatProfileSummary(await summarizeCpuProfile(join(profileDir, file))) + '\n',
+        );
+    }
     if (maxPerHost > limitPerSecond) {
       const [host] = [...perHost.entries()].sort((a, b) => b[1] - a[1])[0];
       const times = server.requests.filter((r) => r.host === host).sort((a, b) => a.atMs - b.atMs);
@@ -156,9 +171,10 @@ async function main(): Promise<void> {
   }
 }
 
-function runWorker(input: IngestWorkerInput): Promise<IngestWorkerResult> {
+function runWorker(input: IngestWorkerInput, profileDir?: string): Promise<IngestWorkerResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(input)], {
+    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', WORKER, JSON.stringify(input)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let stdout = '';

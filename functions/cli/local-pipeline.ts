@@ -1,24 +1,32 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileArchiveStore } from '../adapters/archive/file-archive-store';
-import { DynamoDbDedupIndex } from '../adapters/dynamodb/dynamodb-dedup-index';
-import { DynamoDbFrontier } from '../adapters/dynamodb/dynamodb-frontier';
-import { startEmbeddedDynamoDb } from '../adapters/local/embedded-dynamodb';
 import { MemoryCrawlQueue } from '../adapters/local/memory-crawl-queue';
+import { openLocalIndex } from '../adapters/sqlite/local-index';
 import { WarcioRecordSource } from '../adapters/warc/warcio-record-source';
 import type { Config } from '../config';
 import { InMemoryHostRateLimiter } from '../adapters/local/memory-host-rate-limiter';
+import type { HostRateLimiter } from '../ports/host-rate-limiter';
 import { RobotsCache } from '../fetch/robots';
+import type { DedupIndex } from '../ports/dedup-index';
+import type { Frontier } from '../ports/frontier';
 import { fetchOptionsFrom, type PipelineDeps, type PipelineLog } from '../pipeline/deps';
 
 /** The embedded backends of one local run, opened together and closed together. */
 export interface LocalPipeline {
   deps: PipelineDeps;
   queue: MemoryCrawlQueue;
-  index: DynamoDbDedupIndex;
+  index: DedupIndex;
   archiveDir: string;
   close(): Promise<void>;
 }
+
+/**
+ * Which index a local pipeline opens: `sqlite` (the local archive's store, the default) or
+ * `dynalite` (the DynamoDB adapters on the embedded emulator under `<data-dir>/index/`: what the
+ * AWS stack runs, for tests that measure DynamoDB requests and write units on a local run).
+ */
+export type LocalIndexKind = 'sqlite' | 'dynalite';
 
 /** Options that only local runs have. */
 export interface LocalPipelineOptions {
@@ -26,13 +34,22 @@ export interface LocalPipelineOptions {
   hostMap?: Record<string, { host: string; port: number }>;
   /** Loopback ports that may be fetched without opening all private addresses (the demo server). */
   allowedLoopbackPorts?: number[];
+  /** Default `sqlite`; see {@link LocalIndexKind}. */
+  indexKind?: LocalIndexKind;
+  /**
+   * Told when a write waits for another process's write lock on the index (another `ingest`,
+   * `reprocess` or `migrate` on the same data directory). Default: one line on stderr, so a user
+   * sees why the command pauses.
+   */
+  onStoreWait?: (message: string) => void;
   log: PipelineLog;
 }
 
 /**
  * Opens the embedded storage under `config.dataDir`: clean copies and raw pages as files in the S3
- * key layout under `archive/`, the index in an in-process DynamoDB-compatible store persisted under
- * `index/`. No AWS account, Docker or Java needed.
+ * key layout under `archive/`, the index in one SQLite file (`index.sqlite`, WAL mode: several
+ * processes may have it open at once). A data directory of an earlier version (dynalite under
+ * `index/`) is migrated on first open. No AWS account, Docker or Java needed.
  */
 export async function openLocalPipeline(
   config: Config,
@@ -40,15 +57,10 @@ export async function openLocalPipeline(
 ): Promise<LocalPipeline> {
   await mkdir(config.dataDir, { recursive: true });
   const archiveDir = join(config.dataDir, 'archive');
-  const dynamo = await startEmbeddedDynamoDb({ dataDir: config.dataDir, tableName: config.tableName });
-  const index = new DynamoDbDedupIndex({ tableName: config.tableName, client: dynamo.client });
-  // Every run starts by re-enqueueing every queued URL (the in-process queue died with the last
-  // process): one Scan of the embedded table per run, instead of an index entry per claim.
-  const frontier = new DynamoDbFrontier({
-    tableName: config.tableName,
-    client: dynamo.client,
-    queuedListing: 'scan',
-  });
+  const backend =
+    options.indexKind === 'dynalite'
+      ? await openDynalite(config)
+      : await openSqlite(config, options.log, options.onStoreWait ?? printStoreWait);
   const queue = new MemoryCrawlQueue();
   const fetchOptions = {
     ...fetchOptionsFrom(config),
@@ -58,11 +70,11 @@ export async function openLocalPipeline(
   const deps: PipelineDeps = {
     archive: new FileArchiveStore(archiveDir),
     archiveRecords: new WarcioRecordSource(),
-    index,
-    frontier,
+    index: backend.index,
+    frontier: backend.frontier,
     queue,
     robots: new RobotsCache({ fetchOptions }),
-    rateLimiter: new InMemoryHostRateLimiter(),
+    rateLimiter: backend.rateLimiter,
     fetchOptions,
     hostMinIntervalMs: config.hostMinIntervalMs,
     maxFetchAttempts: config.maxFetchAttempts,
@@ -72,5 +84,53 @@ export async function openLocalPipeline(
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     log: options.log,
   };
-  return { deps, queue, index, archiveDir, close: () => dynamo.close() };
+  return { deps, queue, index: backend.index, archiveDir, close: backend.close };
+}
+
+interface IndexBackend {
+  index: DedupIndex;
+  frontier: Frontier;
+  rateLimiter: HostRateLimiter;
+  close(): Promise<void>;
+}
+
+function printStoreWait(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+async function openSqlite(
+  config: Config,
+  log: PipelineLog,
+  onWait: (message: string) => void,
+): Promise<IndexBackend> {
+  const local = await openLocalIndex(config.dataDir, { tableName: config.tableName, log, onWait });
+  // Politeness is shared by every process crawling from this data directory.
+  return {
+    index: local.index,
+    frontier: local.frontier,
+    rateLimiter: local.rateLimiter,
+    close: async () => local.close(),
+  };
+}
+
+/** The DynamoDB adapters on embedded dynalite, loaded only when asked for (the AWS SDK is heavy to import). */
+async function openDynalite(config: Config): Promise<IndexBackend> {
+  const [{ DynamoDbDedupIndex }, { DynamoDbFrontier }, { startEmbeddedDynamoDb }] = await Promise.all([
+    import('../adapters/dynamodb/dynamodb-dedup-index'),
+    import('../adapters/dynamodb/dynamodb-frontier'),
+    import('../adapters/local/embedded-dynamodb'),
+  ]);
+  const dynamo = await startEmbeddedDynamoDb({ dataDir: config.dataDir, tableName: config.tableName });
+  return {
+    index: new DynamoDbDedupIndex({ tableName: config.tableName, client: dynamo.client }),
+    // Every run starts by re-enqueueing every queued URL (the in-process queue died with the last
+    // process): one Scan of the embedded table per run, instead of an index entry per claim.
+    frontier: new DynamoDbFrontier({
+      tableName: config.tableName,
+      client: dynamo.client,
+      queuedListing: 'scan',
+    }),
+    rateLimiter: new InMemoryHostRateLimiter(),
+    close: () => dynamo.close(),
+  };
 }

@@ -6,6 +6,7 @@ import { ConfigError, describeError, PipelineError } from '../errors';
 import { integerOption, loopbackPortsOf, markRequiredOptions, resolveOption } from './cli-options';
 import { runDemo } from './commands/demo';
 import { runWarcIngestCommand } from './commands/ingest-warc';
+import { registerMigrateCommand } from './commands/migrate';
 import { registerQueryCommands } from './commands/query';
 import { registerReprocessCommand } from './commands/reprocess';
 import { extractManifest } from './extract-manifest';
@@ -154,6 +155,7 @@ program
 
 registerQueryCommands(program, configFor);
 registerReprocessCommand(program, configFor);
+registerMigrateCommand(program, configFor);
 
 program
   .command('serve')

@@ -1,7 +1,7 @@
 /**
  * A local ingest in its own process, for the kill/rerun test and the crawl benchmark: the parent
  * serves the publisher sites on loopback and starts this worker (`node --import tsx
- * scripts/lib/ingest-worker.ts '<json>'`), which runs the real local pipeline (embedded dynalite
+ * scripts/lib/ingest-worker.ts '<json>'`), which runs the real local pipeline (SQLite index
  * and file archive under `dataDir`) and prints one JSON line `{"event":"done",...}` with the run's
  * summary, its wall time and the process's peak RSS. The parent may SIGKILL it at any moment.
  */
@@ -24,6 +24,8 @@ export interface IngestWorkerInput {
   fetchTotalTimeoutMs?: number;
   fetchConnectTimeoutMs?: number;
   maxFetchAttempts?: number;
+  /** Default: the config's. A test running several workers tells their requests apart by it. */
+  userAgent?: string;
 }
 
 /** The last line the worker prints. */
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
     ...(input.fetchTotalTimeoutMs ? { FETCH_TOTAL_TIMEOUT_MS: String(input.fetchTotalTimeoutMs) } : {}),
     ...(input.fetchConnectTimeoutMs ? { FETCH_CONNECT_TIMEOUT_MS: String(input.fetchConnectTimeoutMs) } : {}),
     ...(input.maxFetchAttempts ? { MAX_FETCH_ATTEMPTS: String(input.maxFetchAttempts) } : {}),
+    ...(input.userAgent ? { USER_AGENT: input.userAgent } : {}),
   });
   const started = Date.now();
   const pipeline = await openLocalPipeline(config, {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/config';
+import type { DynamoDbDedupIndex } from '../../functions/adapters/dynamodb/dynamodb-dedup-index';
 import { openLocalPipeline, type LocalPipeline } from '../../functions/cli/local-pipeline';
 import { silentLog } from '../../functions/pipeline/deps';
 import { runIngest, type IngestSummary } from '../../functions/pipeline/run-ingest';
@@ -47,21 +48,24 @@ describe('conditional GET across runs', () => {
     const pipeline: LocalPipeline = await openLocalPipeline(
       loadConfig({ DATA_DIR: dataDir, HOST_MIN_INTERVAL_MS: '5' }),
       {
+        // Index write units are DynamoDB's: measured on the DynamoDB adapters (embedded dynalite).
         hostMap: server.hostMap,
         allowedLoopbackPorts: [server.port],
         log: silentLog,
+        indexKind: 'dynalite',
       },
     );
+    const index = pipeline.index as DynamoDbDedupIndex;
     const archive = new CountingArchiveStore(pipeline.deps.archive);
     pipeline.deps.archive = archive;
     const firstRequest = server.requests.length;
     try {
-      const before = pipeline.index.stats();
+      const before = index.stats();
       // Feeds only: the sitemap would list the same URLs again.
       const summary = await runIngest(pipeline.deps, pipeline.queue, sourcesFor(sites, { sitemaps: [] }), {
         concurrency: 4,
       });
-      const after = pipeline.index.stats();
+      const after = index.stats();
       const requests = server.requests.slice(firstRequest);
       return {
         summary,

@@ -89,10 +89,12 @@ describe('discovery remembers the entries of each feed and sitemap', () => {
   async function openPipeline(): Promise<LocalPipeline & { raw: DynamoDbFrontier }> {
     const dir = await mkdtemp(join(tmpdir(), 'seen-entries-'));
     dirs.push(dir);
+    // Write units are DynamoDB's: measured on the DynamoDB adapters (embedded dynalite).
     const pipeline = await openLocalPipeline(loadConfig({ DATA_DIR: dir, HOST_MIN_INTERVAL_MS: '5' }), {
       hostMap: server.hostMap,
       allowedLoopbackPorts: [server.port],
       log: silentLog,
+      indexKind: 'dynalite',
     });
     open.push(pipeline);
     return { ...pipeline, raw: pipeline.deps.frontier as DynamoDbFrontier };

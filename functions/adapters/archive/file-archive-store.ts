@@ -36,8 +36,12 @@ export class FileArchiveStore implements ArchiveStore {
     const dir = dirname(file);
     const temp = join(dir, `.${file.slice(dir.length + 1)}.tmp-${randomBytes(6).toString('hex')}`);
     try {
-      await mkdir(dir, { recursive: true });
-      await writeFile(temp, body);
+      // Most keys land in a directory that exists: create it only when the write says it is missing.
+      await writeFile(temp, body).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        await mkdir(dir, { recursive: true });
+        await writeFile(temp, body);
+      });
       await rename(temp, file);
     } catch (error) {
       await rm(temp, { force: true }).catch(() => undefined);

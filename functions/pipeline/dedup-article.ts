@@ -16,6 +16,7 @@ import type {
 import { firstAppearance, type Carrier } from '../core/dedup/first-appearance';
 import { encodeLead, leadFingerprint } from '../core/dedup/lead-prefix';
 import { encodeSketch, nearDuplicateSketch, sketchIndexKeys, toDecoded } from '../core/dedup/near-duplicate';
+import { paragraphWords } from '../core/dedup/normalize-paragraph';
 import { creditedSources } from '../core/dedup/source-credit';
 import { decideSyndication, type SyndicationSubject } from '../core/dedup/syndication';
 import type { DedupIndex, ParagraphInfo } from '../ports/dedup-index';
@@ -88,8 +89,8 @@ export interface DedupOutcome {
  *    ({@link recordSightings}).
  * 5. Exact candidates from the sightings, read with `getArticles`; matched candidates still in
  *    flight are re-read after short waits ({@link awaitInFlightMatches}).
- * 6. Only when no exact match: candidates from near-duplicate keys and the lead key
- *    ({@link similarTextCandidates}).
+ * 6. Candidates from the lead key (excerpts) and, only when no exact match, from near-duplicate
+ *    keys ({@link similarTextCandidates}).
  * 7. Syndication decision ({@link decideSyndication}), then the story's origin settled in the index
  *    and the links written ({@link placeInStory}); fingerprint keys when this article is the origin
  *    (copies are found through it), its lead key also when its opening differs from the origin's.
@@ -143,6 +144,7 @@ export async function dedupArticle(deps: DedupDeps, input: DedupArticleInput): P
     title: input.metadata.title,
     lead: leadPrint,
     paragraphHashes,
+    paragraphWords: new Map(evidence.map((p) => [p.hash, paragraphWords(p.normalized).length])),
     sketch: toDecoded(sketch),
     sketchExcluding: (hashes) => {
       const rest = evidence.filter((p) => !hashes.has(p.hash));
@@ -165,11 +167,11 @@ export async function dedupArticle(deps: DedupDeps, input: DedupArticleInput): P
     );
   let decision = await awaitInFlightMatches(index, deps, pool, decide);
 
-  // 6. Edited copies and excerpts, only when exact paragraphs found no member of the story.
-  if (
-    decision.matches.length === 0 &&
-    (await similarTextCandidates(index, selfId, pool, sketch, leadPrint.key))
-  )
+  // 6. Edited copies (sketch keys, only when exact paragraphs found no member of the story) and
+  // excerpts (the lead key, always: an excerpt whose paragraphs were run together or cut shares no
+  // paragraph with a story found through its other members).
+  const withSketch = decision.matches.length === 0;
+  if (await similarTextCandidates(index, selfId, pool, withSketch ? sketch : undefined, leadPrint.key))
     decision = decide();
 
   // 7. The story's origin and links.

@@ -45,6 +45,16 @@ export const LEAD_KEY_WORDS = LEAD_CHECKPOINT_WORDS;
  */
 export const PREFIX_MIN_WORDS = 2 * LEAD_CHECKPOINT_WORDS;
 
+/**
+ * An opening shared by two pages followed by other text on the shorter one still makes it an
+ * excerpt when at least this many checkpoints (48 words, about three sentences) match and they
+ * cover {@link PREFIX_TAIL_MIN_SHARE} of the shorter page: two different stories do not open with
+ * the same three sentences, and an excerpt's tail (a "read the full story" line, an aggregator's
+ * own furniture) is shorter than the excerpt.
+ */
+export const PREFIX_TAIL_MIN_CHECKPOINTS = 3;
+export const PREFIX_TAIL_MIN_SHARE = 0.5;
+
 /** Lead fingerprint format version (folded with the normalisation version into stored values and keys). */
 export const LEAD_VERSION = 1;
 
@@ -138,6 +148,12 @@ export function comparePrefix(
   )
     matched++;
   const prefixWords = matched * LEAD_CHECKPOINT_WORDS;
-  const isPrefix = shorter.words >= PREFIX_MIN_WORDS && matched === shorter.checkpoints.length && matched > 0;
+  const whole = matched === shorter.checkpoints.length;
+  // A tail after the excerpt ("Read the full story at …", the aggregator's own lines not yet known
+  // as its boilerplate, a comments stub) breaks the checkpoints after the shared opening: enough
+  // verified leading words, and most of the shorter page, still make it the longer one's start.
+  const openingWithTail =
+    matched >= PREFIX_TAIL_MIN_CHECKPOINTS && prefixWords >= PREFIX_TAIL_MIN_SHARE * shorter.words;
+  const isPrefix = shorter.words >= PREFIX_MIN_WORDS && matched > 0 && (whole || openingWithTail);
   return { prefixWords, shorterWords: shorter.words, isPrefix };
 }

@@ -67,6 +67,19 @@ export function originRank(candidate: OriginCandidate): string {
   ].join('.');
 }
 
+/**
+ * The evidence words a rank was built with (its word-count field), undefined for a malformed rank.
+ *
+ * @example
+ * wordsOfRank(originRank({ ref, words: 350, declaresCopy: false, namedAsSource: false })); // => 350
+ */
+export function wordsOfRank(rank: string): number | undefined {
+  const field = rank.split('.')[3];
+  if (field === undefined || !/^\d+$/.test(field)) return undefined;
+  const words = MAX_WORDS - Number(field);
+  return words > 0 ? words : undefined;
+}
+
 /** The story origin entry proposed for a member. */
 export function storyOriginOf(candidate: OriginCandidate): StoryOrigin {
   return {

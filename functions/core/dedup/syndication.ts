@@ -69,6 +69,8 @@ export interface SyndicationSubject {
   lead?: Omit<LeadFingerprint, 'key'>;
   /** Evidence paragraph hashes (unique). */
   paragraphHashes: readonly string[];
+  /** Words of each evidence paragraph, by hash. */
+  paragraphWords?: ReadonlyMap<string, number>;
   sketch?: DecodedSketch;
   /**
    * The subject's sketch without the given paragraphs (by hash). Used to judge a near-duplicate
@@ -201,7 +203,8 @@ export function compareCandidate(
   if (
     exactOverlap >= EXACT_MIN_OVERLAP &&
     sharedParagraphs >= Math.min(MIN_SHARED_PARAGRAPHS, smaller) &&
-    sharedParagraphs > 0
+    sharedParagraphs > 0 &&
+    !oneLongParagraphCarries(subject, candidate, sharedParagraphs, smaller)
   ) {
     link = { ...base, overlap: round3(exactOverlap), method: 'exact' };
   } else {
@@ -220,6 +223,35 @@ export function compareCandidate(
   }
   return { exactOverlap, sharedParagraphs, containment, sharedShingles, link };
 }
+
+/**
+ * Whether the shared paragraphs are one long paragraph plus little else (a press release quoted
+ * at length and a stock sentence, in two different stories): without the longest shared one, the
+ * rest must still be {@link EXACT_MIN_REST_WORD_SHARE} of the smaller article's evidence words.
+ * Not applied when every paragraph of the smaller article is shared (it is contained in the other).
+ */
+function oneLongParagraphCarries(
+  subject: SyndicationSubject,
+  candidate: SyndicationCandidate,
+  sharedParagraphs: number,
+  smaller: number,
+): boolean {
+  const wordsByHash = subject.paragraphWords;
+  if (!wordsByHash || !candidate.paragraphHashes || sharedParagraphs >= smaller) return false;
+  const theirs = new Set(candidate.paragraphHashes);
+  const shared = subject.paragraphHashes.filter((h) => theirs.has(h)).map((h) => wordsByHash.get(h) ?? 0);
+  const subjectWords = subject.paragraphHashes.reduce((n, h) => n + (wordsByHash.get(h) ?? 0), 0);
+  const candidateWords = candidate.lead ? decodeLead(candidate.lead)?.words : undefined;
+  const smallerWords = Math.min(subjectWords, candidateWords ?? subjectWords);
+  const rest = shared.reduce((n, w) => n + w, 0) - Math.max(0, ...shared);
+  return rest < EXACT_MIN_REST_WORD_SHARE * smallerWords;
+}
+
+/**
+ * Share of the smaller article's evidence words the shared paragraphs other than the longest one
+ * must cover for an exact link (see {@link oneLongParagraphCarries}).
+ */
+export const EXACT_MIN_REST_WORD_SHARE = 0.2;
 
 /**
  * A same-host candidate links only as another version of the same story: at least
@@ -286,6 +318,11 @@ function sharedShingleEstimate(a: DecodedSketch, b: DecodedSketch): number {
  * story that is usually three or more times longer.
  */
 export const EXCERPT_MAX_WORD_SHARE = 0.6;
+/**
+ * A page whose text is the other's opening (lead prefix) is an excerpt up to this much more of the
+ * other's words: its own tail ("Read the full story at …", furniture) counts in its words.
+ */
+export const EXCERPT_PREFIX_EXTRA_SHARE = 0.1;
 
 /**
  * Same-publisher versions (a second URL for the same story) need this share of the smaller
@@ -345,7 +382,11 @@ export function decideSyndication(
     const credited = subject.credits.some((c) => creditMatches(c, candidate.ref.host, candidate.siteName));
     if (pointed || credited) subjectPoints.push(candidate.ref.articleId);
     const sameHost = candidate.ref.host === subject.ref.host;
-    const theirWords = candidate.lead ? decodeLead(candidate.lead)?.words : undefined;
+    const theirLead = candidate.lead ? decodeLead(candidate.lead) : undefined;
+    const theirWords = theirLead?.words;
+    const prefix = subject.lead && theirLead ? comparePrefix(subject.lead, theirLead) : undefined;
+    const subjectIsStart = prefix?.isPrefix === true && subjectWords !== undefined && subjectWords <= (theirWords ?? 0);
+    const theirsIsStart = prefix?.isPrefix === true && !subjectIsStart;
     participants.push({
       id: candidate.ref.articleId,
       ref: candidate.ref,
@@ -356,13 +397,15 @@ export function decideSyndication(
         words: theirWords,
         declaresCopy:
           Boolean(candidate.declaresCopy) || pointsElsewhere(candidate.canonicalUrl, candidate.ref.host),
-        namedAsSource: pointed || credited,
+        // Only a link naming this very page (canonical, isBasedOn) outranks time: a credit in the
+        // text names a publisher, which may carry the story twice (its original and its update).
+        namedAsSource: pointed,
       },
       isSubject: false,
       inFlight: candidate.paragraphHashes === undefined,
       clusterId: candidate.clusterId,
-      link: { ...link, relation: relationOf(link.method, sameHost, theirWords, subjectWords) },
-      subjectRelation: relationOf(link.method, sameHost, subjectWords, theirWords),
+      link: { ...link, relation: relationOf(link.method, sameHost, theirWords, subjectWords, theirsIsStart) },
+      subjectRelation: relationOf(link.method, sameHost, subjectWords, theirWords, subjectIsStart),
     });
   }
   const subjectDeclaresCopy =
@@ -441,10 +484,13 @@ function relationOf(
   sameHost: boolean,
   ownWords: number | undefined,
   otherWords: number | undefined,
+  ownIsStartOfOther = false,
 ): StoryRelation {
   if (sameHost) return 'update';
-  if (ownWords !== undefined && otherWords !== undefined && ownWords <= EXCERPT_MAX_WORD_SHARE * otherWords)
-    return 'excerpt';
+  if (ownWords !== undefined && otherWords !== undefined) {
+    const share = EXCERPT_MAX_WORD_SHARE + (ownIsStartOfOther ? EXCERPT_PREFIX_EXTRA_SHARE : 0);
+    if (ownWords <= share * otherWords) return 'excerpt';
+  }
   return method === 'near-duplicate' ? 'near-duplicate' : 'exact';
 }
 

@@ -103,19 +103,20 @@ export async function awaitInFlightMatches(
 }
 
 /**
- * Step 6 of `dedupArticle`, only when exact paragraphs found no member of the story: candidates
- * sharing near-duplicate fingerprint keys (edited copies) or the lead key (excerpts: the same
- * first words), one Query per key, at most {@link MAX_FINGERPRINT_CANDIDATES} more read. Returns
- * whether any was added.
+ * Step 6 of `dedupArticle`: candidates sharing the lead key (excerpts: the same first words) and,
+ * when a sketch is given (exact paragraphs found no member of the story), near-duplicate
+ * fingerprint keys (edited copies); one Query per key, at most {@link MAX_FINGERPRINT_CANDIDATES}
+ * more read. Returns whether any was added.
  */
 export async function similarTextCandidates(
   index: DedupIndex,
   selfId: string,
   pool: CandidatePool,
-  sketch: NearDuplicateSketch,
+  sketch: NearDuplicateSketch | undefined,
   leadKey: string | undefined,
 ): Promise<boolean> {
-  const keys = [...sketchQueryKeys(sketch), ...(leadKey ? [leadKey] : [])];
+  const keys = [...(sketch ? sketchQueryKeys(sketch) : []), ...(leadKey ? [leadKey] : [])];
+  if (keys.length === 0) return false;
   const perKey = await Promise.all(keys.map((key) => index.findByFingerprintKeys(selfId, [key])));
   const keyHits = new Map<string, number>();
   const alreadyRead = new Set(pool.exactIds);

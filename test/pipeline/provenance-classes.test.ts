@@ -32,7 +32,12 @@ async function ingestAll(index: MemoryDedupIndex, pages: Page[]): Promise<Map<st
       host: page.host,
       seenAt: new Date(Date.parse('2026-11-21T12:00:00Z') + i * 60_000).toISOString(),
     };
-    const metadata = { authors: [], title: page.title, publishedAt: page.publishedAt, siteName: page.siteName };
+    const metadata = {
+      authors: [],
+      title: page.title,
+      publishedAt: page.publishedAt,
+      siteName: page.siteName,
+    };
     const paragraphs: Paragraph[] = page.texts.map((text) => ({ kind: 'paragraph', text }));
     const outcome = await dedupArticle(
       { index, sleep: async () => {} },

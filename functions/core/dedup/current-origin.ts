@@ -38,8 +38,9 @@ export function withCurrentOrigin<T extends ArticleRecord>(record: T, origin: St
       ? 'update'
       : stored && stored !== 'update'
         ? stored
-        : (record.copyOf?.relation && record.copyOf.relation !== 'update' ? record.copyOf.relation : undefined) ??
-          (record.copyOf?.method === 'near-duplicate' ? 'near-duplicate' : 'exact');
+        : ((record.copyOf?.relation && record.copyOf.relation !== 'update'
+            ? record.copyOf.relation
+            : undefined) ?? (record.copyOf?.method === 'near-duplicate' ? 'near-duplicate' : 'exact'));
   // Linked through another member when its record was written, a page much shorter than the
   // origin found since is an excerpt of it (the origin's words are part of its rank).
   const ownWords = decodeLead(record.lead)?.words;

@@ -385,7 +385,8 @@ export function decideSyndication(
     const theirLead = candidate.lead ? decodeLead(candidate.lead) : undefined;
     const theirWords = theirLead?.words;
     const prefix = subject.lead && theirLead ? comparePrefix(subject.lead, theirLead) : undefined;
-    const subjectIsStart = prefix?.isPrefix === true && subjectWords !== undefined && subjectWords <= (theirWords ?? 0);
+    const subjectIsStart =
+      prefix?.isPrefix === true && subjectWords !== undefined && subjectWords <= (theirWords ?? 0);
     const theirsIsStart = prefix?.isPrefix === true && !subjectIsStart;
     participants.push({
       id: candidate.ref.articleId,

@@ -129,14 +129,18 @@ export function assembleParagraphs(
 ): Paragraph[] {
   const rootSet = new Set(roots);
   const articleChars = roots.reduce((n, r) => n + (stats.get(r)?.textChars ?? 0), 0);
-  const verdict = new Map<Element, boolean>();
+  const verdict = new Map<Element, PruneVerdict>();
   const titleKey = options.title ? comparableText(options.title) : '';
 
-  /** Whether the element (strictly inside a root) is furniture to drop. */
-  const isPruned = (el: Element): boolean => {
+  /**
+   * Whether the element (strictly inside a root) is furniture to drop: 'named' for a widget
+   * name (share, related, caption...), 'linked' for a structural verdict on links (link list,
+   * teaser card or list, card grid, small header), false to keep.
+   */
+  const pruneVerdict = (el: Element): PruneVerdict => {
     const cached = verdict.get(el);
     if (cached !== undefined) return cached;
-    let pruned = false;
+    let pruned: PruneVerdict = false;
     const s = stats.get(el);
     const hint = hintString(el);
     const share = s && articleChars > 0 ? s.textChars / articleChars : 0;
@@ -146,7 +150,8 @@ export function assembleParagraphs(
       share < MAX_PRUNED_SHARE &&
       !(POSITIVE_HINT.test(hint) && share > 0.2)
     )
-      pruned = true;
+      pruned = 'named';
+    else if (el.name === 'header' && share < 0.2) pruned = 'named';
     else if (
       s &&
       LINK_LIST_TAGS.has(el.name) &&
@@ -155,33 +160,50 @@ export function assembleParagraphs(
       s.linkChars / s.textChars > MAX_SUBTREE_LINK_DENSITY &&
       share < MAX_PRUNED_SHARE
     )
-      pruned = true;
-    else if (el.name === 'header' && share < 0.2) pruned = true;
-    else if ((el.name === 'ul' || el.name === 'ol') && s && isLinkList(el, stats)) pruned = true;
-    else if (s && isTeaserCard(s)) pruned = true;
-    else if (s && share < MAX_PRUNED_SHARE && isCardGrid(el, s, stats)) pruned = true;
+      pruned = 'linked';
+    else if ((el.name === 'ul' || el.name === 'ol') && s && isLinkList(el, stats)) pruned = 'linked';
+    else if (s && isTeaserCard(s)) pruned = 'linked';
+    else if (s && share < MAX_PRUNED_SHARE && isCardGrid(el, s, stats)) pruned = 'linked';
     verdict.set(el, pruned);
     return pruned;
   };
 
-  /** Where a block stands: outside the article roots, inside but pruned, or kept. */
-  const placement = (block: TextBlock): 'outside' | 'pruned' | 'inside' => {
-    let pruned = false;
+  /**
+   * Where a block stands: outside the article roots, inside but under a widget name, inside
+   * but under a link-structure verdict (with the outermost such element), or kept.
+   */
+  const placement = (block: TextBlock): Placement => {
+    let named = false;
+    let linked: Element | undefined;
     for (let el: Element | null = block.owner; el && isElement(el); el = el.parent as Element | null) {
-      if (rootSet.has(el)) return pruned ? 'pruned' : 'inside';
-      if (!pruned && isPruned(el)) pruned = true;
+      if (rootSet.has(el)) {
+        if (named) return { where: 'named' };
+        return linked ? { where: 'linked', element: linked, root: el } : { where: 'inside', root: el };
+      }
+      if (named) continue;
+      const v = pruneVerdict(el);
+      if (v === 'named') named = true;
+      else if (v === 'linked') linked = el;
     }
-    return 'outside';
+    return { where: 'outside' };
   };
+
+  const placements = blocks.map(placement);
+  const interior = interiorElements(blocks, placements, titleKey);
 
   const out: Paragraph[] = [];
   const owners: Element[] = [];
   // Whether article content was dropped after the last kept paragraph (it may be that widget's label).
   let droppedSinceLast = false;
-  for (const block of blocks) {
-    const where = placement(block);
-    if (where === 'outside') continue;
-    if (where === 'pruned' || !keepBlock(block, titleKey)) {
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i];
+    const place = placements[i];
+    if (place.where === 'outside') continue;
+    const restored = place.where === 'linked' && interior.has(place.element);
+    const kept =
+      (place.where === 'inside' && keepBlock(block, titleKey)) ||
+      (restored && keepBlock(block, titleKey));
+    if (!kept) {
       droppedSinceLast = true;
       continue;
     }
@@ -199,10 +221,69 @@ export function assembleParagraphs(
   return out;
 }
 
-/** Filters applied to each block of the article: link lines, furniture lines, datelines, the title. */
-function keepBlock(block: TextBlock, titleKey: string): boolean {
+type PruneVerdict = false | 'named' | 'linked';
+
+type Placement =
+  | { where: 'outside' | 'named' }
+  | { where: 'inside'; root: Element }
+  | { where: 'linked'; element: Element; root: Element };
+
+/** A kept block this long (chars) of kind paragraph is body prose that bounds the article's extent. */
+const EXTENT_PROSE_MIN_CHARS = 80;
+
+/**
+ * Link-structured elements (lists whose items link, product cards with linked headings, link
+ * grids) that lie within the article's extent: body prose kept before and after them in the
+ * same root. Listicles, step lists and product round-ups link their items; a related-stories
+ * list or a teaser grid sits after the body's last paragraph or carries a widget name.
+ */
+function interiorElements(
+  blocks: readonly TextBlock[],
+  placements: readonly Placement[],
+  titleKey: string,
+): Set<Element> {
+  const lastProse = new Map<Element, number>();
+  const isExtentProse = (i: number): Element | undefined => {
+    const p = placements[i];
+    const b = blocks[i];
+    if (p.where !== 'inside' || b.kind !== 'paragraph' || b.text.length < EXTENT_PROSE_MIN_CHARS) return undefined;
+    return keepBlock(b, titleKey) ? p.root : undefined;
+  };
+  for (let i = 0; i < blocks.length; i++) {
+    const root = isExtentProse(i);
+    if (root) lastProse.set(root, i);
+  }
+  const firstProse = new Map<Element, number>();
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const root = isExtentProse(i);
+    if (root) firstProse.set(root, i);
+  }
+  const span = new Map<Element, { root: Element; first: number; last: number }>();
+  for (let i = 0; i < blocks.length; i++) {
+    const p = placements[i];
+    if (p.where !== 'linked') continue;
+    const entry = span.get(p.element);
+    if (entry) entry.last = i;
+    else span.set(p.element, { root: p.root, first: i, last: i });
+  }
+  const interior = new Set<Element>();
+  for (const [el, { root, first, last }] of span) {
+    const before = firstProse.get(root);
+    const after = lastProse.get(root);
+    if (before !== undefined && after !== undefined && before < first && after > last) interior.add(el);
+  }
+  return interior;
+}
+
+/**
+ * Filters applied to each block of the article: link lines, furniture lines, datelines, the
+ * title. `linkedItemOk`: a heading or list item inside the article's extent may be all link
+ * (a product name, a step that links its guide).
+ */
+function keepBlock(block: TextBlock, titleKey: string, linkedItemOk = false): boolean {
   const text = block.text;
-  if (blockLinkDensity(block) > MAX_BLOCK_LINK_DENSITY && !isProseWithInlineLink(block)) return false;
+  if (!linkedItemOk && blockLinkDensity(block) > MAX_BLOCK_LINK_DENSITY && !isProseWithInlineLink(block))
+    return false;
   if (!/[\p{L}\p{N}]/u.test(text)) return false;
   if (titleKey && text.length <= titleKey.length + 2 && comparableText(text) === titleKey) return false;
   if (

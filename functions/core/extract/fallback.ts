@@ -100,6 +100,36 @@ function isFurnitureNamed(el: Element): boolean {
   return hint !== '' && DISCUSSION_HINT.test(hint);
 }
 
+/** The region replaces a main body it contains when the main body has less than this share of it... */
+export const EXTEND_MAX_MAIN_SHARE = 0.7;
+
+/** ...and its prose is spread over at least this many children (sections of one body, not columns). */
+const EXTEND_MIN_PROSE_CHILDREN = 4;
+
+/**
+ * Whether the prose region continues the main container: it strictly contains it (and is not
+ * the whole `<body>`), and its prose is spread over several children, as a body cut into
+ * page-builder sections or blocks is. An article column beside one or two sidebars (two or
+ * three prose children) is not extended.
+ *
+ * @example
+ * if (extendsMainBody(region, top, stats) && mainChars < regionChars * EXTEND_MAX_MAIN_SHARE) useRegion();
+ */
+export function extendsMainBody(region: Element, top: Element, stats: Map<Element, ElementStats>): boolean {
+  if (region === top || region.name === 'body' || region.name === 'html') return false;
+  let inside = false;
+  for (let el: Element | null = top.parent as Element | null; el && isElement(el); el = el.parent as Element | null)
+    if (el === region) {
+      inside = true;
+      break;
+    }
+  if (!inside) return false;
+  let proseChildren = 0;
+  for (const child of region.children)
+    if (isElement(child) && (stats.get(child)?.proseChars ?? 0) > 0) proseChildren++;
+  return proseChildren >= EXTEND_MIN_PROSE_CHILDREN;
+}
+
 /** Characters of a body. */
 export function bodyChars(paragraphs: readonly Paragraph[]): number {
   let n = 0;

@@ -9,7 +9,14 @@ import { collectBlocks, type TextBlock } from './blocks';
 import { expandTopCandidate, gatherArticleRoots, narrowToOneStory } from './article-roots';
 import { findBodyChunks } from './body-chunks';
 import { type ElementStats, isTeaserHeadline, pickTopCandidate, scoreElements } from './candidate-scoring';
-import { bodyChars, FALLBACK_MIN_BODY_CHARS, fallbackDecides, findProseRegion } from './fallback';
+import {
+  bodyChars,
+  EXTEND_MAX_MAIN_SHARE,
+  extendsMainBody,
+  FALLBACK_MIN_BODY_CHARS,
+  fallbackDecides,
+  findProseRegion,
+} from './fallback';
 import { cleanTree, type CleanOptions } from './clean';
 import { crossCheckWithJsonLd } from './cross-check';
 import { ensureBody, type Element, type ParentNode } from './dom';
@@ -120,7 +127,13 @@ function extract(input: string, options: ExtractOptions): Extraction {
         pass = lenientPass;
       }
     }
-    if (fallback && fallbackDecides(mainChars, bodyChars(fallback.paragraphs))) {
+    if (
+      fallback &&
+      (fallbackDecides(mainChars, bodyChars(fallback.paragraphs)) ||
+        (pass.top !== undefined &&
+          extendsMainBody(fallback.region, pass.top, pass.stats) &&
+          mainChars < bodyChars(fallback.paragraphs) * EXTEND_MAX_MAIN_SHARE))
+    ) {
       paragraphs = fallback.paragraphs;
       pass.top = fallback.region;
       bodySource = 'fallback';

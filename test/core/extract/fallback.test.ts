@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { collectBlocks } from '../../../functions/core/extract/blocks';
 import { scoreElements } from '../../../functions/core/extract/candidate-scoring';
 import { type Element, type ParentNode, ensureBody } from '../../../functions/core/extract/dom';
-import { fallbackDecides, findProseRegion } from '../../../functions/core/extract/fallback';
+import { extendsMainBody, fallbackDecides, findProseRegion } from '../../../functions/core/extract/fallback';
 import { extractArticle } from '../../../functions/core/extract/index';
 
 const golden = (name: string): string =>
@@ -60,5 +60,37 @@ describe('recall floor', () => {
     expect(fallbackDecides(0, 500)).toBe(true);
     expect(fallbackDecides(400, 1000)).toBe(false);
     expect(fallbackDecides(200, 1000)).toBe(true);
+  });
+});
+
+describe('recall floor extending the main body', () => {
+  it('takes the prose region when the body is cut into page-builder sections the vote split', () => {
+    const result = extractArticle(golden('recall-floor-body-in-builder-sections'));
+    expect(result.bodySource).toBe('fallback');
+    expect(result.paragraphs.filter((p) => p.kind === 'heading').map((p) => p.text)).toEqual([
+      'Why the harbour is being rebuilt',
+      'What changes for the ferry',
+      'What changes for the fishing fleet',
+      'Road closures',
+      'How to follow the works',
+    ]);
+  });
+
+  it('extends over sections of one body, not over an article column beside a sidebar', () => {
+    const para = (n: number): string =>
+      `<p>Paragraph ${n} has enough words, and a comma, to count as prose on this page.</p>`;
+    const tree = (children: number): { region: Element; top: Element; stats: ReturnType<typeof scoreElements> } => {
+      const sections = Array.from({ length: children }, (_, i) => `<div class="s${i}">${para(2 * i)}${para(2 * i + 1)}</div>`);
+      const $ = load(`<html><body><div id="region">${sections.join('')}</div></body></html>`);
+      const body = ensureBody($.root()[0] as unknown as ParentNode);
+      const stats = scoreElements(collectBlocks(body));
+      const region = $('#region')[0] as unknown as Element;
+      return { region, top: $('.s0')[0] as unknown as Element, stats };
+    };
+    const columns = tree(2);
+    expect(extendsMainBody(columns.region, columns.top, columns.stats)).toBe(false);
+    const sections = tree(4);
+    expect(extendsMainBody(sections.region, sections.top, sections.stats)).toBe(true);
+    expect(extendsMainBody(sections.region, sections.region, sections.stats)).toBe(false);
   });
 });

@@ -201,8 +201,7 @@ export function assembleParagraphs(
     if (place.where === 'outside') continue;
     const restored = place.where === 'linked' && interior.has(place.element);
     const kept =
-      (place.where === 'inside' && keepBlock(block, titleKey)) ||
-      (restored && keepBlock(block, titleKey));
+      (place.where === 'inside' && keepBlock(block, titleKey)) || (restored && keepBlock(block, titleKey));
     if (!kept) {
       droppedSinceLast = true;
       continue;
@@ -246,7 +245,8 @@ function interiorElements(
   const isExtentProse = (i: number): Element | undefined => {
     const p = placements[i];
     const b = blocks[i];
-    if (p.where !== 'inside' || b.kind !== 'paragraph' || b.text.length < EXTENT_PROSE_MIN_CHARS) return undefined;
+    if (p.where !== 'inside' || b.kind !== 'paragraph' || b.text.length < EXTENT_PROSE_MIN_CHARS)
+      return undefined;
     return keepBlock(b, titleKey) ? p.root : undefined;
   };
   for (let i = 0; i < blocks.length; i++) {

@@ -118,7 +118,11 @@ const EXTEND_MIN_PROSE_CHILDREN = 4;
 export function extendsMainBody(region: Element, top: Element, stats: Map<Element, ElementStats>): boolean {
   if (region === top || region.name === 'body' || region.name === 'html') return false;
   let inside = false;
-  for (let el: Element | null = top.parent as Element | null; el && isElement(el); el = el.parent as Element | null)
+  for (
+    let el: Element | null = top.parent as Element | null;
+    el && isElement(el);
+    el = el.parent as Element | null
+  )
     if (el === region) {
       inside = true;
       break;

@@ -79,8 +79,13 @@ describe('recall floor extending the main body', () => {
   it('extends over sections of one body, not over an article column beside a sidebar', () => {
     const para = (n: number): string =>
       `<p>Paragraph ${n} has enough words, and a comma, to count as prose on this page.</p>`;
-    const tree = (children: number): { region: Element; top: Element; stats: ReturnType<typeof scoreElements> } => {
-      const sections = Array.from({ length: children }, (_, i) => `<div class="s${i}">${para(2 * i)}${para(2 * i + 1)}</div>`);
+    const tree = (
+      children: number,
+    ): { region: Element; top: Element; stats: ReturnType<typeof scoreElements> } => {
+      const sections = Array.from(
+        { length: children },
+        (_, i) => `<div class="s${i}">${para(2 * i)}${para(2 * i + 1)}</div>`,
+      );
       const $ = load(`<html><body><div id="region">${sections.join('')}</div></body></html>`);
       const body = ensureBody($.root()[0] as unknown as ParentNode);
       const stats = scoreElements(collectBlocks(body));

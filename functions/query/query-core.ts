@@ -13,11 +13,15 @@ import { decodeExportCursor, encodeExportCursor } from './export-cursor';
 import { HostStatsAccumulator, type HostStats } from './host-stats';
 import { searchArticles, type SearchInput } from './search';
 import { byPublication, currentFirstAppearance, summarizeStory, type StorySummary } from './story-summary';
+import { decodeAllHostsCursor, encodeAllHostsCursor, type AllHostsPosition } from './all-hosts-cursor';
 import { checkDayRange, checkHost } from './validate';
 
 /** Page size limits of list queries: large pages make slow, costly Lambda responses. */
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
+/** Days a listing across every host covers when no `from` is given, and at most. */
+export const DEFAULT_ALL_HOSTS_DAYS = 31;
+export const MAX_ALL_HOSTS_DAYS = 366;
 /** Records read per index query when scanning (stats, export): DynamoDB returns ≤ 1 MB anyway. */
 export const SCAN_PAGE_SIZE = 200;
 /**
@@ -102,18 +106,19 @@ export class QueryCore {
    * const next = page.cursor && (await core.listArticles({ host: 'dailyplanet.example', from: '2026-11-01', limit: 10, cursor: page.cursor }));
    */
   async listArticles(query: {
-    host: string;
+    host?: string;
     from?: string;
     to?: string;
     limit?: number;
     cursor?: string;
   }): Promise<Page<ArticleRecord>> {
-    const host = checkHost(query.host);
     checkDayRange(query.from, query.to);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
       throw new InvalidInputError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${query.limit}`);
     }
+    if (query.host === undefined || query.host === '') return this.listAllHosts({ ...query, limit });
+    const host = checkHost(query.host);
     const page = await this.deps.index.listArticles({
       host,
       fromDay: query.from,
@@ -122,6 +127,59 @@ export class QueryCore {
       cursor: query.cursor || undefined,
     });
     return { ...page, items: await this.withOrigins(page.items) };
+  }
+
+  /**
+   * Articles of every host, newest day first (within a day, hosts in name order), over at most
+   * {@link MAX_ALL_HOSTS_DAYS} days: the index is ordered per host, so each day is read host by
+   * host. Without `to` the range ends today (UTC); without `from` it starts
+   * {@link DEFAULT_ALL_HOSTS_DAYS} days before `to`.
+   */
+  private async listAllHosts(query: {
+    from?: string;
+    to?: string;
+    limit: number;
+    cursor?: string;
+  }): Promise<Page<ArticleRecord>> {
+    const to = query.to ?? new Date().toISOString().slice(0, 10);
+    const from = query.from ?? addDays(to, 1 - DEFAULT_ALL_HOSTS_DAYS);
+    checkDayRange(from, to);
+    if (addDays(from, MAX_ALL_HOSTS_DAYS - 1) < to)
+      throw new InvalidInputError(
+        `without host, the day range is at most ${MAX_ALL_HOSTS_DAYS} days (${from} to ${to} is longer); narrow it or give a host`,
+      );
+    const start = query.cursor ? decodeAllHostsCursor(query.cursor) : undefined;
+    if (start && (start.day < from || start.day > to)) throw new InvalidInputError('invalid page cursor');
+    const hosts = await this.listHosts();
+    const items: ArticleRecord[] = [];
+    for (let day = start?.day ?? to; day >= from; day = addDays(day, -1)) {
+      for (const host of hosts) {
+        if (start && day === start.day && host < start.host) continue;
+        let hostCursor = start && day === start.day && host === start.host ? start.hostCursor : undefined;
+        do {
+          const page = await this.deps.index.listArticles({
+            host,
+            fromDay: day,
+            toDay: day,
+            limit: query.limit - items.length,
+            cursor: hostCursor,
+          });
+          items.push(...page.items);
+          hostCursor = page.cursor;
+          if (items.length === query.limit) {
+            // Resume inside this host's day if it has more, else at the next host or day.
+            const next = hostCursor
+              ? { day, host, hostCursor }
+              : nextPosition(hosts, host, day, from);
+            return {
+              items: await this.withOrigins(items),
+              ...(next ? { cursor: encodeAllHostsCursor(next) } : {}),
+            };
+          }
+        } while (hostCursor);
+      }
+    }
+    return { items: await this.withOrigins(items) };
   }
 
   /**
@@ -368,4 +426,17 @@ function storyMemberIds(article: ArticleRecord, origin: ArticleRecord | undefine
       ...(article.copyOf ? [article.copyOf.articleId] : []),
     ]),
   ];
+}
+
+/** The day `days` after (or before, when negative) a YYYY-MM-DD day. */
+function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Where an all-hosts listing goes on after finishing `host` on `day`; undefined at the end. */
+function nextPosition(hosts: string[], host: string, day: string, from: string): AllHostsPosition | undefined {
+  const i = hosts.indexOf(host);
+  if (i + 1 < hosts.length) return { day, host: hosts[i + 1] };
+  const previous = addDays(day, -1);
+  return previous >= from && hosts.length > 0 ? { day: previous, host: hosts[0] } : undefined;
 }

@@ -121,11 +121,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
   route({
     operationId: 'listArticles',
     path: '/articles',
-    summary: 'Articles of one host by day range, newest day first',
+    summary: 'Articles of one host, or of every host, by day range, newest day first',
+    description:
+      'With `host`: that host\'s articles over any range. Without: every host\'s articles, newest day first and hosts in name order within a day, over at most 366 days (default: the 31 days up to `to`, which defaults to today, UTC).',
     pathParams: noParams,
     query: z
       .object({
-        host: hostParam,
+        host: hostParam.optional(),
         from: dayParam('first day, inclusive').optional(),
         to: dayParam('last day, inclusive').optional(),
         limit: z

@@ -55,8 +55,10 @@ export function registerQueryCommands(
   withDataDir(
     query
       .command('list')
-      .description('list articles of a host by day range, newest first')
-      .requiredOption('--host <host>', 'publisher host, e.g. dailyplanet.example')
+      .description(
+        'list articles by day range, newest first: of one host, or of every host (at most 366 days; default the last 31)',
+      )
+      .option('--host <host>', 'publisher host, e.g. dailyplanet.example (default: every host)')
       .option('--from <day>', 'first day, YYYY-MM-DD')
       .option('--to <day>', 'last day, YYYY-MM-DD')
       .option(
@@ -77,7 +79,7 @@ export function registerQueryCommands(
       });
       for (const a of page.items) {
         print(
-          `${a.id}  ${a.day}  ${a.title ?? '(untitled)'}${a.copyOf ? `  [copy of ${a.copyOf.host}]` : ''}${a.copies.length ? `  [${a.copies.length} copies]` : ''}`,
+          `${a.id}  ${a.day}  ${opts.host ? '' : `${a.host}  `}${a.title ?? '(untitled)'}${a.copyOf ? `  [copy of ${a.copyOf.host}]` : ''}${a.copies.length ? `  [${a.copies.length} copies]` : ''}`,
         );
       }
       if (page.cursor) print(`next page: --cursor ${page.cursor}`);

@@ -13,7 +13,11 @@ export interface AllHostsPosition {
 /** Encodes a position of {@link AllHostsPosition} as a page cursor. */
 export function encodeAllHostsCursor(position: AllHostsPosition): string {
   return Buffer.from(
-    JSON.stringify({ d: position.day, h: position.host, ...(position.hostCursor ? { c: position.hostCursor } : {}) }),
+    JSON.stringify({
+      d: position.day,
+      h: position.host,
+      ...(position.hostCursor ? { c: position.hostCursor } : {}),
+    }),
     'utf8',
   ).toString('base64url');
 }

@@ -168,9 +168,7 @@ export class QueryCore {
           hostCursor = page.cursor;
           if (items.length === query.limit) {
             // Resume inside this host's day if it has more, else at the next host or day.
-            const next = hostCursor
-              ? { day, host, hostCursor }
-              : nextPosition(hosts, host, day, from);
+            const next = hostCursor ? { day, host, hostCursor } : nextPosition(hosts, host, day, from);
             return {
               items: await this.withOrigins(items),
               ...(next ? { cursor: encodeAllHostsCursor(next) } : {}),
@@ -434,7 +432,12 @@ function addDays(day: string, days: number): string {
 }
 
 /** Where an all-hosts listing goes on after finishing `host` on `day`; undefined at the end. */
-function nextPosition(hosts: string[], host: string, day: string, from: string): AllHostsPosition | undefined {
+function nextPosition(
+  hosts: string[],
+  host: string,
+  day: string,
+  from: string,
+): AllHostsPosition | undefined {
   const i = hosts.indexOf(host);
   if (i + 1 < hosts.length) return { day, host: hosts[i + 1] };
   const previous = addDays(day, -1);

@@ -123,7 +123,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: '/articles',
     summary: 'Articles of one host, or of every host, by day range, newest day first',
     description:
-      'With `host`: that host\'s articles over any range. Without: every host\'s articles, newest day first and hosts in name order within a day, over at most 366 days (default: the 31 days up to `to`, which defaults to today, UTC).',
+      "With `host`: that host's articles over any range. Without: every host's articles, newest day first and hosts in name order within a day, over at most 366 days (default: the 31 days up to `to`, which defaults to today, UTC).",
     pathParams: noParams,
     query: z
       .object({

@@ -65,7 +65,9 @@ describe('listing articles of every host (no host given)', () => {
     await expect(core.listArticles({ from: '2020-01-01', to: '2026-11-30' })).rejects.toThrow(
       /without host, the day range is at most 366 days/,
     );
-    await expect(core.listArticles({ ...RANGE, cursor: 'not-a-cursor' })).rejects.toThrow(/invalid page cursor/);
+    await expect(core.listArticles({ ...RANGE, cursor: 'not-a-cursor' })).rejects.toThrow(
+      /invalid page cursor/,
+    );
     await expect(core.listArticles({ from: '2026-11-30', to: '2026-11-01' })).rejects.toThrow(
       /from \(2026-11-30\) is after to \(2026-11-01\)/,
     );

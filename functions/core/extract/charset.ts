@@ -20,8 +20,12 @@ const LABEL_ALIASES: Record<string, string> = {
   'latin-1': 'windows-1252',
   'us-ascii': 'windows-1252',
   ascii: 'windows-1252',
-  gb2312: 'gbk',
-  'x-gbk': 'gbk',
+  // GB18030 is a superset of GBK and GB2312 (its four-byte forms cover characters GBK lacks).
+  gb2312: 'gb18030',
+  gbk: 'gb18030',
+  'x-gbk': 'gb18030',
+  'x-euc-cn': 'gb18030',
+  'euc-cn': 'gb18030',
   'iso-8859-9': 'windows-1254',
   'x-sjis': 'shift_jis',
   'shift-jis': 'shift_jis',
@@ -91,6 +95,13 @@ function isValidUtf8(bytes: Uint8Array): boolean {
   }
 }
 
+/** Whether the bytes hold a UTF-8 lead byte followed by a continuation byte. */
+function hasUtf8MultiByteSequence(bytes: Uint8Array): boolean {
+  for (let i = 0; i + 1 < bytes.length; i++)
+    if (bytes[i] >= 0xc2 && bytes[i] <= 0xf4 && (bytes[i + 1] & 0xc0) === 0x80) return true;
+  return false;
+}
+
 function hasHighBytes(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) return true;
   return false;
@@ -123,6 +134,9 @@ export function decodeHtmlBytes(
     const fromMeta = canonicalCharset(charsetFromMeta(bytes));
     charset = fromMeta && fromMeta !== 'utf-8' && !fromMeta.startsWith('utf-16') ? fromMeta : undefined;
   }
+  // A legacy declaration over bytes that are valid UTF-8 with multi-byte sequences is a template
+  // default left in place ("â€™" in the output): such byte runs are no accident in legacy text.
+  if (charset && charset !== 'utf-8' && hasUtf8MultiByteSequence(bytes) && isValidUtf8(bytes)) charset = 'utf-8';
   if (!charset) {
     if (!hasHighBytes(bytes) || isValidUtf8(bytes)) charset = 'utf-8';
     else

@@ -31,7 +31,15 @@ describe('decodeHtmlBytes on fixture pages', () => {
       charset: 'shift_jis',
       phrase: '市議会は水曜日、新しい自転車専用道路の計画を承認した',
     },
-    { file: 'gb2312-meta.html', charset: 'gbk', phrase: '市议会周三批准了新的自行车道计划' },
+    { file: 'gb2312-meta.html', charset: 'gb18030', phrase: '市议会周三批准了新的自行车道计划' },
+    // GB2312 declared, GB18030 four-byte characters (outside GBK) used: decoded as GB18030.
+    { file: 'gb18030-declared-gb2312.html', charset: 'gb18030', phrase: '市议会周三批准了𠮷野路的新自行车道计划' },
+    // A template's ISO-8859-1 declaration over UTF-8 bytes: the bytes win ("it’s", not "itâ€™s").
+    {
+      file: 'utf-8-declared-iso-8859-1.html',
+      charset: 'utf-8',
+      phrase: 'Café owners in the old town say it’s time',
+    },
     // The BOM wins over a (wrong) meta declaration.
     { file: 'utf-8-bom.html', charset: 'utf-8', phrase: 'débuteront au printemps' },
   ];
@@ -86,6 +94,22 @@ describe('decodeHtmlBytes on fixture pages', () => {
 });
 
 describe('charset helpers', () => {
+  it('a legacy declaration yields to valid multi-byte UTF-8, but not to ASCII or invalid UTF-8', () => {
+    const utf8 = new TextEncoder().encode('<p>it’s time</p>');
+    expect(decodeHtmlBytes(utf8, 'text/html; charset=windows-1252')).toEqual({
+      html: '<p>it’s time</p>',
+      charset: 'utf-8',
+    });
+    expect(decodeHtmlBytes(new TextEncoder().encode('<p>plain</p>'), 'text/html; charset=koi8-r').charset).toBe(
+      'koi8-r',
+    );
+    // "café" in windows-1252: 0xE9 followed by ASCII is not UTF-8, so the declaration stands.
+    expect(decodeHtmlBytes(new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x20, 0xc3, 0xa9]), 'text/html; charset=iso-8859-1')).toEqual({
+      html: 'café Ã©',
+      charset: 'windows-1252',
+    });
+  });
+
   it('parses Content-Type and meta declarations', () => {
     expect(charsetFromContentType('text/html; Charset="UTF-8"')).toBe('UTF-8');
     expect(charsetFromContentType('text/html')).toBeUndefined();
@@ -97,7 +121,8 @@ describe('charset helpers', () => {
 
   it('maps labels the way browsers do', () => {
     expect(canonicalCharset('ISO-8859-1')).toBe('windows-1252');
-    expect(canonicalCharset('GB2312')).toBe('gbk');
+    expect(canonicalCharset('GB2312')).toBe('gb18030');
+    expect(canonicalCharset('GBK')).toBe('gb18030');
     expect(canonicalCharset('no-such')).toBeUndefined();
   });
 });

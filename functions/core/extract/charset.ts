@@ -136,7 +136,8 @@ export function decodeHtmlBytes(
   }
   // A legacy declaration over bytes that are valid UTF-8 with multi-byte sequences is a template
   // default left in place ("â€™" in the output): such byte runs are no accident in legacy text.
-  if (charset && charset !== 'utf-8' && hasUtf8MultiByteSequence(bytes) && isValidUtf8(bytes)) charset = 'utf-8';
+  if (charset && charset !== 'utf-8' && hasUtf8MultiByteSequence(bytes) && isValidUtf8(bytes))
+    charset = 'utf-8';
   if (!charset) {
     if (!hasHighBytes(bytes) || isValidUtf8(bytes)) charset = 'utf-8';
     else

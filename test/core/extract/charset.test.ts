@@ -33,7 +33,11 @@ describe('decodeHtmlBytes on fixture pages', () => {
     },
     { file: 'gb2312-meta.html', charset: 'gb18030', phrase: '市议会周三批准了新的自行车道计划' },
     // GB2312 declared, GB18030 four-byte characters (outside GBK) used: decoded as GB18030.
-    { file: 'gb18030-declared-gb2312.html', charset: 'gb18030', phrase: '市议会周三批准了𠮷野路的新自行车道计划' },
+    {
+      file: 'gb18030-declared-gb2312.html',
+      charset: 'gb18030',
+      phrase: '市议会周三批准了𠮷野路的新自行车道计划',
+    },
     // A template's ISO-8859-1 declaration over UTF-8 bytes: the bytes win ("it’s", not "itâ€™s").
     {
       file: 'utf-8-declared-iso-8859-1.html',
@@ -100,11 +104,16 @@ describe('charset helpers', () => {
       html: '<p>it’s time</p>',
       charset: 'utf-8',
     });
-    expect(decodeHtmlBytes(new TextEncoder().encode('<p>plain</p>'), 'text/html; charset=koi8-r').charset).toBe(
-      'koi8-r',
-    );
+    expect(
+      decodeHtmlBytes(new TextEncoder().encode('<p>plain</p>'), 'text/html; charset=koi8-r').charset,
+    ).toBe('koi8-r');
     // "café" in windows-1252: 0xE9 followed by ASCII is not UTF-8, so the declaration stands.
-    expect(decodeHtmlBytes(new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x20, 0xc3, 0xa9]), 'text/html; charset=iso-8859-1')).toEqual({
+    expect(
+      decodeHtmlBytes(
+        new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x20, 0xc3, 0xa9]),
+        'text/html; charset=iso-8859-1',
+      ),
+    ).toEqual({
       html: 'café Ã©',
       charset: 'windows-1252',
     });

@@ -45,7 +45,11 @@ describe('demo: the aggregator crawled before the original it copies', () => {
         allowedLoopbackPorts: [server.port],
       };
       // The aggregator first: every one of its pages is fetched before the pages it copies.
-      await runLocalIngestCommand(config, sources.filter((s) => s.id === 'wirewatch'), options);
+      await runLocalIngestCommand(
+        config,
+        sources.filter((s) => s.id === 'wirewatch'),
+        options,
+      );
       await runLocalIngestCommand(config, sources, options);
     } finally {
       await server.close();
@@ -54,7 +58,9 @@ describe('demo: the aggregator crawled before the original it copies', () => {
     close = () => pipeline.close();
     core = new QueryCore({ index: pipeline.deps.index, archive: pipeline.deps.archive });
     const list = async (host: string) => (await core.listArticles({ host, limit: 100 })).items;
-    copy = (await list('wirewatch.example')).find((r) => r.url.includes('bayview-fares-frozen')) as ArticleRecord;
+    copy = (await list('wirewatch.example')).find((r) =>
+      r.url.includes('bayview-fares-frozen'),
+    ) as ArticleRecord;
     original = (await list('metroherald.example')).find((r) =>
       r.url.includes('council-freezes-transit-fares'),
     ) as ArticleRecord;
@@ -104,6 +110,8 @@ describe('demo: the aggregator crawled before the original it copies', () => {
     expect((await get(`/view/articles/${copy.id}`)).body).toContain(
       `id="origin-link" href="/view/articles/${original.id}"`,
     );
-    expect((await get(`/view/articles/${copy.id}/story`)).body).toContain(`id="origin" data-id="${original.id}"`);
+    expect((await get(`/view/articles/${copy.id}/story`)).body).toContain(
+      `id="origin" data-id="${original.id}"`,
+    );
   });
 });

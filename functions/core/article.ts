@@ -1,22 +1,36 @@
+import type { z } from 'zod';
+import type {
+  articleRecordSchema,
+  articleRefSchema,
+  cleanCopySchema,
+  copyLinkSchema,
+  pageKindSchema,
+  paragraphKindSchema,
+  paragraphSchema,
+  storedCleanCopySchema,
+  storedParagraphSchema,
+  storyRelationSchema,
+} from './article-schema';
+
+export { STORY_RELATIONS } from './article-schema';
+
 /**
- * The article model shared by extraction, dedup, storage and query.
- * Pure types and tiny helpers only: no I/O.
+ * The article model shared by extraction, dedup, storage and query. Pure types and tiny helpers
+ * only: no I/O. The stored shapes (records, clean copies, links, paragraphs) are inferred from the
+ * zod schemas of `article-schema.ts`, their one definition.
  */
 
 /** Block-level kind of a paragraph kept from a page. */
-export type ParagraphKind = 'heading' | 'paragraph' | 'quote' | 'list-item';
+export type ParagraphKind = z.infer<typeof paragraphKindSchema>;
 
 /** One block of article text, in page order. */
-export interface Paragraph {
-  kind: ParagraphKind;
-  text: string;
-}
+export type Paragraph = z.infer<typeof paragraphSchema>;
 
 /**
  * What the page is. Only `article` pages are stored as complete clean copies; the others are
  * recorded with their kind so a user can see why a URL produced no article.
  */
-export type PageKind = 'article' | 'consent-wall' | 'paywall' | 'index' | 'error-page' | 'empty' | 'not-html';
+export type PageKind = z.infer<typeof pageKindSchema>;
 
 /** Metadata read from JSON-LD, OpenGraph, meta tags, `<time>` and bylines. Times are ISO 8601 with offset. */
 export interface ArticleMetadata {
@@ -53,29 +67,20 @@ export interface Extraction {
 /** The extraction strategy that produced a body (see docs/extraction.md). */
 export type BodySource = 'container' | 'json-ld' | 'fallback';
 
-/** A paragraph as stored in a clean copy, with dedup provenance when known. */
-export interface StoredParagraph extends Paragraph {
-  /** Normalised paragraph hash (absent for paragraphs too short to be evidence). */
-  hash?: string;
-  /**
-   * Set when this paragraph's first appearance is another article: the earliest-published
-   * article known to carry it (not necessarily the first one crawled).
-   */
-  firstSeen?: ArticleRef;
-  /** The first article crawled with this paragraph, when that is not `firstSeen` (and not this one). */
-  firstCrawled?: ArticleRef;
-}
+/**
+ * A paragraph as stored in a clean copy, with dedup provenance when known: `hash` (absent for
+ * paragraphs too short to be evidence); `firstSeen`, set when this paragraph's first appearance is
+ * another article (the earliest-published one known to carry it, not necessarily the first one
+ * crawled); `firstCrawled`, the first article crawled with it when that is not `firstSeen`.
+ */
+export type StoredParagraph = z.infer<typeof storedParagraphSchema>;
 
-/** A pointer to an article occurrence. */
-export interface ArticleRef {
-  articleId: string;
-  url: string;
-  host: string;
-  /** When our pipeline saw it (ISO 8601). */
-  seenAt: string;
-  /** When it was published (ISO 8601 with offset), where a view names the earliest publication. */
-  publishedAt?: string;
-}
+/**
+ * A pointer to an article occurrence: `seenAt` is when our pipeline saw it (ISO 8601),
+ * `publishedAt` when it was published (ISO 8601 with offset), where a view names the earliest
+ * publication.
+ */
+export type ArticleRef = z.infer<typeof articleRefSchema>;
 
 /**
  * How a member of a story relates to the story's origin: `original` for the origin itself (and
@@ -83,32 +88,16 @@ export interface ArticleRef {
  * (byte-identical paragraphs / edited text); `excerpt` for a short page carrying the start or a
  * few paragraphs of the story; `update` for the same publisher's later version at another URL.
  */
-export type StoryRelation = 'original' | 'exact' | 'near-duplicate' | 'excerpt' | 'update';
+export type StoryRelation = z.infer<typeof storyRelationSchema>;
 
-/** Every {@link StoryRelation}, in the order documented. */
-export const STORY_RELATIONS = [
-  'original',
-  'exact',
-  'near-duplicate',
-  'excerpt',
-  'update',
-] as const satisfies readonly StoryRelation[];
-
-/** A link between an article and another member of the same story. */
-export interface CopyLink {
-  articleId: string;
-  url: string;
-  host: string;
-  /** Share of the smaller article's evidence paragraphs (or shingles, or leading words) found in the other (0..1). */
-  overlap: number;
-  /**
-   * How the link was found: shared exact paragraphs, a near-duplicate sketch, or `prefix`: one
-   * page's text is the beginning of the other's (an excerpt, paragraphs possibly run together).
-   */
-  method: 'exact' | 'near-duplicate' | 'prefix';
-  /** The linked article's relation to the story (set on links written since relations exist). */
-  relation?: StoryRelation;
-}
+/**
+ * A link between an article and another member of the same story. `overlap`: share of the smaller
+ * article's evidence paragraphs (or shingles, or leading words) found in the other (0..1).
+ * `method`: how the link was found: shared exact paragraphs, a near-duplicate sketch, or `prefix`
+ * (one page's text is the beginning of the other's: an excerpt, paragraphs possibly run together).
+ * `relation`: the linked article's relation to the story (set on links written since relations exist).
+ */
+export type CopyLink = z.infer<typeof copyLinkSchema>;
 
 /**
  * The current origin of a story cluster, as the index keeps it (one per cluster id). `rank`
@@ -134,93 +123,22 @@ export interface StoryRoot {
   origin?: StoryOrigin;
 }
 
-/** The article record kept in the index (and embedded in the clean copy). */
-export interface ArticleRecord {
-  id: string;
-  url: string;
-  canonicalUrl: string;
-  host: string;
-  fetchedAt: string;
-  /** Day partition (YYYY-MM-DD, UTC) of publishedAt, or of fetchedAt when unknown. */
-  day: string;
-  title?: string;
-  authors: string[];
-  publishedAt?: string;
-  modifiedAt?: string;
-  language?: string;
-  siteName?: string;
-  section?: string;
-  description?: string;
-  image?: string;
-  pageKind: PageKind;
-  /** Hash of the clean text; a changed value on re-fetch is a new version. */
-  contentHash: string;
-  version: number;
-  paragraphCount: number;
-  /** Evidence paragraph hashes in page order (short paragraphs excluded). */
-  paragraphHashes: string[];
-  /** Archive object holding the clean copy (a JSON Lines bundle of several articles' lines). */
-  cleanKey: string;
-  /** Byte offset of this article's line in `cleanKey`; absent: the whole object is this copy. */
-  cleanOffset?: number;
-  /** Byte length of that line (with its newline); absent with `cleanOffset`. */
-  cleanLength?: number;
-  /** Archive object holding the raw page as fetched (gzip; a bundle of several pages). */
-  rawKey?: string;
-  /** Byte offset of this page's gzip member in `rawKey`; absent: the whole object is this page. */
-  rawOffset?: number;
-  /** Byte length of that gzip member; absent with `rawOffset`. */
-  rawLength?: number;
-  /** HTTP Content-Type the page was served with (its charset, when given, decodes the raw bytes). */
-  rawContentType?: string;
-  stats: {
-    repeatedParagraphsRemoved: number;
-    boilerplateParagraphsRemoved: number;
-    paragraphsFirstSeenElsewhere: number;
-  };
-  /** Set when this article is a copy of an earlier article on another host. */
-  copyOf?: CopyLink;
-  /** Other publishers' copies of this article. */
-  copies: CopyLink[];
-  /**
-   * Story cluster id: stable once given (the first member's id, or the cluster an origin crawled
-   * later joined). Not the origin: that is {@link ArticleRecord.originId}.
-   */
-  clusterId?: string;
-  /**
-   * The story's origin (this article's own id for an original or a story of one). Stored as known
-   * when the record was written; every read through the query core replaces it with the index's
-   * current origin of the cluster ({@link StoryOrigin}), so a copy shows a later-found original.
-   */
-  originId?: string;
-  /** This article's relation to its story's origin (`original` when it is the origin). */
-  relation?: StoryRelation;
-  /**
-   * Set when the page declares itself a copy: a canonical link or `isBasedOn` to another host, or
-   * a credit in its text naming another member of its story. Such pages win the origin only when
-   * no other member is left.
-   */
-  declaresCopy?: boolean;
-  /**
-   * Leading-words fingerprint of the evidence text (`functions/core/dedup/lead-prefix.ts`): finds
-   * and verifies excerpts (a page whose text is the beginning of another's).
-   */
-  lead?: string;
-  /**
-   * Near-duplicate sketch of the evidence paragraphs (bottom-k MinHash, encoded by
-   * `functions/core/dedup/near-duplicate.ts`), used to verify edited-copy candidates.
-   */
-  minhash?: string;
-}
+/**
+ * The article record kept in the index (and embedded in the clean copy). The fields, with what each
+ * means, are defined once in `article-schema.ts` ({@link articleRecordSchema}). Worth knowing here:
+ * `day` is the partition (YYYY-MM-DD, UTC) of publishedAt, or of fetchedAt when unknown; a changed
+ * `contentHash` on re-fetch is a new `version`; `cleanKey`/`cleanOffset`/`cleanLength` and
+ * `rawKey`/`rawOffset`/`rawLength` are where the clean line and the raw page sit (no range: the
+ * whole object); `clusterId` is the story cluster (stable, not the origin), `originId` the story's
+ * origin as known when written (reads through the query core replace it with the current one).
+ */
+export type ArticleRecord = z.infer<typeof articleRecordSchema>;
 
 /**
  * A clean copy as the query API returns it: the stored copy ({@link StoredCleanCopy}) with the
  * index's current links (`copies`, `copyOf`, `clusterId`) merged in.
  */
-export interface CleanCopy extends ArticleRecord {
-  paragraphs: StoredParagraph[];
-  text: string;
-}
+export type CleanCopy = z.infer<typeof cleanCopySchema>;
 
 /**
  * A clean copy as stored: one JSON line of a clean bundle (Athena reads them), written once per
@@ -231,10 +149,7 @@ export interface CleanCopy extends ArticleRecord {
  * are versioned: an article may have older lines in older bundles (a changed re-crawl, a copy's
  * rewrite), and the current one has the highest `version`, then the latest `storedAt`.
  */
-export type StoredCleanCopy = Omit<CleanCopy, 'copies' | 'cleanKey' | 'cleanOffset' | 'cleanLength'> & {
-  /** When this line was written (ISO 8601); absent on copies written before bundling. */
-  storedAt?: string;
-};
+export type StoredCleanCopy = z.infer<typeof storedCleanCopySchema>;
 
 /** Where one item sits in an archive object: the object and the item's byte range. */
 export interface ObjectRange {

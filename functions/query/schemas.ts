@@ -1,19 +1,30 @@
 import { z } from 'zod';
+import type { ArticleRecord } from '../core/article';
 import {
-  STORY_RELATIONS,
-  type ArticleRecord,
-  type ArticleRef,
-  type CleanCopy,
-  type CopyLink,
-  type StoredParagraph,
-} from '../core/article';
+  articleRecordSchema,
+  articleRefSchema,
+  cleanCopySchema,
+  copyLinkSchema,
+  storedParagraphSchema,
+  storyRelationSchema,
+} from '../core/article-schema';
 import type { SearchHit } from '../ports/archive-search';
 import type { Page, ParagraphInfo } from '../ports/dedup-index';
 
+export {
+  articleRecordSchema,
+  articleRefSchema,
+  cleanCopySchema,
+  copyLinkSchema,
+  storedParagraphSchema,
+  storyRelationSchema,
+};
+
 /**
- * Zod schemas of everything the query API answers with. They are the single source of the
- * OpenAPI document's component schemas (see `openapi.ts`), and the compile-time checks at the end
- * of this file fail the build when `functions/core/article.ts` and these schemas drift apart.
+ * Zod schemas of everything the query API answers with: the single source of the OpenAPI
+ * document's component schemas (see `openapi.ts`). The article model's schemas are defined once in
+ * `core/article-schema.ts` (the TypeScript types are inferred from them) and registered here; the
+ * compile-time checks at the end hold the API-only schemas to the port types.
  */
 
 /** Named schemas that become `components.schemas` of the OpenAPI document. */
@@ -21,139 +32,26 @@ export const apiRegistry = z.registry<{ id: string; description?: string }>();
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
-export const articleRefSchema = z
-  .object({
-    articleId: z.string(),
-    url: z.string(),
-    host: z.string(),
-    seenAt: z.string().describe('when the pipeline saw it, ISO 8601'),
-    publishedAt: z.string().optional().describe('when it was published, ISO 8601 with offset (where known)'),
-  })
-  .register(apiRegistry, { id: 'ArticleRef', description: 'A pointer to one article occurrence.' });
-
-export const storyRelationSchema = z.enum(STORY_RELATIONS).register(apiRegistry, {
+// The article model's schemas (defined in core) as named components of the API.
+apiRegistry.add(articleRefSchema, { id: 'ArticleRef', description: 'A pointer to one article occurrence.' });
+apiRegistry.add(storyRelationSchema, {
   id: 'StoryRelation',
   description:
     "An article's relation to its story's origin: original (the origin itself), exact or near-duplicate copy on another publisher, excerpt (the story's start or a few of its paragraphs), update (the same publisher's later version at another URL).",
 });
-
-export const copyLinkSchema = z
-  .object({
-    articleId: z.string(),
-    url: z.string(),
-    host: z.string(),
-    overlap: z
-      .number()
-      .min(0)
-      .max(1)
-      .describe("share of the smaller article's evidence paragraphs found in the other"),
-    method: z
-      .enum(['exact', 'near-duplicate', 'prefix'])
-      .describe('shared exact paragraphs, edited text (sketch), or one text is the start of the other'),
-    relation: storyRelationSchema.optional().describe("the linked article's relation to the story's origin"),
-  })
-  .register(apiRegistry, { id: 'CopyLink', description: 'A link to another member of the same story.' });
-
-const pageKindSchema = z.enum([
-  'article',
-  'consent-wall',
-  'paywall',
-  'index',
-  'error-page',
-  'empty',
-  'not-html',
-]);
-
-const articleRecordShape = {
-  id: z.string().describe('32 hex characters: hash of the canonical URL'),
-  url: z.string(),
-  canonicalUrl: z.string(),
-  host: z.string(),
-  fetchedAt: z.string(),
-  day: day.describe('day partition (UTC) of publishedAt, else fetchedAt'),
-  title: z.string().optional(),
-  authors: z.array(z.string()),
-  publishedAt: z.string().optional(),
-  modifiedAt: z.string().optional(),
-  language: z.string().optional(),
-  siteName: z.string().optional(),
-  section: z.string().optional(),
-  description: z.string().optional(),
-  image: z.string().optional(),
-  pageKind: pageKindSchema,
-  contentHash: z.string(),
-  version: z.number().int().min(1),
-  paragraphCount: z.number().int().min(0),
-  paragraphHashes: z.array(z.string()),
-  cleanKey: z.string().describe('archive object holding the clean copy (a JSON Lines bundle)'),
-  cleanOffset: z
-    .number()
-    .int()
-    .min(0)
-    .optional()
-    .describe("byte offset of the article's line in that bundle"),
-  cleanLength: z
-    .number()
-    .int()
-    .min(1)
-    .optional()
-    .describe('byte length of that line (absent: the whole object)'),
-  rawKey: z.string().optional(),
-  rawOffset: z
-    .number()
-    .int()
-    .min(0)
-    .optional()
-    .describe("byte offset of the page's gzip member in the raw bundle"),
-  rawLength: z
-    .number()
-    .int()
-    .min(1)
-    .optional()
-    .describe('byte length of that member (absent: the whole object)'),
-  rawContentType: z.string().optional().describe('HTTP Content-Type the page was served with'),
-  stats: z.object({
-    repeatedParagraphsRemoved: z.number().int().min(0),
-    boilerplateParagraphsRemoved: z.number().int().min(0),
-    paragraphsFirstSeenElsewhere: z.number().int().min(0),
-  }),
-  copyOf: copyLinkSchema.optional(),
-  copies: z.array(copyLinkSchema),
-  clusterId: z.string().optional().describe('story cluster id (stable; not the origin)'),
-  originId: z
-    .string()
-    .optional()
-    .describe("the story's current origin (the article's own id for an original)"),
-  relation: storyRelationSchema.optional(),
-  declaresCopy: z.boolean().optional().describe('the page names another member of its story as its source'),
-  lead: z.string().optional().describe('leading-words fingerprint (finds excerpts)'),
-  minhash: z.string().optional(),
-};
-
-export const articleRecordSchema = z
-  .object(articleRecordShape)
-  .register(apiRegistry, { id: 'ArticleRecord', description: 'The article record kept in the index.' });
-
-export const storedParagraphSchema = z
-  .object({
-    kind: z.enum(['heading', 'paragraph', 'quote', 'list-item']),
-    text: z.string(),
-    hash: z.string().optional(),
-    firstSeen: articleRefSchema
-      .optional()
-      .describe('set when the earliest-published article carrying the paragraph is another one'),
-    firstCrawled: articleRefSchema
-      .optional()
-      .describe('the first article crawled with it, when that is not firstSeen'),
-  })
-  .register(apiRegistry, { id: 'StoredParagraph' });
-
-export const cleanCopySchema = z
-  .object({ ...articleRecordShape, paragraphs: z.array(storedParagraphSchema), text: z.string() })
-  .register(apiRegistry, {
-    id: 'CleanCopy',
-    description: 'The clean copy as stored: record, paragraphs and text.',
-  });
+apiRegistry.add(copyLinkSchema, {
+  id: 'CopyLink',
+  description: 'A link to another member of the same story.',
+});
+apiRegistry.add(articleRecordSchema, {
+  id: 'ArticleRecord',
+  description: 'The article record kept in the index.',
+});
+apiRegistry.add(storedParagraphSchema, { id: 'StoredParagraph' });
+apiRegistry.add(cleanCopySchema, {
+  id: 'CleanCopy',
+  description: 'The clean copy as stored: record, paragraphs and text.',
+});
 
 export const articlePageSchema = z
   .object({
@@ -268,11 +166,6 @@ export const errorSchema = z
 // type-check when a field is added, removed or retyped on one side only.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const agree = <T extends true>(value: T) => value;
-agree<Same<z.infer<typeof articleRefSchema>, ArticleRef>>(true);
-agree<Same<z.infer<typeof copyLinkSchema>, CopyLink>>(true);
-agree<Same<z.infer<typeof articleRecordSchema>, ArticleRecord>>(true);
-agree<Same<z.infer<typeof storedParagraphSchema>, StoredParagraph>>(true);
-agree<Same<z.infer<typeof cleanCopySchema>, CleanCopy>>(true);
 agree<Same<z.infer<typeof articlePageSchema>, Page<ArticleRecord>>>(true);
 agree<Same<z.infer<typeof paragraphInfoSchema>, ParagraphInfo>>(true);
 agree<Same<z.infer<typeof searchHitSchema>, SearchHit>>(true);

@@ -1,3 +1,4 @@
+import type { ArticleRecord } from '../../core/article';
 import { placeholderCodec } from './placeholder-text';
 
 /*
@@ -194,7 +195,7 @@ export const STATS_FIELDS = [
   'repeatedParagraphsRemoved',
   'boilerplateParagraphsRemoved',
   'paragraphsFirstSeenElsewhere',
-] as const;
+] as const satisfies readonly (keyof ArticleRecord['stats'])[];
 /** A 128-bit hash as records hold it (lower-case hex), stored as its 16 bytes. */
 export const HEX128 = /^[0-9a-f]{32}$/;
 export const HEX128_BYTES = 16;

@@ -147,7 +147,11 @@ const FIELD_ATTRIBUTES = {
 /** Record fields that live in the keys or in items of their own, not in article attributes. */
 const KEY_FIELDS = new Set<string>(['id', 'host', 'day', 'copies'] satisfies (keyof ArticleRecord)[]);
 /** Record fields kept as attributes of their own (the clean pointer, updated in place), not packed. */
-const IN_PLACE_FIELDS = new Set<string>(['cleanKey', 'cleanOffset', 'cleanLength'] satisfies (keyof ArticleRecord)[]);
+const IN_PLACE_FIELDS = new Set<string>([
+  'cleanKey',
+  'cleanOffset',
+  'cleanLength',
+] satisfies (keyof ArticleRecord)[]);
 /** Attribute names of the two record fields setCopyOf updates in place. */
 export const COPY_OF_ATTRIBUTE = FIELD_ATTRIBUTES.copyOf;
 export const CLUSTER_ID_ATTRIBUTE = FIELD_ATTRIBUTES.clusterId;
@@ -171,9 +175,19 @@ const FIELD_OF_ATTRIBUTE = new Map<string, string>(
 const ITEM_KEY_ATTRIBUTES = new Set(['pk', 'sk', GSI1.partitionKey, GSI1.sortKey]);
 
 /** URL and key fields the v1 layout stores with id / host / day placeholders (see {@link TEXT_PLACEHOLDERS}). */
-const PACKED_FIELDS = ['url', 'canonicalUrl', 'image', 'cleanKey', 'rawKey'] as const satisfies readonly (keyof ArticleRecord)[];
+const PACKED_FIELDS = [
+  'url',
+  'canonicalUrl',
+  'image',
+  'cleanKey',
+  'rawKey',
+] as const satisfies readonly (keyof ArticleRecord)[];
 /** Times the v1 layout stores as epoch milliseconds when that gives back the same text. */
-const TIME_FIELDS = ['fetchedAt', 'publishedAt', 'modifiedAt'] as const satisfies readonly (keyof ArticleRecord)[];
+const TIME_FIELDS = [
+  'fetchedAt',
+  'publishedAt',
+  'modifiedAt',
+] as const satisfies readonly (keyof ArticleRecord)[];
 
 /** clusterId stored as a number in the v1 layout: the article's own id / its copyOf's article id. */
 const CLUSTER_SELF = 1;

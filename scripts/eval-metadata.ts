@@ -6,7 +6,9 @@
  *   --worst N    misses listed per field (default 15)
  *   --dump FILE  keep the predictions (JSON Lines, the `extract --manifest` shape the scorer reads)
  * DATASET_DIR holds `html/<id>.html.gz` and `ground-truth.json`
- * ({ id: { url, title, authors, publishedAt } }). Pages are decoded from their bytes with the
+ * ({ id: { url, title, authors, publishedAt } }, or the WCXB shape { url, title, author,
+ * publish_date }, converted for the scorer; WCXB dates carry no time, so only its within-1-day
+ * figure means something there). Pages are decoded from their bytes with the
  * same decoder as the pipeline (`decodeHtmlBytes`), since some are in legacy charsets.
  */
 import { spawnSync } from 'node:child_process';
@@ -43,8 +45,30 @@ if (!existsSync(scorerPath)) {
   process.exit(2);
 }
 
-type Truth = Record<string, { url: string; title?: string; authors?: string[]; publishedAt?: string }>;
-const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as Truth;
+type TruthEntry = {
+  url: string;
+  title?: string;
+  authors?: string[];
+  publishedAt?: string;
+  /** WCXB shape. */
+  author?: string | null;
+  publish_date?: string | null;
+};
+const rawTruth = JSON.parse(readFileSync(truthPath, 'utf8')) as Record<string, TruthEntry>;
+// One shape for the scorer: authors as a list, the published time under publishedAt.
+const truth: Record<string, TruthEntry> = {};
+let dateOnly = 0;
+for (const [id, t] of Object.entries(rawTruth)) {
+  const publishedAt = t.publishedAt ?? t.publish_date ?? undefined;
+  if (publishedAt && /^\d{4}-\d{2}-\d{2}$/.test(publishedAt)) dateOnly++;
+  truth[id] = {
+    url: t.url,
+    title: t.title,
+    // WCXB writes several authors in one string ("A and B", "A, B"); the scorer compares name sets.
+    authors: t.authors ?? (t.author ? t.author.split(/\s*(?:,|&|\band\b)\s*/).filter(Boolean) : []),
+    publishedAt,
+  };
+}
 const ids = Object.keys(truth);
 
 function readPage(id: string): Uint8Array | undefined {
@@ -82,10 +106,12 @@ const elapsedMs = performance.now() - started;
 const work = mkdtempSync(join(tmpdir(), 'eval-metadata-'));
 const predictionsPath = dumpFile ? resolve(dumpFile) : join(work, 'predictions.jsonl');
 writeFileSync(predictionsPath, `${lines.join('\n')}\n`);
-const run = spawnSync(process.execPath, [scorerPath, truthPath, predictionsPath, '--json', '--misses'], {
+const scoredTruthPath = join(work, 'ground-truth.json');
+writeFileSync(scoredTruthPath, JSON.stringify(truth));
+const run = spawnSync(process.execPath, [scorerPath, scoredTruthPath, predictionsPath, '--json', '--misses'], {
   encoding: 'utf8',
 });
-if (!dumpFile) rmSync(work, { recursive: true, force: true });
+rmSync(work, { recursive: true, force: true });
 if (run.status !== 0) {
   console.error(`eval-metadata: the scorer failed (${scorerPath}):\n${run.stderr}`);
   process.exit(1);
@@ -104,7 +130,8 @@ console.log(`dataset   ${datasetDir} (${summary.n} pages)`);
 console.log(`title     ${summary.title.toFixed(3)} exact (after the scorer's normalisation)`);
 console.log(`authors   ${summary.authorsF1.toFixed(3)} F1 (pages whose truth names someone)`);
 console.log(
-  `published ${summary.dateMinute.toFixed(3)} within 1 minute, ${summary.dateDay.toFixed(3)} within 1 day`,
+  `published ${summary.dateMinute.toFixed(3)} within 1 minute, ${summary.dateDay.toFixed(3)} within 1 day` +
+    (dateOnly > 0 ? ` (${dateOnly} truths are dates without a time: read the 1-day figure)` : ''),
 );
 console.log(
   `speed     ${(ids.length / (elapsedMs / 1000)).toFixed(1)} pages/s (${elapsedMs.toFixed(0)} ms, full extraction)`,

@@ -112,7 +112,8 @@ export function cleanCredit(raw: string): string | undefined {
   name = name.replace(CJK_ROLE_SUFFIX, '').trim();
   name = cutTrailingDate(name);
   if (!name || name.length > MAX_CREDIT_CHARS) return undefined;
-  if (/https?:|www\.|@|^\d|\d{3,}/i.test(name)) return undefined;
+  // A label left inside ("Redaktion: …", "Sendung: …") marks a credit line of another kind.
+  if (/https?:|www\.|@|^\d|\d{3,}|:/i.test(name)) return undefined;
   if (!/\p{L}/u.test(name)) return undefined;
   if (NOT_A_CREDIT.test(name) || PICTURE_AGENCY.test(name)) return undefined;
   const words = name.split(/\s+/);
@@ -220,12 +221,24 @@ function isKeptCredit(credit: string, site: SiteIdentity): boolean {
   if (credit.includes(' ') && /^\p{Ll}/u.test(first) && !NAME_PARTICLE.test(first)) return false;
   if (AGENCY.test(credit) || isSiteCredit(credit, site) || DESK_WORD.test(credit)) return true;
   if (/\s/.test(credit)) return looksLikePersonName(credit);
-  return /^[\p{Lu}\d]{2,4}$/u.test(credit) || /[\p{L}][.\-][\p{L}]/u.test(credit) || /^\p{Ll}/u.test(credit);
+  // Lower-case words of up to four letters are staff initials ("amw"), not a byline.
+  return (
+    /^[\p{Lu}\d]{2,4}$/u.test(credit) || /[\p{L}][.\-][\p{L}]/u.test(credit) || /^\p{Ll}{5,}$/u.test(credit)
+  );
 }
 
 /** Whether a credit names a desk ("Newsroom", "BR24 Redaktion") rather than a person or an agency. */
 export function isDeskCredit(credit: string): boolean {
   return DESK_WORD.test(credit) && !AGENCY.test(credit);
+}
+
+/** Desk words that never head a section ("Redaktion", "Staff"), unlike "News" or "Online". */
+const EDITORIAL_DESK =
+  /(?:^|[\s-])(?:redaktion|rédaction|redacción|redazione|redactie|redakcja|редакция|staff|newsroom)$/iu;
+
+/** Whether a credit is an editorial desk by name ("IN-Redaktion", "MND Staff"). */
+export function isEditorialDesk(credit: string): boolean {
+  return EDITORIAL_DESK.test(credit);
 }
 
 /** Whether a credit is a wire service or news agency ("dpa", "Reuters", "The Associated Press"). */
@@ -245,6 +258,8 @@ export function cleanAuthors(names: readonly string[], site: SiteIdentity = {}):
   const seen = new Set<string>();
   for (const raw of names) {
     if (/^\s*(?:https?:|www\.)/i.test(raw)) continue;
+    // "Quelle: sid/dpa", "(Image: Getty Images/Cultura RF)": the whole line credits a source or a picture.
+    if (isPhotoCredit(normalizeSpace(raw).replace(/^\(/, ''))) continue;
     for (const part of splitCredits(raw)) {
       const name = cleanCredit(part);
       if (!name || !isKeptCredit(name, site)) {

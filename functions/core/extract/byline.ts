@@ -5,7 +5,14 @@
  * the paragraphs: {@link takeEdgeBylines} removes them and reports what they said.
  */
 import type { Paragraph } from '../article';
-import { cleanAuthors, isAgencyCredit, isDeskCredit, looksLikePersonName, splitCredits } from './authors';
+import {
+  cleanAuthors,
+  isAgencyCredit,
+  isDeskCredit,
+  isEditorialDesk,
+  looksLikePersonName,
+  splitCredits,
+} from './authors';
 import { parseTextDate } from './dates';
 
 /** What byline paragraphs said. */
@@ -87,7 +94,9 @@ export function parseBylineLine(line: string): BylineFinding | undefined {
     !prefixed &&
     !credits.every((c) => {
       const name = c.replace(/\s*\([^)]*\)/g, '');
-      return isAgencyCredit(name) || (looksLikePersonName(name) && !isDeskCredit(name));
+      return (
+        isAgencyCredit(name) || isEditorialDesk(name) || (looksLikePersonName(name) && !isDeskCredit(name))
+      );
     })
   )
     return undefined;

@@ -111,6 +111,11 @@ const ACCOUNT_URL =
 const AUTHOR_SLUG =
   /\/(?:author|authors|autor|autoren|auteur|autore|journalist|journalists|reporter|people|profile|staff)\/([a-z\u00c0-\u024f]+(?:-[a-z\u00c0-\u024f]+){0,4})(?:[/?#.]|$)/i;
 
+/** Whether a URL is the author page of a site account ("/author/admin/"). */
+export function isAccountUrl(url: string): boolean {
+  return ACCOUNT_URL.test(url);
+}
+
 /** "associated-press" -> "Associated Press". */
 function nameFromSlug(url: string): string | undefined {
   const m = AUTHOR_SLUG.exec(url);

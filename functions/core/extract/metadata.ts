@@ -4,7 +4,7 @@
  */
 import type { ArticleMetadata } from '../article';
 import { cleanAuthors, isSiteCredit, onlySiteCredits, type SiteIdentity } from './authors';
-import type { BylineFinding } from './byline';
+import { parseBylineLine, type BylineFinding } from './byline';
 import { normalizeDate, parseTextDate } from './dates';
 import { decodeEntities } from './entities';
 import {
@@ -20,6 +20,7 @@ import {
 import {
   flattenJsonLd,
   indexById,
+  isAccountUrl,
   isArticleObject,
   parseJsonLd,
   personNames,
@@ -214,6 +215,7 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
   let titleTag: string | undefined;
   const h1s: string[] = [];
   const extraMetaAuthors: string[] = [];
+  const byLines: Element[] = [];
   const labelledAuthors: string[] = [];
   const dateTexts: Element[] = [];
   const times: Element[] = [];
@@ -296,6 +298,7 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
       DATE_TEXT_HINT.test(a.class.toLowerCase())
     )
       dateTexts.push(el);
+    if (byLines.length < MAX_BY_LINES && BY_LINE_TAGS.has(tag) && startsWithByPrefix(el)) byLines.push(el);
     if (a.rel === 'author' || itemprop === 'author') authorElements.push(el);
     else if (
       bylineElements.length < MAX_BYLINE_ELEMENTS &&
@@ -377,7 +380,7 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
     () => {
       const names: string[] = [];
       for (const el of authorElements) {
-        if (insideForeignContainer(el)) continue;
+        if (insideForeignContainer(el) || linksToAccount(el)) continue;
         const nameEl = [...descendants(el)].find((d) => attr(d, 'itemprop') === 'name');
         names.push(
           attr(el, 'title') ??
@@ -392,11 +395,25 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
     () => {
       // Visible bylines ("By Jane Doe and John Roe"), outermost first, outside related/sidebar areas.
       for (const el of bylineElements) {
-        if (insideForeignContainer(el)) continue;
-        const text = normalizeSpace(textContent(el));
+        if (insideForeignContainer(el) || linksToAccount(el)) continue;
+        const text = normalizeSpace(spacedText(el, MAX_BYLINE_CHARS));
         if (!text || text.length > MAX_BYLINE_CHARS) continue;
-        const found = cleanAuthors([text.replace(/\s*[|•·]\s*.*$/, '')], site);
-        if (found.length > 0) return found;
+        // Parts of the widget in order ("By | Jane Doe | Senior Editor | May 2"): the first that names someone.
+        const parts = text.split(/\s*[|•·]\s*/).filter(Boolean);
+        for (let i = 0; i < parts.length; i++) {
+          const part = BARE_PREFIX.test(parts[i]) && i + 1 < parts.length ? `${parts[i]} ${parts[++i]}` : parts[i];
+          const found = cleanAuthors([part], site);
+          if (found.length > 0) return found;
+        }
+      }
+      return [];
+    },
+    () => {
+      // Unmarked "By Jane Doe" lines anywhere outside widgets, first in document order.
+      for (const el of byLines) {
+        if (insideForeignContainer(el) || linksToAccount(el)) continue;
+        const found = parseBylineLine(normalizeSpace(spacedText(el, MAX_BYLINE_CHARS)));
+        if (found) return cleanAuthors(found.authors, site);
       }
       return [];
     },
@@ -482,13 +499,92 @@ function clean(value: string | undefined): string | undefined {
   return text || undefined;
 }
 
+/** Whether an author element links to a site account's page (a CMS login credited by default). */
+function linksToAccount(el: Element): boolean {
+  if (el.name === 'a' && isAccountUrl(attr(el, 'href') ?? '')) return true;
+  for (const d of descendants(el)) if (d.name === 'a' && isAccountUrl(attr(d, 'href') ?? '')) return true;
+  return false;
+}
+
 function insideForeignContainer(el: Element): boolean {
   for (let p = el.parent; p && isElement(p); p = p.parent) {
+    // body's own classes describe the page ("segment--recommended"), not a widget.
+    if (p.name === 'body' || p.name === 'html') return false;
     if (p.name === 'aside' || p.name === 'footer' || p.name === 'nav') return true;
+    if (p.name === 'figure' || p.name === 'figcaption') return true;
     const hint = hintString(p);
     if (hint && FOREIGN_DATE_CONTAINER.test(hint)) return true;
   }
   return false;
+}
+
+/** A widget part that is only a byline prefix ("By", "Von", "Autor:"). */
+const BARE_PREFIX = /^(?:by|von|par|por|door|av|af|written by|posted by|autor(?:in)?:?|author:?)$/i;
+
+/** Elements that may hold an unmarked "By Jane Doe" line. */
+const BY_LINE_TAGS = new Set(['p', 'span', 'div', 'li', 'address', 'small', 'em', 'h3', 'h4', 'h5', 'h6']);
+
+/** "By Jane Doe" lines kept per page. */
+const MAX_BY_LINES = 5;
+
+/** A byline prefix followed by a capitalised word, in the first text of an element. */
+const BY_PREFIX_START = /^\s*(?:by|von|par|por|door|av|af|written by|posted by|text:|texto:)\s+\p{Lu}/iu;
+
+/** Whether the element's first child is text starting with a byline prefix ("By Amy Lee"). */
+function startsWithByPrefix(el: Element): boolean {
+  const first = el.children[0];
+  return first !== undefined && first.type === 'text' && BY_PREFIX_START.test((first as unknown as { data: string }).data);
+}
+
+/** Block elements: their boundaries separate the parts of a byline widget (name, role, date). */
+const BLOCK_TAGS = new Set([
+  'div',
+  'p',
+  'li',
+  'br',
+  'ul',
+  'ol',
+  'dd',
+  'dt',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'section',
+  'header',
+  'footer',
+  'address',
+  'figure',
+  'time',
+  'table',
+  'tr',
+  'td',
+]);
+
+/**
+ * Text of an element with " | " at block boundaries ("Liza Burke</div><div>Marketing Director"
+ * stays two parts), or undefined past `maxChars` (bylines are short; containers can be pages).
+ */
+function spacedText(el: Element, maxChars: number): string {
+  let out = '';
+  const stack: Array<AnyNode | string> = [el];
+  while (stack.length > 0) {
+    const node = stack.pop() as AnyNode | string;
+    if (typeof node === 'string') {
+      out += node;
+      continue;
+    }
+    if (node.type === 'text') out += (node as unknown as { data: string }).data;
+    else if (isElement(node) && node.type === 'tag') {
+      const boundary = node !== el && BLOCK_TAGS.has(node.name) ? ' | ' : '';
+      if (boundary) stack.push(boundary);
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
+      if (boundary) out += ' ';
+    }
+    if (out.length > maxChars * 2) break;
+  }
+  return out.replace(/^[\s|]+/, '');
 }
 
 /** Host of a URL, lower-cased; undefined when the URL does not parse. */

@@ -74,6 +74,14 @@ describe('cleaning credits', () => {
     expect(cleanAuthors(['BR24 Redaktion'])).toEqual(['BR24 Redaktion']);
   });
 
+  it('drops staff initials, source lines and labelled credit lines of other kinds', () => {
+    expect(cleanAuthors(['amw'])).toEqual([]);
+    expect(cleanAuthors(['kicker'])).toEqual(['kicker']);
+    expect(cleanAuthors(['Quelle: sid/dpa'])).toEqual([]);
+    expect(cleanAuthors(['(Image: Getty Images/Cultura RF)'])).toEqual([]);
+    expect(cleanAuthors(['Redaktion: Roman Wasch und Marcel Som'])).toEqual([]);
+  });
+
   it('keeps the site name only when it is the whole byline', () => {
     const site = { siteName: 'Metro Daily', host: 'www.metrodaily.example' };
     expect(cleanAuthors(['Lena Park', 'Metro Daily'], site)).toEqual(['Lena Park']);

@@ -108,9 +108,13 @@ const predictionsPath = dumpFile ? resolve(dumpFile) : join(work, 'predictions.j
 writeFileSync(predictionsPath, `${lines.join('\n')}\n`);
 const scoredTruthPath = join(work, 'ground-truth.json');
 writeFileSync(scoredTruthPath, JSON.stringify(truth));
-const run = spawnSync(process.execPath, [scorerPath, scoredTruthPath, predictionsPath, '--json', '--misses'], {
-  encoding: 'utf8',
-});
+const run = spawnSync(
+  process.execPath,
+  [scorerPath, scoredTruthPath, predictionsPath, '--json', '--misses'],
+  {
+    encoding: 'utf8',
+  },
+);
 rmSync(work, { recursive: true, force: true });
 if (run.status !== 0) {
   console.error(`eval-metadata: the scorer failed (${scorerPath}):\n${run.stderr}`);

@@ -401,7 +401,8 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
         // Parts of the widget in order ("By | Jane Doe | Senior Editor | May 2"): the first that names someone.
         const parts = text.split(/\s*[|•·]\s*/).filter(Boolean);
         for (let i = 0; i < parts.length; i++) {
-          const part = BARE_PREFIX.test(parts[i]) && i + 1 < parts.length ? `${parts[i]} ${parts[++i]}` : parts[i];
+          const part =
+            BARE_PREFIX.test(parts[i]) && i + 1 < parts.length ? `${parts[i]} ${parts[++i]}` : parts[i];
           const found = cleanAuthors([part], site);
           if (found.length > 0) return found;
         }
@@ -533,7 +534,11 @@ const BY_PREFIX_START = /^\s*(?:by|von|par|por|door|av|af|written by|posted by|t
 /** Whether the element's first child is text starting with a byline prefix ("By Amy Lee"). */
 function startsWithByPrefix(el: Element): boolean {
   const first = el.children[0];
-  return first !== undefined && first.type === 'text' && BY_PREFIX_START.test((first as unknown as { data: string }).data);
+  return (
+    first !== undefined &&
+    first.type === 'text' &&
+    BY_PREFIX_START.test((first as unknown as { data: string }).data)
+  );
 }
 
 /** Block elements: their boundaries separate the parts of a byline widget (name, role, date). */

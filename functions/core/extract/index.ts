@@ -22,6 +22,7 @@ import { crossCheckWithJsonLd } from './cross-check';
 import { ensureBody, type Element, type ParentNode } from './dom';
 import { boundInput, looksBinary } from './guard';
 import { detectLanguage, reconcileLanguage } from './language';
+import { repairSwallowedTitle } from './legacy-markup';
 import type { BylineFinding } from './byline';
 import { applyBylines, pickArticleTime, readMetadata } from './metadata';
 import { classifyPage } from './page-kind';
@@ -44,7 +45,8 @@ const PAGE_TEXT_SNIFF_CHARS = 20_000;
  * Workflow (each step is one helper):
  *  0. Reject binary input (`not-html`); cut oversized or pathologically nested input so
  *     parsing stays linear — `looksBinary`, `boundInput`.
- *  1. Parse once with htmlparser2 (cheerio/slim) and read metadata from the untouched tree
+ *  1. Parse once with htmlparser2 (cheerio/slim); a page whose unclosed `<title>` swallowed the
+ *     document is repaired and parsed again — `repairSwallowedTitle`. Read metadata from the untouched tree
  *     (JSON-LD incl. `@graph`, OpenGraph, meta tags, bylines; `<time>` candidates) — `readMetadata`.
  *  2. Remove never-content elements (scripts, styles, nav, aside, footer, forms controls,
  *     captions, hidden elements) and flatten excessive nesting — `cleanTree`.
@@ -96,11 +98,16 @@ function extract(input: string, options: ExtractOptions): Extraction {
     return { pageKind: 'empty', metadata: { authors: [] }, paragraphs: [], repeatedParagraphsRemoved: 0 };
   if (looksBinary(input))
     return { pageKind: 'not-html', metadata: { authors: [] }, paragraphs: [], repeatedParagraphsRemoved: 0 };
-  const html = boundInput(input);
+  let html = boundInput(input);
 
-  // 1. Parse once; metadata needs head, scripts and attributes that cleaning removes.
-  const $ = load(html);
-  const doc = $.root()[0] as unknown as ParentNode;
+  // 1. Parse once; metadata needs head, scripts and attributes that cleaning removes. A page
+  // whose unclosed <title> swallowed the document is repaired and parsed again.
+  let doc = load(html).root()[0] as unknown as ParentNode;
+  const repaired = repairSwallowedTitle(html, doc);
+  if (repaired) {
+    html = repaired;
+    doc = load(html).root()[0] as unknown as ParentNode;
+  }
   const { metadata, declaredArticle, jsonLdBody, timeCandidates } = readMetadata(doc, options.url);
 
   // 2-6. Byline/dateline paragraphs removed at the body's edges are collected here (byline.ts).

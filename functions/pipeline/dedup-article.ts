@@ -14,7 +14,7 @@ import type {
   StoryRelation,
 } from '../core/article';
 import { firstAppearance, type Carrier } from '../core/dedup/first-appearance';
-import { encodeLead, leadFingerprint } from '../core/dedup/lead-prefix';
+import { decodeLead, encodeLead, leadFingerprint } from '../core/dedup/lead-prefix';
 import { encodeSketch, nearDuplicateSketch, sketchIndexKeys, toDecoded } from '../core/dedup/near-duplicate';
 import { paragraphWords } from '../core/dedup/normalize-paragraph';
 import { creditedSources } from '../core/dedup/source-credit';
@@ -180,10 +180,18 @@ export async function dedupArticle(deps: DedupDeps, input: DedupArticleInput): P
   const indexedBefore = previous !== undefined && previous.minhash === minhash && previous.lead === lead;
   if (isOrigin) {
     if (!(indexedBefore && (previous.originId ?? previous.id) === selfId && !previous.copyOf)) {
-      await index.putFingerprintKeys(selfId, [
-        ...sketchIndexKeys(sketch),
-        ...(leadPrint.key ? [leadPrint.key] : []),
-      ]);
+      // An origin replacing one that carries nearly its whole text (an exact copy crawled first)
+      // finds later copies through that one's keys: only a different opening needs its lead key.
+      const replaced = placement.replacedOriginId
+        ? pool.recordsById.get(placement.replacedOriginId)
+        : undefined;
+      const covered = replaced !== undefined && coversText(decision.matches, replaced, leadPrint.words);
+      const keys = covered
+        ? leadPrint.key && leadDiffersFromOrigin(lead, replaced)
+          ? [leadPrint.key]
+          : []
+        : [...sketchIndexKeys(sketch), ...(leadPrint.key ? [leadPrint.key] : [])];
+      if (keys.length > 0) await index.putFingerprintKeys(selfId, keys);
     }
   } else if (
     leadPrint.key &&
@@ -236,6 +244,24 @@ export async function dedupArticle(deps: DedupDeps, input: DedupArticleInput): P
       paragraphsFirstSeenElsewhere: firstSeenElsewhere,
     },
   };
+}
+
+/**
+ * Share of this article's paragraphs and words an earlier member must carry (exact link) for its
+ * fingerprint keys to stand in for this article's: its keys are then almost the same shingles.
+ */
+const COVERED_MIN_OVERLAP = 0.9;
+const COVERED_MIN_WORD_SHARE = 0.9;
+
+function coversText(matches: readonly CopyLink[], replaced: ArticleRecord, ownWords: number): boolean {
+  const link = matches.find((m) => m.articleId === replaced.id);
+  const theirWords = decodeLead(replaced.lead)?.words ?? 0;
+  return (
+    link !== undefined &&
+    link.method === 'exact' &&
+    link.overlap >= COVERED_MIN_OVERLAP &&
+    theirWords >= COVERED_MIN_WORD_SHARE * ownWords
+  );
 }
 
 /** The outcome of a page without evidence paragraphs: it keeps what an earlier run said. */

@@ -14,6 +14,8 @@ export interface StoryPlacement {
   copyOf?: CopyLink;
   /** Members linked from this article when it is the origin (merged with the previous record's by the caller). */
   copies: CopyLink[];
+  /** The story's origin before this article took its place (when it did). */
+  replacedOriginId?: string;
 }
 
 /**
@@ -83,7 +85,13 @@ export async function placeInStory(
         clusterId,
       );
     }
-    return { clusterId, originId: selfId, relation: 'original', copies: decision.matches };
+    return {
+      clusterId,
+      originId: selfId,
+      relation: 'original',
+      copies: decision.matches,
+      ...(stored && stored.articleId !== selfId ? { replacedOriginId: stored.articleId } : {}),
+    };
   }
 
   const relations = decision.subjectRelations ?? new Map();

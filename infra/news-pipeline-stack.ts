@@ -18,6 +18,7 @@ import {
   REPROCESS_SERVICE_NAME,
 } from '../functions/observability/names';
 import { Analytics } from './constructs/analytics';
+import { Backfill } from './constructs/backfill';
 import { ARCHIVE_PREFIX, ArchiveBucket } from './constructs/archive-bucket';
 import { createIndexTable } from './constructs/index-table';
 import { Monitoring } from './constructs/monitoring';
@@ -65,6 +66,7 @@ export class NewsPipelineStack extends Stack {
   readonly schedule: scheduler.Schedule;
   readonly analytics: Analytics;
   readonly monitoring: Monitoring;
+  readonly backfill: Backfill;
 
   constructor(scope: Construct, id: string, props: NewsPipelineStackProps) {
     super(scope, id, props);
@@ -287,6 +289,17 @@ export class NewsPipelineStack extends Stack {
       noArticlesAlarmHours: s.scheduleEnabled ? s.noArticlesAlarmHours : undefined,
     });
 
+    this.backfill = new Backfill(this, 'Backfill', {
+      settings: s,
+      bucket,
+      table: this.table,
+      environment: commonEnvironment,
+      alarmTopic: this.monitoring.topic,
+    });
+    // Reprocessing reads a backfilled article's raw page from its WARC record.
+    this.backfill.grantReadWarc(this.reprocess.function);
+    this.backfill.acknowledgeWarcRead(this.reprocess.role);
+
     this.acknowledgeFindings();
 
     new CfnOutput(this, 'ArchiveBucketName', { value: bucket.bucketName });
@@ -307,6 +320,8 @@ export class NewsPipelineStack extends Stack {
       value: `${this.analytics.databaseName}.${this.analytics.tableName}`,
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+    // Operators start a backfill run here (docs/backfill.md).
+    new CfnOutput(this, 'BackfillStateMachineArn', { value: this.backfill.stateMachine.stateMachineArn });
   }
 
   /** Least privilege, via grants only: each function gets the prefixes and calls it needs. */

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * Precedence (later wins): {@link DEFAULT_SETTINGS} < `context.stages[<stage>]` in cdk.json <
  * individual `-c key=value` flags. Keys are the field names below, e.g.
  * `npx cdk deploy -c stage=prod -c scheduleExpression="rate(30 minutes)" -c alarmEmail=ops@example.com`.
- * Nested groups (crawl, discover, tableCapacity, reprocess, query, fetch) can only be set as objects in cdk.json, or as
+ * Nested groups (crawl, discover, tableCapacity, reprocess, backfill, query, fetch) can only be set as objects in cdk.json, or as
  * JSON strings on the command line: `-c crawl='{"maxConcurrency":10}'`.
  */
 
@@ -75,6 +75,32 @@ const reprocessSettings = z.object({
    * rewrites its clean copies and index items, so this bounds the DynamoDB/S3 write rate a run adds.
    */
   maxConcurrency: z.coerce.number().int().min(2).max(1000),
+});
+
+const backfillSettings = z.object({
+  memoryMb: z.coerce.number().int().min(128).max(10_240),
+  /** Each invocation reads one WARC until close to this, then the state machine calls it again. */
+  timeoutSeconds: z.coerce.number().int().min(60).max(900),
+  /** `null` reserves none: backfills run rarely and `maxConcurrency` already bounds them. */
+  reservedConcurrency: z.coerce.number().int().min(1).nullable(),
+  /** WARC files read at once (the Distributed Map's MaxConcurrency). */
+  maxConcurrency: z.coerce.number().int().min(1).max(10_000),
+  /** Records processed at once inside one invocation (hides DynamoDB and S3 round trips). */
+  recordConcurrency: z.coerce.number().int().min(1).max(64),
+  /** Attempts per invocation of one WARC before the item is reported failed. */
+  itemMaxAttempts: z.coerce.number().int().min(1).max(10),
+  /** The run fails when more than this share of WARC files failed (the rest still finish). */
+  toleratedFailurePercentage: z.coerce.number().min(0).max(100),
+  /** Bucket listed by prefix (`{"prefix": ...}` runs): Common Crawl's public bucket by default. */
+  listBucket: z.string().min(3),
+  /** Buckets and key prefixes WARC files may be read from (beyond the archive bucket's `backfill/warc/`). */
+  sourcePrefixes: z.array(z.object({ bucket: z.string().min(3), prefix: z.string() })),
+  /** Longest a whole backfill run may take. */
+  runTimeoutHours: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365),
 });
 
 const fetchSettings = z.object({
@@ -154,6 +180,7 @@ const settingsSchema = z.object({
   crawl: crawlSettings,
   tableCapacity: tableCapacitySettings,
   reprocess: reprocessSettings,
+  backfill: backfillSettings,
   query: functionSizing,
   fetch: fetchSettings,
 });
@@ -223,6 +250,21 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
   },
   // Reprocess: started by hand (docs/deploy.md); a day of raw pages per slice, 5 days at a time.
   reprocess: { memoryMb: null, timeoutSeconds: 300, reservedConcurrency: null, maxConcurrency: 5 },
+  // Backfill: started by hand (docs/backfill.md). 1769 MB is one full vCPU: extraction is CPU-bound
+  // once eight records are in flight. Ten WARC files at once keep an on-demand table well inside
+  // its initial throughput; raise maxConcurrency with the table's capacity.
+  backfill: {
+    memoryMb: 1769,
+    timeoutSeconds: 900,
+    reservedConcurrency: null,
+    maxConcurrency: 10,
+    recordConcurrency: 8,
+    itemMaxAttempts: 4,
+    toleratedFailurePercentage: 5,
+    listBucket: 'commoncrawl',
+    sourcePrefixes: [{ bucket: 'commoncrawl', prefix: 'crawl-data/CC-NEWS/' }],
+    runTimeoutHours: 72,
+  },
   query: { memoryMb: 512, timeoutSeconds: 15, reservedConcurrency: 5 },
   fetch: {
     hostMinIntervalMs: 1_000,
@@ -249,7 +291,15 @@ function parseMaybeJson(value: unknown): unknown {
   return value;
 }
 
-const NESTED_KEYS = ['discover', 'crawl', 'tableCapacity', 'reprocess', 'query', 'fetch'] as const;
+const NESTED_KEYS = [
+  'discover',
+  'crawl',
+  'tableCapacity',
+  'reprocess',
+  'backfill',
+  'query',
+  'fetch',
+] as const;
 
 /**
  * Resolves the settings of one stage from a context lookup (e.g. `(k) => app.node.tryGetContext(k)`).
@@ -301,6 +351,12 @@ export function resolveSettings(getContext: (key: string) => unknown): PipelineS
   if (reprocess.reservedConcurrency !== null && reprocess.reservedConcurrency < reprocess.maxConcurrency) {
     throw new Error(
       `reprocess.reservedConcurrency (${reprocess.reservedConcurrency}) must be >= reprocess.maxConcurrency (${reprocess.maxConcurrency})`,
+    );
+  }
+  const { backfill } = settings;
+  if (backfill.reservedConcurrency !== null && backfill.reservedConcurrency < backfill.maxConcurrency) {
+    throw new Error(
+      `backfill.reservedConcurrency (${backfill.reservedConcurrency}) must be >= backfill.maxConcurrency (${backfill.maxConcurrency})`,
     );
   }
   const capacity = settings.tableCapacity;

@@ -37,6 +37,13 @@ const countsSchema = z.object({
   failed: z.number().int().nonnegative(),
 });
 
+const problemSchema = z.object({
+  location: z.string(),
+  offset: z.number(),
+  url: z.string().optional(),
+  reason: z.string(),
+});
+
 /** The event: one Map item (bucket and key of a WARC), the run's filters, and where it got to. */
 export const backfillItemSchema = z.object({
   bucket: z.string().min(3),
@@ -50,6 +57,9 @@ export const backfillItemSchema = z.object({
     })
     .optional(),
   checkpoint: z.object({ nextOffset: z.number().int().nonnegative(), counts: countsSchema }).optional(),
+  /** Problems reported by the file's earlier invocations (kept, up to the cap). */
+  damaged: z.array(problemSchema).optional(),
+  failed: z.array(problemSchema).optional(),
 });
 export type BackfillItem = z.infer<typeof backfillItemSchema>;
 
@@ -108,8 +118,8 @@ export function makeHandler(deps: BackfillHandlerDeps) {
       ...item,
       checkpoint: { nextOffset: result.checkpoint.nextOffset, counts: result.checkpoint.counts },
       done: result.checkpoint.done,
-      damaged: result.damaged.slice(0, MAX_PROBLEMS_RETURNED),
-      failed: result.failed.slice(0, MAX_PROBLEMS_RETURNED),
+      damaged: [...(item.damaged ?? []), ...result.damaged].slice(0, MAX_PROBLEMS_RETURNED),
+      failed: [...(item.failed ?? []), ...result.failed].slice(0, MAX_PROBLEMS_RETURNED),
     };
   };
 }

@@ -3,7 +3,7 @@ import type { BackfillCheckpoint, BackfillCheckpointStore } from '../ports/backf
 import { addBackfillCounts, emptyBackfillCounts, type BackfillCounts } from '../core/warc/backfill-counts';
 import { decideRecord, languageRejection, type BackfillFilters } from '../core/warc/record-filter';
 import { warcRawKey } from '../core/warc/raw-pointer';
-import { describeError, PipelineError } from '../errors';
+import { describeError, PipelineError, StorageError } from '../errors';
 import type { PipelineDeps } from './deps';
 import { processPage } from './process-page';
 
@@ -88,8 +88,9 @@ interface Slot {
  * stored just before the kill is found stored from this very pointer on the rerun and counted as
  * stored again, not as unchanged, so counts match an uninterrupted run.
  *
- * A processing error that may pass (storage throttled or down) is thrown, leaving the checkpoint
- * before the record so a retry redoes it; any other error counts the record as failed and goes on.
+ * A storage error (throttled, down, misconfigured) is thrown, leaving the checkpoint before the
+ * record so a retry redoes it; any other error (a page the extractor cannot handle) counts the
+ * record as failed, reports it with its offset, and goes on.
  *
  * @example
  * const result = await backfillArchiveFile(deps, new WarcioRecordSource(), '/data/news.warc.gz', {
@@ -229,6 +230,8 @@ export async function backfillArchiveFile(
       slot.promise = work().then((r) => {
         slot.result = r;
       });
+      // Awaited in order below; this only keeps a failure of a later slot from going unhandled meanwhile.
+      slot.promise.catch(() => {});
       slots.push(slot);
       while (slots.length >= concurrency) {
         try {
@@ -307,7 +310,9 @@ async function processRecord(
       done: { ...base, outcome: 'skipped', reason: outcome.reason },
     };
   } catch (error) {
-    if (isRetryable(error)) throw error;
+    // Storage trouble is not this record's fault: stop here so a rerun (or the state machine's
+    // retry) redoes the record, rather than moving the checkpoint past it.
+    if (isRetryable(error) || error instanceof StorageError) throw error;
     const reason = describeError(error);
     deps.log.warn('archive record failed', { location, offset: record.offset, url, error: reason });
     return {

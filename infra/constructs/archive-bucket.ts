@@ -16,6 +16,8 @@ export const ARCHIVE_PREFIX = {
   text: topPrefix(renderingKey('2000-01-01', 'example.com', 'x', 'md')),
   config: 'config/',
   athenaResults: 'athena-results/',
+  /** Backfill runs: `manifests/` (lists of WARC keys), `warc/` (WARC files uploaded), `results/` (Map run reports). */
+  backfill: 'backfill/',
 } as const;
 
 /** Incomplete multipart uploads are pure waste after a day or two; a week is generous. */

@@ -22,7 +22,7 @@ import {
   makeHandler,
 } from '../../functions/handlers/backfill';
 import type { PipelineDeps } from '../../functions/pipeline/deps';
-import { readRawPage } from '../../functions/pipeline/reprocess';
+import { readRawPage } from '../../functions/archive-format/raw-pages';
 import { writeSitesWarc } from '../../scripts/lib/synthetic-warc';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
 import { startS3Server, type S3Server } from '../helpers/s3-server';

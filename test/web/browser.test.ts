@@ -70,7 +70,10 @@ describe('web view in headless Chromium', () => {
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     await page.goto(`${base}/`);
     await page.selectOption('#host', 'wirewatch.example');
-    await Promise.all([page.waitForURL(/host=wirewatch\.example/), page.click('form.filters button[type=submit]')]);
+    await Promise.all([
+      page.waitForURL(/host=wirewatch\.example/),
+      page.click('form.filters button[type=submit]'),
+    ]);
     await expect(page.locator('#articles tbody tr').count()).resolves.toBe(3);
     await expect(page.locator('#host-stats').textContent()).resolves.toMatch(/syndicated: 66\.7%/);
 

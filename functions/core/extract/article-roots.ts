@@ -101,6 +101,8 @@ export function gatherArticleRoots(
     }
     const s = stats.get(sibling);
     if (!s) continue;
+    // A sibling named like furniture (comments, related, share) is not more of the body.
+    if (s.boilerplateNamed) continue;
     // Two sibling <article>s with a headline each are two stories, not one body in two parts.
     if (sibling.name === 'article' && top.name === 'article' && topHasHeadline && containsTag(sibling, 'h1'))
       continue;

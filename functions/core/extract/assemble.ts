@@ -48,6 +48,10 @@ const FURNITURE_LINE = new RegExp(
     '^(?:updated|last updated|published|aktualisiert|veröffentlicht|publié|mis à jour|publicado|actualizado|pubblicato|aggiornato)(?:\\s*:|\\b[^.!?]{0,60}\\d[^.!?]{0,30}$)',
     '^\\d+\\s*(?:min(?:ute)?s?|minuten)\\b.{0,20}(?:read|lesezeit|lecture|lectura|lettura|leitura)',
     '^(?:advertisement|anzeige|publicité|publicidad|pubblicità|реклама|werbung|sponsored(?: content)?|paid (?:post|content))\\b',
+    // Relative time stamps and media durations of embedded video cards ("14 hours ago", "Duration 1:30").
+    '^(?:\\d+|an?|one)\\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\\s+ago$',
+    '^(?:vor\\s+\\d+\\s+(?:sekunden|minuten|stunden|tagen|wochen|monaten)|il y a\\s+\\d+\\s+(?:secondes?|minutes?|heures?|jours?|semaines?|mois)|hace\\s+\\d+\\s+(?:segundos?|minutos?|horas?|días?|semanas?|meses))$',
+    '^(?:duration|dauer|durée|duración|durata)\\s*:?\\s*\\d{1,2}:\\d{2}(?::\\d{2})?$',
   ].join('|'),
   'iu',
 );
@@ -89,7 +93,7 @@ const CALL_TO_ACTION =
 
 /** Membership and donation appeals publishers insert anywhere in the body. */
 const SUPPORT_APPEAL =
-  /please consider (?:becoming|subscribing|supporting|donating|making)|support (?:our|independent|local|quality) (?:journalism|reporting)|become a (?:member|subscriber|supporter|patron)\b|(?:donate|subscribe) (?:now|today)\b|unterstützen sie (?:unseren|unabhängigen) journalismus|soutenez (?:notre|le) journalisme/i;
+  /please consider (?:becoming|subscribing|supporting|donating|making)|support (?:our|independent|local|quality) (?:journalism|reporting)|become a (?:member|subscriber|supporter|patron)\b|(?:donate|subscribe) (?:now|today)\b|unterstützen sie (?:unseren|unabhängigen) journalismus|unterstützen sie uns\b|mit einer spende\b|soutenez(?:-nous| (?:notre|le) journalisme)|faites un don\b|ap[óo]yanos\b|haz una donaci[óo]n|sostienici\b|fai una donazione/i;
 
 /** Publisher disclaimers appended after syndicated bodies (any length). */
 const DISCLAIMER =
@@ -152,6 +156,9 @@ export function assembleParagraphs(
     )
       pruned = 'named';
     else if (el.name === 'header' && share < 0.2) pruned = 'named';
+    // A form inside the article is a newsletter, search or comment box (a page-wide
+    // ASP.NET-style <form> wraps the article and holds most of its text).
+    else if (el.name === 'form' && share < MAX_PRUNED_SHARE) pruned = 'named';
     else if (
       s &&
       LINK_LIST_TAGS.has(el.name) &&

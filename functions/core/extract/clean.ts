@@ -79,7 +79,7 @@ const NEVER_CONTENT_ROLES = new Set([
  * whole tokens only, so "overflow-hidden" or "hidden-xs" (hidden on phones only) do not count.
  */
 const HIDDEN_CLASS =
-  /(?:^|\s)(?:hidden|d-none|is-hidden|u-hidden|visually-hidden|sr-only|screen-reader-text|hide)(?:\s|$)/;
+  /(?:^|\s)(?:hidden|d-none|is-hidden|u-hidden|visually-hidden|visuallyhidden|sr-only|screen-reader-text|hide|invisible)(?:\s|$)/;
 
 /** Responsive classes that show the element again at some width ("hidden md:block", "d-none d-md-block"). */
 const SHOWN_AT_SOME_WIDTH =

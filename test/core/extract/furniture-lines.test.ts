@@ -27,6 +27,10 @@ describe('furniture lines', () => {
     'https://example.com/study/hibernation',
     '1 2 3 4 5 6 7 8',
     'Please consider becoming a member today for as little as $5 a month.',
+    'Hat Ihnen dieser Artikel gefallen? Dann unterstützen Sie uns bitte mit einer Spende.',
+    '14 hours ago',
+    'vor 3 Stunden',
+    'Duration 1:30',
   ];
   const kept = [
     'Por su parte, el ministro no respondió.',
@@ -35,6 +39,8 @@ describe('furniture lines', () => {
     'Published in 1998, the book sold well.',
     'By the time the police arrived, the crowd had left.',
     'Yes.',
+    'Two days ago the council met again.',
+    'The hearing lasted 1:30 hours.',
   ];
 
   it('drops bylines, credits, stamps, labels, pagers and appeals', () => {
@@ -51,5 +57,25 @@ describe('furniture lines', () => {
       'Closing sentence of the article, so that nothing above is at the very end.',
     ]);
     for (const line of kept) expect(result.has(line), line).toBe(true);
+  });
+});
+
+describe('widgets inside and beside the article', () => {
+  it('drops a newsletter form inside the article and a furniture-named sibling of it', () => {
+    const html =
+      '<html><body><main><div class="story">' +
+      BODY +
+      BODY.replace('Body', 'Second') +
+      '<form class="signup"><h2>Get email updates with the day’s biggest stories</h2><p>We use your sign-up to send you the newsletter you asked for.</p></form>' +
+      BODY.replace('Body', 'Third') +
+      '</div><div id="comments"><p>Comments are switched off for this article because of a technical fault, sorry.</p></div></main></body></html>';
+    const texts = extractArticle(html).paragraphs.map((p) => p.text);
+    expect(texts).toHaveLength(3);
+    expect(texts.some((t) => /sign-up|email updates|Comments are/.test(t))).toBe(false);
+  });
+
+  it('keeps a page-wide form that wraps the article', () => {
+    const html = `<html><body><form id="aspnetForm"><div class="story">${BODY}${BODY.replace('Body', 'Second')}</div></form></body></html>`;
+    expect(extractArticle(html).paragraphs).toHaveLength(2);
   });
 });

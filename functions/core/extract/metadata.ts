@@ -82,7 +82,46 @@ export function pickArticleTime(
   }
   // A labelled "Datum 28.04.2023" field is the page's own metadata even outside the article container.
   const labelled = candidates.find((t) => LABELLED_DATES.has(t));
-  return labelled ? dateOfElement(labelled) : undefined;
+  if (labelled) return dateOfElement(labelled);
+  // Else the date in the header right above the article (the last candidate before it, not in a
+  // link or a teaser): headline blocks often sit outside the body's container.
+  let before: Element | undefined;
+  for (const t of candidates)
+    if (precedes(t, articleRoot) && !insideLinkOrTeaser(t, containsArticle, isTeaser)) before = t;
+  return before ? dateOfElement(before) : undefined;
+}
+
+/** Whether an element is inside a link or a teaser card (below the article's own ancestors). */
+function insideLinkOrTeaser(
+  el: Element,
+  containsArticle: ReadonlySet<Element>,
+  isTeaser: (el: Element) => boolean,
+): boolean {
+  for (let p: Element | null = el.parent as Element | null; p && isElement(p); p = p.parent as Element | null) {
+    if (containsArticle.has(p)) return false;
+    if (p.name === 'a' || isTeaser(p)) return true;
+  }
+  return false;
+}
+
+/** Path of child indexes from the root to a node, for document-order comparisons. */
+function pathOf(node: Element): number[] {
+  const path: number[] = [];
+  for (let n: AnyNode = node; n.parent; n = n.parent) path.push(n.parent.children.indexOf(n as never));
+  return path.reverse();
+}
+
+/** Sort comparator for document order. */
+function documentOrder(a: Element, b: Element): number {
+  return a === b ? 0 : precedes(a, b) ? -1 : 1;
+}
+
+/** Whether `a` comes before `b` in document order (and is not inside it). */
+function precedes(a: Element, b: Element): boolean {
+  const pa = pathOf(a);
+  const pb = pathOf(b);
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) if (pa[i] !== pb[i]) return pa[i] < pb[i];
+  return false;
 }
 
 /** Elements holding a labelled date field (see readLabelledField). */
@@ -299,6 +338,10 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
     )
       dateTexts.push(el);
     if (byLines.length < MAX_BY_LINES && BY_LINE_TAGS.has(tag) && startsWithByPrefix(el)) byLines.push(el);
+    if (dateTexts.length < MAX_DATE_TEXTS && BY_LINE_TAGS.has(tag) && startsWithDatePrefix(el)) {
+      LABELLED_DATES.add(el);
+      dateTexts.push(el);
+    }
     if (a.rel === 'author' || itemprop === 'author') authorElements.push(el);
     else if (
       bylineElements.length < MAX_BYLINE_ELEMENTS &&
@@ -357,11 +400,9 @@ export function readMetadata(root: ParentNode, url?: string): MetadataResult {
   const timeCandidates = publishedAt
     ? []
     : [
-        ...times.filter(
-          (t) => !insideForeignContainer(t) && normalizeDate(attr(t, 'datetime')) !== undefined,
-        ),
+        ...times.filter((t) => !insideForeignContainer(t) && dateOfElement(t) !== undefined),
         ...dateTexts.filter((t) => !insideForeignContainer(t) && dateOfElement(t) !== undefined),
-      ];
+      ].sort(documentOrder);
   let modifiedAt = normalizeDate(article?.dateModified);
   for (const key of MODIFIED_KEYS) modifiedAt ??= normalizeDate(m(key));
 
@@ -530,6 +571,16 @@ const MAX_BY_LINES = 5;
 
 /** A byline prefix followed by a capitalised word, in the first text of an element. */
 const BY_PREFIX_START = /^\s*(?:by|von|par|por|door|av|af|written by|posted by|text:|texto:)\s+\p{Lu}/iu;
+
+/** "Posted on April 13, 2023", "Veröffentlicht am 27.04.24": a stamp that says it is the publication. */
+const DATE_PREFIX_START =
+  /^\s*(?:posted|published|publié|publicado|pubblicato|veröffentlicht|gepubliceerd|publicerad|publisert|opublikowano)(?:\s+(?:on|am|le|el|il|op|den|dnia))?[\s:]+[\p{L}\d.,\s]{0,24}\d/iu;
+
+/** Whether the element's first child is text starting with a publication stamp. */
+function startsWithDatePrefix(el: Element): boolean {
+  const first = el.children[0];
+  return first !== undefined && first.type === 'text' && DATE_PREFIX_START.test((first as unknown as { data: string }).data);
+}
 
 /** Whether the element's first child is text starting with a byline prefix ("By Amy Lee"). */
 function startsWithByPrefix(el: Element): boolean {

@@ -97,7 +97,11 @@ function insideLinkOrTeaser(
   containsArticle: ReadonlySet<Element>,
   isTeaser: (el: Element) => boolean,
 ): boolean {
-  for (let p: Element | null = el.parent as Element | null; p && isElement(p); p = p.parent as Element | null) {
+  for (
+    let p: Element | null = el.parent as Element | null;
+    p && isElement(p);
+    p = p.parent as Element | null
+  ) {
     if (containsArticle.has(p)) return false;
     if (p.name === 'a' || isTeaser(p)) return true;
   }
@@ -579,7 +583,11 @@ const DATE_PREFIX_START =
 /** Whether the element's first child is text starting with a publication stamp. */
 function startsWithDatePrefix(el: Element): boolean {
   const first = el.children[0];
-  return first !== undefined && first.type === 'text' && DATE_PREFIX_START.test((first as unknown as { data: string }).data);
+  return (
+    first !== undefined &&
+    first.type === 'text' &&
+    DATE_PREFIX_START.test((first as unknown as { data: string }).data)
+  );
 }
 
 /** Whether the element's first child is text starting with a byline prefix ("By Amy Lee"). */

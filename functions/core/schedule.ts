@@ -1,3 +1,7 @@
+import { type CronMatcher, parseCronExpression } from './cron';
+
+export type { CronMatcher } from './cron';
+
 /**
  * When is a source due for discovery? The AWS scheduler fires on the finest cadence any source
  * needs and the discover handler asks {@link isDue} per source; local runs ask it only when told
@@ -22,8 +26,6 @@ const RATE_UNIT_MS: Record<string, number> = {
   hour: 60 * MINUTE_MS,
   day: 24 * 60 * MINUTE_MS,
 };
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
 /**
  * Whether a source with this schedule should be discovered now, given when it last ran. A source
@@ -109,126 +111,7 @@ export function cronFiresBetween(
   return false;
 }
 
-/** Tests one UTC minute against a cron expression. */
-export type CronMatcher = (at: Date) => boolean;
-
-type DayTest = (at: Date) => boolean;
-
-/** Parses EventBridge's six cron fields into a matcher, or `undefined` when unreadable. */
+/** Parses EventBridge's six cron fields into a matcher, or `undefined` when unreadable (see `core/cron.ts`). */
 export function parseCron(body: string): CronMatcher | undefined {
-  const fields = body.trim().split(/\s+/);
-  if (fields.length !== 6) return undefined;
-  const minutes = numberSet(fields[0], 0, 59);
-  const hours = numberSet(fields[1], 0, 23);
-  const months = numberSet(fields[3], 1, 12, MONTHS);
-  const years = numberSet(fields[5], 1970, 2199);
-  const dayOfMonth = dayOfMonthTest(fields[2]);
-  const dayOfWeek = dayOfWeekTest(fields[4]);
-  if (!minutes || !hours || !months || !years || !dayOfMonth || !dayOfWeek) return undefined;
-  return (at) =>
-    minutes.has(at.getUTCMinutes()) &&
-    hours.has(at.getUTCHours()) &&
-    months.has(at.getUTCMonth() + 1) &&
-    years.has(at.getUTCFullYear()) &&
-    dayOfMonth(at) &&
-    dayOfWeek(at);
-}
-
-/** `*`, `?`, lists, ranges, `a/step`, `a-b/step` and names. */
-function numberSet(
-  field: string,
-  min: number,
-  max: number,
-  names?: readonly string[],
-): Set<number> | undefined {
-  const out = new Set<number>();
-  if (field === '?') {
-    for (let v = min; v <= max; v++) out.add(v);
-    return out;
-  }
-  for (const raw of field.toUpperCase().split(',')) {
-    const [range, stepText] = raw.split('/');
-    const step = stepText === undefined ? 1 : Number(stepText);
-    if (!Number.isInteger(step) || step < 1) return undefined;
-    let from: number | undefined;
-    let to: number | undefined;
-    if (range === '*') {
-      from = min;
-      to = max;
-    } else {
-      const [a, b] = range.split('-');
-      from = fieldValueOf(a, min, names);
-      to = b === undefined ? (stepText === undefined ? from : max) : fieldValueOf(b, min, names);
-    }
-    if (from === undefined || to === undefined || from < min || to > max) return undefined;
-    for (let v = from; v <= to; v += step) out.add(v);
-  }
-  return out;
-}
-
-function fieldValueOf(text: string, min: number, names?: readonly string[]): number | undefined {
-  const named = names?.indexOf(text) ?? -1;
-  if (named >= 0) return named + min;
-  return /^\d+$/.test(text) ? Number(text) : undefined;
-}
-
-function daysInMonth(at: Date): number {
-  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 0)).getUTCDate();
-}
-
-/** Day of month: numbers and ranges, `L`, `L-n`, `nW` (nearest weekday), `LW`. */
-function dayOfMonthTest(field: string): DayTest | undefined {
-  if (field === '?' || field === '*') return () => true;
-  const tests: DayTest[] = [];
-  for (const item of field.toUpperCase().split(',')) {
-    if (item === 'L') tests.push((at) => at.getUTCDate() === daysInMonth(at));
-    else if (item === 'LW') tests.push((at) => at.getUTCDate() === nearestWeekday(at, daysInMonth(at)));
-    else if (/^L-\d{1,2}$/.test(item)) {
-      const back = Number(item.slice(2));
-      tests.push((at) => at.getUTCDate() === daysInMonth(at) - back);
-    } else if (/^\d{1,2}W$/.test(item)) {
-      const day = Number(item.slice(0, -1));
-      tests.push((at) => at.getUTCDate() === nearestWeekday(at, Math.min(day, daysInMonth(at))));
-    } else {
-      const set = numberSet(item, 1, 31);
-      if (!set) return undefined;
-      tests.push((at) => set.has(at.getUTCDate()));
-    }
-  }
-  return (at) => tests.some((t) => t(at));
-}
-
-/** The weekday (Mon-Fri) nearest to `day` within the month of `at`, as Quartz-style `W` means. */
-function nearestWeekday(at: Date, day: number): number {
-  const weekday = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), day)).getUTCDay();
-  if (weekday === 6) return day === 1 ? 3 : day - 1; // Saturday: Friday, or Monday when the 1st
-  if (weekday === 0) return day === daysInMonth(at) ? day - 2 : day + 1; // Sunday: Monday, or Friday at month end
-  return day;
-}
-
-/** Day of week (1 = SUN ... 7 = SAT): numbers, names, ranges, `L`, `nL` (last n of month), `n#k`. */
-function dayOfWeekTest(field: string): DayTest | undefined {
-  if (field === '?' || field === '*') return () => true;
-  const tests: DayTest[] = [];
-  const weekdayOf = (at: Date) => at.getUTCDay() + 1;
-  for (const item of field.toUpperCase().split(',')) {
-    const nth = /^([A-Z0-9]+)#(\d)$/.exec(item);
-    const last = /^([A-Z0-9]+)L$/.exec(item);
-    if (item === 'L') tests.push((at) => weekdayOf(at) === 7);
-    else if (nth) {
-      const day = fieldValueOf(nth[1], 1, WEEKDAYS);
-      const k = Number(nth[2]);
-      if (day === undefined) return undefined;
-      tests.push((at) => weekdayOf(at) === day && Math.ceil(at.getUTCDate() / 7) === k);
-    } else if (last) {
-      const day = fieldValueOf(last[1], 1, WEEKDAYS);
-      if (day === undefined) return undefined;
-      tests.push((at) => weekdayOf(at) === day && at.getUTCDate() + 7 > daysInMonth(at));
-    } else {
-      const set = numberSet(item, 1, 7, WEEKDAYS);
-      if (!set) return undefined;
-      tests.push((at) => set.has(weekdayOf(at)));
-    }
-  }
-  return (at) => tests.some((t) => t(at));
+  return parseCronExpression(body).matcher;
 }

@@ -130,7 +130,7 @@ function itemTest(item: string, spec: CronField): MinuteTest | string {
     if (item === 'L') return (at) => spec.valueOf(at) === 7;
     const last = /^([A-Z0-9]+)L$/.exec(item);
     if (last) {
-      const day = valueOf(last[1], spec);
+      const day = numberOf(last[1], spec);
       return (
         valueProblem(last[1], spec) ??
         ((at) => spec.valueOf(at) === day && at.getUTCDate() + 7 > daysInMonth(at))
@@ -138,7 +138,7 @@ function itemTest(item: string, spec: CronField): MinuteTest | string {
     }
     const nth = /^([A-Z0-9]+)#(\d)$/.exec(item);
     if (nth) {
-      const day = valueOf(nth[1], spec);
+      const day = numberOf(nth[1], spec);
       const k = Number(nth[2]);
       const problem = valueProblem(nth[1], spec) ?? (k >= 1 && k <= 5 ? undefined : `#${nth[2]} must be 1-5`);
       return problem ?? ((at) => spec.valueOf(at) === day && Math.ceil(at.getUTCDate() / 7) === k);
@@ -157,9 +157,9 @@ function itemTest(item: string, spec: CronField): MinuteTest | string {
     if (more !== undefined) return `"${range}" is not a range`;
     const problem = valueProblem(a, spec) ?? (b === undefined ? undefined : valueProblem(b, spec));
     if (problem !== undefined) return problem;
-    from = valueOf(a, spec);
+    from = numberOf(a, spec);
     // `a/step` runs from a to the field's end; a plain `a` is that value alone.
-    to = b === undefined ? (stepText === undefined ? from : spec.max) : valueOf(b, spec);
+    to = b === undefined ? (stepText === undefined ? from : spec.max) : numberOf(b, spec);
   }
   const values = new Set<number>();
   for (let v = from; v <= to; v += step) values.add(v);
@@ -175,7 +175,7 @@ function valueProblem(value: string, spec: CronField): string | undefined {
 }
 
 /** The number of a value already checked by {@link valueProblem}. */
-function valueOf(value: string, spec: CronField): number {
+function numberOf(value: string, spec: CronField): number {
   const named = spec.names?.indexOf(value) ?? -1;
   return named >= 0 ? named + spec.min : Number(value);
 }

@@ -138,6 +138,24 @@ const PAGES: Page[] = [
   },
 ];
 
+/** A different story that reuses the tanker story's first two paragraphs as background, mid-text. */
+const BACKGROUND_REUSE: Page = {
+  id: 'background-reuse',
+  host: 'regionalpost.example',
+  title: 'Ring road widening plan approved',
+  publishedAt: '2026-11-20T13:00:00Z',
+  texts: [
+    'The regional council on Wednesday approved a plan to widen the remaining single-lane stretch of the ring road, a project first proposed a decade ago.',
+    'Construction is due to start next spring and will take about three years, according to the council, which put the cost at 140 million euros.',
+    STORY_A[0],
+    STORY_A[1],
+    'Residents of the old town have long complained about heavy lorries diverted through their streets whenever the ring road is closed.',
+    'The council said it would publish the final route, including two new junctions near the harbour, before the end of the year.',
+    'Opposition members abstained, saying the money would be better spent on the rail link to the airport promised in the last election.',
+    'A public consultation on noise barriers along the widened road is planned for February, the council added.',
+  ],
+};
+
 describe('provenance classes, crawled newest first', () => {
   it('names the original as origin of every member, with the relation of each', async () => {
     const views = await ingestAll(new MemoryDedupIndex(), PAGES);
@@ -150,6 +168,15 @@ describe('provenance classes, crawled newest first', () => {
     // The publisher's second version is an update, not syndication.
     expect(views.get('update')?.relation).toBe('update');
     expect(views.get('exact-copy')?.relation).toBe('exact');
+  });
+
+  it('an excerpt of a story does not pull in another story that reuses those paragraphs as background', async () => {
+    const pages = [...PAGES.slice(0, 2), BACKGROUND_REUSE, ...PAGES.slice(2)];
+    const views = await ingestAll(new MemoryDedupIndex(), pages);
+    expect(views.get('background-reuse')?.originId).toBe('background-reuse');
+    expect(views.get('background-reuse')?.clusterId).not.toBe(views.get('original')?.clusterId);
+    for (const id of ['excerpt-run-together', 'excerpt-cut', 'update', 'exact-copy'])
+      expect(views.get(id)?.originId, id).toBe('original');
   });
 
   it('keeps stories that share only a long quotation and a stock sentence apart', async () => {

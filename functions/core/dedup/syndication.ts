@@ -378,9 +378,6 @@ export function decideSyndication(
     const { link } = compareCandidate(subject, candidate);
     if (!link) continue;
     seen.add(candidate.ref.articleId);
-    const pointed = pointsAt(subject.canonicalUrl, candidate) || pointsAt(subject.basedOnUrl, candidate);
-    const credited = subject.credits.some((c) => creditMatches(c, candidate.ref.host, candidate.siteName));
-    if (pointed || credited) subjectPoints.push(candidate.ref.articleId);
     const sameHost = candidate.ref.host === subject.ref.host;
     const theirLead = candidate.lead ? decodeLead(candidate.lead) : undefined;
     const theirWords = theirLead?.words;
@@ -388,6 +385,19 @@ export function decideSyndication(
     const subjectIsStart =
       prefix?.isPrefix === true && subjectWords !== undefined && subjectWords <= (theirWords ?? 0);
     const theirsIsStart = prefix?.isPrefix === true && !subjectIsStart;
+    // A page much shorter than the other whose text is not the other's opening carries a passage
+    // of it (background reused by another story, a quotation), not the story: an excerpt is the
+    // start of the story. No story link then (paragraph provenance still records the reuse).
+    if (!sameHost && link.method !== 'prefix') {
+      const short = (own?: number, other?: number) =>
+        own !== undefined && other !== undefined && own <= EXCERPT_MAX_WORD_SHARE * other;
+      // Same opening: the first checkpoint (16 words) agrees.
+      const sameOpening = (prefix?.prefixWords ?? 0) > 0;
+      if ((short(subjectWords, theirWords) || short(theirWords, subjectWords)) && !sameOpening) continue;
+    }
+    const pointed = pointsAt(subject.canonicalUrl, candidate) || pointsAt(subject.basedOnUrl, candidate);
+    const credited = subject.credits.some((c) => creditMatches(c, candidate.ref.host, candidate.siteName));
+    if (pointed || credited) subjectPoints.push(candidate.ref.articleId);
     participants.push({
       id: candidate.ref.articleId,
       ref: candidate.ref,

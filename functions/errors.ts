@@ -28,6 +28,8 @@ export class FetchError extends PipelineError {
   readonly status?: number;
   /** Server-requested delay before retrying (from Retry-After), in milliseconds. */
   readonly retryAfterMs?: number;
+  /** What went wrong, without the URL the message starts with (for lines that already name it). */
+  readonly detail: string;
 
   constructor(
     url: string,
@@ -38,6 +40,7 @@ export class FetchError extends PipelineError {
     super(`${url}: ${message}`, options);
     this.url = url;
     this.reason = reason;
+    this.detail = message;
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
   }
@@ -74,4 +77,46 @@ export class NotFoundError extends PipelineError {}
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
+}
+
+/**
+ * Turns a failure into the words a user reads beside its URL and reason: no class names, and no
+ * second copy of the URL (a FetchError's message starts with it). An error we did not raise on
+ * purpose is a bug and says so.
+ * @example
+ * describeFailure(new FetchError('http://a.example/x', 'http-404', 'HTTP 404')); // 'HTTP 404'
+ * describeFailure(new TypeError('x is undefined')); // 'internal error: x is undefined'
+ */
+export function describeFailure(error: unknown): string {
+  if (error instanceof FetchError) return error.detail;
+  if (error instanceof PipelineError) return error.message;
+  const system = error as NodeJS.ErrnoException;
+  if (error instanceof Error && typeof system.code === 'string' && typeof system.path === 'string')
+    return `${system.path}: ${SYSTEM_ERROR_WORDS[system.code] ?? system.code}`;
+  if (error instanceof Error) return `internal error: ${error.message}`;
+  return String(error);
+}
+
+/** The file errors a user can fix, in words (others keep their code). */
+const SYSTEM_ERROR_WORDS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory, not a file',
+  ENOTDIR: 'a part of the path is not a directory',
+};
+
+/**
+ * The short reason code recorded with a failed URL: a FetchError's own code, a deliberate error's
+ * kebab-cased class (`StorageError` → `storage`), else `internal-error`.
+ * @example
+ * failureReason(new FetchError('http://a.example/', 'http-503', 'HTTP 503')); // 'http-503'
+ */
+export function failureReason(error: unknown): string {
+  if (error instanceof FetchError) return error.reason;
+  if (error instanceof PipelineError)
+    return error.name
+      .replace(/Error$/, '')
+      .replace(/([a-z])([A-Z])/g, '$1-$2')
+      .toLowerCase();
+  return 'internal-error';
 }

@@ -1,15 +1,14 @@
 /**
  * `cli extract --manifest FILE`: extract every page listed in a manifest, one JSON line each.
  */
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gunzipSync } from 'node:zlib';
 import { joinParagraphs } from '../core/article';
 import { decodeHtmlBytes } from '../core/extract/charset';
 import { extractArticle } from '../core/extract/index';
-import { describeError } from '../errors';
+import { ConfigError, describeFailure } from '../errors';
 
 /** One output line of the extract command. */
 export interface ExtractOutputLine {
@@ -44,8 +43,18 @@ async function readPage(path: string): Promise<string> {
  * for await (const line of extractManifest('pages.tsv')) process.stdout.write(`${line}\n`);
  */
 export async function* extractManifest(manifestPath: string): AsyncGenerator<string> {
+  let handle: FileHandle;
+  try {
+    handle = await open(manifestPath, 'r');
+    if ((await handle.stat()).isDirectory()) {
+      await handle.close();
+      throw Object.assign(new Error('EISDIR'), { code: 'EISDIR', path: manifestPath });
+    }
+  } catch (error) {
+    throw new ConfigError(`manifest ${describeFailure(error)}`, { cause: error });
+  }
   const lines = createInterface({
-    input: createReadStream(manifestPath, { encoding: 'utf8' }),
+    input: handle.createReadStream({ encoding: 'utf8' }),
     crlfDelay: Infinity,
   });
   for await (const rawLine of lines) {
@@ -71,7 +80,7 @@ export async function* extractManifest(manifestPath: string): AsyncGenerator<str
       };
       yield JSON.stringify(out);
     } catch (error) {
-      yield JSON.stringify({ id, error: describeError(error) });
+      yield JSON.stringify({ id, error: describeFailure(error) });
     }
   }
 }

@@ -14,6 +14,8 @@ export interface IngestRunOptions {
   allowedLoopbackPorts?: number[];
   /** Show a progress bar (off when stdout is not a terminal unless forced). */
   progressBar: boolean;
+  /** Labels problems that are known test cases (the demo's deliberate faults). */
+  testCaseOf?: (url: string) => string | undefined;
 }
 
 /**
@@ -67,7 +69,11 @@ export async function runLocalIngestCommand(
       bar.stop();
     }
     process.stdout.write(
-      `\n${formatSummary(summary, { archiveDir: pipeline.archiveDir, dataDir: config.dataDir })}\n`,
+      `\n${formatSummary(summary, {
+        archiveDir: pipeline.archiveDir,
+        dataDir: config.dataDir,
+        testCaseOf: options.testCaseOf,
+      })}\n`,
     );
     return summary;
   } finally {

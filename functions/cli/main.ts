@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadConfig, type Config } from '../config';
-import { ConfigError, describeError, PipelineError } from '../errors';
+import { ConfigError, describeFailure, PipelineError } from '../errors';
 import { integerOption, loopbackPortsOf, markRequiredOptions, resolveOption } from './cli-options';
 import { runDemo } from './commands/demo';
 import { runWarcIngestCommand } from './commands/ingest-warc';
@@ -13,6 +13,7 @@ import { extractManifest } from './extract-manifest';
 import { runLocalIngestCommand } from './ingest-run';
 import { loadSourcesFile } from './load-sources-file';
 import { startQueryServer } from './serve';
+import { everySourceFailed } from './summary';
 
 // On Node 20 the AWS SDK warns that future releases will need Node 22. The lockfile pins today's
 // releases (see README), so the warning tells a CLI user nothing they can act on.
@@ -60,11 +61,12 @@ program
   .option('--no-progress', 'no progress bar')
   .option('--verbose', 'log every step to stderr', false)
   .action(async (opts) => {
-    await runDemo(configFor(opts), {
+    const summary = await runDemo(configFor(opts), {
       concurrency: opts.concurrency,
       verbose: opts.verbose,
       progressBar: opts.progress,
     });
+    if (everySourceFailed(summary)) process.exitCode = 1;
   });
 
 const list = (value: string, previous: string[] = []) => [
@@ -131,13 +133,15 @@ program
     }
     if (!opts.sources) throw new ConfigError('ingest needs --sources <file> (or --warc <files> to backfill)');
     const sources = await loadSourcesFile(opts.sources);
-    await runLocalIngestCommand(config, sources, {
+    const summary = await runLocalIngestCommand(config, sources, {
       concurrency: opts.concurrency,
       verbose: opts.verbose,
       progressBar: opts.progress,
       hostMap: opts.resolve,
       allowedLoopbackPorts: loopbackPortsOf(opts.resolve),
     });
+    // Nothing stored and every source failed: say so in the exit code too (scripts, CI).
+    if (everySourceFailed(summary)) process.exitCode = 1;
   });
 
 program
@@ -176,6 +180,7 @@ program
 
 markRequiredOptions(program);
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`error: ${error instanceof PipelineError ? error.message : describeError(error)}\n`);
+  // The message only, never a stack: bad input names itself; anything else says it is internal.
+  process.stderr.write(`error: ${error instanceof PipelineError ? error.message : describeFailure(error)}\n`);
   process.exitCode = error instanceof PipelineError && error.name === 'ConfigError' ? 2 : 1;
 });

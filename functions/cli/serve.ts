@@ -5,6 +5,7 @@ import { handleApiRequest, type ApiResponse } from '../query/http-api';
 import { QueryCore } from '../query/query-core';
 import { handleWebRequest, isWebPath } from '../query/web/web-view';
 import { consoleLog } from './console-log';
+import { assertHoldsArchive } from './archive-dir';
 import { openLocalPipeline } from './local-pipeline';
 import { openLocalSearch } from './local-search';
 
@@ -77,6 +78,7 @@ async function send(req: IncomingMessage, res: ServerResponse, response: ApiResp
  * auth, so it must not be reachable from the network.
  */
 export async function startQueryServer(config: Config, options: { port: number }): Promise<QueryServer> {
+  await assertHoldsArchive(config.dataDir);
   const pipeline = await openLocalPipeline(config, { log: consoleLog(false) });
   let search: Awaited<ReturnType<typeof openLocalSearch>>;
   try {

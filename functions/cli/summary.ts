@@ -12,11 +12,33 @@ export function table(rows: [string, string | number][]): string {
   ].join('\n');
 }
 
-/** The run summary a user reads after an ingest: totals, then every problem with its reason. */
-export function formatSummary(
-  summary: IngestSummary,
-  where: { archiveDir: string; dataDir: string },
-): string {
+/**
+ * True when a run stored nothing, found nothing already known, and met failures: every source
+ * failed. The CLI then says so and exits non-zero instead of pointing at an empty archive.
+ */
+export function everySourceFailed(summary: IngestSummary): boolean {
+  return (
+    summary.articlesStored === 0 &&
+    summary.articlesUnchanged === 0 &&
+    summary.documentsUnchanged === 0 &&
+    summary.urlsAlreadyKnown === 0 &&
+    summary.failed.length + summary.discoverErrors.length > 0
+  );
+}
+
+/** Options of {@link formatSummary}. */
+export interface SummaryPlaces {
+  archiveDir: string;
+  dataDir: string;
+  /** A label for a problem whose URL is a known test case (the demo's deliberate faults), shown in brackets. */
+  testCaseOf?: (url: string) => string | undefined;
+}
+
+/**
+ * The run summary a user reads after an ingest: totals, then every problem with its reason (the
+ * URL once, no class names), whether it will be retried, and its test-case label if it has one.
+ */
+export function formatSummary(summary: IngestSummary, where: SummaryPlaces): string {
   const out: string[] = [];
   out.push(
     table([
@@ -52,15 +74,28 @@ export function formatSummary(
       `copy: ${s.host} article ${s.articleId} is a copy of ${s.copyOf.host} ${s.copyOf.articleId} (overlap ${(s.copyOf.overlap * 100).toFixed(0)}%, ${s.copyOf.method})`,
     );
   }
+  const label = (url: string) => {
+    const testCase = where.testCaseOf?.(url);
+    return testCase ? ` [${testCase}]` : '';
+  };
   const problems = [
-    ...summary.discoverErrors.map((e) => `discovery ${e.sourceId}: ${e.url}: ${e.reason}: ${e.detail}`),
+    ...summary.discoverErrors.map(
+      (e) => `discovery ${e.sourceId}: ${e.url}: ${e.reason}: ${e.detail}${label(e.url)}`,
+    ),
     ...summary.failed.map(
       (f) =>
-        `failed: ${f.url}: ${f.reason}: ${f.detail} (${f.retryAt ? `recorded; retried by a run from ${f.retryAt}` : 'recorded; not retried: this failure is permanent'})`,
+        `failed: ${f.url}: ${f.reason}: ${f.detail} (${f.retryAt ? `recorded; retried by a run from ${f.retryAt}` : 'recorded; not retried'})${label(f.url)}`,
     ),
-    ...summary.skipped.map((s) => `skipped: ${s.url}: ${s.reason}: ${s.detail}`),
+    ...summary.skipped.map((s) => `skipped: ${s.url}: ${s.reason}: ${s.detail}${label(s.url)}`),
   ];
   if (problems.length) out.push('', ...problems);
+  if (everySourceFailed(summary)) {
+    out.push(
+      '',
+      `Nothing was stored: every source failed (${problems.length} problem${problems.length === 1 ? '' : 's'} above).`,
+    );
+    return out.join('\n');
+  }
   out.push(
     '',
     `Clean copies: ${where.archiveDir}/clean/ (JSON Lines bundles), ${where.archiveDir}/text/ (Markdown and text)`,

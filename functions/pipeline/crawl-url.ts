@@ -1,4 +1,11 @@
-import { describeError, FetchError, PipelineError, RobotsDisallowedError } from '../errors';
+import {
+  describeError,
+  describeFailure,
+  FetchError,
+  failureReason,
+  PipelineError,
+  RobotsDisallowedError,
+} from '../errors';
 import { fetchPage } from '../fetch/fetch-page';
 import { retryDelayMs } from '../fetch/retry-policy';
 import type { CrawlMessage } from '../ports/crawl-queue';
@@ -128,13 +135,8 @@ async function record(deps: PipelineDeps, base: UrlState, change: Partial<UrlSta
 
 async function recordFailure(deps: PipelineDeps, base: UrlState, error: unknown): Promise<CrawlOutcome> {
   const attempts = base.attempts + 1;
-  const reason =
-    error instanceof FetchError
-      ? error.reason
-      : error instanceof PipelineError
-        ? kebab(error.name)
-        : 'internal-error';
-  const detail = describeError(error);
+  const reason = failureReason(error);
+  const detail = describeFailure(error);
   if (error instanceof RobotsDisallowedError) {
     await record(deps, base, { status: 'skipped', reason, detail });
     return { kind: 'skipped', reason, detail };
@@ -172,13 +174,6 @@ async function recordFailure(deps: PipelineDeps, base: UrlState, error: unknown)
   }
   deps.log.warn('crawl failed', { url: base.url, reason, detail, attempts, retryable });
   return { kind: 'failed', reason, detail, retryable, retryInMs, attempts, retryAfterMs, nextRetryAt };
-}
-
-function kebab(name: string): string {
-  return name
-    .replace(/Error$/, '')
-    .replace(/([a-z])([A-Z])/g, '$1-$2')
-    .toLowerCase();
 }
 
 function safeHost(url: string): string {

@@ -7,7 +7,7 @@ import { maybeGunzip, parseSitemap } from '../core/discover/sitemap';
 import type { Source } from '../core/sources';
 import { matchesSourceFilters } from '../core/sources';
 import { canonicalizeUrl } from '../core/url/canonical-url';
-import { describeError, FetchError } from '../errors';
+import { describeFailure, FetchError, failureReason } from '../errors';
 import { fetchPage } from '../fetch/fetch-page';
 import type { CrawlMessage } from '../ports/crawl-queue';
 import type { UrlState } from '../ports/frontier';
@@ -445,6 +445,5 @@ function originsOf(source: Source): string[] {
 }
 
 function errorEntry(url: string, error: unknown) {
-  const reason = error instanceof FetchError ? error.reason : error instanceof Error ? error.name : 'error';
-  return { url, reason, detail: describeError(error) };
+  return { url, reason: failureReason(error), detail: describeFailure(error) };
 }

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -137,6 +139,63 @@ describe('CLI commands as processes', () => {
     });
   });
 
+  it('ingest exits 1 and says so when nothing was stored and every source failed', async () => {
+    // A port nothing listens on: every request is refused.
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((done) => closed.close(() => done()));
+    const sourcesFile = join(dir, 'down.yaml');
+    await writeFile(
+      sourcesFile,
+      [
+        'sources:',
+        '  - id: down',
+        '    homepage: http://down.example/',
+        '    feeds: [http://down.example/feed.xml]',
+        '    schedule: rate(1 hour)',
+        '',
+      ].join('\n'),
+    );
+    const result = await cli([
+      'ingest',
+      '--sources',
+      sourcesFile,
+      '--data-dir',
+      join(dir, 'down-data'),
+      '--no-progress',
+      '--resolve',
+      `down.example=127.0.0.1:${port}`,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Nothing was stored: every source failed (1 problem above).');
+    expect(result.stdout).not.toContain('Clean copies');
+    const line = result.stdout.split('\n').find((l) => l.startsWith('discovery down:'));
+    expect(line).toMatch(
+      /^discovery down: http:\/\/down\.example\/feed\.xml: robots-unavailable: .*connection-refused/,
+    );
+    expect(line!.split('http://down.example/feed.xml')).toHaveLength(2); // the URL once
+    expect(line).not.toMatch(/Error:/);
+  });
+
+  it('query refuses a data directory that holds no archive, and creates nothing', async () => {
+    const typo = join(dir, 'dtaa');
+    const result = await cli(['query', 'hosts', '--data-dir', typo]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `error: data directory ${typo}: no such directory; check --data-dir (or DATA_DIR), or run ingest or demo first\n`,
+    );
+    await expect(readdir(typo)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('extract names a manifest it cannot read, without a stack or class name', async () => {
+    const result = await cli(['extract', '--manifest', join(dir, 'no-manifest.tsv')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `error: manifest ${join(dir, 'no-manifest.tsv')}: no such file or directory\n`,
+    );
+  });
+
   it('extract keeps its contract: one JSON object per manifest line, in order, errors inline', async () => {
     const page = 'test/fixtures/sites/dailyplanet.example/news/2026/11/23/harbour-street-bridge-reopens.html';
     const manifest = join(dir, 'manifest.tsv');
@@ -161,7 +220,10 @@ describe('CLI commands as processes', () => {
     expect(lines[0].id).toBe('harbour-street-bridge-reopens');
     expect(lines[0].title).toMatch(/Harbour Street bridge reopens/);
     expect(lines[0].text).toBe(lines[0].paragraphs.map((p: { text: string }) => p.text).join('\n\n'));
-    expect(lines[1]).toEqual({ id: 'missing-page', error: expect.stringMatching(/missing-page\.html/) });
+    expect(lines[1]).toEqual({
+      id: 'missing-page',
+      error: `${join(dir, 'missing-page.html')}: no such file or directory`,
+    });
     expect(lines[2].url).toBe('http://dailyplanet.example/again');
   });
 });

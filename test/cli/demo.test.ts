@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDemo } from '../../functions/cli/commands/demo';
+import { loadDemoTestCases, runDemo } from '../../functions/cli/commands/demo';
 import { loadConfig } from '../../functions/config';
 import { openLocalPipeline } from '../../functions/cli/local-pipeline';
 import type { CleanCopy, StoredCleanCopy } from '../../functions/core/article';
@@ -146,6 +146,25 @@ describe('npm start demo, end to end', () => {
     expect(problems).toMatch(/annual-report\.pdf.*content-type/i);
     expect(problems).toMatch(/empty\.html.*empty/i);
     expect(problems).toMatch(/404/);
+  });
+
+  it("labels every problem of the run as one of the demo's deliberate test cases", async () => {
+    const testCaseOf = await loadDemoTestCases();
+    const urls = [
+      ...first.discoverErrors.map((e) => e.url),
+      ...first.failed.map((f) => f.url),
+      ...first.skipped.map((s) => s.url),
+    ];
+    expect(urls.length).toBeGreaterThan(0);
+    for (const url of urls) expect(testCaseOf(url), url).toMatch(/^demo test case: /);
+    expect(
+      testCaseOf('http://dailyplanet.example/news/2026/11/23/harbour-street-bridge-reopens.html'),
+    ).toBeUndefined();
+    // Failure details name the URL once (the line does) and carry no class names.
+    for (const f of [...first.failed, ...first.skipped]) {
+      expect(f.detail, f.url).not.toContain(f.url);
+      expect(f.detail, f.url).not.toMatch(/[A-Z][a-zA-Z]+Error:/);
+    }
   });
 
   it('a second run finds everything already seen and changes nothing stored', async () => {

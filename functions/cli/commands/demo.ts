@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { join } from 'node:path';
 import type { Config } from '../../config';
 import { startSiteServer } from '../demo/site-server';
@@ -10,6 +12,8 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** The demo's publisher sites and sources, shipped with the project. */
 export const DEMO_SITES_DIR = join(PROJECT_ROOT, 'test/fixtures/sites');
 export const DEMO_SOURCES_FILE = join(PROJECT_ROOT, 'test/fixtures/sources/demo-sources.yaml');
+/** The problems the demo's publishers contain on purpose, and what each shows. */
+export const DEMO_TEST_CASES_FILE = join(PROJECT_ROOT, 'test/fixtures/sources/demo-test-cases.yaml');
 /** Demo sites are on loopback and ours: a short spacing keeps the demo quick yet polite. */
 const DEMO_HOST_INTERVAL_MS = 50;
 
@@ -24,9 +28,12 @@ export async function runDemo(
   const server = await startSiteServer({ rootDir: DEMO_SITES_DIR, port: 0 });
   try {
     process.stdout.write(
-      `Demo publishers served on http://127.0.0.1:${server.port} as ${server.hosts.join(', ')}\n`,
+      `Demo publishers served on http://127.0.0.1:${server.port} as ${server.hosts.join(', ')}\n` +
+        'They contain deliberate test cases (an offline publisher, a 404, a PDF, robots.txt refusals, an empty page):\n' +
+        'problems marked [demo test case: ...] below are those, and expected.\n',
     );
     const sources = await loadSourcesFile(DEMO_SOURCES_FILE);
+    const testCaseOf = await loadDemoTestCases();
     const hostMap = Object.fromEntries(
       server.hosts.map((h) => [h, { host: '127.0.0.1', port: server.port }]),
     );
@@ -39,6 +46,7 @@ export async function runDemo(
       ...options,
       hostMap,
       allowedLoopbackPorts: [server.port],
+      testCaseOf,
     });
     process.stdout.write(
       [
@@ -55,4 +63,21 @@ export async function runDemo(
   } finally {
     await server.close();
   }
+}
+
+/**
+ * Reads the demo's deliberate test cases: a problem whose URL starts with a listed `url` gets the
+ * label "demo test case: <shows>".
+ * @example
+ * (await loadDemoTestCases())('http://offline-gazette.example/feed.xml');
+ * // 'demo test case: a publisher that does not answer (its host is not served)'
+ */
+export async function loadDemoTestCases(): Promise<(url: string) => string | undefined> {
+  const parsed = parse(await readFile(DEMO_TEST_CASES_FILE, 'utf8')) as {
+    cases: { url: string; shows: string }[];
+  };
+  return (url) => {
+    const match = parsed.cases.find((c) => url.startsWith(c.url));
+    return match ? `demo test case: ${match.shows}` : undefined;
+  };
 }

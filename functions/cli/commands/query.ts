@@ -4,6 +4,7 @@ import type { Config } from '../../config';
 import { InvalidInputError } from '../../errors';
 import { formatSqlResult, SQL_OUTPUT_FORMATS, type SqlOutputFormat } from '../../query/sql-output';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, QueryCore, type ArticleFormat } from '../../query/query-core';
+import { assertHoldsArchive } from '../archive-dir';
 import { integerOption } from '../cli-options';
 import { openLocalPipeline } from '../local-pipeline';
 import { consoleLog } from '../console-log';
@@ -14,6 +15,7 @@ import type { SearchHit } from '../../ports/archive-search';
 
 /** Opens the local archive read-side, runs `fn`, closes it. */
 async function withQueryCore<T>(config: Config, fn: (core: QueryCore) => Promise<T>): Promise<T> {
+  await assertHoldsArchive(config.dataDir);
   const pipeline = await openLocalPipeline(config, { log: consoleLog(false) });
   try {
     return await fn(new QueryCore({ index: pipeline.deps.index, archive: pipeline.deps.archive }));
@@ -184,7 +186,9 @@ export function registerQueryCommands(
       throw new InvalidInputError(
         `--format must be one of ${SQL_OUTPUT_FORMATS.join(', ')}, got "${opts.format}"`,
       );
-    const archiveSql = await DuckDbArchiveSql.open({ cleanDir: localCleanDir(configFor(opts)) });
+    const config = configFor(opts);
+    await assertHoldsArchive(config.dataDir);
+    const archiveSql = await DuckDbArchiveSql.open({ cleanDir: localCleanDir(config) });
     try {
       const result = await archiveSql.query(sql, { maxRows: opts.maxRows, timeoutMs: opts.timeoutMs });
       process.stdout.write(formatSqlResult(result, opts.format as SqlOutputFormat));

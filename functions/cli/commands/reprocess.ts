@@ -5,6 +5,7 @@ import { CHECKPOINT_FILE, FileReprocessCheckpoint } from '../../adapters/local/f
 import type { Config } from '../../config';
 import { silentLog } from '../../pipeline/deps';
 import { runReprocess, type ReprocessFilter, type ReprocessSummary } from '../../pipeline/reprocess';
+import { assertHoldsArchive } from '../archive-dir';
 import { consoleLog } from '../console-log';
 import { openLocalPipeline } from '../local-pipeline';
 
@@ -28,6 +29,7 @@ export async function runLocalReprocess(
   options: LocalReprocessOptions,
 ): Promise<ReprocessSummary> {
   const out = options.out ?? process.stdout;
+  await assertHoldsArchive(config.dataDir);
   const pipeline = await openLocalPipeline(config, { log: options.verbose ? consoleLog(true) : silentLog });
   const bar = new SingleBar(
     {

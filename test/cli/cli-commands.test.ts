@@ -71,9 +71,11 @@ describe('CLI commands as processes', () => {
   });
 
   it('help marks required options', async () => {
-    const result = await cli(['query', 'list', '--help']);
+    const result = await cli(['extract', '--help']);
     const help = result.stdout.replace(/\s+/g, ' ');
-    expect(help).toContain('--host <host> publisher host, e.g. dailyplanet.example (required)');
+    expect(help).toContain(
+      '--manifest <file> manifest file: PATH<TAB>URL per line, PATH is .html or .html.gz (required)',
+    );
     expect(help.match(/\(required\)/g)).toHaveLength(1);
   });
 

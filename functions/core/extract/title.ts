@@ -39,8 +39,23 @@ export function titleKey(text: string): string {
     text
       .normalize('NFKC')
       .toLowerCase()
-      .replace(/[‘’“”"'«»„‚‹›]/g, ''),
+      .replace(/[‘’“”"'«»„‚‹›]/g, '')
+      .replace(/[‐‑‒–—―]/g, '-'),
   );
+}
+
+/** A separator after a shorter candidate: "Climate Change | Economic Research Service". */
+const AFFIX_AFTER = /^\s*(?:[|\-–—·•»:/]|--)\s*\S/u;
+
+/**
+ * When `text` is `other` plus an affix after a separator ("Title | Brand", "Title - Site"),
+ * the shorter `other`; else `text`. Reconciles a metadata title with the headline the page shows.
+ */
+function withoutAffixOf(text: string, other: string | undefined): string {
+  if (!other || other.length >= text.length) return text;
+  const k = titleKey(text);
+  const o = titleKey(other);
+  return o.length >= 3 && k.startsWith(o) && AFFIX_AFTER.test(k.slice(o.length)) ? other : text;
 }
 
 /** Whether a segment is an affix: the site, its section, a date, or (loose) any short segment. */
@@ -98,7 +113,8 @@ function splitOnce(text: string, which: 'first' | 'last'): [string, string] | un
 /** Decodes entities, collapses spaces; undefined for empty strings. */
 function cleanTitle(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  const text = normalizeSpace(decodeEntities(value));
+  // Word joiners and soft hyphens are invisible layout hints, not part of the headline.
+  const text = normalizeSpace(decodeEntities(value).replace(/[\u00ad\u2060]/g, ''));
   return text || undefined;
 }
 
@@ -118,20 +134,28 @@ export function pickTitle(sources: TitleSources, site: SiteIdentity): string | u
     const c = cleanTitle(v);
     return c ? stripTitleAffixes(c, site, sources.section, loose) || c : undefined;
   };
-  const ld = strip(sources.jsonLd);
-  const og = strip(sources.openGraph);
-  const tw = strip(sources.twitter);
-  const tag = strip(sources.titleTag, true);
+  let ld = strip(sources.jsonLd);
+  let og = strip(sources.openGraph);
+  let tw = strip(sources.twitter);
+  let tag = strip(sources.titleTag, true);
   const h1s = sources.h1s.map((h) => cleanTitle(h)).filter((h): h is string => !!h && !isSiteCredit(h, site));
-  const others = [ld, og, tw, tag].filter((v): v is string => !!v).map(titleKey);
-  const h1 = h1s.find((h) => others.includes(titleKey(h))) ?? h1s[0];
+  const others = [ld, og, tw, tag].filter((v): v is string => !!v);
+  const h1 =
+    h1s.find((h) => others.some((o) => titleKey(o) === titleKey(h) || withoutAffixOf(o, h) === h)) ?? h1s[0];
+  // A brand the site name did not reveal still shows as the difference to the page's headline.
+  const trim = (v: string | undefined): string | undefined =>
+    v && withoutAffixOf(withoutAffixOf(withoutAffixOf(v, h1), ld), og);
+  [ld, og, tw, tag] = [trim(ld), trim(og), trim(tw), trim(tag)];
   const votes = new Map<string, { text: string; votes: number; rank: number }>();
   [ld, og, h1].forEach((text, rank) => {
     if (!text) return;
     const key = titleKey(text);
     const entry = votes.get(key);
-    if (entry) entry.votes++;
-    else votes.set(key, { text, votes: 1, rank });
+    if (entry) {
+      entry.votes++;
+      // The page's own rendering of an agreed headline (its dashes and spacing) is kept.
+      if (text === h1) entry.text = h1;
+    } else votes.set(key, { text, votes: 1, rank });
   });
   // Without structured headlines the `<h1>` alone is no better than `<title>` (it may be a
   // section label or lack the kicker), so the cleaned `<title>` keeps precedence then.

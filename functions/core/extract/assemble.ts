@@ -51,6 +51,8 @@ const FURNITURE_LINE = new RegExp(
     // Relative time stamps and media durations of embedded video cards ("14 hours ago", "Duration 1:30").
     '^(?:\\d+|an?|one)\\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\\s+ago$',
     '^(?:vor\\s+\\d+\\s+(?:sekunden|minuten|stunden|tagen|wochen|monaten)|il y a\\s+\\d+\\s+(?:secondes?|minutes?|heures?|jours?|semaines?|mois)|hace\\s+\\d+\\s+(?:segundos?|minutos?|horas?|días?|semanas?|meses))$',
+    // Photo credits: a photographer, a slash, an agency or image bank ("Jane Doe/Getty Images").
+    '^[^.!?:]{0,60}/\\s*(?:getty images|ap(?: photo)?|afp|reuters|dpa|imago(?: images)?|shutterstock|alamy|epa(?:-efe)?|picture[- ]alliance|bloomberg|istock(?:photo)?|keystone|anp|ansa|efe|xinhua|pa (?:images|wire)|stringer)$',
     '^(?:duration|dauer|durée|duración|durata)\\s*:?\\s*\\d{1,2}:\\d{2}(?::\\d{2})?$',
   ].join('|'),
   'iu',

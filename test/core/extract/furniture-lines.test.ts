@@ -31,6 +31,8 @@ describe('furniture lines', () => {
     '14 hours ago',
     'vor 3 Stunden',
     'Duration 1:30',
+    'Daniele Venturelli/Getty Images',
+    'Kristy Sparow/Stringer/Getty Images',
   ];
   const kept = [
     'Por su parte, el ministro no respondió.',
@@ -41,6 +43,7 @@ describe('furniture lines', () => {
     'Yes.',
     'Two days ago the council met again.',
     'The hearing lasted 1:30 hours.',
+    'Either/or questions were sent to Reuters.',
   ];
 
   it('drops bylines, credits, stamps, labels, pagers and appeals', () => {

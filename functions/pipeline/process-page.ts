@@ -327,7 +327,7 @@ export async function repointCleanCopy(
 ): Promise<void> {
   let from = current;
   for (let round = 0; round < REPOINT_MAX_ROUNDS; round++) {
-    if (await moveCleanPointer(deps, from, next)) {
+    if (await deps.index.setCleanCopy(from, next)) {
       if (current.cleanOffset === undefined && current.cleanKey !== next.key)
         await deps.archive.delete(current.cleanKey);
       return;
@@ -338,20 +338,6 @@ export async function repointCleanCopy(
     if (!pointed || (pointed.storedAt ?? '') >= nextStoredAt) return;
     from = now;
   }
-}
-
-/** One conditional move of the record's clean pointer from where `from` says it is to `next`. */
-async function moveCleanPointer(
-  deps: PipelineDeps,
-  from: ArticleRecord,
-  next: ObjectRange,
-): Promise<boolean> {
-  if (deps.index.setCleanCopy) return deps.index.setCleanCopy(from, next);
-  const now = await deps.index.getArticle(from.id);
-  const unchanged =
-    now !== undefined && now.cleanKey === from.cleanKey && now.cleanOffset === from.cleanOffset;
-  if (unchanged) await deps.index.putArticle({ ...now!, ...cleanPointer(next) });
-  return unchanged;
 }
 
 /** Field by field: an index round trip need not keep the key order JSON.stringify would compare. */

@@ -104,13 +104,13 @@ export interface DedupIndex {
    */
   setCopyOf(articleId: string, copyOf: CopyLink, clusterId?: string): Promise<void>;
   /**
-   * Optional. Moves an existing article's clean-copy pointer to `next` (a newer line of the same
+   * Moves an existing article's clean-copy pointer to `next` (a newer line of the same
    * copy) if the record still points where `current` says (`cleanKey` and `cleanOffset`), leaving
    * every other field; returns whether it did. A copy whose line is rewritten when it learns its
    * origin is re-pointed this way; a record re-stored meanwhile (a newer version) is left alone.
-   * Without it, processPage reads the record and re-puts it.
+   * Atomic: a conditional write, so two re-pointings racing leave the one whose condition held.
    */
-  setCleanCopy?(
+  setCleanCopy(
     current: Pick<ArticleRecord, 'id' | 'host' | 'day' | 'cleanKey' | 'cleanOffset'>,
     next: ObjectRange,
   ): Promise<boolean>;

@@ -435,7 +435,6 @@ export function dedupIndexContract(
       });
 
       it('moves the clean-copy pointer only while the record still points where the caller read it', async () => {
-        if (!index.setCleanCopy) return expect(index.setCleanCopy).toBeUndefined();
         const bundled = article('moved', {
           day: '2026-11-20',
           cleanKey: 'clean/dt=2026-11-20/bundle-2026-11-24T10-00-00-000Z-aaaaaaaaaaaa.jsonl',

@@ -8,6 +8,7 @@ import type {
   ArticleRecord,
   ArticleRef,
   CopyLink,
+  ObjectRange,
   StoryOrigin,
   StoryRoot,
 } from '../../../functions/core/article';
@@ -145,6 +146,19 @@ export class MemoryDedupIndex implements DedupIndex {
 
   async putArticle(record: ArticleRecord): Promise<void> {
     this.articles.set(record.id, structuredClone(record));
+  }
+
+  async setCleanCopy(
+    current: Pick<ArticleRecord, 'id' | 'host' | 'day' | 'cleanKey' | 'cleanOffset'>,
+    next: ObjectRange,
+  ): Promise<boolean> {
+    const record = this.articles.get(current.id);
+    if (!record || record.cleanKey !== current.cleanKey || record.cleanOffset !== current.cleanOffset)
+      return false;
+    record.cleanKey = next.key;
+    record.cleanOffset = next.offset;
+    record.cleanLength = next.length;
+    return true;
   }
 
   async getArticle(id: string): Promise<ArticleRecord | undefined> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BlockedUrlError, FetchError, RobotsDisallowedError } from '../../functions/errors';
 import { fetchPage, type FetchOptions } from '../../functions/fetch/fetch-page';
 import {
@@ -358,6 +358,29 @@ describe('fetchPage: failures carry a reason and a retry flag', () => {
       ),
     ).rejects.toBeInstanceOf(RobotsDisallowedError);
     expect(server.requests.length).toBe(before + 1);
+  });
+
+  it("does not count beforeRedirect's wait (a rate slot) toward totalTimeoutMs", async () => {
+    // Fake timers and clock: the hook "waits" three total budgets by moving the clock, no real time.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const page = await fetchPage(
+        server.url('/redirect-chain/1'),
+        options({ totalTimeoutMs: 1_500, beforeRedirect: () => void vi.advanceTimersByTime(4_500) }),
+      );
+      expect(page.status).toBe(200);
+      expect(page.redirects).toBe(1);
+      // The total bound still holds outside the hook: the clock moving past it mid-fetch aborts.
+      const before = server.requests.length;
+      const stalled = fetchPage(server.url('/never-respond'), options({ totalTimeoutMs: 1_500 }));
+      const settled = stalled.catch((e: unknown) => e);
+      // Once the server holds the request (connected, headers awaited), move past the budget.
+      while (server.requests.length === before) await new Promise((resolve) => setImmediate(resolve));
+      vi.advanceTimersByTime(1_501);
+      expect(await settled).toMatchObject({ reason: 'timeout-total' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('stops after maxRedirects', async () => {

@@ -84,6 +84,9 @@ const schema = z.object({
    * so a few in flight keep its CPU busy. Set by the stack from `backfill.recordConcurrency`.
    */
   BACKFILL_RECORD_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** Athena workgroup and Glue database the query Lambda's `/search` runs in; set by the stack. */
+  ATHENA_WORKGROUP: z.string().min(1).optional(),
+  ATHENA_DATABASE: z.string().min(1).optional(),
 });
 
 export type Config = Readonly<{
@@ -107,6 +110,8 @@ export type Config = Readonly<{
   /** Which hosts get per-host metric series (`EXTRACTION_METRIC_HOSTS`; unset = all). */
   perHostMetricPolicy: PerHostMetricPolicy;
   backfillRecordConcurrency: number;
+  athenaWorkGroup?: string;
+  athenaDatabase?: string;
 }>;
 
 /**
@@ -143,5 +148,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     s3Endpoint: e.S3_ENDPOINT,
     perHostMetricPolicy: e[EXTRACTION_METRIC_HOSTS_ENV],
     backfillRecordConcurrency: e.BACKFILL_RECORD_CONCURRENCY,
+    athenaWorkGroup: e.ATHENA_WORKGROUP,
+    athenaDatabase: e.ATHENA_DATABASE,
   });
 }

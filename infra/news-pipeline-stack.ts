@@ -17,7 +17,7 @@ import {
   QUERY_SERVICE_NAME,
   REPROCESS_SERVICE_NAME,
 } from '../functions/observability/names';
-import { Analytics } from './constructs/analytics';
+import { Analytics, CLEAN_LATEST_VIEW } from './constructs/analytics';
 import { Backfill } from './constructs/backfill';
 import { ARCHIVE_PREFIX, ArchiveBucket } from './constructs/archive-bucket';
 import { createIndexTable } from './constructs/index-table';
@@ -265,6 +265,7 @@ export class NewsPipelineStack extends Stack {
     });
 
     this.analytics = new Analytics(this, 'Analytics', { bucket, stage: s.stage, firstDay: s.athenaFirstDay });
+    this.grantQuerySearch();
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage: s.stage,
@@ -369,6 +370,50 @@ export class NewsPipelineStack extends Stack {
   }
 
   /**
+   * The query function's `/search` runs one Athena query in the stack's workgroup over the
+   * `clean_latest` view (docs/query.md): it may start, watch, read and stop queries in that
+   * workgroup only, read the catalog entries the query names, and write results under the
+   * workgroup's result prefix (Athena writes them with the caller's permissions).
+   */
+  private grantQuerySearch(): void {
+    const fn = this.query.function;
+    const workGroup = this.analytics.workGroup.name;
+    const database = this.analytics.databaseName;
+    fn.addEnvironment('ATHENA_WORKGROUP', workGroup);
+    fn.addEnvironment('ATHENA_DATABASE', database);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'athena:StartQueryExecution',
+          'athena:GetQueryExecution',
+          'athena:GetQueryResults',
+          'athena:StopQueryExecution',
+        ],
+        resources: [this.formatArn({ service: 'athena', resource: 'workgroup', resourceName: workGroup })],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['glue:GetDatabase', 'glue:GetTable'],
+        resources: [
+          this.formatArn({ service: 'glue', resource: 'catalog' }),
+          this.formatArn({ service: 'glue', resource: 'database', resourceName: database }),
+          ...[this.analytics.tableName, CLEAN_LATEST_VIEW].map((table) =>
+            this.formatArn({ service: 'glue', resource: 'table', resourceName: `${database}/${table}` }),
+          ),
+        ],
+      }),
+    );
+    // Athena writes the results (and the query reads them back) with the caller's permissions.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: [this.archive.bucket.arnForObjects(`${ARCHIVE_PREFIX.athenaResults}*`)],
+      }),
+    );
+  }
+
+  /**
    * Findings that remain after the fixes, each acknowledged with its reason. Finding ids embed
    * CloudFormation logical ids, so they are computed here rather than spelled out.
    */
@@ -399,7 +444,14 @@ export class NewsPipelineStack extends Stack {
         bucketPrefixReason,
       );
     }
-    acknowledge(this.query, [`Resource::${bucketArn}/${ARCHIVE_PREFIX.clean}*`], bucketPrefixReason);
+    acknowledge(
+      this.query,
+      [ARCHIVE_PREFIX.clean, ARCHIVE_PREFIX.athenaResults].map(
+        (prefix) => `Resource::${bucketArn}/${prefix}*`,
+      ),
+      // athena-results/*: where the workgroup puts query results (one object per search).
+      bucketPrefixReason,
+    );
 
     // Function-level rules that do not apply to how each function is invoked.
     const sqsFed = [

@@ -3,6 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ArchiveStore } from '../adapters/archive/s3-archive-store';
 import { DynamoDbDedupIndex } from '../adapters/dynamodb/dynamodb-dedup-index';
+import { AthenaArchiveSearch } from '../adapters/athena/athena-archive-search';
+import { athenaSdkRunner } from '../adapters/athena/athena-sdk-runner';
 import { loadConfig } from '../config';
 import { describeError } from '../errors';
 import { handleApiRequest, type ApiResponse } from '../query/http-api';
@@ -14,6 +16,9 @@ import { QueryCore } from '../query/query-core';
  * with an `x-next-cursor` header to continue from.
  */
 export const LAMBDA_EXPORT_MAX_BYTES = 5 * 1024 * 1024;
+
+/** Longest wait for an Athena search: the query function times out at 15 s. */
+export const ATHENA_SEARCH_TIMEOUT_MS = 12_000;
 
 /** Turns a (possibly streamed) API response into a buffered Function URL result. */
 export async function toFunctionUrlResult(
@@ -81,10 +86,25 @@ export const handler = (event: LambdaFunctionURLEvent) => {
       endpoint: config.s3Endpoint,
       forcePathStyle: Boolean(config.s3Endpoint),
     });
+    const index = new DynamoDbDedupIndex({ tableName: config.tableName, client });
+    const search =
+      config.athenaWorkGroup && config.athenaDatabase
+        ? new AthenaArchiveSearch({
+            database: config.athenaDatabase,
+            run: athenaSdkRunner({
+              region: config.awsRegion,
+              workGroup: config.athenaWorkGroup,
+              database: config.athenaDatabase,
+              timeoutMs: ATHENA_SEARCH_TIMEOUT_MS,
+            }),
+            hasHost: async (host) => (await index.listHosts()).includes(host),
+          })
+        : undefined;
     cached = makeHandler(
       new QueryCore({
-        index: new DynamoDbDedupIndex({ tableName: config.tableName, client }),
+        index,
         archive: new S3ArchiveStore({ bucket: config.bucketName, client: s3 }),
+        search,
       }),
     );
   }

@@ -243,7 +243,7 @@ describe('IAM', () => {
 
   it('wildcard resources are limited to scoped bucket prefixes, the GSI and function versions', () => {
     const allowed = [
-      /^<ArchiveBucket\w+\.Arn>\/(raw|clean|text)\/\*$/,
+      /^<ArchiveBucket\w+\.Arn>\/(raw|clean|text|athena-results)\/\*$/,
       /^<Index\w+\.Arn>\/index\/\*$/,
       /^<DiscoverFunction\w+\.Arn>:\*$/,
       // Backfill: WARC files it reads (uploads, Common Crawl's CC-NEWS), the item function's
@@ -267,18 +267,24 @@ describe('IAM', () => {
     }
   });
 
-  it('the query function is read-only', () => {
+  it('the query function is read-only (it writes only the Athena results of its searches)', () => {
     const statements = statementsOf('news-query');
-    const actions = statements.flatMap((s) => asList(s.Action as string | string[]));
-    const writes = actions.filter((a) =>
-      /^(s3:(Put|Delete|Abort)|dynamodb:(Put|Update|Delete|BatchWrite)|sqs:)/.test(a),
-    );
+    const writes = statements
+      .filter(
+        (s) =>
+          !asList(s.Resource)
+            .map(renderResource)
+            .every((r) => r.endsWith('/athena-results/*')),
+      )
+      .flatMap((s) => asList(s.Action as string | string[]))
+      .filter((a) => /^(s3:(Put|Delete|Abort)|dynamodb:(Put|Update|Delete|BatchWrite)|sqs:)/.test(a));
     expect(writes).toEqual([]);
     const s3Resources = statements
       .filter((s) => asList(s.Action as string | string[]).some((a) => a.startsWith('s3:')))
       .flatMap((s) => asList(s.Resource).map(renderResource));
-    // Bucket ARN (for List) and the clean/ prefix only: no raw pages, no config.
+    // Bucket ARN (for List), the clean/ prefix and Athena's results only: no raw pages, no config.
     expect(s3Resources.filter((r) => r.includes('/')).sort()).toEqual([
+      expect.stringMatching(/\/athena-results\/\*$/),
       expect.stringMatching(/\/clean\/\*$/),
     ]);
   });

@@ -43,6 +43,14 @@ const AGENCY =
 const NOT_A_CREDIT =
   /^(?:admin|administrator|administrador|webmaster|editor|editors|guest|guest author|user|anonymous|anonym|unknown|n\/a|none|null|undefined|staff reporter|staff writer|contributor|contributors|redakteur|redakteurin|reporter|correspondent|kontakt|contact|team|author|autor|auteur|profile|more|mehr|follow|folgen)$/i;
 
+/** Link texts around a name in author widgets ("View all posts by X", "Read more about X"). */
+const LINK_LEAD =
+  /^(?:view all posts by|see all posts by|all posts by|more posts by|more from|more by|read more about|read more from|posts by|articles by|stories by|about the author|about)\s+/i;
+
+/** Widget labels that author-classed elements also hold ("Written By", "Full Bio", "Related Resources"). */
+const WIDGET_LABEL =
+  /^(?:written|posted|published|reviewed|edited|fact[- ]checked)(?:\s+by)?$|\b(?:categories|category|related|resources|connected|subscribe|newsletter|bio|biography|profile|share|follow|pin|menu|search|login|comments?|tags?|latest|popular|recent)\b/i;
+
 /** Roles that follow a name or stand as their own segment ("Staff Writers", "Senior Correspondent"). */
 const ROLE_WORDS =
   /(?:^|\s)(?:senior|chief|special|staff|political|foreign|economics|business|sports?|science|health|investigative|associate|deputy|managing|contributing)?\s*(?:writers?|reporters?|correspondents?|editors?|columnists?|contributors?|journalists?|photographers?|redakteur(?:in)?|korrespondent(?:in)?|reporterin|journalistin|correspondant(?:e)?|corresponsal|envoyée?\s+spéciale?|기자|특파원|記者|特派員|编辑|記者|记者)$/iu;
@@ -100,7 +108,7 @@ export function isPhotoCredit(credit: string): boolean {
 export function cleanCredit(raw: string): string | undefined {
   let name = normalizeSpace(decodeEntities(raw));
   if (!name || isPhotoCredit(name)) return undefined;
-  name = name.replace(CREDIT_PREFIX, '').trim();
+  name = name.replace(CREDIT_PREFIX, '').replace(LINK_LEAD, '').trim();
   // "(dpa)" alone is the credit; "Name (obe)" or "Name (27)" carries initials or an age after it.
   const wrapped = /^\((.+)\)$/.exec(name);
   if (wrapped) name = wrapped[1].trim();
@@ -115,7 +123,9 @@ export function cleanCredit(raw: string): string | undefined {
   // A label left inside ("Redaktion: …", "Sendung: …") marks a credit line of another kind.
   if (/https?:|www\.|@|^\d|\d{3,}|:/i.test(name)) return undefined;
   if (!/\p{L}/u.test(name)) return undefined;
-  if (NOT_A_CREDIT.test(name) || PICTURE_AGENCY.test(name)) return undefined;
+  if (NOT_A_CREDIT.test(name) || PICTURE_AGENCY.test(name) || WIDGET_LABEL.test(name)) return undefined;
+  // Template placeholders ("page.head.extra.author") are dotted words that are no domain.
+  if (/^[a-z]+(?:\.[a-z]+){2,}$/.test(name) && !/\.[a-z]{2,3}$/.test(name)) return undefined;
   const words = name.split(/\s+/);
   if (words.length > 1 && ROLE_WORDS.test(name) && !AGENCY.test(name)) {
     // "Yomiuri Shimbun Staff Writers" describes the names before it; "Jane Doe Senior

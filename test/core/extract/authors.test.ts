@@ -82,6 +82,13 @@ describe('cleaning credits', () => {
     expect(cleanAuthors(['Redaktion: Roman Wasch und Marcel Som'])).toEqual([]);
   });
 
+  it('drops widget labels and template placeholders; unwraps "View all posts by …"', () => {
+    for (const label of ['Written By', 'Article Categories', 'Related Resources', 'Full Bio', 'page.head.extra.author'])
+      expect(cleanAuthors([label])).toEqual([]);
+    expect(cleanAuthors(['View all posts by Hardtail Rider'])).toEqual(['Hardtail Rider']);
+    expect(cleanAuthors(['mbl.is'])).toEqual(['mbl.is']);
+  });
+
   it('keeps the site name only when it is the whole byline', () => {
     const site = { siteName: 'Metro Daily', host: 'www.metrodaily.example' };
     expect(cleanAuthors(['Lena Park', 'Metro Daily'], site)).toEqual(['Lena Park']);

@@ -83,7 +83,13 @@ describe('cleaning credits', () => {
   });
 
   it('drops widget labels and template placeholders; unwraps "View all posts by …"', () => {
-    for (const label of ['Written By', 'Article Categories', 'Related Resources', 'Full Bio', 'page.head.extra.author'])
+    for (const label of [
+      'Written By',
+      'Article Categories',
+      'Related Resources',
+      'Full Bio',
+      'page.head.extra.author',
+    ])
       expect(cleanAuthors([label])).toEqual([]);
     expect(cleanAuthors(['View all posts by Hardtail Rider'])).toEqual(['Hardtail Rider']);
     expect(cleanAuthors(['mbl.is'])).toEqual(['mbl.is']);

@@ -3,8 +3,8 @@ import { loadConfig, type Config } from '../config';
 import { parseSources, type Source } from '../core/sources';
 import { ConfigError } from '../errors';
 import type { PipelineDeps } from '../pipeline/deps';
-import { isDue } from '../core/schedule';
-import { discoverSource, type DiscoverReport } from '../pipeline/discover-source';
+import { discoverDueSources } from '../pipeline/discover-due';
+import type { DiscoverReport } from '../pipeline/discover-source';
 import { AWS_FAILED_OVERDUE_MS, recoverPending, type RecoverReport } from '../pipeline/recover-pending';
 import { createLogger } from '../observability/logger';
 import { DISCOVER_SERVICE_NAME } from '../observability/names';
@@ -32,25 +32,16 @@ export function makeHandler(deps: PipelineDeps, loadSources: () => Promise<Sourc
     const enabled = all.filter((s) => s.enabled);
     const named = Boolean(event.sourceIds?.length);
     const wanted = named ? enabled.filter((s) => event.sourceIds!.includes(s.id)) : enabled;
-    const reports: DiscoverReport[] = [];
-    const notDue: string[] = [];
-    for (const source of wanted) {
-      if (!named && !event.force) {
-        const lastRun = await deps.frontier.getSourceRun(source.id);
-        if (!isDue(source.schedule, lastRun?.lastRunAt, deps.now().toISOString(), source.id)) {
-          notDue.push(source.id);
-          continue;
-        }
-      }
-      const report = await discoverSource(deps, source);
-      deps.log.info('discovered', {
-        sourceId: source.id,
-        found: report.urlsFound,
-        queued: report.urlsQueued,
-        errors: report.errors.length,
-      });
-      reports.push(report);
-    }
+    const { reports, notDue } = await discoverDueSources(deps, wanted, {
+      checkSchedule: !named && !event.force,
+      onReport: (source, report) =>
+        deps.log.info('discovered', {
+          sourceId: source.id,
+          found: report.urlsFound,
+          queued: report.urlsQueued,
+          errors: report.errors.length,
+        }),
+    });
     // Due failures only: queued URLs are in no list on AWS (no index entry per claim: 2 write
     // units saved per URL). A lost crawl message waits in the crawl DLQ for a redrive; a claim whose
     // message was never sent is re-claimed by discovery above once stale.

@@ -1,5 +1,4 @@
 import type { CopyLink } from '../core/article';
-import { isDue } from '../core/schedule';
 import { retryDelayMs } from '../fetch/retry-policy';
 import type { Source } from '../core/sources';
 import type { CrawlMessage } from '../ports/crawl-queue';
@@ -7,7 +6,7 @@ import type { CrawlOutcome } from './crawl-url';
 import { crawlUrl } from './crawl-url';
 import type { PipelineDeps } from './deps';
 import type { DiscoverReport } from './discover-source';
-import { discoverSource } from './discover-source';
+import { discoverDueSources } from './discover-due';
 import { recoverPending } from './recover-pending';
 
 /**
@@ -109,23 +108,23 @@ export async function runIngest(
   // Before discovery: URLs claimed by this run's discovery are queued too, and must not be sent twice.
   const recovered = await recoverPending(deps, sources, { allowPrivateNetwork: options.allowPrivateNetwork });
   summary.urlsRecovered = recovered.requeued;
-  for (const source of sources) {
-    if (!source.enabled) continue;
-    if (options.respectSchedule) {
-      const lastRun = await deps.frontier.getSourceRun(source.id);
-      if (!isDue(source.schedule, lastRun?.lastRunAt, deps.now().toISOString(), source.id)) {
-        summary.sourcesNotDue.push(source.id);
-        continue;
-      }
-    }
-    const report = await discoverSource(deps, source, options.allowPrivateNetwork);
-    summary.documentsFetched += report.documentsFetched;
-    summary.documentsUnchanged += report.documentsUnchanged;
-    summary.urlsQueued += report.urlsQueued;
-    summary.urlsAlreadyKnown += report.urlsAlreadyKnown;
-    for (const e of report.errors) summary.discoverErrors.push({ sourceId: source.id, ...e });
-    options.progress?.discovered?.(report);
-  }
+  const { notDue } = await discoverDueSources(
+    deps,
+    sources.filter((s) => s.enabled),
+    {
+      checkSchedule: Boolean(options.respectSchedule),
+      allowPrivateNetwork: options.allowPrivateNetwork,
+      onReport: (source, report) => {
+        summary.documentsFetched += report.documentsFetched;
+        summary.documentsUnchanged += report.documentsUnchanged;
+        summary.urlsQueued += report.urlsQueued;
+        summary.urlsAlreadyKnown += report.urlsAlreadyKnown;
+        for (const e of report.errors) summary.discoverErrors.push({ sourceId: source.id, ...e });
+        options.progress?.discovered?.(report);
+      },
+    },
+  );
+  summary.sourcesNotDue.push(...notDue);
 
   const stored = new Set<string>();
   await queue.drain(

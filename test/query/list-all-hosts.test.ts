@@ -89,6 +89,12 @@ describe('listing articles of every host (no host given)', () => {
       expect(next.json<{ items: ArticleRecord[] }>().items.length).toBe(4);
       const bad = await api.get('/articles?from=2020-01-01&to=2026-11-30');
       expect(bad.status).toBe(400);
+      // The web view's home page lists them too, with a next-page link.
+      const home = await api.get(`/?from=${RANGE.from}&to=${RANGE.to}&limit=4`);
+      expect(home.status).toBe(200);
+      const rows = [...home.text.matchAll(/<tr><td>(\d{4}-\d{2}-\d{2})<\/td><td>([a-z.]+)<\/td>/g)];
+      expect(rows.map((m) => m[2])).toEqual(direct.items.map((a) => a.host));
+      expect(home.text).toMatch(/id="next-page" href="\/\?from=2026-11-01&amp;to=2026-11-30&amp;limit=4&amp;cursor=/);
     } finally {
       await api.close();
     }

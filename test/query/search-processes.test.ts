@@ -70,6 +70,17 @@ describe('search and SQL from other processes while serve runs on the same data 
     expect((JSON.parse(sql) as Array<{ id: string }>).map((r) => r.id)).toEqual(httpIds);
   });
 
+  it('a CLI listing of every host (the index) beside serve answers as the HTTP API does', async () => {
+    const [http, listed] = await Promise.all([
+      fetch(`${base}/articles?from=2026-11-01&to=2026-11-30&limit=100`).then(
+        (r) => r.json() as Promise<{ items: Array<{ id: string }> }>,
+      ),
+      cli(['query', 'list', '--from', '2026-11-01', '--to', '2026-11-30', '--limit', '100', '--data-dir', dataDir]),
+    ]);
+    expect(http.items.length).toBeGreaterThanOrEqual(10);
+    expect(listed.match(/^[0-9a-f]{32}/gm)).toEqual(http.items.map((a) => a.id));
+  });
+
   it('a bundle stored while serve runs is found by the next search, in serve and in a CLI process', async () => {
     const dayDir = join(dataDir, 'archive', 'clean', 'dt=2026-11-24');
     const bundle = (await readdir(dayDir)).find((f) => f.endsWith('.jsonl'))!;

@@ -97,8 +97,16 @@ ${hosts.map((h) => html`<option value="${h}"${h === host ? html` selected` : ''}
 <button type="submit">Show</button>
 </form>`;
   if (!host) {
+    const latest = input.articles ?? [];
     const body = html`<h1>Articles</h1>${form}
-${hosts.length === 0 ? html`<p>The archive is empty. Run <code>npm start</code> (the demo) or <code>npm run cli -- ingest</code> first.</p>` : html`<p>Pick a host:</p><ul class="hosts">${hosts.map((h) => html`<li><a href="/${queryString({ host: h, from, to })}">${h}</a></li>`)}</ul>`}`;
+${hosts.length === 0 ? html`<p>The archive is empty. Run <code>npm start</code> (the demo) or <code>npm run cli -- ingest</code> first.</p>` : html`<p>Pick a host:</p><ul class="hosts">${hosts.map((h) => html`<li><a href="/${queryString({ host: h, from, to })}">${h}</a></li>`)}</ul>`}
+${
+  latest.length > 0 &&
+  html`<h2>Every host, newest first</h2><table id="all-articles"><thead><tr><th>Day</th><th>Host</th><th>Title</th></tr></thead><tbody>
+${latest.map((a) => html`<tr><td>${a.day}</td><td>${a.host}</td><td><a class="article-link" href="${articleHref(a.id)}">${a.title ?? '(untitled)'}</a>${copyBadges(a)}</td></tr>`)}
+</tbody></table>`
+}
+${input.nextCursor && html`<p><a id="next-page" href="/${queryString({ from, to, limit: input.limit, cursor: input.nextCursor })}">Next page →</a></p>`}`;
     return layout('Articles', body);
   }
   const articles = input.articles ?? [];

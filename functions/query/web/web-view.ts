@@ -85,7 +85,18 @@ async function listPage(core: QueryCore, query: ApiRequest['query']): Promise<st
   if (limitText !== undefined && !/^\d+$/.test(limitText))
     throw new InvalidInputError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
   const limit = limitText === undefined ? DEFAULT_PAGE_SIZE : Number(limitText);
-  if (!host) return articleListPage({ hosts, from, to });
+  if (!host) {
+    // Every host's articles, newest first (the default range: the last 31 days).
+    const all = hosts.length > 0 ? await core.listArticles({ from, to, limit, cursor: value('cursor') }) : { items: [] };
+    return articleListPage({
+      hosts,
+      from,
+      to,
+      limit: limitText === undefined ? undefined : limit,
+      articles: all.items,
+      nextCursor: all.cursor,
+    });
+  }
   const [list, stats] = await Promise.all([
     core.listArticles({ host, from, to, limit, cursor: value('cursor') }),
     core.hostStats({ host, from, to }),

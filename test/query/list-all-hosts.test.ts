@@ -94,7 +94,9 @@ describe('listing articles of every host (no host given)', () => {
       expect(home.status).toBe(200);
       const rows = [...home.text.matchAll(/<tr><td>(\d{4}-\d{2}-\d{2})<\/td><td>([a-z.]+)<\/td>/g)];
       expect(rows.map((m) => m[2])).toEqual(direct.items.map((a) => a.host));
-      expect(home.text).toMatch(/id="next-page" href="\/\?from=2026-11-01&amp;to=2026-11-30&amp;limit=4&amp;cursor=/);
+      expect(home.text).toMatch(
+        /id="next-page" href="\/\?from=2026-11-01&amp;to=2026-11-30&amp;limit=4&amp;cursor=/,
+      );
     } finally {
       await api.close();
     }

@@ -75,7 +75,18 @@ describe('search and SQL from other processes while serve runs on the same data 
       fetch(`${base}/articles?from=2026-11-01&to=2026-11-30&limit=100`).then(
         (r) => r.json() as Promise<{ items: Array<{ id: string }> }>,
       ),
-      cli(['query', 'list', '--from', '2026-11-01', '--to', '2026-11-30', '--limit', '100', '--data-dir', dataDir]),
+      cli([
+        'query',
+        'list',
+        '--from',
+        '2026-11-01',
+        '--to',
+        '2026-11-30',
+        '--limit',
+        '100',
+        '--data-dir',
+        dataDir,
+      ]),
     ]);
     expect(http.items.length).toBeGreaterThanOrEqual(10);
     expect(listed.match(/^[0-9a-f]{32}/gm)).toEqual(http.items.map((a) => a.id));

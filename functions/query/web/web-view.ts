@@ -87,7 +87,10 @@ async function listPage(core: QueryCore, query: ApiRequest['query']): Promise<st
   const limit = limitText === undefined ? DEFAULT_PAGE_SIZE : Number(limitText);
   if (!host) {
     // Every host's articles, newest first (the default range: the last 31 days).
-    const all = hosts.length > 0 ? await core.listArticles({ from, to, limit, cursor: value('cursor') }) : { items: [] };
+    const all =
+      hosts.length > 0
+        ? await core.listArticles({ from, to, limit, cursor: value('cursor') })
+        : { items: [] };
     return articleListPage({
       hosts,
       from,

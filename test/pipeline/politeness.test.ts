@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalPipeline, openLocalPipeline } from '../../functions/cli/local-pipeline';
 import { loadConfig } from '../../functions/config';
+import { parseSources } from '../../functions/core/sources';
 import { crawlUrl } from '../../functions/pipeline/crawl-url';
+import { discoverSource } from '../../functions/pipeline/discover-source';
 import { silentLog } from '../../functions/pipeline/deps';
 import { MAX_REDIRECT_WAIT_MS } from '../../functions/pipeline/politeness';
 import { type MisbehavingServer, startMisbehavingServer } from '../helpers/misbehaving-server';
@@ -80,6 +82,29 @@ describe('politeness on redirect hops (regression: a hop followed 7 ms after the
     expect(sleeps).toEqual([5_000]);
     // The hop took b's next slot: a request to b now waits b's Crawl-delay after it.
     expect(await pipeline.deps.rateLimiter.reserve('b.test', 5_000, clockMs)).toBe(5_000);
+  });
+
+  it("spaces a feed's redirect hop too (discovery)", async () => {
+    const [source] = parseSources(
+      [
+        'sources:',
+        '  - id: feedhop',
+        '    homepage: http://same.test/',
+        '    feeds: [http://same.test/redirect-chain/1]',
+        '    schedule: rate(1 hour)',
+        '',
+      ].join('\n'),
+      'feedhop.yaml',
+    );
+    clockMs += 10_000; // past the slots the tests above left
+    const startMs = clockMs;
+    const before = arrivals.length;
+    await discoverSource(pipeline.deps, source);
+    const hops = arrivals.slice(before).filter((a) => a.path !== '/robots.txt');
+    expect(hops.map((a) => [a.path, a.atMs - startMs])).toEqual([
+      ['/redirect-chain/1', 0],
+      ['/ok.html', 1_000],
+    ]);
   });
 
   it('fails retryably, without sending the hop, when the target slot is too far off to wait inline', async () => {

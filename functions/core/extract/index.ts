@@ -123,12 +123,13 @@ function extract(input: string, options: ExtractOptions): Extraction {
   // 6c.
   if (crossCheck.source === 'ours') {
     const mainChars = bodyChars(paragraphs);
-    let fallback = proseRegionBody(pass, metadata.title, bylines);
-    if (!fallback && mainChars < FALLBACK_MIN_BODY_CHARS) {
+    let fallback = proseRegionBody(pass, metadata.title, mainChars, bylines);
+    const visibleProse = pass.stats.get(pass.body)?.proseChars ?? 0;
+    if (!fallback && mainChars < FALLBACK_MIN_BODY_CHARS && visibleProse < FALLBACK_MIN_BODY_CHARS) {
       // The visible tree holds no article: a second parse keeping hidden and furniture elements.
       const lenientDoc = load(html).root()[0] as unknown as ParentNode;
       const lenientPass = analyse(lenientDoc, metadata.title, { lenient: true }, bylines);
-      const lenientBody = proseRegionBody(lenientPass, metadata.title, bylines);
+      const lenientBody = proseRegionBody(lenientPass, metadata.title, mainChars, bylines);
       if (lenientBody) {
         fallback = lenientBody;
         pass = lenientPass;
@@ -234,10 +235,14 @@ function analyse(
 function proseRegionBody(
   pass: Pass,
   title: string | undefined,
+  mainChars: number,
   bylines?: BylineFinding[],
 ): { region: Element; paragraphs: Paragraph[] } | undefined {
   const region = findProseRegion(pass.body, pass.blocks, pass.stats, pass.top);
   if (!region) return undefined;
+  // The region's body is at most its text: skip assembling it when it could not decide.
+  const regionChars = pass.stats.get(region)?.textChars ?? 0;
+  if (regionChars < FALLBACK_MIN_BODY_CHARS || mainChars >= regionChars * EXTEND_MAX_MAIN_SHARE) return undefined;
   const paragraphs = assembleParagraphs([region], pass.blocks, pass.stats, { title, bylines });
   return bodyChars(paragraphs) >= FALLBACK_MIN_BODY_CHARS ? { region, paragraphs } : undefined;
 }

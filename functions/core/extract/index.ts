@@ -242,7 +242,8 @@ function proseRegionBody(
   if (!region) return undefined;
   // The region's body is at most its text: skip assembling it when it could not decide.
   const regionChars = pass.stats.get(region)?.textChars ?? 0;
-  if (regionChars < FALLBACK_MIN_BODY_CHARS || mainChars >= regionChars * EXTEND_MAX_MAIN_SHARE) return undefined;
+  if (regionChars < FALLBACK_MIN_BODY_CHARS || mainChars >= regionChars * EXTEND_MAX_MAIN_SHARE)
+    return undefined;
   const paragraphs = assembleParagraphs([region], pass.blocks, pass.stats, { title, bylines });
   return bodyChars(paragraphs) >= FALLBACK_MIN_BODY_CHARS ? { region, paragraphs } : undefined;
 }

@@ -32,6 +32,7 @@ import {
   type InputDefault,
 } from './lib/cost/inputs';
 import { PRICES } from './lib/cost/prices';
+import { backfillCosts, printBackfill, readBackfillMeasurements } from './lib/cost/backfill';
 
 /** The stage priced when --stage is not given: the hourly, on-demand production stage. */
 export const DEFAULT_COST_STAGE = 'prod';
@@ -228,6 +229,12 @@ function main(): void {
   console.log(
     '  not included: Athena ($5/TB scanned, per query), data transfer out (none in normal operation), free tiers',
   );
+
+  const backfillMeasured = readBackfillMeasurements(
+    path.join('bench-results', 'warc.json'),
+    path.join('bench-results', 'pipeline.json'),
+  );
+  printBackfill(backfillCosts(inputs, settings, backfillMeasured), backfillMeasured);
 }
 
 export type { CostLine, CostOptions };

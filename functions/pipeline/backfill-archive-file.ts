@@ -25,7 +25,18 @@ export interface BackfillFileOptions {
   shouldStop?: () => boolean;
   /** Called for every record once it is done (progress bars). */
   onRecord?: (done: RecordDone) => void;
+  /**
+   * Write the checkpoint after this many finished records (and at the end). Default
+   * {@link CHECKPOINT_EVERY_RECORDS}; a kill redoes at most that many records, counted once.
+   */
+  checkpointEveryRecords?: number;
 }
+
+/**
+ * Records between checkpoint writes: a write (temp file + rename) costs about as much as parsing a
+ * record, and a rerun redoes at most this many records (each found stored from its own pointer).
+ */
+export const CHECKPOINT_EVERY_RECORDS = 100;
 
 /** One record finished. */
 export interface RecordDone {
@@ -83,8 +94,8 @@ interface Slot {
  * as the raw page (a pointer into the file: nothing is copied). Revisits, other statuses and media
  * types are counted by reason; damaged records are reported with their offset and reading goes on.
  *
- * Resumable: after each finished record the checkpoint (next offset and the counts up to it) is
- * written, so a run killed at any moment resumes at the first unfinished record. A record that was
+ * Resumable: every few finished records the checkpoint (next offset and the counts up to it) is
+ * written, so a run killed at any moment resumes at most `checkpointEveryRecords` records back. A record that was
  * stored just before the kill is found stored from this very pointer on the rerun and counted as
  * stored again, not as unchanged, so counts match an uninterrupted run.
  *
@@ -121,9 +132,9 @@ export async function backfillArchiveFile(
   const slots: Slot[] = [];
   let endedEarly: BackfillFileResult['endedEarly'];
 
-  /** Folds finished records at the front into the checkpoint; true when it moved. */
-  const commit = (): boolean => {
-    let moved = false;
+  /** Folds finished records at the front into the checkpoint; returns how many. */
+  const commit = (): number => {
+    let moved = 0;
     while (slots.length > 0 && slots[0].result && slots[0].next !== undefined) {
       const slot = slots.shift()!;
       const result = slot.result!;
@@ -138,9 +149,17 @@ export async function backfillArchiveFile(
         });
       checkpoint.nextOffset = slot.next!;
       options.onRecord?.(result.done);
-      moved = true;
+      moved++;
     }
     return moved;
+  };
+  const every = Math.max(1, options.checkpointEveryRecords ?? CHECKPOINT_EVERY_RECORDS);
+  let sinceSave = 0;
+  const saveSometimes = async (committed: number) => {
+    sinceSave += committed;
+    if (sinceSave < every) return;
+    sinceSave = 0;
+    await save();
   };
   const save = async () => {
     checkpoint.updatedAt = deps.now().toISOString();
@@ -151,7 +170,7 @@ export async function backfillArchiveFile(
     const outcomes = await Promise.allSettled(slots.map((s) => s.promise));
     const rejected = outcomes.find((o) => o.status === 'rejected');
     if (rejected) {
-      if (commit()) await save();
+      if (commit() > 0) await save();
       throw (rejected as PromiseRejectedResult).reason;
     }
   };
@@ -239,7 +258,7 @@ export async function backfillArchiveFile(
         } catch {
           await settle();
         }
-        if (commit()) await save();
+        await saveSometimes(commit());
         if (slots.length > 0 && slots[0].next === undefined) break;
       }
     }

@@ -4,6 +4,7 @@ import type { ArchiveRecordSource } from '../ports/archive-record-source';
 import type { BackfillCheckpointStore } from '../ports/backfill-checkpoints';
 import {
   backfillArchiveFile,
+  type BackfillFileOptions,
   type BackfillFileResult,
   type BackfillProblem,
   type RecordDone,
@@ -17,6 +18,8 @@ export interface RunBackfillOptions {
   /** Most records sent through processing in this run, over all files. */
   limit?: number;
   concurrency?: number;
+  /** See {@link BackfillFileOptions.checkpointEveryRecords}. */
+  checkpointEveryRecords?: number;
   /** Called before each file with where it resumes (0 = from the start). */
   onFileStart?: (location: string, index: number, resumeAt: number, alreadyDone: boolean) => void;
   onRecord?: (done: RecordDone) => void;
@@ -86,6 +89,7 @@ export async function runBackfill(
       checkpoints: options.checkpoints,
       fromCheckpoint: start,
       concurrency: options.concurrency,
+      checkpointEveryRecords: options.checkpointEveryRecords,
       budget,
       onRecord: (done) => {
         if (done.outcome === 'stored' && done.articleId) storedIds.push(done.articleId);

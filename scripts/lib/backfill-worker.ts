@@ -3,7 +3,7 @@
  * real local pipeline (the default local store under `dataDir`, per-file checkpoints under
  * `dataDir/backfill/`) over `locations`, prints `{"event":"record","n":N}` every `recordEvery`
  * records (so a parent can kill it mid-file) and finally one `{"event":"done",...}` line with the
- * summary, the wall time, the CPU time and the process's peak RSS.
+ * summary, the wall times, the CPU time and the process's peak RSS.
  */
 import { join } from 'node:path';
 import { FileBackfillCheckpoints } from '../../functions/adapters/local/file-backfill-checkpoints';
@@ -23,6 +23,8 @@ export interface BackfillWorkerInput {
   limit?: number;
   /** Records processed at once (default 1). */
   concurrency?: number;
+  /** Checkpoint after this many records (default: the pipeline's). */
+  checkpointEveryRecords?: number;
   /** Print a progress line every this many records (0: never). */
   recordEvery?: number;
 }
@@ -30,7 +32,10 @@ export interface BackfillWorkerInput {
 /** The last line the worker prints. */
 export interface BackfillWorkerResult {
   event: 'done';
+  /** From process start to the end (store open included). */
   wallMs: number;
+  /** The backfill alone (store open, module loading and closing excluded). */
+  backfillMs: number;
   /** User + system CPU of the process. */
   cpuMs: number;
   peakRssMb: number;
@@ -45,11 +50,13 @@ async function main(): Promise<void> {
   const pipeline = await openLocalPipeline(config, { log: silentLog });
   process.stdout.write(`${JSON.stringify({ event: 'opened' })}\n`);
   let n = 0;
+  const backfillStarted = Date.now();
   try {
     const summary = await runBackfill(pipeline.deps, new WarcioRecordSource(), input.locations, {
       filters: input.filters,
       limit: input.limit,
       concurrency: input.concurrency,
+      checkpointEveryRecords: input.checkpointEveryRecords,
       checkpoints: new FileBackfillCheckpoints(join(config.dataDir, BACKFILL_CHECKPOINT_DIR)),
       onRecord: () => {
         n++;
@@ -61,6 +68,7 @@ async function main(): Promise<void> {
     const result: BackfillWorkerResult = {
       event: 'done',
       wallMs: Date.now() - started,
+      backfillMs: Date.now() - backfillStarted,
       cpuMs: Math.round((cpu.user + cpu.system) / 1000),
       // maxRSS is in kilobytes.
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),

@@ -74,7 +74,13 @@ describe('WARC backfill killed with SIGKILL, then resumed', () => {
     const expected = reference.result!.summary.counts;
     expect(expected.stored).toBe(50);
 
-    const input: BackfillWorkerInput = { dataDir: join(dir, 'killed'), locations, recordEvery: 1 };
+    // A checkpoint after every record, so each kill lands between checkpoints of one file or the next.
+    const input: BackfillWorkerInput = {
+      dataDir: join(dir, 'killed'),
+      locations,
+      recordEvery: 1,
+      checkpointEveryRecords: 1,
+    };
     let kills = 0;
     for (const after of KILL_AFTER_RECORDS) {
       const run = await runWorker(input, after);

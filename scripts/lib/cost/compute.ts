@@ -16,11 +16,11 @@ export const LAMBDA_MB_PER_VCPU = 1_769;
  * Alarm metrics the stack creates (each standard alarm bills per metric it evaluates):
  * 3 DLQ alarms, crawl backlog age, 2 recursion-drop alarms (crawl, reprocess), no-articles
  * (1 metric each); 4 error-rate alarms (errors / invocations: 2 metrics each); the aggregate
- * extraction alarm; one per watched host. test/scripts/cost-model.test.ts checks this against
- * the synthesized stack.
+ * extraction alarm; one per watched host; the backfill's run failed, run timed out and item
+ * throttled alarms (1 each). test/scripts/cost-model.test.ts checks this against the synthesized stack.
  */
 export function alarmMetricCount(watchedHosts: number, noArticlesAlarm = true): number {
-  return 3 + 1 + 2 + (noArticlesAlarm ? 1 : 0) + 4 * 2 + 1 + watchedHosts;
+  return 3 + 1 + 2 + (noArticlesAlarm ? 1 : 0) + 4 * 2 + 1 + watchedHosts + 3;
 }
 
 /** SQS event source mappings (crawl, reprocess), each long-polling while idle. */

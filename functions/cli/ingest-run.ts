@@ -14,6 +14,8 @@ export interface IngestRunOptions {
   allowedLoopbackPorts?: number[];
   /** Show a progress bar (off when stdout is not a terminal unless forced). */
   progressBar: boolean;
+  /** See `LocalPipelineOptions.bundleConcurrentPages` (`ingest` sets it; the demo's dozen pages gain nothing). */
+  bundleConcurrentPages?: boolean;
   /** Labels problems that are known test cases (the demo's deliberate faults). */
   testCaseOf?: (url: string) => string | undefined;
 }
@@ -31,6 +33,7 @@ export async function runLocalIngestCommand(
     hostMap: options.hostMap,
     allowedLoopbackPorts: options.allowedLoopbackPorts,
     log: consoleLog(options.verbose),
+    bundleConcurrentPages: options.bundleConcurrentPages,
   });
   const bar = new SingleBar(
     {

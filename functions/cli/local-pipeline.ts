@@ -2,12 +2,15 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileArchiveStore } from '../adapters/archive/file-archive-store';
 import { MemoryCrawlQueue } from '../adapters/local/memory-crawl-queue';
+import { CleanBundleWriter } from '../archive-format/clean-copies';
+import { RawBundleWriter } from '../archive-format/raw-pages';
 import { openLocalIndex } from '../adapters/sqlite/local-index';
 import { WarcioRecordSource } from '../adapters/warc/warcio-record-source';
 import type { Config } from '../config';
 import { InMemoryHostRateLimiter } from '../adapters/local/memory-host-rate-limiter';
 import type { HostRateLimiter } from '../ports/host-rate-limiter';
 import { RobotsCache } from '../fetch/robots';
+import type { ArchiveStore } from '../ports/archive-store';
 import type { DedupIndex } from '../ports/dedup-index';
 import type { Frontier } from '../ports/frontier';
 import { fetchOptionsFrom, type PipelineDeps, type PipelineLog } from '../pipeline/deps';
@@ -42,6 +45,13 @@ export interface LocalPipelineOptions {
    * sees why the command pauses.
    */
   onStoreWait?: (message: string) => void;
+  /**
+   * Pages processed at about the same moment share raw and clean bundles (see
+   * {@link LOCAL_BUNDLE_LINGER_MS}): for a crawl with several pages in flight (`ingest`, `demo`).
+   * Default: each page its own bundles, written at once (one page at a time, as a backfill of
+   * concurrency 1, would wait the linger for nothing).
+   */
+  bundleConcurrentPages?: boolean;
   log: PipelineLog;
 }
 
@@ -84,7 +94,46 @@ export async function openLocalPipeline(
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     log: options.log,
   };
+  if (options.bundleConcurrentPages) Object.assign(deps, coalescingSinks(deps));
   return { deps, queue, index: backend.index, archiveDir, close: backend.close };
+}
+
+/**
+ * How long a local bundle waits for other pages' items after its first. Pages processed at about
+ * the same moment share one raw bundle and one clean bundle per day instead of a file each:
+ * creating files was the largest cost of a local crawl after extraction (bench:crawl's profile,
+ * docs/local-store.md). Short, because every page waits for it twice (raw page, clean copy)
+ * while holding one of the crawl's concurrency slots.
+ */
+export const LOCAL_BUNDLE_LINGER_MS = 25;
+
+/**
+ * Raw-page and clean-copy sinks shared by every page of the process: each write joins the bundle
+ * being gathered (stored {@link LOCAL_BUNDLE_LINGER_MS} after its first item) and resolves once it
+ * is stored, so a record still never points at a missing object. Bundles are written through
+ * `deps.archive` as it is at write time (tests wrap it after opening).
+ */
+function coalescingSinks(deps: PipelineDeps): Pick<PipelineDeps, 'rawPages' | 'cleanCopies'> {
+  const archive: ArchiveStore = {
+    put: (...args) => deps.archive.put(...args),
+    get: (key) => deps.archive.get(key),
+    getRange: (key, offset, length) => deps.archive.getRange(key, offset, length),
+    list: (prefix) => deps.archive.list(prefix),
+    delete: (key) => deps.archive.delete(key),
+  };
+  // Never "complete" (no batch size locally): the linger alone stores each bundle.
+  const writerOptions = {
+    archive,
+    participants: Number.MAX_SAFE_INTEGER,
+    lingerMs: LOCAL_BUNDLE_LINGER_MS,
+    now: () => deps.now(),
+  };
+  const raw = new RawBundleWriter(writerOptions);
+  const clean = new CleanBundleWriter(writerOptions);
+  return {
+    rawPages: { write: (body) => raw.participant().write(body), done: () => undefined },
+    cleanCopies: { write: (lines) => clean.participant().write(lines), done: () => undefined },
+  };
 }
 
 interface IndexBackend {

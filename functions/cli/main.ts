@@ -139,6 +139,7 @@ program
       progressBar: opts.progress,
       hostMap: opts.resolve,
       allowedLoopbackPorts: loopbackPortsOf(opts.resolve),
+      bundleConcurrentPages: true,
     });
     // Nothing stored and every source failed: say so in the exit code too (scripts, CI).
     if (everySourceFailed(summary)) process.exitCode = 1;

@@ -58,6 +58,8 @@ async function main(): Promise<void> {
     hostMap: input.hostMap,
     allowedLoopbackPorts: input.allowedLoopbackPorts,
     log: silentLog,
+    // As `ingest` runs.
+    bundleConcurrentPages: true,
   });
   process.stdout.write(`${JSON.stringify({ event: 'opened' })}\n`);
   try {

@@ -70,8 +70,9 @@ export class SqliteDedupIndex implements DedupIndex {
     const db = store.db;
     this.s = {
       insertParagraph: db.prepare(
-        'INSERT OR IGNORE INTO paragraphs (hash, norm_version, first_seen, article_count) VALUES (?, ?, ?, 0)',
+        'INSERT OR IGNORE INTO paragraphs (hash, norm_version, first_seen, article_count) VALUES (?, ?, ?, 1)',
       ),
+      firstHost: db.prepare('INSERT INTO paragraph_hosts (hash, host, pages) VALUES (?, ?, 1)'),
       insertMember: db.prepare('INSERT OR IGNORE INTO paragraph_articles (hash, article_id) VALUES (?, ?)'),
       countArticle: db.prepare('UPDATE paragraphs SET article_count = article_count + 1 WHERE hash = ?'),
       countHost: db.prepare(
@@ -85,6 +86,10 @@ export class SqliteDedupIndex implements DedupIndex {
       ),
       hostCounts: db.prepare('SELECT host, pages FROM paragraph_hosts WHERE hash = ?'),
       hostCount: db.prepare('SELECT pages FROM paragraph_hosts WHERE hash = ? AND host = ?'),
+      paragraphWithHost: db.prepare(
+        'SELECT p.hash, p.norm_version, p.first_seen, p.article_count, h.pages FROM paragraphs p ' +
+          'LEFT JOIN paragraph_hosts h ON h.hash = p.hash AND h.host = ? WHERE p.hash = ?',
+      ),
       putKey: db.prepare('INSERT OR IGNORE INTO fingerprint_keys (key, article_id) VALUES (?, ?)'),
       findKey: db.prepare('SELECT article_id FROM fingerprint_keys WHERE key = ? LIMIT ?'),
       putArticle: db.prepare(
@@ -123,10 +128,10 @@ export class SqliteDedupIndex implements DedupIndex {
       const out = new Map<string, ParagraphSighting>();
       for (const hash of distinct) {
         if (this.s.insertParagraph.run(hash, normVersion, firstSeen).changes === 1) {
-          // A paragraph nobody recorded before (most of a crawl's): its answer is known without reading it back.
+          // A paragraph nobody recorded before (most of a crawl's): counted once as inserted, and
+          // its answer is known without reading it back.
           this.s.insertMember.run(hash, article.articleId);
-          this.s.countArticle.run(hash);
-          this.s.countHost.run(hash, article.host);
+          this.s.firstHost.run(hash, article.host);
           const ref = refOf(article);
           out.set(hash, {
             hash,
@@ -159,8 +164,16 @@ export class SqliteDedupIndex implements DedupIndex {
       this.store.db
         .transaction(() => {
           for (const hash of distinct) {
-            const row = this.s.paragraph.get(hash) as ParagraphRow | undefined;
-            if (row) result.set(hash, this.info(row, host));
+            if (host === undefined) {
+              const row = this.s.paragraph.get(hash) as ParagraphRow | undefined;
+              if (row) result.set(hash, this.info(row));
+              continue;
+            }
+            // The host's page count in the same statement (the crawl's lookup, once per paragraph).
+            const row = this.s.paragraphWithHost.get(host, hash) as
+              | (ParagraphRow & { pages: number | null })
+              | undefined;
+            if (row) result.set(hash, this.info(row, host, row.pages ?? 0));
           }
         })
         .deferred();
@@ -169,7 +182,7 @@ export class SqliteDedupIndex implements DedupIndex {
   }
 
   /** A paragraph row with its first member ids and host counts (all hosts, or only `host`). */
-  private info(row: ParagraphRow, host?: string): ParagraphInfo {
+  private info(row: ParagraphRow, host?: string, hostPages?: number): ParagraphInfo {
     const articleIds = (
       this.s.memberIds.all(row.hash, SQLITE_PARAGRAPH_ARTICLE_IDS_CAP) as { article_id: string }[]
     ).map((r) => r.article_id);
@@ -180,7 +193,8 @@ export class SqliteDedupIndex implements DedupIndex {
         hostPageCounts[r.host] = r.pages;
     } else {
       hostPageCounts = {
-        [host]: (this.s.hostCount.get(row.hash, host) as { pages: number } | undefined)?.pages ?? 0,
+        [host]:
+          hostPages ?? (this.s.hostCount.get(row.hash, host) as { pages: number } | undefined)?.pages ?? 0,
       };
     }
     return {

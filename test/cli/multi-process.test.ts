@@ -11,6 +11,7 @@
  * and `reprocess` run.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -141,8 +142,6 @@ describe('serve + two ingest processes + query + reprocess on one data directory
   it('answers every reader while two ingests write, and every count is exact afterwards', {
     timeout: 300_000,
   }, async () => {
-    const serve = await startServe(dataDir);
-    children.push(serve.child);
     // Overlapping sources files: the middle hosts are raced for, the outer ones give each process
     // work of its own (else the first to discover could claim everything).
     const all = sourcesFor(sites);
@@ -161,6 +160,11 @@ describe('serve + two ingest processes + query + reprocess on one data directory
       children.push(ingest.child);
       return ingest;
     });
+
+    // serve refuses a directory that holds no archive yet: started once the ingests created the index.
+    await until(() => existsSync(join(dataDir, 'index.sqlite')));
+    const serve = await startServe(dataDir);
+    children.push(serve.child);
 
     // Both ingest processes are mid-crawl (one request each held) and everything else is stored,
     // which serve's answers show while the writers are still running.

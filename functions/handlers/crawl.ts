@@ -12,10 +12,17 @@ import { CleanBundleWriter } from '../archive-format/clean-copies';
 import { RawBundleWriter } from '../archive-format/raw-pages';
 import type { CrawlMessage } from '../ports/crawl-queue';
 import { createAwsDeps } from './aws-deps';
+import { requeueOf, type RequeuePolicy } from '../pipeline/requeue';
 import { pipelineLogFrom, recordCrawlMetrics } from './lambda-observability';
 
 /** SQS caps DelaySeconds at 15 minutes; longer backoffs are re-delayed on each delivery. */
 const MAX_SQS_DELAY_MS = 900_000;
+/** SQS delays a message at most 15 minutes: longer waits are capped, longer retries parked. */
+const SQS_REQUEUE: RequeuePolicy = {
+  maxDeferMs: MAX_SQS_DELAY_MS,
+  maxRetryDelayMs: MAX_SQS_DELAY_MS,
+  retryDelayMs: (outcome) => outcome.retryInMs,
+};
 
 /**
  * Crawl Lambda: one SQS message per URL, the batch's URLs in parallel (they are mostly waiting on
@@ -86,26 +93,10 @@ async function followUp(deps: PipelineDeps, message: CrawlMessage, outcome: Craw
     ...('articleId' in outcome ? { articleId: outcome.articleId } : {}),
     ...('host' in outcome ? { host: outcome.host } : {}),
   });
-  if (outcome.kind === 'deferred') {
-    // Past SQS's 15-minute cap the slot is reserved anew on redelivery.
-    const slot = outcome.delayMs <= MAX_SQS_DELAY_MS ? outcome.reservedSlotAtMs : undefined;
-    await deps.queue.send(
-      [{ ...message, reservedSlotAtMs: slot }],
-      Math.min(outcome.delayMs, MAX_SQS_DELAY_MS),
-    );
-  } else if (
-    outcome.kind === 'failed' &&
-    outcome.retryable &&
-    outcome.retryInMs !== undefined &&
-    outcome.retryInMs <= MAX_SQS_DELAY_MS
-  ) {
-    await deps.queue.send(
-      [{ ...message, attempt: message.attempt + 1, reservedSlotAtMs: undefined }],
-      outcome.retryInMs,
-    );
-  }
   // A longer backoff (or Retry-After) than SQS can delay stays parked in the frontier with its
   // nextRetryAt; the discover sweep (recoverPending) re-sends it once due, never sooner.
+  const requeue = requeueOf(message, outcome, SQS_REQUEUE);
+  if (requeue) await deps.queue.send([requeue.message], requeue.delayMs);
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;

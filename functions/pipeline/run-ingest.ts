@@ -8,6 +8,7 @@ import type { PipelineDeps } from './deps';
 import type { DiscoverReport } from './discover-source';
 import { discoverDueSources } from './discover-due';
 import { recoverPending } from './recover-pending';
+import { requeueOf, type RequeuePolicy } from './requeue';
 
 /**
  * Retries inside one local run follow the same backoff on a shorter scale (first after
@@ -16,6 +17,24 @@ import { recoverPending } from './recover-pending';
  */
 const LOCAL_RETRY_CAP_MS = 1_000;
 const LOCAL_RETRY_BASE_MS = 250;
+
+/**
+ * The in-process queue delays as long as asked (a politeness wait keeps its slot); a retryable
+ * failure is retried within the run on a short backoff, or left to the next run past the cap.
+ */
+function localRequeue(deps: PipelineDeps): RequeuePolicy {
+  return {
+    maxDeferMs: Number.POSITIVE_INFINITY,
+    maxRetryDelayMs: LOCAL_RETRY_CAP_MS,
+    retryDelayMs: (outcome) =>
+      retryDelayMs(outcome.attempts, {
+        baseMs: LOCAL_RETRY_BASE_MS,
+        maxMs: LOCAL_RETRY_CAP_MS,
+        retryAfterMs: outcome.retryAfterMs,
+        random: deps.random,
+      }),
+  };
+}
 
 /** The in-process queue a local run drains (see MemoryCrawlQueue). */
 export interface DrainableQueue {
@@ -163,9 +182,11 @@ async function account(
   progress?: IngestProgress,
 ): Promise<void> {
   switch (outcome.kind) {
-    case 'deferred':
-      await queue.send([{ ...message, reservedSlotAtMs: outcome.reservedSlotAtMs }], outcome.delayMs);
+    case 'deferred': {
+      const requeue = requeueOf(message, outcome, localRequeue(deps));
+      await queue.send([requeue!.message], requeue!.delayMs);
       return;
+    }
     case 'stored':
       summary.pagesFetched++;
       summary.articlesStored++;
@@ -182,20 +203,10 @@ async function account(
       summary.skipped.push({ url: message.url, reason: outcome.reason, detail: outcome.detail });
       break;
     case 'failed': {
-      const inRunDelayMs = outcome.retryable
-        ? retryDelayMs(outcome.attempts, {
-            baseMs: LOCAL_RETRY_BASE_MS,
-            maxMs: LOCAL_RETRY_CAP_MS,
-            retryAfterMs: outcome.retryAfterMs,
-            random: deps.random,
-          })
-        : undefined;
-      if (inRunDelayMs !== undefined && inRunDelayMs <= LOCAL_RETRY_CAP_MS) {
-        await queue.send(
-          [{ ...message, attempt: message.attempt + 1, reservedSlotAtMs: undefined }],
-          inRunDelayMs,
-        );
-        deps.log.info('retrying', { url: message.url, reason: outcome.reason, inMs: inRunDelayMs });
+      const requeue = requeueOf(message, outcome, localRequeue(deps));
+      if (requeue) {
+        await queue.send([requeue.message], requeue.delayMs);
+        deps.log.info('retrying', { url: message.url, reason: outcome.reason, inMs: requeue.delayMs });
         return;
       }
       summary.failed.push({

@@ -10,7 +10,11 @@ const message: CrawlMessage = {
   attempt: 1,
   reservedSlotAtMs: 5,
 };
-const sqs: RequeuePolicy = { maxDeferMs: 900_000, maxRetryDelayMs: 900_000, retryDelayMs: (o) => o.retryInMs };
+const sqs: RequeuePolicy = {
+  maxDeferMs: 900_000,
+  maxRetryDelayMs: 900_000,
+  retryDelayMs: (o) => o.retryInMs,
+};
 const failed = (retryable: boolean, retryInMs?: number): CrawlOutcome => ({
   kind: 'failed',
   reason: 'http-503',
@@ -43,6 +47,12 @@ describe('requeueOf (the re-queue policy of the crawl Lambda and the local run)'
   });
 
   it('finished outcomes are not sent again', () => {
-    expect(requeueOf(message, { kind: 'skipped', reason: 'not-article', detail: 'index page' } as CrawlOutcome, sqs)).toBeUndefined();
+    expect(
+      requeueOf(
+        message,
+        { kind: 'skipped', reason: 'not-article', detail: 'index page' } as CrawlOutcome,
+        sqs,
+      ),
+    ).toBeUndefined();
   });
 });

@@ -198,7 +198,12 @@ export function assembleParagraphs(
   };
 
   const placements = blocks.map(placement);
-  const interior = interiorElements(blocks, placements, titleKey);
+  // Line filters, once per block inside the roots (the extent check and the output both need them).
+  const passes = blocks.map((block, i) => {
+    const where = placements[i].where;
+    return (where === 'inside' || where === 'linked') && keepBlock(block, titleKey);
+  });
+  const interior = interiorElements(blocks, placements, passes);
 
   const out: Paragraph[] = [];
   const owners: Element[] = [];
@@ -209,8 +214,7 @@ export function assembleParagraphs(
     const place = placements[i];
     if (place.where === 'outside') continue;
     const restored = place.where === 'linked' && interior.has(place.element);
-    const kept =
-      (place.where === 'inside' && keepBlock(block, titleKey)) || (restored && keepBlock(block, titleKey));
+    const kept = (place.where === 'inside' || restored) && passes[i];
     if (!kept) {
       droppedSinceLast = true;
       continue;
@@ -248,7 +252,7 @@ const EXTENT_PROSE_MIN_CHARS = 80;
 function interiorElements(
   blocks: readonly TextBlock[],
   placements: readonly Placement[],
-  titleKey: string,
+  passes: readonly boolean[],
 ): Set<Element> {
   const lastProse = new Map<Element, number>();
   const isExtentProse = (i: number): Element | undefined => {
@@ -256,7 +260,7 @@ function interiorElements(
     const b = blocks[i];
     if (p.where !== 'inside' || b.kind !== 'paragraph' || b.text.length < EXTENT_PROSE_MIN_CHARS)
       return undefined;
-    return keepBlock(b, titleKey) ? p.root : undefined;
+    return passes[i] ? p.root : undefined;
   };
   for (let i = 0; i < blocks.length; i++) {
     const root = isExtentProse(i);
@@ -284,15 +288,10 @@ function interiorElements(
   return interior;
 }
 
-/**
- * Filters applied to each block of the article: link lines, furniture lines, datelines, the
- * title. `linkedItemOk`: a heading or list item inside the article's extent may be all link
- * (a product name, a step that links its guide).
- */
-function keepBlock(block: TextBlock, titleKey: string, linkedItemOk = false): boolean {
+/** Filters applied to each block of the article: link lines, furniture lines, datelines, the title. */
+function keepBlock(block: TextBlock, titleKey: string): boolean {
   const text = block.text;
-  if (!linkedItemOk && blockLinkDensity(block) > MAX_BLOCK_LINK_DENSITY && !isProseWithInlineLink(block))
-    return false;
+  if (blockLinkDensity(block) > MAX_BLOCK_LINK_DENSITY && !isProseWithInlineLink(block)) return false;
   if (!/[\p{L}\p{N}]/u.test(text)) return false;
   if (titleKey && text.length <= titleKey.length + 2 && comparableText(text) === titleKey) return false;
   if (

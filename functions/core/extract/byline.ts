@@ -107,7 +107,10 @@ export function parseBylineLine(line: string): BylineFinding | undefined {
 
 /** Whether a line is the stub of a comments section ("Comments", "No comments yet", "0 Kommentare"). */
 export function isCommentStub(line: string): boolean {
-  return line.length <= 60 && COMMENT_STUB.test(line.trim());
+  if (line.length > 60) return false;
+  // "Comments / No comment", "Kommentare · 0 Kommentare": every part a stub.
+  const parts = line.trim().split(/\s*[/|·•:–—]\s*/).filter(Boolean);
+  return parts.length > 0 && parts.every((part) => COMMENT_STUB.test(part));
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   isPhotoCredit,
   splitCredits,
 } from '../../../functions/core/extract/authors';
-import { parseBylineLine } from '../../../functions/core/extract/byline';
+import { isCommentStub, parseBylineLine } from '../../../functions/core/extract/byline';
 
 describe('splitting bylines', () => {
   it.each([
@@ -136,5 +136,13 @@ describe('byline lines', () => {
       'The mayor said the vote would take place next month.',
     ])
       expect(parseBylineLine(line)).toBeUndefined();
+  });
+});
+
+describe('comment stubs', () => {
+  it('recognises empty comment sections in several languages, never a quoted "no comment" sentence', () => {
+    for (const line of ['Comments', 'No comment', 'Comments / No comment', '0 Kommentare', 'Aucun commentaire', 'Be the first to comment'])
+      expect(isCommentStub(line)).toBe(true);
+    expect(isCommentStub('The ministry said it had no comment on the report.')).toBe(false);
   });
 });

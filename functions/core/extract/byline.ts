@@ -109,7 +109,10 @@ export function parseBylineLine(line: string): BylineFinding | undefined {
 export function isCommentStub(line: string): boolean {
   if (line.length > 60) return false;
   // "Comments / No comment", "Kommentare · 0 Kommentare": every part a stub.
-  const parts = line.trim().split(/\s*[/|·•:–—]\s*/).filter(Boolean);
+  const parts = line
+    .trim()
+    .split(/\s*[/|·•:–—]\s*/)
+    .filter(Boolean);
   return parts.length > 0 && parts.every((part) => COMMENT_STUB.test(part));
 }
 

@@ -141,7 +141,14 @@ describe('byline lines', () => {
 
 describe('comment stubs', () => {
   it('recognises empty comment sections in several languages, never a quoted "no comment" sentence', () => {
-    for (const line of ['Comments', 'No comment', 'Comments / No comment', '0 Kommentare', 'Aucun commentaire', 'Be the first to comment'])
+    for (const line of [
+      'Comments',
+      'No comment',
+      'Comments / No comment',
+      '0 Kommentare',
+      'Aucun commentaire',
+      'Be the first to comment',
+    ])
       expect(isCommentStub(line)).toBe(true);
     expect(isCommentStub('The ministry said it had no comment on the report.')).toBe(false);
   });

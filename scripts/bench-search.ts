@@ -23,7 +23,15 @@ const option = (name: string) => {
 const articles = Number(option('--articles') ?? 20_000);
 const LINES_PER_BUNDLE = 25;
 const DAYS = 30;
-const QUERIES = ['bridge', 'harbour bridge', '"transit fares"', 'council*', 'mercado nocturno', 'Fernwärme', 'zeppelin'];
+const QUERIES = [
+  'bridge',
+  'harbour bridge',
+  '"transit fares"',
+  'council*',
+  'mercado nocturno',
+  'Fernwärme',
+  'zeppelin',
+];
 
 const root = await mkdtemp(join(tmpdir(), 'bench-search-'));
 try {
@@ -36,7 +44,8 @@ try {
   const samples: Array<Record<string, unknown>> = [];
   for (const day of await readdir(demoClean))
     for (const f of await readdir(join(demoClean, day)))
-      for (const l of (await readFile(join(demoClean, day, f), 'utf8')).trimEnd().split('\n')) samples.push(JSON.parse(l));
+      for (const l of (await readFile(join(demoClean, day, f), 'utf8')).trimEnd().split('\n'))
+        samples.push(JSON.parse(l));
 
   const cleanDir = join(root, 'archive', 'clean');
   let bytes = 0;
@@ -54,14 +63,18 @@ try {
     bytes += Buffer.byteLength(text);
     await writeFile(join(cleanDir, `dt=${day}`, `bundle-${String(start).padStart(8, '0')}.jsonl`), text);
   }
-  console.log(`archive: ${articles} lines, ${(bytes / 1e6).toFixed(1)} MB in ${Math.ceil(articles / LINES_PER_BUNDLE)} bundles over ${DAYS} days`);
+  console.log(
+    `archive: ${articles} lines, ${(bytes / 1e6).toFixed(1)} MB in ${Math.ceil(articles / LINES_PER_BUNDLE)} bundles over ${DAYS} days`,
+  );
 
   const file = join(root, 'search.sqlite');
   const search = await SqliteArchiveSearch.open({ file, cleanDir, nowMs: () => Date.now() + 60_000 });
   let t = performance.now();
   const { linesRead } = await search.catchUp();
   const buildMs = performance.now() - t;
-  console.log(`first catch-up: ${linesRead} lines in ${(buildMs / 1000).toFixed(2)} s = ${Math.round(linesRead / (buildMs / 1000))} lines/s; index file ${((await stat(file)).size / 1e6).toFixed(1)} MB`);
+  console.log(
+    `first catch-up: ${linesRead} lines in ${(buildMs / 1000).toFixed(2)} s = ${Math.round(linesRead / (buildMs / 1000))} lines/s; index file ${((await stat(file)).size / 1e6).toFixed(1)} MB`,
+  );
   t = performance.now();
   await search.catchUp();
   console.log(`catch-up with nothing new: ${(performance.now() - t).toFixed(2)} ms`);
@@ -73,15 +86,20 @@ try {
       times.push(performance.now() - t);
     }
   times.sort((a, b) => a - b);
-  console.log(`search (limit 20, catch-up included), ${times.length} queries: median ${times[Math.floor(times.length / 2)].toFixed(1)} ms, worst ${times.at(-1)!.toFixed(1)} ms`);
+  console.log(
+    `search (limit 20, catch-up included), ${times.length} queries: median ${times[Math.floor(times.length / 2)].toFixed(1)} ms, worst ${times.at(-1)!.toFixed(1)} ms`,
+  );
   await search.close();
 
   const sql = await DuckDbArchiveSql.open({ cleanDir });
   t = performance.now();
-  await sql.query('SELECT host, count(*) AS articles, count(copyof) AS copies FROM clean_latest GROUP BY host', {
-    maxRows: 100,
-    timeoutMs: 600_000,
-  });
+  await sql.query(
+    'SELECT host, count(*) AS articles, count(copyof) AS copies FROM clean_latest GROUP BY host',
+    {
+      maxRows: 100,
+      timeoutMs: 600_000,
+    },
+  );
   console.log(`query sql (clean_latest, group by host): ${(performance.now() - t).toFixed(0)} ms`);
   await sql.close();
 } finally {

@@ -9,10 +9,10 @@ import { runWarcIngestCommand } from './commands/ingest-warc';
 import { registerMigrateCommand } from './commands/migrate';
 import { registerQueryCommands } from './commands/query';
 import { registerReprocessCommand } from './commands/reprocess';
-import { extractManifest } from './extract-manifest';
-import { runLocalIngestCommand } from './ingest-run';
+import { extractManifest } from './commands/extract';
+import { runLocalIngestCommand } from './commands/ingest';
 import { loadSourcesFile } from './load-sources-file';
-import { startQueryServer } from './serve';
+import { startQueryServer } from './commands/serve';
 import { everySourceFailed } from './summary';
 
 // On Node 20 the AWS SDK warns that future releases will need Node 22. The lockfile pins today's

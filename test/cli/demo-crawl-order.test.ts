@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SITES_DIR, DEMO_SOURCES_FILE } from '../../functions/cli/commands/demo';
 import { startSiteServer } from '../../functions/cli/demo/site-server';
-import { runLocalIngestCommand } from '../../functions/cli/ingest-run';
+import { runLocalIngestCommand } from '../../functions/cli/commands/ingest';
 import { loadSourcesFile } from '../../functions/cli/load-sources-file';
 import { openLocalPipeline } from '../../functions/cli/local-pipeline';
 import { loadConfig } from '../../functions/config';

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { join } from 'node:path';
 import type { Config } from '../../config';
 import { startSiteServer } from '../demo/site-server';
-import { runLocalIngestCommand } from '../ingest-run';
+import { runLocalIngestCommand } from './ingest';
 import { loadSourcesFile } from '../load-sources-file';
 import type { IngestSummary } from '../../pipeline/run-ingest';
 

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createQueryListener } from '../../../functions/cli/serve';
+import { createQueryListener } from '../../../functions/cli/commands/serve';
 import type { QueryCore } from '../../../functions/query/query-core';
 
 export interface TestResponse {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CleanCopy } from '../../functions/core/article';
-import { escapeHtml, externalHref, html } from '../../functions/query/web/html';
-import { articleListPage, articlePage, errorPage, storyPage } from '../../functions/query/web/pages';
+import type { CleanCopy } from '../../../functions/core/article';
+import { escapeHtml, externalHref, html } from '../../../functions/query/web/html';
+import { articleListPage, articlePage, errorPage, storyPage } from '../../../functions/query/web/pages';
 
 const EVIL = `<script>alert("x")</script><img src=x onerror=alert(1)>`;
 

@@ -9,7 +9,7 @@ import { makeHandler, queueUrlFromArn, SLICE_TIME_MARGIN_MS } from '../../functi
 import type { ReprocessMessage } from '../../functions/core/reprocess-message';
 import { listArticleKeys } from '../../functions/pipeline/reprocess';
 import { startDynalite, type DynaliteServer } from '../helpers/dynalite-server';
-import { seedArchive, type SeededArchive } from './helpers/seed-archive';
+import { seedArchive, type SeededArchive } from '../query/helpers/seed-archive';
 
 const QUEUE_ARN = 'arn:aws:sqs:eu-west-1:123456789012:news-reprocess';
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/news-reprocess';

@@ -2,10 +2,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DynamoDbDedupIndex } from '../../functions/adapters/dynamodb/dynamodb-dedup-index';
-import { DynamoDbFrontier } from '../../functions/adapters/dynamodb/dynamodb-frontier';
-import { startEmbeddedDynamoDb } from '../../functions/adapters/local/embedded-dynamodb';
-import { article, hashes, ref } from './dedup-index.contract';
+import { DynamoDbDedupIndex } from '../../../functions/adapters/dynamodb/dynamodb-dedup-index';
+import { DynamoDbFrontier } from '../../../functions/adapters/dynamodb/dynamodb-frontier';
+import { startEmbeddedDynamoDb } from '../../../functions/adapters/local/embedded-dynamodb';
+import { article, hashes, ref } from '../dedup-index.contract';
 
 const dirs: string[] = [];
 afterAll(async () => {

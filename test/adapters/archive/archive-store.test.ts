@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, ListObjectsV2Command, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileArchiveStore } from '../../functions/adapters/archive/file-archive-store';
-import { S3_STORAGE_CLASS, S3ArchiveStore } from '../../functions/adapters/archive/s3-archive-store';
-import { InvalidInputError } from '../../functions/errors';
-import { startS3Server, type S3Server } from '../helpers/s3-server';
-import { archiveStoreContract } from './archive-store.contract';
+import { FileArchiveStore } from '../../../functions/adapters/archive/file-archive-store';
+import { S3_STORAGE_CLASS, S3ArchiveStore } from '../../../functions/adapters/archive/s3-archive-store';
+import { InvalidInputError } from '../../../functions/errors';
+import { startS3Server, type S3Server } from '../../helpers/s3-server';
+import { archiveStoreContract } from '../archive-store.contract';
 
 const tempDirs: string[] = [];
 afterAll(async () => {

@@ -5,10 +5,10 @@ import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gunzipSync } from 'node:zlib';
-import { joinParagraphs } from '../core/article';
-import { decodeHtmlBytes } from '../core/extract/charset';
-import { extractArticle } from '../core/extract/index';
-import { ConfigError, describeFailure } from '../errors';
+import { joinParagraphs } from '../../core/article';
+import { decodeHtmlBytes } from '../../core/extract/charset';
+import { extractArticle } from '../../core/extract/index';
+import { ConfigError, describeFailure } from '../../errors';
 
 /** One output line of the extract command. */
 export interface ExtractOutputLine {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryCrawlQueue } from '../../functions/adapters/local/memory-crawl-queue';
-import type { CrawlMessage } from '../../functions/ports/crawl-queue';
+import { MemoryCrawlQueue } from '../../../functions/adapters/local/memory-crawl-queue';
+import type { CrawlMessage } from '../../../functions/ports/crawl-queue';
 
 const message = (n: number, attempt = 1): CrawlMessage => ({
   url: `https://news.example/${n}`,

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startQueryServer, type QueryServer } from '../../functions/cli/serve';
-import { processPage } from '../../functions/pipeline/process-page';
-import { seedArchive } from '../query/helpers/seed-archive';
+import { startQueryServer, type QueryServer } from '../../../functions/cli/commands/serve';
+import { processPage } from '../../../functions/pipeline/process-page';
+import { seedArchive } from '../helpers/seed-archive';
 
 const ARTIFACTS_DIR = join(process.cwd(), 'test-artifacts');
 const CHROMIUM_ARGS = [

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { extractManifest, pageIdOf } from '../../../functions/cli/extract-manifest';
+import { extractManifest, pageIdOf } from '../../../functions/cli/commands/extract';
 
 const dir = mkdtempSync(join(tmpdir(), 'extract-manifest-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

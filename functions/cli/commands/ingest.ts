@@ -1,10 +1,10 @@
 import { SingleBar, Presets } from 'cli-progress';
-import type { Config } from '../config';
-import type { Source } from '../core/sources';
-import { runIngest, type IngestSummary } from '../pipeline/run-ingest';
-import { consoleLog } from './console-log';
-import { openLocalPipeline } from './local-pipeline';
-import { formatSummary } from './summary';
+import type { Config } from '../../config';
+import type { Source } from '../../core/sources';
+import { runIngest, type IngestSummary } from '../../pipeline/run-ingest';
+import { consoleLog } from '../console-log';
+import { openLocalPipeline } from '../local-pipeline';
+import { formatSummary } from '../summary';
 
 /** Options shared by `demo` and `ingest`. */
 export interface IngestRunOptions {

@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SqsCrawlQueue, toDelaySeconds } from '../../functions/adapters/sqs/sqs-crawl-queue';
-import { StorageError } from '../../functions/errors';
-import type { CrawlMessage } from '../../functions/ports/crawl-queue';
+import { SqsCrawlQueue, toDelaySeconds } from '../../../functions/adapters/sqs/sqs-crawl-queue';
+import { StorageError } from '../../../functions/errors';
+import type { CrawlMessage } from '../../../functions/ports/crawl-queue';
 
 /**
  * A loopback server speaking SQS's JSON protocol for SendMessageBatch (the only call the adapter

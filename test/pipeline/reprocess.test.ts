@@ -23,7 +23,7 @@ import {
   type ReprocessOptions,
 } from '../../functions/pipeline/reprocess';
 import { storeRawBundle } from '../../functions/archive-format/raw-pages';
-import { seedArchive, type SeededArchive } from './helpers/seed-archive';
+import { seedArchive, type SeededArchive } from '../query/helpers/seed-archive';
 
 /**
  * Every archive file and its bytes, except clean bundles (a reprocess stores each line again, in

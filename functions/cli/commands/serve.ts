@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Config } from '../config';
-import { describeError } from '../errors';
-import { handleApiRequest, type ApiResponse } from '../query/http-api';
-import { QueryCore } from '../query/query-core';
-import { handleWebRequest, isWebPath } from '../query/web/web-view';
-import { consoleLog } from './console-log';
-import { assertHoldsArchive } from './archive-dir';
-import { openLocalPipeline } from './local-pipeline';
-import { openLocalSearch } from './local-search';
+import type { Config } from '../../config';
+import { describeError } from '../../errors';
+import { handleApiRequest, type ApiResponse } from '../../query/http-api';
+import { QueryCore } from '../../query/query-core';
+import { handleWebRequest, isWebPath } from '../../query/web/web-view';
+import { consoleLog } from '../console-log';
+import { assertHoldsArchive } from '../archive-dir';
+import { openLocalPipeline } from '../local-pipeline';
+import { openLocalSearch } from '../local-search';
 
 /** A running local query server. */
 export interface QueryServer {

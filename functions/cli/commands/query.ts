@@ -84,6 +84,8 @@ export function registerQueryCommands(
           `${a.id}  ${a.day}  ${opts.host ? '' : `${a.host}  `}${a.title ?? '(untitled)'}${a.copyOf ? `  [copy of ${a.copyOf.host}]` : ''}${a.copies.length ? `  [${a.copies.length} copies]` : ''}`,
         );
       }
+      if (page.items.length === 0)
+        print(`no article${opts.host ? ` of ${opts.host}` : ''} in this day range${opts.host ? ' (query hosts lists the hosts)' : ''}`);
       if (page.cursor) print(`next page: --cursor ${page.cursor}`);
     });
   });

@@ -86,11 +86,21 @@ describe('query sql: the Athena tables on DuckDB over the local clean copies', (
     }
     // clean_articles holds every stored line (a copy that learned its origin keeps an older one).
     const all = await sql.query('SELECT count(*) FROM clean_articles', LIMITS);
-    const stored = (await Promise.all(
-      (await readdir(cleanDir)).flatMap(async (day) =>
-        Promise.all((await readdir(join(cleanDir, day))).map(async (f) => (await readFile(join(cleanDir, day, f), 'utf8')).trimEnd().split('\n').length)),
-      ),
-    )).flat().reduce((a, b) => a + b, 0);
+    const stored = (
+      await Promise.all(
+        (
+          await readdir(cleanDir)
+        ).flatMap(async (day) =>
+          Promise.all(
+            (
+              await readdir(join(cleanDir, day))
+            ).map(async (f) => (await readFile(join(cleanDir, day, f), 'utf8')).trimEnd().split('\n').length),
+          ),
+        ),
+      )
+    )
+      .flat()
+      .reduce((a, b) => a + b, 0);
     expect(all.rows[0][0]).toBe(stored);
   });
 

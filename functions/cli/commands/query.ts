@@ -85,7 +85,9 @@ export function registerQueryCommands(
         );
       }
       if (page.items.length === 0)
-        print(`no article${opts.host ? ` of ${opts.host}` : ''} in this day range${opts.host ? ' (query hosts lists the hosts)' : ''}`);
+        print(
+          `no article${opts.host ? ` of ${opts.host}` : ''} in this day range${opts.host ? ' (query hosts lists the hosts)' : ''}`,
+        );
       if (page.cursor) print(`next page: --cursor ${page.cursor}`);
     });
   });

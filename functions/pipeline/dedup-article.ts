@@ -20,10 +20,11 @@ import { paragraphWords } from '../core/dedup/normalize-paragraph';
 import { creditedSources } from '../core/dedup/source-credit';
 import { decideSyndication, type SyndicationSubject } from '../core/dedup/syndication';
 import type { DedupIndex, ParagraphInfo } from '../ports/dedup-index';
-import { leadDiffersFromOrigin, placeInStory } from './dedup/apply-decision';
+import { leadDiffersFromOrigin, placeInStory, type StoryPlacement } from './dedup/apply-decision';
 import { prepareParagraphs, unique, type PreparedParagraph } from './dedup/prepare-paragraphs';
 import {
   awaitInFlightMatches,
+  type CandidatePool,
   exactCandidates,
   similarTextCandidates,
   type WaitDeps,
@@ -93,9 +94,10 @@ export interface DedupOutcome {
  *    keys ({@link similarTextCandidates}).
  * 7. Syndication decision ({@link decideSyndication}), then the story's origin settled in the index
  *    and the links written ({@link placeInStory}); fingerprint keys when this article is the origin
- *    (copies are found through it), its lead key also when its opening differs from the origin's.
+ *    (copies are found through it), its lead key also when its opening differs from the origin's
+ *    ({@link indexFingerprintKeys}).
  * 8. Each kept paragraph's first appearance: the earliest-published carrier known
- *    ({@link firstAppearance}), the first-crawled sighting beside it.
+ *    ({@link firstAppearance}), the first-crawled sighting beside it ({@link firstAppearances}).
  *
  * DynamoDB requests per article are bounded (see docs/dedup.md).
  *
@@ -176,6 +178,56 @@ export async function dedupArticle(deps: DedupDeps, input: DedupArticleInput): P
 
   // 7. The story's origin and links.
   const placement = await placeInStory(index, { ...ref }, decision, pool.recordsById, previous);
+  await indexFingerprintKeys(
+    index,
+    { selfId, previous, minhash, lead, leadPrint, sketch },
+    decision,
+    pool,
+    placement,
+  );
+
+  // 8. First appearance of each kept paragraph, by publication.
+  const { paragraphs, firstSeenElsewhere } = firstAppearances(input, kept, paragraphHashes, infoByHash, pool);
+  return {
+    paragraphs,
+    paragraphHashes,
+    copyOf: placement.copyOf,
+    copies: mergeCopies(placement.copies, previous?.copies ?? [], selfId),
+    clusterId: placement.clusterId,
+    originId: placement.originId,
+    relation: placement.relation,
+    ...(decision.subjectDeclaresCopy ? { declaresCopy: true } : {}),
+    minhash,
+    lead,
+    stats: {
+      boilerplateParagraphsRemoved: boilerplateRemoved,
+      paragraphsFirstSeenElsewhere: firstSeenElsewhere,
+    },
+  };
+}
+
+/** What {@link indexFingerprintKeys} needs to know about this article. */
+interface FingerprintSubject {
+  selfId: string;
+  previous?: ArticleRecord;
+  minhash: string | undefined;
+  lead: string | undefined;
+  leadPrint: ReturnType<typeof leadFingerprint>;
+  sketch: ReturnType<typeof nearDuplicateSketch>;
+}
+
+/**
+ * Step 7, second half: fingerprint keys when this article is the origin (copies are found through
+ * it), its lead key also when its opening differs from the origin's; nothing when the previous
+ * version already indexed the same keys.
+ */
+async function indexFingerprintKeys(
+  index: DedupIndex,
+  { selfId, previous, minhash, lead, leadPrint, sketch }: FingerprintSubject,
+  decision: ReturnType<typeof decideSyndication>,
+  pool: CandidatePool,
+  placement: StoryPlacement,
+): Promise<void> {
   const isOrigin = placement.originId === selfId;
   const indexedBefore = previous !== undefined && previous.minhash === minhash && previous.lead === lead;
   if (isOrigin) {
@@ -200,8 +252,18 @@ export async function dedupArticle(deps: DedupDeps, input: DedupArticleInput): P
   ) {
     await index.putFingerprintKeys(selfId, [leadPrint.key]);
   }
+}
 
-  // 8. First appearance of each kept paragraph, by publication.
+/** Step 8: each kept paragraph's first appearance, by publication, and the first-crawled sighting beside it. */
+function firstAppearances(
+  input: DedupArticleInput,
+  kept: readonly PreparedParagraph[],
+  paragraphHashes: string[],
+  infoByHash: Map<string, ParagraphInfo>,
+  pool: CandidatePool,
+): { paragraphs: StoredParagraph[]; firstSeenElsewhere: number } {
+  const { ref } = input;
+  const selfId = ref.articleId;
   const self: Carrier = {
     ref: { ...ref, ...(input.publishedAt ? { publishedAt: input.publishedAt } : {}) },
     publishedAt: input.publishedAt,
@@ -227,23 +289,7 @@ export async function dedupArticle(deps: DedupDeps, input: DedupArticleInput): P
       out.firstCrawled = crawled;
     return out;
   });
-
-  return {
-    paragraphs,
-    paragraphHashes,
-    copyOf: placement.copyOf,
-    copies: mergeCopies(placement.copies, previous?.copies ?? [], selfId),
-    clusterId: placement.clusterId,
-    originId: placement.originId,
-    relation: placement.relation,
-    ...(decision.subjectDeclaresCopy ? { declaresCopy: true } : {}),
-    minhash,
-    lead,
-    stats: {
-      boilerplateParagraphsRemoved: boilerplateRemoved,
-      paragraphsFirstSeenElsewhere: firstSeenElsewhere,
-    },
-  };
+  return { paragraphs, firstSeenElsewhere };
 }
 
 /**

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
@@ -9,6 +12,18 @@ import { InMemoryHostRateLimiter } from '../../functions/adapters/local/memory-h
 import { hostIntervalMs } from '../../functions/fetch/host-rate-limiter';
 import type { HostRateLimiter } from '../../functions/ports/host-rate-limiter';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
+import { openSqliteDatabase, type SqliteDatabase } from '../../functions/adapters/sqlite/sqlite-database';
+import { SqliteHostRateLimiter } from '../../functions/adapters/sqlite/sqlite-host-rate-limiter';
+
+const sqliteDir = mkdtempSync(join(tmpdir(), 'rate-limiter-sqlite-'));
+const sqliteStores: SqliteDatabase[] = [];
+let sqliteFiles = 0;
+/** A connection to `file` (default: a fresh file per call). */
+function sqliteStore(file = join(sqliteDir, `limiter-${++sqliteFiles}.sqlite`)): SqliteDatabase {
+  const store = openSqliteDatabase(file);
+  sqliteStores.push(store);
+  return store;
+}
 
 const TABLE = 'rate-limiter-test';
 let server: Server;
@@ -38,6 +53,8 @@ beforeAll(async () => {
   await newClient('DynamoDB Local').send(new CreateTableCommand(createTableInput(TABLE)));
 });
 afterAll(async () => {
+  for (const store of sqliteStores) store.close();
+  rmSync(sqliteDir, { recursive: true, force: true });
   for (const c of clients) c.destroy();
   await amazonLocal?.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -87,6 +104,14 @@ function contract(name: string, make: () => HostRateLimiter) {
 }
 
 contract('InMemoryHostRateLimiter', () => new InMemoryHostRateLimiter());
+contract('SqliteHostRateLimiter', () => new SqliteHostRateLimiter(sqliteStore()));
+
+it('SqliteHostRateLimiter: 40 concurrent reservations from 4 connections to one file get 40 slots one interval apart', async () => {
+  const file = join(sqliteDir, 'shared.sqlite');
+  const limiters = Array.from({ length: 4 }, () => new SqliteHostRateLimiter(sqliteStore(file)));
+  const slots = await reserveConcurrently(limiters, 'shared.example', 250, 10, 1_000_000);
+  expect(slots).toEqual(Array.from({ length: 40 }, (_, i) => 1_000_000 + i * 250));
+});
 for (const backend of ['dynalite', 'DynamoDB Local'] as const) {
   contract(
     `DynamoDbHostRateLimiter on ${backend}`,

@@ -9,10 +9,10 @@ import { runWarcIngestCommand } from './commands/ingest-warc';
 import { registerMigrateCommand } from './commands/migrate';
 import { registerQueryCommands } from './commands/query';
 import { registerReprocessCommand } from './commands/reprocess';
-import { extractManifest } from './commands/extract';
+import { registerExtractCommand } from './commands/extract';
 import { runLocalIngestCommand } from './commands/ingest';
 import { loadSourcesFile } from './load-sources-file';
-import { startQueryServer } from './commands/serve';
+import { registerServeCommand } from './commands/serve';
 import { everySourceFailed } from './summary';
 
 // On Node 20 the AWS SDK warns that future releases will need Node 22. The lockfile pins today's
@@ -145,39 +145,12 @@ program
     if (everySourceFailed(summary)) process.exitCode = 1;
   });
 
-program
-  .command('extract')
-  .description(
-    'extract article text from saved pages: one JSON object per manifest line (PATH<TAB>URL) on stdout',
-  )
-  .requiredOption('--manifest <file>', 'manifest file: PATH<TAB>URL per line, PATH is .html or .html.gz')
-  .action(async (opts) => {
-    for await (const line of extractManifest(opts.manifest)) {
-      if (!process.stdout.write(`${line}\n`))
-        await new Promise((resolve) => process.stdout.once('drain', resolve));
-    }
-  });
-
+registerExtractCommand(program);
 registerQueryCommands(program, configFor);
 registerReprocessCommand(program, configFor);
 registerMigrateCommand(program, configFor);
 
-program
-  .command('serve')
-  .description('serve the query API and web view on 127.0.0.1')
-  .option('--data-dir <dir>', 'data directory (default ./.data or DATA_DIR)')
-  .option(
-    '--port <port>',
-    'port (0 picks a free one)',
-    integerOption('--port', { min: 0, max: 65_535 }),
-    8787,
-  )
-  .action(async (opts) => {
-    const server = await startQueryServer(configFor(opts), { port: opts.port });
-    process.stdout.write(`Query API on http://127.0.0.1:${server.port}/ (Ctrl-C to stop)\n`);
-    await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
-    await server.close();
-  });
+registerServeCommand(program, configFor);
 
 markRequiredOptions(program);
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 /**
  * `cli extract --manifest FILE`: extract every page listed in a manifest, one JSON line each.
  */
@@ -83,4 +84,20 @@ export async function* extractManifest(manifestPath: string): AsyncGenerator<str
       yield JSON.stringify({ id, error: describeFailure(error) });
     }
   }
+}
+
+/** Registers `extract` on the program. */
+export function registerExtractCommand(program: Command): void {
+  program
+    .command('extract')
+    .description(
+      'extract article text from saved pages: one JSON object per manifest line (PATH<TAB>URL) on stdout',
+    )
+    .requiredOption('--manifest <file>', 'manifest file: PATH<TAB>URL per line, PATH is .html or .html.gz')
+    .action(async (opts) => {
+      for await (const line of extractManifest(opts.manifest)) {
+        if (!process.stdout.write(`${line}\n`))
+          await new Promise((resolve) => process.stdout.once('drain', resolve));
+      }
+    });
 }

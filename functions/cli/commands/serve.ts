@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+import { integerOption } from '../cli-options';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Config } from '../../config';
 import { describeError } from '../../errors';
@@ -121,4 +123,27 @@ function listen(server: Server, port: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/** Registers `serve` on the program. */
+export function registerServeCommand(
+  program: Command,
+  configFor: (opts: { dataDir?: string }) => Config,
+): void {
+  program
+    .command('serve')
+    .description('serve the query API and web view on 127.0.0.1')
+    .option('--data-dir <dir>', 'data directory (default ./.data or DATA_DIR)')
+    .option(
+      '--port <port>',
+      'port (0 picks a free one)',
+      integerOption('--port', { min: 0, max: 65_535 }),
+      8787,
+    )
+    .action(async (opts) => {
+      const server = await startQueryServer(configFor(opts), { port: opts.port });
+      process.stdout.write(`Query API on http://127.0.0.1:${server.port}/ (Ctrl-C to stop)\n`);
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      await server.close();
+    });
 }

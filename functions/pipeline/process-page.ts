@@ -259,6 +259,7 @@ async function copyLineRewrites(
         host: origin.host,
         overlap: link.overlap,
         method: link.method,
+        ...(link.relation ? { relation: link.relation } : {}),
       };
       const clusterId = origin.clusterId ?? origin.id;
       if (deps.index.setCopyOf) await deps.index.setCopyOf(copy.id, copyOf, clusterId);
@@ -280,9 +281,15 @@ async function copyLineRewrites(
       continue;
     }
     if (!stored) continue;
+    // The line says what Athena users filter on: the story's origin and this copy's relation to it.
+    const originId = origin.originId ?? origin.id;
+    const relation =
+      copy.copyOf?.relation ?? (copy.relation && copy.relation !== 'original' ? copy.relation : 'exact');
     if (
       sameLink(stored.copyOf, copy.copyOf) &&
       stored.clusterId === copy.clusterId &&
+      stored.originId === originId &&
+      stored.relation === relation &&
       stored.copies === undefined
     )
       continue;
@@ -298,6 +305,8 @@ async function copyLineRewrites(
       ...rest,
       ...(copy.copyOf ? { copyOf: copy.copyOf } : {}),
       ...(copy.clusterId ? { clusterId: copy.clusterId } : {}),
+      originId,
+      relation,
       storedAt,
     };
     rewrites.push({ current: copy, line: { day: copy.day, copy: line } });

@@ -97,11 +97,25 @@ describe('npm start demo, end to end', () => {
       expect(api.get(copy.id)!.copy.copyOf?.articleId).toBe(origin.id);
       expect(api.get(origin.id)!.story.members.map((m) => m.id)).toContain(copy.id);
       expect('copies' in origin).toBe(false);
+      // The current stored line (what Athena's clean_latest reads) names the story's origin and
+      // the copy's relation to it, whichever of the two was crawled first.
+      expect(copy.originId).toBe(origin.id);
+      expect(copy.relation).not.toBe('original');
+      expect(origin.relation ?? 'original').toBe('original');
       // Provenance links the pair: whichever of the two was crawled first is where the shared
       // paragraphs were first seen (crawlers may reach the copy before the original).
       const copyPointsToOrigin = copy.paragraphs.some((p) => p.firstSeen?.articleId === origin.id);
       const originPointsToCopy = origin.paragraphs.some((p) => p.firstSeen?.articleId === copy.id);
       expect(copyPointsToOrigin || originPointsToCopy).toBe(true);
+    }
+  });
+
+  it("stores every copy's current line with its origin and relation, not as an original", () => {
+    const copyLines = copies.filter((c) => c.copyOf);
+    expect(copyLines.length).toBeGreaterThanOrEqual(2);
+    for (const line of copyLines) {
+      expect(line.originId, line.url).not.toBe(line.id);
+      expect(line.relation, line.url).not.toBe('original');
     }
   });
 

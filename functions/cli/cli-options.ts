@@ -1,5 +1,5 @@
 /* Parsing and help of CLI options shared by the commands: numbers, --resolve, required marks. */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { ConfigError } from '../errors';
 import { classifyAddress, hostAsIpLiteral } from '../fetch/ssrf-guard';
 
@@ -69,3 +69,19 @@ export function markRequiredOptions(command: Command): void {
   }
   for (const sub of command.commands) markRequiredOptions(sub);
 }
+
+/** `--concurrency <n>`: URLs crawled at once (shared by `demo` and `ingest`). */
+export function concurrencyOption(): Option {
+  return new Option('--concurrency <n>', 'URLs crawled at once')
+    .argParser(integerOption('--concurrency', { min: 1 }))
+    .default(4);
+}
+
+/** A repeatable comma-separated list option (`--hosts a,b --hosts c`). */
+export const listOption = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+];

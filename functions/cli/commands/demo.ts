@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { join } from 'node:path';
+import type { Command } from 'commander';
 import type { Config } from '../../config';
+import { concurrencyOption } from '../cli-options';
+import { everySourceFailed } from '../summary';
 import { startSiteServer } from '../demo/site-server';
 import { runLocalIngestCommand } from './ingest';
 import { loadSourcesFile } from '../load-sources-file';
@@ -80,4 +83,26 @@ export async function loadDemoTestCases(): Promise<(url: string) => string | und
     const match = parsed.cases.find((c) => url.startsWith(c.url));
     return match ? `demo test case: ${match.shows}` : undefined;
   };
+}
+
+/** Registers `demo` on the program. */
+export function registerDemoCommand(
+  program: Command,
+  configFor: (opts: { dataDir?: string; allowLoopback?: boolean; allowPrivateNetwork?: boolean }) => Config,
+): void {
+  program
+    .command('demo')
+    .description('ingest the bundled demo publishers (served on 127.0.0.1) into the data directory')
+    .option('--data-dir <dir>', 'data directory (default ./.data or DATA_DIR)')
+    .addOption(concurrencyOption())
+    .option('--no-progress', 'no progress bar')
+    .option('--verbose', 'log every step to stderr', false)
+    .action(async (opts) => {
+      const summary = await runDemo(configFor(opts), {
+        concurrency: opts.concurrency,
+        verbose: opts.verbose,
+        progressBar: opts.progress,
+      });
+      if (everySourceFailed(summary)) process.exitCode = 1;
+    });
 }

@@ -1,5 +1,11 @@
 import { SingleBar, Presets } from 'cli-progress';
+import { Option, type Command } from 'commander';
 import type { Config } from '../../config';
+import { ConfigError } from '../../errors';
+import { concurrencyOption, integerOption, listOption, loopbackPortsOf, resolveOption } from '../cli-options';
+import { loadSourcesFile } from '../load-sources-file';
+import { everySourceFailed } from '../summary';
+import { runWarcIngestCommand } from './ingest-warc';
 import type { Source } from '../../core/sources';
 import { runIngest, type IngestSummary } from '../../pipeline/run-ingest';
 import { consoleLog } from '../console-log';
@@ -87,4 +93,79 @@ export async function runLocalIngestCommand(
 
 function shorten(url: string): string {
   return url.length > 60 ? `${url.slice(0, 57)}...` : url;
+}
+
+/** Registers `ingest` (a sources file, or WARC files with --warc) on the program. */
+export function registerIngestCommand(
+  program: Command,
+  configFor: (opts: { dataDir?: string; allowLoopback?: boolean; allowPrivateNetwork?: boolean }) => Config,
+): void {
+  program
+    .command('ingest')
+    .description(
+      'discover and crawl the publishers of a sources file, or backfill from WARC files (--warc, docs/backfill.md)',
+    )
+    .option(
+      '--sources <file>',
+      'sources file (YAML or JSON), see docs/sources.md; with --warc: keep only its publishers',
+    )
+    .option(
+      '--warc <paths...>',
+      'WARC files (.warc, .warc.gz), directories, s3:// or http(s) URLs, or list files of them',
+    )
+    .option('--warc-base <prefix>', 'prefix for relative lines of a WARC list file (e.g. s3://commoncrawl/)')
+    .option('--hosts <hosts>', 'with --warc: keep only these publisher hosts (comma-separated)', listOption)
+    .option('--language <codes>', 'with --warc: keep only articles in these languages (en,de)', listOption)
+    .option('--from <date>', 'with --warc: keep records captured at or after this date/time (WARC-Date)')
+    .option('--to <date>', 'with --warc: keep records captured up to this date (inclusive) or time')
+    .option(
+      '--limit <n>',
+      'with --warc: process at most this many pages in this run',
+      integerOption('--limit', { min: 1 }),
+    )
+    .option('--data-dir <dir>', 'data directory (default ./.data or DATA_DIR)')
+    .addOption(concurrencyOption())
+    .option(
+      '--allow-loopback',
+      'allow fetching loopback addresses (127.0.0.0/8, ::1) on any port; private networks stay refused (testing only)',
+      false,
+    )
+    .addOption(new Option('--allow-private-network', 'old name of --allow-loopback').hideHelp())
+    .option(
+      '--resolve <host=addr:port>',
+      'connect to ADDR:PORT for HOST, sending Host: HOST (repeatable), to test against a local copy of a site; loopback is opened on that port only',
+      resolveOption,
+    )
+    .option('--no-progress', 'no progress bar')
+    .option('--verbose', 'log every step to stderr', false)
+    .action(async (opts) => {
+      const config = configFor(opts);
+      if (opts.warc) {
+        await runWarcIngestCommand(config, opts.warc, {
+          sources: opts.sources ? await loadSourcesFile(opts.sources) : undefined,
+          hosts: opts.hosts,
+          languages: opts.language,
+          from: opts.from,
+          to: opts.to,
+          limit: opts.limit,
+          base: opts.warcBase,
+          progressBar: opts.progress,
+          verbose: opts.verbose,
+        });
+        return;
+      }
+      if (!opts.sources)
+        throw new ConfigError('ingest needs --sources <file> (or --warc <files> to backfill)');
+      const sources = await loadSourcesFile(opts.sources);
+      const summary = await runLocalIngestCommand(config, sources, {
+        concurrency: opts.concurrency,
+        verbose: opts.verbose,
+        progressBar: opts.progress,
+        hostMap: opts.resolve,
+        allowedLoopbackPorts: loopbackPortsOf(opts.resolve),
+        bundleConcurrentPages: true,
+      });
+      // Nothing stored and every source failed: say so in the exit code too (scripts, CI).
+      if (everySourceFailed(summary)) process.exitCode = 1;
+    });
 }

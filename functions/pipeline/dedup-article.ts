@@ -13,7 +13,7 @@ import type {
   StoredParagraph,
   StoryRelation,
 } from '../core/article';
-import { firstAppearance, type Carrier } from '../core/dedup/first-appearance';
+import { carrierOf, firstAppearance, type Carrier } from '../core/dedup/first-appearance';
 import { decodeLead, encodeLead, leadFingerprint } from '../core/dedup/lead-prefix';
 import { encodeSketch, nearDuplicateSketch, sketchIndexKeys, toDecoded } from '../core/dedup/near-duplicate';
 import { paragraphWords } from '../core/dedup/normalize-paragraph';
@@ -350,20 +350,6 @@ function firstSeenCounts(
     counts.set(info.firstSeen.articleId, (counts.get(info.firstSeen.articleId) ?? 0) + 1);
   }
   return counts;
-}
-
-function carrierOf(record: ArticleRecord): Carrier {
-  return {
-    ref: {
-      articleId: record.id,
-      url: record.url,
-      host: record.host,
-      seenAt: record.fetchedAt,
-      ...(record.publishedAt ? { publishedAt: record.publishedAt } : {}),
-    },
-    publishedAt: record.publishedAt,
-    paragraphHashes: record.paragraphHashes,
-  };
 }
 
 function mergeCopies(fresh: readonly CopyLink[], previous: readonly CopyLink[], selfId: string): CopyLink[] {

@@ -1,5 +1,5 @@
 import type { ArticleRecord, ArticleRef, StoredParagraph, StoryRelation } from '../core/article';
-import { firstAppearance, type Carrier } from '../core/dedup/first-appearance';
+import { carrierOf, firstAppearance, type Carrier } from '../core/dedup/first-appearance';
 
 /**
  * What a reader of a story needs, without the index's internals (hashes, sketches, fingerprints):
@@ -110,18 +110,4 @@ export function currentFirstAppearance(
       out.firstCrawled = crawled;
     return out;
   });
-}
-
-function carrierOf(record: ArticleRecord): Carrier {
-  return {
-    ref: {
-      articleId: record.id,
-      url: record.url,
-      host: record.host,
-      seenAt: record.fetchedAt,
-      ...(record.publishedAt ? { publishedAt: record.publishedAt } : {}),
-    },
-    publishedAt: record.publishedAt,
-    paragraphHashes: record.paragraphHashes,
-  };
 }

@@ -5,7 +5,7 @@
  *
  * Pure: no I/O.
  */
-import type { ArticleRef } from '../article';
+import type { ArticleRecord, ArticleRef } from '../article';
 
 /** An article known to carry some paragraphs. */
 export interface Carrier {
@@ -13,6 +13,26 @@ export interface Carrier {
   publishedAt?: string;
   /** Evidence paragraph hashes it carries. */
   paragraphHashes: readonly string[];
+}
+
+/**
+ * The carrier an index record stands for: its ref (sighting = fetch time) and its evidence hashes.
+ *
+ * @example
+ * firstAppearance(hash, records.map(carrierOf));
+ */
+export function carrierOf(record: ArticleRecord): Carrier {
+  return {
+    ref: {
+      articleId: record.id,
+      url: record.url,
+      host: record.host,
+      seenAt: record.fetchedAt,
+      ...(record.publishedAt ? { publishedAt: record.publishedAt } : {}),
+    },
+    publishedAt: record.publishedAt,
+    paragraphHashes: record.paragraphHashes,
+  };
 }
 
 /**
